@@ -1,0 +1,386 @@
+// Package bench measures motcua against baselines taken in the same run on
+// the same machine, because absolute figures on shared machines mean
+// little: durable dossier intake through the HTTP API against raw durable
+// single-row SQLite inserts, and the public lookup against a minimal
+// net/http handler. It is a harness, like cmd: it wires real parts.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sqlstore"
+	"github.com/motcua/motcua/web"
+	"github.com/motcua/motcua/web/api"
+)
+
+// Options control a run.
+type Options struct {
+	Dir      string        // scratch folder on the disk to measure (default: a temporary one)
+	Duration time.Duration // length of each measurement
+	Clients  int           // concurrent clients
+	Rounds   int           // interleaved rounds; the median ratio is reported
+	Out      io.Writer
+}
+
+// Figure is one measured rate.
+type Figure struct {
+	Name string
+	Rate float64 // operations per second
+	Ops  int64
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	Raw, Intake, Minimal, Lookup []Figure
+	IntakeRatio, LookupRatio     float64
+}
+
+// Run measures both pairs, interleaving baseline and subject in each round.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	if o.Duration <= 0 {
+		o.Duration = 5 * time.Second
+	}
+	if o.Clients <= 0 {
+		o.Clients = 64
+	}
+	if o.Rounds <= 0 {
+		o.Rounds = 3
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	dir := o.Dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "motcua-bench-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	env, err := start(ctx, filepath.Join(dir, "motcua.db"), o.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer env.close()
+	minimal, err := startMinimal()
+	if err != nil {
+		return nil, err
+	}
+	defer minimal.Close()
+
+	r := &Report{}
+	var intakeRatios, lookupRatios []float64
+	for round := 1; round <= o.Rounds; round++ {
+		fmt.Fprintf(o.Out, "round %d/%d\n", round, o.Rounds)
+		raw, err := rawInserts(ctx, filepath.Join(dir, fmt.Sprintf("raw-%d.db", round)), o.Clients, o.Duration)
+		if err != nil {
+			return nil, err
+		}
+		intake, err := env.intake(ctx, o.Clients, o.Duration)
+		if err != nil {
+			return nil, err
+		}
+		min, err := hammer(ctx, o.Clients, o.Duration, func(c *http.Client, _ int) error {
+			return get(c, "http://"+minimal.Addr().String()+"/lookup")
+		})
+		if err != nil {
+			return nil, err
+		}
+		look, err := env.lookups(ctx, o.Clients, o.Duration)
+		if err != nil {
+			return nil, err
+		}
+		raw.Name, intake.Name, min.Name, look.Name = "raw single-row durable SQLite inserts", "durable intake via HTTP API", "minimal net/http handler", "public lookup via HTTP API"
+		r.Raw, r.Intake, r.Minimal, r.Lookup = append(r.Raw, raw), append(r.Intake, intake), append(r.Minimal, min), append(r.Lookup, look)
+		intakeRatios = append(intakeRatios, intake.Rate/raw.Rate)
+		lookupRatios = append(lookupRatios, look.Rate/min.Rate)
+		fmt.Fprintf(o.Out, "  raw %.0f/s  intake %.0f/s  (×%.2f)   minimal %.0f/s  lookup %.0f/s  (×%.2f)\n",
+			raw.Rate, intake.Rate, intake.Rate/raw.Rate, min.Rate, look.Rate, look.Rate/min.Rate)
+	}
+	r.IntakeRatio, r.LookupRatio = median(intakeRatios), median(lookupRatios)
+	return r, nil
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// hammer runs fn from n clients for d and returns the rate of successes.
+func hammer(ctx context.Context, n int, d time.Duration, fn func(c *http.Client, worker int) error) (Figure, error) {
+	tr := &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n, MaxConnsPerHost: n, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	var ops atomic.Int64
+	var firstErr atomic.Value
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				if err := fn(c, w); err != nil {
+					if ctx.Err() == nil {
+						firstErr.CompareAndSwap(nil, err)
+						cancel()
+					}
+					return
+				}
+				ops.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	if e, ok := firstErr.Load().(error); ok {
+		return Figure{}, e
+	}
+	return Figure{Rate: float64(ops.Load()) / el.Seconds(), Ops: ops.Load()}, nil
+}
+
+func get(c *http.Client, url string) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
+	}
+	return err
+}
+
+// rawInserts is the intake baseline: n goroutines each inserting one row
+// per durable transaction (WAL, synchronous=FULL, the same settings as the
+// store) into a fresh database through database/sql, for d. The rows carry
+// a payload of the size of a dossier's stored facts.
+func rawInserts(ctx context.Context, path string, n int, d time.Duration) (Figure, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return Figure{}, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1) // SQLite has one writer; more connections only add lock waits
+	if _, err := db.ExecContext(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, payload TEXT NOT NULL, at BIGINT NOT NULL)`); err != nil {
+		return Figure{}, err
+	}
+	payload := strings.Repeat("Hồ sơ đăng ký khai sinh — thành phần, lệ phí, người nộp; ", 24)
+	var seq atomic.Int64
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var wg sync.WaitGroup
+	var ops atomic.Int64
+	var firstErr atomic.Value
+	start := time.Now()
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				k := seq.Add(1)
+				if _, err := db.Exec(`INSERT INTO t (code, payload, at) VALUES (?, ?, ?)`, "X-"+strconv.FormatInt(k, 10), payload, time.Now().UnixMilli()); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				ops.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	if e, ok := firstErr.Load().(error); ok {
+		return Figure{}, e
+	}
+	var count int64
+	if err := db.QueryRow(`SELECT COUNT(*) FROM t`).Scan(&count); err != nil || count != ops.Load() {
+		return Figure{}, fmt.Errorf("raw baseline: %d rows for %d acknowledged inserts (%v)", count, ops.Load(), err)
+	}
+	return Figure{Rate: float64(ops.Load()) / el.Seconds(), Ops: ops.Load()}, nil
+}
+
+// startMinimal serves the lookup baseline: a ServeMux with one route that
+// writes a small JSON object.
+func startMinimal() (net.Listener, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	body := []byte(`{"code":"H99.101-261122-0001","state":"processing"}` + "\n")
+	mux.HandleFunc("GET /lookup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	})
+	go http.Serve(ln, mux)
+	return ln, nil
+}
+
+// env is motcua wired as in production, on loopback.
+type env struct {
+	db        *sqlstore.DB
+	ln        net.Listener
+	base      string
+	token     string
+	procID    int64
+	pointID   int64
+	comps     []service.ComponentInput
+	competent int64
+	codes     []string
+	verifiers []string
+	keySeq    atomic.Int64
+}
+
+func start(ctx context.Context, path string, out io.Writer) (*env, error) {
+	db, err := sqlstore.Open(path, sqlstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, nil); err != nil {
+		return nil, err
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		return nil, err
+	}
+	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
+	fmt.Fprintln(out, "seeding the demo province…")
+	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: password.Default(), Service: cfg, Now: time.Now()}); err != nil {
+		return nil, err
+	}
+	svc := service.New(db, cal, password.Default(), cfg)
+	srv, err := web.New(svc, web.Options{})
+	if err != nil {
+		return nil, err
+	}
+	api.Register(srv)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	go (&http.Server{Handler: srv}).Serve(ln)
+	e := &env{db: db, ln: ln, base: "http://" + ln.Addr().String() + api.Prefix}
+	if err := e.prepare(ctx, svc); err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) close() {
+	e.ln.Close()
+	e.db.Close()
+}
+
+// prepare signs in as a commune reception officer and picks a procedure.
+func (e *env) prepare(ctx context.Context, svc *service.Service) error {
+	body, _ := json.Marshal(map[string]string{"username": "motcua.anphu", "password": demo.Password})
+	resp, err := http.Post(e.base+"/sessions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	var lr struct {
+		Token string `json:"token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&lr)
+	resp.Body.Close()
+	if err != nil || lr.Token == "" {
+		return fmt.Errorf("bench login: status %d, %v", resp.StatusCode, err)
+	}
+	e.token = lr.Token
+	p, err := svc.ProcedureByCode(ctx, "1.001193") // Đăng ký khai sinh
+	if err != nil {
+		return err
+	}
+	e.procID = p.ID
+	for _, c := range p.Components {
+		if !c.FromNationalDB {
+			e.comps = append(e.comps, service.ComponentInput{ComponentID: c.ID, Provided: true, Digitized: true})
+		}
+	}
+	return e.db.Read(ctx, func(tx motcua.Tx) error {
+		a, err := tx.AgencyByCode(ctx, "H99.101")
+		if err != nil {
+			return err
+		}
+		e.competent = a.ID
+		points, err := tx.ReceptionPoints(ctx, a.ID)
+		if err != nil || len(points) == 0 {
+			return fmt.Errorf("bench: no reception point (%v)", err)
+		}
+		e.pointID = points[0].ID
+		return nil
+	})
+}
+
+// intake posts new dossiers, each with its own idempotency key; a dossier
+// counts when the API acknowledged it (201).
+func (e *env) intake(ctx context.Context, n int, d time.Duration) (Figure, error) {
+	return hammer(ctx, n, d, func(c *http.Client, w int) error {
+		k := e.keySeq.Add(1)
+		in := service.NewDossier{ProcedureID: e.procID, ReceptionPointID: e.pointID, CompetentAgencyID: e.competent,
+			Channel: motcua.ChannelCounter, Components: e.comps,
+			Applicant: motcua.Applicant{FullName: "Nguyễn Văn Bình " + strconv.FormatInt(k, 10), IDNumber: fmt.Sprintf("089%09d", k%1e9),
+				Phone: fmt.Sprintf("09%08d", k%1e8), Address: "Ấp Trung, xã An Phú"}}
+		body, _ := json.Marshal(in)
+		req, _ := http.NewRequestWithContext(ctx, "POST", e.base+"/dossiers", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		req.Header.Set("Idempotency-Key", "bench-"+strconv.FormatInt(k, 10))
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		var out struct {
+			Code string `json:"code"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated || err != nil {
+			return fmt.Errorf("intake: status %d (%v)", resp.StatusCode, err)
+		}
+		if w == 0 && len(e.codes) < 1000 {
+			e.codes = append(e.codes, out.Code)
+			e.verifiers = append(e.verifiers, motcua.VerifierFor(in.Applicant))
+		}
+		return nil
+	})
+}
+
+// lookups queries dossiers made during intake, at random.
+func (e *env) lookups(ctx context.Context, n int, d time.Duration) (Figure, error) {
+	if len(e.codes) == 0 {
+		return Figure{}, fmt.Errorf("lookup: no dossier to look up")
+	}
+	return hammer(ctx, n, d, func(c *http.Client, _ int) error {
+		i := rand.IntN(len(e.codes))
+		return get(c, e.base+"/lookup?code="+e.codes[i]+"&verifier="+e.verifiers[i])
+	})
+}

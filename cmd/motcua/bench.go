@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/motcua/motcua/bench"
+)
+
+type benchOptions struct {
+	duration time.Duration
+	clients  int
+	rounds   int
+	dir      string
+}
+
+func (b *benchOptions) bind(fs *flag.FlagSet) {
+	fs.DurationVar(&b.duration, "duration", 5*time.Second, "length of each measurement")
+	fs.IntVar(&b.clients, "clients", 64, "concurrent clients")
+	fs.IntVar(&b.rounds, "rounds", 3, "interleaved rounds (the median ratio is reported)")
+	fs.StringVar(&b.dir, "dir", "", "scratch folder on the disk to measure (default: a temporary folder)")
+}
+
+// runBench runs the benchmark and prints the figures as ratios to their
+// baselines, with the targets of issue 2.
+func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) error {
+	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Out: stdout})
+	if err != nil {
+		return err
+	}
+	verdict := func(ok bool) string {
+		if ok {
+			return "meets"
+		}
+		return "MISSES"
+	}
+	fmt.Fprintf(stdout, "\nmedian of %d rounds, %d clients, %s each:\n", o.rounds, o.clients, o.duration)
+	fmt.Fprintf(stdout, "  intake / raw inserts    = %.2f  (%s target ≥ 1.3)\n", r.IntakeRatio, verdict(r.IntakeRatio >= 1.3))
+	fmt.Fprintf(stdout, "  lookup / minimal handler = %.2f  (%s target ≥ 0.6)\n", r.LookupRatio, verdict(r.LookupRatio >= 0.6))
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench --duration %s --clients %d --rounds %d\n", o.duration, o.clients, o.rounds)
+	return nil
+}

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/calendar"
+)
+
+// Config is the whole configuration of motcua. Values come, in order of
+// precedence, from the flags, the environment (MOTCUA_<NAME>, or
+// MOTCUA_<NAME>_FILE holding the value in a file, for secrets), a JSON file
+// (--config), and the defaults below. It is validated once at start.
+type Config struct {
+	Config  string `flag:"config" help:"JSON configuration file"`
+	DataDir string `flag:"data" help:"data folder: database and documents of the embedded default"`
+	DB      string `flag:"db" help:"SQLite database file (default <data>/motcua.db)"`
+	Listen  string `flag:"listen" help:"address to serve HTTP on"`
+	BaseURL string `flag:"base-url" help:"public URL of the service, printed on receipts and QR codes (default http://<listen>)"`
+
+	LogLevel       string        `flag:"log-level" help:"debug, info, warn or error"`
+	SecureCookies  bool          `flag:"secure-cookies" help:"mark cookies Secure (set when served over HTTPS)"`
+	TrustedProxies []string      `flag:"trusted-proxies" help:"comma-separated addresses of reverse proxies whose X-Forwarded-For is believed"`
+	SessionTTL     time.Duration `flag:"session-ttl" help:"how long a staff session lasts"`
+
+	CodePattern       string `flag:"code-pattern" help:"dossier code pattern: {agency}, date tokens such as {yyMMdd}, {seq:N}"`
+	AgencyCodePattern string `flag:"agency-code-pattern" help:"regular expression that agency e-ID codes must match"`
+
+	WorkPeriods             string        `flag:"work-periods" help:"working periods of a day, e.g. 07:30-11:30,13:00-17:00"`
+	Weekend                 string        `flag:"weekend" help:"weekly rest days, e.g. sat,sun"`
+	MoveDeadlines           bool          `flag:"move-deadlines-to-working-day" help:"move calendar-day deadlines that end on a day off to the next working day"`
+	OnlineDecisionH         float64       `flag:"online-decision-hours" help:"working hours to accept or return an online dossier (NĐ 118 Art.17(2): 8)"`
+	TransferCutOff          string        `flag:"transfer-cut-off" help:"time after which a paper dossier may be transferred the next working morning (Art.18(2): 15:00)"`
+	TransferGrace           time.Duration `flag:"transfer-next-day-within" help:"working time allowed at the start of the next working day for such transfers"`
+	AppraisalSupplementDays float64       `flag:"appraisal-supplement-days" help:"working days after reception within which an appraisal supplement may be requested (Art.19(5): 3)"`
+	SupplementWaitDays      int           `flag:"supplement-wait-days" help:"days the applicant has to complete a dossier before it is closed (Art.19(5): 15)"`
+	SupplementScope         string        `flag:"supplement-scope" help:"one supplement request per 'stage' (reception, appraisal) or per 'dossier'"`
+
+	JobsInterval time.Duration `flag:"jobs-interval" help:"how often scheduled jobs run (supplement time-outs, session clean-up)"`
+}
+
+// defaults returns the built-in configuration.
+func defaults() Config {
+	r := motcua.DefaultRules()
+	return Config{
+		DataDir:                 "data",
+		Listen:                  "127.0.0.1:8080",
+		LogLevel:                "info",
+		SessionTTL:              12 * time.Hour,
+		CodePattern:             motcua.DefaultCodePattern,
+		AgencyCodePattern:       motcua.DefaultAgencyCodePattern,
+		WorkPeriods:             "07:30-11:30,13:00-17:00",
+		Weekend:                 "sat,sun",
+		MoveDeadlines:           true,
+		OnlineDecisionH:         r.OnlineDecision.Hours(),
+		TransferCutOff:          r.TransferCutOff.String(),
+		TransferGrace:           r.TransferNextDayWithin,
+		AppraisalSupplementDays: r.AppraisalSupplementWithin.Value,
+		SupplementWaitDays:      int(r.SupplementWait.Value),
+		SupplementScope:         string(r.SupplementScope),
+		JobsInterval:            time.Minute,
+	}
+}
+
+// loadConfig builds the configuration from the defaults, the file, the
+// environment and the flags of fs (already defined by bindFlags) parsed
+// from args.
+func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	cfg := defaults()
+	flags := bindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// The file named by flag or environment comes first, then everything
+	// else overrides it.
+	file := flags["config"].Value.String()
+	if !set["config"] {
+		file = envValue(getenv, "config")
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return cfg, fmt.Errorf("read configuration file: %w", err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cfg); err != nil {
+			return cfg, fmt.Errorf("configuration file %s: %w", file, err)
+		}
+		cfg.Config = file
+	}
+	v := reflect.ValueOf(&cfg).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Tag.Get("flag")
+		raw, from := "", ""
+		if set[name] {
+			raw, from = flags[name].Value.String(), "--"+name
+		} else if e := envValue(getenv, name); e != "" {
+			raw, from = e, envName(name)
+		} else {
+			continue
+		}
+		if err := setField(v.Field(i), raw); err != nil {
+			return cfg, fmt.Errorf("%s: %w", from, err)
+		}
+	}
+	return cfg, cfg.validate()
+}
+
+// envName is the environment variable of a flag: MOTCUA_ and the flag in
+// upper case with '-' as '_'.
+func envName(flagName string) string {
+	return "MOTCUA_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func envValue(getenv func(string) string, flagName string) string {
+	n := envName(flagName)
+	if v := getenv(n); v != "" {
+		return v
+	}
+	if f := getenv(n + "_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return ""
+}
+
+// bindFlags defines one string flag per field (parsed into the field's
+// type later, so that an unset flag does not override lower layers).
+func bindFlags(fs *flag.FlagSet) map[string]*flag.Flag {
+	d := reflect.ValueOf(defaults())
+	out := map[string]*flag.Flag{}
+	for i := 0; i < d.NumField(); i++ {
+		f := d.Type().Field(i)
+		name := f.Tag.Get("flag")
+		def := fmt.Sprint(d.Field(i).Interface())
+		if f.Type.Kind() == reflect.Slice {
+			def = strings.Join(d.Field(i).Interface().([]string), ",")
+		}
+		help := f.Tag.Get("help") + " [" + envName(name) + "]"
+		if f.Type.Kind() == reflect.Bool {
+			fs.Var(&boolFlag{v: def}, name, help)
+		} else {
+			fs.String(name, def, help)
+		}
+		out[name] = fs.Lookup(name)
+	}
+	return out
+}
+
+// boolFlag lets "--secure-cookies" stand alone.
+type boolFlag struct{ v string }
+
+func (b *boolFlag) String() string     { return b.v }
+func (b *boolFlag) Set(s string) error { b.v = s; return nil }
+func (b *boolFlag) IsBoolFlag() bool   { return true }
+
+func setField(f reflect.Value, raw string) error {
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(raw)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", raw)
+		}
+		f.SetBool(b)
+	case reflect.Int:
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return fmt.Errorf("want a whole number, got %q", raw)
+		}
+		f.SetInt(int64(n))
+	case reflect.Int64: // time.Duration
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("want a duration such as 90s or 12h, got %q", raw)
+		}
+		f.SetInt(int64(d))
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return fmt.Errorf("want a number, got %q", raw)
+		}
+		f.SetFloat(x)
+	case reflect.Slice:
+		var parts []string
+		for _, p := range strings.Split(raw, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		f.Set(reflect.ValueOf(parts))
+	default:
+		return fmt.Errorf("unsupported setting type %s", f.Kind())
+	}
+	return nil
+}
+
+// validate checks every setting and fills the derived ones.
+func (c *Config) validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data must not be empty"))
+	}
+	if c.DB == "" {
+		c.DB = filepath.Join(c.DataDir, "motcua.db")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Listen
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel))
+	}
+	if c.SessionTTL < time.Minute {
+		errs = append(errs, errors.New("--session-ttl must be at least 1m"))
+	}
+	if c.JobsInterval < time.Second {
+		errs = append(errs, errors.New("--jobs-interval must be at least 1s"))
+	}
+	if _, err := motcua.ParseCodePattern(c.CodePattern); err != nil {
+		errs = append(errs, fmt.Errorf("--code-pattern: %s", motcua.ErrorMessage(err)))
+	}
+	if _, err := motcua.NewAgencyCodeChecker(c.AgencyCodePattern); err != nil {
+		errs = append(errs, fmt.Errorf("--agency-code-pattern: %s", motcua.ErrorMessage(err)))
+	}
+	if _, err := c.calendarConfig(); err != nil {
+		errs = append(errs, err)
+	}
+	if r, err := c.rules(); err != nil {
+		errs = append(errs, err)
+	} else if err := r.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("rules: %s", motcua.ErrorMessage(err)))
+	}
+	return errors.Join(errs...)
+}
+
+// rules turns the settings into the lifecycle rules.
+func (c *Config) rules() (motcua.Rules, error) {
+	r := motcua.DefaultRules()
+	r.OnlineDecision = time.Duration(c.OnlineDecisionH * float64(time.Hour))
+	cut, err := motcua.ParseClockTime(c.TransferCutOff)
+	if err != nil {
+		return r, fmt.Errorf("--transfer-cut-off: %w", err)
+	}
+	r.TransferCutOff = cut
+	r.TransferNextDayWithin = c.TransferGrace
+	r.AppraisalSupplementWithin = motcua.TimeLimit{Value: c.AppraisalSupplementDays, Unit: motcua.UnitWorkingDays}
+	r.SupplementWait = motcua.TimeLimit{Value: float64(c.SupplementWaitDays), Unit: motcua.UnitCalendarDays}
+	r.SupplementScope = motcua.SupplementScope(c.SupplementScope)
+	return r, nil
+}
+
+// calendarConfig turns the settings into the calendar's configuration.
+func (c *Config) calendarConfig() (calendar.Config, error) {
+	cc := calendar.DefaultConfig()
+	cc.Periods = nil
+	for _, p := range strings.Split(c.WorkPeriods, ",") {
+		a, b, ok := strings.Cut(strings.TrimSpace(p), "-")
+		start, err1 := motcua.ParseClockTime(a)
+		end, err2 := motcua.ParseClockTime(b)
+		if !ok || err1 != nil || err2 != nil {
+			return cc, fmt.Errorf("--work-periods: %q is not HH:MM-HH:MM", p)
+		}
+		cc.Periods = append(cc.Periods, calendar.Period{Start: start, End: end})
+	}
+	days := map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+		"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
+	cc.Weekend = nil
+	for _, d := range strings.Split(c.Weekend, ",") {
+		wd, ok := days[strings.ToLower(strings.TrimSpace(d))]
+		if !ok {
+			return cc, fmt.Errorf("--weekend: %q is not one of sun, mon, tue, wed, thu, fri, sat", d)
+		}
+		cc.Weekend = append(cc.Weekend, wd)
+	}
+	cc.MoveCalendarDeadlinesToWorkingDay = c.MoveDeadlines
+	if err := cc.Validate(); err != nil {
+		return cc, fmt.Errorf("calendar: %s", motcua.ErrorMessage(err))
+	}
+	return cc, nil
+}

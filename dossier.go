@@ -1,0 +1,152 @@
+package motcua
+
+import (
+	"strings"
+	"time"
+)
+
+// Channel is how a dossier was submitted (KenhThucHien in the national
+// portal's data: 1 direct, 2 online, 3 public post).
+type Channel int
+
+// Channels.
+const (
+	ChannelCounter Channel = 1
+	ChannelOnline  Channel = 2
+	ChannelPost    Channel = 3
+)
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool { return c >= ChannelCounter && c <= ChannelPost }
+
+// Label is the Vietnamese name of the channel.
+func (c Channel) Label() string {
+	switch c {
+	case ChannelCounter:
+		return "Trực tiếp"
+	case ChannelOnline:
+		return "Trực tuyến"
+	case ChannelPost:
+		return "Dịch vụ bưu chính công ích"
+	}
+	return "Không rõ"
+}
+
+// ApplicantKind distinguishes people from organisations.
+type ApplicantKind string
+
+// Applicant kinds.
+const (
+	ApplicantCitizen      ApplicantKind = "citizen"
+	ApplicantOrganization ApplicantKind = "organization"
+)
+
+// DataSource records where a value came from (prefill is recorded as such).
+type DataSource string
+
+// Data sources of applicant data.
+const (
+	SourceTyped        DataSource = "typed"         // typed by the officer or the applicant
+	SourceIDCardQR     DataSource = "id_card_qr"    // read from the QR code of the chip-based ID card
+	SourcePopulationDB DataSource = "population_db" // returned by the national population database
+)
+
+// Applicant is the person or organisation a dossier is for. OnBehalfOf names
+// the person who submitted for them, when that is someone else.
+type Applicant struct {
+	Kind        ApplicantKind `json:"kind"`
+	IDKind      IDKind        `json:"id_kind"`
+	IDNumber    string        `json:"id_number"`
+	FullName    string        `json:"full_name"`
+	DateOfBirth string        `json:"date_of_birth,omitempty"` // YYYY-MM-DD
+	Gender      string        `json:"gender,omitempty"`
+	Phone       string        `json:"phone,omitempty"`
+	Email       string        `json:"email,omitempty"`
+	Address     string        `json:"address,omitempty"`
+	OnBehalfOf  string        `json:"on_behalf_of,omitempty"`
+	Source      DataSource    `json:"source,omitempty"`
+}
+
+// DossierComponent is one document of a dossier, checked against the
+// procedure's list at reception.
+type DossierComponent struct {
+	ComponentID int64  `json:"component_id"`
+	Name        string `json:"name"`
+	Mandatory   bool   `json:"mandatory"`
+	// Provided: the applicant submitted it (paper or file).
+	Provided bool `json:"provided"`
+	// FromNationalDB: the data was taken from a national database instead
+	// of being asked for.
+	FromNationalDB bool `json:"from_national_db"`
+	// Reused: an earlier digitized result was reused.
+	Reused bool `json:"reused"`
+	// Digitized: the paper was scanned into a signed electronic copy.
+	Digitized bool   `json:"digitized"`
+	FileRef   string `json:"file_ref,omitempty"`
+}
+
+// Satisfied reports whether the component needs nothing more from the
+// applicant.
+func (c DossierComponent) Satisfied() bool { return c.Provided || c.FromNationalDB || c.Reused }
+
+// DossierFee is a fee line of a dossier, in đồng.
+type DossierFee struct {
+	Name       string `json:"name"`
+	Amount     int64  `json:"amount"`
+	Paid       bool   `json:"paid"`
+	PaidOnline bool   `json:"paid_online"`
+}
+
+// Dossier is an application for a procedure (hồ sơ TTHC). Its facts are set
+// when it is created; its Status is derived from its events.
+type Dossier struct {
+	ID               int64  `json:"id"`
+	Code             string `json:"code"`
+	ProcedureID      int64  `json:"procedure_id"`
+	ProcedureVersion int    `json:"procedure_version"`
+	ProcedureCode    string `json:"procedure_code"`
+	ProcedureName    string `json:"procedure_name"`
+
+	Applicant Applicant `json:"applicant"`
+	Channel   Channel   `json:"channel"`
+	// Assisted marks an online submission made by an officer for a
+	// citizen who cannot use the portal.
+	Assisted          bool   `json:"assisted"`
+	ReceptionPointID  int64  `json:"reception_point_id"`
+	ReceptionAgencyID int64  `json:"reception_agency_id"`
+	CompetentAgencyID int64  `json:"competent_agency_id"`
+	Content           string `json:"content,omitempty"`
+	// ReturnMethod is where and how the result will be returned: "counter",
+	// "post" or "online" (printed on the receipt, Art.22(3)).
+	ReturnMethod string             `json:"return_method"`
+	Components   []DossierComponent `json:"components"`
+	Fees         []DossierFee       `json:"fees"`
+	// Verifier is what a citizen gives with the code to look the dossier
+	// up: the last four digits of the applicant's phone, or of the ID
+	// number when there is no phone. It is never shown.
+	Verifier  string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+
+	Status Status `json:"status"`
+}
+
+// VerifierFor returns the lookup verifier of an applicant.
+func VerifierFor(a Applicant) string {
+	digits := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if r >= '0' && r <= '9' {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	src := digits(a.Phone)
+	if len(src) < 4 {
+		src = digits(a.IDNumber)
+	}
+	if len(src) < 4 {
+		return src
+	}
+	return src[len(src)-4:]
+}

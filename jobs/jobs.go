@@ -1,0 +1,72 @@
+// Package jobs runs motcua's scheduled work — closing dossiers whose
+// supplement did not come in time, removing expired sessions, unpublishing
+// procedures whose legal basis expired — and records what each run did.
+//
+// Every job is safe to run on several instances at once: each change goes
+// through the same transition table and optimistic check as a person's, so
+// a dossier is closed once whichever instance gets there first.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/motcua/motcua/service"
+)
+
+// Job is one piece of scheduled work. Run returns how many items it
+// handled.
+type Job struct {
+	Name string
+	Run  func(ctx context.Context) (int, error)
+}
+
+// Standard returns motcua's scheduled jobs on svc.
+func Standard(svc *service.Service) []Job {
+	return []Job{
+		{Name: "close-expired-supplements", Run: func(ctx context.Context) (int, error) {
+			codes, err := svc.CloseExpiredSupplements(ctx)
+			if len(codes) > 0 {
+				slog.Info("closed dossiers whose supplement did not come in time", "codes", codes)
+			}
+			return len(codes), err
+		}},
+		{Name: "delete-expired-sessions", Run: svc.DeleteExpiredSessions},
+		{Name: "unpublish-expired-procedures", Run: svc.UnpublishExpired},
+	}
+}
+
+// Run runs every job once now and then every interval until ctx ends. A
+// failing job is logged and tried again at the next tick; it does not stop
+// the others.
+func Run(ctx context.Context, interval time.Duration, jobs []Job) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		RunOnce(ctx, jobs)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce runs every job once and returns how many items each handled.
+func RunOnce(ctx context.Context, jobs []Job) map[string]int {
+	out := map[string]int{}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			return out
+		}
+		n, err := j.Run(ctx)
+		out[j.Name] = n
+		if err != nil {
+			slog.Error("scheduled job failed", "job", j.Name, "err", err)
+		} else if n > 0 {
+			slog.Info("scheduled job", "job", j.Name, "handled", n)
+		}
+	}
+	return out
+}

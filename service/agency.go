@@ -1,0 +1,175 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// agencyCache keeps the agency list in memory: it is small, read on every
+// authorization check, and changes rarely. Changes made through this
+// instance invalidate it at once; other instances' changes show within ttl.
+type agencyCache struct {
+	mu     sync.Mutex
+	loaded time.Time
+	byID   map[int64]*motcua.Agency
+	list   []*motcua.Agency
+}
+
+const agencyCacheTTL = time.Minute
+
+func (s *Service) agencyMap(ctx context.Context) (map[int64]*motcua.Agency, []*motcua.Agency, error) {
+	c := &s.agencies
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byID != nil && time.Since(c.loaded) < agencyCacheTTL {
+		return c.byID, c.list, nil
+	}
+	var list []*motcua.Agency
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		list, err = tx.Agencies(ctx)
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	c.byID = make(map[int64]*motcua.Agency, len(list))
+	for _, a := range list {
+		c.byID[a.ID] = a
+	}
+	c.list, c.loaded = list, time.Now()
+	return c.byID, c.list, nil
+}
+
+func (s *Service) invalidateAgencies() {
+	s.agencies.mu.Lock()
+	s.agencies.byID = nil
+	s.agencies.mu.Unlock()
+}
+
+// Agencies lists every agency (public information).
+func (s *Service) Agencies(ctx context.Context) ([]*motcua.Agency, error) {
+	_, list, err := s.agencyMap(ctx)
+	return list, err
+}
+
+// Agency returns one agency by e-ID code (public information).
+func (s *Service) Agency(ctx context.Context, code string) (*motcua.Agency, []*motcua.ReceptionPoint, error) {
+	var a *motcua.Agency
+	var points []*motcua.ReceptionPoint
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		if a, err = tx.AgencyByCode(ctx, code); err != nil {
+			return err
+		}
+		points, err = tx.ReceptionPoints(ctx, a.ID)
+		return err
+	})
+	return a, points, err
+}
+
+// ReceptionPoints lists the reception points of an agency (0: all).
+func (s *Service) ReceptionPoints(ctx context.Context, agencyID int64) ([]*motcua.ReceptionPoint, error) {
+	var points []*motcua.ReceptionPoint
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		points, err = tx.ReceptionPoints(ctx, agencyID)
+		return err
+	})
+	return points, err
+}
+
+// CreateAgency adds an agency under an existing one; only administrators of
+// the parent agency (or of an agency above it) may. Root agencies are made
+// at installation with SetupAgency.
+func (s *Service) CreateAgency(ctx context.Context, a *motcua.Agency) error {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return err
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return err
+	}
+	if a.ParentID == 0 || !s.isAdminOver(u, a.ParentID, byID) {
+		return motcua.Errorf(motcua.EFORBIDDEN, "not_admin", "Chỉ quản trị viên của cơ quan cấp trên mới được thêm cơ quan.")
+	}
+	return s.SetupAgency(ctx, a)
+}
+
+// SetupAgency adds an agency without an authorization check; it is for
+// installation and demo data, called by the command line only.
+func (s *Service) SetupAgency(ctx context.Context, a *motcua.Agency) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := s.cfg.AgencyCodes.Check(a.Code); err != nil {
+		return err
+	}
+	defer s.invalidateAgencies()
+	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateAgency(ctx, a) })
+}
+
+// SetupReceptionPoint adds a reception point without an authorization check
+// (installation and demo data).
+func (s *Service) SetupReceptionPoint(ctx context.Context, p *motcua.ReceptionPoint) error {
+	if p.Name == "" || p.Code == "" || p.AgencyID == 0 {
+		return motcua.Errorf(motcua.EINVALID, "reception_point_invalid", "Điểm tiếp nhận cần có mã, tên và cơ quan.")
+	}
+	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, p) })
+}
+
+// isAdminOver reports whether u is an administrator at agency id or at one
+// of its ancestors.
+func (s *Service) isAdminOver(u *motcua.User, id int64, byID map[int64]*motcua.Agency) bool {
+	return s.holdsOver(u, motcua.RoleAdmin, id, byID)
+}
+
+// holdsOver reports whether u holds role at agency id or at an ancestor.
+func (s *Service) holdsOver(u *motcua.User, role motcua.Role, id int64, byID map[int64]*motcua.Agency) bool {
+	for seen := 0; id != 0 && seen < 64; seen++ {
+		if u.Has(role, id) {
+			return true
+		}
+		a, ok := byID[id]
+		if !ok {
+			return false
+		}
+		id = a.ParentID
+	}
+	return false
+}
+
+// involved reports whether u may see dossier d: u holds any role at an
+// agency the dossier has been at (reception, competent, current holder or
+// any agency in its history), or at an ancestor of one of them.
+func (s *Service) involved(u *motcua.User, d *motcua.Dossier, events []motcua.Event, byID map[int64]*motcua.Agency) bool {
+	ids := []int64{d.ReceptionAgencyID, d.CompetentAgencyID, d.Status.AgencyID}
+	for _, p := range d.Status.Parts {
+		ids = append(ids, p.AgencyID)
+	}
+	for _, e := range events {
+		ids = append(ids, e.FromAgencyID, e.ToAgencyID)
+	}
+	for _, g := range u.Grants {
+		for _, id := range ids {
+			for cur, n := id, 0; cur != 0 && n < 64; n++ {
+				if g.AgencyID == cur {
+					return true
+				}
+				a, ok := byID[cur]
+				if !ok {
+					break
+				}
+				cur = a.ParentID
+			}
+		}
+	}
+	return false
+}
+
+// AgencyIndex returns every agency by id (public information), from the
+// cache.
+func (s *Service) AgencyIndex(ctx context.Context) (map[int64]*motcua.Agency, error) {
+	byID, _, err := s.agencyMap(ctx)
+	return byID, err
+}

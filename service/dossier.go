@@ -1,0 +1,331 @@
+package service
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// ActInput is a command on an existing dossier as a client gives it.
+type ActInput struct {
+	Action       motcua.Action `json:"action"`
+	Reason       string        `json:"reason,omitempty"`
+	AssigneeID   int64         `json:"assignee_id,omitempty"`
+	NewDueAt     time.Time     `json:"new_due_at,omitzero"`
+	ResultNumber string        `json:"result_number,omitempty"`
+	Missing      []int64       `json:"missing,omitempty"`
+}
+
+// Act performs an action on the dossier with the given code, through the
+// transition table and the rules of the decree, and returns the dossier
+// after it. Errors: ENOTFOUND (no such dossier, or not visible to the
+// caller), EFORBIDDEN, ECONFLICT (state or rule), EINVALID (input).
+func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Dossier, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Reason) > 4000 {
+		return nil, motcua.FieldError("reason", "reason_too_long", "Nội dung quá dài (tối đa 4000 ký tự).")
+	}
+	return s.act(ctx, u, code, in)
+}
+
+func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActInput) (*motcua.Dossier, error) {
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out *motcua.Dossier
+	err = s.store.Write(ctx, func(tx motcua.Tx) error {
+		d, err := tx.DossierByCode(ctx, code)
+		if err != nil {
+			return err
+		}
+		if u != motcua.SystemUser && !s.involved(u, d, nil, byID) && !u.HasRole(motcua.RoleIntegration) {
+			// Not revealing whether the code exists to people with no
+			// business with it.
+			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
+		}
+		p, err := s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
+		if err != nil {
+			return err
+		}
+		cmd := motcua.Command{Action: in.Action, Reason: in.Reason, NewDueAt: in.NewDueAt,
+			ResultNumber: in.ResultNumber, Missing: in.Missing}
+		if in.AssigneeID != 0 {
+			if cmd.Assignee, err = tx.User(ctx, in.AssigneeID); err != nil {
+				if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+					return motcua.FieldError("assignee_id", "assignee_not_found", "Người được chọn không tồn tại.")
+				}
+				return err
+			}
+		}
+		ev, err := s.decider().Decide(d, p, u, now, cmd)
+		if err != nil {
+			return err
+		}
+		st, err := d.Status.Apply(ev)
+		if err != nil {
+			return err
+		}
+		if err := tx.AppendEvent(ctx, &ev, &st); err != nil {
+			return err
+		}
+		d.Status = st
+		out = d
+		return nil
+	})
+	return out, err
+}
+
+// DossierView is a dossier as staff see it: the dossier with personal data,
+// its history, its procedure version, the agencies named in it, and the
+// actions the viewer may take now.
+type DossierView struct {
+	Dossier   *motcua.Dossier
+	Events    []motcua.Event
+	Procedure *motcua.Procedure
+	Agencies  map[int64]*motcua.Agency
+	Allowed   []motcua.Action
+	Result    motcua.Timeliness
+}
+
+// Dossier returns the dossier with its timeline to a person involved with
+// it. Every such view shows personal data and is written to the audit log
+// before anything is returned.
+func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &DossierView{Agencies: map[int64]*motcua.Agency{}}
+	err = s.store.Read(ctx, func(tx motcua.Tx) error {
+		d, err := tx.DossierByCode(ctx, code)
+		if err != nil {
+			return err
+		}
+		if v.Events, err = tx.Events(ctx, d.ID); err != nil {
+			return err
+		}
+		if !s.involved(u, d, v.Events, byID) {
+			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
+		}
+		v.Dossier = d
+		v.Procedure, err = s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := s.store.Write(ctx, func(tx motcua.Tx) error {
+		return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: u.ID, Action: motcua.AuditViewPersonalData,
+			DossierID: v.Dossier.ID, Detail: "dossier " + code, IP: ip})
+	}); err != nil {
+		return nil, fmt.Errorf("audit personal data view: %w", err)
+	}
+	for _, id := range agencyIDsOf(v.Dossier, v.Events) {
+		if a, ok := byID[id]; ok {
+			v.Agencies[id] = a
+		}
+	}
+	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
+	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
+	return v, nil
+}
+
+// allowed lists the actions u may take on d now, by asking the decider.
+func (s *Service) allowed(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User, now time.Time) []motcua.Action {
+	dc := s.decider()
+	var out []motcua.Action
+	for _, t := range motcua.Transitions {
+		if slices.Contains(out, t.Action) || !slices.Contains(t.From, d.Status.State) {
+			continue
+		}
+		_, err := dc.Decide(d, p, u, now, motcua.Command{Action: t.Action, Reason: "?", NewDueAt: d.Status.DueAt.Add(24 * time.Hour), Assignee: u})
+		// Input errors mean the action is possible with proper input.
+		if err == nil || motcua.ErrorCode(err) == motcua.EINVALID {
+			out = append(out, t.Action)
+		}
+	}
+	return out
+}
+
+func agencyIDsOf(d *motcua.Dossier, events []motcua.Event) []int64 {
+	ids := []int64{d.ReceptionAgencyID, d.CompetentAgencyID, d.Status.AgencyID}
+	for _, e := range events {
+		ids = append(ids, e.FromAgencyID, e.ToAgencyID, e.ActorAgencyID)
+	}
+	return ids
+}
+
+// InboxQuery selects the dossiers in the caller's inbox.
+type InboxQuery struct {
+	// Mine limits the inbox to dossiers assigned to the caller.
+	Mine bool
+	// States selects states; none means every state with work left.
+	States      []motcua.State
+	ProcedureID int64
+	AgencyID    int64 // one of the caller's agencies; 0 means all of them
+	Channel     motcua.Channel
+	Cursor      string
+	Limit       int
+}
+
+// InboxItem is one dossier of an inbox with its urgency at the time asked.
+type InboxItem struct {
+	Dossier    *motcua.Dossier
+	DueAt      time.Time
+	Timeliness motcua.Timeliness
+	// DueToday and DueSoon flag deadlines that fall today or within one
+	// working day.
+	DueToday bool
+	DueSoon  bool
+}
+
+// InboxPage is a page of an inbox, with the cursor of the next page ("" at
+// the end).
+type InboxPage struct {
+	Items []InboxItem
+	Next  string
+}
+
+// Inbox lists the dossiers held by the caller's agencies, most urgent first,
+// a page at a time (keyset pagination, stable under concurrent changes).
+func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	f := motcua.DossierFilter{HolderAgencyIDs: u.AgencyIDs(), States: q.States, ProcedureID: q.ProcedureID, Channel: q.Channel}
+	if len(f.States) == 0 {
+		// An inbox is work to do: finished dossiers leave it.
+		for _, st := range motcua.AllStates {
+			if !st.Terminal() {
+				f.States = append(f.States, st)
+			}
+		}
+	}
+	if q.AgencyID != 0 {
+		if !slices.Contains(f.HolderAgencyIDs, q.AgencyID) {
+			return nil, motcua.Errorf(motcua.EFORBIDDEN, "not_permitted", "Bạn không làm việc tại cơ quan này.")
+		}
+		f.HolderAgencyIDs = []int64{q.AgencyID}
+	}
+	if q.Mine {
+		f.AssigneeID = u.ID
+	}
+	for _, st := range q.States {
+		if !st.Valid() {
+			return nil, motcua.FieldError("state", "state_unknown", "Trạng thái hồ sơ không hợp lệ: "+string(st)+".")
+		}
+	}
+	if q.Channel != 0 && !q.Channel.Valid() {
+		return nil, motcua.FieldError("channel", "channel_unknown", "Kênh nộp không hợp lệ.")
+	}
+	if q.Cursor != "" {
+		c, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		f.After = c
+	}
+	f.Limit = q.Limit
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	var ds []*motcua.Dossier
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		ds, err = tx.FindDossiers(ctx, f)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	cal := s.Calendar()
+	tomorrow := cal.AddWorking(cal.NextWorkingMoment(now), cal.WorkingDayLength())
+	page := &InboxPage{}
+	for _, d := range ds {
+		due := d.Status.NextDueAt()
+		it := InboxItem{Dossier: d, Timeliness: d.Status.Result(now, motcua.VietnamTime)}
+		if !due.Equal(motcua.FarFuture) {
+			it.DueAt = due
+			it.DueToday = motcua.FormatDate(due) == motcua.FormatDate(now)
+			it.DueSoon = !due.After(tomorrow)
+			if now.After(due) {
+				it.Timeliness = motcua.Overdue
+			}
+		}
+		page.Items = append(page.Items, it)
+	}
+	if len(ds) == f.Limit {
+		last := ds[len(ds)-1]
+		page.Next = encodeCursor(motcua.DossierCursor{NextDueAt: last.Status.NextDueAt(), ID: last.ID})
+	}
+	return page, nil
+}
+
+func encodeCursor(c motcua.DossierCursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.NextDueAt.UnixMilli(), 10) + "." + strconv.FormatInt(c.ID, 10)))
+}
+
+func decodeCursor(s string) (*motcua.DossierCursor, error) {
+	bad := motcua.FieldError("cursor", "cursor_malformed", "Tham số phân trang không hợp lệ.")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	a, c, ok := strings.Cut(string(b), ".")
+	msv, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(c, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return nil, bad
+	}
+	return &motcua.DossierCursor{NextDueAt: time.UnixMilli(msv).UTC(), ID: id}, nil
+}
+
+// CloseExpiredSupplements closes dossiers whose supplement did not come
+// within the allowed time (a scheduled job, run as the system). Each
+// closure is one transaction; a dossier closed meanwhile by someone else is
+// skipped. It returns the codes it closed.
+func (s *Service) CloseExpiredSupplements(ctx context.Context) ([]string, error) {
+	var due []*motcua.Dossier
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		due, err = tx.DossiersAwaitingClosure(ctx, s.now(), 500)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var closed []string
+	for _, d := range due {
+		_, err := s.act(ctx, motcua.SystemUser, d.Code, ActInput{Action: motcua.ActClose})
+		switch motcua.ErrorCode(err) {
+		case "":
+			closed = append(closed, d.Code)
+		case motcua.ECONFLICT:
+			// Supplemented or closed meanwhile.
+		default:
+			return closed, err
+		}
+	}
+	return closed, nil
+}
+
+// verifierMatches compares in constant time.
+func verifierMatches(stored, given string) bool {
+	given = strings.TrimSpace(given)
+	return stored != "" && subtle.ConstantTimeCompare([]byte(stored), []byte(given)) == 1
+}

@@ -1,0 +1,66 @@
+package service
+
+import (
+	"sync"
+	"time"
+)
+
+// failureLimiter counts failures per key in a window and refuses a key
+// that has too many: it slows down guessing of lookup verifiers and
+// passwords. It is per instance; several instances each apply it.
+type failureLimiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	keys   map[string]*failures
+}
+
+type failures struct {
+	n     int
+	since time.Time
+}
+
+func newFailureLimiter(max int, window time.Duration) *failureLimiter {
+	return &failureLimiter{max: max, window: window, keys: map[string]*failures{}}
+}
+
+// blocked reports whether key has reached the limit at now.
+func (l *failureLimiter) blocked(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f, ok := l.keys[key]
+	if !ok {
+		return false
+	}
+	if now.Sub(f.since) > l.window {
+		delete(l.keys, key)
+		return false
+	}
+	return f.n >= l.max
+}
+
+// fail records a failure of key at now.
+func (l *failureLimiter) fail(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.keys) > 100000 { // bound memory under a flood: forget old keys
+		for k, f := range l.keys {
+			if now.Sub(f.since) > l.window {
+				delete(l.keys, k)
+			}
+		}
+	}
+	f, ok := l.keys[key]
+	if !ok || now.Sub(f.since) > l.window {
+		f = &failures{since: now}
+		l.keys[key] = f
+	}
+	f.n++
+}
+
+// reset forgets key after a success.
+func (l *failureLimiter) reset(key string) {
+	l.mu.Lock()
+	delete(l.keys, key)
+	l.mu.Unlock()
+}

@@ -1,0 +1,101 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// PublicStep is one line of the public timeline: what happened, when, at
+// which agency, and whether it was on time. It names no person.
+type PublicStep struct {
+	At         time.Time         `json:"at"`
+	Action     motcua.Action     `json:"action"`
+	Label      string            `json:"label"`
+	Agency     string            `json:"agency"`
+	Timeliness motcua.Timeliness `json:"timeliness,omitempty"`
+}
+
+// PublicDossier is what anyone holding a dossier's code and verifier may
+// see: its status and timeline, without personal data.
+type PublicDossier struct {
+	Code          string            `json:"code"`
+	ProcedureCode string            `json:"procedure_code"`
+	ProcedureName string            `json:"procedure_name"`
+	Agency        string            `json:"agency"`
+	State         motcua.State      `json:"state"`
+	StateLabel    string            `json:"state_label"`
+	ReceivedAt    time.Time         `json:"received_at,omitzero"`
+	DueAt         time.Time         `json:"due_at,omitzero"`
+	FinishedAt    time.Time         `json:"finished_at,omitzero"`
+	ReturnedAt    time.Time         `json:"returned_at,omitzero"`
+	Timeliness    motcua.Timeliness `json:"timeliness,omitempty"`
+	// SupplementDeadline is set while the dossier waits for the applicant.
+	SupplementDeadline time.Time    `json:"supplement_deadline,omitzero"`
+	Timeline           []PublicStep `json:"timeline"`
+}
+
+// Lookup returns the public view of a dossier to whoever gives its code and
+// verifier (the last four digits of the applicant's phone, or of the ID
+// number). A wrong verifier and an unknown code get the same ENOTFOUND;
+// after repeated failures on one code, ETOOMANY.
+func (s *Service) Lookup(ctx context.Context, code, verifier string) (*PublicDossier, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	now := s.now()
+	notFound := motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found",
+		"Không tìm thấy hồ sơ với mã và số kiểm tra đã nhập. Vui lòng kiểm tra lại mã hồ sơ trên giấy tiếp nhận và 4 số cuối điện thoại đã đăng ký.")
+	if code == "" || len(code) > 64 || strings.TrimSpace(verifier) == "" {
+		return nil, notFound
+	}
+	if s.lookups.blocked(code, now) {
+		return nil, motcua.Errorf(motcua.ETOOMANY, "too_many_lookup_failures", "Tra cứu sai quá nhiều lần; vui lòng thử lại sau 15 phút.")
+	}
+	var d *motcua.Dossier
+	var events []motcua.Event
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		if d, err = tx.DossierByCode(ctx, code); err != nil {
+			return err
+		}
+		if !verifierMatches(d.Verifier, verifier) {
+			return notFound
+		}
+		events, err = tx.Events(ctx, d.ID)
+		return err
+	})
+	if err != nil {
+		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+			s.lookups.fail(code, now)
+			return nil, notFound
+		}
+		return nil, err
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name := func(id int64) string {
+		if a, ok := byID[id]; ok {
+			return a.Name
+		}
+		return ""
+	}
+	st := &d.Status
+	p := &PublicDossier{Code: d.Code, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
+		Agency: name(d.CompetentAgencyID), State: st.State, StateLabel: st.State.Label(), ReceivedAt: st.ReceivedAt,
+		DueAt: st.DueAt, FinishedAt: st.FinishedAt, ReturnedAt: st.ReturnedAt,
+		Timeliness: st.Result(now, motcua.VietnamTime), Timeline: make([]PublicStep, 0, len(events))}
+	if sup, ok := st.OpenSupplement(); ok {
+		p.SupplementDeadline = sup.Deadline
+	}
+	for _, e := range events {
+		agency := e.ActorAgencyID
+		if agency == 0 {
+			agency = e.FromAgencyID
+		}
+		p.Timeline = append(p.Timeline, PublicStep{At: e.At, Action: e.Action, Label: e.Action.Label(),
+			Agency: name(agency), Timeliness: e.Timeliness})
+	}
+	return p, nil
+}

@@ -1,0 +1,90 @@
+// Package service holds motcua's use cases: receiving and processing
+// dossiers, the catalogue, accounts and sessions. It owns transaction
+// boundaries and authorization — every exported method checks who may do
+// what for which agency — and never touches HTTP or SQL.
+package service
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// Config is the service's part of the configuration.
+type Config struct {
+	Rules       motcua.Rules
+	CodePattern motcua.CodePattern
+	// AgencyCodes checks agencies' e-ID codes.
+	AgencyCodes *motcua.AgencyCodeChecker
+	// SessionTTL is how long a session lasts without signing in again.
+	SessionTTL time.Duration
+	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
+	Now func() time.Time
+}
+
+// Service implements the use cases on a store. It is safe for concurrent
+// use.
+type Service struct {
+	store  motcua.Store
+	hasher motcua.PasswordHasher
+	cfg    Config
+	cal    atomic.Pointer[calendarHolder]
+
+	agencies agencyCache
+	versions sync.Map // procedureKey → *motcua.Procedure (versions never change)
+	lookups  *failureLimiter
+	logins   *failureLimiter
+}
+
+type calendarHolder struct{ c motcua.Calendar }
+
+type procedureKey struct {
+	id      int64
+	version int
+}
+
+// New returns a service. The calendar may be replaced later (SetCalendar)
+// when an administrator changes a year's days off.
+func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.AgencyCodes == nil {
+		cfg.AgencyCodes, _ = motcua.NewAgencyCodeChecker("")
+	}
+	s := &Service{store: store, hasher: hasher, cfg: cfg,
+		lookups: newFailureLimiter(10, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute)}
+	s.SetCalendar(cal)
+	return s
+}
+
+// SetCalendar replaces the working-time calendar for later computations;
+// deadlines already computed are kept (they are recorded in the events).
+func (s *Service) SetCalendar(c motcua.Calendar) { s.cal.Store(&calendarHolder{c: c}) }
+
+// Calendar returns the calendar in use.
+func (s *Service) Calendar() motcua.Calendar { return s.cal.Load().c }
+
+// Rules returns the lifecycle rules in force.
+func (s *Service) Rules() motcua.Rules { return s.cfg.Rules }
+
+// now is the service clock, truncated to the millisecond that the store
+// keeps, so that what is returned equals what is read back.
+func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
+
+func (s *Service) decider() motcua.Decider {
+	return motcua.Decider{Calendar: s.Calendar(), Rules: s.cfg.Rules}
+}
+
+// actor returns the signed-in user or an EUNAUTHORIZED error.
+func actor(ctxUser *motcua.User) (*motcua.User, error) {
+	if ctxUser == nil || ctxUser.Disabled {
+		return nil, motcua.Errorf(motcua.EUNAUTHORIZED, "not_signed_in", "Vui lòng đăng nhập để tiếp tục.")
+	}
+	return ctxUser, nil
+}

@@ -1,0 +1,330 @@
+// Package sqlstore implements motcua.Store on SQLite (the embedded default)
+// through database/sql, with SQL kept to a portable subset so that the same
+// store serves PostgreSQL behind a small dialect seam.
+//
+// SQLite allows one writer at a time, and a durable commit costs an fsync.
+// To acknowledge many concurrent submissions durably without one fsync each,
+// all writes go through one writer goroutine that runs the transactions of
+// every waiting caller inside one SQLite transaction, each in its own
+// savepoint, and commits them together (group commit): a caller's Write
+// returns only after the commit that holds its changes is on disk.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/motcua/motcua"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options tune the store; zero values mean the defaults.
+type Options struct {
+	// ReadConns is the size of the reader pool (default 2 × GOMAXPROCS,
+	// at least 4).
+	ReadConns int
+	// MaxBatch is the most transactions committed together (default 256).
+	MaxBatch int
+	// BusyTimeout is how long a connection waits for a lock held by
+	// another process, such as a backup (default 5 s).
+	BusyTimeout time.Duration
+}
+
+// DB is an open SQLite store. It is safe for concurrent use.
+type DB struct {
+	path    string
+	writer  *sql.DB
+	wconn   *sql.Conn
+	readers *sql.DB
+	wstmts  map[string]*sql.Stmt // used by the writer goroutine only
+	rstmts  sync.Map             // query → *sql.Stmt on readers
+
+	writes   chan *writeReq
+	quit     chan struct{}
+	stopped  chan struct{}
+	maxBatch int
+	close    sync.Once
+}
+
+// ErrClosed is returned by Write and Read after Close.
+var ErrClosed = errors.New("sqlstore: store is closed")
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(motcua.Tx) error
+	raw  func(*sql.Conn) error // runs outside any batch (migrations)
+	done chan error
+}
+
+// Open opens (creating if needed) the SQLite database at path, configures
+// it and checks the configuration. It does not migrate: call Migrate, or
+// CheckSchema to refuse an outdated schema.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.BusyTimeout <= 0 {
+		opts.BusyTimeout = 5 * time.Second
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	base := func(readOnly bool) string {
+		q := url.Values{}
+		for _, p := range []string{
+			fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()),
+			"journal_mode(WAL)",
+			"synchronous(FULL)",
+			"foreign_keys(1)",
+			"temp_store(MEMORY)",
+			"cache_size(-16000)",
+		} {
+			q.Add("_pragma", p)
+		}
+		if readOnly {
+			q.Add("_pragma", "query_only(1)")
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	db := &DB{path: path, wstmts: map[string]*sql.Stmt{}, writes: make(chan *writeReq),
+		quit: make(chan struct{}), stopped: make(chan struct{}), maxBatch: opts.MaxBatch}
+	var err error
+	if db.writer, err = sql.Open("sqlite", base(false)); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.writer.SetMaxOpenConns(1)
+	db.writer.SetConnMaxIdleTime(0)
+	db.writer.SetConnMaxLifetime(0)
+	ctx := context.Background()
+	if db.wconn, err = db.writer.Conn(ctx); err != nil {
+		db.writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err = checkPragmas(ctx, db.wconn, false, opts.BusyTimeout); err != nil {
+		db.wconn.Close()
+		db.writer.Close()
+		return nil, err
+	}
+	if db.readers, err = sql.Open("sqlite", base(true)); err != nil {
+		db.wconn.Close()
+		db.writer.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	db.readers.SetMaxOpenConns(opts.ReadConns)
+	db.readers.SetMaxIdleConns(opts.ReadConns)
+	rc, err := db.readers.Conn(ctx)
+	if err == nil {
+		err = checkPragmas(ctx, rc, true, opts.BusyTimeout)
+		rc.Close()
+	}
+	if err != nil {
+		db.wconn.Close()
+		db.writer.Close()
+		db.readers.Close()
+		return nil, err
+	}
+	go db.writeLoop()
+	return db, nil
+}
+
+// checkPragmas verifies that the connection runs with the settings
+// durability and integrity depend on; a driver that silently ignored one
+// would otherwise go unnoticed.
+func checkPragmas(ctx context.Context, c *sql.Conn, readOnly bool, busy time.Duration) error {
+	want := []struct {
+		pragma string
+		value  string
+	}{
+		{"journal_mode", "wal"},
+		{"synchronous", "2"}, // FULL: a commit is on disk when it returns
+		{"foreign_keys", "1"},
+		{"busy_timeout", fmt.Sprint(busy.Milliseconds())},
+	}
+	if readOnly {
+		want = append(want, struct{ pragma, value string }{"query_only", "1"})
+	}
+	for _, w := range want {
+		var got string
+		if err := c.QueryRowContext(ctx, "PRAGMA "+w.pragma).Scan(&got); err != nil {
+			return fmt.Errorf("check pragma %s: %w", w.pragma, err)
+		}
+		if got != w.value {
+			return fmt.Errorf("sqlite pragma %s is %q, want %q: the database cannot guarantee durability", w.pragma, got, w.value)
+		}
+	}
+	return nil
+}
+
+// Path returns the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close stops the writer after the transactions already handed to it and
+// closes every connection.
+func (db *DB) Close() error {
+	var err error
+	db.close.Do(func() {
+		close(db.quit)
+		<-db.stopped
+		for _, s := range db.wstmts {
+			s.Close()
+		}
+		db.rstmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+		err = errors.Join(db.wconn.Close(), db.writer.Close(), db.readers.Close())
+	})
+	return err
+}
+
+// Read runs fn in a read-only transaction on a reader connection; readers
+// see the last committed state and never wait for the writer.
+func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
+	select {
+	case <-db.quit:
+		return ErrClosed
+	default:
+	}
+	stx, err := db.readers.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer stx.Rollback()
+	return fn(&tx{db: db, ctx: ctx, rtx: stx})
+}
+
+// Write runs fn in the next group commit. See motcua.Store.
+func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
+	return db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// exclusive runs fn alone on the writer connection, outside any batch.
+func (db *DB) exclusive(ctx context.Context, fn func(*sql.Conn) error) error {
+	return db.submit(&writeReq{ctx: ctx, raw: fn, done: make(chan error, 1)})
+}
+
+func (db *DB) submit(r *writeReq) error {
+	select {
+	case db.writes <- r:
+	case <-db.quit:
+		return ErrClosed
+	case <-r.ctx.Done():
+		return r.ctx.Err()
+	}
+	// Once handed over, wait for the outcome even if ctx ends: the writer
+	// may already have committed, and the caller must not be told
+	// otherwise.
+	return <-r.done
+}
+
+func (db *DB) writeLoop() {
+	defer close(db.stopped)
+	batch := make([]*writeReq, 0, db.maxBatch)
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.writes:
+		case <-db.quit:
+			return
+		}
+		if first.raw != nil {
+			first.done <- first.raw(db.wconn)
+			continue
+		}
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < db.maxBatch {
+			select {
+			case r := <-db.writes:
+				if r.raw != nil {
+					db.runBatch(batch)
+					batch = batch[:0]
+					r.done <- r.raw(db.wconn)
+					continue
+				}
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		if len(batch) > 0 {
+			db.runBatch(batch)
+		}
+	}
+}
+
+// runBatch commits the batch's transactions together. Each runs in its own
+// savepoint, so a failing one is rolled back alone. If SQLite aborts the
+// whole transaction (an I/O error, say), every transaction of the batch
+// fails; none was acknowledged yet.
+func (db *DB) runBatch(batch []*writeReq) {
+	ctx := context.Background()
+	results := make([]error, len(batch))
+	fail := func(err error) {
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+	if _, err := db.wconn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		fail(fmt.Errorf("begin write: %w", err))
+		return
+	}
+	t := &tx{db: db, ctx: ctx, write: true}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := db.wconn.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			db.abort(batch, fmt.Errorf("savepoint: %w", err))
+			return
+		}
+		err := call(r.fn, t)
+		if err != nil {
+			if _, rerr := db.wconn.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+				db.abort(batch, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr))
+				return
+			}
+		}
+		if _, rerr := db.wconn.ExecContext(ctx, "RELEASE w"); rerr != nil {
+			db.abort(batch, fmt.Errorf("release savepoint: %w", rerr))
+			return
+		}
+		results[i] = err
+	}
+	if _, err := db.wconn.ExecContext(ctx, "COMMIT"); err != nil {
+		db.abort(batch, fmt.Errorf("commit: %w", err))
+		return
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+func (db *DB) abort(batch []*writeReq, err error) {
+	db.wconn.ExecContext(context.Background(), "ROLLBACK")
+	for _, r := range batch {
+		r.done <- err
+	}
+}
+
+// call runs fn, turning a panic into an error so that one bad transaction
+// cannot take the writer down.
+func call(fn func(motcua.Tx) error, t *tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in write transaction: %v", p)
+		}
+	}()
+	return fn(t)
+}

@@ -1,0 +1,295 @@
+package sqlstore
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// dossierFacts are the parts of a dossier fixed at creation, stored as one
+// JSON document.
+type dossierFacts struct {
+	ProcedureCode string                    `json:"procedure_code"`
+	ProcedureName string                    `json:"procedure_name"`
+	Applicant     motcua.Applicant          `json:"applicant"`
+	Assisted      bool                      `json:"assisted"`
+	Content       string                    `json:"content,omitempty"`
+	ReturnMethod  string                    `json:"return_method"`
+	Components    []motcua.DossierComponent `json:"components"`
+	Fees          []motcua.DossierFee       `json:"fees"`
+}
+
+// NextCodeSeq implements motcua.DossierStore. The counter row is updated
+// inside the caller's transaction, so the number is unique (the writer is
+// single) and returned to the pool if the transaction rolls back.
+func (t *tx) NextCodeSeq(_ ctxT, key string) (int, error) {
+	row, err := t.queryRow(`INSERT INTO code_counters (key, n) VALUES (?, 1)
+		ON CONFLICT (key) DO UPDATE SET n = code_counters.n + 1 RETURNING n`, key)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := row.Scan(&n); err != nil {
+		return 0, fmt.Errorf("next code sequence: %w", err)
+	}
+	return n, nil
+}
+
+// CreateDossier implements motcua.DossierStore.
+func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
+	facts, err := json.Marshal(dossierFacts{ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
+		Applicant: d.Applicant, Assisted: d.Assisted, Content: d.Content, ReturnMethod: d.ReturnMethod,
+		Components: d.Components, Fees: d.Fees})
+	if err != nil {
+		return fmt.Errorf("encode dossier: %w", err)
+	}
+	status, err := json.Marshal(&d.Status)
+	if err != nil {
+		return fmt.Errorf("encode status: %w", err)
+	}
+	s := &d.Status
+	id, err := t.insert(`INSERT INTO dossiers (code, procedure_id, procedure_version, channel, reception_point_id,
+		reception_agency_id, competent_agency_id, applicant_id_number, applicant_name, verifier, facts, created_at,
+		state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at, step_due_at,
+		action_due_at, finished_at, returned_at, next_due_at, seq, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		d.Code, d.ProcedureID, d.ProcedureVersion, int(d.Channel), d.ReceptionPointID,
+		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, string(facts), d.CreatedAt.UnixMilli(),
+		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepDueAt),
+		ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status))
+	if err != nil {
+		return conflict(err, "dossier_code_exists", "Mã hồ sơ "+d.Code+" đã tồn tại.")
+	}
+	d.ID = id
+	e.DossierID = id
+	return t.insertEvent(e)
+}
+
+func (t *tx) insertEvent(e *motcua.Event) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
+	}
+	id, err := t.insert(`INSERT INTO dossier_events (dossier_id, seq, action, at, actor_id, from_state, to_state,
+		from_agency_id, to_agency_id, timeliness, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.FromState, e.ToState, e.FromAgencyID, e.ToAgencyID,
+		e.Timeliness, string(data))
+	if err != nil {
+		return conflict(err, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
+	}
+	e.ID = id
+	return nil
+}
+
+// AppendEvent implements motcua.DossierStore.
+func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
+	if err := t.insertEvent(e); err != nil {
+		return err
+	}
+	status, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encode status: %w", err)
+	}
+	res, err := t.exec(`UPDATE dossiers SET state = ?, step = ?, holder_agency_id = ?, assignee_id = ?, submitted_at = ?,
+		received_at = ?, clock_start_at = ?, due_at = ?, step_due_at = ?, action_due_at = ?, finished_at = ?, returned_at = ?,
+		next_due_at = ?, seq = ?, status = ? WHERE id = ? AND seq = ?`,
+		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt),
+		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status),
+		e.DossierID, e.Seq-1)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return motcua.Errorf(motcua.ECONFLICT, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
+	}
+	return nil
+}
+
+const dossierColumns = `id, code, procedure_id, procedure_version, channel, reception_point_id, reception_agency_id,
+	competent_agency_id, verifier, facts, created_at, status`
+
+func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
+	var d motcua.Dossier
+	var channel int
+	var facts, status string
+	var created int64
+	if err := sc.Scan(&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &channel, &d.ReceptionPointID,
+		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &facts, &created, &status); err != nil {
+		return nil, err
+	}
+	d.Channel = motcua.Channel(channel)
+	d.CreatedAt = time.UnixMilli(created).UTC()
+	var f dossierFacts
+	if err := json.Unmarshal([]byte(facts), &f); err != nil {
+		return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
+	}
+	d.ProcedureCode, d.ProcedureName, d.Applicant, d.Assisted = f.ProcedureCode, f.ProcedureName, f.Applicant, f.Assisted
+	d.Content, d.ReturnMethod, d.Components, d.Fees = f.Content, f.ReturnMethod, f.Components, f.Fees
+	if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
+		return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
+	}
+	return &d, nil
+}
+
+// Dossier implements motcua.DossierStore.
+func (t *tx) Dossier(_ ctxT, id int64) (*motcua.Dossier, error) {
+	row, err := t.queryRow(`SELECT `+dossierColumns+` FROM dossiers WHERE id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := scanDossier(row)
+	return d, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ.")
+}
+
+// DossierByCode implements motcua.DossierStore.
+func (t *tx) DossierByCode(_ ctxT, code string) (*motcua.Dossier, error) {
+	row, err := t.queryRow(`SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, code)
+	if err != nil {
+		return nil, err
+	}
+	d, err := scanDossier(row)
+	return d, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+}
+
+// Events implements motcua.DossierStore.
+func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
+	rows, err := t.query(`SELECT id, data FROM dossier_events WHERE dossier_id = ? ORDER BY seq`, dossierID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []motcua.Event
+	for rows.Next() {
+		var id int64
+		var data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		var e motcua.Event
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			return nil, fmt.Errorf("decode event %d: %w", id, err)
+		}
+		e.ID = id
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// FindDossiers implements motcua.DossierStore.
+func (t *tx) FindDossiers(_ ctxT, f motcua.DossierFilter) ([]*motcua.Dossier, error) {
+	var where []string
+	var args []any
+	in := func(col string, ids []int64) string {
+		ph := make([]string, len(ids))
+		for i, id := range ids {
+			ph[i] = "?"
+			args = append(args, id)
+		}
+		return col + " IN (" + strings.Join(ph, ", ") + ")"
+	}
+	if f.HolderAgencyIDs != nil {
+		if len(f.HolderAgencyIDs) == 0 {
+			return nil, nil
+		}
+		where = append(where, in("holder_agency_id", f.HolderAgencyIDs))
+	}
+	if f.InvolvedAgencyIDs != nil {
+		if len(f.InvolvedAgencyIDs) == 0 {
+			return nil, nil
+		}
+		where = append(where, "("+in("holder_agency_id", f.InvolvedAgencyIDs)+" OR "+
+			in("reception_agency_id", f.InvolvedAgencyIDs)+" OR "+in("competent_agency_id", f.InvolvedAgencyIDs)+")")
+	}
+	if f.AssigneeID != 0 {
+		where = append(where, "assignee_id = ?")
+		args = append(args, f.AssigneeID)
+	}
+	if len(f.States) > 0 {
+		ph := make([]string, len(f.States))
+		for i, s := range f.States {
+			ph[i] = "?"
+			args = append(args, s)
+		}
+		where = append(where, "state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.ProcedureID != 0 {
+		where = append(where, "procedure_id = ?")
+		args = append(args, f.ProcedureID)
+	}
+	if f.Channel != 0 {
+		where = append(where, "channel = ?")
+		args = append(args, int(f.Channel))
+	}
+	if f.After != nil {
+		where = append(where, "(next_due_at > ? OR (next_due_at = ? AND id > ?))")
+		ms := f.After.NextDueAt.UnixMilli()
+		args = append(args, ms, ms, f.After.ID)
+	}
+	q := `SELECT ` + dossierColumns + ` FROM dossiers`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	q += " ORDER BY next_due_at, id LIMIT ?"
+	args = append(args, limit)
+	return t.dossiers(q, args...)
+}
+
+func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DossiersAwaitingClosure implements motcua.DossierStore.
+func (t *tx) DossiersAwaitingClosure(_ ctxT, now time.Time, limit int) ([]*motcua.Dossier, error) {
+	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers WHERE state = ? AND action_due_at < ? ORDER BY action_due_at, id LIMIT ?`,
+		motcua.StateAwaitingSupplement, now.UnixMilli(), limit)
+}
+
+// Idempotency implements motcua.DossierStore.
+func (t *tx) Idempotency(_ ctxT, userID int64, key string) (*motcua.IdempotencyRecord, error) {
+	row, err := t.queryRow(`SELECT request_hash, dossier_id, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?`, userID, key)
+	if err != nil {
+		return nil, err
+	}
+	r := motcua.IdempotencyRecord{UserID: userID, Key: key}
+	var hash string
+	var created int64
+	if err := row.Scan(&hash, &r.DossierID, &created); err != nil {
+		return nil, notFound(err, "idempotency_key_not_found", "Không tìm thấy khóa chống trùng.")
+	}
+	r.CreatedAt = time.UnixMilli(created).UTC()
+	var err2 error
+	if r.RequestHash, err2 = hex.DecodeString(hash); err2 != nil {
+		return nil, fmt.Errorf("decode request hash: %w", err2)
+	}
+	return &r, nil
+}
+
+// SaveIdempotency implements motcua.DossierStore.
+func (t *tx) SaveIdempotency(_ ctxT, r *motcua.IdempotencyRecord) error {
+	_, err := t.exec(`INSERT INTO idempotency_keys (user_id, key, request_hash, dossier_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		r.UserID, r.Key, hex.EncodeToString(r.RequestHash), r.DossierID, r.CreatedAt.UnixMilli())
+	return conflict(err, "idempotency_key_reused", "Khóa chống trùng đã được dùng cho một yêu cầu khác.")
+}

@@ -1,0 +1,154 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// migration is one numbered, forward-only schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations(dialect string) ([]migration, error) {
+	dir := "migrations/" + dialect
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migration file %s: want NNNN_name.sql", name)
+		}
+		body, err := fs.ReadFile(migrationFS, dir+"/"+name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migrations must be numbered 1, 2, 3…: found %d at position %d", m.version, i+1)
+		}
+	}
+	return out, nil
+}
+
+const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	name       TEXT    NOT NULL,
+	applied_at BIGINT  NOT NULL)`
+
+func appliedVersion(ctx context.Context, c *sql.Conn) (int, error) {
+	if _, err := c.ExecContext(ctx, migrationsTable); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var v sql.NullInt64
+	if err := c.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+// Migrate applies the migrations not yet applied, each in its own
+// transaction, reporting each through progress (which may be nil). It stops
+// at the first failure, leaving the schema at the last applied version.
+func (db *DB) Migrate(ctx context.Context, progress func(version int, name string)) error {
+	ms, err := loadMigrations("sqlite")
+	if err != nil {
+		return err
+	}
+	return db.exclusive(ctx, func(c *sql.Conn) error {
+		cur, err := appliedVersion(ctx, c)
+		if err != nil {
+			return err
+		}
+		if cur > len(ms) {
+			return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer motcua", cur, len(ms))
+		}
+		for _, m := range ms[cur:] {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("migration interrupted before %s: %w", m.name, err)
+			}
+			if progress != nil {
+				progress(m.version, m.name)
+			}
+			if err := applyMigration(ctx, c, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func applyMigration(ctx context.Context, c *sql.Conn, m migration) (err error) {
+	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	defer func() {
+		if err != nil {
+			c.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	if _, err := c.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if _, err := c.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.version, m.name, time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("migration %s: record: %w", m.name, err)
+	}
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("migration %s: commit: %w", m.name, err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the applied and the latest known schema versions.
+func (db *DB) SchemaVersion(ctx context.Context) (applied, latest int, err error) {
+	ms, err := loadMigrations("sqlite")
+	if err != nil {
+		return 0, 0, err
+	}
+	err = db.exclusive(ctx, func(c *sql.Conn) error {
+		applied, err = appliedVersion(ctx, c)
+		return err
+	})
+	return applied, len(ms), err
+}
+
+// CheckSchema returns an error telling the operator what to do when the
+// schema is not exactly the one this program expects.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	applied, latest, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case applied < latest:
+		return motcua.Errorf(motcua.ECONFLICT, "schema_outdated",
+			"The database schema is at version %d but this program needs %d: run `motcua migrate` first (make a backup before).", applied, latest)
+	case applied > latest:
+		return motcua.Errorf(motcua.ECONFLICT, "schema_newer",
+			"The database schema is at version %d, newer than this program (%d): run a newer motcua.", applied, latest)
+	}
+	return nil
+}

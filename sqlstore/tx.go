@@ -1,0 +1,153 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/motcua/motcua"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// tx implements motcua.Tx on either the writer connection (inside a group
+// commit) or a read transaction.
+type tx struct {
+	db    *DB
+	ctx   context.Context
+	rtx   *sql.Tx
+	write bool
+}
+
+// stmt returns a prepared statement for query, prepared once per connection.
+func (t *tx) stmt(query string) (*sql.Stmt, error) {
+	if t.write {
+		if s, ok := t.db.wstmts[query]; ok {
+			return s, nil
+		}
+		s, err := t.db.wconn.PrepareContext(context.Background(), query)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", query, err)
+		}
+		t.db.wstmts[query] = s
+		return s, nil
+	}
+	v, ok := t.db.rstmts.Load(query)
+	if !ok {
+		s, err := t.db.readers.PrepareContext(t.ctx, query)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", query, err)
+		}
+		if v, ok = t.db.rstmts.LoadOrStore(query, s); ok {
+			s.Close()
+		}
+	}
+	return t.rtx.StmtContext(t.ctx, v.(*sql.Stmt)), nil
+}
+
+// opCtx is the context for a statement. In the writer, callers' contexts are
+// ignored: cancelling one statement would interrupt the shared connection and
+// could roll back other callers' work in the same commit.
+func (t *tx) opCtx() context.Context {
+	if t.write {
+		return context.Background()
+	}
+	return t.ctx
+}
+
+func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.ExecContext(t.opCtx(), args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return res, nil
+}
+
+func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(t.opCtx(), args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return rows, nil
+}
+
+func (t *tx) queryRow(query string, args ...any) (*sql.Row, error) {
+	s, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryRowContext(t.opCtx(), args...), nil
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (t *tx) insert(query string, args ...any) (int64, error) {
+	row, err := t.queryRow(query, args...)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := row.Scan(&id); err != nil {
+		return 0, mapError(err)
+	}
+	return id, nil
+}
+
+// errConflict marks a violated uniqueness constraint; callers turn it into a
+// motcua.ECONFLICT error with a message for people.
+var errConflict = errors.New("unique constraint violated")
+
+// mapError turns driver errors the domain cares about into sentinel errors.
+func mapError(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %v", errConflict, err)
+		}
+	}
+	return err
+}
+
+func conflict(err error, reason, msg string) error {
+	if errors.Is(err, errConflict) {
+		return motcua.Errorf(motcua.ECONFLICT, reason, "%s", msg)
+	}
+	return err
+}
+
+func notFound(err error, reason, msg string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return motcua.Errorf(motcua.ENOTFOUND, reason, "%s", msg)
+	}
+	return err
+}
+
+// ms converts an instant to stored milliseconds; the zero time is NULL.
+func ms(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored milliseconds back to a UTC instant.
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+// ctxT is the context parameter of the motcua.Tx methods. The transaction's
+// own context applies instead (see opCtx).
+type ctxT = context.Context

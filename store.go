@@ -1,0 +1,198 @@
+package motcua
+
+import (
+	"context"
+	"time"
+)
+
+// Store gives transactional access to everything motcua keeps. The service
+// layer owns transaction boundaries: each use case runs in one Read or
+// Write.
+type Store interface {
+	// Read runs fn against a consistent read-only snapshot.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a read-write transaction. When Write returns nil
+	// the changes are durable: they survive a crash of the process or of
+	// the machine. When fn returns an error nothing it wrote is kept and
+	// Write returns that error. fn may be retried, so it must not have
+	// effects outside the transaction.
+	Write(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one transaction. Methods that find one thing return an ENOTFOUND
+// error when it does not exist, never (nil, nil).
+type Tx interface {
+	AgencyStore
+	ProcedureStore
+	UserStore
+	DossierStore
+	AuditStore
+	CalendarStore
+}
+
+// AgencyStore keeps agencies and reception points.
+type AgencyStore interface {
+	Agency(ctx context.Context, id int64) (*Agency, error)
+	AgencyByCode(ctx context.Context, code string) (*Agency, error)
+	Agencies(ctx context.Context) ([]*Agency, error)
+	// CreateAgency sets a.ID. ECONFLICT when the code exists.
+	CreateAgency(ctx context.Context, a *Agency) error
+	UpdateAgency(ctx context.Context, a *Agency) error
+	ReceptionPoint(ctx context.Context, id int64) (*ReceptionPoint, error)
+	ReceptionPoints(ctx context.Context, agencyID int64) ([]*ReceptionPoint, error)
+	// CreateReceptionPoint sets p.ID. ECONFLICT when the code exists.
+	CreateReceptionPoint(ctx context.Context, p *ReceptionPoint) error
+}
+
+// ProcedureFilter selects procedures. Query is matched against the folded
+// (diacritic- and case-insensitive) name and code.
+type ProcedureFilter struct {
+	Query         string
+	Level         AgencyLevel
+	FieldCode     string
+	PublishedOnly bool
+	Limit         int
+	Offset        int
+}
+
+// ProcedureStore keeps the catalogue. Every change is a new version; the
+// versions dossiers were received under stay readable.
+type ProcedureStore interface {
+	Procedure(ctx context.Context, id int64) (*Procedure, error)
+	ProcedureByCode(ctx context.Context, code string) (*Procedure, error)
+	ProcedureVersion(ctx context.Context, id int64, version int) (*Procedure, error)
+	FindProcedures(ctx context.Context, f ProcedureFilter) ([]*Procedure, error)
+	// CreateProcedure sets p.ID and component IDs and stores version 1.
+	CreateProcedure(ctx context.Context, p *Procedure) error
+	// UpdateProcedure stores p as version p.Version+1 and sets p.Version.
+	// ECONFLICT when p.Version is not the stored current version.
+	UpdateProcedure(ctx context.Context, p *Procedure) error
+}
+
+// UserFilter selects users.
+type UserFilter struct {
+	AgencyID int64
+	Role     Role
+}
+
+// UserStore keeps accounts and sessions.
+type UserStore interface {
+	User(ctx context.Context, id int64) (*User, error)
+	UserByUsername(ctx context.Context, username string) (*User, error)
+	Users(ctx context.Context, f UserFilter) ([]*User, error)
+	// CreateUser sets u.ID. ECONFLICT when the username exists.
+	CreateUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns the session with the token hash if it has not
+	// expired at now.
+	Session(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}
+
+// DossierFilter selects dossiers for inboxes and lists. Results come in the
+// order of NextDueAt, then ID; After continues a page (keyset pagination).
+type DossierFilter struct {
+	// HolderAgencyIDs selects dossiers held now by one of these agencies.
+	HolderAgencyIDs []int64
+	// InvolvedAgencyIDs selects dossiers received at, settled by or held
+	// by one of these agencies.
+	InvolvedAgencyIDs []int64
+	AssigneeID        int64
+	States            []State
+	ProcedureID       int64
+	Channel           Channel
+	After             *DossierCursor
+	Limit             int
+}
+
+// DossierCursor is the position after the last dossier of a page.
+type DossierCursor struct {
+	NextDueAt time.Time
+	ID        int64
+}
+
+// IdempotencyRecord remembers the dossier a request created, so that a
+// client that retries with the same key gets the same dossier back.
+type IdempotencyRecord struct {
+	UserID      int64
+	Key         string
+	RequestHash []byte
+	DossierID   int64
+	CreatedAt   time.Time
+}
+
+// DossierStore keeps dossiers and their histories.
+type DossierStore interface {
+	// NextCodeSeq returns the next number of the sequence key (1, 2, …).
+	// Numbers are never skipped: a rolled-back transaction gives its
+	// number back.
+	NextCodeSeq(ctx context.Context, key string) (int, error)
+	// CreateDossier stores d's facts with its first event e (whose
+	// DossierID it sets) and the status after it; sets d.ID and e.ID.
+	// ECONFLICT when the code exists.
+	CreateDossier(ctx context.Context, d *Dossier, e *Event) error
+	Dossier(ctx context.Context, id int64) (*Dossier, error)
+	DossierByCode(ctx context.Context, code string) (*Dossier, error)
+	// AppendEvent appends e to dossier e.DossierID and stores status as its
+	// derived state; sets e.ID. ECONFLICT when an event with e.Seq exists
+	// (someone else changed the dossier first).
+	AppendEvent(ctx context.Context, e *Event, status *Status) error
+	// Events returns a dossier's history, oldest first.
+	Events(ctx context.Context, dossierID int64) ([]Event, error)
+	FindDossiers(ctx context.Context, f DossierFilter) ([]*Dossier, error)
+	// DossiersAwaitingClosure returns dossiers waiting for a supplement
+	// whose deadline is before now, up to limit.
+	DossiersAwaitingClosure(ctx context.Context, now time.Time, limit int) ([]*Dossier, error)
+	Idempotency(ctx context.Context, userID int64, key string) (*IdempotencyRecord, error)
+	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
+}
+
+// AuditEntry records an access to personal data or a security event.
+type AuditEntry struct {
+	ID        int64     `json:"id"`
+	At        time.Time `json:"at"`
+	UserID    int64     `json:"user_id"`
+	Action    string    `json:"action"`
+	DossierID int64     `json:"dossier_id,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+	IP        string    `json:"ip,omitempty"`
+}
+
+// Audit actions.
+const (
+	AuditViewPersonalData = "view_personal_data"
+	AuditLogin            = "login"
+	AuditLoginFailed      = "login_failed"
+	AuditLogout           = "logout"
+)
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	UserID    int64
+	DossierID int64
+	Action    string
+	Limit     int
+}
+
+// AuditStore keeps the audit log (append-only).
+type AuditStore interface {
+	Audit(ctx context.Context, e *AuditEntry) error
+	AuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+}
+
+// CalendarYear is an administrator's version of a year's official days off,
+// in the calendar package's JSON format, with who changed it.
+type CalendarYear struct {
+	Year      int       `json:"year"`
+	Data      []byte    `json:"data"`
+	UpdatedBy int64     `json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// CalendarStore keeps administrators' versions of calendar years.
+type CalendarStore interface {
+	CalendarYears(ctx context.Context) ([]*CalendarYear, error)
+	SaveCalendarYear(ctx context.Context, y *CalendarYear) error
+}

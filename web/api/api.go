@@ -1,0 +1,101 @@
+// Package api is motcua's JSON API under /api/v1. Its contract is the
+// OpenAPI document openapi.json, served at /api/v1/openapi.json; a test
+// keeps the document and the routes below in step.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/web"
+)
+
+// Route is one endpoint of the API.
+type Route struct {
+	Method  string
+	Path    string // OpenAPI form: /dossiers/{code}
+	Handler func(*API, http.ResponseWriter, *http.Request)
+}
+
+// Routes lists every endpoint; Register mounts them and the OpenAPI test
+// compares them with the document.
+var Routes = []Route{
+	{"POST", "/sessions", (*API).login},
+	{"DELETE", "/sessions/current", (*API).logout},
+	{"GET", "/me", (*API).me},
+	{"GET", "/agencies", (*API).agencies},
+	{"GET", "/agencies/{code}", (*API).agency},
+	{"GET", "/procedures", (*API).procedures},
+	{"GET", "/procedures/{id}", (*API).procedure},
+	{"GET", "/users", (*API).users},
+	{"POST", "/dossiers", (*API).createDossier},
+	{"GET", "/dossiers/{code}", (*API).dossier},
+	{"POST", "/dossiers/{code}/actions/{action}", (*API).act},
+	{"GET", "/inbox", (*API).inbox},
+	{"GET", "/lookup", (*API).lookup},
+	{"GET", "/openapi.json", (*API).openapi},
+}
+
+// Prefix is where the API is mounted.
+const Prefix = "/api/v1"
+
+// API holds the handlers' dependencies.
+type API struct {
+	srv *web.Server
+}
+
+// Register mounts the API on srv.
+func Register(srv *web.Server) *API {
+	a := &API{srv: srv}
+	for _, rt := range Routes {
+		h := rt.Handler
+		srv.Handle(rt.Method+" "+Prefix+rt.Path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(a, w, r) }))
+	}
+	srv.Handle(Prefix+"/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.WriteError(w, r, motcua.Errorf(motcua.ENOTFOUND, "no_such_endpoint", "Không có địa chỉ API này."))
+	}))
+	return a
+}
+
+// maxBody bounds request bodies; a dossier with its form is far smaller.
+const maxBody = 1 << 20
+
+// decode reads a JSON body into v, in Unicode NFC, rejecting unknown
+// fields, trailing data and oversized bodies with EINVALID.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return motcua.Errorf(motcua.EINVALID, "body_too_large", "Dữ liệu gửi lên quá lớn (tối đa 1 MB).")
+	}
+	dec := json.NewDecoder(norm.NFC.Reader(bytes.NewReader(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return motcua.Errorf(motcua.EINVALID, "body_malformed", "Dữ liệu gửi lên không đúng định dạng JSON: %v", err)
+	}
+	if dec.More() {
+		return motcua.Errorf(motcua.EINVALID, "body_malformed", "Dữ liệu gửi lên có phần thừa sau đối tượng JSON.")
+	}
+	return nil
+}
+
+// queryInt parses an optional integer query parameter.
+func queryInt(r *http.Request, name string) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, motcua.FieldError(name, "parameter_malformed", "Tham số "+name+" phải là số nguyên không âm.")
+	}
+	return n, nil
+}
+
+// nfc normalizes a query parameter.
+func nfc(s string) string { return norm.NFC.String(s) }

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/motcua/motcua"
+)
+
+// statusOf is the one table from domain error codes to HTTP status.
+var statusOf = map[string]int{
+	motcua.EINVALID:      http.StatusUnprocessableEntity,
+	motcua.ENOTFOUND:     http.StatusNotFound,
+	motcua.ECONFLICT:     http.StatusConflict,
+	motcua.EFORBIDDEN:    http.StatusForbidden,
+	motcua.EUNAUTHORIZED: http.StatusUnauthorized,
+	motcua.ETOOMANY:      http.StatusTooManyRequests,
+	motcua.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for err.
+func Status(err error) int {
+	if s, ok := statusOf[motcua.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorBody is the JSON form of an error: a machine code (the domain code),
+// the precise reason, a Vietnamese message for people, and per-field
+// messages for forms.
+type ErrorBody struct {
+	Error   string            `json:"error"`
+	Reason  string            `json:"reason,omitempty"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// ErrorBodyOf returns the body for err. Internal errors reveal nothing.
+func ErrorBodyOf(err error) ErrorBody {
+	code := motcua.ErrorCode(err)
+	b := ErrorBody{Error: code, Reason: motcua.ErrorReason(err), Message: motcua.ErrorMessage(err)}
+	if e, ok := err.(*motcua.Error); ok && code != motcua.EINTERNAL {
+		b.Fields = e.Fields
+	}
+	return b
+}
+
+// LogError logs err if it is internal: only faults of the system are
+// logged, never people's mistakes.
+func LogError(r *http.Request, err error) {
+	if motcua.ErrorCode(err) == motcua.EINTERNAL {
+		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
+
+// WriteError writes err as JSON with its status.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	LogError(r, err)
+	WriteJSON(w, Status(err), ErrorBodyOf(err))
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if v != nil {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.Encode(v)
+	}
+}

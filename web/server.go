@@ -1,0 +1,191 @@
+// Package web is motcua's HTTP server: the mux, the middleware (sessions,
+// cross-origin protection, limits, logging, recovery) and the table from
+// domain errors to HTTP status. The JSON API (web/api) and the pages
+// (web/ui) register their routes on it.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/service"
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "motcua_session"
+
+// Options configure the server.
+type Options struct {
+	// SecureCookies marks cookies Secure (set when served over HTTPS).
+	SecureCookies bool
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// TrustedOrigins are extra origins allowed to post (a portal that
+	// embeds a form, say).
+	TrustedOrigins []string
+	// Ready reports whether the server can take work (the database is
+	// reachable); nil means always.
+	Ready func(ctx context.Context) error
+}
+
+// Server routes requests. Register routes with Handle before serving.
+type Server struct {
+	Service *service.Service
+	opts    Options
+	mux     *http.ServeMux
+	handler http.Handler
+}
+
+// New returns a server for svc with the health endpoints registered.
+func New(svc *service.Service, opts Options) (*Server, error) {
+	s := &Server{Service: svc, opts: opts, mux: http.NewServeMux()}
+	cop := http.NewCrossOriginProtection()
+	for _, o := range opts.TrustedOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, err
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "cross_origin_denied",
+			"Yêu cầu bị từ chối vì gửi từ một trang web khác (chống giả mạo yêu cầu)."))
+	}))
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if opts.Ready != nil {
+			if err := opts.Ready(r.Context()); err != nil {
+				slog.Warn("not ready", "err", err)
+				WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+				return
+			}
+		}
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	s.handler = s.recover(s.log(cop.Handler(s.authenticate(s.mux))))
+	return s, nil
+}
+
+// Handle registers a route (a ServeMux pattern with method).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// HandleFunc registers a route function.
+func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// SetSessionCookie gives the browser the session token.
+func (s *Server) SetSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// ClearSessionCookie removes the session cookie.
+func (s *Server) ClearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// SessionToken returns the session token of a request: the cookie, or an
+// "Authorization: Bearer" header for programs.
+func SessionToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(h[len("Bearer "):])
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// authenticate puts the signed-in user, if any, in the request context. A
+// missing or expired session is not an error here: each use case decides
+// whether it needs a user.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := SessionToken(r); tok != "" {
+			u, err := s.Service.Authenticate(r.Context(), tok)
+			if err == nil {
+				r = r.WithContext(motcua.NewContextWithUser(r.Context(), u))
+			} else if motcua.ErrorCode(err) != motcua.EUNAUTHORIZED {
+				WriteError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ClientIP returns the client's address, believing X-Forwarded-For only
+// from trusted proxies.
+func (s *Server) ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	for _, p := range s.opts.TrustedProxies {
+		if p == host {
+			if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+				first, _, _ := strings.Cut(xff, ",")
+				return strings.TrimSpace(first)
+			}
+		}
+	}
+	return host
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// log writes one line per request. The query string is left out: it may
+// carry a lookup verifier.
+func (s *Server) log(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if slog.Default().Enabled(r.Context(), slog.LevelDebug) || rec.status >= 500 {
+			slog.Log(r.Context(), levelFor(rec.status), "http", "method", r.Method, "path", r.URL.Path,
+				"status", rec.status, "dur", time.Since(start).Round(time.Microsecond))
+		}
+	})
+}
+
+func levelFor(status int) slog.Level {
+	if status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelDebug
+}
+
+// recover turns a panic into a 500 with nothing revealed, and logs it.
+func (s *Server) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				slog.Error("panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				WriteJSON(w, http.StatusInternalServerError, ErrorBodyOf(motcua.Errorf(motcua.EINTERNAL, "panic", "")))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
