@@ -68,7 +68,9 @@ type Applicant struct {
 }
 
 // DossierComponent is one document of a dossier, checked against the
-// procedure's list at reception.
+// procedure's list at reception. Name and Mandatory repeat the procedure
+// version's component for readers; stores do not keep them (see
+// Dossier.FillComponents).
 type DossierComponent struct {
 	ComponentID int64  `json:"component_id"`
 	Name        string `json:"name"`
@@ -128,6 +130,18 @@ type Dossier struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	Status Status `json:"status"`
+}
+
+// FillComponents sets the names and mandatory flags of the dossier's
+// components from p, the procedure version it was received under.
+func (d *Dossier) FillComponents(p *Procedure) {
+	for i := range d.Components {
+		for _, pc := range p.Components {
+			if pc.ID == d.Components[i].ComponentID {
+				d.Components[i].Name, d.Components[i].Mandatory = pc.Name, pc.Mandatory
+			}
+		}
+	}
 }
 
 // VerifierFor returns the lookup verifier of an applicant.

@@ -61,6 +61,9 @@ type ProcedureStore interface {
 	Procedure(ctx context.Context, id int64) (*Procedure, error)
 	ProcedureByCode(ctx context.Context, code string) (*Procedure, error)
 	ProcedureVersion(ctx context.Context, id int64, version int) (*Procedure, error)
+	// CurrentVersion returns the version number of a procedure's current
+	// version, so that callers can use a cache of (immutable) versions.
+	CurrentVersion(ctx context.Context, id int64) (int, error)
 	FindProcedures(ctx context.Context, f ProcedureFilter) ([]*Procedure, error)
 	// CreateProcedure sets p.ID and component IDs and stores version 1.
 	CreateProcedure(ctx context.Context, p *Procedure) error
@@ -113,6 +116,28 @@ type DossierCursor struct {
 	ID        int64
 }
 
+// PublicRecord is the part of a dossier the public lookup may show, with
+// its verifier to check against, and its history reduced to what happened,
+// when, where and whether on time.
+type PublicRecord struct {
+	ID                int64
+	Code              string
+	Verifier          string
+	ProcedureCode     string
+	ProcedureName     string
+	CompetentAgencyID int64
+	Status            Status // State and the times; no step, assignee or history
+	Events            []PublicEvent
+}
+
+// PublicEvent is one line of the public timeline.
+type PublicEvent struct {
+	At         time.Time
+	Action     Action
+	AgencyID   int64
+	Timeliness Timeliness
+}
+
 // IdempotencyRecord remembers the dossier a request created, so that a
 // client that retries with the same key gets the same dossier back.
 type IdempotencyRecord struct {
@@ -142,6 +167,9 @@ type DossierStore interface {
 	// Events returns a dossier's history, oldest first.
 	Events(ctx context.Context, dossierID int64) ([]Event, error)
 	FindDossiers(ctx context.Context, f DossierFilter) ([]*Dossier, error)
+	// PublicDossier returns what the public lookup shows of the dossier
+	// with code, read from plain columns (no personal data is read).
+	PublicDossier(ctx context.Context, code string) (*PublicRecord, error)
 	// DossiersAwaitingClosure returns dossiers waiting for a supplement
 	// whose deadline is before now, up to limit.
 	DossiersAwaitingClosure(ctx context.Context, now time.Time, limit int) ([]*Dossier, error)

@@ -16,6 +16,7 @@ type agencyCache struct {
 	loaded time.Time
 	byID   map[int64]*motcua.Agency
 	list   []*motcua.Agency
+	points map[int64]*motcua.ReceptionPoint
 }
 
 const agencyCacheTTL = time.Minute
@@ -28,8 +29,12 @@ func (s *Service) agencyMap(ctx context.Context) (map[int64]*motcua.Agency, []*m
 		return c.byID, c.list, nil
 	}
 	var list []*motcua.Agency
+	var points []*motcua.ReceptionPoint
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
-		list, err = tx.Agencies(ctx)
+		if list, err = tx.Agencies(ctx); err != nil {
+			return err
+		}
+		points, err = tx.ReceptionPoints(ctx, 0)
 		return err
 	}); err != nil {
 		return nil, nil, err
@@ -37,6 +42,10 @@ func (s *Service) agencyMap(ctx context.Context) (map[int64]*motcua.Agency, []*m
 	c.byID = make(map[int64]*motcua.Agency, len(list))
 	for _, a := range list {
 		c.byID[a.ID] = a
+	}
+	c.points = make(map[int64]*motcua.ReceptionPoint, len(points))
+	for _, p := range points {
+		c.points[p.ID] = p
 	}
 	c.list, c.loaded = list, time.Now()
 	return c.byID, c.list, nil
@@ -115,6 +124,7 @@ func (s *Service) SetupReceptionPoint(ctx context.Context, p *motcua.ReceptionPo
 	if p.Name == "" || p.Code == "" || p.AgencyID == 0 {
 		return motcua.Errorf(motcua.EINVALID, "reception_point_invalid", "Điểm tiếp nhận cần có mã, tên và cơ quan.")
 	}
+	defer s.invalidateAgencies()
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, p) })
 }
 
@@ -165,6 +175,26 @@ func (s *Service) involved(u *motcua.User, d *motcua.Dossier, events []motcua.Ev
 		}
 	}
 	return false
+}
+
+// receptionPoint returns a reception point from the cache, reloading it
+// once when the point is not there (it may have just been created).
+func (s *Service) receptionPoint(ctx context.Context, id int64) (*motcua.ReceptionPoint, error) {
+	for try := 0; try < 2; try++ {
+		if _, _, err := s.agencyMap(ctx); err != nil {
+			return nil, err
+		}
+		s.agencies.mu.Lock()
+		p, ok := s.agencies.points[id]
+		s.agencies.mu.Unlock()
+		if ok {
+			return p, nil
+		}
+		if try == 0 {
+			s.invalidateAgencies()
+		}
+	}
+	return nil, motcua.Errorf(motcua.ENOTFOUND, "reception_point_not_found", "Không tìm thấy điểm tiếp nhận.")
 }
 
 // AgencyIndex returns every agency by id (public information), from the

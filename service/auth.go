@@ -75,10 +75,16 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*motcua.User,
 		return nil, motcua.Errorf(motcua.EUNAUTHORIZED, "not_signed_in", "Vui lòng đăng nhập để tiếp tục.")
 	}
 	hash := hashToken(token)
-	var u *motcua.User
-	err := s.store.Read(ctx, func(tx motcua.Tx) error {
-		sess, err := tx.Session(ctx, hash, s.now())
-		if err != nil {
+	now := s.now()
+	u, hit, gen := s.sessions.get(string(hash), now)
+	if hit && u.Disabled {
+		return nil, motcua.Errorf(motcua.EUNAUTHORIZED, "account_disabled", "Tài khoản đã bị khóa.")
+	} else if hit {
+		return u, nil
+	}
+	var sess *motcua.Session
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		if sess, err = tx.Session(ctx, hash, now); err != nil {
 			return err
 		}
 		u, err = tx.User(ctx, sess.UserID)
@@ -93,12 +99,17 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*motcua.User,
 	if u.Disabled {
 		return nil, motcua.Errorf(motcua.EUNAUTHORIZED, "account_disabled", "Tài khoản đã bị khóa.")
 	}
+	// A session about to expire is not cached past its expiry.
+	if sess.ExpiresAt.Sub(now) > s.cfg.CacheTTL {
+		s.sessions.put(string(hash), u, gen, now)
+	}
 	return u, nil
 }
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	u := motcua.UserFromContext(ctx)
+	defer s.sessions.invalidate(string(hashToken(token)), s.now())
 	return s.store.Write(ctx, func(tx motcua.Tx) error {
 		if err := tx.DeleteSession(ctx, hashToken(token)); err != nil {
 			return err

@@ -64,6 +64,37 @@ func (s *Service) procedureVersion(ctx context.Context, tx motcua.Tx, id int64, 
 	return p, nil
 }
 
+// currentProcedure returns the current version of a procedure. The version
+// number is cached for the cache TTL (a change made through this instance
+// invalidates it at once); versions themselves never change.
+func (s *Service) currentProcedure(ctx context.Context, id int64) (*motcua.Procedure, error) {
+	now := s.now()
+	v, hit, gen := s.procVersions.get(id, now)
+	var p *motcua.Procedure
+	err := func() error {
+		if hit {
+			if cached, ok := s.versions.Load(procedureKey{id, v}); ok {
+				p = cached.(*motcua.Procedure)
+				return nil
+			}
+		}
+		return s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+			if v, err = tx.CurrentVersion(ctx, id); err != nil {
+				return err
+			}
+			p, err = s.procedureVersion(ctx, tx, id, v)
+			return err
+		})
+	}()
+	if err != nil {
+		return nil, err
+	}
+	if !hit {
+		s.procVersions.put(id, v, gen, now)
+	}
+	return p, nil
+}
+
 // SetupProcedure adds a procedure to the catalogue without an authorization
 // check (installation, import and demo data). A procedure without a
 // process gets the default process of its level.
@@ -105,6 +136,7 @@ func (s *Service) UnpublishExpired(ctx context.Context) (int, error) {
 			if err := s.store.Write(ctx, func(tx motcua.Tx) error { return tx.UpdateProcedure(ctx, p) }); err != nil {
 				return n, err
 			}
+			s.procVersions.invalidate(p.ID, now)
 			n++
 			offset-- // the list of published procedures just shrank by one
 		}

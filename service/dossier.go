@@ -81,9 +81,11 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 			return err
 		}
 		d.Status = st
+		d.FillComponents(p)
 		out = d
 		return nil
 	})
+	s.public.invalidate(code, s.now())
 	return out, err
 }
 
@@ -124,8 +126,11 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 		}
 		v.Dossier = d
-		v.Procedure, err = s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
-		return err
+		if v.Procedure, err = s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion); err != nil {
+			return err
+		}
+		d.FillComponents(v.Procedure)
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -190,15 +190,12 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 
 	// Everything that needs no lock is read and checked before the write,
 	// so that the single writer spends its time only on writing.
-	var proc *motcua.Procedure
-	var point *motcua.ReceptionPoint
-	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
-		if proc, err = tx.Procedure(ctx, n.ProcedureID); err != nil {
-			return err
-		}
-		point, err = tx.ReceptionPoint(ctx, n.ReceptionPointID)
-		return err
-	}); err != nil {
+	proc, err := s.currentProcedure(ctx, n.ProcedureID)
+	if err != nil {
+		return nil, fieldNotFound(err)
+	}
+	point, err := s.receptionPoint(ctx, n.ReceptionPointID)
+	if err != nil {
 		return nil, fieldNotFound(err)
 	}
 	byID, _, err := s.agencyMap(ctx)
@@ -252,22 +249,12 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		codeAgency = byID[point.AgencyID].Code
 	}
 
+	// A retried request is answered from the record of the first one: the
+	// key's uniqueness refuses the copy inside the transaction (which gives
+	// its number back), and the first request's dossier is read back. New
+	// requests, the common case, pay no extra read for this.
 	var out Intake
 	err = s.store.Write(ctx, func(tx motcua.Tx) error {
-		if key != "" {
-			prev, err := tx.Idempotency(ctx, u.ID, key)
-			if err == nil {
-				if string(prev.RequestHash) != string(reqHash) {
-					return motcua.Errorf(motcua.ECONFLICT, "idempotency_key_reused",
-						"Khóa chống trùng này đã được dùng cho một hồ sơ khác; hãy tạo khóa mới cho hồ sơ mới.")
-				}
-				out.Dossier, err = tx.Dossier(ctx, prev.DossierID)
-				out.Replayed = true
-				return err
-			} else if motcua.ErrorCode(err) != motcua.ENOTFOUND {
-				return err
-			}
-		}
 		seq, err := tx.NextCodeSeq(ctx, motcua.CounterKey(codeAgency, now))
 		if err != nil {
 			return err
@@ -286,10 +273,46 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		out.Dossier = &nd
 		return nil
 	})
+	if key != "" && motcua.ErrorReason(err) == "idempotency_key_reused" {
+		if in, err := s.replayIntake(ctx, u.ID, key, reqHash); in != nil || err != nil {
+			return in, err
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// replayIntake returns the dossier an earlier request with the same key
+// created, ECONFLICT if that request was a different one, or (nil, nil)
+// when the key is new.
+func (s *Service) replayIntake(ctx context.Context, userID int64, key string, reqHash []byte) (*Intake, error) {
+	var out *Intake
+	err := s.store.Read(ctx, func(tx motcua.Tx) error {
+		prev, err := tx.Idempotency(ctx, userID, key)
+		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if string(prev.RequestHash) != string(reqHash) {
+			return motcua.Errorf(motcua.ECONFLICT, "idempotency_key_reused",
+				"Khóa chống trùng này đã được dùng cho một hồ sơ khác; hãy tạo khóa mới cho hồ sơ mới.")
+		}
+		d, err := tx.Dossier(ctx, prev.DossierID)
+		if err != nil {
+			return err
+		}
+		p, err := s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
+		if err != nil {
+			return err
+		}
+		d.FillComponents(p)
+		out = &Intake{Dossier: d, Replayed: true}
+		return nil
+	})
+	return out, err
 }
 
 // competentAgency decides which agency settles the dossier: the procedure's

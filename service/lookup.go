@@ -52,18 +52,20 @@ func (s *Service) Lookup(ctx context.Context, code, verifier string) (*PublicDos
 	if s.lookups.blocked(code, now) {
 		return nil, motcua.Errorf(motcua.ETOOMANY, "too_many_lookup_failures", "Tra cứu sai quá nhiều lần; vui lòng thử lại sau 15 phút.")
 	}
-	var d *motcua.Dossier
-	var events []motcua.Event
-	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
-		if d, err = tx.DossierByCode(ctx, code); err != nil {
+	rec, hit, gen := s.public.get(code, now)
+	var err error
+	if !hit {
+		err = s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+			rec, err = tx.PublicDossier(ctx, code)
 			return err
+		})
+		if err == nil {
+			s.public.put(code, rec, gen, now)
 		}
-		if !verifierMatches(d.Verifier, verifier) {
-			return notFound
-		}
-		events, err = tx.Events(ctx, d.ID)
-		return err
-	})
+	}
+	if err == nil && !verifierMatches(rec.Verifier, verifier) {
+		err = notFound
+	}
 	if err != nil {
 		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
 			s.lookups.fail(code, now)
@@ -81,21 +83,17 @@ func (s *Service) Lookup(ctx context.Context, code, verifier string) (*PublicDos
 		}
 		return ""
 	}
-	st := &d.Status
-	p := &PublicDossier{Code: d.Code, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
-		Agency: name(d.CompetentAgencyID), State: st.State, StateLabel: st.State.Label(), ReceivedAt: st.ReceivedAt,
+	st := &rec.Status
+	p := &PublicDossier{Code: rec.Code, ProcedureCode: rec.ProcedureCode, ProcedureName: rec.ProcedureName,
+		Agency: name(rec.CompetentAgencyID), State: st.State, StateLabel: st.State.Label(), ReceivedAt: st.ReceivedAt,
 		DueAt: st.DueAt, FinishedAt: st.FinishedAt, ReturnedAt: st.ReturnedAt,
-		Timeliness: st.Result(now, motcua.VietnamTime), Timeline: make([]PublicStep, 0, len(events))}
-	if sup, ok := st.OpenSupplement(); ok {
-		p.SupplementDeadline = sup.Deadline
+		Timeliness: st.Result(now, motcua.VietnamTime), Timeline: make([]PublicStep, 0, len(rec.Events))}
+	if st.State == motcua.StateAwaitingSupplement {
+		p.SupplementDeadline = st.ActionDueAt
 	}
-	for _, e := range events {
-		agency := e.ActorAgencyID
-		if agency == 0 {
-			agency = e.FromAgencyID
-		}
+	for _, e := range rec.Events {
 		p.Timeline = append(p.Timeline, PublicStep{At: e.At, Action: e.Action, Label: e.Action.Label(),
-			Agency: name(agency), Timeliness: e.Timeliness})
+			Agency: name(e.AgencyID), Timeliness: e.Timeliness})
 	}
 	return p, nil
 }

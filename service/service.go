@@ -22,6 +22,11 @@ type Config struct {
 	SessionTTL time.Duration
 	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
 	Now func() time.Time
+	// CacheTTL bounds how long a public lookup or a signed-in session is
+	// served from memory when another instance changed it (changes made
+	// through this instance take effect at once). 0 means the default,
+	// 10 s; a negative value turns the caches off.
+	CacheTTL time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -36,6 +41,10 @@ type Service struct {
 	versions sync.Map // procedureKey → *motcua.Procedure (versions never change)
 	lookups  *failureLimiter
 	logins   *failureLimiter
+	public   *cache[string, *motcua.PublicRecord] // dossier code → public record
+	sessions *cache[string, *motcua.User]         // token hash → signed-in user
+	// procVersions maps a procedure to its current version number.
+	procVersions *cache[int64, int]
 }
 
 type calendarHolder struct{ c motcua.Calendar }
@@ -57,8 +66,14 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	if cfg.AgencyCodes == nil {
 		cfg.AgencyCodes, _ = motcua.NewAgencyCodeChecker("")
 	}
+	if cfg.CacheTTL == 0 {
+		cfg.CacheTTL = 10 * time.Second
+	}
 	s := &Service{store: store, hasher: hasher, cfg: cfg,
-		lookups: newFailureLimiter(10, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute)}
+		lookups: newFailureLimiter(10, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute),
+		public:       newCache[string, *motcua.PublicRecord](cfg.CacheTTL, 200_000),
+		sessions:     newCache[string, *motcua.User](cfg.CacheTTL, 100_000),
+		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000)}
 	s.SetCalendar(cal)
 	return s
 }

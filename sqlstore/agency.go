@@ -66,7 +66,7 @@ func (t *tx) Agencies(_ ctxT) ([]*motcua.Agency, error) {
 // CreateAgency implements motcua.AgencyStore.
 func (t *tx) CreateAgency(_ ctxT, a *motcua.Agency) error {
 	id, err := t.insert(`INSERT INTO agencies (code, name, level, kind, parent_id, address, phone, one_stop)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Code, a.Name, a.Level, a.Kind, nullID(a.ParentID), a.Address, a.Phone, a.OneStop)
 	if err != nil {
 		return conflict(err, "agency_code_exists", "Mã định danh cơ quan "+a.Code+" đã tồn tại.")
@@ -136,7 +136,7 @@ func (t *tx) ReceptionPoints(_ ctxT, agencyID int64) ([]*motcua.ReceptionPoint, 
 
 // CreateReceptionPoint implements motcua.AgencyStore.
 func (t *tx) CreateReceptionPoint(_ ctxT, p *motcua.ReceptionPoint) error {
-	id, err := t.insert(`INSERT INTO reception_points (agency_id, code, name, address) VALUES (?, ?, ?, ?) RETURNING id`,
+	id, err := t.insert(`INSERT INTO reception_points (agency_id, code, name, address) VALUES (?, ?, ?, ?)`,
 		p.AgencyID, p.Code, p.Name, p.Address)
 	if err != nil {
 		return conflict(err, "reception_point_code_exists", "Mã điểm tiếp nhận "+p.Code+" đã tồn tại.")

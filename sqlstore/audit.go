@@ -8,7 +8,7 @@ import (
 
 // Audit implements motcua.AuditStore.
 func (t *tx) Audit(_ ctxT, e *motcua.AuditEntry) error {
-	id, err := t.insert(`INSERT INTO audit_log (at, user_id, action, dossier_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+	id, err := t.insert(`INSERT INTO audit_log (at, user_id, action, dossier_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?)`,
 		e.At.UnixMilli(), e.UserID, e.Action, e.DossierID, e.Detail, e.IP)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,16 +37,23 @@ type Options struct {
 	// BusyTimeout is how long a connection waits for a lock held by
 	// another process, such as a backup (default 5 s).
 	BusyTimeout time.Duration
+	// CheckpointEvery is how often a background connection copies the
+	// write-ahead log into the database file (default 1 s). Doing it in
+	// the background keeps that work off the writer's commit path; the
+	// writer still checkpoints by itself if the log passes 64 MB.
+	CheckpointEvery time.Duration
 }
 
 // DB is an open SQLite store. It is safe for concurrent use.
 type DB struct {
-	path    string
-	writer  *sql.DB
-	wconn   *sql.Conn
-	readers *sql.DB
-	wstmts  map[string]*sql.Stmt // used by the writer goroutine only
-	rstmts  sync.Map             // query → *sql.Stmt on readers
+	path         string
+	writer       *sql.DB
+	wconn        *pconn // used by the writer goroutine only
+	readers      *sql.DB
+	rpool        *readerPool
+	checkpointer *sql.DB      // a separate connection for background checkpoints
+	rmu          sync.RWMutex // readers hold it shared; Close takes it to stop them
+	rclosed      bool
 
 	writes   chan *writeReq
 	quit     chan struct{}
@@ -60,7 +68,7 @@ var ErrClosed = errors.New("sqlstore: store is closed")
 type writeReq struct {
 	ctx  context.Context
 	fn   func(motcua.Tx) error
-	raw  func(*sql.Conn) error // runs outside any batch (migrations)
+	raw  func(*pconn) error // runs outside any batch (migrations)
 	done chan error
 }
 
@@ -77,6 +85,9 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.BusyTimeout <= 0 {
 		opts.BusyTimeout = 5 * time.Second
 	}
+	if opts.CheckpointEvery <= 0 {
+		opts.CheckpointEvery = time.Second
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data folder: %w", err)
@@ -91,6 +102,7 @@ func Open(path string, opts Options) (*DB, error) {
 			"foreign_keys(1)",
 			"temp_store(MEMORY)",
 			"cache_size(-16000)",
+			"wal_autocheckpoint(16384)", // pages of 4 KiB: 64 MB
 		} {
 			q.Add("_pragma", p)
 		}
@@ -99,7 +111,7 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	db := &DB{path: path, wstmts: map[string]*sql.Stmt{}, writes: make(chan *writeReq),
+	db := &DB{path: path, writes: make(chan *writeReq),
 		quit: make(chan struct{}), stopped: make(chan struct{}), maxBatch: opts.MaxBatch}
 	var err error
 	if db.writer, err = sql.Open("sqlite", base(false)); err != nil {
@@ -109,35 +121,68 @@ func Open(path string, opts Options) (*DB, error) {
 	db.writer.SetConnMaxIdleTime(0)
 	db.writer.SetConnMaxLifetime(0)
 	ctx := context.Background()
-	if db.wconn, err = db.writer.Conn(ctx); err != nil {
+	if db.wconn, err = newPconn(ctx, db.writer); err != nil {
 		db.writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err = checkPragmas(ctx, db.wconn, false, opts.BusyTimeout); err != nil {
-		db.wconn.Close()
+	if err = checkPragmas(ctx, db.wconn.c, false, opts.BusyTimeout); err != nil {
+		db.wconn.close()
 		db.writer.Close()
 		return nil, err
 	}
 	if db.readers, err = sql.Open("sqlite", base(true)); err != nil {
-		db.wconn.Close()
+		db.wconn.close()
 		db.writer.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
 	db.readers.SetMaxOpenConns(opts.ReadConns)
 	db.readers.SetMaxIdleConns(opts.ReadConns)
-	rc, err := db.readers.Conn(ctx)
+	db.rpool = newReaderPool(db.readers, opts.ReadConns)
+	if db.checkpointer, err = sql.Open("sqlite", base(false)); err != nil {
+		db.wconn.close()
+		db.writer.Close()
+		db.readers.Close()
+		return nil, fmt.Errorf("open %s for checkpoints: %w", path, err)
+	}
+	db.checkpointer.SetMaxOpenConns(1)
+	rc, err := db.rpool.get(ctx)
 	if err == nil {
-		err = checkPragmas(ctx, rc, true, opts.BusyTimeout)
-		rc.Close()
+		err = checkPragmas(ctx, rc.c, true, opts.BusyTimeout)
+		db.rpool.put(rc)
 	}
 	if err != nil {
-		db.wconn.Close()
+		db.rpool.closeAll()
+		db.wconn.close()
 		db.writer.Close()
 		db.readers.Close()
 		return nil, err
 	}
 	go db.writeLoop()
+	go db.checkpointLoop(opts.CheckpointEvery)
 	return db, nil
+}
+
+// checkpointLoop copies the write-ahead log into the database file in the
+// background. PASSIVE never waits for readers or the writer; what it cannot
+// copy now it copies next time.
+func (db *DB) checkpointLoop(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.quit:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), every)
+		// A reader connection cannot checkpoint (query_only); use a
+		// connection of the writer pool's database handle outside the
+		// writer's pinned one.
+		if _, err := db.checkpointer.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil && ctx.Err() == nil {
+			slog.Warn("background checkpoint failed", "err", err)
+		}
+		cancel()
+	}
 }
 
 // checkPragmas verifies that the connection runs with the settings
@@ -178,11 +223,11 @@ func (db *DB) Close() error {
 	db.close.Do(func() {
 		close(db.quit)
 		<-db.stopped
-		for _, s := range db.wstmts {
-			s.Close()
-		}
-		db.rstmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
-		err = errors.Join(db.wconn.Close(), db.writer.Close(), db.readers.Close())
+		db.rmu.Lock()
+		db.rclosed = true
+		db.rmu.Unlock()
+		db.rpool.closeAll()
+		err = errors.Join(db.wconn.close(), db.writer.Close(), db.readers.Close(), db.checkpointer.Close())
 	})
 	return err
 }
@@ -190,17 +235,28 @@ func (db *DB) Close() error {
 // Read runs fn in a read-only transaction on a reader connection; readers
 // see the last committed state and never wait for the writer.
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
-	select {
-	case <-db.quit:
+	db.rmu.RLock()
+	defer db.rmu.RUnlock()
+	if db.rclosed {
 		return ErrClosed
-	default:
 	}
-	stx, err := db.readers.BeginTx(ctx, nil)
+	c, err := db.rpool.get(ctx)
 	if err != nil {
+		return fmt.Errorf("reader connection: %w", err)
+	}
+	if err := c.control(ctx, "BEGIN"); err != nil {
+		db.rpool.discard(c)
 		return fmt.Errorf("begin read: %w", err)
 	}
-	defer stx.Rollback()
-	return fn(&tx{db: db, ctx: ctx, rtx: stx})
+	ferr := fn(&tx{db: db, ctx: ctx, conn: c})
+	// A cancelled context may have interrupted a statement; the
+	// connection's state is then unknown and it is not reused.
+	if err := c.control(context.Background(), "ROLLBACK"); err != nil {
+		db.rpool.discard(c)
+		return errors.Join(ferr, fmt.Errorf("end read: %w", err))
+	}
+	db.rpool.put(c)
+	return ferr
 }
 
 // Write runs fn in the next group commit. See motcua.Store.
@@ -209,7 +265,7 @@ func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
 }
 
 // exclusive runs fn alone on the writer connection, outside any batch.
-func (db *DB) exclusive(ctx context.Context, fn func(*sql.Conn) error) error {
+func (db *DB) exclusive(ctx context.Context, fn func(*pconn) error) error {
 	return db.submit(&writeReq{ctx: ctx, raw: fn, done: make(chan error, 1)})
 }
 
@@ -263,46 +319,88 @@ func (db *DB) writeLoop() {
 	}
 }
 
-// runBatch commits the batch's transactions together. Each runs in its own
-// savepoint, so a failing one is rolled back alone. If SQLite aborts the
-// whole transaction (an I/O error, say), every transaction of the batch
-// fails; none was acknowledged yet.
+// runBatch commits the batch's transactions together. It first runs them
+// back to back in one SQLite transaction, which costs nothing per
+// transaction beyond its own statements. If one fails, the whole
+// transaction is rolled back and the batch runs again with each
+// transaction in its own savepoint, so that the failing one is rolled back
+// alone (Store.Write allows fn to be retried). If SQLite aborts the whole
+// transaction (an I/O error, say), every transaction of the batch fails;
+// none was acknowledged yet.
 func (db *DB) runBatch(batch []*writeReq) {
-	ctx := context.Background()
-	results := make([]error, len(batch))
-	fail := func(err error) {
-		for _, r := range batch {
-			r.done <- err
-		}
-	}
-	if _, err := db.wconn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		fail(fmt.Errorf("begin write: %w", err))
-		return
-	}
-	t := &tx{db: db, ctx: ctx, write: true}
-	for i, r := range batch {
+	live := batch[:0:0]
+	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
-			results[i] = err
+			r.done <- err // not started: the caller gave up
 			continue
 		}
-		if _, err := db.wconn.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return
+	}
+	if ok := db.runOptimistic(live); !ok {
+		db.runIsolated(live)
+	}
+}
+
+// runOptimistic commits the batch if every transaction succeeds and reports
+// whether it did; otherwise it rolls everything back and reports false.
+func (db *DB) runOptimistic(batch []*writeReq) bool {
+	ctx := context.Background()
+	if err := db.wconn.control(ctx, "BEGIN IMMEDIATE"); err != nil {
+		db.fail(batch, fmt.Errorf("begin write: %w", err))
+		return true
+	}
+	t := &tx{db: db, ctx: ctx, conn: db.wconn, write: true}
+	for _, r := range batch {
+		if err := call(r.fn, t); err != nil {
+			if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
+				db.fail(batch, fmt.Errorf("rollback after %v: %w", err, rerr))
+				return true
+			}
+			return false
+		}
+	}
+	if err := db.wconn.control(ctx, "COMMIT"); err != nil {
+		db.abort(batch, fmt.Errorf("commit: %w", err))
+		return true
+	}
+	for _, r := range batch {
+		r.done <- nil
+	}
+	return true
+}
+
+// runIsolated runs each transaction in its own savepoint and commits the
+// ones that succeed.
+func (db *DB) runIsolated(batch []*writeReq) {
+	ctx := context.Background()
+	results := make([]error, len(batch))
+	if err := db.wconn.control(ctx, "BEGIN IMMEDIATE"); err != nil {
+		db.fail(batch, fmt.Errorf("begin write: %w", err))
+		return
+	}
+	t := &tx{db: db, ctx: ctx, conn: db.wconn, write: true}
+	for i, r := range batch {
+		if err := db.wconn.control(ctx, "SAVEPOINT w"); err != nil {
 			db.abort(batch, fmt.Errorf("savepoint: %w", err))
 			return
 		}
 		err := call(r.fn, t)
 		if err != nil {
-			if _, rerr := db.wconn.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+			if rerr := db.wconn.control(ctx, "ROLLBACK TO w"); rerr != nil {
 				db.abort(batch, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr))
 				return
 			}
 		}
-		if _, rerr := db.wconn.ExecContext(ctx, "RELEASE w"); rerr != nil {
+		if rerr := db.wconn.control(ctx, "RELEASE w"); rerr != nil {
 			db.abort(batch, fmt.Errorf("release savepoint: %w", rerr))
 			return
 		}
 		results[i] = err
 	}
-	if _, err := db.wconn.ExecContext(ctx, "COMMIT"); err != nil {
+	if err := db.wconn.control(ctx, "COMMIT"); err != nil {
 		db.abort(batch, fmt.Errorf("commit: %w", err))
 		return
 	}
@@ -311,11 +409,17 @@ func (db *DB) runBatch(batch []*writeReq) {
 	}
 }
 
-func (db *DB) abort(batch []*writeReq, err error) {
-	db.wconn.ExecContext(context.Background(), "ROLLBACK")
+// fail reports err to every transaction of the batch.
+func (db *DB) fail(batch []*writeReq, err error) {
 	for _, r := range batch {
 		r.done <- err
 	}
+}
+
+// abort rolls back the open transaction and fails the batch.
+func (db *DB) abort(batch []*writeReq, err error) {
+	db.wconn.control(context.Background(), "ROLLBACK")
+	db.fail(batch, err)
 }
 
 // call runs fn, turning a panic into an error so that one bad transaction

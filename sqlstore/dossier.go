@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -11,16 +12,44 @@ import (
 )
 
 // dossierFacts are the parts of a dossier fixed at creation, stored as one
-// JSON document.
+// JSON document. Components keep only what differs per dossier: their
+// names come from the procedure version (Dossier.FillComponents), which
+// keeps rows small.
 type dossierFacts struct {
-	ProcedureCode string                    `json:"procedure_code"`
-	ProcedureName string                    `json:"procedure_name"`
-	Applicant     motcua.Applicant          `json:"applicant"`
-	Assisted      bool                      `json:"assisted"`
-	Content       string                    `json:"content,omitempty"`
-	ReturnMethod  string                    `json:"return_method"`
-	Components    []motcua.DossierComponent `json:"components"`
-	Fees          []motcua.DossierFee       `json:"fees"`
+	Applicant    motcua.Applicant    `json:"applicant"`
+	Assisted     bool                `json:"assisted,omitempty"`
+	Content      string              `json:"content,omitempty"`
+	ReturnMethod string              `json:"return_method"`
+	Components   []storedComponent   `json:"components"`
+	Fees         []motcua.DossierFee `json:"fees,omitempty"`
+}
+
+// storedComponent is a DossierComponent without what the procedure says.
+type storedComponent struct {
+	ID             int64  `json:"id"`
+	Provided       bool   `json:"p,omitempty"`
+	FromNationalDB bool   `json:"n,omitempty"`
+	Reused         bool   `json:"r,omitempty"`
+	Digitized      bool   `json:"d,omitempty"`
+	FileRef        string `json:"f,omitempty"`
+}
+
+func storeComponents(cs []motcua.DossierComponent) []storedComponent {
+	out := make([]storedComponent, len(cs))
+	for i, c := range cs {
+		out[i] = storedComponent{ID: c.ComponentID, Provided: c.Provided, FromNationalDB: c.FromNationalDB,
+			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef}
+	}
+	return out
+}
+
+func loadComponents(cs []storedComponent) []motcua.DossierComponent {
+	out := make([]motcua.DossierComponent, len(cs))
+	for i, c := range cs {
+		out[i] = motcua.DossierComponent{ComponentID: c.ID, Provided: c.Provided, FromNationalDB: c.FromNationalDB,
+			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef}
+	}
+	return out
 }
 
 // NextCodeSeq implements motcua.DossierStore. The counter row is updated
@@ -41,9 +70,8 @@ func (t *tx) NextCodeSeq(_ ctxT, key string) (int, error) {
 
 // CreateDossier implements motcua.DossierStore.
 func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
-	facts, err := json.Marshal(dossierFacts{ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
-		Applicant: d.Applicant, Assisted: d.Assisted, Content: d.Content, ReturnMethod: d.ReturnMethod,
-		Components: d.Components, Fees: d.Fees})
+	facts, err := json.Marshal(dossierFacts{Applicant: d.Applicant, Assisted: d.Assisted, Content: d.Content,
+		ReturnMethod: d.ReturnMethod, Components: storeComponents(d.Components), Fees: d.Fees})
 	if err != nil {
 		return fmt.Errorf("encode dossier: %w", err)
 	}
@@ -52,12 +80,12 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 		return fmt.Errorf("encode status: %w", err)
 	}
 	s := &d.Status
-	id, err := t.insert(`INSERT INTO dossiers (code, procedure_id, procedure_version, channel, reception_point_id,
-		reception_agency_id, competent_agency_id, applicant_id_number, applicant_name, verifier, facts, created_at,
+	id, err := t.insert(`INSERT INTO dossiers (code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
+		reception_point_id, reception_agency_id, competent_agency_id, applicant_id_number, applicant_name, verifier, facts, created_at,
 		state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at, step_due_at,
 		action_due_at, finished_at, returned_at, next_due_at, seq, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		d.Code, d.ProcedureID, d.ProcedureVersion, int(d.Channel), d.ReceptionPointID,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, d.ProcedureName, int(d.Channel), d.ReceptionPointID,
 		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, string(facts), d.CreatedAt.UnixMilli(),
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepDueAt),
 		ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status))
@@ -74,9 +102,9 @@ func (t *tx) insertEvent(e *motcua.Event) error {
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
 	}
-	id, err := t.insert(`INSERT INTO dossier_events (dossier_id, seq, action, at, actor_id, from_state, to_state,
-		from_agency_id, to_agency_id, timeliness, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.FromState, e.ToState, e.FromAgencyID, e.ToAgencyID,
+	id, err := t.insert(`INSERT INTO dossier_events (dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
+		from_agency_id, to_agency_id, timeliness, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.ActorAgencyID, e.FromState, e.ToState, e.FromAgencyID, e.ToAgencyID,
 		e.Timeliness, string(data))
 	if err != nil {
 		return conflict(err, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
@@ -111,15 +139,15 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	return nil
 }
 
-const dossierColumns = `id, code, procedure_id, procedure_version, channel, reception_point_id, reception_agency_id,
-	competent_agency_id, verifier, facts, created_at, status`
+const dossierColumns = `id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
+	reception_point_id, reception_agency_id, competent_agency_id, verifier, facts, created_at, status`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
 	var channel int
 	var facts, status string
 	var created int64
-	if err := sc.Scan(&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &channel, &d.ReceptionPointID,
+	if err := sc.Scan(&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &d.ProcedureCode, &d.ProcedureName, &channel, &d.ReceptionPointID,
 		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &facts, &created, &status); err != nil {
 		return nil, err
 	}
@@ -129,8 +157,8 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	if err := json.Unmarshal([]byte(facts), &f); err != nil {
 		return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
 	}
-	d.ProcedureCode, d.ProcedureName, d.Applicant, d.Assisted = f.ProcedureCode, f.ProcedureName, f.Applicant, f.Assisted
-	d.Content, d.ReturnMethod, d.Components, d.Fees = f.Content, f.ReturnMethod, f.Components, f.Fees
+	d.Applicant, d.Assisted, d.Content, d.ReturnMethod = f.Applicant, f.Assisted, f.Content, f.ReturnMethod
+	d.Components, d.Fees = loadComponents(f.Components), f.Fees
 	if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 		return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
 	}
@@ -261,10 +289,45 @@ func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
 	return out, rows.Err()
 }
 
+// PublicDossier implements motcua.DossierStore.
+func (t *tx) PublicDossier(_ ctxT, code string) (*motcua.PublicRecord, error) {
+	row, err := t.queryRow(`SELECT id, code, verifier, procedure_code, procedure_name, competent_agency_id, state,
+		received_at, due_at, finished_at, returned_at, action_due_at FROM dossiers WHERE code = ?`, code)
+	if err != nil {
+		return nil, err
+	}
+	var r motcua.PublicRecord
+	var received, due, finished, returned, action sql.NullInt64
+	if err := row.Scan(&r.ID, &r.Code, &r.Verifier, &r.ProcedureCode, &r.ProcedureName, &r.CompetentAgencyID, &r.Status.State,
+		&received, &due, &finished, &returned, &action); err != nil {
+		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+	}
+	r.Status.ReceivedAt, r.Status.DueAt, r.Status.FinishedAt = fromMS(received), fromMS(due), fromMS(finished)
+	r.Status.ReturnedAt, r.Status.ActionDueAt = fromMS(returned), fromMS(action)
+	rows, err := t.query(`SELECT at, action, actor_agency_id, from_agency_id, timeliness FROM dossier_events WHERE dossier_id = ? ORDER BY seq`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e motcua.PublicEvent
+		var at, from int64
+		if err := rows.Scan(&at, &e.Action, &e.AgencyID, &from, &e.Timeliness); err != nil {
+			return nil, err
+		}
+		e.At = time.UnixMilli(at).UTC()
+		if e.AgencyID == 0 {
+			e.AgencyID = from
+		}
+		r.Events = append(r.Events, e)
+	}
+	return &r, rows.Err()
+}
+
 // DossiersAwaitingClosure implements motcua.DossierStore.
 func (t *tx) DossiersAwaitingClosure(_ ctxT, now time.Time, limit int) ([]*motcua.Dossier, error) {
-	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers WHERE state = ? AND action_due_at < ? ORDER BY action_due_at, id LIMIT ?`,
-		motcua.StateAwaitingSupplement, now.UnixMilli(), limit)
+	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers WHERE state = 'awaiting_supplement' AND action_due_at < ?
+		ORDER BY action_due_at, id LIMIT ?`, now.UnixMilli(), limit)
 }
 
 // Idempotency implements motcua.DossierStore.

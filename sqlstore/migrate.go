@@ -58,7 +58,8 @@ const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	name       TEXT    NOT NULL,
 	applied_at BIGINT  NOT NULL)`
 
-func appliedVersion(ctx context.Context, c *sql.Conn) (int, error) {
+func appliedVersion(ctx context.Context, pc *pconn) (int, error) {
+	c := pc.c
 	if _, err := c.ExecContext(ctx, migrationsTable); err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -77,7 +78,7 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 	if err != nil {
 		return err
 	}
-	return db.exclusive(ctx, func(c *sql.Conn) error {
+	return db.exclusive(ctx, func(c *pconn) error {
 		cur, err := appliedVersion(ctx, c)
 		if err != nil {
 			return err
@@ -100,7 +101,8 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 	})
 }
 
-func applyMigration(ctx context.Context, c *sql.Conn, m migration) (err error) {
+func applyMigration(ctx context.Context, pc *pconn, m migration) (err error) {
+	c := pc.c
 	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
@@ -128,7 +130,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (applied, latest int, err error
 	if err != nil {
 		return 0, 0, err
 	}
-	err = db.exclusive(ctx, func(c *sql.Conn) error {
+	err = db.exclusive(ctx, func(c *pconn) error {
 		applied, err = appliedVersion(ctx, c)
 		return err
 	})

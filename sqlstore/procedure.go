@@ -60,6 +60,16 @@ func (t *tx) ProcedureVersion(_ ctxT, id int64, version int) (*motcua.Procedure,
 	return decodeProcedure(data)
 }
 
+// CurrentVersion implements motcua.ProcedureStore.
+func (t *tx) CurrentVersion(_ ctxT, id int64) (int, error) {
+	row, err := t.queryRow(`SELECT version FROM procedures WHERE id = ?`, id)
+	if err != nil {
+		return 0, err
+	}
+	var v int
+	return v, notFound(row.Scan(&v), "procedure_not_found", "Không tìm thấy thủ tục hành chính.")
+}
+
 // FindProcedures implements motcua.ProcedureStore. Every word of the folded
 // query must occur in the folded code, name or field; matches whose name
 // starts with the query come first.
@@ -138,7 +148,7 @@ func (t *tx) CreateProcedure(_ ctxT, p *motcua.Procedure) error {
 	assignComponentIDs(p)
 	p.Version = 1
 	id, err := t.insert(`INSERT INTO procedures (code, name, search_text, level, field_code, agency_id, published, version, data, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?)`,
 		p.Code, p.Name, procedureSearchText(p), p.Level, p.FieldCode, p.AgencyID, p.Published, p.Version, p.UpdatedAt.UnixMilli())
 	if err != nil {
 		return conflict(err, "procedure_code_exists", "Mã thủ tục "+p.Code+" đã có trong danh mục.")

@@ -12,39 +12,19 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// tx implements motcua.Tx on either the writer connection (inside a group
-// commit) or a read transaction.
+// tx implements motcua.Tx on a pinned connection: the writer's (inside a
+// group commit) or a reader's (inside a read transaction).
 type tx struct {
 	db    *DB
 	ctx   context.Context
-	rtx   *sql.Tx
+	conn  *pconn
 	write bool
 }
 
-// stmt returns a prepared statement for query, prepared once per connection.
+// stmt returns the prepared statement for query on the transaction's
+// connection.
 func (t *tx) stmt(query string) (*sql.Stmt, error) {
-	if t.write {
-		if s, ok := t.db.wstmts[query]; ok {
-			return s, nil
-		}
-		s, err := t.db.wconn.PrepareContext(context.Background(), query)
-		if err != nil {
-			return nil, fmt.Errorf("prepare %q: %w", query, err)
-		}
-		t.db.wstmts[query] = s
-		return s, nil
-	}
-	v, ok := t.db.rstmts.Load(query)
-	if !ok {
-		s, err := t.db.readers.PrepareContext(t.ctx, query)
-		if err != nil {
-			return nil, fmt.Errorf("prepare %q: %w", query, err)
-		}
-		if v, ok = t.db.rstmts.LoadOrStore(query, s); ok {
-			s.Close()
-		}
-	}
-	return t.rtx.StmtContext(t.ctx, v.(*sql.Stmt)), nil
+	return t.conn.stmt(t.opCtx(), query)
 }
 
 // opCtx is the context for a statement. In the writer, callers' contexts are
@@ -89,17 +69,14 @@ func (t *tx) queryRow(query string, args ...any) (*sql.Row, error) {
 	return s.QueryRowContext(t.opCtx(), args...), nil
 }
 
-// insert runs an INSERT … RETURNING id and returns the id.
+// insert runs an INSERT and returns the new row's id. (SQLite reports it
+// without a RETURNING clause, which would cost a result set per insert.)
 func (t *tx) insert(query string, args ...any) (int64, error) {
-	row, err := t.queryRow(query, args...)
+	res, err := t.exec(query, args...)
 	if err != nil {
 		return 0, err
 	}
-	var id int64
-	if err := row.Scan(&id); err != nil {
-		return 0, mapError(err)
-	}
-	return id, nil
+	return res.LastInsertId()
 }
 
 // errConflict marks a violated uniqueness constraint; callers turn it into a

@@ -90,7 +90,7 @@ func (t *tx) Users(_ ctxT, f motcua.UserFilter) ([]*motcua.User, error) {
 // CreateUser implements motcua.UserStore.
 func (t *tx) CreateUser(_ ctxT, u *motcua.User) error {
 	id, err := t.insert(`INSERT INTO users (username, full_name, email, phone, title, disabled, password_hash, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.Username, u.FullName, u.Email, u.Phone, u.Title, u.Disabled, u.PasswordHash, u.CreatedAt.UnixMilli())
 	if err != nil {
 		return conflict(err, "username_exists", "Tên đăng nhập "+u.Username+" đã được dùng.")

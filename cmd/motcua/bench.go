@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/motcua/motcua/bench"
@@ -15,6 +17,8 @@ type benchOptions struct {
 	clients  int
 	rounds   int
 	dir      string
+	profile  string
+	only     string
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -22,12 +26,25 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.IntVar(&b.clients, "clients", 64, "concurrent clients")
 	fs.IntVar(&b.rounds, "rounds", 3, "interleaved rounds (the median ratio is reported)")
 	fs.StringVar(&b.dir, "dir", "", "scratch folder on the disk to measure (default: a temporary folder)")
+	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup")
+	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 }
 
 // runBench runs the benchmark and prints the figures as ratios to their
 // baselines, with the targets of issue 2.
 func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) error {
-	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Out: stdout})
+	if o.profile != "" {
+		f, err := os.Create(o.profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Only: o.only, Out: stdout})
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return motcua.Errorf(motcua.EINVALID, "body_too_large", "Dữ liệu gửi lên quá lớn (tối đa 1 MB).")
 	}
-	dec := json.NewDecoder(norm.NFC.Reader(bytes.NewReader(body)))
+	if !norm.NFC.IsNormal(body) {
+		body = norm.NFC.Bytes(body)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return motcua.Errorf(motcua.EINVALID, "body_malformed", "Dữ liệu gửi lên không đúng định dạng JSON: %v", err)

@@ -80,6 +80,8 @@ CREATE TABLE dossiers (
     code                TEXT    NOT NULL UNIQUE,
     procedure_id        BIGINT  NOT NULL REFERENCES procedures(id),
     procedure_version   INTEGER NOT NULL,
+    procedure_code      TEXT    NOT NULL,
+    procedure_name      TEXT    NOT NULL,
     channel             INTEGER NOT NULL,
     reception_point_id  BIGINT  NOT NULL REFERENCES reception_points(id),
     reception_agency_id BIGINT  NOT NULL REFERENCES agencies(id),
@@ -106,13 +108,13 @@ CREATE TABLE dossiers (
     seq                 INTEGER NOT NULL,
     status              TEXT    NOT NULL
 );
+-- Every index costs each intake a B-tree update: only what a screen or a
+-- job queries is indexed (inboxes, lists by procedure and by person, the
+-- closing job); reports add their own.
 CREATE INDEX dossiers_holder    ON dossiers (holder_agency_id, next_due_at, id);
-CREATE INDEX dossiers_assignee  ON dossiers (assignee_id, next_due_at, id);
-CREATE INDEX dossiers_reception ON dossiers (reception_agency_id, next_due_at, id);
-CREATE INDEX dossiers_competent ON dossiers (competent_agency_id, next_due_at, id);
 CREATE INDEX dossiers_procedure ON dossiers (procedure_id, created_at);
 CREATE INDEX dossiers_applicant ON dossiers (applicant_id_number);
-CREATE INDEX dossiers_waiting   ON dossiers (state, action_due_at);
+CREATE INDEX dossiers_waiting   ON dossiers (action_due_at) WHERE state = 'awaiting_supplement';
 
 CREATE TABLE dossier_events (
     id             INTEGER PRIMARY KEY,
@@ -121,6 +123,7 @@ CREATE TABLE dossier_events (
     action         TEXT    NOT NULL,
     at             BIGINT  NOT NULL,
     actor_id       BIGINT  NOT NULL,
+    actor_agency_id BIGINT NOT NULL,
     from_state     TEXT    NOT NULL,
     to_state       TEXT    NOT NULL,
     from_agency_id BIGINT  NOT NULL,
@@ -129,7 +132,6 @@ CREATE TABLE dossier_events (
     data           TEXT    NOT NULL,
     UNIQUE (dossier_id, seq)
 );
-CREATE INDEX dossier_events_at ON dossier_events (at);
 
 CREATE TABLE code_counters (
     key TEXT    PRIMARY KEY,
