@@ -341,7 +341,11 @@ func (dc Decider) enterStep(ev *Event, d *Dossier, p *Procedure, i int, now time
 	ev.StepDueAt = dc.share(ev.ClockStartAt, ev.DueAt, st.Share, now)
 	ev.Parts = nil
 	for _, part := range st.Parts {
-		ev.Parts = append(ev.Parts, PartStatus{AgencyID: part.AgencyID, DueAt: dc.share(ev.ClockStartAt, ev.DueAt, part.Share, now)})
+		agency := part.AgencyID
+		if agency == 0 {
+			agency = d.CompetentAgencyID
+		}
+		ev.Parts = append(ev.Parts, PartStatus{AgencyID: agency, DueAt: dc.share(ev.ClockStartAt, ev.DueAt, part.Share, now)})
 	}
 }
 

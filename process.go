@@ -50,7 +50,8 @@ func (k StepKind) DefaultRole() Role {
 }
 
 // StepPart is one agency's share of a parallel inter-agency step, with its
-// own sub-deadline (Art.20(2)(b)).
+// own sub-deadline (Art.20(2)(b)). AgencyID 0 means the dossier's competent
+// agency (for procedures that each commune settles).
 type StepPart struct {
 	AgencyID int64   `json:"agency_id"`
 	Share    float64 `json:"share"`
@@ -141,10 +142,12 @@ func (p Process) Validate() error {
 		if len(s.Parts) > 0 && s.Kind != StepConsult {
 			return bad(label + ": chỉ bước liên thông mới có nhiều cơ quan xử lý song song.")
 		}
+		seen := map[int64]bool{}
 		for _, part := range s.Parts {
-			if part.AgencyID == 0 {
-				return bad(label + ": cơ quan phối hợp chưa được chọn.")
+			if seen[part.AgencyID] {
+				return bad(label + ": một cơ quan được kê hai lần trong bước liên thông.")
 			}
+			seen[part.AgencyID] = true
 			if part.Share < 0 || part.Share > 1 {
 				return bad(label + ": tỷ lệ thời gian của cơ quan phối hợp phải từ 0 đến 1.")
 			}

@@ -148,6 +148,7 @@ func TestProcessValidate(t *testing.T) {
 		{Steps: []motcua.Step{{Name: "X", Kind: "dance", Role: motcua.RoleHead}, approve, issue}},
 		{Steps: []motcua.Step{{Name: "X", Kind: motcua.StepAppraise, Role: motcua.RoleReception}, approve, issue}},
 		{Steps: []motcua.Step{{Name: "X", Kind: motcua.StepAppraise, Role: motcua.RoleSpecialist, Parts: []motcua.StepPart{{AgencyID: 2}}}, approve, issue}},
+		{Steps: []motcua.Step{{Name: "X", Kind: motcua.StepConsult, Role: motcua.RoleSpecialist, Parts: []motcua.StepPart{{AgencyID: 2}, {AgencyID: 2}}}, approve, issue}},
 	}
 	for i, p := range bad {
 		if err := p.Validate(); motcua.ErrorCode(err) != motcua.EINVALID {

@@ -99,6 +99,9 @@ func Seed(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	for i, p := range procs {
+		if proc, ok := demoProcesses[p.Code]; ok {
+			p.Process = proc(s)
+		}
 		if keys[i] != "" {
 			ag, ok := s.agencies[keys[i]]
 			if !ok {
@@ -132,6 +135,23 @@ func Seed(ctx context.Context, o Options) (*Result, error) {
 		return nil
 	})
 	return res, err
+}
+
+// demoProcesses are the province's own processes for some procedures
+// (configuration of the demo province, not facts from the sources): land
+// allocation at a commune asks the tax authority, in parallel with the
+// commune's own land officer, to determine the financial obligations
+// (liên thông, Art.20).
+var demoProcesses = map[string]func(*seeder) motcua.Process{
+	"1.013949": func(s *seeder) motcua.Process {
+		return motcua.Process{Steps: []motcua.Step{
+			{Name: "Thẩm định hồ sơ", Kind: motcua.StepAppraise, Role: motcua.RoleSpecialist, Share: 0.3},
+			{Name: "Liên thông xác định nghĩa vụ tài chính", Kind: motcua.StepConsult, Role: motcua.RoleSpecialist, Share: 0.3,
+				Parts: []motcua.StepPart{{AgencyID: 0, Share: 0.15}, {AgencyID: s.agencies["thue"].ID, Share: 0.3}}},
+			{Name: "Phê duyệt", Kind: motcua.StepApprove, Role: motcua.RoleLeader, Share: 0.3},
+			{Name: "Ban hành kết quả", Kind: motcua.StepIssue, Role: motcua.RoleSpecialist, Share: 0.1},
+		}}
+	},
 }
 
 type seeder struct {

@@ -27,6 +27,7 @@ type fixture struct {
 	db    *sqlstore.DB
 	svc   *service.Service
 	clock atomic.Pointer[time.Time]
+	mu    sync.Mutex
 	users map[string]*motcua.User
 }
 
@@ -65,6 +66,8 @@ func (f *fixture) set(t time.Time) { f.clock.Store(&t) }
 
 func (f *fixture) as(username string) context.Context {
 	f.t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	u, ok := f.users[username]
 	if !ok {
 		err := f.db.Read(ctx, func(tx motcua.Tx) (err error) { u, err = tx.UserByUsername(ctx, username); return err })

@@ -66,6 +66,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB) (*app, error) {
 		return nil, err
 	}
 	api.Register(srv)
+	srv.HandleHome()
 	return &app{cfg: cfg, db: db, svc: svc, srv: srv}, nil
 }
 
