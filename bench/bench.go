@@ -76,7 +76,10 @@ func measured(fn func() (Figure, error)) (Figure, error) {
 // Report is the outcome of a run.
 type Report struct {
 	Raw, Intake, Minimal, Lookup []Figure
-	IntakeRatio, LookupRatio     float64
+	// Uncached is the lookup with motcua's caches off: every request reads
+	// the database. It is reported for information.
+	Uncached                                []Figure
+	IntakeRatio, LookupRatio, UncachedRatio float64
 }
 
 // Run measures both pairs, interleaving baseline and subject in each round.
@@ -114,7 +117,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer minimal.Close()
 
 	r := &Report{}
-	var intakeRatios, lookupRatios []float64
+	var intakeRatios, lookupRatios, uncachedRatios []float64
 	for round := 1; round <= o.Rounds; round++ {
 		fmt.Fprintf(o.Out, "round %d/%d\n", round, o.Rounds)
 		if o.Only != "lookup" {
@@ -143,22 +146,27 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			look, err := measured(func() (Figure, error) { return env.lookups(ctx, o.Clients, o.Duration) })
+			look, err := measured(func() (Figure, error) { return env.lookups(ctx, env.base, o.Clients, o.Duration) })
 			if err != nil {
 				return nil, err
 			}
-			min.Name, look.Name = "minimal net/http handler", "public lookup via HTTP API"
-			r.Minimal, r.Lookup = append(r.Minimal, min), append(r.Lookup, look)
+			unc, err := measured(func() (Figure, error) { return env.lookups(ctx, env.uncachedBase, o.Clients, o.Duration) })
+			if err != nil {
+				return nil, err
+			}
+			min.Name, look.Name, unc.Name = "minimal net/http handler", "public lookup via HTTP API", "public lookup, caches off"
+			r.Minimal, r.Lookup, r.Uncached = append(r.Minimal, min), append(r.Lookup, look), append(r.Uncached, unc)
 			lookupRatios = append(lookupRatios, look.Rate/min.Rate)
-			fmt.Fprintf(o.Out, "  minimal     %6.0f/s (%s CPU/op)   lookup %6.0f/s (%s CPU/op)   ×%.2f\n",
-				min.Rate, us(min.CPU), look.Rate, us(look.CPU), look.Rate/min.Rate)
+			uncachedRatios = append(uncachedRatios, unc.Rate/min.Rate)
+			fmt.Fprintf(o.Out, "  minimal     %6.0f/s (%s CPU/op)   lookup %6.0f/s (%s CPU/op)   ×%.2f   (caches off: %6.0f/s, %s CPU/op, ×%.2f)\n",
+				min.Rate, us(min.CPU), look.Rate, us(look.CPU), look.Rate/min.Rate, unc.Rate, us(unc.CPU), unc.Rate/min.Rate)
 		}
 	}
 	if len(intakeRatios) > 0 {
 		r.IntakeRatio = median(intakeRatios)
 	}
 	if len(lookupRatios) > 0 {
-		r.LookupRatio = median(lookupRatios)
+		r.LookupRatio, r.UncachedRatio = median(lookupRatios), median(uncachedRatios)
 	}
 	return r, nil
 }
@@ -286,17 +294,18 @@ func startMinimal() (net.Listener, error) {
 
 // env is motcua wired as in production, on loopback.
 type env struct {
-	db        *sqlstore.DB
-	ln        net.Listener
-	base      string
-	token     string
-	procID    int64
-	pointID   int64
-	comps     []service.ComponentInput
-	competent int64
-	codes     []string
-	verifiers []string
-	keySeq    atomic.Int64
+	db           *sqlstore.DB
+	ln, ln2      net.Listener
+	base         string
+	uncachedBase string
+	token        string
+	procID       int64
+	pointID      int64
+	comps        []service.ComponentInput
+	competent    int64
+	codes        []string
+	verifiers    []string
+	keySeq       atomic.Int64
 }
 
 func start(ctx context.Context, path string, out io.Writer) (*env, error) {
@@ -318,17 +327,31 @@ func start(ctx context.Context, path string, out io.Writer) (*env, error) {
 		return nil, err
 	}
 	svc := service.New(db, cal, password.Default(), cfg)
-	srv, err := web.New(svc, web.Options{})
+	serveOn := func(svc *service.Service) (net.Listener, error) {
+		srv, err := web.New(svc, web.Options{})
+		if err != nil {
+			return nil, err
+		}
+		api.Register(srv)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		go (&http.Server{Handler: srv}).Serve(ln)
+		return ln, nil
+	}
+	ln, err := serveOn(svc)
 	if err != nil {
 		return nil, err
 	}
-	api.Register(srv)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	uncached := cfg
+	uncached.CacheTTL = -1
+	ln2, err := serveOn(service.New(db, cal, password.Default(), uncached))
 	if err != nil {
 		return nil, err
 	}
-	go (&http.Server{Handler: srv}).Serve(ln)
-	e := &env{db: db, ln: ln, base: "http://" + ln.Addr().String() + api.Prefix}
+	e := &env{db: db, ln: ln, ln2: ln2, base: "http://" + ln.Addr().String() + api.Prefix,
+		uncachedBase: "http://" + ln2.Addr().String() + api.Prefix}
 	if err := e.prepare(ctx, svc); err != nil {
 		e.close()
 		return nil, err
@@ -338,6 +361,7 @@ func start(ctx context.Context, path string, out io.Writer) (*env, error) {
 
 func (e *env) close() {
 	e.ln.Close()
+	e.ln2.Close()
 	e.db.Close()
 }
 
@@ -368,6 +392,14 @@ func (e *env) prepare(ctx context.Context, svc *service.Service) error {
 		}
 	}
 	return e.db.Read(ctx, func(tx motcua.Tx) error {
+		// The demo dossiers are looked up too (and alone with --only lookup).
+		ds, err := tx.FindDossiers(ctx, motcua.DossierFilter{Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			e.codes, e.verifiers = append(e.codes, d.Code), append(e.verifiers, d.Verifier)
+		}
 		a, err := tx.AgencyByCode(ctx, "H99.101")
 		if err != nil {
 			return err
@@ -434,13 +466,14 @@ func codeOf(b []byte) (string, bool) {
 	return string(rest[:end]), true
 }
 
-// lookups queries dossiers made during intake, at random.
-func (e *env) lookups(ctx context.Context, n int, d time.Duration) (Figure, error) {
+// lookups queries dossiers made during intake, at random, on the server at
+// base.
+func (e *env) lookups(ctx context.Context, base string, n int, d time.Duration) (Figure, error) {
 	if len(e.codes) == 0 {
 		return Figure{}, fmt.Errorf("lookup: no dossier to look up")
 	}
 	return hammer(ctx, n, d, func(c *http.Client, _ int) error {
 		i := rand.IntN(len(e.codes))
-		return get(c, e.base+"/lookup?code="+e.codes[i]+"&verifier="+e.verifiers[i])
+		return get(c, base+"/lookup?code="+e.codes[i]+"&verifier="+e.verifiers[i])
 	})
 }

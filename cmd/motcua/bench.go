@@ -55,8 +55,12 @@ func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) e
 		return "MISSES"
 	}
 	fmt.Fprintf(stdout, "\nmedian of %d rounds, %d clients, %s each:\n", o.rounds, o.clients, o.duration)
-	fmt.Fprintf(stdout, "  intake / raw inserts    = %.2f  (%s target ≥ 1.3)\n", r.IntakeRatio, verdict(r.IntakeRatio >= 1.3))
-	fmt.Fprintf(stdout, "  lookup / minimal handler = %.2f  (%s target ≥ 0.6)\n", r.LookupRatio, verdict(r.LookupRatio >= 0.6))
+	if len(r.Intake) > 0 {
+		fmt.Fprintf(stdout, "  intake / raw inserts     = %.2f  (%s target ≥ 1.3)\n", r.IntakeRatio, verdict(r.IntakeRatio >= 1.3))
+	}
+	if len(r.Lookup) > 0 {
+		fmt.Fprintf(stdout, "  lookup / minimal handler = %.2f  (%s target ≥ 0.6); with caches off %.2f\n", r.LookupRatio, verdict(r.LookupRatio >= 0.6), r.UncachedRatio)
+	}
 	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench --duration %s --clients %d --rounds %d\n", o.duration, o.clients, o.rounds)
 	return nil
 }

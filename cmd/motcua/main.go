@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -93,6 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return err
 	}
 	setupLogging(cfg.LogLevel, stderr)
+	limit, _ := parseBytes(cfg.MemoryLimit)
+	debug.SetGCPercent(cfg.GCPercent)
+	debug.SetMemoryLimit(limit)
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, stdout, false)

@@ -62,6 +62,8 @@ func TestConfigValidation(t *testing.T) {
 		"duration":       {"--session-ttl", "forever"},
 		"number":         {"--supplement-wait-days", "many"},
 		"agency pattern": {"--agency-code-pattern", "("},
+		"gc percent":     {"--gc-percent", "5"},
+		"memory limit":   {"--memory-limit", "lots"},
 	}
 	for name, args := range cases {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
