@@ -19,6 +19,8 @@ type Command struct {
 	NewDueAt time.Time `json:"new_due_at,omitzero"`
 	// ResultNumber is the number of the issued result document.
 	ResultNumber string `json:"result_number,omitempty"`
+	// ResultFileRef names the electronic result file (issue_result).
+	ResultFileRef string `json:"result_file_ref,omitempty"`
 	// Missing lists the components that must be supplemented.
 	Missing []int64 `json:"missing,omitempty"`
 }
@@ -175,6 +177,7 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 	case ActIssueResult:
 		dc.judge(&ev, s.DueAt)
 		ev.ResultNumber = strings.TrimSpace(cmd.ResultNumber)
+		ev.ResultFileRef = strings.TrimSpace(cmd.ResultFileRef)
 		ev.ToAgencyID, ev.ToStep, ev.StepDueAt, ev.AssigneeID = d.ReceptionAgencyID, -1, time.Time{}, 0
 
 	case ActReturn:

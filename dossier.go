@@ -65,6 +65,9 @@ type Applicant struct {
 	Address     string        `json:"address,omitempty"`
 	OnBehalfOf  string        `json:"on_behalf_of,omitempty"`
 	Source      DataSource    `json:"source,omitempty"`
+	// VNeIDVerified records that the applicant's e-ID account was
+	// authenticated with VNeID (NĐ 118 Art.17(1)(a)).
+	VNeIDVerified bool `json:"vneid_verified,omitempty"`
 }
 
 // DossierComponent is one document of a dossier, checked against the
@@ -83,13 +86,18 @@ type DossierComponent struct {
 	// Reused: an earlier digitized result was reused.
 	Reused bool `json:"reused"`
 	// Digitized: the paper was scanned into a signed electronic copy.
-	Digitized bool   `json:"digitized"`
-	FileRef   string `json:"file_ref,omitempty"`
+	Digitized bool `json:"digitized"`
+	// TakenFromStore: taken from the citizen's electronic data store (Kho
+	// quản lý dữ liệu điện tử, Art.22(4)).
+	TakenFromStore bool   `json:"taken_from_store,omitempty"`
+	FileRef        string `json:"file_ref,omitempty"`
 }
 
 // Satisfied reports whether the component needs nothing more from the
 // applicant.
-func (c DossierComponent) Satisfied() bool { return c.Provided || c.FromNationalDB || c.Reused }
+func (c DossierComponent) Satisfied() bool {
+	return c.Provided || c.FromNationalDB || c.Reused || c.TakenFromStore
+}
 
 // DossierFee is a fee line of a dossier, in đồng.
 type DossierFee struct {

@@ -120,6 +120,11 @@ type Procedure struct {
 	LegalBasis  []LegalDoc    `json:"legal_basis"`
 	Process     Process       `json:"process"`
 	Overrides   RuleOverrides `json:"overrides,omitzero"`
+	// Attributes the QĐ 766 index needs; nil when not known (the sources
+	// of the catalogue do not give them), never guessed.
+	PaperResult        *bool `json:"paper_result,omitempty"`         // the result is (also) a paper document
+	FullOnlineEligible *bool `json:"full_online_eligible,omitempty"` // eligible for full online service (toàn trình)
+	ForCitizens        *bool `json:"for_citizens,omitempty"`         // citizens or foreigners are among its subjects
 	Published   bool          `json:"published"`
 	Version     int           `json:"version"`
 	// Sources records where each published fact came from.

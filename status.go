@@ -67,8 +67,13 @@ type Status struct {
 	Supplements  []Supplement `json:"supplements,omitempty"`
 	Extensions   []Extension  `json:"extensions,omitempty"`
 	ResultNumber string       `json:"result_number,omitempty"`
+	// ResultFileRef names the electronic result file.
+	ResultFileRef string `json:"result_file_ref,omitempty"`
 	// Seq is the number of events applied.
 	Seq int `json:"seq"`
+	// Report holds what the reports read; it is derived (ReportFactsOf)
+	// and kept in columns, not in the history.
+	Report ReportFacts `json:"-"`
 }
 
 // OpenSupplement returns the supplement request still waiting, if any.
@@ -141,12 +146,13 @@ type Event struct {
 	HandoverDueAt time.Time  `json:"handover_due_at,omitzero"`
 	Timeliness    Timeliness `json:"timeliness,omitempty"`
 
-	Stage        Stage        `json:"stage,omitempty"`
-	Reason       string       `json:"reason,omitempty"`
-	Missing      []int64      `json:"missing,omitempty"`
-	ResultNumber string       `json:"result_number,omitempty"`
-	Parts        []PartStatus `json:"parts,omitempty"`
-	PartAgencyID int64        `json:"part_agency_id,omitempty"`
+	Stage         Stage        `json:"stage,omitempty"`
+	Reason        string       `json:"reason,omitempty"`
+	Missing       []int64      `json:"missing,omitempty"`
+	ResultNumber  string       `json:"result_number,omitempty"`
+	ResultFileRef string       `json:"result_file_ref,omitempty"`
+	Parts         []PartStatus `json:"parts,omitempty"`
+	PartAgencyID  int64        `json:"part_agency_id,omitempty"`
 }
 
 // normalize stores every instant in UTC, whatever zone computed it, so that
@@ -171,6 +177,7 @@ func (s Status) Apply(e Event) (Status, error) {
 	}
 	prev := s
 	s.Seq = e.Seq
+	s.Report = ReportFacts{} // stale once the status moves on; see ReportFactsOf
 	s.State = e.ToState
 	s.Step = e.ToStep
 	s.AgencyID = e.ToAgencyID
@@ -222,7 +229,7 @@ func (s Status) Apply(e Event) (Status, error) {
 		s.Extensions = append(s.Extensions, Extension{At: e.At, OldDue: prev.DueAt, NewDue: e.DueAt, Reason: e.Reason})
 	case ActIssueResult:
 		s.FinishedAt = e.At
-		s.ResultNumber = e.ResultNumber
+		s.ResultNumber, s.ResultFileRef = e.ResultNumber, e.ResultFileRef
 	case ActReturn:
 		s.ReturnedAt = e.At
 	case ActRefuse, ActWithdraw, ActStop, ActClose:

@@ -28,6 +28,7 @@ type Tx interface {
 	DossierStore
 	AuditStore
 	CalendarStore
+	ReportStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -20,7 +20,9 @@ type ActInput struct {
 	AssigneeID   int64         `json:"assignee_id,omitempty"`
 	NewDueAt     time.Time     `json:"new_due_at,omitzero"`
 	ResultNumber string        `json:"result_number,omitempty"`
-	Missing      []int64       `json:"missing,omitempty"`
+	// ResultFileRef names the electronic result file (issue_result).
+	ResultFileRef string  `json:"result_file_ref,omitempty"`
+	Missing       []int64 `json:"missing,omitempty"`
 }
 
 // Act performs an action on the dossier with the given code, through the
@@ -60,7 +62,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 			return err
 		}
 		cmd := motcua.Command{Action: in.Action, Reason: in.Reason, NewDueAt: in.NewDueAt,
-			ResultNumber: in.ResultNumber, Missing: in.Missing}
+			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing}
 		if in.AssigneeID != 0 {
 			if cmd.Assignee, err = tx.User(ctx, in.AssigneeID); err != nil {
 				if motcua.ErrorCode(err) == motcua.ENOTFOUND {
@@ -73,14 +75,20 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		if err != nil {
 			return err
 		}
+		prev := d.Status
 		st, err := d.Status.Apply(ev)
 		if err != nil {
 			return err
 		}
-		if err := tx.AppendEvent(ctx, &ev, &st); err != nil {
+		d.Status = st
+		d.Status.Report = motcua.ReportFactsOf(d, p, s.Calendar())
+		d.Status.Report.LastEventAt = ev.At
+		if err := tx.AppendEvent(ctx, &ev, &d.Status); err != nil {
 			return err
 		}
-		d.Status = st
+		if err := tx.AddStats(ctx, motcua.StatDeltasOf(d.CompetentAgencyID, d.Channel, &prev, &d.Status, ev.At)); err != nil {
+			return err
+		}
 		d.FillComponents(p)
 		out = d
 		return nil

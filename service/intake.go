@@ -25,6 +25,8 @@ type ComponentInput struct {
 	Provided    bool  `json:"provided"`
 	Reused      bool  `json:"reused"`
 	Digitized   bool  `json:"digitized"`
+	// TakenFromStore: taken from the citizen's electronic data store.
+	TakenFromStore bool `json:"taken_from_store,omitempty"`
 }
 
 // NewDossier is a new dossier as the counter (or the portal) gives it.
@@ -241,9 +243,13 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 	if err != nil {
 		return nil, err
 	}
+	prev := d.Status
 	if d.Status, err = d.Status.Apply(ev); err != nil {
 		return nil, err
 	}
+	d.Status.Report = motcua.ReportFactsOf(d, proc, s.Calendar())
+	d.Status.Report.LastEventAt = now
+	deltas := motcua.StatDeltasOf(competent.ID, d.Channel, &prev, &d.Status, now)
 	codeAgency := competent.Code
 	if interAgency(proc) {
 		codeAgency = byID[point.AgencyID].Code
@@ -263,6 +269,9 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		nd.Code = s.cfg.CodePattern.Render(codeAgency, now, seq)
 		e := ev
 		if err := tx.CreateDossier(ctx, &nd, &e); err != nil {
+			return err
+		}
+		if err := tx.AddStats(ctx, deltas); err != nil {
 			return err
 		}
 		if key != "" {
@@ -372,11 +381,12 @@ func dossierComponents(p *motcua.Procedure, n NewDossier) ([]motcua.DossierCompo
 	out := make([]motcua.DossierComponent, 0, len(p.Components))
 	for _, pc := range p.Components {
 		g := given[pc.ID]
-		if g.Reused && !pc.Reusable {
+		if (g.Reused || g.TakenFromStore) && !pc.Reusable && !pc.FromNationalDB {
 			return nil, motcua.FieldError("components", "component_not_reusable", "Thành phần \""+pc.Name+"\" không thể dùng lại kết quả điện tử đã có.")
 		}
 		out = append(out, motcua.DossierComponent{ComponentID: pc.ID, Name: pc.Name, Mandatory: pc.Mandatory,
-			Provided: g.Provided, FromNationalDB: pc.FromNationalDB, Reused: g.Reused, Digitized: g.Digitized && g.Provided})
+			Provided: g.Provided, FromNationalDB: pc.FromNationalDB, Reused: g.Reused, Digitized: g.Digitized && g.Provided,
+			TakenFromStore: g.TakenFromStore})
 	}
 	return out, nil
 }

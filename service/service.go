@@ -22,6 +22,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
 	Now func() time.Time
+	// Index is the QĐ 766 point table and the inputs held; the zero value
+	// means motcua.DefaultIndexConfig.
+	Index motcua.IndexConfig
 	// CacheTTL bounds how long a public lookup or a signed-in session is
 	// served from memory when another instance changed it (changes made
 	// through this instance take effect at once). 0 means the default,
@@ -65,6 +68,9 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.AgencyCodes == nil {
 		cfg.AgencyCodes, _ = motcua.NewAgencyCodeChecker("")
+	}
+	if len(cfg.Index.Indicators) == 0 {
+		cfg.Index = motcua.DefaultIndexConfig()
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

@@ -23,10 +23,20 @@ func newPconn(ctx context.Context, db *sql.DB) (*pconn, error) {
 	return &pconn{c: c, stmts: map[string]*sql.Stmt{}}, nil
 }
 
+// maxStmts bounds the statements kept per connection: queries built from
+// filters (inboxes, searches, drill-downs) have many shapes.
+const maxStmts = 256
+
 // stmt returns the statement for query, preparing it on first use.
 func (p *pconn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := p.stmts[query]; ok {
 		return s, nil
+	}
+	if len(p.stmts) >= maxStmts {
+		for q, s := range p.stmts { // rare: start the cache afresh
+			s.Close()
+			delete(p.stmts, q)
+		}
 	}
 	s, err := p.c.PrepareContext(ctx, query)
 	if err != nil {

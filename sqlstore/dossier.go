@@ -80,15 +80,18 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 		return fmt.Errorf("encode status: %w", err)
 	}
 	s := &d.Status
+	r := &s.Report
 	id, err := t.insert(`INSERT INTO dossiers (code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
 		reception_point_id, reception_agency_id, competent_agency_id, applicant_id_number, applicant_name, verifier, facts, created_at,
 		state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at, step_due_at,
-		action_due_at, finished_at, returned_at, next_due_at, seq, status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		action_due_at, finished_at, returned_at, next_due_at, seq, status,
+		finish_class, ontime_766, handle_ms, supp_count, report_flags, last_event_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, d.ProcedureName, int(d.Channel), d.ReceptionPointID,
 		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, string(facts), d.CreatedAt.UnixMilli(),
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepDueAt),
-		ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status))
+		ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status),
+		r.Class, r.OnTime766, r.HandleMS, r.Supplements, int64(r.Flags), ms(r.LastEventAt))
 	if err != nil {
 		return conflict(err, "dossier_code_exists", "Mã hồ sơ "+d.Code+" đã tồn tại.")
 	}
@@ -103,9 +106,9 @@ func (t *tx) insertEvent(e *motcua.Event) error {
 		return fmt.Errorf("encode event: %w", err)
 	}
 	id, err := t.insert(`INSERT INTO dossier_events (dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
-		from_agency_id, to_agency_id, timeliness, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		from_agency_id, to_agency_id, timeliness, due_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.ActorAgencyID, e.FromState, e.ToState, e.FromAgencyID, e.ToAgencyID,
-		e.Timeliness, string(data))
+		e.Timeliness, ms(e.DueAt), string(data))
 	if err != nil {
 		return conflict(err, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
 	}
@@ -122,11 +125,14 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	if err != nil {
 		return fmt.Errorf("encode status: %w", err)
 	}
+	r := &s.Report
 	res, err := t.exec(`UPDATE dossiers SET state = ?, step = ?, holder_agency_id = ?, assignee_id = ?, submitted_at = ?,
 		received_at = ?, clock_start_at = ?, due_at = ?, step_due_at = ?, action_due_at = ?, finished_at = ?, returned_at = ?,
-		next_due_at = ?, seq = ?, status = ? WHERE id = ? AND seq = ?`,
+		next_due_at = ?, seq = ?, status = ?, finish_class = ?, ontime_766 = ?, handle_ms = ?, supp_count = ?, report_flags = ?,
+		last_event_at = ? WHERE id = ? AND seq = ?`,
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt),
 		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status),
+		r.Class, r.OnTime766, r.HandleMS, r.Supplements, int64(r.Flags), ms(r.LastEventAt),
 		e.DossierID, e.Seq-1)
 	if err != nil {
 		return err

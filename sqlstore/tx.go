@@ -128,3 +128,6 @@ func fromMS(v sql.NullInt64) time.Time {
 // ctxT is the context parameter of the motcua.Tx methods. The transaction's
 // own context applies instead (see opCtx).
 type ctxT = context.Context
+
+// sqlNullInt is a nullable integer column.
+type sqlNullInt = sql.NullInt64

@@ -1,0 +1,103 @@
+package motcua
+
+import (
+	"context"
+	"time"
+)
+
+// ReceivedAgg counts the dossiers of one agency and procedure received in a
+// span, by report flags.
+type ReceivedAgg struct {
+	AgencyID, ProcedureID int64
+	Total, Online         int64
+	// Digitized counts dossiers with a digitized component and, when a
+	// result was issued, its electronic file (indicator 4.2).
+	Digitized int64
+	Reused    int64 // indicator 4.3
+	Identity  int64 // VNeID, store or population data (indicator 4.5b)
+	// ResultFile counts dossiers with an electronic result file
+	// (indicators 3.3, 4.1).
+	ResultFile int64
+	// OnlineWithResult counts online dossiers with an electronic result
+	// file (indicator 3.3 for procedures requiring a paper result).
+	OnlineWithResult int64
+}
+
+// FinishedAgg counts the dossiers of one agency and procedure finished in a
+// span (received ones only), by report-06a class, with indicator 2.1's
+// count and the handling time for indicator 2.2.
+type FinishedAgg struct {
+	AgencyID, ProcedureID int64
+	Early, OnTime, Late   int64
+	OnTime766             int64
+	HandleMS              int64 // sum
+}
+
+// PendingRecord is a dossier pending at a moment: received before it and
+// not finished before it, with its current standing and the time of its
+// last change (if after the moment, its history tells its standing then).
+type PendingRecord struct {
+	DossierID, AgencyID, ProcedureID int64
+	Status                           Status // State, DueAt, Supplements count via Report.Supplements
+	LastEventAt                      time.Time
+}
+
+// HistoryLine is the part of an event the reports replay.
+type HistoryLine struct {
+	DossierID int64
+	Action    Action
+	At        time.Time
+	ToState   State
+	DueAt     time.Time
+}
+
+// StatTotal is the sum of a live counter for one agency.
+type StatTotal struct {
+	AgencyID int64
+	Metric   Metric
+	N        int64
+}
+
+// ReportStore answers the reports' questions with aggregates over the
+// dossiers' report columns and the live counters.
+type ReportStore interface {
+	// ReceivedIn aggregates the dossiers received in [from, to).
+	ReceivedIn(ctx context.Context, from, to time.Time) ([]ReceivedAgg, error)
+	// FinishedIn aggregates the received dossiers finished in [from, to).
+	FinishedIn(ctx context.Context, from, to time.Time) ([]FinishedAgg, error)
+	// PendingAt lists the dossiers received before t and not finished
+	// before t.
+	PendingAt(ctx context.Context, t time.Time) ([]PendingRecord, error)
+	// CountPendingAt counts them per agency.
+	CountPendingAt(ctx context.Context, t time.Time) (map[int64]int64, error)
+	// HistoryBefore returns the history lines before t of the dossiers,
+	// oldest first per dossier.
+	HistoryBefore(ctx context.Context, dossierIDs []int64, t time.Time) ([]HistoryLine, error)
+	// AddStats adds changes to the live counters.
+	AddStats(ctx context.Context, deltas []StatDelta) error
+	// StatFlows sums the day counters of metrics over days [from, to].
+	StatFlows(ctx context.Context, from, to Day, metrics []Metric) ([]StatTotal, error)
+	// StatStocks sums the stock changes of metrics up to day (inclusive).
+	StatStocks(ctx context.Context, day Day, metrics []Metric) ([]StatTotal, error)
+	// ReportDossiers lists dossiers for a figure's drill-down.
+	ReportDossiers(ctx context.Context, f ReportFilter) ([]*Dossier, error)
+}
+
+// ReportFilter selects the dossiers behind a figure. Only the set fields
+// apply; IDs restricts to given dossiers (pending sets computed in Go).
+type ReportFilter struct {
+	AgencyID      int64
+	ReceivedFrom  time.Time
+	ReceivedTo    time.Time
+	FinishedFrom  time.Time
+	FinishedTo    time.Time
+	Class         Timeliness
+	OnTime766     *bool
+	Channel       Channel
+	FlagsAll      ReportFlags
+	FlagsAny      ReportFlags
+	FlagsNone     ReportFlags
+	IDs           []int64
+	AfterID       int64
+	Limit         int
+}

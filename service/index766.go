@@ -1,0 +1,311 @@
+package service
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// ProcedureAverage is indicator 2.2 for one procedure: the average handling
+// time of the dossiers finished in the period, in the procedure's unit.
+type ProcedureAverage struct {
+	ProcedureID int64   `json:"procedure_id"`
+	Code        string  `json:"code"`
+	Name        string  `json:"name"`
+	Finished    int64   `json:"finished"`
+	Average     float64 `json:"average"`
+	Unit        string  `json:"unit"` // Vietnamese, e.g. "ngày làm việc"
+}
+
+// IndexReport is the QĐ 766 index for a period: one result per agency that
+// settles dossiers, then the province (AgencyID 0), with the per-procedure
+// averages of indicator 2.2 and the configuration used.
+type IndexReport struct {
+	Period   motcua.Period        `json:"period"`
+	Units    []motcua.IndexResult `json:"units"`
+	Averages []ProcedureAverage   `json:"averages"`
+	Config   motcua.IndexConfig   `json:"config"`
+}
+
+// unitData are the counts one unit's indicators are computed from.
+type unitData struct {
+	scope, onTime   int64 // 2.1
+	recv            map[int64]*motcua.ReceivedAgg
+	procedures      []*motcua.Procedure // within the unit's competence
+	proceduresInUse map[int64]bool      // with dossiers received in the period
+}
+
+// Index766 computes the QĐ 766 index for the period for every agency and
+// for the province, with s's index configuration. Indicators whose inputs
+// are not held are returned as no data, with the reason.
+func (s *Service) Index766(ctx context.Context, p motcua.Period) (*IndexReport, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	cfg := s.cfg.Index
+	from, to := p.From.Start(), p.To.End()
+	var recv []motcua.ReceivedAgg
+	var fin []motcua.FinishedAgg
+	var pending []pendingDossier
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		if recv, err = tx.ReceivedIn(ctx, from, to); err != nil {
+			return err
+		}
+		if fin, err = tx.FinishedIn(ctx, from, to); err != nil {
+			return err
+		}
+		pending, err = pendingAt(ctx, tx, to)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	procs, err := s.publishedProcedures(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	units := map[int64]*unitData{}
+	unit := func(agency int64) *unitData {
+		u, ok := units[agency]
+		if !ok {
+			u = &unitData{recv: map[int64]*motcua.ReceivedAgg{}, proceduresInUse: map[int64]bool{}}
+			units[agency] = u
+		}
+		return u
+	}
+	province := unit(0)
+	for _, a := range recv {
+		for _, u := range []*unitData{unit(a.AgencyID), province} {
+			r, ok := u.recv[a.ProcedureID]
+			if !ok {
+				r = &motcua.ReceivedAgg{AgencyID: a.AgencyID, ProcedureID: a.ProcedureID}
+				u.recv[a.ProcedureID] = r
+			}
+			addReceived(r, a)
+			if a.Identity > 0 {
+				u.proceduresInUse[a.ProcedureID] = true
+			}
+		}
+	}
+	sums := map[int64]*[2]int64{} // procedure → handle ms, finished count (2.2)
+	for _, a := range fin {
+		n := a.Early + a.OnTime + a.Late
+		for _, u := range []*unitData{unit(a.AgencyID), province} {
+			u.scope += n
+			u.onTime += a.OnTime766
+		}
+		ps, ok := sums[a.ProcedureID]
+		if !ok {
+			ps = &[2]int64{}
+			sums[a.ProcedureID] = ps
+		}
+		ps[0] += a.HandleMS
+		ps[1] += n
+	}
+	for _, pd := range pending {
+		ok := pd.View.OnTime(to)
+		for _, u := range []*unitData{unit(pd.AgencyID), province} {
+			u.scope++
+			if ok {
+				u.onTime++
+			}
+		}
+	}
+	for id, u := range units {
+		if id == 0 {
+			u.procedures = procs
+			continue
+		}
+		a := byID[id]
+		for _, pr := range procs {
+			if pr.AgencyID == id || (pr.AgencyID == 0 && a != nil && pr.Level == a.Level && a.Kind == motcua.KindCommuneCommittee) {
+				u.procedures = append(u.procedures, pr)
+			}
+		}
+	}
+
+	out := &IndexReport{Period: p, Config: cfg}
+	for id, u := range units {
+		res := motcua.IndexResult{AgencyID: id, Period: p, Values: computeUnit(cfg, u)}
+		res.Sum()
+		out.Units = append(out.Units, res)
+	}
+	sort.Slice(out.Units, func(i, j int) bool {
+		a, b := out.Units[i].AgencyID, out.Units[j].AgencyID
+		return a != 0 && (b == 0 || a < b)
+	})
+	out.Averages = averages(procs, sums, s.Calendar())
+	return out, nil
+}
+
+func addReceived(r *motcua.ReceivedAgg, a motcua.ReceivedAgg) {
+	r.Total += a.Total
+	r.Online += a.Online
+	r.Digitized += a.Digitized
+	r.Reused += a.Reused
+	r.Identity += a.Identity
+	r.ResultFile += a.ResultFile
+	r.OnlineWithResult += a.OnlineWithResult
+}
+
+// held returns the inputs held for a unit: the configuration's, plus the
+// procedure attributes that every procedure of the unit carries.
+func held(cfg motcua.IndexConfig, procs []*motcua.Procedure) map[motcua.IndexInput]bool {
+	h := map[motcua.IndexInput]bool{}
+	for k, v := range cfg.Held {
+		h[k] = v
+	}
+	levels, results, subjects := len(procs) > 0, len(procs) > 0, len(procs) > 0
+	for _, p := range procs {
+		levels = levels && p.ServiceLevel != "" && p.FullOnlineEligible != nil
+		results = results && p.PaperResult != nil
+		subjects = subjects && p.ForCitizens != nil
+	}
+	h[motcua.InputServiceLevels] = h[motcua.InputServiceLevels] || levels
+	h[motcua.InputResultKind] = h[motcua.InputResultKind] || results
+	h[motcua.InputSubjects] = h[motcua.InputSubjects] || subjects
+	return h
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// computeUnit applies the formulas of domain-vn.md §5 to one unit.
+func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
+	c := cfg
+	c.Held = held(cfg, u.procedures)
+	var total, online, digitized, reused, identity int64
+	var paperDen, paperNum, foDen, foNum int64
+	attr := map[int64]*motcua.Procedure{}
+	for _, p := range u.procedures {
+		attr[p.ID] = p
+	}
+	for pid, r := range u.recv {
+		total += r.Total
+		online += r.Online
+		digitized += r.Digitized
+		reused += r.Reused
+		identity += r.Identity
+		if p := attr[pid]; p != nil {
+			if isTrue(p.PaperResult) {
+				paperDen += r.Total
+				paperNum += r.ResultFile
+			}
+			if isTrue(p.FullOnlineEligible) {
+				foDen += r.Total
+				foNum += r.Online
+			}
+		}
+	}
+	var withDVC, citizens, citizensInUse int64
+	for _, p := range u.procedures {
+		if p.ServiceLevel == motcua.ServiceFull || p.ServiceLevel == motcua.ServicePartial {
+			withDVC++
+		}
+		if isTrue(p.ForCitizens) {
+			citizens++
+			if u.proceduresInUse[p.ID] {
+				citizensInUse++
+			}
+		}
+	}
+	// 3.3: online dossiers, counting those of procedures with a paper
+	// result only when they also carry an electronic result.
+	var online33 int64
+	for pid, r := range u.recv {
+		if p := attr[pid]; p != nil && isTrue(p.PaperResult) {
+			online33 += r.OnlineWithResult
+		} else {
+			online33 += r.Online
+		}
+	}
+	values := map[string][2]int64{
+		"2.1":  {u.onTime, u.scope},
+		"3.0":  {foNum, foDen},
+		"3.1":  {withDVC, int64(len(u.procedures))},
+		"3.3":  {online33, total},
+		"4.1":  {paperNum, paperDen},
+		"4.2":  {digitized, total},
+		"4.3":  {reused, total},
+		"4.5b": {identity, total},
+		"4.5a": {citizensInUse, citizens},
+	}
+	var out []motcua.IndicatorValue
+	for _, ind := range c.Indicators {
+		nd, computed := values[ind.ID]
+		v := c.Valued(ind, nd[0], nd[1])
+		switch {
+		case v.Status == "no_data":
+		case ind.DisplayOnly:
+			v.Status, v.Reason, v.Num, v.Den = "display", "Chỉ hiển thị, xem theo từng thủ tục.", 0, 0
+		case !computed:
+			// A formula the system cannot evaluate although its inputs
+			// are declared held: say so rather than show a number.
+			v = motcua.IndicatorValue{ID: ind.ID, MaxPoints: ind.Points, Status: "no_data",
+				Reason: "Chưa có dữ liệu: hệ thống chưa tính được chỉ tiêu này."}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// averages computes indicator 2.2 per procedure.
+func averages(procs []*motcua.Procedure, sums map[int64]*[2]int64, cal motcua.Calendar) []ProcedureAverage {
+	byID := map[int64]*motcua.Procedure{}
+	for _, p := range procs {
+		byID[p.ID] = p
+	}
+	var out []ProcedureAverage
+	for pid, s := range sums {
+		p := byID[pid]
+		if p == nil || s[1] == 0 {
+			continue
+		}
+		avg := time.Duration(s[0] / s[1])
+		a := ProcedureAverage{ProcedureID: pid, Code: p.Code, Name: p.Name, Finished: s[1]}
+		unit := motcua.UnitWorkingDays
+		if p.TimeLimit != nil {
+			unit = p.TimeLimit.Unit
+		}
+		switch unit {
+		case motcua.UnitWorkingHours:
+			a.Average = avg.Hours()
+		case motcua.UnitWorkingDays:
+			a.Average = float64(avg) / float64(cal.WorkingDayLength())
+		case motcua.UnitCalendarDays:
+			a.Average = avg.Hours() / 24
+		case motcua.UnitMonths:
+			a.Average = avg.Hours() / 24 / 30
+		}
+		a.Unit = unit.Label()
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Code < out[j].Code || (out[i].Code == out[j].Code && out[i].ProcedureID < out[j].ProcedureID)
+	})
+	return out
+}
+
+// publishedProcedures lists the whole published catalogue.
+func (s *Service) publishedProcedures(ctx context.Context) ([]*motcua.Procedure, error) {
+	var all []*motcua.Procedure
+	err := s.store.Read(ctx, func(tx motcua.Tx) error {
+		for offset := 0; ; offset += 500 {
+			page, err := tx.FindProcedures(ctx, motcua.ProcedureFilter{PublishedOnly: true, Limit: 500, Offset: offset})
+			if err != nil {
+				return err
+			}
+			all = append(all, page...)
+			if len(page) < 500 {
+				return nil
+			}
+		}
+	})
+	return all, err
+}

@@ -1,0 +1,261 @@
+package service_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/service"
+)
+
+// TestReportsAgreeWithRecount builds random histories — receptions at the
+// counter and online, supplements at reception and after appraisal, some
+// never brought (closed by the job), extensions, withdrawals, stops, late
+// and early results, dossiers left pending — and, for random periods,
+// checks that (1) report 06a from the dossiers and from the live counters
+// are equal, (2) every row satisfies 3 = 7 + 11, and (3) both agree with a
+// direct recount made by replaying every dossier's whole history to the
+// period's end; and that indicator 2.1 agrees with the same recount.
+func TestReportsAgreeWithRecount(t *testing.T) {
+	seeds := []uint64{1, 2, 3}
+	if testing.Short() {
+		seeds = seeds[:1]
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { reportProperty(t, seed) })
+	}
+}
+
+func reportProperty(t *testing.T, seed uint64) {
+	s := newSmall(t)
+	rng := rand.New(rand.NewPCG(seed, 99))
+	cal := s.svc.Calendar()
+	hours := func(lo, hi float64) time.Duration {
+		return time.Duration((lo + rng.Float64()*(hi-lo)) * float64(time.Hour))
+	}
+	later := func(t0 time.Time, lo, hi float64) time.Time {
+		return cal.AddWorking(cal.NextWorkingMoment(t0), hours(lo, hi))
+	}
+	try := func(name, user string, at time.Time, in service.ActInput) bool {
+		s.set(at)
+		if in.Reason == "" {
+			in.Reason = "Lý do."
+		}
+		_, err := s.svc.Act(s.ctxOf(user), s.codes[name], in)
+		if err != nil && motcua.ErrorCode(err) == motcua.EINTERNAL {
+			t.Fatalf("%s %s: %v", name, in.Action, err)
+		}
+		return err == nil
+	}
+	const n = 160
+	for i := range n {
+		name := fmt.Sprint("D", i)
+		c := "a"
+		if rng.IntN(3) == 0 {
+			c = "b"
+		}
+		at := cal.NextWorkingMoment(vn(2025, 2, 1, 8, 0).Add(time.Duration(rng.IntN(85*24)) * time.Hour))
+		switch r := rng.IntN(20); {
+		case r < 3: // online: submitted, received within a working day or so
+			s.receive(name, c, at, motcua.ChannelOnline, service.DecisionSubmit, provided, motcua.Applicant{})
+			at = later(at, 0.5, 12)
+			if !try(name, "reception."+c, at, service.ActInput{Action: motcua.ActReceive}) {
+				continue
+			}
+		case r < 5: // asked for a supplement at the counter first
+			s.receive(name, c, at, motcua.ChannelCounter, service.DecisionSupplement, provided, motcua.Applicant{})
+			if rng.IntN(4) == 0 {
+				continue // never comes back
+			}
+			at = later(at, 4, 60)
+			if !try(name, "reception."+c, at, service.ActInput{Action: motcua.ActReceive}) {
+				continue
+			}
+		default:
+			s.receive(name, c, at, motcua.ChannelCounter, "", provided, motcua.Applicant{})
+		}
+		if rng.IntN(12) == 0 {
+			continue // left waiting for transfer
+		}
+		at = later(at, 0.2, 5)
+		try(name, "reception."+c, at, service.ActInput{Action: motcua.ActTransfer})
+		if rng.IntN(6) == 0 {
+			at = later(at, 1, 20)
+			if try(name, "specialist."+c, at, service.ActInput{Action: motcua.ActRequestSupplement}) && rng.IntN(3) > 0 {
+				at = later(at, 4, 90)
+				try(name, "reception."+c, at, service.ActInput{Action: motcua.ActSupplementReceived})
+			}
+		}
+		switch rng.IntN(25) {
+		case 0:
+			try(name, "reception."+c, later(at, 1, 10), service.ActInput{Action: motcua.ActWithdraw})
+			continue
+		case 1:
+			try(name, "leader."+c, later(at, 1, 10), service.ActInput{Action: motcua.ActStop})
+			continue
+		}
+		if rng.IntN(10) == 0 {
+			try(name, "leader."+c, later(at, 0.5, 4), service.ActInput{Action: motcua.ActExtend,
+				NewDueAt: cal.EndOfWorkingDay(at.Add(10 * 24 * time.Hour))})
+		}
+		if rng.IntN(8) == 0 {
+			continue // still being appraised
+		}
+		at = later(at, 0.5, 30)
+		try(name, "specialist."+c, at, service.ActInput{Action: motcua.ActForward})
+		at = later(at, 0.5, 10)
+		try(name, "leader."+c, at, service.ActInput{Action: motcua.ActApprove})
+		at = later(at, 0.2, 6)
+		try(name, "specialist."+c, at, service.ActInput{Action: motcua.ActIssueResult})
+	}
+	s.set(vn(2025, 6, 2, 8, 0))
+	if _, err := s.svc.CloseExpiredSupplements(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every dossier's whole history, for the recount.
+	type history struct {
+		d      *motcua.Dossier
+		events []motcua.Event
+	}
+	var all []history
+	must(t, s.db.Read(ctx, func(tx motcua.Tx) error {
+		for after := int64(0); ; {
+			ds, err := tx.ReportDossiers(ctx, motcua.ReportFilter{AfterID: after, Limit: 500})
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				evs, err := tx.Events(ctx, d.ID)
+				if err != nil {
+					return err
+				}
+				all = append(all, history{d, evs})
+				after = d.ID
+			}
+			if len(ds) < 500 {
+				return nil
+			}
+		}
+	}))
+	// Dossiers never received are not in ReportDossiers; they count
+	// nowhere in 06a either.
+
+	for k := range 12 {
+		from := motcua.DayOf(vn(2025, 2, 1, 12, 0)) + motcua.Day(rng.IntN(100))
+		to := from + motcua.Day(rng.IntN(60))
+		p := motcua.Period{From: from, To: to}
+		base, err := s.svc.Report06a(ctx, p, service.SourceBase)
+		must(t, err)
+		live, err := s.svc.Report06a(ctx, p, service.SourceLive)
+		must(t, err)
+
+		// Direct recount.
+		want := map[int64]*motcua.Row06a{}
+		scope, onTime := map[int64]int64{}, map[int64]int64{}
+		T := to.End()
+		for _, h := range all {
+			st := h.d.Status
+			if st.ReceivedAt.IsZero() || !st.ReceivedAt.Before(T) {
+				continue
+			}
+			fin := st.FinishedAt
+			finishedBefore := func(x time.Time) bool { return !fin.IsZero() && fin.Before(x) }
+			if finishedBefore(p.From.Start()) {
+				continue
+			}
+			r, ok := want[h.d.CompetentAgencyID]
+			if !ok {
+				r = &motcua.Row06a{AgencyID: h.d.CompetentAgencyID}
+				want[h.d.CompetentAgencyID] = r
+			}
+			ag := h.d.CompetentAgencyID
+			scope[ag]++
+			switch {
+			case st.ReceivedAt.Before(p.From.Start()):
+				r.CarriedOver++
+			case h.d.Channel == motcua.ChannelOnline:
+				r.ReceivedOnline++
+			default:
+				r.ReceivedDirect++
+			}
+			if finishedBefore(T) {
+				switch motcua.FinishClass(&st, motcua.VietnamTime) {
+				case motcua.Early:
+					r.Early++
+				case motcua.Late:
+					r.Late++
+				default:
+					r.FinishedOnTime++
+				}
+				if recount766Finished(&st) {
+					onTime[ag]++
+				}
+				continue
+			}
+			var before []motcua.Event
+			for _, e := range h.events {
+				if e.At.Before(T) {
+					before = append(before, e)
+				}
+			}
+			then, err := motcua.Replay(before)
+			must(t, err)
+			r.Count(motcua.StockOf(&then).At(to))
+			view := motcua.Pending766{State: then.State, DueAt: then.DueAt, Supplements: len(then.Supplements)}
+			if n := len(then.Supplements); n > 0 {
+				view.LastRequest = then.Supplements[n-1].RequestedAt
+			}
+			if view.OnTime(T) {
+				onTime[ag]++
+			}
+		}
+		for _, rep := range []*motcua.Report06a{base, live} {
+			got := map[int64]motcua.Row06a{}
+			for _, r := range rep.Rows {
+				got[r.AgencyID] = r
+				if !r.Balanced() {
+					t.Errorf("period %d %s: row %d unbalanced: %+v", k, rep.Source, r.AgencyID, r)
+				}
+			}
+			for ag, w := range want {
+				g := got[ag]
+				g.AgencyID = ag
+				if g != *w {
+					t.Errorf("period %d (%s) %s, agency %d:\n got %+v\nwant %+v", k, p, rep.Source, ag, g, *w)
+				}
+			}
+			for ag, g := range got {
+				if _, ok := want[ag]; !ok && g != (motcua.Row06a{AgencyID: ag}) {
+					t.Errorf("period %d %s: unexpected row %+v", k, rep.Source, g)
+				}
+			}
+		}
+		idx, err := s.svc.Index766(ctx, p)
+		must(t, err)
+		for _, u := range idx.Units {
+			for _, v := range u.Values {
+				if v.ID != "2.1" || u.AgencyID == 0 {
+					continue
+				}
+				if v.Den != scope[u.AgencyID] || v.Num != onTime[u.AgencyID] {
+					t.Errorf("period %d: agency %d indicator 2.1 = %d/%d, recount %d/%d", k, u.AgencyID, v.Num, v.Den, onTime[u.AgencyID], scope[u.AgencyID])
+				}
+			}
+		}
+	}
+}
+
+// recount766Finished applies indicator 2.1 to a finished dossier from its
+// status alone (the report facts are not read back from the store).
+func recount766Finished(st *motcua.Status) bool {
+	if len(st.Supplements) > 1 {
+		return false
+	}
+	if st.DueAt.IsZero() {
+		return true
+	}
+	return !motcua.End766(st).After(st.DueAt)
+}

@@ -1,0 +1,298 @@
+package service_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sqlstore"
+)
+
+// small is a province of two communes with one three-working-day
+// procedure, for reports whose figures are worked out by hand.
+type small struct {
+	*fixture
+	a, b                 *motcua.Agency
+	pointA, pointB       int64
+	proc                 *motcua.Procedure
+	codes                map[string]string
+	staff                map[string]*motcua.User
+}
+
+func newSmall(t *testing.T) *small {
+	t.Helper()
+	f := &fixture{t: t, users: map[string]*motcua.User{}}
+	f.set(vn(2025, 2, 1, 8, 0))
+	db, err := sqlstore.Open(filepath.Join(t.TempDir(), "r.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	f.db = db
+	f.svc = service.New(db, cal, cheap, service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern,
+		SessionTTL: time.Hour, Now: func() time.Time { return *f.clock.Load() }})
+	s := &small{fixture: f, codes: map[string]string{}, staff: map[string]*motcua.User{}}
+	root := &motcua.Agency{Code: "H98", Name: "Tỉnh thử", Level: motcua.LevelProvince, Kind: motcua.KindProvinceCommittee}
+	must(t, f.svc.SetupAgency(ctx, root))
+	s.a = &motcua.Agency{Code: "H98.001", Name: "Xã A", Level: motcua.LevelCommune, Kind: motcua.KindCommuneCommittee, ParentID: root.ID, OneStop: true}
+	s.b = &motcua.Agency{Code: "H98.002", Name: "Xã B", Level: motcua.LevelCommune, Kind: motcua.KindCommuneCommittee, ParentID: root.ID, OneStop: true}
+	must(t, f.svc.SetupAgency(ctx, s.a))
+	must(t, f.svc.SetupAgency(ctx, s.b))
+	for _, x := range []struct {
+		ag *motcua.Agency
+		id *int64
+	}{{s.a, &s.pointA}, {s.b, &s.pointB}} {
+		pt := &motcua.ReceptionPoint{AgencyID: x.ag.ID, Code: x.ag.Code + ".01", Name: "Quầy " + x.ag.Name}
+		must(t, f.svc.SetupReceptionPoint(ctx, pt))
+		*x.id = pt.ID
+	}
+	for _, u := range []struct {
+		name string
+		ag   *motcua.Agency
+		role motcua.Role
+	}{{"reception.a", s.a, motcua.RoleReception}, {"specialist.a", s.a, motcua.RoleSpecialist}, {"leader.a", s.a, motcua.RoleLeader},
+		{"reception.b", s.b, motcua.RoleReception}, {"specialist.b", s.b, motcua.RoleSpecialist}, {"leader.b", s.b, motcua.RoleLeader},
+		{"portal", root, motcua.RoleIntegration}} {
+		nu, err := f.svc.SetupUser(ctx, service.NewUser{Username: u.name, FullName: u.name, Password: "mật khẩu thử nghiệm",
+			Grants: []motcua.Grant{{AgencyID: u.ag.ID, Role: u.role}}})
+		must(t, err)
+		s.staff[u.name] = nu
+	}
+	three := motcua.TimeLimit{Value: 3, Unit: motcua.UnitWorkingDays}
+	s.proc = &motcua.Procedure{Code: "9.000001", Name: "Thủ tục thử", Level: motcua.LevelCommune, TimeLimit: &three, Published: true,
+		Components: []motcua.Component{{Name: "Tờ khai", Mandatory: true}, {Name: "Giấy chứng nhận cũ", Reusable: true}}}
+	must(t, f.svc.SetupProcedure(ctx, s.proc))
+	return s
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *small) ctxOf(user string) contextT { return motcua.NewContextWithUser(ctx, s.staff[user]) }
+
+type contextT = interface {
+	Deadline() (time.Time, bool)
+	Done() <-chan struct{}
+	Err() error
+	Value(any) any
+}
+
+// receive records a dossier at commune "a" or "b" at t with the given
+// component choices and applicant; decision as the service takes it.
+func (s *small) receive(name, commune string, t time.Time, channel motcua.Channel, decision string, comp [2]service.ComponentInput, a motcua.Applicant) {
+	s.t.Helper()
+	s.set(t)
+	ag, point, user := s.a, s.pointA, "reception.a"
+	if commune == "b" {
+		ag, point, user = s.b, s.pointB, "reception.b"
+	}
+	if channel == motcua.ChannelOnline {
+		user = "portal"
+	}
+	comp[0].ComponentID, comp[1].ComponentID = s.proc.Components[0].ID, s.proc.Components[1].ID
+	if a.FullName == "" {
+		a = motcua.Applicant{FullName: "Người nộp " + name, IDNumber: "089186001234", Phone: "0912345678"}
+	}
+	n := service.NewDossier{ProcedureID: s.proc.ID, ReceptionPointID: point, CompetentAgencyID: ag.ID, Channel: channel,
+		Applicant: a, Components: []service.ComponentInput{comp[0], comp[1]}, Decision: decision, Reason: "Thiếu giấy tờ."}
+	in, err := s.svc.ReceiveDossier(s.ctxOf(user), "", n)
+	if err != nil {
+		s.t.Fatalf("%s: %v", name, err)
+	}
+	s.codes[name] = in.Dossier.Code
+}
+
+func (s *small) act(name, user string, t time.Time, in service.ActInput) {
+	s.t.Helper()
+	s.set(t)
+	if in.Reason == "" {
+		in.Reason = "Lý do."
+	}
+	if _, err := s.svc.Act(s.ctxOf(user), s.codes[name], in); err != nil {
+		s.t.Fatalf("%s %s: %v", name, in.Action, err)
+	}
+}
+
+// finish takes a received dossier of commune c through transfer, appraisal
+// and approval to its result at t.
+func (s *small) finish(name, c string, received, t time.Time, file string) {
+	s.t.Helper()
+	s.act(name, "reception."+c, received.Add(30*time.Minute), service.ActInput{Action: motcua.ActTransfer})
+	s.act(name, "specialist."+c, received.Add(time.Hour), service.ActInput{Action: motcua.ActForward})
+	s.act(name, "leader."+c, received.Add(90*time.Minute), service.ActInput{Action: motcua.ActApprove})
+	s.act(name, "specialist."+c, t, service.ActInput{Action: motcua.ActIssueResult, ResultNumber: "1/KQ", ResultFileRef: file})
+}
+
+var provided = [2]service.ComponentInput{{Provided: true}, {Provided: true}}
+
+// TestReportsByHand builds the dossiers below (three working days each,
+// periods of 07:30–11:30 and 13:00–17:00, no holiday in February–April
+// 2025) and checks report 06a for March 2025 and indicators of the index,
+// both worked out by hand.
+func TestReportsByHand(t *testing.T) {
+	s := newSmall(t)
+	digitized := [2]service.ComponentInput{{Provided: true, Digitized: true}, {Provided: true}}
+	reused := [2]service.ComponentInput{{Provided: true}, {Reused: true}}
+	// D8: received and finished on 28 Feb: outside March entirely.
+	s.receive("D8", "a", vn(2025, 2, 28, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("D8", "a", vn(2025, 2, 28, 9, 0), vn(2025, 2, 28, 16, 0), "")
+	// D10: received Thu 27 Feb 09:00, due Tue 4 Mar 09:00 (6.5 + 8 + 8 +
+	// 1.5 h); still pending at the end of March, finished 2 Apr: carried
+	// over, overdue at the period's end (known only from its history).
+	s.receive("D10", "a", vn(2025, 2, 27, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.act("D10", "reception.a", vn(2025, 2, 27, 9, 30), service.ActInput{Action: motcua.ActTransfer})
+	// D1: received Fri 28 Feb 10:00, due Wed 5 Mar 10:00, result Tue 4
+	// Mar: carried over, early.
+	s.receive("D1", "a", vn(2025, 2, 28, 10, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("D1", "a", vn(2025, 2, 28, 10, 0), vn(2025, 3, 4, 10, 0), "")
+	// D2: online, received Mon 3 Mar 09:00, due Thu 6 Mar 09:00, result
+	// Thu 08:00 with its file: on time; digitized and with a result file.
+	s.set(vn(2025, 3, 3, 8, 0))
+	s.receive("D2", "a", vn(2025, 3, 3, 8, 0), motcua.ChannelOnline, service.DecisionSubmit, digitized, motcua.Applicant{})
+	s.act("D2", "reception.a", vn(2025, 3, 3, 9, 0), service.ActInput{Action: motcua.ActReceive})
+	s.finish("D2", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 6, 8, 0), "kq/D2.pdf")
+	// D3: received Mon 3 Mar 10:00, due Thu 6 Mar 10:00, result Fri 7 Mar
+	// without a file: late; digitized components but no electronic result.
+	s.receive("D3", "a", vn(2025, 3, 3, 10, 0), motcua.ChannelCounter, "", digitized, motcua.Applicant{})
+	s.finish("D3", "a", vn(2025, 3, 3, 10, 0), vn(2025, 3, 7, 9, 0), "")
+	// D7: received Mon 10 Mar 09:00 (due Thu 13 Mar 09:00), withdrawn Tue
+	// 11 Mar: on time in 06a; for 2.1 it ended before its appointment.
+	// Applicant data from the population database.
+	s.receive("D7", "a", vn(2025, 3, 10, 9, 0), motcua.ChannelCounter, "", provided,
+		motcua.Applicant{FullName: "Dân cư", IDNumber: "089186001234", Source: motcua.SourcePopulationDB})
+	s.act("D7", "reception.a", vn(2025, 3, 11, 9, 0), service.ActInput{Action: motcua.ActWithdraw})
+	// D14: asked for a supplement at the counter Mon 17 Mar, received Tue
+	// 18 Mar 09:00, asked again after appraisal Wed 19 Mar, supplemented
+	// Thu 20 Mar 09:00 (due restarts: Tue 25 Mar 09:00), result Fri 21 Mar:
+	// early in 06a, but two requests make it overdue for 2.1.
+	s.receive("D14", "a", vn(2025, 3, 17, 9, 0), motcua.ChannelCounter, service.DecisionSupplement, provided, motcua.Applicant{})
+	s.act("D14", "reception.a", vn(2025, 3, 18, 9, 0), service.ActInput{Action: motcua.ActReceive})
+	s.act("D14", "reception.a", vn(2025, 3, 18, 9, 30), service.ActInput{Action: motcua.ActTransfer})
+	s.act("D14", "specialist.a", vn(2025, 3, 19, 9, 0), service.ActInput{Action: motcua.ActRequestSupplement})
+	s.act("D14", "reception.a", vn(2025, 3, 20, 9, 0), service.ActInput{Action: motcua.ActSupplementReceived})
+	s.act("D14", "specialist.a", vn(2025, 3, 20, 10, 0), service.ActInput{Action: motcua.ActForward})
+	s.act("D14", "leader.a", vn(2025, 3, 20, 11, 0), service.ActInput{Action: motcua.ActApprove})
+	s.act("D14", "specialist.a", vn(2025, 3, 21, 15, 0), service.ActInput{Action: motcua.ActIssueResult})
+	// D6: received Mon 24 Mar 09:00, due Thu 27 Mar 09:00, still pending:
+	// overdue at the end of March. The applicant authenticated with VNeID.
+	s.receive("D6", "a", vn(2025, 3, 24, 9, 0), motcua.ChannelCounter, "", provided,
+		motcua.Applicant{FullName: "VNeID", IDNumber: "089186001234", VNeIDVerified: true})
+	// D4: received Tue 25 Mar 09:00 (due Fri 28 Mar 09:00), digitized,
+	// supplement asked Wed 26 Mar 09:00 and brought Wed 2 Apr: waiting at
+	// the end of March (column 9); for 2.1 it ended at the request, on time.
+	s.receive("D4", "a", vn(2025, 3, 25, 9, 0), motcua.ChannelCounter, "", digitized, motcua.Applicant{})
+	s.act("D4", "reception.a", vn(2025, 3, 25, 9, 30), service.ActInput{Action: motcua.ActTransfer})
+	s.act("D4", "specialist.a", vn(2025, 3, 26, 9, 0), service.ActInput{Action: motcua.ActRequestSupplement})
+	// D5: received Thu 27 Mar 09:00, due Tue 1 Apr 09:00: within time at
+	// the end of March. A component reused from an earlier result.
+	s.receive("D5", "a", vn(2025, 3, 27, 9, 0), motcua.ChannelCounter, "", reused, motcua.Applicant{})
+	// D13 at commune B: received Mon 3 Mar, result Wed 5 Mar: early.
+	s.receive("D13", "b", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("D13", "b", vn(2025, 3, 3, 9, 0), vn(2025, 3, 5, 9, 0), "")
+	// April: D4's supplement arrives, D10 is finished.
+	s.act("D4", "reception.a", vn(2025, 4, 2, 9, 0), service.ActInput{Action: motcua.ActSupplementReceived})
+	s.act("D10", "specialist.a", vn(2025, 4, 2, 10, 0), service.ActInput{Action: motcua.ActForward})
+	s.act("D10", "leader.a", vn(2025, 4, 2, 11, 0), service.ActInput{Action: motcua.ActApprove})
+	s.act("D10", "specialist.a", vn(2025, 4, 2, 14, 0), service.ActInput{Action: motcua.ActIssueResult})
+	s.set(vn(2025, 4, 4, 12, 0))
+
+	march := motcua.Period{From: motcua.DayOf(vn(2025, 3, 1, 0, 0)), To: motcua.DayOf(vn(2025, 3, 31, 12, 0))}
+	// Columns 3–13 of commune A, worked out from the list above:
+	//   4 online received: D2; 5 direct: D3 D4 D5 D6 D7 D14; 6 carried over: D1 D10;
+	//   8 early: D1 D14; 9 on time: D2, D7 (withdrawn), D4 (waiting); 10 late: D3;
+	//   12 within: D5; 13 overdue: D6 D10.
+	wantA := map[int]int64{3: 9, 4: 1, 5: 6, 6: 2, 7: 6, 8: 2, 9: 3, 10: 1, 11: 3, 12: 1, 13: 2}
+	wantB := map[int]int64{3: 1, 4: 0, 5: 1, 6: 0, 7: 1, 8: 1, 9: 0, 10: 0, 11: 0, 12: 0, 13: 0}
+	for _, source := range []string{service.SourceBase, service.SourceLive} {
+		rep, err := s.svc.Report06a(ctx, march, source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[int64]motcua.Row06a{}
+		for _, r := range rep.Rows {
+			rows[r.AgencyID] = r
+		}
+		for _, c := range []struct {
+			name string
+			row  motcua.Row06a
+			want map[int]int64
+		}{{"A", rows[s.a.ID], wantA}, {"B", rows[s.b.ID], wantB}} {
+			for col := 3; col <= 13; col++ {
+				if got := c.row.Col(col); got != c.want[col] {
+					t.Errorf("%s: commune %s column %d = %d, want %d", source, c.name, col, got, c.want[col])
+				}
+			}
+		}
+		if rep.Total.Col(3) != 10 || rep.Total.Col(7) != 7 || rep.Total.Col(13) != 2 || !rep.Total.Balanced() {
+			t.Errorf("%s: province total %+v", source, rep.Total)
+		}
+	}
+
+	idx, err := s.svc.Index766(ctx, march)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unitA motcua.IndexResult
+	for _, u := range idx.Units {
+		if u.AgencyID == s.a.ID {
+			unitA = u
+		}
+	}
+	vals := map[string]motcua.IndicatorValue{}
+	for _, v := range unitA.Values {
+		vals[v.ID] = v
+	}
+	// 2.1: of the 9 dossiers in scope, on time are D1, D2, D7 (ended Tue
+	// 11 Mar, before Thu 13 Mar), D4 (ended at its request, before Fri 28
+	// Mar), D5 (the period's end, before Tue 1 Apr); not D3 (late), D6 and
+	// D10 (overdue at the end), D14 (two requests). 5/9 of 20 points.
+	// 4.2: received in March and digitized with, where a result exists, its
+	// file: D2 and D4 (not D3: result without file) — 2/7, under the 80 %
+	// threshold: 4 × (2/7) / 0.8. 4.3: D5 — 1/7 → 2 × (1/7) / 0.8.
+	// 4.5b: D6 (VNeID), D7 (population data) — 2/7 → 2 × 2/7.
+	for _, w := range []struct {
+		id       string
+		num, den int64
+		points   float64
+	}{
+		{"2.1", 5, 9, 20.0 * 5 / 9},
+		{"4.2", 2, 7, 4.0 * (2.0 / 7) / 0.8},
+		{"4.3", 1, 7, 2.0 * (1.0 / 7) / 0.8},
+		{"4.5b", 2, 7, 2.0 * 2 / 7},
+	} {
+		v := vals[w.id]
+		if v.Status != "ok" || v.Num != w.num || v.Den != w.den || abs(v.Points-w.points) > 1e-9 {
+			t.Errorf("indicator %s = %+v, want %d/%d, %.4f points", w.id, v, w.num, w.den, w.points)
+		}
+	}
+	for _, id := range []string{"1.1", "1.4", "3.1", "3.6", "4.4", "5.4"} {
+		if v := vals[id]; v.Status != "no_data" || v.Reason == "" || v.Points != 0 {
+			t.Errorf("indicator %s has no input but shows %+v", id, v)
+		}
+	}
+	if want := 20.0*5/9 + 4.0*(2.0/7)/0.8 + 2.0*(1.0/7)/0.8 + 2.0*2/7; abs(unitA.Points-want) > 1e-9 || unitA.Available != 28 {
+		t.Errorf("unit A points %.4f of %.0f available, want %.4f of 28", unitA.Points, unitA.Available, want)
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
