@@ -125,8 +125,8 @@ type Procedure struct {
 	PaperResult        *bool `json:"paper_result,omitempty"`         // the result is (also) a paper document
 	FullOnlineEligible *bool `json:"full_online_eligible,omitempty"` // eligible for full online service (toàn trình)
 	ForCitizens        *bool `json:"for_citizens,omitempty"`         // citizens or foreigners are among its subjects
-	Published   bool          `json:"published"`
-	Version     int           `json:"version"`
+	Published          bool  `json:"published"`
+	Version            int   `json:"version"`
 	// Sources records where each published fact came from.
 	Sources   []string  `json:"sources,omitempty"`
 	Notes     string    `json:"notes,omitempty"`

@@ -28,7 +28,7 @@ func TestReportFacts(t *testing.T) {
 	d := &motcua.Dossier{Status: motcua.Status{State: motcua.StateResultReady, ReceivedAt: received,
 		FinishedAt: vn(2025, 3, 17, 9, 0), Supplements: []motcua.Supplement{wait}}}
 	f := motcua.ReportFactsOf(d, p, cal)
-	if f.HandleMS != (24 * time.Hour).Milliseconds() || !f.OnTime766 || f.Class != motcua.OnTime || f.Supplements != 1 {
+	if f.HandleMS != (24*time.Hour).Milliseconds() || !f.OnTime766 || f.Class != motcua.OnTime || f.Supplements != 1 {
 		t.Errorf("no appointment, exactly in time: %+v", f)
 	}
 	d.Status.FinishedAt = vn(2025, 3, 17, 9, 1)

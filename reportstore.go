@@ -86,18 +86,18 @@ type ReportStore interface {
 // ReportFilter selects the dossiers behind a figure. Only the set fields
 // apply; IDs restricts to given dossiers (pending sets computed in Go).
 type ReportFilter struct {
-	AgencyID      int64
-	ReceivedFrom  time.Time
-	ReceivedTo    time.Time
-	FinishedFrom  time.Time
-	FinishedTo    time.Time
-	Class         Timeliness
-	OnTime766     *bool
-	Channel       Channel
-	FlagsAll      ReportFlags
-	FlagsAny      ReportFlags
-	FlagsNone     ReportFlags
-	IDs           []int64
-	AfterID       int64
-	Limit         int
+	AgencyID     int64
+	ReceivedFrom time.Time
+	ReceivedTo   time.Time
+	FinishedFrom time.Time
+	FinishedTo   time.Time
+	Class        Timeliness
+	OnTime766    *bool
+	Channel      Channel
+	FlagsAll     ReportFlags
+	FlagsAny     ReportFlags
+	FlagsNone    ReportFlags
+	IDs          []int64
+	AfterID      int64
+	Limit        int
 }

@@ -15,11 +15,11 @@ import (
 // procedure, for reports whose figures are worked out by hand.
 type small struct {
 	*fixture
-	a, b                 *motcua.Agency
-	pointA, pointB       int64
-	proc                 *motcua.Procedure
-	codes                map[string]string
-	staff                map[string]*motcua.User
+	a, b           *motcua.Agency
+	pointA, pointB int64
+	proc           *motcua.Procedure
+	codes          map[string]string
+	staff          map[string]*motcua.User
 }
 
 func newSmall(t *testing.T) *small {
