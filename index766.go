@@ -235,3 +235,34 @@ func (r *IndexResult) Sum() {
 		}
 	}
 }
+
+// ProcedureAverage is indicator 2.2 for one procedure: the average handling
+// time of the dossiers finished in the period, in the procedure's unit.
+type ProcedureAverage struct {
+	ProcedureID int64   `json:"procedure_id"`
+	Code        string  `json:"code"`
+	Name        string  `json:"name"`
+	Finished    int64   `json:"finished"`
+	Average     float64 `json:"average"`
+	Unit        string  `json:"unit"` // Vietnamese, e.g. "ngày làm việc"
+}
+
+// IndexReport is the QĐ 766 index for a period: one result per agency that
+// settles dossiers, then the province (AgencyID 0), with the per-procedure
+// averages of indicator 2.2 and the configuration used.
+type IndexReport struct {
+	Period   Period             `json:"period"`
+	Units    []IndexResult      `json:"units"`
+	Averages []ProcedureAverage `json:"averages"`
+	Config   IndexConfig        `json:"config"`
+}
+
+// Indicator returns the configuration of indicator id.
+func (c IndexConfig) Indicator(id string) (Indicator, bool) {
+	for _, ind := range c.Indicators {
+		if ind.ID == id {
+			return ind, true
+		}
+	}
+	return Indicator{}, false
+}

@@ -97,7 +97,9 @@ type ReportFilter struct {
 	FlagsAll     ReportFlags
 	FlagsAny     ReportFlags
 	FlagsNone    ReportFlags
-	IDs          []int64
-	AfterID      int64
-	Limit        int
+	// DigitizedOK selects dossiers counted digitized by indicator 4.2.
+	DigitizedOK bool
+	IDs         []int64
+	AfterID     int64
+	Limit       int
 }

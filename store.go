@@ -151,6 +151,13 @@ type IdempotencyRecord struct {
 
 // DossierStore keeps dossiers and their histories.
 type DossierStore interface {
+	// ImportHistory stores a dossier whose Status is the result of events,
+	// with those events (bulk loads). The first event's DossierID is set.
+	ImportHistory(ctx context.Context, d *Dossier, events []Event) error
+	// CodeSeqs returns every code sequence's last number.
+	CodeSeqs(ctx context.Context) (map[string]int, error)
+	// SetCodeSeq raises a code sequence's last number to n (never lowers).
+	SetCodeSeq(ctx context.Context, key string, n int) error
 	// NextCodeSeq returns the next number of the sequence key (1, 2, …).
 	// Numbers are never skipped: a rolled-back transaction gives its
 	// number back.

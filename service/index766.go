@@ -8,27 +8,6 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// ProcedureAverage is indicator 2.2 for one procedure: the average handling
-// time of the dossiers finished in the period, in the procedure's unit.
-type ProcedureAverage struct {
-	ProcedureID int64   `json:"procedure_id"`
-	Code        string  `json:"code"`
-	Name        string  `json:"name"`
-	Finished    int64   `json:"finished"`
-	Average     float64 `json:"average"`
-	Unit        string  `json:"unit"` // Vietnamese, e.g. "ngày làm việc"
-}
-
-// IndexReport is the QĐ 766 index for a period: one result per agency that
-// settles dossiers, then the province (AgencyID 0), with the per-procedure
-// averages of indicator 2.2 and the configuration used.
-type IndexReport struct {
-	Period   motcua.Period        `json:"period"`
-	Units    []motcua.IndexResult `json:"units"`
-	Averages []ProcedureAverage   `json:"averages"`
-	Config   motcua.IndexConfig   `json:"config"`
-}
-
 // unitData are the counts one unit's indicators are computed from.
 type unitData struct {
 	scope, onTime   int64 // 2.1
@@ -40,7 +19,7 @@ type unitData struct {
 // Index766 computes the QĐ 766 index for the period for every agency and
 // for the province, with s's index configuration. Indicators whose inputs
 // are not held are returned as no data, with the reason.
-func (s *Service) Index766(ctx context.Context, p motcua.Period) (*IndexReport, error) {
+func (s *Service) Index766(ctx context.Context, p motcua.Period) (*motcua.IndexReport, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -131,7 +110,7 @@ func (s *Service) Index766(ctx context.Context, p motcua.Period) (*IndexReport, 
 		}
 	}
 
-	out := &IndexReport{Period: p, Config: cfg}
+	out := &motcua.IndexReport{Period: p, Config: cfg}
 	for id, u := range units {
 		res := motcua.IndexResult{AgencyID: id, Period: p, Values: computeUnit(cfg, u)}
 		res.Sum()
@@ -256,19 +235,19 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 }
 
 // averages computes indicator 2.2 per procedure.
-func averages(procs []*motcua.Procedure, sums map[int64]*[2]int64, cal motcua.Calendar) []ProcedureAverage {
+func averages(procs []*motcua.Procedure, sums map[int64]*[2]int64, cal motcua.Calendar) []motcua.ProcedureAverage {
 	byID := map[int64]*motcua.Procedure{}
 	for _, p := range procs {
 		byID[p.ID] = p
 	}
-	var out []ProcedureAverage
+	var out []motcua.ProcedureAverage
 	for pid, s := range sums {
 		p := byID[pid]
 		if p == nil || s[1] == 0 {
 			continue
 		}
 		avg := time.Duration(s[0] / s[1])
-		a := ProcedureAverage{ProcedureID: pid, Code: p.Code, Name: p.Name, Finished: s[1]}
+		a := motcua.ProcedureAverage{ProcedureID: pid, Code: p.Code, Name: p.Name, Finished: s[1]}
 		unit := motcua.UnitWorkingDays
 		if p.TimeLimit != nil {
 			unit = p.TimeLimit.Unit

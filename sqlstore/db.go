@@ -432,3 +432,21 @@ func call(fn func(motcua.Tx) error, t *tx) (err error) {
 	}()
 	return fn(t)
 }
+
+// CountRows counts the rows of a table (for diagnostics and benchmarks).
+func (db *DB) CountRows(ctx context.Context, table string) (int64, error) {
+	switch table {
+	case "dossiers", "dossier_events", "stat_counts", "procedures", "agencies", "users":
+	default:
+		return 0, fmt.Errorf("count rows: unknown table %q", table)
+	}
+	var n int64
+	err := db.Read(ctx, func(t motcua.Tx) error {
+		row, err := t.(*tx).queryRow(`SELECT COUNT(*) FROM ` + table)
+		if err != nil {
+			return err
+		}
+		return row.Scan(&n)
+	})
+	return n, err
+}

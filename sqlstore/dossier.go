@@ -100,8 +100,35 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	return t.insertEvent(e)
 }
 
+// eventData is the part of an event without a column of its own, stored
+// as JSON. (Rows written before this split hold the whole event; they
+// decode the same way.)
+type eventData struct {
+	ActorName     string              `json:"actor_name,omitempty"`
+	ActorRole     motcua.Role         `json:"actor_role,omitempty"`
+	FromStep      int                 `json:"from_step"`
+	ToStep        int                 `json:"to_step"`
+	AssigneeID    int64               `json:"assignee_id,omitempty"`
+	ClockStartAt  time.Time           `json:"clock_start_at,omitzero"`
+	StepDueAt     time.Time           `json:"step_due_at,omitzero"`
+	ActionDueAt   time.Time           `json:"action_due_at,omitzero"`
+	HandoverDueAt time.Time           `json:"handover_due_at,omitzero"`
+	Stage         motcua.Stage        `json:"stage,omitempty"`
+	Reason        string              `json:"reason,omitempty"`
+	Missing       []int64             `json:"missing,omitempty"`
+	ResultNumber  string              `json:"result_number,omitempty"`
+	ResultFileRef string              `json:"result_file_ref,omitempty"`
+	Parts         []motcua.PartStatus `json:"parts,omitempty"`
+	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
+	// DueAt is only read, from rows written before the due_at column.
+	DueAt time.Time `json:"due_at,omitzero"`
+}
+
 func (t *tx) insertEvent(e *motcua.Event) error {
-	data, err := json.Marshal(e)
+	data, err := json.Marshal(eventData{ActorName: e.ActorName, ActorRole: e.ActorRole, FromStep: e.FromStep, ToStep: e.ToStep,
+		AssigneeID: e.AssigneeID, ClockStartAt: e.ClockStartAt, StepDueAt: e.StepDueAt, ActionDueAt: e.ActionDueAt,
+		HandoverDueAt: e.HandoverDueAt, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing, ResultNumber: e.ResultNumber,
+		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID})
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
 	}
@@ -193,23 +220,34 @@ func (t *tx) DossierByCode(_ ctxT, code string) (*motcua.Dossier, error) {
 
 // Events implements motcua.DossierStore.
 func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
-	rows, err := t.query(`SELECT id, data FROM dossier_events WHERE dossier_id = ? ORDER BY seq`, dossierID)
+	rows, err := t.query(`SELECT id, dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
+		from_agency_id, to_agency_id, timeliness, due_at, data FROM dossier_events WHERE dossier_id = ? ORDER BY seq`, dossierID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []motcua.Event
 	for rows.Next() {
-		var id int64
+		var e motcua.Event
+		var at int64
+		var due sql.NullInt64
 		var data string
-		if err := rows.Scan(&id, &data); err != nil {
+		if err := rows.Scan(&e.ID, &e.DossierID, &e.Seq, &e.Action, &at, &e.ActorID, &e.ActorAgencyID, &e.FromState, &e.ToState,
+			&e.FromAgencyID, &e.ToAgencyID, &e.Timeliness, &due, &data); err != nil {
 			return nil, err
 		}
-		var e motcua.Event
-		if err := json.Unmarshal([]byte(data), &e); err != nil {
-			return nil, fmt.Errorf("decode event %d: %w", id, err)
+		var x eventData
+		if err := json.Unmarshal([]byte(data), &x); err != nil {
+			return nil, fmt.Errorf("decode event %d: %w", e.ID, err)
 		}
-		e.ID = id
+		e.At, e.DueAt = time.UnixMilli(at).UTC(), fromMS(due)
+		if !due.Valid {
+			e.DueAt = x.DueAt
+		}
+		e.ActorName, e.ActorRole, e.FromStep, e.ToStep, e.AssigneeID = x.ActorName, x.ActorRole, x.FromStep, x.ToStep, x.AssigneeID
+		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = x.ClockStartAt, x.StepDueAt, x.ActionDueAt, x.HandoverDueAt
+		e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
+		e.Parts, e.PartAgencyID = x.Parts, x.PartAgencyID
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -312,6 +312,9 @@ func (t *tx) ReportDossiers(_ ctxT, f motcua.ReportFilter) ([]*motcua.Dossier, e
 	if f.FlagsAny != 0 {
 		add(fmt.Sprintf("(report_flags & %d) != 0", f.FlagsAny))
 	}
+	if f.DigitizedOK {
+		add(sqlDigitizedOK)
+	}
 	if f.FlagsNone != 0 {
 		add(fmt.Sprintf("(report_flags & %d) = 0", f.FlagsNone))
 	}

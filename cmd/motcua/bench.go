@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/bench"
 )
 
@@ -19,6 +20,8 @@ type benchOptions struct {
 	dir      string
 	profile  string
 	only     string
+	reports  bool
+	year     int
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -26,13 +29,18 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.IntVar(&b.clients, "clients", 64, "concurrent clients")
 	fs.IntVar(&b.rounds, "rounds", 3, "interleaved rounds (the median ratio is reported)")
 	fs.StringVar(&b.dir, "dir", "", "scratch folder on the disk to measure (default: a temporary folder)")
+	fs.BoolVar(&b.reports, "reports", false, "time reports 06a and the QĐ 766 index on the database of --data (fill it first with motcua demo --dossiers 1600000 --year Y --no-serve)")
+	fs.IntVar(&b.year, "year", time.Now().In(motcua.VietnamTime).Year()-1, "with --reports: the generated year")
 	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup")
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 }
 
 // runBench runs the benchmark and prints the figures as ratios to their
-// baselines, with the targets of issue 2.
-func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) error {
+// baselines, with the targets of issue 2 (and of issue 5 with --reports).
+func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
+	if o.reports {
+		return reportBench(ctx, cfg, o, stdout)
+	}
 	if o.profile != "" {
 		f, err := os.Create(o.profile)
 		if err != nil {
@@ -64,3 +72,30 @@ func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) e
 	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench --duration %s --clients %d --rounds %d\n", o.duration, o.clients, o.rounds)
 	return nil
 }
+
+// reportBench times the reports on a generated province-year.
+func reportBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
+	fmt.Fprintf(stdout, "reports on %s (year %d):\n", cfg.DB, o.year)
+	f, err := bench.RunReports(ctx, bench.ReportOptions{DB: cfg.DB, Year: o.year, Out: stdout})
+	if err != nil {
+		return err
+	}
+	check := func(d, limit time.Duration) string {
+		if d <= limit {
+			return "meets"
+		}
+		return "MISSES"
+	}
+	fmt.Fprintf(stdout, "\n  06a from the dossiers    %7.1f ms  (%s target ≤ 1 s; %.2f× a full COUNT(*))\n", ms(f.Base06aYear), check(f.Base06aYear, time.Second), float64(f.Base06aYear)/float64(f.Baseline))
+	fmt.Fprintf(stdout, "  06a from live counters   %7.1f ms  (%s target ≤ 50 ms)\n", ms(f.Live06aYear), check(f.Live06aYear, 50*time.Millisecond))
+	fmt.Fprintf(stdout, "  index, every unit        %7.1f ms  (%s target ≤ 2 s)\n", ms(f.IndexYear), check(f.IndexYear, 2*time.Second))
+	mem := "meets"
+	if f.MaxRSS > 256<<20 {
+		mem = "MISSES"
+	}
+	fmt.Fprintf(stdout, "  peak memory (RSS)        %7.1f MB  (%s target < 256 MB)\n", float64(f.MaxRSS)/(1<<20), mem)
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo --data DIR --dossiers 1600000 --year %d --no-serve && go run ./cmd/motcua bench --reports --data DIR --year %d\n", o.year, o.year)
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

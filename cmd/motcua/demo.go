@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,9 +14,25 @@ import (
 	"github.com/motcua/motcua/password"
 )
 
+type demoOptions struct {
+	reset    bool
+	dossiers int
+	year     int
+	seed     uint64
+	noServe  bool
+}
+
+func (d *demoOptions) bind(fs *flag.FlagSet) {
+	fs.BoolVar(&d.reset, "reset", false, "delete the demo database first and start afresh")
+	fs.IntVar(&d.dossiers, "dossiers", 0, "generate this many dossiers over --year (adds communes as a large province has)")
+	fs.IntVar(&d.year, "year", time.Now().In(motcua.VietnamTime).Year(), "the year to generate (up to today for the current year)")
+	fs.Uint64Var(&d.seed, "seed", 1, "random seed of the generator (the same seed gives the same province)")
+	fs.BoolVar(&d.noServe, "no-serve", false, "stop after loading the data instead of serving")
+}
+
 // runDemo prepares the embedded database with demo data (once) and serves.
-func runDemo(ctx context.Context, cfg Config, stdout io.Writer, reset bool) error {
-	if reset {
+func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) error {
+	if o.reset {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Remove(cfg.DB + suffix); err != nil && !os.IsNotExist(err) {
 				return fmt.Errorf("reset: %w", err)
@@ -50,7 +67,43 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, reset bool) erro
 		}
 		fmt.Fprintf(stdout, "Loaded %d procedures and %d dossiers in %s.\n", res.Procedures, total(res.Dossiers), time.Since(start).Round(time.Millisecond))
 	}
+	if o.dossiers > 0 {
+		if err := generate(ctx, cfg, a, o, stdout); err != nil {
+			return err
+		}
+	}
+	if o.noServe {
+		return nil
+	}
 	return a.run(ctx, stdout, func(url string) { printAccounts(stdout, url) })
+}
+
+// generate fills a year with generated dossiers, showing progress.
+func generate(ctx context.Context, cfg Config, a *app, o demoOptions, stdout io.Writer) error {
+	rules, _ := cfg.rules()
+	pattern, _ := motcua.ParseCodePattern(cfg.CodePattern)
+	now := time.Now()
+	if end := time.Date(o.year, 12, 31, 23, 59, 0, 0, motcua.VietnamTime); end.Before(now) {
+		now = end
+	}
+	fmt.Fprintf(stdout, "Generating %d dossiers over %d (Ctrl+C stops safely; what is stored stays)…\n", o.dossiers, o.year)
+	start := time.Now()
+	lastPct := -1
+	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: a.db, Cal: a.svc.Calendar(), Rules: rules, Pattern: pattern,
+		Dossiers: o.dossiers, Year: o.year, Now: now, Seed: o.seed,
+		Progress: func(done, total int) {
+			if pct := done * 100 / total; pct/5 != lastPct/5 {
+				lastPct = pct
+				rate := float64(done) / time.Since(start).Seconds()
+				fmt.Fprintf(stdout, "  %3d%%  %d dossiers  (%.0f/s)\n", pct, done, rate)
+			}
+		}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Generated %d dossiers with %d events (%d communes added) in %s.\n",
+		res.Dossiers, res.Events, res.CommunesAdded, time.Since(start).Round(time.Second))
+	return nil
 }
 
 func total(m map[motcua.State]int) int {

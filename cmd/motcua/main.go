@@ -33,7 +33,10 @@ Commands:
             ./data): creates and migrates the database, loads a demo province
             (service centre, departments, communes, 53 real procedures, staff
             for every role, dossiers in every state) if it is empty, then
-            serves. Prints the URL and the demo accounts.
+            serves. Prints the URL and the demo accounts. With --dossiers N
+            --year Y it also generates a realistic year of N dossiers (1.6
+            million make a large province-year, in minutes) for reports and
+            benchmarks; --no-serve stops after loading.
   serve     Start the server on an existing database. Refuses to start when the
             schema is outdated: run "motcua migrate" first.
   migrate   Apply the pending schema migrations, one transaction each, showing
@@ -78,10 +81,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 	var bopts benchOptions
-	var reset bool
+	var dopts demoOptions
 	switch cmd {
 	case "demo":
-		fs.BoolVar(&reset, "reset", false, "delete the demo database first and start afresh")
+		dopts.bind(fs)
 	case "bench":
 		bopts.bind(fs)
 	}
@@ -103,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "migrate":
 		return migrate(ctx, cfg, stdout)
 	case "demo":
-		return runDemo(ctx, cfg, stdout, reset)
+		return runDemo(ctx, cfg, stdout, dopts)
 	case "bench":
 		return runBench(ctx, cfg, bopts, stdout)
 	}

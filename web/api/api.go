@@ -39,6 +39,9 @@ var Routes = []Route{
 	{"POST", "/dossiers/{code}/actions/{action}", (*API).act},
 	{"GET", "/inbox", (*API).inbox},
 	{"GET", "/lookup", (*API).lookup},
+	{"GET", "/reports/06a", (*API).report06a},
+	{"GET", "/reports/index766", (*API).index766},
+	{"GET", "/reports/dossiers", (*API).reportDossiers},
 	{"GET", "/openapi.json", (*API).openapi},
 }
 

@@ -1,0 +1,134 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sqlstore"
+)
+
+// ReportOptions control RunReports.
+type ReportOptions struct {
+	DB   string // a database filled by motcua demo --dossiers N --year Y
+	Year int
+	Runs int // timed runs of each measurement; the median is reported
+	Out  io.Writer
+}
+
+// ReportFigures are the report timings on one database.
+type ReportFigures struct {
+	Dossiers      int64
+	Baseline      time.Duration // a full COUNT(*) of the dossiers, in the same run
+	Base06aYear   time.Duration // report 06a for the province, the whole year, from the dossiers
+	Base06aMonth  time.Duration // the same for December
+	Live06aYear   time.Duration // from the live counters
+	IndexYear     time.Duration // the QĐ 766 index for every unit, the whole year
+	MaxRSS        int64         // bytes, the process's peak resident memory
+	GoHeapSys     uint64        // bytes obtained from the system by the Go heap
+	Units, Agency int
+}
+
+// RunReports times the reports on a generated province-year.
+func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
+	if o.Runs <= 0 {
+		o.Runs = 5
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	db, err := sqlstore.Open(o.DB, sqlstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return nil, fmt.Errorf("%s: %s", o.DB, motcua.ErrorMessage(err))
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		return nil, err
+	}
+	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	svc := service.New(db, cal, password.Default(), service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern})
+	day := func(m time.Month, d int) motcua.Day {
+		return motcua.DayOf(time.Date(o.Year, m, d, 12, 0, 0, 0, motcua.VietnamTime))
+	}
+	year := motcua.Period{From: day(1, 1), To: day(12, 31)}
+	december := motcua.Period{From: day(12, 1), To: day(12, 31)}
+	f := &ReportFigures{}
+
+	median := func(name string, fn func() error) (time.Duration, error) {
+		var ds []time.Duration
+		for range o.Runs {
+			t0 := time.Now()
+			if err := fn(); err != nil {
+				return 0, fmt.Errorf("%s: %w", name, err)
+			}
+			ds = append(ds, time.Since(t0))
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		fmt.Fprintf(o.Out, "  %-44s %8.1f ms (median of %d; min %.1f, max %.1f)\n", name,
+			ms(ds[len(ds)/2]), o.Runs, ms(ds[0]), ms(ds[len(ds)-1]))
+		return ds[len(ds)/2], nil
+	}
+	if f.Baseline, err = median("baseline: SELECT COUNT(*) FROM dossiers", func() error {
+		var err error
+		f.Dossiers, err = db.CountRows(ctx, "dossiers")
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var rep *motcua.Report06a
+	if f.Base06aYear, err = median("06a province, year, from the dossiers", func() (err error) {
+		rep, err = svc.Report06a(ctx, year, service.SourceBase)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	f.Agency = len(rep.Rows)
+	if f.Base06aMonth, err = median("06a province, December, from the dossiers", func() error {
+		_, err := svc.Report06a(ctx, december, service.SourceBase)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var live *motcua.Report06a
+	if f.Live06aYear, err = median("06a province, year, from the live counters", func() (err error) {
+		live, err = svc.Report06a(ctx, year, service.SourceLive)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if live.Total != rep.Total {
+		return nil, fmt.Errorf("the two sources disagree: base %+v, live %+v", rep.Total, live.Total)
+	}
+	var idx *motcua.IndexReport
+	if f.IndexYear, err = median("QĐ 766 index, every unit, year", func() (err error) {
+		idx, err = svc.Index766(ctx, year)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	f.Units = len(idx.Units)
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	f.MaxRSS = ru.Maxrss * 1024
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	f.GoHeapSys = m.HeapSys
+	fmt.Fprintf(o.Out, "  %d dossiers; %d agencies in 06a; %d units in the index (with the province)\n", f.Dossiers, f.Agency, f.Units)
+	fmt.Fprintf(o.Out, "  province total: %d to handle, %d handled (%d late), %d pending (%d overdue)\n",
+		rep.Total.Col(3), rep.Total.Col(7), rep.Total.Col(10), rep.Total.Col(11), rep.Total.Col(13))
+	return f, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

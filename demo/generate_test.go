@@ -1,0 +1,92 @@
+package demo_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sqlstore"
+)
+
+// TestGenerateYear generates a small province-year and checks that report
+// 06a is the same from the dossiers and from the live counters, that every
+// row balances, that codes are unique and their sequences kept, and that
+// the shares are plausible.
+func TestGenerateYear(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(filepath.Join(t.TempDir(), "gen.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
+	now := time.Date(2025, 12, 31, 23, 0, 0, 0, motcua.VietnamTime)
+	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
+		Service: cfg, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	var calls int
+	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: cfg.Rules, Pattern: pattern, Dossiers: 6000,
+		Year: 2025, Now: now, Communes: 8, Seed: 7, Progress: func(done, total int) { calls++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Dossiers < 5900 || res.CommunesAdded != 5 || calls == 0 || res.Events < 5*res.Dossiers {
+		t.Fatalf("generated %+v (progress called %d times)", res, calls)
+	}
+	svc := service.New(db, cal, password.Default(), cfg)
+	year := motcua.Period{From: motcua.DayOf(time.Date(2025, 1, 1, 12, 0, 0, 0, motcua.VietnamTime)),
+		To: motcua.DayOf(time.Date(2025, 12, 31, 12, 0, 0, 0, motcua.VietnamTime))}
+	for _, p := range []motcua.Period{year, {From: year.From + 120, To: year.From + 150}} {
+		base, err := svc.Report06a(ctx, p, service.SourceBase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live, err := svc.Report06a(ctx, p, service.SourceLive)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if base.Total != live.Total || len(base.Rows) != len(live.Rows) {
+			t.Fatalf("%s: base %+v, live %+v", p, base.Total, live.Total)
+		}
+		for i := range base.Rows {
+			if base.Rows[i] != live.Rows[i] || !base.Rows[i].Balanced() {
+				t.Errorf("%s row %d: base %+v live %+v", p, i, base.Rows[i], live.Rows[i])
+			}
+		}
+	}
+	tot, _ := svc.Report06a(ctx, year, service.SourceLive)
+	r := tot.Total
+	late := float64(r.Late) / float64(r.Col(7))
+	online := float64(r.ReceivedOnline) / float64(r.Col(4)+r.Col(5))
+	if late < 0.005 || late > 0.15 || online < 0.25 || online > 0.45 || r.Col(11) > r.Col(3)/10 {
+		t.Errorf("implausible year: %.1f %% late, %.1f %% online, %+v", 100*late, 100*online, r)
+	}
+	// Codes: unique (the store enforces it) and the sequences kept, so a
+	// dossier received now continues the day's numbering.
+	var seqs map[string]int
+	if err := db.Read(ctx, func(tx motcua.Tx) (err error) { seqs, err = tx.CodeSeqs(ctx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var sum int
+	for _, n := range seqs {
+		sum += n
+	}
+	if sum < res.Dossiers {
+		t.Errorf("code sequences sum to %d for %d generated dossiers", sum, res.Dossiers)
+	}
+}
