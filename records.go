@@ -2,9 +2,11 @@ package motcua
 
 import "time"
 
-// DossierTiming is the part of a dossier that progress figures need: where
-// it is settled and received, its state and the instants that judge it.
+// DossierTiming is the part of a dossier that progress figures and usage
+// counts need: its procedure, where it is settled and received, its state
+// and the instants that judge it.
 type DossierTiming struct {
+	ProcedureID       int64
 	CompetentAgencyID int64
 	ReceptionAgencyID int64
 	State             State

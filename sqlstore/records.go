@@ -12,7 +12,7 @@ import (
 // only (no personal data, no JSON), so a full pass over a year of dossiers
 // stays cheap.
 func (t *tx) DossierTimings(_ ctxT, from, to time.Time) ([]motcua.DossierTiming, error) {
-	rows, err := t.query(`SELECT competent_agency_id, reception_agency_id, state, received_at, due_at, finished_at
+	rows, err := t.query(`SELECT procedure_id, competent_agency_id, reception_agency_id, state, received_at, due_at, finished_at
 		FROM dossiers WHERE received_at IS NOT NULL AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)`,
 		to.UnixMilli(), from.UnixMilli())
 	if err != nil {
@@ -23,7 +23,7 @@ func (t *tx) DossierTimings(_ ctxT, from, to time.Time) ([]motcua.DossierTiming,
 	for rows.Next() {
 		var d motcua.DossierTiming
 		var received, due, finished sql.NullInt64
-		if err := rows.Scan(&d.CompetentAgencyID, &d.ReceptionAgencyID, &d.State, &received, &due, &finished); err != nil {
+		if err := rows.Scan(&d.ProcedureID, &d.CompetentAgencyID, &d.ReceptionAgencyID, &d.State, &received, &due, &finished); err != nil {
 			return nil, err
 		}
 		d.ReceivedAt, d.DueAt, d.FinishedAt = fromMS(received), fromMS(due), fromMS(finished)

@@ -86,7 +86,7 @@ func TestDossierTimingsAndBook(t *testing.T) {
 	for _, x := range timings {
 		got[x.State] = x
 	}
-	if w := got[motcua.StateWithdrawn]; !w.FinishedAt.Equal(day(3)) || !w.ReceivedAt.Equal(day(2)) || !w.DueAt.Equal(day(6)) || w.CompetentAgencyID != a.ID {
+	if w := got[motcua.StateWithdrawn]; !w.FinishedAt.Equal(day(3)) || !w.ReceivedAt.Equal(day(2)) || !w.DueAt.Equal(day(6)) || w.CompetentAgencyID != a.ID || w.ProcedureID != p.ID {
 		t.Errorf("withdrawn timing %+v", w)
 	}
 	if r := got[motcua.StateReceived]; !r.FinishedAt.IsZero() || !r.DueAt.Equal(day(5)) {
