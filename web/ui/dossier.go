@@ -39,7 +39,7 @@ func (d *dossierData) Allowed(a string) bool {
 var printAfter = map[string]pdf.Form{
 	service.DecisionReceive: pdf.FormReceipt, service.DecisionSupplement: pdf.FormSupplement, service.DecisionRefuse: pdf.FormRefusal,
 	string(motcua.ActRequestSupplement): pdf.FormSupplement, // "refuse" is both a decision and an action
-	string(motcua.ActExtend): pdf.FormExtension, string(motcua.ActStop): pdf.FormStop, string(motcua.ActWithdraw): pdf.FormStop,
+	string(motcua.ActExtend):            pdf.FormExtension, string(motcua.ActStop): pdf.FormStop, string(motcua.ActWithdraw): pdf.FormStop,
 	string(motcua.ActClose): pdf.FormStop, string(motcua.ActTransfer): pdf.FormTransfer, string(motcua.ActSupplementReceived): pdf.FormReceipt,
 }
 

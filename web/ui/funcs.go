@@ -15,10 +15,10 @@ import (
 // the label, the control with what was typed, a hint and the error.
 type fieldData struct {
 	Name, ID, Label, Type, Value, Err, Hint string
-	Placeholder, InputMode, AutoComplete     string
-	Required, Autofocus                      bool
-	MaxLength, Rows                          int
-	Options                                  []option
+	Placeholder, InputMode, AutoComplete    string
+	Required, Autofocus                     bool
+	MaxLength, Rows                         int
+	Options                                 []option
 }
 
 // option is a choice of a select or of radio buttons.
@@ -109,7 +109,7 @@ func (u *UI) funcs() template.FuncMap {
 			}
 			return newForm(nil)
 		},
-		"opts":         func(pairs ...string) []option { return optionsOf(pairs...) },
+		"opts": func(pairs ...string) []option { return optionsOf(pairs...) },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
