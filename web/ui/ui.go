@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/pdf"
@@ -169,6 +170,9 @@ type page struct {
 	Data    any
 	// Path is the request path, for the login link's return address.
 	Path string
+	// Now is the service's clock: the script's countdowns tick only when
+	// the browser's clock agrees with it.
+	Now time.Time
 }
 
 // render writes a page with status.
@@ -180,6 +184,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	p.User = motcua.UserFromContext(r.Context())
 	p.CSS, p.JS = u.assets.url("style.css"), u.assets.url("app.js")
 	p.Path = r.URL.RequestURI()
+	p.Now = u.srv.Service.Now()
 	if p.Form == nil {
 		p.Form = newForm(nil)
 	}

@@ -17,9 +17,9 @@
     }
   }
   // The server's clock may differ from the browser's: only tick when the
-  // page says the server's "now" agrees within a minute (demo clocks don't).
-  var skew = document.body && document.body.getAttribute("data-now");
-  if (skew === null || Math.abs(+skew - Date.now()) < 60000) {
+  // page's "now" (the server's) agrees within two minutes.
+  var now = document.body && document.body.getAttribute("data-now");
+  if (now !== null && Math.abs(+now - Date.now()) < 120000) {
     if (document.querySelector(".countdown")) setInterval(tick, 30000);
   }
 
