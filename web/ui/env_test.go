@@ -32,7 +32,7 @@ var cheap = password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
 // env is the whole of motcua over HTTP on loopback, on a fresh database
 // with the demo province, with a clock the test sets.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *sqlstore.DB
 	svc   *service.Service
 	ts    *httptest.Server
@@ -47,7 +47,7 @@ func vn(y int, m time.Month, d, hh, mm int) time.Time {
 // before it.
 var testNow = vn(2025, 3, 10, 9, 0)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t}
 	now := testNow
