@@ -183,6 +183,12 @@ type DossierStore interface {
 	DossiersAwaitingClosure(ctx context.Context, now time.Time, limit int) ([]*Dossier, error)
 	Idempotency(ctx context.Context, userID int64, key string) (*IdempotencyRecord, error)
 	SaveIdempotency(ctx context.Context, r *IdempotencyRecord) error
+	// DossierTimings returns the timings of the dossiers validly received
+	// before to that had not finished before from (unfinished ones
+	// included), for progress figures.
+	DossierTimings(ctx context.Context, from, to time.Time) ([]DossierTiming, error)
+	// DossierBook returns the dossiers of a tracking book (see BookFilter).
+	DossierBook(ctx context.Context, f BookFilter) ([]*Dossier, error)
 }
 
 // AuditEntry records an access to personal data or a security event.

@@ -115,6 +115,20 @@ func (s *seeder) scenarios() error {
 		{name: "khai sinh trong ngày", at: -3, user: "motcua.hoabinh", point: "xa-hoa-binh", procedure: "1.001193", applicant: 3,
 			steps: []step{{0.5, "motcua.hoabinh", act(motcua.ActTransfer)}, {1, "cv.hoabinh", act(motcua.ActForward)}}},
 	}
+	// Birth registration is what communes receive most: a few same-day
+	// registrations, received in the morning and returned by noon, so that
+	// the counter's search ranks it first as it would in real use.
+	for i, c := range []string{"xa-an-phu", "xa-hoa-binh", "xa-an-phu", "xa-hoa-binh", "xa-an-phu", "xa-hoa-binh", "xa-an-phu"} {
+		officer, specialist, leader := "motcua.anphu", "cv.anphu", "ct.anphu"
+		if c == "xa-hoa-binh" {
+			officer, specialist, leader = "motcua.hoabinh", "cv.hoabinh", "ct.hoabinh"
+		}
+		list = append(list, scenario{name: "khai sinh, trả trong ngày", at: float64(16+8*i) + 0.5, user: officer, point: c,
+			procedure: "1.001193", applicant: i % len(demoApplicants),
+			steps: []step{{0.25, officer, act(motcua.ActTransfer)}, {0.5, specialist, act(motcua.ActForward)},
+				{0.5, leader, act(motcua.ActApprove)}, {0.25, specialist, result(fmt.Sprintf("%d/2026/KS", 101+i))},
+				{0.5, officer, act(motcua.ActReturn)}}})
+	}
 	total := s.o.Cal.WorkingBetween(s.origin0(), s.o.Now).Hours()
 	for i, sc := range list {
 		if err := s.run(sc, total); err != nil {

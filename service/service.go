@@ -48,6 +48,8 @@ type Service struct {
 	sessions *cache[string, *motcua.User]         // token hash → signed-in user
 	// procVersions maps a procedure to its current version number.
 	procVersions *cache[int64, int]
+	search       searchCache // the folded catalogue (search.go)
+	board        boardCache  // the public progress board (board.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/web"
 	"github.com/motcua/motcua/web/api"
+	"github.com/motcua/motcua/web/ui"
 )
 
 // app is motcua wired together.
@@ -66,7 +67,10 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB) (*app, error) {
 		return nil, err
 	}
 	api.Register(srv)
-	srv.HandleHome()
+	forms, _ := cfg.forms()
+	if _, err := ui.Register(srv, ui.Options{BaseURL: cfg.BaseURL, Forms: forms}); err != nil {
+		return nil, fmt.Errorf("pages: %w", err)
+	}
 	return &app{cfg: cfg, db: db, svc: svc, srv: srv}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/pdf"
 )
 
 // Config is the whole configuration of motcua. Values come, in order of
@@ -33,6 +34,7 @@ type Config struct {
 	SessionTTL     time.Duration `flag:"session-ttl" help:"how long a staff session lasts"`
 
 	CodePattern       string `flag:"code-pattern" help:"dossier code pattern: {agency}, date tokens such as {yyMMdd}, {seq:N}"`
+	FormTitles        string `flag:"form-titles" help:"numbers and titles of the official forms that differ from the default numbering, as JSON, e.g. {\"extension\":{\"title\":\"Phiếu xin lỗi và hẹn lại ngày trả kết quả\"}}"`
 	AgencyCodePattern string `flag:"agency-code-pattern" help:"regular expression that agency e-ID codes must match"`
 
 	WorkPeriods             string        `flag:"work-periods" help:"working periods of a day, e.g. 07:30-11:30,13:00-17:00"`
@@ -248,6 +250,9 @@ func (c *Config) validate() error {
 	if c.JobsInterval < time.Second {
 		errs = append(errs, errors.New("--jobs-interval must be at least 1s"))
 	}
+	if _, err := c.forms(); err != nil {
+		errs = append(errs, err)
+	}
 	if _, err := motcua.ParseCodePattern(c.CodePattern); err != nil {
 		errs = append(errs, fmt.Errorf("--code-pattern: %s", motcua.ErrorMessage(err)))
 	}
@@ -263,6 +268,26 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("rules: %s", motcua.ErrorMessage(err)))
 	}
 	return errors.Join(errs...)
+}
+
+// forms returns the numbers and titles of the official forms: the default
+// numbering with the changes of --form-titles.
+func (c *Config) forms() (pdf.Forms, error) {
+	f := pdf.DefaultForms()
+	if strings.TrimSpace(c.FormTitles) == "" {
+		return f, nil
+	}
+	var o pdf.Forms
+	dec := json.NewDecoder(strings.NewReader(c.FormTitles))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&o); err != nil {
+		return f, fmt.Errorf("--form-titles: %w (want a JSON object such as {\"receipt\":{\"number\":\"Mẫu số 01\"}})", err)
+	}
+	f = f.Merge(o)
+	if err := f.Validate(); err != nil {
+		return f, fmt.Errorf("--form-titles: %s", motcua.ErrorMessage(err))
+	}
+	return f, nil
 }
 
 // rules turns the settings into the lifecycle rules.

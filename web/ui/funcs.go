@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/pdf"
+)
+
+// fieldData is one labelled form control as the "field" partial draws it:
+// the label, the control with what was typed, a hint and the error.
+type fieldData struct {
+	Name, ID, Label, Type, Value, Err, Hint string
+	Placeholder, InputMode, AutoComplete    string
+	Required, Autofocus                     bool
+	MaxLength, Rows                         int
+	Options                                 []option
+}
+
+// option is a choice of a select or of radio buttons.
+type option struct {
+	Value, Label string
+}
+
+// fieldID turns a field name into an element id.
+func fieldID(name string) string {
+	return "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)
+}
+
+// fld builds a control for field name of f. Options are "key=value"
+// strings: type (text, date, tel, email, number, password, textarea),
+// value (a default when the form has none), hint, placeholder, inputmode,
+// autocomplete, maxlength, rows, focus (autofocus when it names this
+// field); and the flags "required", "autofocus".
+func fld(f *form, name, label string, opts ...string) fieldData {
+	d := fieldData{Name: name, ID: fieldID(name), Label: label, Type: "text", Value: f.Get(name), Err: f.Err(name)}
+	_, typed := f.Values[name]
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		switch k {
+		case "type":
+			d.Type = v
+		case "value":
+			if !typed {
+				d.Value = v
+			}
+		case "hint":
+			d.Hint = v
+		case "id": // when two forms of a page have a field of the same name
+			d.ID = v
+		case "placeholder":
+			d.Placeholder = v
+		case "inputmode":
+			d.InputMode = v
+		case "autocomplete":
+			d.AutoComplete = v
+		case "maxlength":
+			d.MaxLength, _ = strconv.Atoi(v)
+		case "rows":
+			d.Rows, _ = strconv.Atoi(v)
+		case "required":
+			d.Required = true
+		case "autofocus":
+			d.Autofocus = true
+		case "focus": // autofocus when v names this field
+			d.Autofocus = v == name
+		}
+	}
+	return d
+}
+
+// sel builds a select control.
+func sel(f *form, name, label string, options []option, opts ...string) fieldData {
+	d := fld(f, name, label, opts...)
+	d.Type, d.Options = "select", options
+	return d
+}
+
+func (u *UI) funcs() template.FuncMap {
+	return template.FuncMap{
+		"fld":      fld,
+		"sel":      sel,
+		"date":     motcua.FormatDate,
+		"datetime": motcua.FormatDateTime,
+		"money":    money,
+		"vndate":   isoToVN,
+		"left":     timeLeft,
+		"ms":       func(t time.Time) int64 { return t.UnixMilli() },
+		"add":      func(a, b int) int { return a + b },
+		"pct":      func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
+		"formName": func(f pdf.Form) string { return u.opts.Forms[f].Title },
+		"formNo":   func(f pdf.Form) string { return u.opts.Forms[f].Number },
+		"agency": func(m map[int64]*motcua.Agency, id int64) string {
+			if a, ok := m[id]; ok {
+				return a.Name
+			}
+			return ""
+		},
+		"verdictClass": verdictClass,
+		// af returns f for the form of action a (the one just posted, with
+		// its errors and values), an empty form for the others.
+		"af": func(f *form, a string) *form {
+			if f != nil && f.Action == a {
+				return f
+			}
+			return newForm(nil)
+		},
+		"opts": func(pairs ...string) []option { return optionsOf(pairs...) },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
+		},
+	}
+}
+
+// optionsOf pairs values and labels: "v1", "Label 1", "v2", "Label 2", ….
+func optionsOf(pairs ...string) []option {
+	var out []option
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, option{Value: pairs[i], Label: pairs[i+1]})
+	}
+	return out
+}
+
+// money formats đồng with dots between thousands.
+func money(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + " đ"
+}
+
+// timeLeft says how long until due from now, in Vietnamese ("còn 2 ngày
+// 3 giờ", "quá hạn 5 giờ 10 phút"), counting wall-clock time as a citizen
+// counts it.
+func timeLeft(due, now time.Time) string {
+	if due.IsZero() {
+		return ""
+	}
+	d := due.Sub(now)
+	prefix := "còn "
+	if d < 0 {
+		prefix, d = "quá hạn ", -d
+	}
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	mins := int(d % time.Hour / time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%s%d ngày %d giờ", prefix, days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%s%d giờ %d phút", prefix, hours, mins)
+	}
+	return fmt.Sprintf("%s%d phút", prefix, mins)
+}
+
+// verdictClass is the CSS class of a verdict.
+func verdictClass(t motcua.Timeliness) string {
+	switch t {
+	case motcua.Late, motcua.Overdue:
+		return "late"
+	case motcua.Early:
+		return "early"
+	case motcua.OnTime, motcua.WithinTime:
+		return "ok"
+	}
+	return ""
+}

@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"net/http"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/web"
+)
+
+// lookupData is the public view of a dossier, with the time it was asked.
+type lookupData struct {
+	D   *service.PublicDossier
+	Now time.Time
+}
+
+// lookup shows a dossier's state and timeline to whoever has its code and
+// verifier (the receipt's QR code opens this page with both filled). It
+// shows no personal data.
+func (u *UI) lookup(w http.ResponseWriter, r *http.Request) {
+	f := newForm(r.URL.Query())
+	code, verifier := norm.NFC.String(f.Trim("ma")), f.Trim("so")
+	p := &page{Title: "Tra cứu hồ sơ", Section: "lookup", Form: f}
+	if code == "" && verifier == "" {
+		u.render(w, r, http.StatusOK, "lookup", p)
+		return
+	}
+	if code == "" {
+		f.set("ma", "Vui lòng nhập mã số hồ sơ.")
+	}
+	if verifier == "" {
+		f.set("so", "Vui lòng nhập 4 chữ số cuối điện thoại (hoặc số định danh).")
+	}
+	if !f.ok() {
+		u.render(w, r, http.StatusUnprocessableEntity, "lookup", p)
+		return
+	}
+	d, err := u.srv.Service.Lookup(r.Context(), code, verifier)
+	if err != nil {
+		f.fail(err)
+		f.Errors["ma"] = f.Message
+		u.render(w, r, web.Status(err), "lookup", p)
+		return
+	}
+	p.Data = lookupData{D: d, Now: u.srv.Service.Now()}
+	u.render(w, r, http.StatusOK, "lookup", p)
+}

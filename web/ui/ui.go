@@ -1,0 +1,255 @@
+// Package ui is motcua's browser interface: server-rendered pages in
+// Vietnamese for the one-stop counter, the staff inbox and dossier pages,
+// administration, and the public pages (catalogue, dossier lookup, progress
+// board). Pages are html/template files embedded in the binary, one per
+// screen, parsed and checked at start; every page works without JavaScript
+// (forms post to real handlers), and a small script only improves what it
+// can (filling the applicant from a QR scan in place, live countdowns).
+// Everything a page does goes through the service, which checks who may do
+// what for which agency.
+package ui
+
+import (
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/pdf"
+	"github.com/motcua/motcua/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Options configure the pages.
+type Options struct {
+	// BaseURL is the public address of the service (no trailing slash),
+	// printed on receipts and encoded in their QR codes.
+	BaseURL string
+	// Forms are the numbers and titles of the official forms; nil means
+	// pdf.DefaultForms().
+	Forms pdf.Forms
+}
+
+// UI serves the pages.
+type UI struct {
+	srv    *web.Server
+	opts   Options
+	pages  map[string]*template.Template
+	assets *assets
+	pdf    *pdf.Renderer
+}
+
+// Register parses every template (failing on the first error, so that a
+// broken page never reaches a user), and mounts the pages on srv. The UI
+// owns "/".
+func Register(srv *web.Server, opts Options) (*UI, error) {
+	if opts.Forms == nil {
+		opts.Forms = pdf.DefaultForms()
+	}
+	if err := opts.Forms.Validate(); err != nil {
+		return nil, err
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	u := &UI{srv: srv, opts: opts, assets: a}
+	u.pdf = &pdf.Renderer{Forms: opts.Forms, LookupURL: u.lookupURL}
+	if u.pages, err = parsePages(u.funcs()); err != nil {
+		return nil, err
+	}
+	for _, rt := range u.routes() {
+		srv.Handle(rt.pattern, u.secure(rt.handler))
+	}
+	srv.Handle("GET "+assetPrefix+"{name}", http.HandlerFunc(u.assets.serve))
+	return u, nil
+}
+
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// routes is the table of every page and action.
+func (u *UI) routes() []route {
+	return []route{
+		{"GET /{$}", u.home},
+		{"GET /dang-nhap", u.loginPage},
+		{"POST /dang-nhap", u.login},
+		{"POST /dang-xuat", u.logout},
+		{"GET /thu-tuc", u.catalogue},
+		{"GET /thu-tuc/{id}", u.procedure},
+		{"GET /tra-cuu", u.lookup},
+		{"GET /bang-tien-do", u.board},
+		{"GET /tiep-nhan", u.counter},
+		{"POST /tiep-nhan", u.receive},
+		{"POST /tiep-nhan/quet", u.scan},
+		{"GET /hop-thu", u.inbox},
+		{"GET /ho-so/{code}", u.dossier},
+		{"POST /ho-so/{code}/thao-tac", u.act},
+		{"GET /ho-so/{code}/in/{form}", u.print},
+		{"GET /so-theo-doi", u.book},
+		{"GET /quan-tri", u.adminHome},
+		{"GET /quan-tri/co-quan", u.adminAgencies},
+		{"POST /quan-tri/co-quan", u.adminCreateAgency},
+		{"GET /quan-tri/co-quan/{id}", u.adminAgency},
+		{"POST /quan-tri/co-quan/{id}", u.adminUpdateAgency},
+		{"POST /quan-tri/co-quan/{id}/diem-tiep-nhan", u.adminCreatePoint},
+		{"GET /quan-tri/tai-khoan", u.adminUsers},
+		{"POST /quan-tri/tai-khoan", u.adminCreateUser},
+		{"GET /quan-tri/tai-khoan/{id}", u.adminUser},
+		{"POST /quan-tri/tai-khoan/{id}", u.adminUpdateUser},
+		{"GET /quan-tri/thu-tuc", u.adminProcedures},
+		{"GET /quan-tri/thu-tuc/{id}", u.adminProcedure},
+		{"POST /quan-tri/thu-tuc/{id}", u.adminSaveProcedure},
+		{"GET /quan-tri/lich", u.adminCalendar},
+		{"POST /quan-tri/lich", u.adminSaveCalendar},
+	}
+}
+
+// parsePages parses each page with the layout and the shared partials.
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" || base == "partials.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", base, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("template %s defines no content", base)
+		}
+		pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return pages, nil
+}
+
+// secure sets the headers every page carries: no framing, no sniffing, no
+// referrer outside the site (lookup addresses carry a verifier), scripts
+// and styles from the site only.
+func (u *UI) secure(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		h(w, r)
+	})
+}
+
+// page is what every template receives.
+type page struct {
+	Title string
+	User  *motcua.User
+	// Section marks the current menu entry.
+	Section string
+	CSS, JS string
+	Flash   string
+	Form    *form
+	Data    any
+	// Path is the request path, for the login link's return address.
+	Path string
+	// Now is the service's clock: the script's countdowns tick only when
+	// the browser's clock agrees with it.
+	Now time.Time
+}
+
+// render writes a page with status.
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t, ok := u.pages[name]
+	if !ok {
+		panic("ui: no page " + name)
+	}
+	p.User = motcua.UserFromContext(r.Context())
+	p.CSS, p.JS = u.assets.url("style.css"), u.assets.url("app.js")
+	p.Path = r.URL.RequestURI()
+	p.Now = u.srv.Service.Now()
+	if p.Form == nil {
+		p.Form = newForm(nil)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		slog.Error("render page", "page", name, "err", err)
+		http.Error(w, "Lỗi hiển thị trang.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows err: a sign-in page for EUNAUTHORIZED, otherwise an error page
+// with the Vietnamese message and the status of web's table.
+func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if motcua.ErrorCode(err) == motcua.EUNAUTHORIZED && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/dang-nhap?tiep="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	web.LogError(r, err)
+	u.render(w, r, web.Status(err), "error", &page{Title: "Không thực hiện được", Data: motcua.ErrorMessage(err)})
+}
+
+// staff returns the signed-in user, or sends the browser to the sign-in
+// page and returns nil.
+func (u *UI) staff(w http.ResponseWriter, r *http.Request) *motcua.User {
+	usr := motcua.UserFromContext(r.Context())
+	if usr == nil {
+		u.fail(w, r, motcua.Errorf(motcua.EUNAUTHORIZED, "not_signed_in", "Vui lòng đăng nhập để tiếp tục."))
+		return nil
+	}
+	return usr
+}
+
+// seeOther redirects after a successful post (the browser then gets the
+// page with GET, so reloading does not post again).
+func seeOther(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// lookupURL is the public lookup address of a dossier, as the receipt's QR
+// code holds it.
+func (u *UI) lookupURL(code, verifier string) string {
+	q := url.Values{"ma": {code}}
+	if verifier != "" {
+		q.Set("so", verifier)
+	}
+	return u.opts.BaseURL + "/tra-cuu?" + q.Encode()
+}
+
+// newKey returns a random idempotency key for a form.
+func newKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// localPath accepts only an absolute path on this site as a return
+// address, never another site.
+func localPath(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return ""
+	}
+	return s
+}
