@@ -25,9 +25,10 @@ var rules = []rule{
 	{pkg: "password", allow: []string{""}},
 	{pkg: "web", allow: []string{"", "service", "calendar"}, forbidStd: []string{"database/sql"}},
 	{pkg: "web/api", allow: []string{"", "service", "calendar", "web", "xlsx"}, forbidStd: []string{"database/sql"}},
-	{pkg: "web/ui", allow: []string{"", "service", "calendar", "web", "pdf", "xlsx"}, forbidStd: []string{"database/sql"}},
+	{pkg: "web/ui", allow: []string{"", "service", "calendar", "web", "pdf", "xlsx", "chart"}, forbidStd: []string{"database/sql"}},
 	{pkg: "pdf", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
 	{pkg: "xlsx", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
+	{pkg: "chart", forbidStd: []string{"net/http", "database/sql"}},
 	{pkg: "jobs", allow: []string{"", "service", "calendar"}, forbidStd: []string{"database/sql"}},
 	{pkg: "demo", allow: []string{"", "service", "calendar"}, forbidStd: []string{"net/http", "database/sql"}},
 }

@@ -9,7 +9,7 @@ import (
 // span, by report flags.
 type ReceivedAgg struct {
 	AgencyID, ProcedureID int64
-	Total, Online         int64
+	Total, Online, Post   int64
 	// Digitized counts dossiers with a digitized component and, when a
 	// result was issued, its electronic file (indicator 4.2).
 	Digitized int64

@@ -127,6 +127,7 @@ func (s *Service) Index766(ctx context.Context, p motcua.Period) (*motcua.IndexR
 func addReceived(r *motcua.ReceivedAgg, a motcua.ReceivedAgg) {
 	r.Total += a.Total
 	r.Online += a.Online
+	r.Post += a.Post
 	r.Digitized += a.Digitized
 	r.Reused += a.Reused
 	r.Identity += a.Identity

@@ -25,6 +25,7 @@ var (
 func (t *tx) ReceivedIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
 	rows, err := t.query(`SELECT competent_agency_id, procedure_id, COUNT(*),
 		SUM(CASE WHEN channel = 2 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN channel = 3 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN `+sqlDigitizedOK+` THEN 1 ELSE 0 END),
 		SUM(CASE WHEN `+sqlReused+` THEN 1 ELSE 0 END),
 		SUM(CASE WHEN `+sqlIdentity+` THEN 1 ELSE 0 END),
@@ -39,7 +40,7 @@ func (t *tx) ReceivedIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error
 	var out []motcua.ReceivedAgg
 	for rows.Next() {
 		var a motcua.ReceivedAgg
-		if err := rows.Scan(&a.AgencyID, &a.ProcedureID, &a.Total, &a.Online, &a.Digitized, &a.Reused, &a.Identity,
+		if err := rows.Scan(&a.AgencyID, &a.ProcedureID, &a.Total, &a.Online, &a.Post, &a.Digitized, &a.Reused, &a.Identity,
 			&a.ResultFile, &a.OnlineWithResult); err != nil {
 			return nil, err
 		}
