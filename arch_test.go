@@ -22,6 +22,7 @@ var rules = []rule{
 	{pkg: "calendar", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
 	{pkg: "service", allow: []string{"", "calendar"}, forbidStd: []string{"net/http", "database/sql"}},
 	{pkg: "sqlstore", allow: []string{""}},
+	{pkg: "sqlstore/sqltest", allow: []string{"", "sqlstore"}},
 	{pkg: "password", allow: []string{""}},
 	{pkg: "web", allow: []string{"", "service", "calendar"}, forbidStd: []string{"database/sql"}},
 	{pkg: "web/api", allow: []string{"", "service", "calendar", "web"}, forbidStd: []string{"database/sql"}},
