@@ -28,6 +28,8 @@ type Tx interface {
 	DossierStore
 	AuditStore
 	CalendarStore
+	OutboxStore
+	WarningStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -26,6 +26,7 @@ type fixture struct {
 	t     *testing.T
 	db    *sqlstore.DB
 	svc   *service.Service
+	cfg   service.Config
 	clock atomic.Pointer[time.Time]
 	mu    sync.Mutex
 	users map[string]*motcua.User
@@ -51,7 +52,7 @@ func newFixture(t *testing.T, e sqltest.Engine, now time.Time, mutate func(*serv
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	f.db, f.svc = db, service.New(db, cal, cheap, cfg)
+	f.db, f.svc, f.cfg = db, service.New(db, cal, cheap, cfg), cfg
 	return f
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,10 +12,14 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/sqlstore"
 )
 
 // runDemo prepares the embedded database with demo data (once) and serves.
 func runDemo(ctx context.Context, cfg Config, stdout io.Writer, reset bool) error {
+	if reset && sqlstore.IsPostgresURL(cfg.DB) {
+		return errors.New("--reset only deletes the embedded SQLite database; to start afresh on PostgreSQL, drop and create the database")
+	}
 	if reset {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Remove(cfg.DB + suffix); err != nil && !os.IsNotExist(err) {
@@ -30,7 +35,7 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, reset bool) erro
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(ctx, cfg, db)
+	a, err := newApp(ctx, cfg, db, nil)
 	if err != nil {
 		return err
 	}
