@@ -42,7 +42,7 @@ func New() *Metrics {
 	m.commits = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "motcua_store_commits_total",
 		Help: "Store commits by engine and outcome."}, []string{"engine", "outcome"})
 	m.batch = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "motcua_store_commit_batch_size",
-		Help: "Callers' transactions per commit (SQLite group commit; always 1 on PostgreSQL).",
+		Help:    "Callers' transactions per commit (SQLite group commit; always 1 on PostgreSQL).",
 		Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}, []string{"engine"})
 	m.commitLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "motcua_store_commit_duration_seconds",
 		Help: "Time from begin to durable commit.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}, []string{"engine"})

@@ -126,7 +126,10 @@ func TestDeadlineWarningsOncePerDossierAndDeadline(t *testing.T) {
 		// Every unfinished dossier past due at the last run was warned.
 		now := due.Add(time.Minute)
 		var all []*motcua.Dossier
-		f.db.Read(ctx, func(tx motcua.Tx) (err error) { all, err = tx.FindDossiers(ctx, motcua.DossierFilter{Limit: 500}); return err })
+		f.db.Read(ctx, func(tx motcua.Tx) (err error) {
+			all, err = tx.FindDossiers(ctx, motcua.DossierFilter{Limit: 500})
+			return err
+		})
 		if len(all) < 10 || len(all) == 500 {
 			t.Fatalf("%d dossiers: the check below needs them all", len(all))
 		}
