@@ -94,7 +94,9 @@ func (db *DB) pgRead(ctx context.Context, fn func(motcua.Tx) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	ferr := fn(&tx{db: db, ctx: ctx, pgtx: sqlTx})
-	if err := sqlTx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+	// After a cancelled context the driver has already dropped the
+	// connection; the rollback's error then says nothing new.
+	if err := sqlTx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) && ctx.Err() == nil {
 		return errors.Join(ferr, fmt.Errorf("end read: %w", err))
 	}
 	return ferr
