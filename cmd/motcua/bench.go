@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/bench"
+	"github.com/motcua/motcua/sqlstore"
 )
 
 type benchOptions struct {
@@ -32,7 +33,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 
 // runBench runs the benchmark and prints the figures as ratios to their
 // baselines, with the targets of issue 2.
-func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) error {
+func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
 	if o.profile != "" {
 		f, err := os.Create(o.profile)
 		if err != nil {
@@ -44,7 +45,12 @@ func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) e
 		}
 		defer pprof.StopCPUProfile()
 	}
-	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Only: o.only, Out: stdout})
+	var pg string
+	if sqlstore.IsPostgresURL(cfg.DB) {
+		pg = cfg.DB
+	}
+	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Only: o.only,
+		Postgres: pg, Out: stdout})
 	if err != nil {
 		return err
 	}
@@ -61,6 +67,10 @@ func runBench(ctx context.Context, _ Config, o benchOptions, stdout io.Writer) e
 	if len(r.Lookup) > 0 {
 		fmt.Fprintf(stdout, "  lookup / minimal handler = %.2f  (%s target ≥ 0.6); with caches off %.2f\n", r.LookupRatio, verdict(r.LookupRatio >= 0.6), r.UncachedRatio)
 	}
-	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench --duration %s --clients %d --rounds %d\n", o.duration, o.clients, o.rounds)
+	db := ""
+	if pg != "" {
+		db = " --db postgres://…"
+	}
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench%s --duration %s --clients %d --rounds %d\n", db, o.duration, o.clients, o.rounds)
 	return nil
 }

@@ -39,6 +39,7 @@ var Routes = []Route{
 	{"POST", "/dossiers/{code}/actions/{action}", (*API).act},
 	{"GET", "/inbox", (*API).inbox},
 	{"GET", "/lookup", (*API).lookup},
+	{"GET", "/outbox/failed", (*API).failedDeliveries},
 	{"GET", "/openapi.json", (*API).openapi},
 }
 
