@@ -258,12 +258,34 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 		t.Errorf("only %d dossiers acknowledged after the stop: the other instances did not keep serving", ackedAfterStop.Load())
 	}
 
-	// Let the remaining instances' jobs run over everything once more.
-	time.Sleep(600 * time.Millisecond)
+	// Let the remaining instances' jobs catch up: every warning recorded
+	// and every notice delivered (bounded wait; slower under -race).
+	check := sqltest.OpenAt(t, pg)
+	settled, lastWarnings := 0, -1
+	for deadline := time.Now().Add(2 * time.Minute); settled < 3; {
+		if time.Now().After(deadline) {
+			t.Fatal("the jobs did not catch up within 2 minutes")
+		}
+		time.Sleep(300 * time.Millisecond)
+		var ws []*motcua.DeadlineWarning
+		var backlog int
+		check.Read(ctx, func(tx motcua.Tx) (err error) {
+			if ws, err = tx.DeadlineWarnings(ctx, time.Time{}); err != nil {
+				return err
+			}
+			backlog, err = tx.OutboxBacklog(ctx)
+			return err
+		})
+		if backlog == 0 && len(ws) == lastWarnings {
+			settled++
+		} else {
+			settled = 0
+		}
+		lastWarnings = len(ws)
+	}
 	insts[0].stop()
 	insts[2].stop()
 
-	check := sqltest.OpenAt(t, pg)
 	// Every acknowledged dossier is stored exactly once.
 	seenCode := map[string]int{}
 	for i, c := range codes {
