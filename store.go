@@ -29,6 +29,8 @@ type Tx interface {
 	AuditStore
 	CalendarStore
 	ReportStore
+	OutboxStore
+	WarningStore
 }
 
 // AgencyStore keeps agencies and reception points.
@@ -166,6 +168,12 @@ type DossierStore interface {
 	// DossierID it sets) and the status after it; sets d.ID and e.ID.
 	// ECONFLICT when the code exists.
 	CreateDossier(ctx context.Context, d *Dossier, e *Event) error
+	// CreateNumberedDossier is CreateDossier for a dossier that takes the
+	// next number of the sequence key: it sets d.Code to render(number).
+	// The store chooses the order of the two steps; PostgreSQL, where the
+	// sequence row stays locked until commit, takes the number last so
+	// that concurrent intakes for one agency and day wait the least.
+	CreateNumberedDossier(ctx context.Context, d *Dossier, e *Event, key string, render func(seq int) string) error
 	Dossier(ctx context.Context, id int64) (*Dossier, error)
 	DossierByCode(ctx context.Context, code string) (*Dossier, error)
 	// AppendEvent appends e to dossier e.DossierID and stores status as its

@@ -1,7 +1,8 @@
 // Package bench measures motcua against baselines taken in the same run on
 // the same machine, because absolute figures on shared machines mean
 // little: durable dossier intake through the HTTP API against raw durable
-// single-row SQLite inserts, and the public lookup against a minimal
+// single-row inserts into the same engine (SQLite, or PostgreSQL when
+// Options.Postgres is set), and the public lookup against a minimal
 // net/http handler. It is a harness, like cmd: it wires real parts.
 package bench
 
@@ -43,7 +44,11 @@ type Options struct {
 	Rounds   int           // interleaved rounds; the median ratio is reported
 	// Only runs one pair: "intake" or "lookup" (default both).
 	Only string
-	Out  io.Writer
+	// Postgres, if set, is the address of a PostgreSQL database to measure
+	// instead of SQLite; the run works in a new schema that it drops at
+	// the end.
+	Postgres string
+	Out      io.Writer
 }
 
 // Figure is one measured rate.
@@ -105,8 +110,30 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		defer os.RemoveAll(d)
 		dir = d
 	}
-	env, err := start(ctx, filepath.Join(dir, "motcua.db"), o.Out)
+	var store *sqlstore.DB
+	var err error
+	rawName := "raw single-row durable SQLite inserts"
+	raw := func(round int) (Figure, error) {
+		return rawInserts(ctx, filepath.Join(dir, fmt.Sprintf("raw-%d.db", round)), o.Clients, o.Duration)
+	}
+	if o.Postgres != "" {
+		dsn, drop, err := pgSchema(ctx, o.Postgres)
+		if err != nil {
+			return nil, err
+		}
+		defer drop()
+		if store, err = sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{}); err != nil {
+			return nil, err
+		}
+		rawName = fmt.Sprintf("raw single-row durable PostgreSQL inserts (%d connections)", pgConns)
+		raw = func(round int) (Figure, error) { return rawInsertsPG(ctx, dsn, round, o.Clients, o.Duration) }
+	} else if store, err = sqlstore.Open(filepath.Join(dir, "motcua.db"), sqlstore.Options{}); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(o.Out, "engine: %s\n", store.Engine())
+	env, err := start(ctx, store, o.Out)
 	if err != nil {
+		store.Close()
 		return nil, err
 	}
 	defer env.close()
@@ -121,9 +148,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	for round := 1; round <= o.Rounds; round++ {
 		fmt.Fprintf(o.Out, "round %d/%d\n", round, o.Rounds)
 		if o.Only != "lookup" {
-			raw, err := measured(func() (Figure, error) {
-				return rawInserts(ctx, filepath.Join(dir, fmt.Sprintf("raw-%d.db", round)), o.Clients, o.Duration)
-			})
+			raw, err := measured(func() (Figure, error) { return raw(round) })
 			if err != nil {
 				return nil, err
 			}
@@ -131,7 +156,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			raw.Name, intake.Name = "raw single-row durable SQLite inserts", "durable intake via HTTP API"
+			raw.Name, intake.Name = rawName, "durable intake via HTTP API"
 			r.Raw, r.Intake = append(r.Raw, raw), append(r.Intake, intake)
 			intakeRatios = append(intakeRatios, intake.Rate/raw.Rate)
 			fmt.Fprintf(o.Out, "  raw inserts %6.0f/s (%s CPU/op)   intake %6.0f/s (%s CPU/op)   ×%.2f\n",
@@ -308,11 +333,7 @@ type env struct {
 	keySeq       atomic.Int64
 }
 
-func start(ctx context.Context, path string, out io.Writer) (*env, error) {
-	db, err := sqlstore.Open(path, sqlstore.Options{})
-	if err != nil {
-		return nil, err
-	}
+func start(ctx context.Context, db *sqlstore.DB, out io.Writer) (*env, error) {
 	if err := db.Migrate(ctx, nil); err != nil {
 		return nil, err
 	}

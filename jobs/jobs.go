@@ -1,10 +1,13 @@
 // Package jobs runs motcua's scheduled work — closing dossiers whose
-// supplement did not come in time, removing expired sessions, unpublishing
-// procedures whose legal basis expired — and records what each run did.
+// supplement did not come in time, warning of deadlines, delivering the
+// outbox, removing expired sessions, unpublishing procedures whose legal
+// basis expired — and records what each run did.
 //
 // Every job is safe to run on several instances at once: each change goes
 // through the same transition table and optimistic check as a person's, so
-// a dossier is closed once whichever instance gets there first.
+// a dossier is closed once whichever instance gets there first; a deadline
+// warning is unique per dossier, kind and appointment; outbox messages are
+// leased to one instance at a time.
 package jobs
 
 import (
@@ -12,6 +15,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/service"
 )
 
@@ -32,9 +36,31 @@ func Standard(svc *service.Service) []Job {
 			}
 			return len(codes), err
 		}},
+		{Name: "warn-deadlines", Run: svc.WarnDeadlines},
 		{Name: "delete-expired-sessions", Run: svc.DeleteExpiredSessions},
 		{Name: "unpublish-expired-procedures", Run: svc.UnpublishExpired},
 	}
+}
+
+// Outbox is the job that delivers the outbox through d.
+func Outbox(svc *service.Service, d motcua.Deliverer) Job {
+	return Job{Name: "deliver-outbox", Run: func(ctx context.Context) (int, error) { return svc.DeliverOutbox(ctx, d) }}
+}
+
+// Observed wraps every job so that observe is told of each run (for
+// metrics): its name, the items handled, the error and the time taken.
+func Observed(js []Job, observe func(name string, n int, err error, took time.Duration)) []Job {
+	out := make([]Job, len(js))
+	for i, j := range js {
+		run := j.Run
+		out[i] = Job{Name: j.Name, Run: func(ctx context.Context) (int, error) {
+			start := time.Now()
+			n, err := run(ctx)
+			observe(j.Name, n, err, time.Since(start))
+			return n, err
+		}}
+	}
+	return out
 }
 
 // Run runs every job once now and then every interval until ctx ends. A

@@ -261,14 +261,10 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 	// requests, the common case, pay no extra read for this.
 	var out Intake
 	err = s.store.Write(ctx, func(tx motcua.Tx) error {
-		seq, err := tx.NextCodeSeq(ctx, motcua.CounterKey(codeAgency, now))
-		if err != nil {
-			return err
-		}
 		nd := *d
-		nd.Code = s.cfg.CodePattern.Render(codeAgency, now, seq)
 		e := ev
-		if err := tx.CreateDossier(ctx, &nd, &e); err != nil {
+		render := func(seq int) string { return s.cfg.CodePattern.Render(codeAgency, now, seq) }
+		if err := tx.CreateNumberedDossier(ctx, &nd, &e, motcua.CounterKey(codeAgency, now), render); err != nil {
 			return err
 		}
 		if err := tx.AddStats(ctx, deltas); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sqlstore/sqltest"
 )
 
 // TestReportsAgreeWithRecount builds random histories — receptions at the
@@ -24,12 +25,14 @@ func TestReportsAgreeWithRecount(t *testing.T) {
 		seeds = seeds[:1]
 	}
 	for _, seed := range seeds {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { reportProperty(t, seed) })
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { reportProperty(t, e, seed) })
+		})
 	}
 }
 
-func reportProperty(t *testing.T, seed uint64) {
-	s := newSmall(t)
+func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
+	s := newSmall(t, e)
 	rng := rand.New(rand.NewPCG(seed, 99))
 	cal := s.svc.Calendar()
 	hours := func(lo, hi float64) time.Duration {

@@ -1,14 +1,13 @@
 package service_test
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/service"
-	"github.com/motcua/motcua/sqlstore"
+	"github.com/motcua/motcua/sqlstore/sqltest"
 )
 
 // small is a province of two communes with one three-working-day
@@ -22,18 +21,11 @@ type small struct {
 	staff          map[string]*motcua.User
 }
 
-func newSmall(t *testing.T) *small {
+func newSmall(t *testing.T, e sqltest.Engine) *small {
 	t.Helper()
 	f := &fixture{t: t, users: map[string]*motcua.User{}}
 	f.set(vn(2025, 2, 1, 8, 0))
-	db, err := sqlstore.Open(filepath.Join(t.TempDir(), "r.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := sqltest.Open(t, e)
 	cal, err := calendar.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +137,11 @@ var provided = [2]service.ComponentInput{{Provided: true}, {Provided: true}}
 // 2025) and checks report 06a for March 2025 and indicators of the index,
 // both worked out by hand.
 func TestReportsByHand(t *testing.T) {
-	s := newSmall(t)
+	sqltest.Run(t, reportsByHand)
+}
+
+func reportsByHand(t *testing.T, e sqltest.Engine) {
+	s := newSmall(t, e)
 	digitized := [2]service.ComponentInput{{Provided: true, Digitized: true}, {Provided: true}}
 	reused := [2]service.ComponentInput{{Provided: true}, {Reused: true}}
 	// D8: received and finished on 28 Feb: outside March entirely.

@@ -118,7 +118,7 @@ func (t *tx) ReceptionPoint(_ ctxT, id int64) (*motcua.ReceptionPoint, error) {
 
 // ReceptionPoints implements motcua.AgencyStore; agencyID 0 lists all.
 func (t *tx) ReceptionPoints(_ ctxT, agencyID int64) ([]*motcua.ReceptionPoint, error) {
-	rows, err := t.query(`SELECT `+pointColumns+` FROM reception_points WHERE ? = 0 OR agency_id = ? ORDER BY code`, agencyID, agencyID)
+	rows, err := t.query(`SELECT `+pointColumns+` FROM reception_points WHERE CAST(? AS BIGINT) = 0 OR agency_id = ? ORDER BY code`, agencyID, agencyID)
 	if err != nil {
 		return nil, err
 	}

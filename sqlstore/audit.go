@@ -24,7 +24,7 @@ func (t *tx) AuditEntries(_ ctxT, f motcua.AuditFilter) ([]*motcua.AuditEntry, e
 		limit = 100
 	}
 	rows, err := t.query(`SELECT id, at, user_id, action, dossier_id, detail, ip FROM audit_log
-		WHERE (? = 0 OR user_id = ?) AND (? = 0 OR dossier_id = ?) AND (? = '' OR action = ?)
+		WHERE (CAST(? AS BIGINT) = 0 OR user_id = ?) AND (CAST(? AS BIGINT) = 0 OR dossier_id = ?) AND (? = '' OR action = ?)
 		ORDER BY id DESC LIMIT ?`, f.UserID, f.UserID, f.DossierID, f.DossierID, f.Action, f.Action, limit)
 	if err != nil {
 		return nil, err

@@ -42,10 +42,30 @@ type Options struct {
 	// the background keeps that work off the writer's commit path; the
 	// writer still checkpoints by itself if the log passes 64 MB.
 	CheckpointEvery time.Duration
+	// PGConns is the most connections to PostgreSQL (default 16: enough
+	// for PostgreSQL to group commits, few enough for several instances
+	// to share max_connections).
+	PGConns int
+	// Observer, if set, is told about every commit (for metrics).
+	Observer Observer
 }
 
-// DB is an open SQLite store. It is safe for concurrent use.
+// Observer receives what the store measures. Implementations must be fast
+// and safe for concurrent use.
+type Observer interface {
+	// Commit reports one commit: how many callers' transactions it held
+	// (SQLite's group commit; 1 on PostgreSQL), how long it took from
+	// begin to durable commit, and whether it failed.
+	Commit(engine string, batch int, took time.Duration, err error)
+}
+
+// DB is an open store on SQLite or PostgreSQL. It is safe for concurrent
+// use.
 type DB struct {
+	dialect dialect
+	pg      *sql.DB // PostgreSQL only; the fields below are SQLite's
+	obs     Observer
+
 	path         string
 	writer       *sql.DB
 	wconn        *pconn // used by the writer goroutine only
@@ -111,7 +131,7 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	db := &DB{path: path, writes: make(chan *writeReq),
+	db := &DB{path: path, obs: opts.Observer, writes: make(chan *writeReq),
 		quit: make(chan struct{}), stopped: make(chan struct{}), maxBatch: opts.MaxBatch}
 	var err error
 	if db.writer, err = sql.Open("sqlite", base(false)); err != nil {
@@ -213,13 +233,26 @@ func checkPragmas(ctx context.Context, c *sql.Conn, readOnly bool, busy time.Dur
 	return nil
 }
 
-// Path returns the database file.
+// Path returns the database file, or the PostgreSQL address without its
+// password.
 func (db *DB) Path() string { return db.path }
+
+// Engine returns "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.String() }
 
 // Close stops the writer after the transactions already handed to it and
 // closes every connection.
 func (db *DB) Close() error {
 	var err error
+	if db.dialect == postgresDialect {
+		db.close.Do(func() {
+			db.rmu.Lock()
+			db.rclosed = true
+			db.rmu.Unlock()
+			err = db.pg.Close()
+		})
+		return err
+	}
 	db.close.Do(func() {
 		close(db.quit)
 		<-db.stopped
@@ -235,6 +268,9 @@ func (db *DB) Close() error {
 // Read runs fn in a read-only transaction on a reader connection; readers
 // see the last committed state and never wait for the writer.
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
+	if db.dialect == postgresDialect {
+		return db.pgRead(ctx, fn)
+	}
 	db.rmu.RLock()
 	defer db.rmu.RUnlock()
 	if db.rclosed {
@@ -261,6 +297,9 @@ func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 
 // Write runs fn in the next group commit. See motcua.Store.
 func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
+	if db.dialect == postgresDialect {
+		return db.pgWrite(ctx, fn)
+	}
 	return db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
 }
 
@@ -348,6 +387,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 // whether it did; otherwise it rolls everything back and reports false.
 func (db *DB) runOptimistic(batch []*writeReq) bool {
 	ctx := context.Background()
+	start := time.Now()
 	if err := db.wconn.control(ctx, "BEGIN IMMEDIATE"); err != nil {
 		db.fail(batch, fmt.Errorf("begin write: %w", err))
 		return true
@@ -363,9 +403,11 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 		}
 	}
 	if err := db.wconn.control(ctx, "COMMIT"); err != nil {
+		db.observe(len(batch), start, err)
 		db.abort(batch, fmt.Errorf("commit: %w", err))
 		return true
 	}
+	db.observe(len(batch), start, nil)
 	for _, r := range batch {
 		r.done <- nil
 	}
@@ -376,6 +418,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 // ones that succeed.
 func (db *DB) runIsolated(batch []*writeReq) {
 	ctx := context.Background()
+	start := time.Now()
 	results := make([]error, len(batch))
 	if err := db.wconn.control(ctx, "BEGIN IMMEDIATE"); err != nil {
 		db.fail(batch, fmt.Errorf("begin write: %w", err))
@@ -401,9 +444,11 @@ func (db *DB) runIsolated(batch []*writeReq) {
 		results[i] = err
 	}
 	if err := db.wconn.control(ctx, "COMMIT"); err != nil {
+		db.observe(len(batch), start, err)
 		db.abort(batch, fmt.Errorf("commit: %w", err))
 		return
 	}
+	db.observe(len(batch), start, nil)
 	for i, r := range batch {
 		r.done <- results[i]
 	}
@@ -449,4 +494,10 @@ func (db *DB) CountRows(ctx context.Context, table string) (int64, error) {
 		return row.Scan(&n)
 	})
 	return n, err
+}
+
+func (db *DB) observe(batch int, start time.Time, err error) {
+	if db.obs != nil {
+		db.obs.Commit(db.dialect.String(), batch, time.Since(start), err)
+	}
 }

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -66,6 +67,42 @@ func (t *tx) NextCodeSeq(_ ctxT, key string) (int, error) {
 		return 0, fmt.Errorf("next code sequence: %w", err)
 	}
 	return n, nil
+}
+
+// CreateNumberedDossier implements motcua.DossierStore. SQLite draws the
+// number first and inserts the dossier with its code (the single writer
+// holds no lock another caller waits for). PostgreSQL inserts the dossier
+// under a provisional code, then draws the number and sets the code: the
+// counter row, locked from the draw until commit, is then held for two
+// statements instead of four, and intakes for one agency and day queue for
+// less time.
+func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event, key string, render func(int) string) error {
+	if t.db.dialect == sqliteDialect {
+		seq, err := t.NextCodeSeq(ctx, key)
+		if err != nil {
+			return err
+		}
+		d.Code = render(seq)
+		return t.CreateDossier(ctx, d, e)
+	}
+	b := make([]byte, 12)
+	rand.Read(b)
+	// A random provisional code, replaced before commit: no other
+	// transaction ever sees it.
+	d.Code = "~" + hex.EncodeToString(b)
+	if err := t.CreateDossier(ctx, d, e); err != nil {
+		return err
+	}
+	seq, err := t.NextCodeSeq(ctx, key)
+	if err != nil {
+		return err
+	}
+	d.Code = render(seq)
+	res, err := t.exec(`UPDATE dossiers SET code = ? WHERE id = ?`, d.Code, d.ID)
+	if err != nil {
+		return conflict(err, "dossier_code_exists", "Mã hồ sơ "+d.Code+" đã tồn tại.")
+	}
+	return mustAffect(res, "dossier_not_found", "Không tìm thấy hồ sơ.")
 }
 
 // CreateDossier implements motcua.DossierStore.

@@ -58,8 +58,7 @@ const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	name       TEXT    NOT NULL,
 	applied_at BIGINT  NOT NULL)`
 
-func appliedVersion(ctx context.Context, pc *pconn) (int, error) {
-	c := pc.c
+func appliedVersion(ctx context.Context, c *sql.Conn) (int, error) {
 	if _, err := c.ExecContext(ctx, migrationsTable); err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -74,11 +73,11 @@ func appliedVersion(ctx context.Context, pc *pconn) (int, error) {
 // transaction, reporting each through progress (which may be nil). It stops
 // at the first failure, leaving the schema at the last applied version.
 func (db *DB) Migrate(ctx context.Context, progress func(version int, name string)) error {
-	ms, err := loadMigrations("sqlite")
+	ms, err := loadMigrations(db.dialect.String())
 	if err != nil {
 		return err
 	}
-	return db.exclusive(ctx, func(c *pconn) error {
+	return db.schemaConn(ctx, func(c *sql.Conn) error {
 		cur, err := appliedVersion(ctx, c)
 		if err != nil {
 			return err
@@ -93,7 +92,7 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 			if progress != nil {
 				progress(m.version, m.name)
 			}
-			if err := applyMigration(ctx, c, m); err != nil {
+			if err := db.applyMigration(ctx, c, m); err != nil {
 				return err
 			}
 		}
@@ -101,9 +100,12 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 	})
 }
 
-func applyMigration(ctx context.Context, pc *pconn, m migration) (err error) {
-	c := pc.c
-	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+func (db *DB) applyMigration(ctx context.Context, c *sql.Conn, m migration) (err error) {
+	begin, insert := "BEGIN IMMEDIATE", `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`
+	if db.dialect == postgresDialect {
+		begin, insert = "BEGIN", rebind(insert)
+	}
+	if _, err := c.ExecContext(ctx, begin); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	defer func() {
@@ -114,7 +116,7 @@ func applyMigration(ctx context.Context, pc *pconn, m migration) (err error) {
 	if _, err := c.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
-	if _, err := c.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+	if _, err := c.ExecContext(ctx, insert,
 		m.version, m.name, time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("migration %s: record: %w", m.name, err)
 	}
@@ -126,11 +128,11 @@ func applyMigration(ctx context.Context, pc *pconn, m migration) (err error) {
 
 // SchemaVersion returns the applied and the latest known schema versions.
 func (db *DB) SchemaVersion(ctx context.Context) (applied, latest int, err error) {
-	ms, err := loadMigrations("sqlite")
+	ms, err := loadMigrations(db.dialect.String())
 	if err != nil {
 		return 0, 0, err
 	}
-	err = db.exclusive(ctx, func(c *pconn) error {
+	err = db.schemaConn(ctx, func(c *sql.Conn) error {
 		applied, err = appliedVersion(ctx, c)
 		return err
 	})
@@ -153,4 +155,25 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 			"The database schema is at version %d, newer than this program (%d): run a newer motcua.", applied, latest)
 	}
 	return nil
+}
+
+// schemaConn runs fn on a connection reserved for schema work: SQLite's
+// writer connection outside any batch, or on PostgreSQL a connection holding
+// an advisory lock, so that instances starting together migrate one after
+// the other.
+func (db *DB) schemaConn(ctx context.Context, fn func(*sql.Conn) error) error {
+	if db.dialect == sqliteDialect {
+		return db.exclusive(ctx, func(pc *pconn) error { return fn(pc.c) })
+	}
+	c, err := db.pg.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	defer c.Close()
+	const lockKey = 0x6d6f74637561 // "motcua"
+	if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, lockKey); err != nil {
+		return fmt.Errorf("take the migration lock: %w", err)
+	}
+	defer c.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, lockKey)
+	return fn(c)
 }

@@ -90,7 +90,8 @@ func (t *tx) FindProcedures(_ ctxT, f motcua.ProcedureFilter) ([]*motcua.Procedu
 		args = append(args, f.FieldCode)
 	}
 	if f.PublishedOnly {
-		where = append(where, `published = 1`)
+		where = append(where, `published = ?`)
+		args = append(args, true)
 	}
 	sqlq := `SELECT data FROM procedures`
 	if len(where) > 0 {

@@ -56,7 +56,7 @@ func (t *tx) FinishedIn(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg, error
 		SUM(CASE WHEN finish_class = 'early' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN finish_class = 'on_time' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN finish_class = 'late' THEN 1 ELSE 0 END),
-		SUM(ontime_766), SUM(handle_ms)
+		SUM(CASE WHEN ontime_766 THEN 1 ELSE 0 END), SUM(handle_ms)
 		FROM dossiers WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND finished_at >= ? AND finished_at < ?
 		GROUP BY competent_agency_id, procedure_id`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {

@@ -7,17 +7,20 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/motcua/motcua"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// tx implements motcua.Tx on a pinned connection: the writer's (inside a
-// group commit) or a reader's (inside a read transaction).
+// tx implements motcua.Tx on a pinned SQLite connection — the writer's
+// (inside a group commit) or a reader's (inside a read transaction) — or on
+// a PostgreSQL transaction.
 type tx struct {
 	db    *DB
 	ctx   context.Context
-	conn  *pconn
+	conn  *pconn  // SQLite
+	pgtx  *sql.Tx // PostgreSQL
 	write bool
 }
 
@@ -31,13 +34,17 @@ func (t *tx) stmt(query string) (*sql.Stmt, error) {
 // ignored: cancelling one statement would interrupt the shared connection and
 // could roll back other callers' work in the same commit.
 func (t *tx) opCtx() context.Context {
-	if t.write {
+	if t.write && t.pgtx == nil {
 		return context.Background()
 	}
 	return t.ctx
 }
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	if t.pgtx != nil {
+		res, err := t.pgtx.ExecContext(t.ctx, rebind(query), args...)
+		return res, mapError(err)
+	}
 	s, err := t.stmt(query)
 	if err != nil {
 		return nil, err
@@ -50,6 +57,10 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	if t.pgtx != nil {
+		rows, err := t.pgtx.QueryContext(t.ctx, rebind(query), args...)
+		return rows, mapError(err)
+	}
 	s, err := t.stmt(query)
 	if err != nil {
 		return nil, err
@@ -62,6 +73,9 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 }
 
 func (t *tx) queryRow(query string, args ...any) (*sql.Row, error) {
+	if t.pgtx != nil {
+		return t.pgtx.QueryRowContext(t.ctx, rebind(query), args...), nil
+	}
 	s, err := t.stmt(query)
 	if err != nil {
 		return nil, err
@@ -72,6 +86,11 @@ func (t *tx) queryRow(query string, args ...any) (*sql.Row, error) {
 // insert runs an INSERT and returns the new row's id. (SQLite reports it
 // without a RETURNING clause, which would cost a result set per insert.)
 func (t *tx) insert(query string, args ...any) (int64, error) {
+	if t.pgtx != nil {
+		var id int64
+		err := t.pgtx.QueryRowContext(t.ctx, rebind(query+" RETURNING id"), args...).Scan(&id)
+		return id, mapError(err)
+	}
 	res, err := t.exec(query, args...)
 	if err != nil {
 		return 0, err
@@ -85,6 +104,13 @@ var errConflict = errors.New("unique constraint violated")
 
 // mapError turns driver errors the domain cares about into sentinel errors.
 func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
+		return fmt.Errorf("%w: %v", errConflict, err)
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {

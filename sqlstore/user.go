@@ -60,8 +60,8 @@ func (t *tx) userWhere(where string, arg any) (*motcua.User, error) {
 
 // Users implements motcua.UserStore.
 func (t *tx) Users(_ ctxT, f motcua.UserFilter) ([]*motcua.User, error) {
-	rows, err := t.query(`SELECT `+userColumns+` FROM users u WHERE (? = 0 AND ? = '') OR EXISTS (
-		SELECT 1 FROM user_grants g WHERE g.user_id = u.id AND (? = 0 OR g.agency_id = ?) AND (? = '' OR g.role = ?))
+	rows, err := t.query(`SELECT `+userColumns+` FROM users u WHERE (CAST(? AS BIGINT) = 0 AND ? = '') OR EXISTS (
+		SELECT 1 FROM user_grants g WHERE g.user_id = u.id AND (CAST(? AS BIGINT) = 0 OR g.agency_id = ?) AND (? = '' OR g.role = ?))
 		ORDER BY username`, f.AgencyID, f.Role, f.AgencyID, f.AgencyID, f.Role, f.Role)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,9 @@ type Options struct {
 	// Ready reports whether the server can take work (the database is
 	// reachable); nil means always.
 	Ready func(ctx context.Context) error
+	// Observe, if set, is told of every request: its method, the route
+	// pattern that matched ("" for none), the status and the time taken.
+	Observe func(method, route string, status int, took time.Duration)
 }
 
 // Server routes requests. Register routes with Handle before serving.
@@ -160,6 +163,10 @@ func (s *Server) log(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		if s.opts.Observe != nil {
+			_, route := s.mux.Handler(r)
+			s.opts.Observe(r.Method, route, rec.status, time.Since(start))
+		}
 		if slog.Default().Enabled(r.Context(), slog.LevelDebug) || rec.status >= 500 {
 			slog.Log(r.Context(), levelFor(rec.status), "http", "method", r.Method, "path", r.URL.Path,
 				"status", rec.status, "dur", time.Since(start).Round(time.Microsecond))

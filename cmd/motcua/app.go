@@ -11,22 +11,27 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/jobs"
+	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/web"
 	"github.com/motcua/motcua/web/api"
 	"github.com/motcua/motcua/web/ui"
+	"github.com/motcua/motcua/webhook"
 )
 
 // app is motcua wired together.
 type app struct {
-	cfg Config
-	db  *sqlstore.DB
-	svc *service.Service
-	srv *web.Server
+	cfg     Config
+	db      *sqlstore.DB
+	svc     *service.Service
+	srv     *web.Server
+	metrics *metrics.Metrics
+	jobs    []jobs.Job
 }
 
 func setupLogging(level string, w io.Writer) {
@@ -37,8 +42,15 @@ func setupLogging(level string, w io.Writer) {
 
 // openStore opens the database; with check it refuses an outdated schema.
 func openStore(ctx context.Context, cfg Config, check bool) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(cfg.DB, sqlstore.Options{})
+	return openStoreObserved(ctx, cfg, check, nil)
+}
+
+func openStoreObserved(ctx context.Context, cfg Config, check bool, obs sqlstore.Observer) (*sqlstore.DB, error) {
+	db, err := sqlstore.OpenURL(ctx, cfg.DB, sqlstore.Options{Observer: obs})
 	if err != nil {
+		if sqlstore.IsPostgresURL(cfg.DB) {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
 		return nil, fmt.Errorf("open database %s: %w (check that the folder is writable)", cfg.DB, err)
 	}
 	if check {
@@ -50,8 +62,9 @@ func openStore(ctx context.Context, cfg Config, check bool) (*sqlstore.DB, error
 	return db, nil
 }
 
-// newApp wires the service and the web server on an open database.
-func newApp(ctx context.Context, cfg Config, db *sqlstore.DB) (*app, error) {
+// newApp wires the service, the web server and the scheduled jobs on an
+// open database. m (may be nil) receives the measurements.
+func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics) (*app, error) {
 	cal, err := loadCalendar(ctx, cfg, db)
 	if err != nil {
 		return nil, err
@@ -59,10 +72,14 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB) (*app, error) {
 	rules, _ := cfg.rules()
 	pattern, _ := motcua.ParseCodePattern(cfg.CodePattern)
 	svc := service.New(db, cal, password.Default(), serviceConfig(cfg, rules, pattern))
-	srv, err := web.New(svc, web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
+	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		Ready: func(ctx context.Context) error {
 			return db.Read(ctx, func(tx motcua.Tx) error { _, err := tx.Agencies(ctx); return err })
-		}})
+		}}
+	if m != nil {
+		opts.Observe = m.Request
+	}
+	srv, err := web.New(svc, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -71,13 +88,25 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB) (*app, error) {
 	if _, err := ui.Register(srv, ui.Options{BaseURL: cfg.BaseURL, Forms: forms}); err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
-	return &app{cfg: cfg, db: db, svc: svc, srv: srv}, nil
+	js := jobs.Standard(svc)
+	if cfg.OutboxURL != "" {
+		client, err := webhook.New(cfg.OutboxURL, nil)
+		if err != nil {
+			return nil, err
+		}
+		js = append(js, jobs.Outbox(svc, client))
+	}
+	if m != nil {
+		js = jobs.Observed(js, m.Job)
+		m.OutboxBacklog(svc.OutboxBacklog)
+	}
+	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js}, nil
 }
 
 // serviceConfig is the service's part of the configuration.
 func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) service.Config {
 	checker, _ := motcua.NewAgencyCodeChecker(cfg.AgencyCodePattern)
-	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL}
+	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with
@@ -119,12 +148,16 @@ func loadCalendar(ctx context.Context, cfg Config, db motcua.Store) (*calendar.C
 // serve runs the HTTP server and the scheduled jobs until ctx ends, then
 // shuts down gracefully.
 func serve(ctx context.Context, cfg Config, stdout io.Writer, schemaChecked bool) error {
-	db, err := openStore(ctx, cfg, !schemaChecked)
+	m := metrics.New()
+	db, err := openStoreObserved(ctx, cfg, !schemaChecked, m)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(ctx, cfg, db)
+	if _, err := blob.Open(ctx, cfg.Blobs); err != nil {
+		return fmt.Errorf("document storage: %w", err)
+	}
+	a, err := newApp(ctx, cfg, db, m)
 	if err != nil {
 		return err
 	}
@@ -141,10 +174,26 @@ func (a *app) run(ctx context.Context, stdout io.Writer, ready func(url string))
 	hs := &http.Server{Handler: a.srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	jobCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	go jobs.Run(jobCtx, a.cfg.JobsInterval, jobs.Standard(a.svc))
-	errc := make(chan error, 1)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); jobs.Run(jobCtx, a.cfg.JobsInterval, a.jobs) }()
+	// The jobs stop before the store is closed: a delivery under way
+	// records its outcome first.
+	defer func() { stopJobs(); <-jobsDone }()
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	if a.cfg.MetricsListen != "" && a.metrics != nil {
+		mln, err := net.Listen("tcp", a.cfg.MetricsListen)
+		if err != nil {
+			hs.Close()
+			return fmt.Errorf("listen for metrics on %s: %w (choose another --metrics-listen)", a.cfg.MetricsListen, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metrics.Handler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go ms.Serve(mln)
+		defer ms.Close()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", mln.Addr())
+	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "motcua is serving on %s (public address %s)\n", url, a.cfg.BaseURL)
 	if ready != nil {
@@ -173,10 +222,10 @@ func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return err
 	}
 	if applied == latest {
-		fmt.Fprintf(stdout, "The schema of %s is up to date (version %d).\n", cfg.DB, latest)
+		fmt.Fprintf(stdout, "The schema of %s is up to date (version %d).\n", db.Path(), latest)
 		return nil
 	}
-	fmt.Fprintf(stdout, "Migrating %s from version %d to %d…\n", cfg.DB, applied, latest)
+	fmt.Fprintf(stdout, "Migrating %s from version %d to %d…\n", db.Path(), applied, latest)
 	err = db.Migrate(ctx, func(v int, name string) {
 		fmt.Fprintf(stdout, "  [%d/%d] %s\n", v, latest, name)
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/bench"
+	"github.com/motcua/motcua/sqlstore"
 )
 
 type benchOptions struct {
@@ -52,7 +53,12 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 		}
 		defer pprof.StopCPUProfile()
 	}
-	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Only: o.only, Out: stdout})
+	var pg string
+	if sqlstore.IsPostgresURL(cfg.DB) {
+		pg = cfg.DB
+	}
+	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Only: o.only,
+		Postgres: pg, Out: stdout})
 	if err != nil {
 		return err
 	}
@@ -69,7 +75,11 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	if len(r.Lookup) > 0 {
 		fmt.Fprintf(stdout, "  lookup / minimal handler = %.2f  (%s target ≥ 0.6); with caches off %.2f\n", r.LookupRatio, verdict(r.LookupRatio >= 0.6), r.UncachedRatio)
 	}
-	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench --duration %s --clients %d --rounds %d\n", o.duration, o.clients, o.rounds)
+	db := ""
+	if pg != "" {
+		db = " --db postgres://…"
+	}
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench%s --duration %s --clients %d --rounds %d\n", db, o.duration, o.clients, o.rounds)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,8 +14,11 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/pdf"
+	"github.com/motcua/motcua/sqlstore"
+	"github.com/motcua/motcua/webhook"
 )
 
 // Config is the whole configuration of motcua. Values come, in order of
@@ -24,7 +28,8 @@ import (
 type Config struct {
 	Config  string `flag:"config" help:"JSON configuration file"`
 	DataDir string `flag:"data" help:"data folder: database and documents of the embedded default"`
-	DB      string `flag:"db" help:"SQLite database file (default <data>/motcua.db)"`
+	DB      string `flag:"db" help:"database: a SQLite file (default <data>/motcua.db) or postgres://user:password@host:port/db"`
+	Blobs   string `flag:"blobs" help:"document storage: file:///folder (default <data>/documents) or s3://bucket?endpoint=http://host:port (keys in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"`
 	Listen  string `flag:"listen" help:"address to serve HTTP on"`
 	BaseURL string `flag:"base-url" help:"public URL of the service, printed on receipts and QR codes (default http://<listen>)"`
 
@@ -47,7 +52,10 @@ type Config struct {
 	SupplementWaitDays      int           `flag:"supplement-wait-days" help:"days the applicant has to complete a dossier before it is closed (Art.19(5): 15)"`
 	SupplementScope         string        `flag:"supplement-scope" help:"one supplement request per 'stage' (reception, appraisal) or per 'dossier'"`
 
-	JobsInterval time.Duration `flag:"jobs-interval" help:"how often scheduled jobs run (supplement time-outs, session clean-up)"`
+	JobsInterval  time.Duration `flag:"jobs-interval" help:"how often scheduled jobs run (supplement time-outs, deadline warnings, outbox, session clean-up)"`
+	OutboxURL     string        `flag:"outbox-url" help:"HTTP endpoint that outbox notices (deadline warnings) are POSTed to; empty keeps them in the outbox"`
+	CacheTTL      time.Duration `flag:"cache-ttl" help:"how long a signed-in session or public lookup may be served from memory after another instance changed it; negative turns the caches off"`
+	MetricsListen string        `flag:"metrics-listen" help:"address to serve Prometheus metrics on at /metrics (empty: off)"`
 
 	GCPercent   int    `flag:"gc-percent" help:"garbage collector target (Go's GOGC): higher uses more memory and less CPU"`
 	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the process, e.g. 512MiB or 2GiB; the collector works harder near it"`
@@ -73,6 +81,7 @@ func defaults() Config {
 		SupplementWaitDays:      int(r.SupplementWait.Value),
 		SupplementScope:         string(r.SupplementScope),
 		JobsInterval:            time.Minute,
+		CacheTTL:                10 * time.Second,
 		// The live heap is small and most allocations are short-lived
 		// request data: collecting less often saved a fifth of the CPU per
 		// dossier in the intake benchmark. The memory limit bounds the cost.
@@ -228,6 +237,28 @@ func (c *Config) validate() error {
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "motcua.db")
+	}
+	if strings.Contains(c.DB, "://") && !sqlstore.IsPostgresURL(c.DB) {
+		errs = append(errs, fmt.Errorf("--db must be a SQLite file path or a postgres:// address, not %q", c.DB))
+	} else if sqlstore.IsPostgresURL(c.DB) {
+		if u, err := url.Parse(c.DB); err != nil || u.Host == "" || strings.Trim(u.Path, "/") == "" {
+			errs = append(errs, errors.New("--db: a PostgreSQL address needs a host and a database: postgres://user:password@host:5432/motcua"))
+		}
+	}
+	if c.Blobs == "" {
+		abs, err := filepath.Abs(filepath.Join(c.DataDir, "documents"))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--data: %w", err))
+		}
+		c.Blobs = "file://" + abs
+	}
+	if err := blob.CheckURL(c.Blobs); err != nil {
+		errs = append(errs, fmt.Errorf("--blobs: %w", err))
+	}
+	if c.OutboxURL != "" {
+		if _, err := webhook.New(c.OutboxURL, nil); err != nil {
+			errs = append(errs, fmt.Errorf("--outbox-url: %w", err))
+		}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen

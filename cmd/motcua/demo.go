@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/sqlstore"
 )
 
 type demoOptions struct {
@@ -32,6 +34,9 @@ func (d *demoOptions) bind(fs *flag.FlagSet) {
 
 // runDemo prepares the embedded database with demo data (once) and serves.
 func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) error {
+	if o.reset && sqlstore.IsPostgresURL(cfg.DB) {
+		return errors.New("--reset only deletes the embedded SQLite database; to start afresh on PostgreSQL, drop and create the database")
+	}
 	if o.reset {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Remove(cfg.DB + suffix); err != nil && !os.IsNotExist(err) {
@@ -47,7 +52,7 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(ctx, cfg, db)
+	a, err := newApp(ctx, cfg, db, nil)
 	if err != nil {
 		return err
 	}

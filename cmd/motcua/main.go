@@ -4,6 +4,9 @@
 //	motcua serve     start the server
 //	motcua migrate   bring the database schema up to date
 //	motcua bench     measure intake and lookup against baselines
+//	motcua backup    write a consistent backup folder (database and documents)
+//	motcua restore   fill a new database and storage from a backup folder
+//	motcua migrate-data  copy a SQLite province into PostgreSQL, verified
 //	motcua version   print the version
 //
 // Run "motcua <command> --help" for the settings of each.
@@ -42,8 +45,18 @@ Commands:
   migrate   Apply the pending schema migrations, one transaction each, showing
             progress. Safe to interrupt: applied migrations stay applied.
   bench     Measure, in one run on this machine, durable intake through the
-            HTTP API against raw durable SQLite inserts, and the public lookup
-            against a minimal HTTP handler. Prints the ratios.
+            HTTP API against raw durable single-row inserts (SQLite, or
+            PostgreSQL with --db postgres://…), and the public lookup against
+            a minimal HTTP handler. Prints the ratios.
+  backup    Write a backup folder (--to): a consistent copy of the database as
+            one SQLite file (whatever the engine), the documents, and a
+            manifest with row counts and checksums. The system stays in use.
+  restore   Fill a new, empty database (--db) and document storage (--blobs)
+            from a backup folder (--from), verifying every table and document.
+  migrate-data
+            Copy a whole SQLite province (--from data/motcua.db) into the
+            database of --db (PostgreSQL), in one transaction, then verify row
+            counts and checksums per table; --from-blobs copies documents too.
   version   Print the version.
 
 Every setting can be given as a flag, as an environment variable MOTCUA_<NAME>
@@ -75,16 +88,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version)
 		return nil
-	case "serve", "migrate", "demo", "bench":
+	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data":
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 	var bopts benchOptions
-	var dopts demoOptions
+	var demoOpts demoOptions
+	var dopts dataOptions
+	dopts.bind(cmd, fs)
 	switch cmd {
 	case "demo":
-		dopts.bind(fs)
+		demoOpts.bind(fs)
 	case "bench":
 		bopts.bind(fs)
 	}
@@ -106,9 +121,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "migrate":
 		return migrate(ctx, cfg, stdout)
 	case "demo":
-		return runDemo(ctx, cfg, stdout, dopts)
+		return runDemo(ctx, cfg, stdout, demoOpts)
 	case "bench":
 		return runBench(ctx, cfg, bopts, stdout)
+	case "backup":
+		return runBackup(ctx, cfg, dopts, stdout)
+	case "restore":
+		return runRestore(ctx, cfg, dopts, stdout)
+	case "migrate-data":
+		return runMigrateData(ctx, cfg, dopts, stdout)
 	}
 	return nil
 }

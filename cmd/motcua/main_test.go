@@ -64,6 +64,12 @@ func TestConfigValidation(t *testing.T) {
 		"agency pattern": {"--agency-code-pattern", "("},
 		"gc percent":     {"--gc-percent", "5"},
 		"memory limit":   {"--memory-limit", "lots"},
+		"db scheme":      {"--db", "mysql://u@h/db"},
+		"db no database": {"--db", "postgres://u@127.0.0.1:5432"},
+		"blobs scheme":   {"--blobs", "ftp://h/x"},
+		"blobs relative": {"--blobs", "file://documents"},
+		"s3 no endpoint": {"--blobs", "s3://docs"},
+		"outbox url":     {"--outbox-url", "notify.internal"},
 	}
 	for name, args := range cases {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)

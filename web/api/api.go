@@ -42,6 +42,7 @@ var Routes = []Route{
 	{"GET", "/reports/06a", (*API).report06a},
 	{"GET", "/reports/index766", (*API).index766},
 	{"GET", "/reports/dossiers", (*API).reportDossiers},
+	{"GET", "/outbox/failed", (*API).failedDeliveries},
 	{"GET", "/openapi.json", (*API).openapi},
 }
 

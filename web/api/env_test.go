@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -24,6 +23,7 @@ import (
 	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
+	"github.com/motcua/motcua/sqlstore/sqltest"
 	"github.com/motcua/motcua/web"
 	"github.com/motcua/motcua/web/api"
 )
@@ -47,19 +47,12 @@ func vn(y int, m time.Month, d, hh, mm int) time.Time {
 }
 
 // newEnv starts motcua with the demo province seeded up to now.
-func newEnv(t *testing.T, now time.Time) *env {
+func newEnv(t *testing.T, engine sqltest.Engine, now time.Time) *env {
 	t.Helper()
 	e := &env{t: t}
 	e.setClock(now)
-	db, err := sqlstore.Open(filepath.Join(t.TempDir(), "api.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqltest.Open(t, engine)
 	ctx := context.Background()
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
 	cal, err := calendar.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,107 @@
+package motcua
+
+import (
+	"context"
+	"time"
+)
+
+// OutboxMessage is one outbound delivery (a notice to another system: the
+// national portal, a messaging gateway, a webhook). It is written in the
+// same transaction as the change that causes it, so a change is never
+// committed without its notice nor a notice sent for a change that rolled
+// back; a worker then delivers it with retries and back-off.
+type OutboxMessage struct {
+	ID            int64     `json:"id"`
+	Topic         string    `json:"topic"`
+	Payload       []byte    `json:"payload"` // JSON
+	CreatedAt     time.Time `json:"created_at"`
+	Attempts      int       `json:"attempts"`
+	NextAttemptAt time.Time `json:"next_attempt_at"`
+	DeliveredAt   time.Time `json:"delivered_at,omitzero"`
+	// FailedAt is set when delivery was given up after MaxOutboxAttempts;
+	// such messages are listed for an administrator.
+	FailedAt  time.Time `json:"failed_at,omitzero"`
+	LastError string    `json:"last_error,omitempty"`
+}
+
+// Outbox topics.
+const (
+	TopicDeadlineWarning = "dossier.deadline_warning"
+)
+
+// MaxOutboxAttempts is how many times a message is tried before it is
+// given up and listed as failed.
+const MaxOutboxAttempts = 12
+
+// OutboxBackoff is the wait before attempt n+1 after n failed attempts:
+// 10 s doubling each time, at most an hour.
+func OutboxBackoff(attempts int) time.Duration {
+	d := 10 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// OutboxStore keeps the outbox.
+type OutboxStore interface {
+	// Enqueue stores m (to be delivered from m.NextAttemptAt on) and sets
+	// m.ID.
+	Enqueue(ctx context.Context, m *OutboxMessage) error
+	// ClaimOutbox leases up to limit messages that are due at now, neither
+	// delivered nor failed nor leased to someone else, until the lease
+	// ends at until, counts the attempt, and returns them oldest first.
+	// Two claims, from any instances, never return the same message while
+	// its lease runs.
+	ClaimOutbox(ctx context.Context, now, until time.Time, limit int) ([]*OutboxMessage, error)
+	// OutboxDelivered records the delivery of message id.
+	OutboxDelivered(ctx context.Context, id int64, at time.Time) error
+	// OutboxRetry records a failed attempt: the message is tried again at
+	// next, or, with giveUp, marked failed at now.
+	OutboxRetry(ctx context.Context, id int64, errText string, now, next time.Time, giveUp bool) error
+	// FailedOutbox lists the messages given up, newest first.
+	FailedOutbox(ctx context.Context, limit int) ([]*OutboxMessage, error)
+	// OutboxBacklog counts the messages neither delivered nor failed.
+	OutboxBacklog(ctx context.Context) (int, error)
+}
+
+// Deliverer sends one outbox message to its destination. It returns nil
+// only when the destination has accepted the message. A message may be
+// delivered more than once (after a crash between delivery and its
+// record); destinations de-duplicate on the message ID.
+type Deliverer interface {
+	Deliver(ctx context.Context, m *OutboxMessage) error
+}
+
+// Deadline warning kinds.
+const (
+	WarnDueSoon = "due_soon" // due within one working day
+	WarnOverdue = "overdue"  // past due and not finished
+)
+
+// DeadlineWarning records that the holder of a dossier was warned about its
+// appointment (Status.DueAt). There is at most one per dossier, kind and
+// due time, however many instances run the scheduler: an extension (a new
+// due time) is warned about afresh.
+type DeadlineWarning struct {
+	DossierID      int64     `json:"dossier_id"`
+	Code           string    `json:"code"`
+	Kind           string    `json:"kind"`
+	DueAt          time.Time `json:"due_at"`
+	HolderAgencyID int64     `json:"holder_agency_id"`
+	At             time.Time `json:"at"`
+}
+
+// WarningStore keeps deadline warnings.
+type WarningStore interface {
+	// DossiersToWarn returns dossiers whose processing clock runs, whose
+	// appointment lies in (after, upTo], and that have no warning of kind
+	// for that appointment yet; up to limit, earliest due first.
+	DossiersToWarn(ctx context.Context, kind string, after, upTo time.Time, limit int) ([]*Dossier, error)
+	// RecordDeadlineWarning stores w; ECONFLICT when the dossier was
+	// already warned of kind for w.DueAt.
+	RecordDeadlineWarning(ctx context.Context, w *DeadlineWarning) error
+	// DeadlineWarnings lists the warnings recorded at or after since,
+	// oldest first.
+	DeadlineWarnings(ctx context.Context, since time.Time) ([]*DeadlineWarning, error)
+}

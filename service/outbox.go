@@ -1,0 +1,90 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// OutboxLease is how long a claimed message is reserved for the instance
+// delivering it; if that instance dies, another takes the message after
+// the lease.
+const OutboxLease = 2 * time.Minute
+
+// DeliverOutbox delivers the messages that are due through d (a scheduled
+// job, run as the system): it claims a batch, delivers each message, and
+// records the delivery, or the failure with the next attempt after a
+// growing back-off, giving up after motcua.MaxOutboxAttempts. Claims are
+// leases committed before delivery, so instances running the job at once
+// share the work instead of repeating it. It returns how many messages were
+// delivered.
+func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, error) {
+	delivered := 0
+	for round := 0; round < 20; round++ {
+		now := s.now()
+		var batch []*motcua.OutboxMessage
+		if err := s.store.Write(ctx, func(tx motcua.Tx) (err error) {
+			batch, err = tx.ClaimOutbox(ctx, now, now.Add(OutboxLease), 50)
+			return err
+		}); err != nil {
+			return delivered, err
+		}
+		if len(batch) == 0 {
+			return delivered, nil
+		}
+		for _, m := range batch {
+			err := d.Deliver(ctx, m)
+			at := s.now()
+			// The outcome is recorded even if ctx ended meanwhile: a
+			// delivered message must not be sent again needlessly.
+			rctx := context.WithoutCancel(ctx)
+			if err == nil {
+				if err := s.store.Write(rctx, func(tx motcua.Tx) error { return tx.OutboxDelivered(rctx, m.ID, at) }); err != nil {
+					return delivered, err
+				}
+				delivered++
+				continue
+			}
+			giveUp := m.Attempts >= motcua.MaxOutboxAttempts
+			next := at.Add(motcua.OutboxBackoff(m.Attempts))
+			if werr := s.store.Write(rctx, func(tx motcua.Tx) error {
+				return tx.OutboxRetry(rctx, m.ID, err.Error(), at, next, giveUp)
+			}); werr != nil {
+				return delivered, werr
+			}
+			if ctx.Err() != nil {
+				return delivered, ctx.Err()
+			}
+		}
+	}
+	return delivered, nil
+}
+
+// FailedDeliveries lists the outbox messages given up after every attempt,
+// newest first, for an administrator to act on.
+func (s *Service) FailedDeliveries(ctx context.Context, limit int) ([]*motcua.OutboxMessage, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if !u.HasRole(motcua.RoleAdmin) && u != motcua.SystemUser {
+		return nil, motcua.Errorf(motcua.EFORBIDDEN, "admin_only", "Chỉ quản trị hệ thống được xem các thông điệp gửi không thành công.")
+	}
+	var out []*motcua.OutboxMessage
+	err = s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		out, err = tx.FailedOutbox(ctx, limit)
+		return err
+	})
+	return out, err
+}
+
+// OutboxBacklog counts the messages waiting for delivery (for metrics).
+func (s *Service) OutboxBacklog(ctx context.Context) (int, error) {
+	var n int
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		n, err = tx.OutboxBacklog(ctx)
+		return err
+	})
+	return n, err
+}

@@ -1,0 +1,157 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"sort"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// Enqueue implements motcua.OutboxStore.
+func (t *tx) Enqueue(_ ctxT, m *motcua.OutboxMessage) error {
+	id, err := t.insert(`INSERT INTO outbox (topic, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)`,
+		m.Topic, string(m.Payload), m.CreatedAt.UnixMilli(), m.NextAttemptAt.UnixMilli())
+	if err != nil {
+		return err
+	}
+	m.ID = id
+	return nil
+}
+
+const outboxColumns = `id, topic, payload, created_at, attempts, next_attempt_at, delivered_at, failed_at, last_error`
+
+func scanOutbox(sc interface{ Scan(...any) error }) (*motcua.OutboxMessage, error) {
+	var m motcua.OutboxMessage
+	var payload string
+	var created, next int64
+	var delivered, failed sql.NullInt64
+	if err := sc.Scan(&m.ID, &m.Topic, &payload, &created, &m.Attempts, &next, &delivered, &failed, &m.LastError); err != nil {
+		return nil, err
+	}
+	m.Payload = []byte(payload)
+	m.CreatedAt, m.NextAttemptAt = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC()
+	m.DeliveredAt, m.FailedAt = fromMS(delivered), fromMS(failed)
+	return &m, nil
+}
+
+// ClaimOutbox implements motcua.OutboxStore. The lease is written and
+// committed before delivery starts, so an instance that dies while
+// delivering only delays its messages until the lease ends. On PostgreSQL
+// the candidate rows are locked with SKIP LOCKED, so concurrent claimers on
+// other instances take other messages instead of waiting; on SQLite the
+// single writer serializes claims.
+func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int) ([]*motcua.OutboxMessage, error) {
+	rows, err := t.query(`UPDATE outbox SET leased_until = ?, attempts = attempts + 1 WHERE id IN (
+		SELECT id FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND leased_until <= ?
+		ORDER BY next_attempt_at, id LIMIT ?`+t.db.dialect.skipLocked()+`) RETURNING `+outboxColumns,
+		until.UnixMilli(), now.UnixMilli(), now.UnixMilli(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, rows.Err()
+}
+
+// OutboxDelivered implements motcua.OutboxStore.
+func (t *tx) OutboxDelivered(_ ctxT, id int64, at time.Time) error {
+	res, err := t.exec(`UPDATE outbox SET delivered_at = ?, leased_until = 0, last_error = '' WHERE id = ?`, at.UnixMilli(), id)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "outbox_message_not_found", "Không tìm thấy thông điệp cần gửi.")
+}
+
+// OutboxRetry implements motcua.OutboxStore.
+func (t *tx) OutboxRetry(_ ctxT, id int64, errText string, now, next time.Time, giveUp bool) error {
+	var failed any
+	if giveUp {
+		failed = now.UnixMilli()
+	}
+	if len(errText) > 1000 {
+		errText = errText[:1000]
+	}
+	res, err := t.exec(`UPDATE outbox SET next_attempt_at = ?, leased_until = 0, last_error = ?, failed_at = ? WHERE id = ? AND delivered_at IS NULL`,
+		next.UnixMilli(), errText, failed, id)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "outbox_message_not_found", "Không tìm thấy thông điệp cần gửi.")
+}
+
+// FailedOutbox implements motcua.OutboxStore.
+func (t *tx) FailedOutbox(_ ctxT, limit int) ([]*motcua.OutboxMessage, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := t.query(`SELECT `+outboxColumns+` FROM outbox WHERE failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// OutboxBacklog implements motcua.OutboxStore.
+func (t *tx) OutboxBacklog(_ ctxT) (int, error) {
+	row, err := t.queryRow(`SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL`)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	return n, row.Scan(&n)
+}
+
+// DossiersToWarn implements motcua.WarningStore. The states are those in
+// which the processing clock runs toward the appointment.
+func (t *tx) DossiersToWarn(_ ctxT, kind string, after, upTo time.Time, limit int) ([]*motcua.Dossier, error) {
+	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers d WHERE finished_at IS NULL AND due_at > ? AND due_at <= ?
+		AND state IN ('received', 'processing', 'approved')
+		AND NOT EXISTS (SELECT 1 FROM deadline_warnings w WHERE w.dossier_id = d.id AND w.kind = ? AND w.due_at = d.due_at)
+		ORDER BY due_at, id LIMIT ?`, after.UnixMilli(), upTo.UnixMilli(), kind, limit)
+}
+
+// RecordDeadlineWarning implements motcua.WarningStore.
+func (t *tx) RecordDeadlineWarning(_ ctxT, w *motcua.DeadlineWarning) error {
+	_, err := t.exec(`INSERT INTO deadline_warnings (dossier_id, kind, due_at, code, holder_agency_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		w.DossierID, w.Kind, w.DueAt.UnixMilli(), w.Code, w.HolderAgencyID, w.At.UnixMilli())
+	return conflict(err, "deadline_warning_exists", "Hồ sơ "+w.Code+" đã được cảnh báo về thời hạn này.")
+}
+
+// DeadlineWarnings implements motcua.WarningStore.
+func (t *tx) DeadlineWarnings(_ ctxT, since time.Time) ([]*motcua.DeadlineWarning, error) {
+	rows, err := t.query(`SELECT dossier_id, kind, due_at, code, holder_agency_id, at FROM deadline_warnings WHERE at >= ?
+		ORDER BY at, dossier_id, kind`, since.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.DeadlineWarning
+	for rows.Next() {
+		var w motcua.DeadlineWarning
+		var due, at int64
+		if err := rows.Scan(&w.DossierID, &w.Kind, &due, &w.Code, &w.HolderAgencyID, &at); err != nil {
+			return nil, err
+		}
+		w.DueAt, w.At = time.UnixMilli(due).UTC(), time.UnixMilli(at).UTC()
+		out = append(out, &w)
+	}
+	return out, rows.Err()
+}
