@@ -251,7 +251,10 @@ type ProcedureAverage struct {
 // settles dossiers, then the province (AgencyID 0), with the per-procedure
 // averages of indicator 2.2 and the configuration used.
 type IndexReport struct {
-	Period   Period             `json:"period"`
+	Period Period `json:"period"`
+	// Source says how the figures were computed: "base" (from the
+	// dossiers) or "live" (from the counters kept at every change).
+	Source   string             `json:"source"`
 	Units    []IndexResult      `json:"units"`
 	Averages []ProcedureAverage `json:"averages"`
 	Config   IndexConfig        `json:"config"`

@@ -23,6 +23,17 @@ const (
 // Has reports whether every flag of f is set.
 func (r ReportFlags) Has(f ReportFlags) bool { return r&f == f }
 
+// Identity reports whether the applicant was identified through VNeID, the
+// e-data store or the population database (indicator 4.5).
+func (r ReportFlags) Identity() bool { return r&(FlagVNeID|FlagFromStore|FlagPopulationDB) != 0 }
+
+// DigitizedOK reports whether indicator 4.2 counts the dossier digitized: a
+// component was digitized and, when a result was issued, it has an
+// electronic file.
+func (r ReportFlags) DigitizedOK() bool {
+	return r.Has(FlagDigitized) && (!r.Has(FlagResultIssued) || r.Has(FlagResultFile))
+}
+
 // FlagsOf returns the report flags of a dossier.
 func FlagsOf(d *Dossier) ReportFlags {
 	var f ReportFlags

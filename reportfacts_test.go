@@ -1,6 +1,7 @@
 package motcua_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -78,27 +79,34 @@ func TestReportFacts(t *testing.T) {
 // finish, so every stock nets to zero after the finish.
 func TestStatDeltasCancel(t *testing.T) {
 	received := vn(2025, 3, 10, 9, 0)
-	s0 := motcua.Status{}
+	d := &motcua.Dossier{CompetentAgencyID: 1, ProcedureID: 7, Channel: motcua.ChannelCounter}
+	var all []motcua.StatDelta
+	step := func(next motcua.Status, at time.Time) {
+		prev := d.Status
+		d.Status = next
+		all = append(all, motcua.StatDeltasOf(d, &prev, at)...)
+	}
 	s1 := motcua.Status{State: motcua.StateReceived, ReceivedAt: received, DueAt: vn(2025, 3, 13, 9, 0)}
+	s1.Report.Flags = motcua.FlagDigitized
+	step(s1, received)
 	s2 := s1
 	s2.DueAt = vn(2025, 3, 18, 17, 0) // extended on 12 Mar
+	step(s2, vn(2025, 3, 12, 9, 0))
 	s3 := s2
 	s3.State, s3.FinishedAt = motcua.StateResultReady, vn(2025, 3, 19, 9, 0)
-	s3.Report.Class = motcua.Late
-	var all []motcua.StatDelta
-	all = append(all, motcua.StatDeltasOf(1, motcua.ChannelCounter, &s0, &s1, received)...)
-	all = append(all, motcua.StatDeltasOf(1, motcua.ChannelCounter, &s1, &s2, vn(2025, 3, 12, 9, 0))...)
-	all = append(all, motcua.StatDeltasOf(1, motcua.ChannelCounter, &s2, &s3, s3.FinishedAt)...)
+	s3.Report = motcua.ReportFacts{Class: motcua.Late, HandleMS: 5000, Flags: motcua.FlagDigitized | motcua.FlagResultIssued}
+	step(s3, s3.FinishedAt)
+
 	stock := func(day motcua.Day) map[motcua.Metric]int64 {
 		m := map[motcua.Metric]int64{}
 		for _, d := range all {
-			if d.Day <= day && d.Metric >= motcua.MetricStockWaiting {
+			if d.Day <= day && d.Metric >= motcua.MetricStockWaiting && d.Metric <= motcua.MetricStockOverdueMulti {
 				m[d.Metric] += d.N
 			}
 		}
 		return m
 	}
-	day := func(y int, mo time.Month, d int) motcua.Day { return motcua.DayOf(vn(y, mo, d, 12, 0)) }
+	day := func(y int, mo time.Month, d int) motcua.Day { return motcua.DayOfDate(y, mo, d) }
 	for _, c := range []struct {
 		d                        motcua.Day
 		within, overdue, waiting int64
@@ -112,13 +120,80 @@ func TestStatDeltasCancel(t *testing.T) {
 			t.Errorf("end of day %s: %v", motcua.FormatDate(c.d.Start()), m)
 		}
 	}
-	counts := map[motcua.Metric]int64{}
+	type flow struct {
+		m         motcua.Metric
+		procedure int64
+		day       motcua.Day
+	}
+	counts := map[flow]int64{}
 	for _, d := range all {
-		if d.Metric < motcua.MetricStockWaiting {
-			counts[d.Metric] += d.N
+		if d.Metric < motcua.MetricStockWaiting || d.Metric.PerProcedure() {
+			counts[flow{d.Metric, d.ProcedureID, d.Day}] += d.N
 		}
 	}
-	if counts[motcua.MetricReceivedDirect] != 1 || counts[motcua.MetricFinishedLate] != 1 || len(counts) != 2 {
-		t.Errorf("flows %v", counts)
+	for k, n := range counts {
+		if n == 0 {
+			delete(counts, k)
+		}
+	}
+	// The result came without its electronic file: indicator 4.2 no
+	// longer counts the dossier digitized, on its reception day.
+	want := map[flow]int64{
+		{motcua.MetricReceivedDirect, 0, day(2025, 3, 10)}: 1,
+		{motcua.MetricProcReceived, 7, day(2025, 3, 10)}:   1,
+		{motcua.MetricFinishedLate, 0, day(2025, 3, 19)}:   1,
+		{motcua.MetricProcFinished, 7, day(2025, 3, 19)}:   1,
+		{motcua.MetricProcHandleMS, 7, day(2025, 3, 19)}:   5000,
+	}
+	if !reflect.DeepEqual(counts, want) {
+		t.Errorf("flows %v, want %v", counts, want)
+	}
+}
+
+// TestStock766 checks indicator 2.1's verdict on pending dossiers through
+// the stock counters: asked twice is late whatever the appointment, waiting
+// is judged at the request.
+func TestStock766(t *testing.T) {
+	due := vn(2025, 3, 13, 9, 0)
+	x := motcua.DayOfDate(2025, 3, 12)
+	req := func(at time.Time) motcua.Supplement { return motcua.Supplement{RequestedAt: at} }
+	for _, c := range []struct {
+		name  string
+		s     motcua.Status
+		day   motcua.Day
+		ok    bool
+		whose motcua.Metric
+	}{
+		{"within", motcua.Status{State: motcua.StateProcessing, DueAt: due}, x, true, motcua.MetricStockWithin},
+		{"overdue", motcua.Status{State: motcua.StateProcessing, DueAt: due}, x + 1, false, motcua.MetricStockOverdue},
+		{"asked twice", motcua.Status{State: motcua.StateProcessing, DueAt: due,
+			Supplements: []motcua.Supplement{req(vn(2025, 3, 11, 8, 0)), req(vn(2025, 3, 11, 9, 0))}}, x, false, motcua.MetricStockWithinMulti},
+		{"waiting, asked in time", motcua.Status{State: motcua.StateAwaitingSupplement, DueAt: due,
+			Supplements: []motcua.Supplement{req(vn(2025, 3, 11, 8, 0))}}, x + 30, true, motcua.MetricStockWaiting},
+		{"waiting, asked late", motcua.Status{State: motcua.StateAwaitingSupplement, DueAt: due,
+			Supplements: []motcua.Supplement{req(vn(2025, 3, 13, 10, 0))}}, x, false, motcua.MetricStockWaitingLate},
+		{"no limit", motcua.Status{State: motcua.StateProcessing}, x + 400, true, motcua.MetricStockWithin},
+	} {
+		c.s.ReceivedAt = vn(2025, 3, 10, 9, 0)
+		k := motcua.StockOf(&c.s)
+		if got := k.OnTime766(c.day); got != c.ok {
+			t.Errorf("%s: on time %v, want %v", c.name, got, c.ok)
+		}
+		// The counters at the end of the day hold it in the expected one.
+		d := &motcua.Dossier{CompetentAgencyID: 1, Status: c.s}
+		sum := map[motcua.Metric]int64{}
+		for _, sd := range motcua.StockDeltas(1, &motcua.Status{}, &d.Status, c.s.ReceivedAt) {
+			if sd.Day <= c.day {
+				sum[sd.Metric] += sd.N
+			}
+		}
+		for m, n := range sum {
+			if n != 0 && m != c.whose || n == 0 && m == c.whose {
+				t.Errorf("%s: counters %v, want it in %d", c.name, sum, c.whose)
+			}
+		}
+		if sum[c.whose] != 1 {
+			t.Errorf("%s: counters %v, want it in %d", c.name, sum, c.whose)
+		}
 	}
 }

@@ -51,19 +51,20 @@ type HistoryLine struct {
 	DueAt     time.Time
 }
 
-// StatTotal is the sum of a live counter for one agency.
-type StatTotal struct {
-	AgencyID int64
-	Metric   Metric
-	N        int64
-}
-
 // ReportStore answers the reports' questions with aggregates over the
 // dossiers' report columns and the live counters.
 type ReportStore interface {
-	// ReceivedIn aggregates the dossiers received in [from, to).
+	// ReceivedByAgency counts per agency the dossiers received in
+	// [from, to): Total, Online and Post only.
+	ReceivedByAgency(ctx context.Context, from, to time.Time) ([]ReceivedAgg, error)
+	// FinishedByAgency counts per agency the received dossiers finished in
+	// [from, to): Early, OnTime, Late and OnTime766 only.
+	FinishedByAgency(ctx context.Context, from, to time.Time) ([]FinishedAgg, error)
+	// ReceivedIn aggregates per agency and procedure the dossiers received
+	// in [from, to).
 	ReceivedIn(ctx context.Context, from, to time.Time) ([]ReceivedAgg, error)
-	// FinishedIn aggregates the received dossiers finished in [from, to).
+	// FinishedIn aggregates per agency and procedure the received dossiers
+	// finished in [from, to).
 	FinishedIn(ctx context.Context, from, to time.Time) ([]FinishedAgg, error)
 	// PendingAt lists the dossiers received before t and not finished
 	// before t.
@@ -73,12 +74,12 @@ type ReportStore interface {
 	// HistoryBefore returns the history lines before t of the dossiers,
 	// oldest first per dossier.
 	HistoryBefore(ctx context.Context, dossierIDs []int64, t time.Time) ([]HistoryLine, error)
-	// AddStats adds changes to the live counters.
+	// AddStats adds changes to the live counters (see Rollup). A store may
+	// defer the writes to the end of the transaction.
 	AddStats(ctx context.Context, deltas []StatDelta) error
-	// StatFlows sums the day counters of metrics over days [from, to].
-	StatFlows(ctx context.Context, from, to Day, metrics []Metric) ([]StatTotal, error)
-	// StatStocks sums the stock changes of metrics up to day (inclusive).
-	StatStocks(ctx context.Context, day Day, metrics []Metric) ([]StatTotal, error)
+	// SumStats sums the stored counters of metrics over the segments, per
+	// agency, metric and procedure (0 for agency-level counters).
+	SumStats(ctx context.Context, segs []Segment, metrics []Metric) ([]StatTotal, error)
 	// ReportDossiers lists dossiers for a figure's drill-down.
 	ReportDossiers(ctx context.Context, f ReportFilter) ([]*Dossier, error)
 }

@@ -190,10 +190,25 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	return res, g.storeStats(ctx, stats)
 }
 
+// statKey is a counter change before it is rolled up: per-procedure
+// counters, kept by month only, are keyed by the first day of their month
+// so that a year of them stays small in memory.
 type statKey struct {
-	day    motcua.Day
-	agency int64
-	metric motcua.Metric
+	day       motcua.Day
+	agency    int64
+	procedure int64
+	metric    motcua.Metric
+}
+
+func addStats(m map[statKey]int64, deltas []motcua.StatDelta) {
+	for _, sd := range deltas {
+		day := sd.Day
+		if sd.Metric.PerProcedure() {
+			y, mo, _ := day.Start().In(motcua.VietnamTime).Date()
+			day = motcua.DayOfDate(y, mo, 1)
+		}
+		m[statKey{day, sd.AgencyID, sd.ProcedureID, sd.Metric}] += sd.N
+	}
 }
 
 func (g *generator) storeStats(ctx context.Context, parts []map[statKey]int64) error {
@@ -206,7 +221,7 @@ func (g *generator) storeStats(ctx context.Context, parts []map[statKey]int64) e
 	var deltas []motcua.StatDelta
 	for k, n := range total {
 		if n != 0 {
-			deltas = append(deltas, motcua.StatDelta{AgencyID: k.agency, Day: k.day, Metric: k.metric, N: n})
+			deltas = append(deltas, motcua.StatDelta{AgencyID: k.agency, ProcedureID: k.procedure, Day: k.day, Metric: k.metric, N: n})
 		}
 	}
 	sort.Slice(deltas, func(i, j int) bool { return deltas[i].Day < deltas[j].Day })
@@ -693,9 +708,9 @@ func (h *history) act(u *motcua.User, t time.Time, cmd motcua.Command) bool {
 	if next.State.Finished() && !prev.State.Finished() {
 		h.d.Status.Report = motcua.ReportFactsOf(h.d, h.p, h.g.o.Cal)
 	}
-	for _, sd := range motcua.StatDeltasOf(h.d.CompetentAgencyID, h.d.Channel, &prev, &h.d.Status, t) {
-		h.stats[statKey{sd.Day, sd.AgencyID, sd.Metric}] += sd.N
-	}
+	// Stocks change at every event; flows are added once, from the final
+	// status (done), which is what their changes would add up to.
+	addStats(h.stats, motcua.StockDeltas(h.d.CompetentAgencyID, &prev, &h.d.Status, t))
 	h.events = append(h.events, ev)
 	h.last = t
 	return true
@@ -714,5 +729,6 @@ func (h *history) done() (*motcua.Dossier, []motcua.Event) {
 	}
 	h.d.Status.Report = motcua.ReportFactsOf(h.d, h.p, h.g.o.Cal)
 	h.d.Status.Report.LastEventAt = h.last
+	addStats(h.stats, motcua.FlowDeltas(h.d.CompetentAgencyID, h.d.ProcedureID, h.d.Channel, &motcua.Status{}, &h.d.Status))
 	return h.d, h.events
 }

@@ -43,10 +43,9 @@ type MonthFigures struct {
 }
 
 // Dashboard computes the dashboards' figures for period p (public
-// statistics: no personal data). The period's figures come from the
-// dossiers; the monthly trends from the live counters.
+// statistics: no personal data), from the live counters.
 func (s *Service) Dashboard(ctx context.Context, p motcua.Period) (*Dashboard, error) {
-	rep, err := s.Report06a(ctx, p, SourceBase)
+	rep, err := s.Report06a(ctx, p, SourceLive)
 	if err != nil {
 		return nil, err
 	}
@@ -55,21 +54,25 @@ func (s *Service) Dashboard(ctx context.Context, p motcua.Period) (*Dashboard, e
 	if handled := t.Early + t.FinishedOnTime + t.Late; handled > 0 {
 		d.OnTimeRate = float64(t.Early+t.FinishedOnTime) / float64(handled)
 	}
-	var recv []motcua.ReceivedAgg
+	var flows []motcua.StatTotal
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
-		recv, err = tx.ReceivedIn(ctx, p.From.Start(), p.To.End())
+		flows, err = sumStats(ctx, tx, p.From, p.To, motcua.MetricReceivedPost, motcua.MetricDigitized)
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	var total, digitized int64
-	for _, a := range recv {
-		d.Online += a.Online
-		d.Post += a.Post
-		total += a.Total
-		digitized += a.Digitized
+	var digitized int64
+	for _, f := range flows {
+		switch f.Metric {
+		case motcua.MetricReceivedPost:
+			d.Post += f.N
+		case motcua.MetricDigitized:
+			digitized += f.N
+		}
 	}
-	d.Counter = total - d.Online - d.Post
+	total := t.ReceivedOnline + t.ReceivedDirect
+	d.Online = t.ReceivedOnline
+	d.Counter = t.ReceivedDirect - d.Post
 	if total > 0 {
 		d.DigitizedRate = float64(digitized) / float64(total)
 	}

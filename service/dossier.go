@@ -86,7 +86,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		if err := tx.AppendEvent(ctx, &ev, &d.Status); err != nil {
 			return err
 		}
-		if err := tx.AddStats(ctx, motcua.StatDeltasOf(d.CompetentAgencyID, d.Channel, &prev, &d.Status, ev.At)); err != nil {
+		if err := tx.AddStats(ctx, motcua.StatDeltasOf(d, &prev, ev.At)); err != nil {
 			return err
 		}
 		d.FillComponents(p)

@@ -16,31 +16,180 @@ type unitData struct {
 	proceduresInUse map[int64]bool      // with dossiers received in the period
 }
 
+// indexInputs are the period's counts the index is computed from, by
+// either source.
+type indexInputs struct {
+	// recv holds the receptions per agency and procedure; an entry with
+	// procedure 0 holds agency-level counts (Digitized, Reused) only.
+	recv []motcua.ReceivedAgg
+	// finished and pending count, per agency, the dossiers finished in the
+	// period and those pending at its end, and how many of each are on
+	// time by indicator 2.1.
+	finished, pending map[int64]*[2]int64
+	// handled sums, per procedure, the handling time (ms) and the number
+	// of dossiers finished (indicator 2.2).
+	handled map[int64]*[2]int64
+}
+
+func newIndexInputs() *indexInputs {
+	return &indexInputs{finished: map[int64]*[2]int64{}, pending: map[int64]*[2]int64{}, handled: map[int64]*[2]int64{}}
+}
+
+func addTo(m map[int64]*[2]int64, k, a, b int64) {
+	v, ok := m[k]
+	if !ok {
+		v = &[2]int64{}
+		m[k] = v
+	}
+	v[0] += a
+	v[1] += b
+}
+
 // Index766 computes the QĐ 766 index for the period for every agency and
-// for the province, with s's index configuration. Indicators whose inputs
-// are not held are returned as no data, with the reason.
+// for the province, with s's index configuration: from the live counters
+// when the period is made of whole months (they keep per-procedure counts
+// by month), from the dossiers otherwise. Indicators whose inputs are not
+// held are returned as no data, with the reason.
 func (s *Service) Index766(ctx context.Context, p motcua.Period) (*motcua.IndexReport, error) {
+	source := SourceBase
+	if p.WholeMonths() {
+		source = SourceLive
+	}
+	return s.Index766From(ctx, p, source)
+}
+
+// Index766From is Index766 from a chosen source; "live" needs a period of
+// whole months.
+func (s *Service) Index766From(ctx context.Context, p motcua.Period, source string) (*motcua.IndexReport, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	cfg := s.cfg.Index
-	from, to := p.From.Start(), p.To.End()
-	var recv []motcua.ReceivedAgg
-	var fin []motcua.FinishedAgg
-	var pending []pendingDossier
-	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
-		if recv, err = tx.ReceivedIn(ctx, from, to); err != nil {
-			return err
+	var in *indexInputs
+	var err error
+	switch source {
+	case SourceBase, "":
+		source = SourceBase
+		err = s.store.Read(ctx, func(tx motcua.Tx) (err error) { in, err = baseIndexInputs(ctx, tx, p); return err })
+	case SourceLive:
+		if !p.WholeMonths() {
+			return nil, motcua.FieldError("source", "period_not_whole_months",
+				"Số liệu tức thời của chỉ số chỉ có theo tháng: hãy chọn kỳ gồm các tháng trọn vẹn, hoặc nguồn \"base\".")
 		}
-		if fin, err = tx.FinishedIn(ctx, from, to); err != nil {
-			return err
-		}
-		pending, err = pendingAt(ctx, tx, to)
-		return err
-	})
+		err = s.store.Read(ctx, func(tx motcua.Tx) (err error) { in, err = liveIndexInputs(ctx, tx, p); return err })
+	default:
+		return nil, motcua.FieldError("source", "source_unknown", "Nguồn số liệu phải là \"base\" hoặc \"live\".")
+	}
 	if err != nil {
 		return nil, err
 	}
+	out, err := s.index766(ctx, p, in)
+	if err != nil {
+		return nil, err
+	}
+	out.Source = source
+	return out, nil
+}
+
+// baseIndexInputs reads the inputs from the dossiers.
+func baseIndexInputs(ctx context.Context, tx motcua.Tx, p motcua.Period) (*indexInputs, error) {
+	from, to := p.From.Start(), p.To.End()
+	in := newIndexInputs()
+	var err error
+	if in.recv, err = tx.ReceivedIn(ctx, from, to); err != nil {
+		return nil, err
+	}
+	fin, err := tx.FinishedIn(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range fin {
+		n := a.Early + a.OnTime + a.Late
+		addTo(in.finished, a.AgencyID, n, a.OnTime766)
+		addTo(in.handled, a.ProcedureID, a.HandleMS, n)
+	}
+	pending, err := pendingAt(ctx, tx, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, pd := range pending {
+		ok := int64(0)
+		if pd.Stock.OnTime766(p.To) {
+			ok = 1
+		}
+		addTo(in.pending, pd.AgencyID, 1, ok)
+	}
+	return in, nil
+}
+
+// liveIndexInputs reads the inputs from the live counters.
+func liveIndexInputs(ctx context.Context, tx motcua.Tx, p motcua.Period) (*indexInputs, error) {
+	in := newIndexInputs()
+	flows, err := sumStats(ctx, tx, p.From, p.To, motcua.MetricDigitized, motcua.MetricReused,
+		motcua.MetricFinishedEarly, motcua.MetricFinishedOnTime, motcua.MetricFinishedLate, motcua.MetricFinished766,
+		motcua.MetricProcReceived, motcua.MetricProcOnline, motcua.MetricProcResultFile, motcua.MetricProcOnlineResultFile,
+		motcua.MetricProcIdentity, motcua.MetricProcFinished, motcua.MetricProcHandleMS)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ agency, procedure int64 }
+	recv := map[key]*motcua.ReceivedAgg{}
+	var order []key
+	agg := func(agency, procedure int64) *motcua.ReceivedAgg {
+		k := key{agency, procedure}
+		r, ok := recv[k]
+		if !ok {
+			r = &motcua.ReceivedAgg{AgencyID: agency, ProcedureID: procedure}
+			recv[k] = r
+			order = append(order, k)
+		}
+		return r
+	}
+	for _, f := range flows {
+		switch f.Metric {
+		case motcua.MetricDigitized:
+			agg(f.AgencyID, 0).Digitized += f.N
+		case motcua.MetricReused:
+			agg(f.AgencyID, 0).Reused += f.N
+		case motcua.MetricFinishedEarly, motcua.MetricFinishedOnTime, motcua.MetricFinishedLate:
+			addTo(in.finished, f.AgencyID, f.N, 0)
+		case motcua.MetricFinished766:
+			addTo(in.finished, f.AgencyID, 0, f.N)
+		case motcua.MetricProcReceived:
+			agg(f.AgencyID, f.ProcedureID).Total += f.N
+		case motcua.MetricProcOnline:
+			agg(f.AgencyID, f.ProcedureID).Online += f.N
+		case motcua.MetricProcResultFile:
+			agg(f.AgencyID, f.ProcedureID).ResultFile += f.N
+		case motcua.MetricProcOnlineResultFile:
+			agg(f.AgencyID, f.ProcedureID).OnlineWithResult += f.N
+		case motcua.MetricProcIdentity:
+			agg(f.AgencyID, f.ProcedureID).Identity += f.N
+		case motcua.MetricProcFinished:
+			addTo(in.handled, f.ProcedureID, 0, f.N)
+		case motcua.MetricProcHandleMS:
+			addTo(in.handled, f.ProcedureID, f.N, 0)
+		}
+	}
+	for _, k := range order {
+		in.recv = append(in.recv, *recv[k])
+	}
+	stocks, err := stocksAt(ctx, tx, p.To)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range stocks {
+		ok := int64(0)
+		if f.Metric == motcua.MetricStockWaiting || f.Metric == motcua.MetricStockWithin {
+			ok = f.N
+		}
+		addTo(in.pending, f.AgencyID, f.N, ok)
+	}
+	return in, nil
+}
+
+// index766 computes the index from its inputs.
+func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs) (*motcua.IndexReport, error) {
+	cfg := s.cfg.Index
 	procs, err := s.publishedProcedures(ctx)
 	if err != nil {
 		return nil, err
@@ -60,7 +209,7 @@ func (s *Service) Index766(ctx context.Context, p motcua.Period) (*motcua.IndexR
 		return u
 	}
 	province := unit(0)
-	for _, a := range recv {
+	for _, a := range in.recv {
 		for _, u := range []*unitData{unit(a.AgencyID), province} {
 			r, ok := u.recv[a.ProcedureID]
 			if !ok {
@@ -73,27 +222,11 @@ func (s *Service) Index766(ctx context.Context, p motcua.Period) (*motcua.IndexR
 			}
 		}
 	}
-	sums := map[int64]*[2]int64{} // procedure → handle ms, finished count (2.2)
-	for _, a := range fin {
-		n := a.Early + a.OnTime + a.Late
-		for _, u := range []*unitData{unit(a.AgencyID), province} {
-			u.scope += n
-			u.onTime += a.OnTime766
-		}
-		ps, ok := sums[a.ProcedureID]
-		if !ok {
-			ps = &[2]int64{}
-			sums[a.ProcedureID] = ps
-		}
-		ps[0] += a.HandleMS
-		ps[1] += n
-	}
-	for _, pd := range pending {
-		ok := pd.View.OnTime(to)
-		for _, u := range []*unitData{unit(pd.AgencyID), province} {
-			u.scope++
-			if ok {
-				u.onTime++
+	for _, m := range []map[int64]*[2]int64{in.finished, in.pending} {
+		for agency, v := range m {
+			for _, u := range []*unitData{unit(agency), province} {
+				u.scope += v[0]
+				u.onTime += v[1]
 			}
 		}
 	}
@@ -120,7 +253,7 @@ func (s *Service) Index766(ctx context.Context, p motcua.Period) (*motcua.IndexR
 		a, b := out.Units[i].AgencyID, out.Units[j].AgencyID
 		return a != 0 && (b == 0 || a < b)
 	})
-	out.Averages = averages(procs, sums, s.Calendar())
+	out.Averages = averages(procs, in.handled, s.Calendar())
 	return out, nil
 }
 

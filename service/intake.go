@@ -249,7 +249,7 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 	}
 	d.Status.Report = motcua.ReportFactsOf(d, proc, s.Calendar())
 	d.Status.Report.LastEventAt = now
-	deltas := motcua.StatDeltasOf(competent.ID, d.Channel, &prev, &d.Status, now)
+	deltas := motcua.StatDeltasOf(d, &prev, now)
 	codeAgency := competent.Code
 	if interAgency(proc) {
 		codeAgency = byID[point.AgencyID].Code

@@ -81,12 +81,12 @@ func sortByAgency(rows []motcua.Row06a, byID map[int64]*motcua.Agency) {
 }
 
 // base06a computes the report from the dossiers: receptions and finishes of
-// the period are index scans; the dossiers pending at the period's end are
-// classified by their standing at that moment — their current one, or, for
-// those changed since, the one their history gives.
+// the period are counted per agency in the indexes; the dossiers pending at
+// the period's end are classified by their standing at that moment — their
+// current one, or, for those changed since, the one their history gives.
 func (s *Service) base06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
 	from, to := p.From.Start(), p.To.End()
-	recv, err := tx.ReceivedIn(ctx, from, to)
+	recv, err := tx.ReceivedByAgency(ctx, from, to)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (s *Service) base06a(ctx context.Context, tx motcua.Tx, p motcua.Period, ro
 		r.ReceivedOnline += a.Online
 		r.ReceivedDirect += a.Total - a.Online
 	}
-	fin, err := tx.FinishedIn(ctx, from, to)
+	fin, err := tx.FinishedByAgency(ctx, from, to)
 	if err != nil {
 		return err
 	}
@@ -122,10 +122,22 @@ func (s *Service) base06a(ctx context.Context, tx motcua.Tx, p motcua.Period, ro
 	return nil
 }
 
+// sumStats sums live counters over the days of a period (whole months only
+// for per-procedure counters; see motcua.Period.WholeMonths).
+func sumStats(ctx context.Context, tx motcua.Tx, from, to motcua.Day, metrics ...motcua.Metric) ([]motcua.StatTotal, error) {
+	segs, _ := motcua.Segments(from, to, false)
+	return tx.SumStats(ctx, segs, metrics)
+}
+
+// stocksAt sums the stock counters at the end of day x.
+func stocksAt(ctx context.Context, tx motcua.Tx, x motcua.Day) ([]motcua.StatTotal, error) {
+	return tx.SumStats(ctx, motcua.UpTo(x), motcua.StockMetrics)
+}
+
 // live06a reads the report from the live counters.
 func live06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
-	flows, err := tx.StatFlows(ctx, p.From, p.To, []motcua.Metric{motcua.MetricReceivedOnline, motcua.MetricReceivedDirect,
-		motcua.MetricFinishedEarly, motcua.MetricFinishedOnTime, motcua.MetricFinishedLate})
+	flows, err := sumStats(ctx, tx, p.From, p.To, motcua.MetricReceivedOnline, motcua.MetricReceivedDirect,
+		motcua.MetricFinishedEarly, motcua.MetricFinishedOnTime, motcua.MetricFinishedLate)
 	if err != nil {
 		return err
 	}
@@ -144,30 +156,28 @@ func live06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64)
 			r.Late += f.N
 		}
 	}
-	stocks := []motcua.Metric{motcua.MetricStockWaiting, motcua.MetricStockWithin, motcua.MetricStockOverdue}
-	start, err := tx.StatStocks(ctx, p.From-1, stocks)
+	start, err := stocksAt(ctx, tx, p.From-1)
 	if err != nil {
 		return err
 	}
 	for _, f := range start {
 		row(f.AgencyID).CarriedOver += f.N
 	}
-	end, err := tx.StatStocks(ctx, p.To, stocks)
+	end, err := stocksAt(ctx, tx, p.To)
 	if err != nil {
 		return err
 	}
 	for _, f := range end {
 		r := row(f.AgencyID)
 		switch f.Metric {
-		case motcua.MetricStockWaiting:
+		case motcua.MetricStockWaiting, motcua.MetricStockWaitingLate:
 			r.Waiting += f.N
-		case motcua.MetricStockWithin:
+		case motcua.MetricStockWithin, motcua.MetricStockWithinMulti:
 			r.WithinTime += f.N
-		case motcua.MetricStockOverdue:
+		case motcua.MetricStockOverdue, motcua.MetricStockOverdueMulti:
 			r.Overdue += f.N
 		}
 	}
-	// Agencies whose counts all cancel out are not listed.
 	return nil
 }
 
@@ -175,7 +185,6 @@ func live06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64)
 type pendingDossier struct {
 	DossierID, AgencyID, ProcedureID int64
 	Stock                            motcua.Stock
-	View                             motcua.Pending766
 }
 
 // pendingAt lists the dossiers pending at t with their standing at t: the
@@ -193,11 +202,11 @@ func pendingAt(ctx context.Context, tx motcua.Tx, t time.Time) ([]pendingDossier
 		out[i] = pendingDossier{DossierID: r.DossierID, AgencyID: r.AgencyID, ProcedureID: r.ProcedureID}
 		if r.LastEventAt.Before(t) {
 			st := r.Status
-			out[i].Stock = motcua.StockOf(&st)
-			out[i].View = motcua.Pending766{State: st.State, DueAt: st.DueAt, Supplements: st.Report.Supplements}
+			view := motcua.Pending766{State: st.State, DueAt: st.DueAt, Supplements: st.Report.Supplements}
 			if n := len(st.Supplements); n > 0 {
-				out[i].View.LastRequest = st.Supplements[n-1].RequestedAt
+				view.LastRequest = st.Supplements[n-1].RequestedAt
 			}
+			out[i].Stock = motcua.StockOfPending(view)
 			continue
 		}
 		idx[r.DossierID] = i
@@ -210,18 +219,20 @@ func pendingAt(ctx context.Context, tx motcua.Tx, t time.Time) ([]pendingDossier
 	if err != nil {
 		return nil, err
 	}
+	views := make(map[int64]*motcua.Pending766, len(stale))
+	for _, id := range stale {
+		views[id] = &motcua.Pending766{}
+	}
 	for _, l := range lines { // oldest first per dossier: the last line wins
-		pd := &out[idx[l.DossierID]]
-		pd.View.State, pd.View.DueAt = l.ToState, l.DueAt
+		v := views[l.DossierID]
+		v.State, v.DueAt = l.ToState, l.DueAt
 		if l.Action == motcua.ActRequestSupplement {
-			pd.View.Supplements++
-			pd.View.LastRequest = l.At
+			v.Supplements++
+			v.LastRequest = l.At
 		}
 	}
 	for _, id := range stale {
-		pd := &out[idx[id]]
-		st := motcua.Status{State: pd.View.State, DueAt: pd.View.DueAt, ReceivedAt: recs[idx[id]].Status.ReceivedAt}
-		pd.Stock = motcua.StockOf(&st)
+		out[idx[id]].Stock = motcua.StockOfPending(*views[id])
 	}
 	return out, nil
 }

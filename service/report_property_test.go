@@ -3,6 +3,7 @@ package service_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -32,7 +33,10 @@ func TestReportsAgreeWithRecount(t *testing.T) {
 }
 
 func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
-	s := newSmall(t, e)
+	no, yes := false, true
+	s := newSmall(t, e, func(p *motcua.Procedure) {
+		p.PaperResult, p.FullOnlineEligible, p.ForCitizens, p.ServiceLevel = &no, &no, &yes, motcua.ServicePartial
+	})
 	rng := rand.New(rand.NewPCG(seed, 99))
 	cal := s.svc.Calendar()
 	hours := func(lo, hi float64) time.Duration {
@@ -52,23 +56,55 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 		}
 		return err == nil
 	}
+	// A second procedure carrying the attributes indicators 3.0, 3.1,
+	// 3.3, 4.1 and 4.5a read, so that every index formula sees dossiers.
+	// Its one working day is shorter than the three days within which the
+	// appraisal may still ask for a supplement, so some requests come
+	// after the appointment (late for indicator 2.1).
+	one := motcua.TimeLimit{Value: 1, Unit: motcua.UnitWorkingDays}
+	attributed := &motcua.Procedure{Code: "9.000002", Name: "Thủ tục có kết quả giấy", Level: motcua.LevelCommune, TimeLimit: &one,
+		Published: true, PaperResult: &yes, FullOnlineEligible: &yes, ForCitizens: &yes, ServiceLevel: motcua.ServiceFull,
+		Components: []motcua.Component{{Name: "Tờ khai", Mandatory: true}, {Name: "Giấy chứng nhận cũ", Reusable: true}}}
+	must(t, s.svc.SetupProcedure(ctx, attributed))
+	plain := s.proc
 	const n = 160
 	for i := range n {
 		name := fmt.Sprint("D", i)
+		s.proc = plain
+		if rng.IntN(2) == 0 {
+			s.proc = attributed
+		}
 		c := "a"
 		if rng.IntN(3) == 0 {
 			c = "b"
 		}
 		at := cal.NextWorkingMoment(vn(2025, 2, 1, 8, 0).Add(time.Duration(rng.IntN(85*24)) * time.Hour))
+		// Flags the index counts: digitized or reused components, an
+		// applicant identified through VNeID, postal intake.
+		comp := provided
+		switch rng.IntN(4) {
+		case 0:
+			comp[0].Digitized = true
+		case 1:
+			comp[1] = service.ComponentInput{Reused: true}
+		}
+		var who motcua.Applicant
+		if rng.IntN(3) == 0 {
+			who = motcua.Applicant{FullName: "Người nộp " + name, IDNumber: "089186001234", VNeIDVerified: true}
+		}
+		channel := motcua.ChannelCounter
+		if rng.IntN(6) == 0 {
+			channel = motcua.ChannelPost
+		}
 		switch r := rng.IntN(20); {
 		case r < 3: // online: submitted, received within a working day or so
-			s.receive(name, c, at, motcua.ChannelOnline, service.DecisionSubmit, provided, motcua.Applicant{})
+			s.receive(name, c, at, motcua.ChannelOnline, service.DecisionSubmit, comp, who)
 			at = later(at, 0.5, 12)
 			if !try(name, "reception."+c, at, service.ActInput{Action: motcua.ActReceive}) {
 				continue
 			}
 		case r < 5: // asked for a supplement at the counter first
-			s.receive(name, c, at, motcua.ChannelCounter, service.DecisionSupplement, provided, motcua.Applicant{})
+			s.receive(name, c, at, channel, service.DecisionSupplement, comp, who)
 			if rng.IntN(4) == 0 {
 				continue // never comes back
 			}
@@ -77,19 +113,20 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 				continue
 			}
 		default:
-			s.receive(name, c, at, motcua.ChannelCounter, "", provided, motcua.Applicant{})
+			s.receive(name, c, at, channel, "", comp, who)
 		}
 		if rng.IntN(12) == 0 {
 			continue // left waiting for transfer
 		}
 		at = later(at, 0.2, 5)
 		try(name, "reception."+c, at, service.ActInput{Action: motcua.ActTransfer})
-		if rng.IntN(6) == 0 {
+		for rng.IntN(5) == 0 { // sometimes more than once, sometimes after the appointment
 			at = later(at, 1, 20)
-			if try(name, "specialist."+c, at, service.ActInput{Action: motcua.ActRequestSupplement}) && rng.IntN(3) > 0 {
-				at = later(at, 4, 90)
-				try(name, "reception."+c, at, service.ActInput{Action: motcua.ActSupplementReceived})
+			if !try(name, "specialist."+c, at, service.ActInput{Action: motcua.ActRequestSupplement}) || rng.IntN(3) == 0 {
+				break
 			}
+			at = later(at, 4, 90)
+			try(name, "reception."+c, at, service.ActInput{Action: motcua.ActSupplementReceived})
 		}
 		switch rng.IntN(25) {
 		case 0:
@@ -111,7 +148,11 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 		at = later(at, 0.5, 10)
 		try(name, "leader."+c, at, service.ActInput{Action: motcua.ActApprove})
 		at = later(at, 0.2, 6)
-		try(name, "specialist."+c, at, service.ActInput{Action: motcua.ActIssueResult})
+		result := service.ActInput{Action: motcua.ActIssueResult, ResultNumber: name + "/KQ"}
+		if rng.IntN(2) == 0 {
+			result.ResultFileRef = name + ".pdf"
+		}
+		try(name, "specialist."+c, at, result)
 	}
 	s.set(vn(2025, 6, 2, 8, 0))
 	if _, err := s.svc.CloseExpiredSupplements(ctx); err != nil {
@@ -146,9 +187,14 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 	// Dossiers never received are not in ReportDossiers; they count
 	// nowhere in 06a either.
 
-	for k := range 12 {
+	for k := range 16 {
 		from := motcua.DayOf(vn(2025, 2, 1, 12, 0)) + motcua.Day(rng.IntN(100))
 		to := from + motcua.Day(rng.IntN(60))
+		if k%4 == 0 { // whole months, which the live index answers
+			m := time.Month(2 + rng.IntN(4))
+			from = motcua.DayOfDate(2025, m, 1)
+			to = motcua.DayOfDate(2025, m+1+time.Month(rng.IntN(2)), 0)
+		}
 		p := motcua.Period{From: from, To: to}
 		base, err := s.svc.Report06a(ctx, p, service.SourceBase)
 		must(t, err)
@@ -207,11 +253,7 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 			then, err := motcua.Replay(before)
 			must(t, err)
 			r.Count(motcua.StockOf(&then).At(to))
-			view := motcua.Pending766{State: then.State, DueAt: then.DueAt, Supplements: len(then.Supplements)}
-			if n := len(then.Supplements); n > 0 {
-				view.LastRequest = then.Supplements[n-1].RequestedAt
-			}
-			if view.OnTime(T) {
+			if recount766Pending(&then, T) {
 				onTime[ag]++
 			}
 		}
@@ -236,8 +278,15 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 				}
 			}
 		}
-		idx, err := s.svc.Index766(ctx, p)
+		idx, err := s.svc.Index766From(ctx, p, service.SourceBase)
 		must(t, err)
+		if p.WholeMonths() {
+			live, err := s.svc.Index766From(ctx, p, service.SourceLive)
+			must(t, err)
+			if !reflect.DeepEqual(idx.Units, live.Units) || !reflect.DeepEqual(idx.Averages, live.Averages) {
+				t.Errorf("period %d (%s): the index differs between sources:\nbase %+v\nlive %+v", k, p, idx.Units, live.Units)
+			}
+		}
 		for _, u := range idx.Units {
 			for _, v := range u.Values {
 				if v.ID != "2.1" || u.AgencyID == 0 {
@@ -261,4 +310,22 @@ func recount766Finished(st *motcua.Status) bool {
 		return true
 	}
 	return !motcua.End766(st).After(st.DueAt)
+}
+
+// recount766Pending applies indicator 2.1 to a dossier pending at T with
+// status st then: more than one supplement request makes it overdue; one
+// waiting for its supplement is judged at the request; any other at T.
+func recount766Pending(st *motcua.Status, T time.Time) bool {
+	n := len(st.Supplements)
+	if n > 1 {
+		return false
+	}
+	if st.DueAt.IsZero() {
+		return true
+	}
+	end := T
+	if st.State == motcua.StateAwaitingSupplement && n == 1 {
+		end = st.Supplements[0].RequestedAt
+	}
+	return !end.After(st.DueAt)
 }

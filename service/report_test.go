@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -21,7 +22,9 @@ type small struct {
 	staff          map[string]*motcua.User
 }
 
-func newSmall(t *testing.T, e sqltest.Engine) *small {
+// newSmall sets up two communes with their staff and one procedure, which
+// attrs (if any) may complete before it is published.
+func newSmall(t *testing.T, e sqltest.Engine, attrs ...func(*motcua.Procedure)) *small {
 	t.Helper()
 	f := &fixture{t: t, users: map[string]*motcua.User{}}
 	f.set(vn(2025, 2, 1, 8, 0))
@@ -64,6 +67,9 @@ func newSmall(t *testing.T, e sqltest.Engine) *small {
 	three := motcua.TimeLimit{Value: 3, Unit: motcua.UnitWorkingDays}
 	s.proc = &motcua.Procedure{Code: "9.000001", Name: "Thủ tục thử", Level: motcua.LevelCommune, TimeLimit: &three, Published: true,
 		Components: []motcua.Component{{Name: "Tờ khai", Mandatory: true}, {Name: "Giấy chứng nhận cũ", Reusable: true}}}
+	for _, a := range attrs {
+		a(s.proc)
+	}
 	must(t, f.svc.SetupProcedure(ctx, s.proc))
 	return s
 }
@@ -239,9 +245,38 @@ func reportsByHand(t *testing.T, e sqltest.Engine) {
 		}
 	}
 
-	idx, err := s.svc.Index766(ctx, march)
+	// The dashboard over March (live counters): receptions D2 (online),
+	// D3 D4 D5 D6 D7 D14 D13 (counter); handled early D1 D14 D13, on time
+	// D2 D7, late D3 (D4, waiting, is not "handled"); digitized by 4.2: D2
+	// and D4 of 8; overdue: commune A's D6 and D10. Trends from January:
+	// February received D8 D10 D1 and handled D8 (early).
+	dash, err := s.svc.Dashboard(ctx, march)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if dash.Online != 1 || dash.Counter != 7 || dash.Post != 0 || abs(dash.DigitizedRate-2.0/8) > 1e-12 ||
+		abs(dash.OnTimeRate-5.0/6) > 1e-12 || len(dash.Overdue) != 1 || dash.Overdue[0] != (service.AgencyCount{AgencyID: s.a.ID, N: 2}) {
+		t.Errorf("dashboard %+v", dash)
+	}
+	wantMonths := []service.MonthFigures{{Month: time.January}, {Month: time.February, Direct: 3, Handled: 1, OnTimeRate: 1, HasHandled: true},
+		{Month: time.March, Online: 1, Direct: 7, Handled: 6, OnTimeRate: 5.0 / 6, HasHandled: true}}
+	if !reflect.DeepEqual(dash.Months, wantMonths) {
+		t.Errorf("months %+v\nwant %+v", dash.Months, wantMonths)
+	}
+
+	for _, source := range []string{service.SourceBase, service.SourceLive} {
+		indexByHand(t, s, march, source)
+	}
+}
+
+// indexByHand checks the index of March for commune A (see reportsByHand).
+func indexByHand(t *testing.T, s *small, march motcua.Period, source string) {
+	idx, err := s.svc.Index766From(ctx, march, source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx.Source != source {
+		t.Errorf("index from %q says %q", source, idx.Source)
 	}
 	var unitA motcua.IndexResult
 	for _, u := range idx.Units {
@@ -273,16 +308,16 @@ func reportsByHand(t *testing.T, e sqltest.Engine) {
 	} {
 		v := vals[w.id]
 		if v.Status != "ok" || v.Num != w.num || v.Den != w.den || abs(v.Points-w.points) > 1e-9 {
-			t.Errorf("indicator %s = %+v, want %d/%d, %.4f points", w.id, v, w.num, w.den, w.points)
+			t.Errorf("%s: indicator %s = %+v, want %d/%d, %.4f points", source, w.id, v, w.num, w.den, w.points)
 		}
 	}
 	for _, id := range []string{"1.1", "1.4", "3.1", "3.6", "4.4", "5.4"} {
 		if v := vals[id]; v.Status != "no_data" || v.Reason == "" || v.Points != 0 {
-			t.Errorf("indicator %s has no input but shows %+v", id, v)
+			t.Errorf("%s: indicator %s has no input but shows %+v", source, id, v)
 		}
 	}
 	if want := 20.0*5/9 + 4.0*(2.0/7)/0.8 + 2.0*(1.0/7)/0.8 + 2.0*2/7; abs(unitA.Points-want) > 1e-9 || unitA.Available != 28 {
-		t.Errorf("unit A points %.4f of %.0f available, want %.4f of 28", unitA.Points, unitA.Available, want)
+		t.Errorf("%s: unit A points %.4f of %.0f available, want %.4f of 28", source, unitA.Points, unitA.Available, want)
 	}
 }
 

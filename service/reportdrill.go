@@ -91,7 +91,7 @@ func (s *Service) ReportDossiers(ctx context.Context, p motcua.Period, agencyID 
 		pendingSet, finishedAlso = func(pendingDossier) bool { return true }, true
 	case "766.2.1-late":
 		f.FinishedFrom, f.FinishedTo, f.OnTime766 = from, to, &no
-		pendingSet, finishedAlso = func(pd pendingDossier) bool { return !pd.View.OnTime(to) }, true
+		pendingSet, finishedAlso = func(pd pendingDossier) bool { return !pd.Stock.OnTime766(p.To) }, true
 	}
 	var out []*motcua.Dossier
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {

@@ -392,7 +392,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 		db.fail(batch, fmt.Errorf("begin write: %w", err))
 		return true
 	}
-	t := &tx{db: db, ctx: ctx, conn: db.wconn, write: true}
+	t := &tx{db: db, ctx: ctx, conn: db.wconn, write: true, stats: map[motcua.StatKey]int64{}}
 	for _, r := range batch {
 		if err := call(r.fn, t); err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
@@ -401,6 +401,14 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 			}
 			return false
 		}
+	}
+	// The live counters the batch changed, added up, go in last.
+	if err := t.flushStats(); err != nil {
+		if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
+			db.fail(batch, fmt.Errorf("rollback after %v: %w", err, rerr))
+			return true
+		}
+		return false
 	}
 	if err := db.wconn.control(ctx, "COMMIT"); err != nil {
 		db.observe(len(batch), start, err)
@@ -424,13 +432,18 @@ func (db *DB) runIsolated(batch []*writeReq) {
 		db.fail(batch, fmt.Errorf("begin write: %w", err))
 		return
 	}
-	t := &tx{db: db, ctx: ctx, conn: db.wconn, write: true}
+	t := &tx{db: db, ctx: ctx, conn: db.wconn, write: true, stats: map[motcua.StatKey]int64{}}
 	for i, r := range batch {
 		if err := db.wconn.control(ctx, "SAVEPOINT w"); err != nil {
 			db.abort(batch, fmt.Errorf("savepoint: %w", err))
 			return
 		}
 		err := call(r.fn, t)
+		if err == nil {
+			err = t.flushStats() // each transaction's own counters, inside its savepoint
+		} else {
+			clear(t.stats)
+		}
 		if err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK TO w"); rerr != nil {
 				db.abort(batch, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr))

@@ -210,17 +210,22 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 }
 
 const dossierColumns = `id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
-	reception_point_id, reception_agency_id, competent_agency_id, verifier, facts, created_at, status`
+	reception_point_id, reception_agency_id, competent_agency_id, verifier, facts, created_at, status,
+	finish_class, ontime_766, handle_ms, supp_count, report_flags, last_event_at`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
 	var channel int
 	var facts, status string
-	var created int64
+	var created, flags int64
+	var last sqlNullInt
+	var r motcua.ReportFacts
 	if err := sc.Scan(&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &d.ProcedureCode, &d.ProcedureName, &channel, &d.ReceptionPointID,
-		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &facts, &created, &status); err != nil {
+		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &facts, &created, &status,
+		&r.Class, &r.OnTime766, &r.HandleMS, &r.Supplements, &flags, &last); err != nil {
 		return nil, err
 	}
+	r.Flags, r.LastEventAt = motcua.ReportFlags(flags), fromMS(last)
 	d.Channel = motcua.Channel(channel)
 	d.CreatedAt = time.UnixMilli(created).UTC()
 	var f dossierFacts
@@ -232,6 +237,9 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 		return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
 	}
+	// The report facts as stored: the live counters' changes at the next
+	// event are computed against them.
+	d.Status.Report = r
 	return &d, nil
 }
 

@@ -22,6 +22,9 @@ type tx struct {
 	conn  *pconn  // SQLite
 	pgtx  *sql.Tx // PostgreSQL
 	write bool
+	// stats, in a SQLite group commit, adds up the live-counter changes
+	// of the batch until they are written (see AddStats).
+	stats map[motcua.StatKey]int64
 }
 
 // stmt returns the prepared statement for query on the transaction's

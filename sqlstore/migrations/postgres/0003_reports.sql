@@ -11,22 +11,31 @@ ALTER TABLE dossiers ADD COLUMN last_event_at BIGINT;
 
 ALTER TABLE dossier_events ADD COLUMN due_at BIGINT;
 
--- A period's receptions and finishes are index range scans that never touch
--- the table rows (covering indexes).
-CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, procedure_id, channel, report_flags)
+-- Report 06a counts, per agency, the receptions of a period by channel and
+-- the finishes by verdict: each count is a range of one of these two
+-- indexes, read without touching the rows.
+CREATE INDEX dossiers_agency_received ON dossiers (competent_agency_id, channel, received_at)
+    WHERE received_at IS NOT NULL;
+CREATE INDEX dossiers_agency_finished ON dossiers (competent_agency_id, finish_class, ontime_766, finished_at)
+    WHERE received_at IS NOT NULL AND finished_at IS NOT NULL;
+-- The index of QĐ 766 and the dossiers pending at a moment read these
+-- (covering) ones by time.
+CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, procedure_id, channel, report_flags, finished_at)
     WHERE received_at IS NOT NULL;
 CREATE INDEX dossiers_finished ON dossiers (finished_at, competent_agency_id, procedure_id, finish_class, ontime_766, handle_ms, received_at)
     WHERE received_at IS NOT NULL AND finished_at IS NOT NULL;
--- Dossiers still pending are found by this one.
-CREATE INDEX dossiers_pending ON dossiers (received_at) WHERE received_at IS NOT NULL AND finished_at IS NULL;
+CREATE INDEX dossiers_pending ON dossiers (received_at, competent_agency_id) WHERE received_at IS NOT NULL AND finished_at IS NULL;
 
--- Live counters per agency and Vietnam-time day (days since 1970-01-01).
--- Received and finished counts are the day's; stock metrics hold changes,
+-- Live counters (motcua.Rollup): per agency by day, month and year; per
+-- agency and procedure by month and year (procedure_id 0 otherwise).
+-- Flows count the period's receptions and finishes; stocks hold changes,
 -- a stock at the end of a day being the sum of its changes up to it.
 CREATE TABLE stat_counts (
-    day       INTEGER NOT NULL,
-    agency_id BIGINT  NOT NULL,
-    metric    INTEGER NOT NULL,
-    n         BIGINT  NOT NULL,
-    PRIMARY KEY (day, agency_id, metric)
+    scale        INTEGER NOT NULL,
+    metric       INTEGER NOT NULL,
+    period       BIGINT  NOT NULL,
+    agency_id    BIGINT  NOT NULL,
+    procedure_id BIGINT  NOT NULL,
+    n            BIGINT  NOT NULL,
+    PRIMARY KEY (scale, metric, period, agency_id, procedure_id)
 );

@@ -1,0 +1,113 @@
+package sqlstore
+
+import (
+	"strings"
+
+	"github.com/motcua/motcua"
+)
+
+// AddStats implements motcua.ReportStore. Inside a SQLite group commit the
+// changes are only added up in memory (the batch's intakes mostly touch the
+// same few counters) and written once, just before the commit (flushStats);
+// elsewhere they are written at once, in a fixed order of rows so that
+// concurrent PostgreSQL transactions cannot deadlock on them.
+func (t *tx) AddStats(_ ctxT, deltas []motcua.StatDelta) error {
+	if t.stats != nil {
+		motcua.Rollup(deltas, t.stats)
+		return nil
+	}
+	m := map[motcua.StatKey]int64{}
+	motcua.Rollup(deltas, m)
+	return t.writeStats(m)
+}
+
+// flushStats writes the counters added up during a group commit.
+func (t *tx) flushStats() error {
+	if len(t.stats) == 0 {
+		return nil
+	}
+	err := t.writeStats(t.stats)
+	clear(t.stats)
+	return err
+}
+
+// statUpsert is the statement adding n rows of changes, for the few sizes
+// used (so that the prepared statements stay few).
+var statUpsert = map[int]string{}
+
+func init() {
+	for _, n := range []int{1, 8, 32} {
+		statUpsert[n] = `INSERT INTO stat_counts (scale, metric, period, agency_id, procedure_id, n) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ") +
+			` ON CONFLICT (scale, metric, period, agency_id, procedure_id) DO UPDATE SET n = stat_counts.n + excluded.n`
+	}
+}
+
+func (t *tx) writeStats(m map[motcua.StatKey]int64) error {
+	keys := motcua.SortedKeys(m)
+	args := make([]any, 0, 32*6)
+	for len(keys) > 0 {
+		n := 1
+		switch {
+		case len(keys) >= 32:
+			n = 32
+		case len(keys) >= 8:
+			n = 8
+		}
+		args = args[:0]
+		for _, k := range keys[:n] {
+			args = append(args, int(k.Scale), int(k.Metric), k.Period, k.AgencyID, k.ProcedureID, m[k])
+		}
+		keys = keys[n:]
+		if _, err := t.exec(statUpsert[n], args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SumStats implements motcua.ReportStore. Each segment is one range of the
+// primary key per metric; the rows are added up here.
+func (t *tx) SumStats(_ ctxT, segs []motcua.Segment, metrics []motcua.Metric) ([]motcua.StatTotal, error) {
+	type key struct {
+		agency, procedure int64
+		metric            motcua.Metric
+	}
+	sums := map[key]int64{}
+	var order []key
+	for _, sg := range segs {
+		for _, m := range metrics {
+			if m.PerProcedure() && sg.Scale == motcua.ScaleDay {
+				continue // not kept by day
+			}
+			rows, err := t.query(`SELECT agency_id, procedure_id, n FROM stat_counts
+				WHERE scale = ? AND metric = ? AND period >= ? AND period <= ?`, int(sg.Scale), int(m), sg.From, sg.To)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				k := key{metric: m}
+				var n int64
+				if err := rows.Scan(&k.agency, &k.procedure, &n); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if _, ok := sums[k]; !ok {
+					order = append(order, k)
+				}
+				sums[k] += n
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]motcua.StatTotal, 0, len(order))
+	for _, k := range order {
+		if n := sums[k]; n != 0 {
+			out = append(out, motcua.StatTotal{AgencyID: k.agency, ProcedureID: k.procedure, Metric: k.metric, N: n})
+		}
+	}
+	return out, nil
+}
