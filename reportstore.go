@@ -77,6 +77,10 @@ type ReportStore interface {
 	// AddStats adds changes to the live counters (see Rollup). A store may
 	// defer the writes to the end of the transaction.
 	AddStats(ctx context.Context, deltas []StatDelta) error
+	// FoldStats moves counter changes a store deferred into the counters
+	// (see AddStats) and returns how many counters it changed; readers see
+	// the same sums before and after.
+	FoldStats(ctx context.Context) (int64, error)
 	// SumStats sums the stored counters of metrics over the segments, per
 	// agency, metric and procedure (0 for agency-level counters).
 	SumStats(ctx context.Context, segs []Segment, metrics []Metric) ([]StatTotal, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"reflect"
 	"runtime"
 	"sort"
 	"syscall"
@@ -31,7 +32,9 @@ type ReportFigures struct {
 	Base06aYear   time.Duration // report 06a for the province, the whole year, from the dossiers
 	Base06aMonth  time.Duration // the same for December
 	Live06aYear   time.Duration // from the live counters
-	IndexYear     time.Duration // the QĐ 766 index for every unit, the whole year
+	Live06aSpan   time.Duration // from the live counters, 15 January to 20 November (days, months)
+	IndexYear     time.Duration // the QĐ 766 index for every unit, the whole year (live counters)
+	IndexBaseYear time.Duration // the same from the dossiers
 	MaxRSS        int64         // bytes, the process's peak resident memory
 	GoHeapSys     uint64        // bytes obtained from the system by the Go heap
 	Units, Agency int
@@ -111,12 +114,27 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 	if live.Total != rep.Total {
 		return nil, fmt.Errorf("the two sources disagree: base %+v, live %+v", rep.Total, live.Total)
 	}
-	var idx *motcua.IndexReport
-	if f.IndexYear, err = median("QĐ 766 index, every unit, year", func() (err error) {
-		idx, err = svc.Index766(ctx, year)
+	if f.Live06aSpan, err = median("06a province, 15/01–20/11, live counters", func() error {
+		_, err := svc.Report06a(ctx, motcua.Period{From: day(1, 15), To: day(11, 20)}, service.SourceLive)
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	var idx, idxBase *motcua.IndexReport
+	if f.IndexYear, err = median("QĐ 766 index, every unit, year, live counters", func() (err error) {
+		idx, err = svc.Index766From(ctx, year, service.SourceLive)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if f.IndexBaseYear, err = median("QĐ 766 index, every unit, year, from the dossiers", func() (err error) {
+		idxBase, err = svc.Index766From(ctx, year, service.SourceBase)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if !reflect.DeepEqual(idx.Units, idxBase.Units) || !reflect.DeepEqual(idx.Averages, idxBase.Averages) {
+		return nil, fmt.Errorf("the two sources of the index disagree")
 	}
 	f.Units = len(idx.Units)
 	var ru syscall.Rusage

@@ -39,6 +39,7 @@ func Standard(svc *service.Service) []Job {
 		{Name: "warn-deadlines", Run: svc.WarnDeadlines},
 		{Name: "delete-expired-sessions", Run: svc.DeleteExpiredSessions},
 		{Name: "unpublish-expired-procedures", Run: svc.UnpublishExpired},
+		{Name: "fold-live-counters", Run: svc.FoldCounters},
 	}
 }
 

@@ -32,15 +32,17 @@ var tableSpecs = []string{
 	"dossiers: id:i code:t procedure_id:i procedure_version:i procedure_code:t procedure_name:t channel:i reception_point_id:i " +
 		"reception_agency_id:i competent_agency_id:i applicant_id_number:t applicant_name:t verifier:t facts:t created_at:i state:t step:i " +
 		"holder_agency_id:i assignee_id:i submitted_at:n received_at:n clock_start_at:n due_at:n step_due_at:n action_due_at:n " +
-		"finished_at:n returned_at:n next_due_at:i seq:i status:t",
+		"finished_at:n returned_at:n next_due_at:i seq:i status:t " +
+		"finish_class:t ontime_766:b handle_ms:i supp_count:i report_flags:i last_event_at:n",
 	"dossier_events: id:i dossier_id:i seq:i action:t at:i actor_id:i actor_agency_id:i from_state:t to_state:t from_agency_id:i " +
-		"to_agency_id:i timeliness:t data:t",
+		"to_agency_id:i timeliness:t due_at:n data:t",
 	"code_counters: key:t n:i",
 	"idempotency_keys: user_id:i key:t request_hash:t dossier_id:i created_at:i",
 	"audit_log: id:i at:i user_id:i action:t dossier_id:i detail:t ip:t",
 	"calendar_years: year:i data:t updated_by:i updated_at:i",
 	"outbox: id:i topic:t payload:t created_at:i attempts:i next_attempt_at:i leased_until:i delivered_at:n failed_at:n last_error:t",
 	"deadline_warnings: dossier_id:i kind:t due_at:i code:t holder_agency_id:i at:i",
+	"stat_counts: scale:i metric:i period:i agency_id:i procedure_id:i n:i",
 }
 
 type column struct {
@@ -59,6 +61,19 @@ func (ts tableSpec) names() string {
 		n = append(n, c.name)
 	}
 	return strings.Join(n, ", ")
+}
+
+// source is what the table's rows are read from. On PostgreSQL the live
+// counters are stat_counts plus the changes not folded into it yet
+// (stat_deltas), which a copy reads as the counters they add up to.
+func (ts tableSpec) source(t *tx) string {
+	if ts.name != "stat_counts" || t.pgtx == nil {
+		return ts.name
+	}
+	return `(SELECT scale, metric, period, agency_id, procedure_id, CAST(SUM(n) AS BIGINT) AS n FROM
+		(SELECT scale, metric, period, agency_id, procedure_id, n FROM stat_counts
+		 UNION ALL SELECT scale, metric, period, agency_id, procedure_id, n FROM stat_deltas) AS c
+		GROUP BY scale, metric, period, agency_id, procedure_id) AS stat_counts`
 }
 
 // identity reports whether the table's rows are numbered by an id column
@@ -173,7 +188,7 @@ func (h *rowHasher) sum() string {
 // scanTable reads every row of ts in the transaction and calls fn with its
 // canonical form and its normalized values.
 func scanTable(t *tx, ts tableSpec, fn func(row []byte, vals []any) error) error {
-	rows, err := t.query(`SELECT ` + ts.names() + ` FROM ` + ts.name)
+	rows, err := t.query(`SELECT ` + ts.names() + ` FROM ` + ts.source(t))
 	if err != nil {
 		return fmt.Errorf("read %s: %w", ts.name, err)
 	}

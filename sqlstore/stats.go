@@ -11,6 +11,10 @@ import (
 // same few counters) and written once, just before the commit (flushStats);
 // elsewhere they are written at once, in a fixed order of rows so that
 // concurrent PostgreSQL transactions cannot deadlock on them.
+//
+// On PostgreSQL the changes are appended to stat_deltas, which takes no row
+// lock that another transaction could wait for, and FoldStats moves them
+// into the counters later.
 func (t *tx) AddStats(_ ctxT, deltas []motcua.StatDelta) error {
 	if t.stats != nil {
 		motcua.Rollup(deltas, t.stats)
@@ -18,7 +22,38 @@ func (t *tx) AddStats(_ ctxT, deltas []motcua.StatDelta) error {
 	}
 	m := map[motcua.StatKey]int64{}
 	motcua.Rollup(deltas, m)
+	if t.pgtx != nil {
+		return t.appendStats(m)
+	}
 	return t.writeStats(m)
+}
+
+// statAppend is the statement appending n changes on PostgreSQL.
+var statAppend = map[int]string{}
+
+func (t *tx) appendStats(m map[motcua.StatKey]int64) error {
+	return t.putStats(m, statAppend)
+}
+
+// FoldStats implements motcua.ReportStore: on PostgreSQL it moves the
+// appended changes into the counters in one statement (so that a reader's
+// snapshot sees each change in exactly one of the two tables); several
+// instances may run it at once, a row being moved by whichever deletes it.
+// On SQLite there is nothing to fold.
+func (t *tx) FoldStats(_ ctxT) (int64, error) {
+	if t.pgtx == nil {
+		return 0, nil
+	}
+	res, err := t.exec(`WITH moved AS (DELETE FROM stat_deltas RETURNING scale, metric, period, agency_id, procedure_id, n)
+		INSERT INTO stat_counts (scale, metric, period, agency_id, procedure_id, n)
+		SELECT scale, metric, period, agency_id, procedure_id, SUM(n) FROM moved
+		GROUP BY scale, metric, period, agency_id, procedure_id
+		ORDER BY scale, metric, period, agency_id, procedure_id
+		ON CONFLICT (scale, metric, period, agency_id, procedure_id) DO UPDATE SET n = stat_counts.n + excluded.n`)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // flushStats writes the counters added up during a group commit.
@@ -37,13 +72,19 @@ var statUpsert = map[int]string{}
 
 func init() {
 	for _, n := range []int{1, 8, 32} {
-		statUpsert[n] = `INSERT INTO stat_counts (scale, metric, period, agency_id, procedure_id, n) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ") +
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
+		statUpsert[n] = `INSERT INTO stat_counts (scale, metric, period, agency_id, procedure_id, n) VALUES ` + values +
 			` ON CONFLICT (scale, metric, period, agency_id, procedure_id) DO UPDATE SET n = stat_counts.n + excluded.n`
+		statAppend[n] = `INSERT INTO stat_deltas (scale, metric, period, agency_id, procedure_id, n) VALUES ` + values
 	}
 }
 
 func (t *tx) writeStats(m map[motcua.StatKey]int64) error {
+	return t.putStats(m, statUpsert)
+}
+
+// putStats writes the changes with the statements of the given sizes.
+func (t *tx) putStats(m map[motcua.StatKey]int64, stmts map[int]string) error {
 	keys := motcua.SortedKeys(m)
 	args := make([]any, 0, 32*6)
 	for len(keys) > 0 {
@@ -59,7 +100,7 @@ func (t *tx) writeStats(m map[motcua.StatKey]int64) error {
 			args = append(args, int(k.Scale), int(k.Metric), k.Period, k.AgencyID, k.ProcedureID, m[k])
 		}
 		keys = keys[n:]
-		if _, err := t.exec(statUpsert[n], args...); err != nil {
+		if _, err := t.exec(stmts[n], args...); err != nil {
 			return err
 		}
 	}
@@ -80,8 +121,15 @@ func (t *tx) SumStats(_ ctxT, segs []motcua.Segment, metrics []motcua.Metric) ([
 			if m.PerProcedure() && sg.Scale == motcua.ScaleDay {
 				continue // not kept by day
 			}
-			rows, err := t.query(`SELECT agency_id, procedure_id, n FROM stat_counts
-				WHERE scale = ? AND metric = ? AND period >= ? AND period <= ?`, int(sg.Scale), int(m), sg.From, sg.To)
+			q := `SELECT agency_id, procedure_id, n FROM stat_counts
+				WHERE scale = ? AND metric = ? AND period >= ? AND period <= ?`
+			args := []any{int(sg.Scale), int(m), sg.From, sg.To}
+			if t.pgtx != nil { // the changes not folded yet
+				q += ` UNION ALL SELECT agency_id, procedure_id, n FROM stat_deltas
+				WHERE scale = ? AND metric = ? AND period >= ? AND period <= ?`
+				args = append(args, args...)
+			}
+			rows, err := t.query(q, args...)
 			if err != nil {
 				return nil, err
 			}

@@ -39,3 +39,18 @@ CREATE TABLE stat_counts (
     n            BIGINT  NOT NULL,
     PRIMARY KEY (scale, metric, period, agency_id, procedure_id)
 );
+
+-- On PostgreSQL, transactions append their counter changes here instead of
+-- updating the counters: a counter row updated by every intake of an
+-- agency would make those intakes wait for one another. A job folds the
+-- changes into stat_counts every few seconds; readers add both.
+CREATE TABLE stat_deltas (
+    id           BIGSERIAL PRIMARY KEY,
+    scale        INTEGER NOT NULL,
+    metric       INTEGER NOT NULL,
+    period       BIGINT  NOT NULL,
+    agency_id    BIGINT  NOT NULL,
+    procedure_id BIGINT  NOT NULL,
+    n            BIGINT  NOT NULL
+);
+CREATE INDEX stat_deltas_key ON stat_deltas (scale, metric, period);
