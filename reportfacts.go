@@ -89,8 +89,10 @@ type ReportFacts struct {
 	// supplement waits, in working time for working-time limits and in
 	// elapsed time otherwise (indicator 2.2).
 	HandleMS int64
-	// Supplements counts the supplement requests so far.
-	Supplements int
+	// Supplements counts the supplement requests so far, the last of
+	// which was made at LastRequestAt.
+	Supplements   int
+	LastRequestAt time.Time
 	// LastEventAt is the time of the latest event.
 	LastEventAt time.Time
 	Flags       ReportFlags
@@ -101,6 +103,9 @@ type ReportFacts struct {
 func ReportFactsOf(d *Dossier, p *Procedure, cal Calendar) ReportFacts {
 	s := &d.Status
 	f := ReportFacts{Supplements: len(s.Supplements), Flags: FlagsOf(d)}
+	if n := len(s.Supplements); n > 0 {
+		f.LastRequestAt = s.Supplements[n-1].RequestedAt
+	}
 	if !s.ReceivedAt.IsZero() && s.State.Finished() {
 		f.Class = FinishClass(s, cal.Location())
 		end := End766(s)

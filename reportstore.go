@@ -38,7 +38,7 @@ type FinishedAgg struct {
 // last change (if after the moment, its history tells its standing then).
 type PendingRecord struct {
 	DossierID, AgencyID, ProcedureID int64
-	Status                           Status // State, DueAt, Supplements count via Report.Supplements
+	Now                              Pending766 // the current standing
 	LastEventAt                      time.Time
 }
 

@@ -380,7 +380,7 @@ func averages(procs []*motcua.Procedure, sums map[int64]*[2]int64, cal motcua.Ca
 		if p == nil || s[1] == 0 {
 			continue
 		}
-		avg := time.Duration(s[0] / s[1])
+		avg := time.Duration(s[0]/s[1]) * time.Millisecond // the sums are in milliseconds
 		a := motcua.ProcedureAverage{ProcedureID: pid, Code: p.Code, Name: p.Name, Finished: s[1]}
 		unit := motcua.UnitWorkingDays
 		if p.TimeLimit != nil {

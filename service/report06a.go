@@ -201,12 +201,7 @@ func pendingAt(ctx context.Context, tx motcua.Tx, t time.Time) ([]pendingDossier
 	for i, r := range recs {
 		out[i] = pendingDossier{DossierID: r.DossierID, AgencyID: r.AgencyID, ProcedureID: r.ProcedureID}
 		if r.LastEventAt.Before(t) {
-			st := r.Status
-			view := motcua.Pending766{State: st.State, DueAt: st.DueAt, Supplements: st.Report.Supplements}
-			if n := len(st.Supplements); n > 0 {
-				view.LastRequest = st.Supplements[n-1].RequestedAt
-			}
-			out[i].Stock = motcua.StockOfPending(view)
+			out[i].Stock = motcua.StockOfPending(r.Now)
 			continue
 		}
 		idx[r.DossierID] = i

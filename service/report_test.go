@@ -278,6 +278,15 @@ func indexByHand(t *testing.T, s *small, march motcua.Period, source string) {
 	if idx.Source != source {
 		t.Errorf("index from %q says %q", source, idx.Source)
 	}
+	// 2.2, working hours from reception to the end, waits for supplements
+	// taken out (07:30–11:30, 13:00–17:00): D1 16 (Fri 5.5, Mon 8, Tue
+	// 2.5), D2 23 (6.5 + 8 + 8 + 0.5), D3 31 (5.5 + 8 + 8 + 8 + 1.5), D7 8
+	// (6.5 + 1.5), D14 20.5 (28.5 less the wait Wed 09:00–Thu 09:00 of 8),
+	// D13 16 (6.5 + 8 + 1.5): 114.5 h over 6 dossiers, in days of 8 h.
+	if len(idx.Averages) != 1 || idx.Averages[0].ProcedureID != s.proc.ID || idx.Averages[0].Finished != 6 ||
+		abs(idx.Averages[0].Average-114.5/6/8) > 1e-9 {
+		t.Errorf("%s: averages %+v, want 6 finished in %.6f working days", source, idx.Averages, 114.5/6/8)
+	}
 	var unitA motcua.IndexResult
 	for _, u := range idx.Units {
 		if u.AgencyID == s.a.ID {

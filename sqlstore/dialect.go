@@ -16,7 +16,10 @@ import (
 //     would cost a result set per insert), PostgreSQL needs RETURNING id;
 //   - booleans are always bound as parameters, never written as 1/0;
 //   - row locks for work queues: FOR UPDATE SKIP LOCKED on PostgreSQL,
-//     nothing on SQLite, whose single writer already serializes claims.
+//     nothing on SQLite, whose single writer already serializes claims;
+//   - the reports name the index a scan must use on SQLite (INDEXED BY),
+//     whose planner, without statistics, prefers any covering index to a
+//     small partial one; PostgreSQL plans from its statistics.
 type dialect int
 
 const (
@@ -38,6 +41,15 @@ func (d dialect) skipLocked() string {
 		return " FOR UPDATE SKIP LOCKED"
 	}
 	return ""
+}
+
+// indexedBy follows a table name to make SQLite use the named index (the
+// statement fails if it cannot, which the tests would show).
+func (d dialect) indexedBy(index string) string {
+	if d == postgresDialect {
+		return ""
+	}
+	return " INDEXED BY " + index
 }
 
 var rebound sync.Map // query → PostgreSQL text

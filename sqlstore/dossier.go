@@ -122,13 +122,13 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 		reception_point_id, reception_agency_id, competent_agency_id, applicant_id_number, applicant_name, verifier, facts, created_at,
 		state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at, step_due_at,
 		action_due_at, finished_at, returned_at, next_due_at, seq, status,
-		finish_class, ontime_766, handle_ms, supp_count, report_flags, last_event_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, d.ProcedureName, int(d.Channel), d.ReceptionPointID,
 		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, string(facts), d.CreatedAt.UnixMilli(),
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepDueAt),
 		ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status),
-		r.Class, r.OnTime766, r.HandleMS, r.Supplements, int64(r.Flags), ms(r.LastEventAt))
+		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt))
 	if err != nil {
 		return conflict(err, "dossier_code_exists", "Mã hồ sơ "+d.Code+" đã tồn tại.")
 	}
@@ -192,11 +192,11 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	r := &s.Report
 	res, err := t.exec(`UPDATE dossiers SET state = ?, step = ?, holder_agency_id = ?, assignee_id = ?, submitted_at = ?,
 		received_at = ?, clock_start_at = ?, due_at = ?, step_due_at = ?, action_due_at = ?, finished_at = ?, returned_at = ?,
-		next_due_at = ?, seq = ?, status = ?, finish_class = ?, ontime_766 = ?, handle_ms = ?, supp_count = ?, report_flags = ?,
-		last_event_at = ? WHERE id = ? AND seq = ?`,
+		next_due_at = ?, seq = ?, status = ?, finish_class = ?, ontime_766 = ?, handle_ms = ?, supp_count = ?, supp_last_at = ?,
+		report_flags = ?, last_event_at = ? WHERE id = ? AND seq = ?`,
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt),
 		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status),
-		r.Class, r.OnTime766, r.HandleMS, r.Supplements, int64(r.Flags), ms(r.LastEventAt),
+		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt),
 		e.DossierID, e.Seq-1)
 	if err != nil {
 		return err
@@ -211,21 +211,21 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 
 const dossierColumns = `id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
 	reception_point_id, reception_agency_id, competent_agency_id, verifier, facts, created_at, status,
-	finish_class, ontime_766, handle_ms, supp_count, report_flags, last_event_at`
+	finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
 	var channel int
 	var facts, status string
 	var created, flags int64
-	var last sqlNullInt
+	var last, lastRequest sqlNullInt
 	var r motcua.ReportFacts
 	if err := sc.Scan(&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &d.ProcedureCode, &d.ProcedureName, &channel, &d.ReceptionPointID,
 		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &facts, &created, &status,
-		&r.Class, &r.OnTime766, &r.HandleMS, &r.Supplements, &flags, &last); err != nil {
+		&r.Class, &r.OnTime766, &r.HandleMS, &r.Supplements, &lastRequest, &flags, &last); err != nil {
 		return nil, err
 	}
-	r.Flags, r.LastEventAt = motcua.ReportFlags(flags), fromMS(last)
+	r.Flags, r.LastEventAt, r.LastRequestAt = motcua.ReportFlags(flags), fromMS(last), fromMS(lastRequest)
 	d.Channel = motcua.Channel(channel)
 	d.CreatedAt = time.UnixMilli(created).UTC()
 	var f dossierFacts

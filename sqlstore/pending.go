@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -46,22 +45,25 @@ func (t *tx) finishedSideShorter(at int64) (bool, error) {
 // at" with their arguments. The unary plus keeps the planner off the index
 // of the side not chosen.
 func (t *tx) pendingWheres(at int64) ([2]string, [2][]any, error) {
-	unfinished := `received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
+	d := t.db.dialect
+	unfinished := d.indexedBy("dossiers_pending") + ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
 	finishedSide, err := t.finishedSideShorter(at)
 	if err != nil {
 		return [2]string{}, [2][]any{}, err
 	}
-	since := `received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
+	since := d.indexedBy("dossiers_received") +
+		` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
 	if finishedSide {
-		since = `received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
+		since = d.indexedBy("dossiers_finished") +
+			` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
 	}
 	return [2]string{unfinished, since}, [2][]any{{at}, {at, at}}, nil
 }
 
-const pendingSelect = `SELECT id, competent_agency_id, procedure_id, state, received_at, due_at, supp_count, last_event_at,
-	CASE WHEN state = 'awaiting_supplement' THEN status ELSE '' END FROM dossiers WHERE `
+const pendingSelect = `SELECT id, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at FROM dossiers`
 
-// PendingAt implements motcua.ReportStore.
+// PendingAt implements motcua.ReportStore. The unfinished dossiers are read
+// from their index alone.
 func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
 	wheres, args, err := t.pendingWheres(at.UnixMilli())
 	if err != nil {
@@ -75,22 +77,13 @@ func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
 		}
 		for rows.Next() {
 			var r motcua.PendingRecord
-			var received, due, last sqlNullInt
-			var status string
-			if err := rows.Scan(&r.DossierID, &r.AgencyID, &r.ProcedureID, &r.Status.State, &received, &due,
-				&r.Status.Report.Supplements, &last, &status); err != nil {
+			var due, lastRequest, last sqlNullInt
+			if err := rows.Scan(&r.DossierID, &r.AgencyID, &r.ProcedureID, &r.Now.State, &due,
+				&r.Now.Supplements, &lastRequest, &last); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			r.Status.ReceivedAt, r.Status.DueAt, r.LastEventAt = fromMS(received), fromMS(due), fromMS(last)
-			if status != "" {
-				var full motcua.Status
-				if err := json.Unmarshal([]byte(status), &full); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("decode status of dossier %d: %w", r.DossierID, err)
-				}
-				r.Status.Supplements = full.Supplements
-			}
+			r.Now.DueAt, r.Now.LastRequest, r.LastEventAt = fromMS(due), fromMS(lastRequest), fromMS(last)
 			out = append(out, r)
 		}
 		rows.Close()
@@ -101,6 +94,40 @@ func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
 	return out, nil
 }
 
+// inChunks runs query (whose %s takes the placeholders) for the ids a few
+// hundred at a time, with one statement shape for every chunk, calling fn
+// for each row.
+func (t *tx) inChunks(ids []int64, query string, fn func(*sql.Rows) error, extra ...any) error {
+	const chunk = 250
+	q := fmt.Sprintf(query, placeholders(chunk))
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		args := make([]any, 0, chunk+len(extra))
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		for len(args) < chunk {
+			args = append(args, int64(-1))
+		}
+		ids = ids[n:]
+		rows, err := t.query(q, append(args, extra...)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CountPendingAt implements motcua.ReportStore.
 func (t *tx) CountPendingAt(_ ctxT, at time.Time) (map[int64]int64, error) {
 	wheres, args, err := t.pendingWheres(at.UnixMilli())
@@ -109,17 +136,20 @@ func (t *tx) CountPendingAt(_ ctxT, at time.Time) (map[int64]int64, error) {
 	}
 	out := map[int64]int64{}
 	for i, where := range wheres {
-		rows, err := t.query(`SELECT competent_agency_id, COUNT(*) FROM dossiers WHERE `+where+` GROUP BY competent_agency_id`, args[i]...)
+		// Counted here rather than with GROUP BY, which would draw the
+		// planner to an index ordered by agency and away from the time
+		// range.
+		rows, err := t.query(`SELECT competent_agency_id FROM dossiers`+where, args[i]...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			var agency, n int64
-			if err := rows.Scan(&agency, &n); err != nil {
+			var agency int64
+			if err := rows.Scan(&agency); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[agency] += n
+			out[agency]++
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -129,44 +159,22 @@ func (t *tx) CountPendingAt(_ ctxT, at time.Time) (map[int64]int64, error) {
 	return out, nil
 }
 
-// HistoryBefore implements motcua.ReportStore, a few hundred dossiers per
-// query.
+// HistoryBefore implements motcua.ReportStore.
 func (t *tx) HistoryBefore(_ ctxT, ids []int64, at time.Time) ([]motcua.HistoryLine, error) {
-	const chunk = 250
 	var out []motcua.HistoryLine
-	for len(ids) > 0 {
-		n := min(len(ids), chunk)
-		args := make([]any, 0, chunk+1)
-		for _, id := range ids[:n] {
-			args = append(args, id)
+	err := t.inChunks(ids, `SELECT dossier_id, action, at, to_state, due_at FROM dossier_events
+		WHERE dossier_id IN (%s) AND at < ? ORDER BY dossier_id, seq`, func(rows *sql.Rows) error {
+		var h motcua.HistoryLine
+		var at int64
+		var due sqlNullInt
+		if err := rows.Scan(&h.DossierID, &h.Action, &at, &h.ToState, &due); err != nil {
+			return err
 		}
-		for len(args) < chunk { // one statement shape for every chunk
-			args = append(args, int64(-1))
-		}
-		ids = ids[n:]
-		args = append(args, at.UnixMilli())
-		rows, err := t.query(`SELECT dossier_id, action, at, to_state, due_at FROM dossier_events
-			WHERE dossier_id IN (`+placeholders(chunk)+`) AND at < ? ORDER BY dossier_id, seq`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var h motcua.HistoryLine
-			var at int64
-			var due sqlNullInt
-			if err := rows.Scan(&h.DossierID, &h.Action, &at, &h.ToState, &due); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			h.At, h.DueAt = time.UnixMilli(at).UTC(), fromMS(due)
-			out = append(out, h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		h.At, h.DueAt = time.UnixMilli(at).UTC(), fromMS(due)
+		out = append(out, h)
+		return nil
+	}, at.UnixMilli())
+	return out, err
 }
 
 func placeholders(n int) string {

@@ -68,7 +68,7 @@ func (t *tx) ReceivedByAgency(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg,
 	for _, id := range ids {
 		a := motcua.ReceivedAgg{AgencyID: id}
 		for _, ch := range []motcua.Channel{motcua.ChannelCounter, motcua.ChannelOnline, motcua.ChannelPost} {
-			n, err := t.count(`SELECT COUNT(*) FROM dossiers WHERE competent_agency_id = ? AND channel = ?
+			n, err := t.count(`SELECT COUNT(*) FROM dossiers`+t.db.dialect.indexedBy("dossiers_agency_received")+` WHERE competent_agency_id = ? AND channel = ?
 				AND received_at >= ? AND received_at < ? AND received_at IS NOT NULL`, id, int(ch), f, tt)
 			if err != nil {
 				return nil, err
@@ -139,7 +139,7 @@ func (t *tx) FinishedByAgency(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg,
 		a := motcua.FinishedAgg{AgencyID: id}
 		for _, class := range []motcua.Timeliness{motcua.Early, motcua.OnTime, motcua.Late} {
 			for _, ok := range []bool{false, true} {
-				n, err := t.count(`SELECT COUNT(*) FROM dossiers WHERE competent_agency_id = ? AND finish_class = ? AND ontime_766 = ?
+				n, err := t.count(`SELECT COUNT(*) FROM dossiers`+t.db.dialect.indexedBy("dossiers_agency_finished")+` WHERE competent_agency_id = ? AND finish_class = ? AND ontime_766 = ?
 					AND finished_at >= ? AND finished_at < ? AND received_at IS NOT NULL AND finished_at IS NOT NULL`,
 					id, class, ok, f, tt)
 				if err != nil {
@@ -173,7 +173,7 @@ type aggKey struct{ agency, procedure int64 }
 // the sort a GROUP BY would need.
 func (t *tx) ReceivedIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
 	f, tt := from.UnixMilli(), to.UnixMilli()
-	rows, err := t.query(`SELECT competent_agency_id, procedure_id, channel, report_flags FROM dossiers
+	rows, err := t.query(`SELECT competent_agency_id, procedure_id, channel, report_flags FROM dossiers`+t.db.dialect.indexedBy("dossiers_received")+`
 		WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?`, f, tt)
 	if err != nil {
 		return nil, err
@@ -231,7 +231,7 @@ func (t *tx) ReceivedIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error
 // FinishedIn implements motcua.ReportStore, like ReceivedIn.
 func (t *tx) FinishedIn(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg, error) {
 	f, tt := from.UnixMilli(), to.UnixMilli()
-	rows, err := t.query(`SELECT competent_agency_id, procedure_id, finish_class, ontime_766, handle_ms FROM dossiers
+	rows, err := t.query(`SELECT competent_agency_id, procedure_id, finish_class, ontime_766, handle_ms FROM dossiers`+t.db.dialect.indexedBy("dossiers_finished")+`
 		WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND finished_at >= ? AND finished_at < ?`, f, tt)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,20 @@ func (d *demoOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&d.noServe, "no-serve", false, "stop after loading the data instead of serving")
 }
 
+// now is the demo's present: today, or the end of the generated year when
+// it is past, so that the scenarios in every state sit at the end of the
+// generated year as they would in a real database of that time.
+func (d *demoOptions) now() time.Time {
+	now := time.Now()
+	if d.dossiers == 0 {
+		return now
+	}
+	if end := time.Date(d.year, 12, 31, 23, 59, 0, 0, motcua.VietnamTime); end.Before(now) {
+		return end
+	}
+	return now
+}
+
 // runDemo prepares the embedded database with demo data (once) and serves.
 func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) error {
 	if o.reset && sqlstore.IsPostgresURL(cfg.DB) {
@@ -66,7 +80,7 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		pattern, _ := motcua.ParseCodePattern(cfg.CodePattern)
 		start := time.Now()
 		res, err := demo.Seed(ctx, demo.Options{Store: db, Cal: a.svc.Calendar(), Hasher: password.Default(),
-			Service: serviceConfig(cfg, rules, pattern), Now: time.Now(), Progress: stdout})
+			Service: serviceConfig(cfg, rules, pattern), Now: o.now(), Progress: stdout})
 		if err != nil {
 			return fmt.Errorf("demo data: %w (run `motcua demo --reset` to start afresh)", err)
 		}
@@ -87,10 +101,7 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 func generate(ctx context.Context, cfg Config, a *app, o demoOptions, stdout io.Writer) error {
 	rules, _ := cfg.rules()
 	pattern, _ := motcua.ParseCodePattern(cfg.CodePattern)
-	now := time.Now()
-	if end := time.Date(o.year, 12, 31, 23, 59, 0, 0, motcua.VietnamTime); end.Before(now) {
-		now = end
-	}
+	now := o.now()
 	fmt.Fprintf(stdout, "Generating %d dossiers over %d (Ctrl+C stops safely; what is stored stays)…\n", o.dossiers, o.year)
 	start := time.Now()
 	lastPct := -1

@@ -6,6 +6,7 @@ ALTER TABLE dossiers ADD COLUMN finish_class  TEXT    NOT NULL DEFAULT '';
 ALTER TABLE dossiers ADD COLUMN ontime_766    INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE dossiers ADD COLUMN handle_ms     BIGINT  NOT NULL DEFAULT 0;
 ALTER TABLE dossiers ADD COLUMN supp_count    INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dossiers ADD COLUMN supp_last_at  BIGINT;
 ALTER TABLE dossiers ADD COLUMN report_flags  INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE dossiers ADD COLUMN last_event_at BIGINT;
 
@@ -16,7 +17,7 @@ ALTER TABLE dossier_events ADD COLUMN due_at BIGINT;
 -- indexes, read without touching the rows.
 CREATE INDEX dossiers_agency_received ON dossiers (competent_agency_id, channel, received_at)
     WHERE received_at IS NOT NULL;
-CREATE INDEX dossiers_agency_finished ON dossiers (competent_agency_id, finish_class, ontime_766, finished_at)
+CREATE INDEX dossiers_agency_finished ON dossiers (competent_agency_id, finish_class, ontime_766, finished_at, received_at)
     WHERE received_at IS NOT NULL AND finished_at IS NOT NULL;
 -- The index of QĐ 766 and the dossiers pending at a moment read these
 -- (covering) ones by time.
@@ -24,7 +25,10 @@ CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, pr
     WHERE received_at IS NOT NULL;
 CREATE INDEX dossiers_finished ON dossiers (finished_at, competent_agency_id, procedure_id, finish_class, ontime_766, handle_ms, received_at)
     WHERE received_at IS NOT NULL AND finished_at IS NOT NULL;
-CREATE INDEX dossiers_pending ON dossiers (received_at, competent_agency_id) WHERE received_at IS NOT NULL AND finished_at IS NULL;
+-- The unfinished dossiers are few (those of the last weeks): their index
+-- holds all that report 06a reads of them.
+CREATE INDEX dossiers_pending ON dossiers (received_at, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at, finished_at)
+    WHERE received_at IS NOT NULL AND finished_at IS NULL;
 
 -- Live counters (motcua.Rollup): per agency by day, month and year; per
 -- agency and procedure by month and year (procedure_id 0 otherwise).
