@@ -6,6 +6,7 @@ package chart
 
 import (
 	"fmt"
+	"hash/fnv"
 	"html"
 	"math"
 	"strings"
@@ -27,9 +28,13 @@ type svg struct {
 	b strings.Builder
 }
 
+// idMark stands for the chart's element id prefix until the chart is
+// complete; close replaces it.
+const idMark = "\x00id\x00"
+
 func (s *svg) open(w, h int, title, desc string) {
-	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="t d" font-family="system-ui,sans-serif" font-size="12">`, w, h)
-	fmt.Fprintf(&s.b, `<title id="t">%s</title><desc id="d">%s</desc>`, esc(title), esc(desc))
+	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" font-family="system-ui,sans-serif" font-size="12">`, w, h, idMark, idMark)
+	fmt.Fprintf(&s.b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, idMark, esc(title), idMark, esc(desc))
 }
 
 func (s *svg) text(x, y float64, anchor, style, txt string) {
@@ -46,9 +51,16 @@ func (s *svg) rect(x, y, w, h float64, fill, title, href string) {
 	}
 }
 
+// close ends the chart and names its title and description by a hash of
+// the whole drawing: charts are inlined in pages, where ids must be unique,
+// and two different charts get different ids without the caller naming
+// them (the same chart twice on a page is the only clash).
 func (s *svg) close() []byte {
 	s.b.WriteString(`</svg>`)
-	return []byte(s.b.String())
+	out := s.b.String()
+	h := fnv.New64a()
+	h.Write([]byte(out))
+	return []byte(strings.ReplaceAll(out, idMark, fmt.Sprintf("c%016x", h.Sum64())))
 }
 
 func esc(s string) string { return html.EscapeString(s) }

@@ -67,3 +67,59 @@ func TestCharts(t *testing.T) {
 		}
 	}
 }
+
+// TestChartIDsAreUniqueOnAPage inlines several charts in one page, as the
+// dashboards do: every id must be unique on the page, and each chart's
+// aria-labelledby must name its own title and description.
+func TestChartIDsAreUniqueOnAPage(t *testing.T) {
+	charts := [][]byte{
+		chart.HBars("Hồ sơ quá hạn", "Theo đơn vị", "hồ sơ", []chart.Bar{{Label: "Sở Nội vụ", Value: 2}}),
+		chart.HBars("Hồ sơ quá hạn", "Theo đơn vị", "hồ sơ", []chart.Bar{{Label: "Sở Nội vụ", Value: 3}}),
+		chart.Share("Kênh nộp", "Tỷ lệ", []chart.Bar{{Label: "Trực tuyến", Value: 1}}),
+		chart.Lines("Tỷ lệ đúng hạn", "Theo tháng", []string{"T1"}, []chart.Series{{Name: "Đúng hạn", Values: []float64{100}}}, 0),
+		chart.Columns("Hồ sơ tiếp nhận", "Theo tháng", "hồ sơ", []string{"T1"}, []chart.Series{{Name: "Trực tuyến", Values: []float64{4}}}),
+	}
+	seen := map[string]int{}
+	for i, c := range charts {
+		wellFormed(t, c)
+		d := xml.NewDecoder(bytes.NewReader(c))
+		own := map[string]bool{}
+		var labelledBy string
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			se, ok := tok.(xml.StartElement)
+			if !ok {
+				continue
+			}
+			for _, a := range se.Attr {
+				switch a.Name.Local {
+				case "id":
+					seen[a.Value]++
+					own[a.Value] = true
+				case "aria-labelledby":
+					labelledBy = a.Value
+				}
+			}
+		}
+		refs := strings.Fields(labelledBy)
+		if len(refs) != 2 {
+			t.Errorf("chart %d: aria-labelledby %q", i, labelledBy)
+		}
+		for _, r := range refs {
+			if !own[r] {
+				t.Errorf("chart %d: aria-labelledby names %q, which is not in the chart", i, r)
+			}
+		}
+	}
+	for id, n := range seen {
+		if n > 1 {
+			t.Errorf("id %q appears in %d charts", id, n)
+		}
+	}
+}

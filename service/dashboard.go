@@ -15,8 +15,17 @@ type Dashboard struct {
 	Report *motcua.Report06a
 	// OnTimeRate is the share of dossiers handled early or on time.
 	OnTimeRate float64
+	// Handled is OnTimeRate's denominator: the dossiers handled in the
+	// period (early, on time or late); 0 means the rate is undefined.
+	Handled int64
 	// Received counts the period's receptions by channel.
 	Counter, Online, Post int64
+	// ReceivedTotal is the period's receptions (Counter + Online + Post),
+	// the denominator of OnlineRate and DigitizedRate; 0 means both are
+	// undefined.
+	ReceivedTotal int64
+	// OnlineRate is the share of the period's receptions submitted online.
+	OnlineRate float64
 	// DigitizedRate is indicator 4.2's ratio over the period's receptions.
 	DigitizedRate float64
 	// Overdue lists the agencies with dossiers pending past their
@@ -53,6 +62,7 @@ func (s *Service) Dashboard(ctx context.Context, p motcua.Period) (*Dashboard, e
 	t := rep.Total
 	if handled := t.Early + t.FinishedOnTime + t.Late; handled > 0 {
 		d.OnTimeRate = float64(t.Early+t.FinishedOnTime) / float64(handled)
+		d.Handled = handled
 	}
 	var flows []motcua.StatTotal
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
@@ -73,8 +83,10 @@ func (s *Service) Dashboard(ctx context.Context, p motcua.Period) (*Dashboard, e
 	total := t.ReceivedOnline + t.ReceivedDirect
 	d.Online = t.ReceivedOnline
 	d.Counter = t.ReceivedDirect - d.Post
+	d.ReceivedTotal = total
 	if total > 0 {
 		d.DigitizedRate = float64(digitized) / float64(total)
+		d.OnlineRate = float64(d.Online) / float64(total)
 	}
 	for _, r := range rep.Rows {
 		if r.Overdue > 0 {

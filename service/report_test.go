@@ -254,7 +254,8 @@ func reportsByHand(t *testing.T, e sqltest.Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dash.Online != 1 || dash.Counter != 7 || dash.Post != 0 || abs(dash.DigitizedRate-2.0/8) > 1e-12 ||
+	if dash.Online != 1 || dash.Counter != 7 || dash.Post != 0 || dash.ReceivedTotal != 8 || dash.Handled != 6 ||
+		abs(dash.OnlineRate-1.0/8) > 1e-12 || abs(dash.DigitizedRate-2.0/8) > 1e-12 ||
 		abs(dash.OnTimeRate-5.0/6) > 1e-12 || len(dash.Overdue) != 1 || dash.Overdue[0] != (service.AgencyCount{AgencyID: s.a.ID, N: 2}) {
 		t.Errorf("dashboard %+v", dash)
 	}

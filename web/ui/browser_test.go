@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/service"
 )
 
 // need returns the path of a program the browser test needs, skipping the
@@ -46,7 +47,10 @@ func artifacts(t *testing.T) string {
 // by the specialist, approved by the vice-chairman, its result issued and
 // returned at the counter; the same reception is done with JavaScript off.
 // Then the receipt's QR code is decoded, and a citizen opens its address
-// on a phone and sees the state without personal data.
+// on a phone and sees the state without personal data. Last, a visitor
+// opens the public statistics page (charts drawn, a quarter chosen with the
+// selector) and the administrator follows the total of column 3 of report
+// 06a to the list of dossiers behind it.
 func TestBrowserFlow(t *testing.T) {
 	const install = "apt-get install chromium nodejs npm; cd web/ui/e2e && npm ci"
 	need(t, "MOTCUA_REQUIRE_CHROMIUM", "chromium", install)
@@ -117,5 +121,15 @@ func TestBrowserFlow(t *testing.T) {
 		if !strings.Contains(string(sheet), s) {
 			t.Errorf("control sheet lacks %q", s)
 		}
+	}
+
+	res = run("stats", e.ts.URL, dir)
+	ytd := motcua.Period{From: motcua.DayOf(vn(2025, 1, 1, 12, 0)), To: motcua.DayOf(testNow)}
+	rep, err := e.svc.Report06a(ctx, ytd, service.SourceBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := rep.Total.Col(3); res["figure"] != float64(want) || res["listed"] != float64(min(want, 50)) {
+		t.Errorf("the browser read %v dossiers in column 3 and listed %v behind it; the report has %d", res["figure"], res["listed"], want)
 	}
 }

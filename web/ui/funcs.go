@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/chart"
 	"github.com/motcua/motcua/pdf"
 )
 
@@ -87,10 +88,14 @@ func (u *UI) funcs() template.FuncMap {
 		"date":     motcua.FormatDate,
 		"datetime": motcua.FormatDateTime,
 		"money":    money,
+		"num":      func(n int64) string { return chart.Number(float64(n)) },
+		"vnday":    vnDay,
+		"avg":      decimal,
 		"vndate":   isoToVN,
 		"left":     timeLeft,
 		"ms":       func(t time.Time) int64 { return t.UnixMilli() },
 		"add":      func(a, b int) int { return a + b },
+		"seq":      func(n int) []struct{} { return make([]struct{}, n) },
 		"pct":      func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
 		"formName": func(f pdf.Form) string { return u.opts.Forms[f].Title },
 		"formNo":   func(f pdf.Form) string { return u.opts.Forms[f].Number },

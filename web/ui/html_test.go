@@ -57,6 +57,11 @@ func TestPagesWorkWithoutScriptHaveLabelsAndStayLight(t *testing.T) {
 		{"admin", "/quan-tri/tai-khoan", true}, {"admin", "/quan-tri/tai-khoan/1", true}, {"admin", "/quan-tri/thu-tuc", true},
 		{"admin", fmt.Sprintf("/quan-tri/thu-tuc/%d", guardianship), true}, {"admin", "/quan-tri/thu-tuc/moi", true},
 		{"admin", "/quan-tri/lich?nam=2025", true},
+		{"", "/thong-ke", false}, {"", "/thong-ke?ky=thang&nam=2025&thang=2", false},
+		{"admin", "/bao-cao", true}, {"admin", "/bao-cao/06a", true}, {"admin", "/bao-cao/06a?nguon=live", true},
+		{"admin", "/bao-cao/chi-so-766", true}, {"admin", fmt.Sprintf("/bao-cao/chi-so-766?don-vi=%d", agency.ID), true},
+		{"admin", "/bao-cao/ho-so?cot=3&don-vi=0&tu=2025-01-01&den=2025-03-10", true},
+		{"motcua.anphu", fmt.Sprintf("/bao-cao/ho-so?chi-tieu=766.2.1&don-vi=%d&tu=2025-01-01&den=2025-03-10", agency.ID), true},
 	}
 	browsers := map[string]*browser{"": e.browser()}
 	for _, pc := range pages {

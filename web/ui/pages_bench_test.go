@@ -19,6 +19,10 @@ func BenchmarkPages(b *testing.B) {
 	officer := e.login("motcua.anphu")
 	specialist := e.login("cv.anphu")
 	code := e.dossierCodes("H99.101", motcua.StateProcessing)[0]
+	anPhu, _, err := e.svc.Agency(ctx, "H99.101")
+	if err != nil {
+		b.Fatal(err)
+	}
 	pages := []struct {
 		name string
 		b    *browser
@@ -31,6 +35,10 @@ func BenchmarkPages(b *testing.B) {
 		{"dossier", specialist, "/ho-so/" + code},
 		{"catalogue", e.browser(), "/thu-tuc?q=chung+thuc"},
 		{"board", e.browser(), "/bang-tien-do"},
+		{"statistics", e.browser(), "/thong-ke"},
+		{"report-06a", specialist, "/bao-cao/06a"},
+		{"index-766", specialist, "/bao-cao/chi-so-766"},
+		{"drill-down", specialist, fmt.Sprintf("/bao-cao/ho-so?cot=3&don-vi=%d&tu=2025-01-01&den=2025-03-10", anPhu.ID)},
 	}
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {

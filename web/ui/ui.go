@@ -1,7 +1,8 @@
 // Package ui is motcua's browser interface: server-rendered pages in
 // Vietnamese for the one-stop counter, the staff inbox and dossier pages,
-// administration, and the public pages (catalogue, dossier lookup, progress
-// board). Pages are html/template files embedded in the binary, one per
+// administration, the statistics (report 06a, the QĐ 766 index, the
+// dashboards, and the dossiers behind each figure), and the public pages
+// (catalogue, dossier lookup, progress board, statistics). Pages are html/template files embedded in the binary, one per
 // screen, parsed and checked at start; every page works without JavaScript
 // (forms post to real handlers), and a small script only improves what it
 // can (filling the applicant from a QR scan in place, live countdowns).
@@ -94,6 +95,11 @@ func (u *UI) routes() []route {
 		{"GET /thu-tuc/{id}", u.procedure},
 		{"GET /tra-cuu", u.lookup},
 		{"GET /bang-tien-do", u.board},
+		{"GET /thong-ke", u.stats},
+		{"GET /bao-cao", u.reports},
+		{"GET /bao-cao/06a", u.report06a},
+		{"GET /bao-cao/chi-so-766", u.index766},
+		{"GET /bao-cao/ho-so", u.reportDossiers},
 		{"GET /tiep-nhan", u.counter},
 		{"POST /tiep-nhan", u.receive},
 		{"POST /tiep-nhan/quet", u.scan},

@@ -4,6 +4,7 @@
 //
 //   node flow.mjs officer BASE_URL ARTIFACT_DIR   → prints {"code": …}
 //   node flow.mjs citizen LOOKUP_URL ARTIFACT_DIR CODE
+//   node flow.mjs stats BASE_URL ARTIFACT_DIR      → prints {"figure": …, "listed": …}
 //
 // Every check that fails throws, so the process exits non-zero with the
 // reason; screenshots of the main screens are saved in ARTIFACT_DIR.
@@ -182,9 +183,59 @@ async function citizen(url, code) {
   console.log(JSON.stringify({ ok: true }));
 }
 
+// stats opens the public statistics page as a visitor without a session,
+// then, as the provincial administrator, report 06a and the dossiers behind
+// its total of column 3 (every dossier to handle in the period).
+async function stats(base) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
+  const page = await ctx.newPage();
+  await page.goto(base + "/");
+  await Promise.all([page.waitForNavigation(), page.click("nav a:has-text('Thống kê')")]);
+  check(page.url().endsWith("/thong-ke"), `the menu's statistics link leads to ${page.url()}`);
+  check((await page.locator("h1").textContent()).includes("Thống kê"), "no statistics heading");
+  const charts = page.locator("main figure.chart svg");
+  check(await charts.count() >= 3, `${await charts.count()} charts on the public statistics page`);
+  for (let i = 0; i < await charts.count(); i++) {
+    const box = await charts.nth(i).boundingBox();
+    check(box && box.width > 200 && box.height > 30, `chart ${i} is drawn ${JSON.stringify(box)}`);
+  }
+  // The same page for a quarter, chosen with the selector.
+  await page.selectOption("#f-ky", "quy");
+  await page.selectOption("#f-quy", "1");
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Xem số liệu')")]);
+  const lead = await page.locator("p.lead").textContent();
+  check(lead.includes("Từ ngày 01/01/"), `quarter chosen, period shown: ${lead}`);
+  await shot(page, "09-public-statistics");
+
+  await login(page, base, "admin");
+  await page.goto(base + "/bao-cao/06a");
+  const total = page.locator("table.r06a tfoot td[data-col='3'] a");
+  const figure = Number((await total.textContent()).replace(/\./g, ""));
+  check(figure > 0, `column 3's total is ${figure}`);
+  await shot(page, "10-report-06a");
+  await Promise.all([page.waitForNavigation(), total.click()]);
+  check(page.url().includes("/bao-cao/ho-so?"), `the figure links to ${page.url()}`);
+  const shown = Number((await page.locator(".figure").textContent()).replace(/\./g, ""));
+  check(shown === figure, `the list says the figure is ${shown}, the report ${figure}`);
+  const listed = await page.locator("table.drill tbody tr:not(.part)").count();
+  check(listed === Math.min(figure, 50), `${listed} dossiers listed behind a figure of ${figure}`);
+  await shot(page, "11-report-drilldown");
+  // The index: indicators without input say so instead of a number.
+  await page.goto(base + "/bao-cao/chi-so-766");
+  const noData = await page.locator("td.no_data").count();
+  check(noData > 0 && (await page.locator("td.no_data").first().textContent()).startsWith("Chưa có dữ liệu"), "the index shows no indicator without data");
+  await shot(page, "12-index-766");
+  await page.goto(base + "/bao-cao");
+  check(await page.locator("main figure.chart svg a").count() > 0, "the staff dashboard's charts link to no dossiers");
+  await shot(page, "13-staff-dashboard");
+  await ctx.close();
+  console.log(JSON.stringify({ figure, listed }));
+}
+
 try {
   if (phase === "officer") await officer(target);
   else if (phase === "citizen") await citizen(target, expectCode);
+  else if (phase === "stats") await stats(target);
   else throw new Error("unknown phase " + phase);
 } finally {
   await browser.close();

@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/service"
+)
+
+// report06aData is report II.06a as the page lays it out.
+type report06aData struct {
+	statsData
+	Source string
+	Rows   []row06a
+	Total  row06a
+	// Unbalanced names the rows where 3 ≠ 7 + 11: every dossier to handle
+	// is handled or pending, so this flags a fault to report, not a rounding.
+	Unbalanced []string
+	// Downloads are the same report as a workbook and as CSV.
+	XLSX, CSV string
+}
+
+// row06a is a line of the report: columns 3 to 13, each with the address
+// of the dossiers behind it.
+type row06a struct {
+	N     int // TT; 0 on the total
+	Name  string
+	Cells []cell06a
+}
+
+type cell06a struct {
+	Col  int
+	N    int64
+	Href string
+}
+
+// sourceOptions are the two ways of computing the report.
+var sourceOptions = optionsOf(service.SourceBase, "Tính từ hồ sơ (số liệu gốc)", service.SourceLive, "Bộ đếm cập nhật theo thời gian thực")
+
+// report06a shows report II.06a for a period: the official table with its
+// merged headers, one row per agency in the report's order and the
+// province's total, every figure linked to its dossiers.
+func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
+	if u.staff(w, r) == nil {
+		return
+	}
+	sd, f := u.newStatsData(r, "/bao-cao/06a")
+	sd.Sources = sourceOptions
+	d := &report06aData{statsData: *sd, Source: f.Trim("nguon")}
+	if d.Source == "" {
+		d.Source = service.SourceBase
+	}
+	f.Values.Set("nguon", d.Source)
+	const title = "Báo cáo tình hình, kết quả giải quyết TTHC (Biểu II.06a)"
+	show := func(status int) {
+		u.render(w, r, status, "report06a", &page{Title: title, Section: "reports", Form: f, Data: d})
+	}
+	if !sd.Shown {
+		show(http.StatusUnprocessableEntity)
+		return
+	}
+	rep, err := u.srv.Service.Report06a(r.Context(), sd.Period.Period, d.Source)
+	if err != nil {
+		f.fail(err)
+		if msg := f.Errors["source"]; msg != "" {
+			f.Errors["nguon"] = msg
+			d.Shown = false
+			show(http.StatusUnprocessableEntity)
+			return
+		}
+		u.fail(w, r, err)
+		return
+	}
+	agencies, err := u.srv.Service.AgencyIndex(r.Context())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	p := sd.Period.Period
+	line := func(n int, agency int64, name string, row motcua.Row06a) row06a {
+		out := row06a{N: n, Name: name}
+		for c := 3; c <= 13; c++ {
+			out.Cells = append(out.Cells, cell06a{Col: c, N: row.Col(c), Href: drillHref(p, agency, c, "")})
+		}
+		return out
+	}
+	for i, row := range rep.Rows {
+		name := "Đơn vị " + strconv.FormatInt(row.AgencyID, 10)
+		if a, ok := agencies[row.AgencyID]; ok {
+			name = a.Name
+		}
+		d.Rows = append(d.Rows, line(i+1, row.AgencyID, name, row))
+		if !row.Balanced() {
+			d.Unbalanced = append(d.Unbalanced, name)
+		}
+	}
+	d.Total = line(0, 0, "Tổng cộng", rep.Total)
+	if !rep.Total.Balanced() {
+		d.Unbalanced = append(d.Unbalanced, "Tổng cộng")
+	}
+	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "source": {d.Source}}
+	q.Set("format", "xlsx")
+	d.XLSX = "/api/v1/reports/06a?" + q.Encode()
+	q.Set("format", "csv")
+	d.CSV = "/api/v1/reports/06a?" + q.Encode()
+	show(http.StatusOK)
+}
