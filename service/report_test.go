@@ -337,3 +337,31 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestProvinceListsForProvinceStaff checks who may list the dossiers behind
+// the province's figures: the province's own staff, not the head of a
+// vertical agency that has no parent in the province's tree (who still
+// lists his own agency's).
+func TestProvinceListsForProvinceStaff(t *testing.T) {
+	s := newSmall(t, sqltest.SQLite)
+	police := &motcua.Agency{Code: "000.00.20.H98", Name: "Công an tỉnh thử", Level: motcua.LevelVertical, Kind: motcua.KindVerticalAgency}
+	must(t, s.svc.SetupAgency(ctx, police))
+	head, err := s.svc.SetupUser(ctx, service.NewUser{Username: "ca.head", FullName: "Trưởng phòng", Password: "mật khẩu thử nghiệm",
+		Grants: []motcua.Grant{{AgencyID: police.ID, Role: motcua.RoleLeader}}})
+	must(t, err)
+	s.staff["ca.head"] = head
+	province, err := s.svc.SetupUser(ctx, service.NewUser{Username: "tinh.leader", FullName: "Lãnh đạo tỉnh", Password: "mật khẩu thử nghiệm",
+		Grants: []motcua.Grant{{AgencyID: s.a.ParentID, Role: motcua.RoleLeader}}})
+	must(t, err)
+	s.staff["tinh.leader"] = province
+	march := motcua.Period{From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 3, 31)}
+	if _, err := s.svc.ReportDossiers(s.ctxOf("ca.head"), march, 0, "06a.4", 0); motcua.ErrorCode(err) != motcua.EFORBIDDEN {
+		t.Errorf("a vertical agency's head lists the province's dossiers: %v", err)
+	}
+	if _, err := s.svc.ReportDossiers(s.ctxOf("ca.head"), march, police.ID, "06a.4", 0); err != nil {
+		t.Errorf("the head of the police cannot list his own agency's: %v", err)
+	}
+	if _, err := s.svc.ReportDossiers(s.ctxOf("tinh.leader"), march, 0, "06a.4", 0); err != nil {
+		t.Errorf("the province's leader cannot list the province's dossiers: %v", err)
+	}
+}

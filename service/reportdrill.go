@@ -43,8 +43,11 @@ func (s *Service) ReportDossiers(ctx context.Context, p motcua.Period, agencyID 
 	}
 	allowed := false
 	if agencyID == 0 {
+		// The province's lists are for the province's own staff (its
+		// people's committee and what hangs under it), not for a vertical
+		// agency that happens to have no parent.
 		for _, a := range list {
-			if a.ParentID == 0 && len(roleAt(u, a.ID)) > 0 {
+			if a.ParentID == 0 && a.Level == motcua.LevelProvince && len(roleAt(u, a.ID)) > 0 {
 				allowed = true
 			}
 		}

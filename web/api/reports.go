@@ -15,7 +15,7 @@ import (
 // the current month up to today.
 func (a *API) period(r *http.Request) (motcua.Period, error) {
 	q := r.URL.Query()
-	now := time.Now().In(motcua.VietnamTime)
+	now := a.srv.Service.Now().In(motcua.VietnamTime)
 	p := motcua.Period{From: motcua.DayOf(time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, motcua.VietnamTime)), To: motcua.DayOf(now)}
 	for _, x := range []struct {
 		name string
@@ -255,7 +255,7 @@ func (a *API) reportDossiers(w http.ResponseWriter, r *http.Request) {
 		st := &d.Status
 		items = append(items, figureDossierJSON{Code: d.Code, ProcedureCode: d.ProcedureCode, ProcedureName: d.ProcedureName,
 			Agency: refOf(byID, d.CompetentAgencyID), State: st.State, StateLabel: st.State.Label(), ReceivedAt: vn(st.ReceivedAt),
-			DueAt: vn(st.DueAt), FinishedAt: vn(st.FinishedAt), Timeliness: st.Result(time.Now(), motcua.VietnamTime),
+			DueAt: vn(st.DueAt), FinishedAt: vn(st.FinishedAt), Timeliness: st.Result(a.srv.Service.Now(), motcua.VietnamTime),
 			Supplements: len(st.Supplements)})
 	}
 	next := ""
