@@ -38,7 +38,6 @@ func (s *Service) CreateProcedure(ctx context.Context, p *motcua.Procedure) erro
 		return motcua.Errorf(motcua.EFORBIDDEN, "not_admin", "Bạn không có quyền thêm thủ tục cho cơ quan này.")
 	}
 	p.Code, p.Name = strings.TrimSpace(p.Code), strings.TrimSpace(p.Name)
-	defer s.invalidateSearch()
 	return s.SetupProcedure(ctx, p)
 }
 

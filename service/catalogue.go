@@ -109,6 +109,7 @@ func (s *Service) SetupProcedure(ctx context.Context, p *motcua.Procedure) error
 	if d, expired := p.ExpiredAt(p.UpdatedAt); expired && d.EffectiveTo != nil {
 		p.Published = false // an expired legal basis unpublishes at once
 	}
+	defer s.invalidateSearch()
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
 }
 
@@ -137,6 +138,7 @@ func (s *Service) UnpublishExpired(ctx context.Context) (int, error) {
 				return n, err
 			}
 			s.procVersions.invalidate(p.ID, now)
+			s.invalidateSearch()
 			n++
 			offset-- // the list of published procedures just shrank by one
 		}

@@ -405,8 +405,14 @@ func averages(procs []*motcua.Procedure, sums map[int64]*[2]int64, cal motcua.Ca
 	return out
 }
 
-// publishedProcedures lists the whole published catalogue.
+// publishedProcedures lists the whole published catalogue (cached: the
+// index reads it at every call; callers must not change the procedures).
 func (s *Service) publishedProcedures(ctx context.Context) ([]*motcua.Procedure, error) {
+	now := s.now()
+	cached, ok, gen := s.published.get(0, now)
+	if ok {
+		return cached, nil
+	}
 	var all []*motcua.Procedure
 	err := s.store.Read(ctx, func(tx motcua.Tx) error {
 		for offset := 0; ; offset += 500 {
@@ -420,5 +426,9 @@ func (s *Service) publishedProcedures(ctx context.Context) ([]*motcua.Procedure,
 			}
 		}
 	})
-	return all, err
+	if err != nil {
+		return nil, err
+	}
+	s.published.put(0, all, gen, now)
+	return all, nil
 }

@@ -365,3 +365,30 @@ func TestProvinceListsForProvinceStaff(t *testing.T) {
 		t.Errorf("the province's leader cannot list the province's dossiers: %v", err)
 	}
 }
+
+// TestIndexFollowsCatalogue checks that the index, which keeps the
+// published catalogue in memory, sees a procedure unpublished through this
+// instance at once.
+func TestIndexFollowsCatalogue(t *testing.T) {
+	s := newSmall(t, sqltest.SQLite)
+	admin, err := s.svc.SetupUser(ctx, service.NewUser{Username: "admin", FullName: "Quản trị", Password: "mật khẩu thử nghiệm",
+		Grants: []motcua.Grant{{AgencyID: s.a.ParentID, Role: motcua.RoleAdmin}}})
+	must(t, err)
+	s.staff["admin"] = admin
+	s.receive("D1", "a", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("D1", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 4, 9, 0), "")
+	march := motcua.Period{From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 3, 31)}
+	idx, err := s.svc.Index766(ctx, march)
+	must(t, err)
+	if len(idx.Averages) != 1 {
+		t.Fatalf("averages %+v, want the one procedure", idx.Averages)
+	}
+	p := *s.proc
+	p.Published = false
+	must(t, s.svc.UpdateProcedure(s.ctxOf("admin"), &p))
+	idx, err = s.svc.Index766(ctx, march)
+	must(t, err)
+	if len(idx.Averages) != 0 {
+		t.Errorf("the unpublished procedure is still in the index: %+v", idx.Averages)
+	}
+}

@@ -219,4 +219,5 @@ func (s *Service) invalidateSearch() {
 	s.search.mu.Lock()
 	s.search.idx = nil
 	s.search.mu.Unlock()
+	s.published.invalidate(0, s.now())
 }

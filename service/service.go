@@ -48,6 +48,7 @@ type Service struct {
 	sessions *cache[string, *motcua.User]         // token hash → signed-in user
 	// procVersions maps a procedure to its current version number.
 	procVersions *cache[int64, int]
+	published    *cache[int, []*motcua.Procedure] // 0 → the published catalogue (reports)
 	search       searchCache // the folded catalogue (search.go)
 	board        boardCache  // the public progress board (board.go)
 }
@@ -81,7 +82,8 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 		lookups: newFailureLimiter(10, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute),
 		public:       newCache[string, *motcua.PublicRecord](cfg.CacheTTL, 200_000),
 		sessions:     newCache[string, *motcua.User](cfg.CacheTTL, 100_000),
-		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000)}
+		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000),
+		published:    newCache[int, []*motcua.Procedure](cfg.CacheTTL, 1)}
 	s.SetCalendar(cal)
 	return s
 }
