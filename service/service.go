@@ -49,8 +49,8 @@ type Service struct {
 	// procVersions maps a procedure to its current version number.
 	procVersions *cache[int64, int]
 	published    *cache[int, []*motcua.Procedure] // 0 → the published catalogue (reports)
-	search       searchCache // the folded catalogue (search.go)
-	board        boardCache  // the public progress board (board.go)
+	search       searchCache                      // the folded catalogue (search.go)
+	board        boardCache                       // the public progress board (board.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }
