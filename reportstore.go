@@ -35,7 +35,8 @@ type FinishedAgg struct {
 
 // PendingRecord is a dossier pending at a moment: received before it and
 // not finished before it, with its current standing and the time of its
-// last change (if after the moment, its history tells its standing then).
+// last change. When that change came after the moment, Now is not read
+// (it may be empty): the dossier's history tells its standing then.
 type PendingRecord struct {
 	DossierID, AgencyID, ProcedureID int64
 	Now                              Pending766 // the current standing
@@ -105,6 +106,22 @@ type ReportFilter struct {
 	// DigitizedOK selects dossiers counted digitized by indicator 4.2.
 	DigitizedOK bool
 	IDs         []int64
-	AfterID     int64
-	Limit       int
+	// Order is the order of the list: by id (the default), or by the time
+	// of reception or finish (then id), which follows the indexes of a
+	// period's receptions and finishes so that a page is found without
+	// sorting the whole period. AfterID continues the list after that
+	// dossier, in the list's order.
+	Order   ReportOrder
+	AfterID int64
+	Limit   int
 }
+
+// ReportOrder is the order of a drill-down list.
+type ReportOrder uint8
+
+// Orders.
+const (
+	OrderByID ReportOrder = iota
+	OrderByReception
+	OrderByFinish
+)

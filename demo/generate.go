@@ -325,8 +325,8 @@ func (g *generator) ensureCommunes(ctx context.Context) (int, error) {
 		if a.Kind == motcua.KindCommuneCommittee {
 			g.communes = append(g.communes, a)
 		}
-		if a.ParentID == 0 {
-			root = a
+		if a.ParentID == 0 && a.Level == motcua.LevelProvince {
+			root = a // the province, not a vertical agency without a parent
 		}
 	}
 	added := 0

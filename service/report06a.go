@@ -195,6 +195,11 @@ func pendingAt(ctx context.Context, tx motcua.Tx, t time.Time) ([]pendingDossier
 	if err != nil {
 		return nil, err
 	}
+	return standings(ctx, tx, recs, t)
+}
+
+// standings gives dossiers pending at t their standing then.
+func standings(ctx context.Context, tx motcua.Tx, recs []motcua.PendingRecord, t time.Time) ([]pendingDossier, error) {
 	out := make([]pendingDossier, len(recs))
 	var stale []int64
 	idx := map[int64]int{}

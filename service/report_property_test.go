@@ -278,6 +278,48 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 				}
 			}
 		}
+		// The dossiers behind the figures, paged 50 at a time, are as
+		// many as the figures say (standings worked out 7 at a time, so
+		// that pages span several chunks).
+		restore := service.SetDrillChunk(7)
+		for _, c := range []struct {
+			user   string
+			agency int64
+		}{{"leader.a", s.a.ID}, {"leader.b", s.b.ID}} {
+			var row motcua.Row06a
+			for _, r := range base.Rows {
+				if r.AgencyID == c.agency {
+					row = r
+				}
+			}
+			for fig, n := range map[string]int64{"06a.4": row.Col(4), "06a.5": row.Col(5), "06a.6": row.Col(6), "06a.8": row.Col(8),
+				"06a.9w": row.Waiting, "06a.10": row.Col(10), "06a.12": row.Col(12), "06a.13": row.Col(13),
+				"766.2.1": scope[c.agency], "766.2.1-late": scope[c.agency] - onTime[c.agency]} {
+				var got int64
+				seen := map[int64]bool{}
+				for after := int64(0); ; {
+					page, err := s.svc.ReportDossiers(s.ctxOf(c.user), p, c.agency, fig, after)
+					must(t, err)
+					for _, d := range page.Dossiers {
+						if seen[d.ID] || d.CompetentAgencyID != c.agency {
+							t.Errorf("period %d %s: dossier %s listed twice or of another agency", k, fig, d.Code)
+						}
+						seen[d.ID] = true
+					}
+					got += int64(len(page.Dossiers))
+					if page.Next == 0 {
+						break
+					}
+					after = page.Next
+				}
+				if got != n {
+					t.Errorf("period %d (%s), agency %d: %s lists %d dossiers, the report says %d", k, p, c.agency, fig, got, n)
+				}
+			}
+		}
+
+		restore()
+
 		idx, err := s.svc.Index766From(ctx, p, service.SourceBase)
 		must(t, err)
 		if p.WholeMonths() {

@@ -61,13 +61,50 @@ func (t *tx) ReportDossiers(_ ctxT, f motcua.ReportFilter) ([]*motcua.Dossier, e
 		}
 		add("id IN ("+placeholders(len(ids))+")", ids...)
 	}
+	// The order, its keyset, and on SQLite the index that yields the rows
+	// in that order (a period's receptions or finishes, province-wide) or
+	// the agency's few (its receptions by channel, its finishes by verdict,
+	// which are then sorted).
+	order, index := "id", ""
+	switch f.Order {
+	case motcua.OrderByReception:
+		order, index = "received_at, id", "dossiers_received"
+		if f.AgencyID != 0 {
+			index = "dossiers_agency_received"
+			if f.Channel == 0 {
+				add("channel IN (1, 2, 3)") // lets the agency's index range over every channel
+			}
+		}
+	case motcua.OrderByFinish:
+		order, index = "finished_at, id", "dossiers_finished"
+		add("finished_at IS NOT NULL")
+		if f.AgencyID != 0 {
+			index = "dossiers_agency_finished"
+			if f.Class == "" {
+				add("finish_class IN ('early', 'on_time', 'late')")
+			}
+			if f.OnTime766 == nil {
+				add("ontime_766 IN (?, ?)", false, true)
+			}
+		}
+	}
 	if f.AfterID != 0 {
-		add("id > ?", f.AfterID)
+		if f.Order == motcua.OrderByID {
+			add("id > ?", f.AfterID)
+		} else {
+			col, _, _ := strings.Cut(order, ",")
+			add(fmt.Sprintf("(%[1]s > (SELECT %[1]s FROM dossiers WHERE id = ?) OR (%[1]s = (SELECT %[1]s FROM dossiers WHERE id = ?) AND id > ?))", col),
+				f.AfterID, f.AfterID, f.AfterID)
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`,
+	from := "dossiers"
+	if index != "" {
+		from += t.db.dialect.indexedBy(index)
+	}
+	return t.dossiers(`SELECT `+dossierColumns+` FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`,
 		append(args, limit)...)
 }

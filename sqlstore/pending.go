@@ -60,10 +60,16 @@ func (t *tx) pendingWheres(at int64) ([2]string, [2][]any, error) {
 	return [2]string{unfinished, since}, [2][]any{{at}, {at, at}}, nil
 }
 
-const pendingSelect = `SELECT id, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at FROM dossiers`
+// pendingSelects are the columns read for each half: the unfinished
+// dossiers' standing comes from their index; those finished since are only
+// identified (their standing then comes from their history, their
+// finishing time marking them as changed since), from the index of finishes.
+var pendingSelects = [2]string{
+	`SELECT id, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at FROM dossiers`,
+	`SELECT id, competent_agency_id, procedure_id, '', NULL, 0, NULL, finished_at FROM dossiers`,
+}
 
-// PendingAt implements motcua.ReportStore. The unfinished dossiers are read
-// from their index alone.
+// PendingAt implements motcua.ReportStore, reading indexes only.
 func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
 	wheres, args, err := t.pendingWheres(at.UnixMilli())
 	if err != nil {
@@ -71,7 +77,7 @@ func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
 	}
 	var out []motcua.PendingRecord
 	for i, where := range wheres {
-		rows, err := t.query(pendingSelect+where, args[i]...)
+		rows, err := t.query(pendingSelects[i]+where, args[i]...)
 		if err != nil {
 			return nil, err
 		}

@@ -147,8 +147,8 @@ func (u *UI) reportDossiers(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// Fill the page from the parts in turn, continuing where the previous
-	// page stopped: a part's dossiers come in ascending id, so a cut part
-	// continues after the last dossier shown.
+	// page stopped: a part's list continues after any dossier of it, so a
+	// cut part continues after the last dossier shown.
 	now := u.srv.Service.Now()
 	nextPart, nextAfter := -1, int64(0)
 	for k := part; k < len(parts) && nextPart < 0; k++ {

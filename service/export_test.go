@@ -1,0 +1,9 @@
+package service
+
+// SetDrillChunk makes drill-downs work out standings n at a time until the
+// returned function restores the default (tests of paging across chunks).
+func SetDrillChunk(n int) (restore func()) {
+	old := drillChunk
+	drillChunk = n
+	return func() { drillChunk = old }
+}
