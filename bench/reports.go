@@ -31,6 +31,7 @@ type ReportFigures struct {
 	Baseline      time.Duration // a full COUNT(*) of the dossiers, in the same run
 	Base06aYear   time.Duration // report 06a for the province, the whole year, from the dossiers
 	Base06aMonth  time.Duration // the same for December
+	Base06aMarch  time.Duration // the same for March (its pending dossiers all changed since: history replays)
 	Live06aYear   time.Duration // from the live counters
 	Live06aSpan   time.Duration // from the live counters, 15 January to 20 November (days, months)
 	IndexYear     time.Duration // the QĐ 766 index for every unit, the whole year (live counters)
@@ -103,6 +104,20 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	march := motcua.Period{From: day(3, 1), To: day(3, 31)}
+	var baseMarch, liveMarch *motcua.Report06a
+	if f.Base06aMarch, err = median("06a province, March, from the dossiers", func() (err error) {
+		baseMarch, err = svc.Report06a(ctx, march, service.SourceBase)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if liveMarch, err = svc.Report06a(ctx, march, service.SourceLive); err != nil {
+		return nil, err
+	}
+	if baseMarch.Total != liveMarch.Total {
+		return nil, fmt.Errorf("the two sources disagree on March: base %+v, live %+v", baseMarch.Total, liveMarch.Total)
 	}
 	var live *motcua.Report06a
 	if f.Live06aYear, err = median("06a province, year, from the live counters", func() (err error) {

@@ -107,8 +107,9 @@ func (t *tx) putStats(m map[motcua.StatKey]int64, stmts map[int]string) error {
 	return nil
 }
 
-// SumStats implements motcua.ReportStore. Each segment is one range of the
-// primary key per metric; the rows are added up here.
+// SumStats implements motcua.ReportStore. Each segment is one query over
+// ranges of the primary key (one per metric), summed by the database: a
+// span of days returns one row per agency and metric, not one per day.
 func (t *tx) SumStats(_ ctxT, segs []motcua.Segment, metrics []motcua.Metric) ([]motcua.StatTotal, error) {
 	type key struct {
 		agency, procedure int64
@@ -117,38 +118,49 @@ func (t *tx) SumStats(_ ctxT, segs []motcua.Segment, metrics []motcua.Metric) ([
 	sums := map[key]int64{}
 	var order []key
 	for _, sg := range segs {
+		var ms []any
 		for _, m := range metrics {
 			if m.PerProcedure() && sg.Scale == motcua.ScaleDay {
 				continue // not kept by day
 			}
-			q := `SELECT agency_id, procedure_id, n FROM stat_counts
-				WHERE scale = ? AND metric = ? AND period >= ? AND period <= ?`
-			args := []any{int(sg.Scale), int(m), sg.From, sg.To}
-			if t.pgtx != nil { // the changes not folded yet
-				q += ` UNION ALL SELECT agency_id, procedure_id, n FROM stat_deltas
-				WHERE scale = ? AND metric = ? AND period >= ? AND period <= ?`
-				args = append(args, args...)
-			}
-			rows, err := t.query(q, args...)
-			if err != nil {
+			ms = append(ms, int(m))
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		where := `scale = ? AND metric IN (` + placeholders(len(ms)) + `) AND period >= ? AND period <= ?`
+		args := append(append([]any{int(sg.Scale)}, ms...), sg.From, sg.To)
+		q := `SELECT metric, agency_id, procedure_id, SUM(n) FROM stat_counts WHERE ` + where +
+			` GROUP BY metric, agency_id, procedure_id`
+		if t.pgtx != nil { // with the changes not folded yet
+			q = `SELECT metric, agency_id, procedure_id, CAST(SUM(n) AS BIGINT) FROM (
+				SELECT metric, agency_id, procedure_id, n FROM stat_counts WHERE ` + where + `
+				UNION ALL
+				SELECT metric, agency_id, procedure_id, n FROM stat_deltas WHERE ` + where + `) AS c
+				GROUP BY metric, agency_id, procedure_id`
+			args = append(args, args...)
+		}
+		rows, err := t.query(q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k key
+			var m int
+			var n int64
+			if err := rows.Scan(&m, &k.agency, &k.procedure, &n); err != nil {
+				rows.Close()
 				return nil, err
 			}
-			for rows.Next() {
-				k := key{metric: m}
-				var n int64
-				if err := rows.Scan(&k.agency, &k.procedure, &n); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				if _, ok := sums[k]; !ok {
-					order = append(order, k)
-				}
-				sums[k] += n
+			k.metric = motcua.Metric(m)
+			if _, ok := sums[k]; !ok {
+				order = append(order, k)
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
+			sums[k] += n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
 	}
 	out := make([]motcua.StatTotal, 0, len(order))
