@@ -100,6 +100,7 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	type batch struct {
 		ds     []*motcua.Dossier
 		events [][]motcua.Event
+		stats  map[statKey]int64 // the counters' changes of these dossiers
 	}
 	perDay := g.perDay()
 	type span struct{ from, to, count int } // days [from, to) of g.days
@@ -115,19 +116,17 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	}
 	work := make(chan span)
 	out := make(chan batch, 4)
-	stats := make([]map[statKey]int64, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for w := range stats {
-		stats[w] = map[statKey]int64{}
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for sp := range work {
 				rng := rand.New(rand.NewPCG(o.Seed, uint64(sp.from)+1)) // the same province whatever the workers
-				var b batch
+				b := batch{stats: map[statKey]int64{}}
 				for di := sp.from; di < sp.to; di++ {
 					for range perDay[di] {
-						d, evs := g.dossier(rng, g.days[di], stats[w])
+						d, evs := g.dossier(rng, g.days[di], b.stats)
 						if d != nil {
 							b.ds, b.events = append(b.ds, d), append(b.events, evs)
 						}
@@ -153,6 +152,10 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	}()
 	go func() { wg.Wait(); close(out) }()
 
+	// The counters' changes of the dossiers stored so far, written at the
+	// end — also when interrupted, so that the live counters always agree
+	// with the dossiers stored.
+	stats := map[statKey]int64{}
 	done := 0
 	for b := range out {
 		if ctx.Err() != nil {
@@ -175,6 +178,9 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("store generated dossiers: %w", err)
 		}
+		for k, n := range b.stats {
+			stats[k] += n
+		}
 		done += len(b.ds)
 		res.Dossiers += len(b.ds)
 		for _, e := range b.events {
@@ -185,7 +191,10 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return res, fmt.Errorf("generation interrupted after %d dossiers (they are stored; the live counters of this run are not): %w", res.Dossiers, err)
+		if serr := g.storeStats(context.WithoutCancel(ctx), stats); serr != nil {
+			return res, fmt.Errorf("generation interrupted after %d dossiers, whose live counters could not be stored (%v): %w", res.Dossiers, serr, err)
+		}
+		return res, fmt.Errorf("generation interrupted after %d dossiers (stored, with their live counters): %w", res.Dossiers, err)
 	}
 	return res, g.storeStats(ctx, stats)
 }
@@ -211,13 +220,7 @@ func addStats(m map[statKey]int64, deltas []motcua.StatDelta) {
 	}
 }
 
-func (g *generator) storeStats(ctx context.Context, parts []map[statKey]int64) error {
-	total := map[statKey]int64{}
-	for _, m := range parts {
-		for k, n := range m {
-			total[k] += n
-		}
-	}
+func (g *generator) storeStats(ctx context.Context, total map[statKey]int64) error {
 	var deltas []motcua.StatDelta
 	for k, n := range total {
 		if n != 0 {

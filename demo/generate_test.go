@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"reflect"
 	"path/filepath"
 	"testing"
 	"time"
@@ -69,6 +70,20 @@ func TestGenerateYear(t *testing.T) {
 			}
 		}
 	}
+	// The index too, from the counters the generator kept per procedure.
+	for _, p := range []motcua.Period{year, {From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 4, 30)}} {
+		base, err := svc.Index766From(ctx, p, service.SourceBase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live, err := svc.Index766From(ctx, p, service.SourceLive)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(base.Units, live.Units) || !reflect.DeepEqual(base.Averages, live.Averages) {
+			t.Errorf("%s: the index differs between sources", p)
+		}
+	}
 	tot, _ := svc.Report06a(ctx, year, service.SourceLive)
 	r := tot.Total
 	late := float64(r.Late) / float64(r.Col(7))
@@ -88,5 +103,53 @@ func TestGenerateYear(t *testing.T) {
 	}
 	if sum < res.Dossiers {
 		t.Errorf("code sequences sum to %d for %d generated dossiers", sum, res.Dossiers)
+	}
+}
+
+// TestGenerateInterrupted stops a generation half-way: the dossiers stored
+// and the live counters agree.
+func TestGenerateInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := sqlstore.Open(filepath.Join(t.TempDir(), "gen.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
+	now := time.Date(2025, 12, 31, 23, 0, 0, 0, motcua.VietnamTime)
+	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
+		Service: cfg, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: cfg.Rules, Pattern: pattern, Dossiers: 8000,
+		Year: 2025, Now: now, Communes: 4, Seed: 3, Progress: func(done, total int) {
+			if done > total/3 {
+				cancel()
+			}
+		}})
+	if err == nil || res.Dossiers == 0 || res.Dossiers > 7000 {
+		t.Fatalf("interrupted generation: %+v, %v", res, err)
+	}
+	svc := service.New(db, cal, password.Default(), cfg)
+	year := motcua.Period{From: motcua.DayOfDate(2025, 1, 1), To: motcua.DayOfDate(2025, 12, 31)}
+	base, err := svc.Report06a(context.Background(), year, service.SourceBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := svc.Report06a(context.Background(), year, service.SourceLive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base.Total != live.Total || base.Total.Col(3) == 0 {
+		t.Errorf("after the interruption: base %+v, live %+v", base.Total, live.Total)
 	}
 }
