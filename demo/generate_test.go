@@ -2,8 +2,8 @@ package demo_test
 
 import (
 	"context"
-	"reflect"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
