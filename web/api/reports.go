@@ -51,7 +51,7 @@ func (a *API) names(r *http.Request) (agencyNames, map[int64]*motcua.Agency, err
 func header(byID map[int64]*motcua.Agency) xlsx.Header {
 	h := xlsx.Header{Reporter: "Ủy ban nhân dân tỉnh", Receiver: "Văn phòng Chính phủ"}
 	for _, ag := range byID {
-		if ag.ParentID == 0 {
+		if ag.ParentID == 0 && ag.Level == motcua.LevelProvince { // not a vertical agency without a parent
 			h.Reporter = ag.Name
 		}
 	}
@@ -161,7 +161,12 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
-	rep, err := a.srv.Service.Index766(r.Context(), p)
+	var rep *motcua.IndexReport
+	if source := r.URL.Query().Get("source"); source != "" {
+		rep, err = a.srv.Service.Index766From(r.Context(), p, source)
+	} else {
+		rep, err = a.srv.Service.Index766(r.Context(), p)
+	}
 	if err != nil {
 		web.WriteError(w, r, err)
 		return
@@ -199,11 +204,12 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 			Period     string                    `json:"period"`
 			From       string                    `json:"from"`
 			To         string                    `json:"to"`
+			Source     string                    `json:"source"`
 			Groups     []motcua.IndexGroup       `json:"groups"`
 			Indicators []motcua.Indicator        `json:"indicators"`
 			Units      []unitJSON                `json:"units"`
 			Averages   []motcua.ProcedureAverage `json:"averages"`
-		}{Period: p.String(), From: dateOf(p.From), To: dateOf(p.To), Groups: rep.Config.Groups, Indicators: rep.Config.Indicators,
+		}{Period: p.String(), From: dateOf(p.From), To: dateOf(p.To), Source: rep.Source, Groups: rep.Config.Groups, Indicators: rep.Config.Indicators,
 			Units: []unitJSON{}, Averages: rep.Averages}
 		if out.Averages == nil {
 			out.Averages = []motcua.ProcedureAverage{}

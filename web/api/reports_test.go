@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -56,8 +57,19 @@ func TestReportEndpoints(t *testing.T) {
 		if ct := r.header.Get("Content-Type"); !strings.Contains(ct, "spreadsheetml") || !strings.Contains(r.header.Get("Content-Disposition"), ".xlsx") {
 			t.Fatalf("xlsx headers %v", r.header)
 		}
-		if _, err := excelize.OpenReader(bytes.NewReader(r.body)); err != nil {
+		book, err := excelize.OpenReader(bytes.NewReader(r.body))
+		if err != nil {
 			t.Fatalf("xlsx unreadable: %v", err)
+		}
+		// The reporting unit is the province's people's committee (not a
+		// vertical agency, which has no parent either).
+		rows, _ := book.GetRows(book.GetSheetName(0))
+		var title string
+		for _, row := range rows[:min(len(rows), 6)] {
+			title += strings.Join(row, " ")
+		}
+		if !strings.Contains(title, "Đơn vị báo cáo: Ủy ban nhân dân tỉnh Mẫu") {
+			t.Errorf("title block %q does not name the province as reporter", title)
 		}
 		expectError(t, e.call("GET", "/reports/06a?from=2025-03-10&to=2025-03-01", "", nil, nil), 422, "period_reversed")
 		expectError(t, e.call("GET", "/reports/06a?from=10/03/2025", "", nil, nil), 422, "date_malformed")
@@ -84,6 +96,19 @@ func TestReportEndpoints(t *testing.T) {
 				t.Errorf("1.4: %+v", v)
 			}
 		}
+		// A period of whole months comes from either source with the same
+		// figures; the live counters cannot answer for other periods.
+		var fromBase, fromLive struct {
+			Source string
+			Units  json.RawMessage
+		}
+		const months = "?from=2025-01-01&to=2025-03-31"
+		e.call("GET", "/reports/index766"+months+"&source=base", "", nil, nil).decode(t, &fromBase)
+		e.call("GET", "/reports/index766"+months, "", nil, nil).decode(t, &fromLive)
+		if fromBase.Source != "base" || fromLive.Source != "live" || !bytes.Equal(fromBase.Units, fromLive.Units) {
+			t.Errorf("index from %q and %q differ:\n%s\n%s", fromBase.Source, fromLive.Source, fromBase.Units, fromLive.Units)
+		}
+		expectError(t, e.call("GET", "/reports/index766"+q+"&source=live", "", nil, nil), 422, "period_not_whole_months")
 		r = e.call("GET", "/reports/index766"+q+"&format=csv", "", nil, nil)
 		if !strings.Contains(string(r.body), "Toàn tỉnh,2.1,ok,") {
 			t.Errorf("index csv lacks the province's 2.1 line:\n%s", r.body)
