@@ -116,6 +116,11 @@ func (db *DB) applyMigration(ctx context.Context, c *sql.Conn, m migration) (err
 	if _, err := c.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
+	if step, ok := migrationSteps[m.version]; ok {
+		if err := step(ctx, c, db.dialect); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
 	if _, err := c.ExecContext(ctx, insert,
 		m.version, m.name, time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("migration %s: record: %w", m.name, err)
