@@ -35,6 +35,7 @@ type env struct {
 	t     testing.TB
 	db    *sqlstore.DB
 	svc   *service.Service
+	srv   *web.Server
 	ts    *httptest.Server
 	clock atomic.Pointer[time.Time]
 }
@@ -78,6 +79,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.srv = srv
 	e.ts = httptest.NewUnstartedServer(srv)
 	api.Register(srv)
 	if _, err := ui.Register(srv, ui.Options{BaseURL: "http://" + e.ts.Listener.Addr().String()}); err != nil {
