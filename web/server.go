@@ -142,9 +142,15 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// SetSessionCookie gives the browser the session token.
-func (s *Server) SetSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+// SetSessionCookie gives the browser the session token, to keep for the
+// session's lifetime. The cookie's end is counted from the real present
+// (Max-Age, and Expires for older browsers), never from the service's
+// clock: that clock may be set elsewhere (tests, replays), and the browser
+// judges the cookie by its own. The session's validity stays the store's
+// business, by the service's clock.
+func (s *Server) SetSessionCookie(w http.ResponseWriter, token string, lifetime time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/",
+		MaxAge: int(lifetime / time.Second), Expires: time.Now().Add(lifetime),
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 

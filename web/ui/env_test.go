@@ -71,9 +71,6 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	cfg.Now = func() time.Time { return *e.clock.Load() }
-	// Cookies expire with their sessions: the sessions of a clock set in
-	// the past must still be alive in the real present of the browser.
-	cfg.SessionTTL = 10 * 365 * 24 * time.Hour
 	e.db, e.svc = db, service.New(db, cal, cheap, cfg)
 	srv, err := web.New(e.svc, web.Options{})
 	if err != nil {
