@@ -62,16 +62,18 @@ func (db *DB) Analyze(ctx context.Context) error {
 	})
 }
 
-// ForgetDutiesMigration puts the schema back to version 3, as a database
-// made before the inbox rows existed: their table is dropped and migration
-// 4 is no longer recorded.
-func (db *DB) ForgetDutiesMigration(ctx context.Context) error {
+// Rewind puts the schema back to before migration version, as a database
+// made by an earlier program: undo runs first, then the migrations from
+// version on are no longer recorded.
+func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
 	return db.Write(ctx, func(mt motcua.Tx) error {
 		t := mt.(*tx)
-		if _, err := t.exec("DROP TABLE dossier_work"); err != nil {
-			return err
+		for _, q := range undo {
+			if _, err := t.exec(q); err != nil {
+				return err
+			}
 		}
-		_, err := t.exec("DELETE FROM schema_migrations WHERE version = 4")
+		_, err := t.exec("DELETE FROM schema_migrations WHERE version >= ?", version)
 		return err
 	})
 }

@@ -267,17 +267,7 @@ func TestInboxQueryPlan(t *testing.T) {
 // one for each of the 14 dossiers the demo leaves open (demo/scenarios.go).
 func TestMigrationWritesInboxRows(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
-		db := sqltest.Open(t, e)
-		cal, err := calendar.Default()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-		cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern, SessionTTL: time.Hour}
-		if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
-			Service: cfg, Now: time.Date(2025, 3, 10, 2, 0, 0, 0, time.UTC)}); err != nil {
-			t.Fatal(err)
-		}
+		db := seedDemo(t, e)
 		recorded, err := db.Rows(ctx, "dossier_work")
 		if err != nil {
 			t.Fatal(err)
@@ -285,7 +275,7 @@ func TestMigrationWritesInboxRows(t *testing.T) {
 		if len(recorded) != 14 {
 			t.Errorf("%d inbox rows recorded, want 14", len(recorded))
 		}
-		if err := db.ForgetDutiesMigration(ctx); err != nil {
+		if err := db.Rewind(ctx, 4, "DROP TABLE dossier_work"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.CheckSchema(ctx); motcua.ErrorReason(err) != "schema_outdated" {
@@ -295,7 +285,7 @@ func TestMigrationWritesInboxRows(t *testing.T) {
 		if err := db.Migrate(ctx, func(_ int, name string) { ran = append(ran, name) }); err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(ran, []string{"0004_dossier_work"}) {
+		if !slices.Equal(ran, []string{"0004_dossier_work", "0005_procedure_search_text"}) {
 			t.Errorf("migrations run: %v", ran)
 		}
 		rebuilt, err := db.Rows(ctx, "dossier_work")
@@ -304,6 +294,75 @@ func TestMigrationWritesInboxRows(t *testing.T) {
 		}
 		if !slices.Equal(rebuilt, recorded) {
 			t.Errorf("inbox rows written by the migration differ from those recorded:\n%v\n%v", rebuilt, recorded)
+		}
+	})
+}
+
+// seedDemo returns a store on e holding the demo province.
+func seedDemo(t *testing.T, e sqltest.Engine) *sqlstore.DB {
+	t.Helper()
+	db := sqltest.Open(t, e)
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern, SessionTTL: time.Hour}
+	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
+		Service: cfg, Now: time.Date(2025, 3, 10, 2, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestMigrationRefoldsSearchText takes the demo catalogue back to the
+// search texts of before (code first), migrates, and finds every
+// procedure's search text as the program writes it for a new procedure,
+// with the name first: the ranking of names that start with the query
+// works on old databases too.
+func TestMigrationRefoldsSearchText(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		db := seedDemo(t, e)
+		written, err := db.Rows(ctx, "procedures")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var birth *motcua.Procedure
+		db.Read(ctx, func(tx motcua.Tx) (err error) { birth, err = tx.ProcedureByCode(ctx, "1.001193"); return err })
+		if birth == nil || birth.Name != "Thủ tục đăng ký khai sinh" {
+			t.Fatalf("birth registration: %+v", birth)
+		}
+		// The old form: code, then name and field.
+		if err := db.Rewind(ctx, 5, "UPDATE procedures SET search_text = code || ' ' || name"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		refolded, err := db.Rows(ctx, "procedures")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(refolded) != len(written) || !slices.Equal(refolded, written) {
+			t.Errorf("search texts after the migration differ from those written by the program")
+		}
+		var found []*motcua.Procedure
+		db.Read(ctx, func(tx motcua.Tx) (err error) {
+			found, err = tx.FindProcedures(ctx, motcua.ProcedureFilter{Query: "đăng ký khai sinh"})
+			return err
+		})
+		if len(found) == 0 || found[0].Code != "1.001193" {
+			t.Errorf("đăng ký khai sinh after the migration: %+v", found)
+		}
+		var text string
+		rows, _ := db.Rows(ctx, "procedures")
+		for _, r := range rows {
+			if strings.Contains(r, "dang ki khai sinh 1.001193 ho tich thu tuc") {
+				text = r
+			}
+		}
+		if text == "" {
+			t.Errorf("no search text reads \"dang ki khai sinh 1.001193 ho tich thu tuc\"")
 		}
 	})
 }

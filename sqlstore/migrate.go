@@ -53,6 +53,14 @@ func loadMigrations(dialect string) ([]migration, error) {
 	return out, nil
 }
 
+// migrationSteps are the parts of migrations that only the program can do
+// (folding text, reading processes): each runs right after its migration's
+// SQL, in the same transaction.
+var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) error{
+	4: backfillDuties,
+	5: refoldSearchText,
+}
+
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
 	name       TEXT    NOT NULL,

@@ -10,12 +10,6 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// migrationSteps are the parts of migrations that only the program can do:
-// each runs right after its migration's SQL, in the same transaction.
-var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) error{
-	4: backfillDuties,
-}
-
 // backfillDuties writes the inbox rows (dossier_work) of the dossiers still
 // open when migration 4 runs, from each one's status and the process of the
 // procedure version it was received under, as motcua.DutiesOf says. Later
