@@ -27,8 +27,11 @@ type ActInput struct {
 
 // Act performs an action on the dossier with the given code, through the
 // transition table and the rules of the decree, and returns the dossier
-// after it. Errors: ENOTFOUND (no such dossier, or not visible to the
-// caller), EFORBIDDEN, ECONFLICT (state or rule), EINVALID (input).
+// after it without the applicant's personal data (Applicant.
+// WithoutPersonalData): acting needs none of it, and reading it goes
+// through Dossier, which logs the view. Errors: ENOTFOUND (no such
+// dossier, or not visible to the caller), EFORBIDDEN, ECONFLICT (state or
+// rule), EINVALID (input).
 func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Dossier, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
@@ -37,7 +40,11 @@ func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Do
 	if len(in.Reason) > 4000 {
 		return nil, motcua.FieldError("reason", "reason_too_long", "Nội dung quá dài (tối đa 4000 ký tự).")
 	}
-	return s.act(ctx, u, code, in)
+	d, err := s.act(ctx, u, code, in)
+	if d != nil {
+		d.Applicant, d.Verifier = d.Applicant.WithoutPersonalData(), ""
+	}
+	return d, err
 }
 
 func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActInput) (*motcua.Dossier, error) {
