@@ -205,6 +205,15 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 		ev.ToStep, ev.StepDueAt, ev.ActionDueAt, ev.AssigneeID = -1, time.Time{}, time.Time{}, 0
 	}
 	ev.normalize()
+	// Who the dossier waits on afterwards is recorded with the change, as
+	// its deadlines are, so that replaying the history needs no process.
+	next, err := s.Apply(ev)
+	if err != nil {
+		return Event{}, err
+	}
+	after := *d
+	after.Status = next
+	ev.Duties = DutiesOf(&after, p)
 	return ev, nil
 }
 
@@ -230,19 +239,12 @@ func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transi
 		return Transition{}, "", 0, Errorf(ECONFLICT, "action_not_allowed_in_state",
 			"Không thể thực hiện \"%s\" khi hồ sơ đang ở trạng thái \"%s\".", a.Label(), s.State.Label())
 	}
-	var step *Step
-	if s.Step >= 0 && s.Step < len(p.Process.Steps) {
-		step = &p.Process.Steps[s.Step]
-	}
+	step := currentStep(s, p)
 	open, hasOpen := s.OpenSupplement()
 	for _, t := range inState {
-		if len(t.Steps) > 0 && (step == nil || !slices.Contains(t.Steps, step.Kind)) {
-			continue
+		if t.applies(s, step) {
+			atStep = append(atStep, t)
 		}
-		if t.Stage != "" && hasOpen && open.Stage != t.Stage {
-			continue
-		}
-		atStep = append(atStep, t)
 	}
 	if len(atStep) == 0 {
 		where := s.State.Label()
@@ -256,11 +258,7 @@ func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transi
 	}
 	var wanted []Role
 	for _, t := range atStep {
-		roles := t.Roles
-		if roles == nil && step != nil {
-			roles = []Role{step.Role}
-		}
-		for _, r := range roles {
+		for _, r := range t.rolesAt(step) {
 			wanted = append(wanted, r)
 			if r == RoleSystem {
 				if actor == SystemUser {
@@ -268,7 +266,7 @@ func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transi
 				}
 				continue
 			}
-			for _, ag := range dc.places(d, p, t.Place) {
+			for _, ag := range placesOf(d, t.Place) {
 				if ag == -1 && actor.HasRole(r) {
 					return t, r, 0, nil
 				}
@@ -303,8 +301,42 @@ func checkAssignee(s *Status, step *Step, actor *User, a Action) error {
 	return nil
 }
 
-// places returns the agencies where a role is needed (-1 means anywhere).
-func (dc Decider) places(d *Dossier, p *Procedure, pl Place) []int64 {
+// currentStep returns the process step the dossier is at, or nil outside
+// the process.
+func currentStep(s *Status, p *Procedure) *Step {
+	if s.Step >= 0 && s.Step < len(p.Process.Steps) {
+		return &p.Process.Steps[s.Step]
+	}
+	return nil
+}
+
+// applies reports whether row t applies to a dossier in status s at step
+// (nil outside the process): its state, its step's kind and the stage of
+// its open supplement request.
+func (t Transition) applies(s *Status, step *Step) bool {
+	if !slices.Contains(t.From, s.State) {
+		return false
+	}
+	if len(t.Steps) > 0 && (step == nil || !slices.Contains(t.Steps, step.Kind)) {
+		return false
+	}
+	if open, ok := s.OpenSupplement(); ok && t.Stage != "" && open.Stage != t.Stage {
+		return false
+	}
+	return true
+}
+
+// rolesAt returns the roles of row t at step: its own, or the step's when
+// the row names none.
+func (t Transition) rolesAt(step *Step) []Role {
+	if t.Roles == nil && step != nil {
+		return []Role{step.Role}
+	}
+	return t.Roles
+}
+
+// placesOf returns the agencies where a role is needed (-1 means anywhere).
+func placesOf(d *Dossier, pl Place) []int64 {
 	s := &d.Status
 	switch pl {
 	case AtReception:

@@ -70,6 +70,14 @@ type Applicant struct {
 	VNeIDVerified bool `json:"vneid_verified,omitempty"`
 }
 
+// WithoutPersonalData returns the applicant with only what lists show of
+// them (kind, ID kind, name, where the data came from): no ID number, date
+// of birth, gender, contacts, address or principal. Reading those is a view
+// of personal data, which is logged.
+func (a Applicant) WithoutPersonalData() Applicant {
+	return Applicant{Kind: a.Kind, IDKind: a.IDKind, FullName: a.FullName, Source: a.Source, VNeIDVerified: a.VNeIDVerified}
+}
+
 // DossierComponent is one document of a dossier, checked against the
 // procedure's list at reception. Name and Mandatory repeat the procedure
 // version's component for readers; stores do not keep them (see

@@ -135,6 +135,10 @@ func (p Process) Validate() error {
 		if s.Kind == StepApprove && s.Role != RoleLeader && s.Role != RoleHead {
 			return bad(label + ": bước phê duyệt phải do lãnh đạo hoặc trưởng phòng thực hiện.")
 		}
+		// Only heads and leaders assign work (the transition table).
+		if s.Kind == StepAssign && s.Role != RoleLeader && s.Role != RoleHead {
+			return bad(label + ": bước phân công phải do trưởng phòng hoặc lãnh đạo thực hiện.")
+		}
 		if s.Share < 0 || s.Share > 1 || math.IsNaN(s.Share) {
 			return bad(label + ": tỷ lệ thời gian phải từ 0 đến 1.")
 		}

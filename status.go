@@ -69,6 +69,9 @@ type Status struct {
 	ResultNumber string       `json:"result_number,omitempty"`
 	// ResultFileRef names the electronic result file.
 	ResultFileRef string `json:"result_file_ref,omitempty"`
+	// Duties are whom the dossier waits on now (DutiesOf), as recorded by
+	// the last event; nil for histories written before they were recorded.
+	Duties []Duty `json:"duties,omitempty"`
 	// Seq is the number of events applied.
 	Seq int `json:"seq"`
 	// Report holds what the reports read; it is derived (ReportFactsOf)
@@ -153,6 +156,8 @@ type Event struct {
 	ResultFileRef string       `json:"result_file_ref,omitempty"`
 	Parts         []PartStatus `json:"parts,omitempty"`
 	PartAgencyID  int64        `json:"part_agency_id,omitempty"`
+	// Duties are whom the dossier waits on after the event (DutiesOf).
+	Duties []Duty `json:"duties,omitempty"`
 }
 
 // normalize stores every instant in UTC, whatever zone computed it, so that
@@ -192,6 +197,7 @@ func (s Status) Apply(e Event) (Status, error) {
 	// Copy slices so that statuses never share backing arrays.
 	s.Supplements = append([]Supplement(nil), prev.Supplements...)
 	s.Extensions = append([]Extension(nil), prev.Extensions...)
+	s.Duties = append([]Duty(nil), e.Duties...)
 	if e.Parts != nil {
 		s.Parts = append([]PartStatus(nil), e.Parts...)
 	} else if e.ToStep != prev.Step {

@@ -99,7 +99,11 @@ type UserStore interface {
 
 // DossierFilter selects dossiers for inboxes and lists. Results come in the
 // order of NextDueAt, then ID; After continues a page (keyset pagination).
+// The conditions combine with AND.
 type DossierFilter struct {
+	// Duties, when not nil, selects the dossiers that wait on one of
+	// these duties now (Status.Duties): an inbox. Empty selects nothing.
+	Duties []Duty
 	// HolderAgencyIDs selects dossiers held now by one of these agencies.
 	HolderAgencyIDs []int64
 	// InvolvedAgencyIDs selects dossiers received at, settled by or held

@@ -80,6 +80,13 @@ const (
 // Roles nil means the role the current process step names. Stage, when set,
 // restricts the row to dossiers whose open supplement request (or, for a new
 // request, the stage it would open) is of that stage.
+//
+// Side marks a row that is not the work a dossier waits for: an exit open in
+// many states (extension, withdrawal, stop), a correction (reassigning an
+// appraisal), or a superior stepping in beside the step's own role (a head
+// asking for a supplement, a refusal instead of the approval). Its roles may
+// take it, but inboxes list a dossier only for the roles of its other rows
+// (see DutiesOf).
 type Transition struct {
 	Action Action
 	From   []State
@@ -88,6 +95,7 @@ type Transition struct {
 	Roles  []Role
 	Place  Place
 	To     State
+	Side   bool
 }
 
 // Transitions is the single table every change of a dossier goes through.
@@ -97,21 +105,25 @@ var Transitions = []Transition{
 	{Action: ActReceive, From: []State{StateNone, StateSubmitted}, Roles: []Role{RoleReception}, Place: AtReception, To: StateReceived},
 	{Action: ActReceive, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateReceived},
 	{Action: ActRequestSupplement, From: []State{StateNone, StateSubmitted}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateAwaitingSupplement},
-	{Action: ActRequestSupplement, From: []State{StateProcessing}, Steps: []StepKind{StepAppraise}, Stage: StageAppraisal, Roles: []Role{RoleSpecialist, RoleHead}, Place: AtStep, To: StateAwaitingSupplement},
+	{Action: ActRequestSupplement, From: []State{StateProcessing}, Steps: []StepKind{StepAppraise}, Stage: StageAppraisal, Roles: []Role{RoleSpecialist, RoleHead}, Place: AtStep, To: StateAwaitingSupplement, Side: true},
 	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageAppraisal, Roles: []Role{RoleReception}, Place: AtReception, To: StateProcessing},
 	{Action: ActRefuse, From: []State{StateNone, StateSubmitted}, Roles: []Role{RoleReception}, Place: AtReception, To: StateRejected},
 	{Action: ActRefuse, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateRejected},
-	{Action: ActRefuse, From: []State{StateProcessing}, Steps: []StepKind{StepApprove}, Roles: []Role{RoleLeader, RoleHead}, Place: AtStep, To: StateRefused},
+	{Action: ActRefuse, From: []State{StateProcessing}, Steps: []StepKind{StepApprove}, Roles: []Role{RoleLeader, RoleHead}, Place: AtStep, To: StateRefused, Side: true},
 	{Action: ActTransfer, From: []State{StateReceived}, Roles: []Role{RoleReception}, Place: AtReception, To: StateProcessing},
-	{Action: ActAssign, From: []State{StateProcessing}, Steps: []StepKind{StepAssign, StepAppraise}, Roles: []Role{RoleHead, RoleLeader}, Place: AtStep, To: StateProcessing},
+	// The assignment step waits for its own role (a head or a leader, see
+	// Process.Validate); either may also assign there, and reassign during
+	// the appraisal.
+	{Action: ActAssign, From: []State{StateProcessing}, Steps: []StepKind{StepAssign}, Roles: nil, Place: AtStep, To: StateProcessing},
+	{Action: ActAssign, From: []State{StateProcessing}, Steps: []StepKind{StepAssign, StepAppraise}, Roles: []Role{RoleHead, RoleLeader}, Place: AtStep, To: StateProcessing, Side: true},
 	{Action: ActForward, From: []State{StateProcessing}, Steps: []StepKind{StepAppraise, StepConsult, StepReview}, Roles: nil, Place: AtStep, To: StateProcessing},
 	{Action: ActSendBack, From: []State{StateProcessing}, Steps: []StepKind{StepReview, StepApprove}, Roles: nil, Place: AtStep, To: StateProcessing},
 	{Action: ActApprove, From: []State{StateProcessing}, Steps: []StepKind{StepApprove}, Roles: nil, Place: AtStep, To: StateApproved},
 	{Action: ActIssueResult, From: []State{StateApproved}, Steps: []StepKind{StepIssue}, Roles: nil, Place: AtStep, To: StateResultReady},
 	{Action: ActReturn, From: []State{StateResultReady, StateRefused}, Roles: []Role{RoleReception}, Place: AtReception, To: StateReturned},
-	{Action: ActExtend, From: []State{StateReceived, StateProcessing, StateApproved}, Roles: []Role{RoleLeader, RoleHead}, Place: AtCompetent, To: ""},
-	{Action: ActWithdraw, From: []State{StateSubmitted, StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleReception}, Place: AtReception, To: StateWithdrawn},
-	{Action: ActWithdraw, From: []State{StateSubmitted, StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateWithdrawn},
-	{Action: ActStop, From: []State{StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleLeader}, Place: AtCompetent, To: StateStopped},
+	{Action: ActExtend, From: []State{StateReceived, StateProcessing, StateApproved}, Roles: []Role{RoleLeader, RoleHead}, Place: AtCompetent, To: "", Side: true},
+	{Action: ActWithdraw, From: []State{StateSubmitted, StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleReception}, Place: AtReception, To: StateWithdrawn, Side: true},
+	{Action: ActWithdraw, From: []State{StateSubmitted, StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateWithdrawn, Side: true},
+	{Action: ActStop, From: []State{StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleLeader}, Place: AtCompetent, To: StateStopped, Side: true},
 	{Action: ActClose, From: []State{StateAwaitingSupplement}, Roles: []Role{RoleSystem, RoleReception}, Place: AtReception, To: StateClosed},
 }

@@ -137,6 +137,9 @@ type Session struct {
 	IP        string    `json:"ip,omitempty"`
 }
 
+// Lifetime is how long the session lasts from its start.
+func (s *Session) Lifetime() time.Duration { return s.ExpiresAt.Sub(s.CreatedAt) }
+
 type userContextKey struct{}
 
 // NewContextWithUser returns ctx carrying the signed-in user.

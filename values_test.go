@@ -147,6 +147,7 @@ func TestProcessValidate(t *testing.T) {
 		{Steps: []motcua.Step{appraise, approve, issue, issue}}, // shares over 1
 		{Steps: []motcua.Step{{Name: "X", Kind: "dance", Role: motcua.RoleHead}, approve, issue}},
 		{Steps: []motcua.Step{{Name: "X", Kind: motcua.StepAppraise, Role: motcua.RoleReception}, approve, issue}},
+		{Steps: []motcua.Step{{Name: "X", Kind: motcua.StepAssign, Role: motcua.RoleSpecialist}, appraise, approve, issue}}, // only heads and leaders assign
 		{Steps: []motcua.Step{{Name: "X", Kind: motcua.StepAppraise, Role: motcua.RoleSpecialist, Parts: []motcua.StepPart{{AgencyID: 2}}}, approve, issue}},
 		{Steps: []motcua.Step{{Name: "X", Kind: motcua.StepConsult, Role: motcua.RoleSpecialist, Parts: []motcua.StepPart{{AgencyID: 2}, {AgencyID: 2}}}, approve, issue}},
 	}

@@ -38,8 +38,13 @@ var agencies = []agencySpec{
 	{key: "so-noi-vu", code: "000.00.12.H99", name: "Sở Nội vụ tỉnh Mẫu", level: motcua.LevelProvince, kind: motcua.KindDepartment, parent: "ubnd-tinh"},
 	{key: "so-xay-dung", code: "000.00.13.H99", name: "Sở Xây dựng tỉnh Mẫu", level: motcua.LevelProvince, kind: motcua.KindDepartment, parent: "ubnd-tinh"},
 	{key: "so-y-te", code: "000.00.14.H99", name: "Sở Y tế tỉnh Mẫu", level: motcua.LevelProvince, kind: motcua.KindDepartment, parent: "ubnd-tinh"},
-	{key: "cong-an-tinh", code: "000.00.20.H99", name: "Công an tỉnh Mẫu", level: motcua.LevelVertical, kind: motcua.KindVerticalAgency},
-	{key: "thue", code: "000.00.21.H99", name: "Thuế tỉnh Mẫu", level: motcua.LevelVertical, kind: motcua.KindVerticalAgency},
+	// Vertical agencies answer to their ministries, not to the province;
+	// but the province runs the one TTHC system its bodies use (NĐ 118
+	// Art.27(2)), and its data centre manages every account in it. So in
+	// the system they hang under the provincial People's Committee, while
+	// their level and kind keep them apart in reports.
+	{key: "cong-an-tinh", code: "000.00.20.H99", name: "Công an tỉnh Mẫu", level: motcua.LevelVertical, kind: motcua.KindVerticalAgency, parent: "ubnd-tinh"},
+	{key: "thue", code: "000.00.21.H99", name: "Thuế tỉnh Mẫu", level: motcua.LevelVertical, kind: motcua.KindVerticalAgency, parent: "ubnd-tinh"},
 	{key: "xa-an-phu", code: "H99.101", name: "Ủy ban nhân dân xã An Phú", level: motcua.LevelCommune, kind: motcua.KindCommuneCommittee, parent: "ubnd-tinh",
 		points: []pointSpec{{"H99.101.01", "Trung tâm Phục vụ hành chính công xã An Phú", "Ấp Trung, xã An Phú"},
 			{"H99.101.02", "Điểm tiếp nhận ấp Bắc, xã An Phú", "Ấp Bắc, xã An Phú"}}},

@@ -134,12 +134,9 @@ func (s *Service) administersAll(u *motcua.User, grants []motcua.Grant, byID map
 	return true
 }
 
-// isRootAdmin reports whether u administers a top agency (the province).
+// isRootAdmin reports whether u administers the province (rootAgency). An
+// administrator of another agency left at the top is not one.
 func (s *Service) isRootAdmin(u *motcua.User, byID map[int64]*motcua.Agency) bool {
-	for _, a := range byID {
-		if a.ParentID == 0 && u.Has(motcua.RoleAdmin, a.ID) {
-			return true
-		}
-	}
-	return false
+	root := rootAgency(byID)
+	return root != nil && u.Has(motcua.RoleAdmin, root.ID)
 }

@@ -106,13 +106,25 @@ func (s *Service) CreateAgency(ctx context.Context, a *motcua.Agency) error {
 }
 
 // SetupAgency adds an agency without an authorization check; it is for
-// installation and demo data, called by the command line only.
+// installation and demo data, called by the command line only. An
+// installation has one top agency, the province (see rootAgency): any
+// other agency goes under an existing one (EINVALID second_root_agency).
 func (s *Service) SetupAgency(ctx context.Context, a *motcua.Agency) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
 	if err := s.cfg.AgencyCodes.Check(a.Code); err != nil {
 		return err
+	}
+	if a.ParentID == 0 {
+		byID, _, err := s.agencyMap(ctx)
+		if err != nil {
+			return err
+		}
+		if root := rootAgency(byID); root != nil {
+			return motcua.FieldError("parent_id", "second_root_agency",
+				"Hệ thống đã có cơ quan cấp cao nhất ("+root.Name+"); cơ quan mới phải thuộc một cơ quan cấp trên, kể cả cơ quan ngành dọc.")
+		}
 	}
 	defer s.invalidateAgencies()
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateAgency(ctx, a) })
@@ -128,10 +140,49 @@ func (s *Service) SetupReceptionPoint(ctx context.Context, p *motcua.ReceptionPo
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, p) })
 }
 
+// rootAgency returns the installation's top agency, the province: the
+// top-level provincial People's Committee, or else the top-level agency
+// made first; nil when there are no agencies.
+func rootAgency(byID map[int64]*motcua.Agency) *motcua.Agency {
+	var root *motcua.Agency
+	better := func(a *motcua.Agency) bool {
+		if root == nil {
+			return true
+		}
+		ac, rc := a.Kind == motcua.KindProvinceCommittee, root.Kind == motcua.KindProvinceCommittee
+		return ac && !rc || ac == rc && a.ID < root.ID
+	}
+	for _, a := range byID {
+		if a.ParentID == 0 && better(a) {
+			root = a
+		}
+	}
+	return root
+}
+
 // isAdminOver reports whether u is an administrator at agency id or at one
-// of its ancestors.
+// of its ancestors. Administration follows the agency tree, with one
+// addition: an agency left at the top beside the province (a vertical
+// agency in a database made before the province became every agency's
+// root) is administered from the province too. A provincial data centre
+// manages every account of the one TTHC system of the province (NĐ 118
+// Art.27(2)), vertical agencies' staff included, even though those
+// agencies answer to their ministries; only administration reaches them
+// this way, never the right to see their dossiers.
 func (s *Service) isAdminOver(u *motcua.User, id int64, byID map[int64]*motcua.Agency) bool {
-	return s.holdsOver(u, motcua.RoleAdmin, id, byID)
+	if s.holdsOver(u, motcua.RoleAdmin, id, byID) {
+		return true
+	}
+	top := id
+	for seen := 0; seen < 64; seen++ {
+		a, ok := byID[top]
+		if !ok || a.ParentID == 0 {
+			break
+		}
+		top = a.ParentID
+	}
+	root := rootAgency(byID)
+	return root != nil && top != root.ID && u.Has(motcua.RoleAdmin, root.ID)
 }
 
 // holdsOver reports whether u holds role at agency id or at an ancestor.

@@ -221,11 +221,7 @@ func (s *Service) Users(ctx context.Context, f motcua.UserFilter) ([]*motcua.Use
 	}
 	allowed := f.AgencyID != 0 && (s.isAdminOver(u, f.AgencyID, byID) || u.Has(motcua.RoleHead, f.AgencyID) || u.Has(motcua.RoleLeader, f.AgencyID))
 	if f.AgencyID == 0 {
-		for _, a := range byID {
-			if a.ParentID == 0 && u.Has(motcua.RoleAdmin, a.ID) {
-				allowed = true
-			}
-		}
+		allowed = s.isRootAdmin(u, byID)
 	}
 	if !allowed {
 		return nil, motcua.Errorf(motcua.EFORBIDDEN, "not_permitted", "Bạn không có quyền xem danh sách tài khoản của cơ quan này.")

@@ -27,8 +27,11 @@ type ActInput struct {
 
 // Act performs an action on the dossier with the given code, through the
 // transition table and the rules of the decree, and returns the dossier
-// after it. Errors: ENOTFOUND (no such dossier, or not visible to the
-// caller), EFORBIDDEN, ECONFLICT (state or rule), EINVALID (input).
+// after it without the applicant's personal data (Applicant.
+// WithoutPersonalData): acting needs none of it, and reading it goes
+// through Dossier, which logs the view. Errors: ENOTFOUND (no such
+// dossier, or not visible to the caller), EFORBIDDEN, ECONFLICT (state or
+// rule), EINVALID (input).
 func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Dossier, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
@@ -37,7 +40,11 @@ func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Do
 	if len(in.Reason) > 4000 {
 		return nil, motcua.FieldError("reason", "reason_too_long", "Nội dung quá dài (tối đa 4000 ký tự).")
 	}
-	return s.act(ctx, u, code, in)
+	d, err := s.act(ctx, u, code, in)
+	if d != nil {
+		d.Applicant, d.Verifier = d.Applicant.WithoutPersonalData(), ""
+	}
+	return d, err
 }
 
 func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActInput) (*motcua.Dossier, error) {
@@ -187,9 +194,11 @@ func agencyIDsOf(d *motcua.Dossier, events []motcua.Event) []int64 {
 
 // InboxQuery selects the dossiers in the caller's inbox.
 type InboxQuery struct {
-	// Mine limits the inbox to dossiers assigned to the caller.
+	// Mine limits the inbox to dossiers whose work is assigned to the
+	// caller in person.
 	Mine bool
-	// States selects states; none means every state with work left.
+	// States selects states; none means every state (finished dossiers
+	// wait on nobody, so they are never listed).
 	States      []motcua.State
 	ProcedureID int64
 	AgencyID    int64 // one of the caller's agencies; 0 means all of them
@@ -216,31 +225,29 @@ type InboxPage struct {
 	Next  string
 }
 
-// Inbox lists the dossiers held by the caller's agencies, most urgent first,
-// a page at a time (keyset pagination, stable under concurrent changes).
+// Inbox lists the dossiers waiting on the caller, most urgent first, a page
+// at a time (keyset pagination, stable under concurrent changes): those at
+// a state or step one of the caller's roles acts on at its agency, as the
+// transition table says (motcua.DutiesOf), and those whose work was
+// assigned to the caller. A user with several roles sees the union.
+// Errors: EFORBIDDEN (AgencyID not the caller's), EINVALID (state, channel,
+// cursor).
 func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
-	f := motcua.DossierFilter{HolderAgencyIDs: u.AgencyIDs(), States: q.States, ProcedureID: q.ProcedureID, Channel: q.Channel}
-	if len(f.States) == 0 {
-		// An inbox is work to do: finished dossiers leave it.
-		for _, st := range motcua.AllStates {
-			if !st.Terminal() {
-				f.States = append(f.States, st)
-			}
+	if q.AgencyID != 0 && !slices.Contains(u.AgencyIDs(), q.AgencyID) {
+		return nil, motcua.Errorf(motcua.EFORBIDDEN, "not_permitted", "Bạn không làm việc tại cơ quan này.")
+	}
+	// Never nil: a nil list would mean "any dossier" to the store.
+	duties := []motcua.Duty{}
+	for _, w := range u.Duties() {
+		if (q.AgencyID == 0 || w.AgencyID == q.AgencyID) && (!q.Mine || w.UserID != 0) {
+			duties = append(duties, w)
 		}
 	}
-	if q.AgencyID != 0 {
-		if !slices.Contains(f.HolderAgencyIDs, q.AgencyID) {
-			return nil, motcua.Errorf(motcua.EFORBIDDEN, "not_permitted", "Bạn không làm việc tại cơ quan này.")
-		}
-		f.HolderAgencyIDs = []int64{q.AgencyID}
-	}
-	if q.Mine {
-		f.AssigneeID = u.ID
-	}
+	f := motcua.DossierFilter{Duties: duties, States: q.States, ProcedureID: q.ProcedureID, Channel: q.Channel}
 	for _, st := range q.States {
 		if !st.Valid() {
 			return nil, motcua.FieldError("state", "state_unknown", "Trạng thái hồ sơ không hợp lệ: "+string(st)+".")

@@ -62,14 +62,20 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 }
 
 // FailedDeliveries lists the outbox messages given up after every attempt,
-// newest first, for an administrator to act on.
+// newest first, for the province's administrator to act on: the outbox
+// holds the notices of every agency, so an administrator of one agency
+// does not see it. Errors: EFORBIDDEN.
 func (s *Service) FailedDeliveries(ctx context.Context, limit int) ([]*motcua.OutboxMessage, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
 	}
-	if !u.HasRole(motcua.RoleAdmin) && u != motcua.SystemUser {
-		return nil, motcua.Errorf(motcua.EFORBIDDEN, "admin_only", "Chỉ quản trị hệ thống được xem các thông điệp gửi không thành công.")
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !s.isRootAdmin(u, byID) && u != motcua.SystemUser {
+		return nil, motcua.Errorf(motcua.EFORBIDDEN, "admin_only", "Chỉ quản trị hệ thống cấp tỉnh được xem các thông điệp gửi không thành công.")
 	}
 	var out []*motcua.OutboxMessage
 	err = s.store.Read(ctx, func(tx motcua.Tx) (err error) {

@@ -340,11 +340,11 @@ func abs(x float64) float64 {
 
 // TestProvinceListsForProvinceStaff checks who may list the dossiers behind
 // the province's figures: the province's own staff, not the head of a
-// vertical agency that has no parent in the province's tree (who still
-// lists his own agency's).
+// vertical agency (who still lists his own agency's).
 func TestProvinceListsForProvinceStaff(t *testing.T) {
 	s := newSmall(t, sqltest.SQLite)
-	police := &motcua.Agency{Code: "000.00.20.H98", Name: "Công an tỉnh thử", Level: motcua.LevelVertical, Kind: motcua.KindVerticalAgency}
+	police := &motcua.Agency{Code: "000.00.20.H98", Name: "Công an tỉnh thử", Level: motcua.LevelVertical, Kind: motcua.KindVerticalAgency,
+		ParentID: s.a.ParentID}
 	must(t, s.svc.SetupAgency(ctx, police))
 	head, err := s.svc.SetupUser(ctx, service.NewUser{Username: "ca.head", FullName: "Trưởng phòng", Password: "mật khẩu thử nghiệm",
 		Grants: []motcua.Grant{{AgencyID: police.ID, Role: motcua.RoleLeader}}})

@@ -254,10 +254,10 @@ func TestAdministrationStaysInSubtree(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].ID != anPhu.ID {
 			t.Fatalf("commune administrator administers %v (%v)", list, err)
 		}
-		// The provincial People's Committee and the nine agencies under it; the
-		// two vertical agencies (police, tax) are not under the province.
-		if list, _ := f.svc.AdministeredAgencies(f.as("admin")); len(list) != 9 {
-			t.Errorf("province administrator administers %d agencies, want 9", len(list))
+		// The provincial People's Committee and the ten agencies under it,
+		// the two vertical agencies (police, tax) included.
+		if list, _ := f.svc.AdministeredAgencies(f.as("admin")); len(list) != 11 {
+			t.Errorf("province administrator administers %d agencies, want 11", len(list))
 		}
 		_, err = f.svc.AdministeredAgencies(f.as("cv.anphu"))
 		wantCode(t, err, motcua.EFORBIDDEN, "not_admin")

@@ -134,7 +134,30 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	}
 	d.ID = id
 	e.DossierID = id
-	return t.insertEvent(e)
+	if err := t.insertEvent(e); err != nil {
+		return err
+	}
+	return t.saveDuties(id, s, false)
+}
+
+const insertDuty = `INSERT INTO dossier_work (agency_id, role, user_id, next_due_at, dossier_id) VALUES (?, ?, ?, ?, ?)`
+
+// saveDuties keeps the inbox rows of a dossier (dossier_work) equal to its
+// status's duties, at its present next_due_at: after a change (replace) the
+// old rows go first.
+func (t *tx) saveDuties(id int64, s *motcua.Status, replace bool) error {
+	if replace {
+		if _, err := t.exec(`DELETE FROM dossier_work WHERE dossier_id = ?`, id); err != nil {
+			return err
+		}
+	}
+	next := s.NextDueAt().UnixMilli()
+	for _, w := range s.Duties {
+		if _, err := t.exec(insertDuty, w.AgencyID, string(w.Role), w.UserID, next, id); err != nil {
+			return fmt.Errorf("inbox row of dossier %d: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // eventData is the part of an event without a column of its own, stored
@@ -157,6 +180,7 @@ type eventData struct {
 	ResultFileRef string              `json:"result_file_ref,omitempty"`
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
 	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
+	Duties        []motcua.Duty       `json:"duties,omitempty"`
 	// DueAt is only read, from rows written before the due_at column.
 	DueAt time.Time `json:"due_at,omitzero"`
 }
@@ -165,7 +189,7 @@ func (t *tx) insertEvent(e *motcua.Event) error {
 	data, err := json.Marshal(eventData{ActorName: e.ActorName, ActorRole: e.ActorRole, FromStep: e.FromStep, ToStep: e.ToStep,
 		AssigneeID: e.AssigneeID, ClockStartAt: e.ClockStartAt, StepDueAt: e.StepDueAt, ActionDueAt: e.ActionDueAt,
 		HandoverDueAt: e.HandoverDueAt, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing, ResultNumber: e.ResultNumber,
-		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID})
+		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties})
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
 	}
@@ -206,7 +230,7 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	} else if n != 1 {
 		return motcua.Errorf(motcua.ECONFLICT, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
 	}
-	return nil
+	return t.saveDuties(e.DossierID, s, true)
 }
 
 const dossierColumns = `id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
@@ -292,39 +316,110 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 		e.ActorName, e.ActorRole, e.FromStep, e.ToStep, e.AssigneeID = x.ActorName, x.ActorRole, x.FromStep, x.ToStep, x.AssigneeID
 		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = x.ClockStartAt, x.StepDueAt, x.ActionDueAt, x.HandoverDueAt
 		e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
-		e.Parts, e.PartAgencyID = x.Parts, x.PartAgencyID
+		e.Parts, e.PartAgencyID, e.Duties = x.Parts, x.PartAgencyID, x.Duties
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
-// FindDossiers implements motcua.DossierStore.
+// FindDossiers implements motcua.DossierStore. With Duties, each duty is
+// one range of the dossier_work primary key, read in deadline order and cut
+// at the page size; the page is the first of their union.
 func (t *tx) FindDossiers(_ ctxT, f motcua.DossierFilter) ([]*motcua.Dossier, error) {
-	var where []string
-	var args []any
+	q, args, ok := findDossiersQuery(f)
+	if !ok {
+		return nil, nil
+	}
+	return t.dossiers(q, args...)
+}
+
+// findDossiersQuery builds FindDossiers' query; ok is false when the
+// filter selects nothing.
+func findDossiersQuery(f motcua.DossierFilter) (q string, args []any, ok bool) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	if f.Duties == nil {
+		where, wargs, ok := dossierWhere(f, "")
+		if !ok {
+			return "", nil, false
+		}
+		if f.After != nil {
+			where = append(where, "(next_due_at, id) > (?, ?)")
+			wargs = append(wargs, f.After.NextDueAt.UnixMilli(), f.After.ID)
+		}
+		q = `SELECT ` + dossierColumns + ` FROM dossiers`
+		if len(where) > 0 {
+			q += " WHERE " + strings.Join(where, " AND ")
+		}
+		return q + " ORDER BY next_due_at, id LIMIT ?", append(wargs, limit), true
+	}
+	if len(f.Duties) == 0 {
+		return "", nil, false
+	}
+	rest, rargs, ok := dossierWhere(f, "d.")
+	if !ok {
+		return "", nil, false
+	}
+	// Each branch reads its range in key order up to the page size, and
+	// needs the dossiers themselves only for the other conditions; the
+	// union of their keys (a dossier two duties select, such as both
+	// agencies of a parallel step, once) is cut to the page, whose rows
+	// are then found by key.
+	join := ""
+	if len(rest) > 0 {
+		join = " JOIN dossiers d ON d.id = w.dossier_id"
+	}
+	var branches []string
+	for i, w := range f.Duties {
+		where := []string{"w.agency_id = ?", "w.role = ?", "w.user_id = ?"}
+		args = append(args, w.AgencyID, string(w.Role), w.UserID)
+		if f.After != nil {
+			where = append(where, "(w.next_due_at, w.dossier_id) > (?, ?)")
+			args = append(args, f.After.NextDueAt.UnixMilli(), f.After.ID)
+		}
+		where = append(where, rest...)
+		args = append(args, rargs...)
+		args = append(args, limit)
+		branches = append(branches, fmt.Sprintf(`SELECT next_due_at, dossier_id FROM (SELECT w.next_due_at, w.dossier_id FROM dossier_work w%s
+			WHERE %s ORDER BY w.next_due_at, w.dossier_id LIMIT ?) AS b%d`, join, strings.Join(where, " AND "), i))
+	}
+	var cols []string
+	for _, c := range strings.Split(dossierColumns, ",") {
+		cols = append(cols, "d."+strings.TrimSpace(c))
+	}
+	q = `SELECT ` + strings.Join(cols, ", ") + ` FROM (` + strings.Join(branches, " UNION ") +
+		` ORDER BY next_due_at, dossier_id LIMIT ?) AS u JOIN dossiers d ON d.id = u.dossier_id ORDER BY u.next_due_at, u.dossier_id`
+	return q, append(args, limit), true
+}
+
+// dossierWhere returns the conditions of f other than duties and cursor on
+// columns named with prefix; ok is false when f selects nothing.
+func dossierWhere(f motcua.DossierFilter, prefix string) (where []string, args []any, ok bool) {
 	in := func(col string, ids []int64) string {
 		ph := make([]string, len(ids))
 		for i, id := range ids {
 			ph[i] = "?"
 			args = append(args, id)
 		}
-		return col + " IN (" + strings.Join(ph, ", ") + ")"
+		return prefix + col + " IN (" + strings.Join(ph, ", ") + ")"
 	}
 	if f.HolderAgencyIDs != nil {
 		if len(f.HolderAgencyIDs) == 0 {
-			return nil, nil
+			return nil, nil, false
 		}
 		where = append(where, in("holder_agency_id", f.HolderAgencyIDs))
 	}
 	if f.InvolvedAgencyIDs != nil {
 		if len(f.InvolvedAgencyIDs) == 0 {
-			return nil, nil
+			return nil, nil, false
 		}
 		where = append(where, "("+in("holder_agency_id", f.InvolvedAgencyIDs)+" OR "+
 			in("reception_agency_id", f.InvolvedAgencyIDs)+" OR "+in("competent_agency_id", f.InvolvedAgencyIDs)+")")
 	}
 	if f.AssigneeID != 0 {
-		where = append(where, "assignee_id = ?")
+		where = append(where, prefix+"assignee_id = ?")
 		args = append(args, f.AssigneeID)
 	}
 	if len(f.States) > 0 {
@@ -333,32 +428,17 @@ func (t *tx) FindDossiers(_ ctxT, f motcua.DossierFilter) ([]*motcua.Dossier, er
 			ph[i] = "?"
 			args = append(args, s)
 		}
-		where = append(where, "state IN ("+strings.Join(ph, ", ")+")")
+		where = append(where, prefix+"state IN ("+strings.Join(ph, ", ")+")")
 	}
 	if f.ProcedureID != 0 {
-		where = append(where, "procedure_id = ?")
+		where = append(where, prefix+"procedure_id = ?")
 		args = append(args, f.ProcedureID)
 	}
 	if f.Channel != 0 {
-		where = append(where, "channel = ?")
+		where = append(where, prefix+"channel = ?")
 		args = append(args, int(f.Channel))
 	}
-	if f.After != nil {
-		where = append(where, "(next_due_at > ? OR (next_due_at = ? AND id > ?))")
-		ms := f.After.NextDueAt.UnixMilli()
-		args = append(args, ms, ms, f.After.ID)
-	}
-	q := `SELECT ` + dossierColumns + ` FROM dossiers`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	q += " ORDER BY next_due_at, id LIMIT ?"
-	args = append(args, limit)
-	return t.dossiers(q, args...)
+	return where, args, true
 }
 
 func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {

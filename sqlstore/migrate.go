@@ -53,6 +53,14 @@ func loadMigrations(dialect string) ([]migration, error) {
 	return out, nil
 }
 
+// migrationSteps are the parts of migrations that only the program can do
+// (folding text, reading processes): each runs right after its migration's
+// SQL, in the same transaction.
+var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) error{
+	4: backfillDuties,
+	5: refoldSearchText,
+}
+
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
 	name       TEXT    NOT NULL,
@@ -115,6 +123,11 @@ func (db *DB) applyMigration(ctx context.Context, c *sql.Conn, m migration) (err
 	}()
 	if _, err := c.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if step, ok := migrationSteps[m.version]; ok {
+		if err := step(ctx, c, db.dialect); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
 	}
 	if _, err := c.ExecContext(ctx, insert,
 		m.version, m.name, time.Now().UnixMilli()); err != nil {

@@ -8,11 +8,21 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// procedureSearchText is what catalogue search matches: code, name and
-// field, folded.
+// procedureSearchText is what catalogue search matches: name, code and
+// field, folded. The name comes first, so that "the name starts with the
+// query" is a prefix of the column and the column sorts by name; the
+// "Thủ tục" that begins many names moves to the end, where it is still
+// found, so that a name is ranked and sorted by what it says.
 func procedureSearchText(p *motcua.Procedure) string {
-	return motcua.Fold(p.Code + " " + p.Name + " " + p.FieldName)
+	name, tail := motcua.Fold(p.Name), ""
+	if rest, ok := strings.CutPrefix(name, procedureWord+" "); ok {
+		name, tail = rest, " "+procedureWord
+	}
+	return motcua.Fold(name + " " + p.Code + " " + p.FieldName + tail)
 }
+
+// procedureWord is "Thủ tục", folded.
+const procedureWord = "thu tuc"
 
 func decodeProcedure(data string) (*motcua.Procedure, error) {
 	var p motcua.Procedure
@@ -71,8 +81,11 @@ func (t *tx) CurrentVersion(_ ctxT, id int64) (int, error) {
 }
 
 // FindProcedures implements motcua.ProcedureStore. Every word of the folded
-// query must occur in the folded code, name or field; matches whose name
-// starts with the query come first.
+// query must occur in the folded code, name or field. Matches whose name
+// starts with the query ("Thủ tục" aside) or whose code does come first,
+// then the others, each group by folded name (then code and field) in
+// byte order, which both engines share (search_text is COLLATE "C" on
+// PostgreSQL, SQLite compares bytes).
 func (t *tx) FindProcedures(_ ctxT, f motcua.ProcedureFilter) ([]*motcua.Procedure, error) {
 	var where []string
 	var args []any
@@ -97,12 +110,13 @@ func (t *tx) FindProcedures(_ ctxT, f motcua.ProcedureFilter) ([]*motcua.Procedu
 	if len(where) > 0 {
 		sqlq += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	sqlq += ` ORDER BY CASE WHEN search_text LIKE ? ESCAPE '\' THEN 0 ELSE 1 END, name, id LIMIT ? OFFSET ?`
+	sqlq += ` ORDER BY CASE WHEN search_text LIKE ? ESCAPE '\' OR LOWER(code) LIKE ? ESCAPE '\' THEN 0 ELSE 1 END, search_text, id LIMIT ? OFFSET ?`
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	args = append(args, escapeLike(q)+"%", limit, max(f.Offset, 0))
+	start := escapeLike(strings.TrimPrefix(q, procedureWord+" ")) + "%"
+	args = append(args, start, escapeLike(q)+"%", limit, max(f.Offset, 0))
 	rows, err := t.query(sqlq, args...)
 	if err != nil {
 		return nil, err

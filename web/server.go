@@ -6,6 +6,9 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"html"
 	"log/slog"
 	"net"
 	"net/http"
@@ -43,6 +46,8 @@ type Server struct {
 	opts    Options
 	mux     *http.ServeMux
 	handler http.Handler
+	// pageError shows the server's own errors on pages (SetPageErrors).
+	pageError func(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // New returns a server for svc with the health endpoints registered.
@@ -55,7 +60,7 @@ func New(svc *service.Service, opts Options) (*Server, error) {
 		}
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "cross_origin_denied",
+		s.writeError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "cross_origin_denied",
 			"Yêu cầu bị từ chối vì gửi từ một trang web khác (chống giả mạo yêu cầu)."))
 	}))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -75,6 +80,59 @@ func New(svc *service.Service, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// SetPageErrors sets how the errors the server answers by itself (a panic,
+// a refused cross-site request, a failed session check) are shown on pages,
+// that is on every path outside the JSON API (/api/) and the health checks,
+// which keep their JSON. The pages register it; until then pages get a
+// plain Vietnamese HTML page. Call it before serving.
+func (s *Server) SetPageErrors(fn func(w http.ResponseWriter, r *http.Request, err error)) {
+	s.pageError = fn
+}
+
+// jsonPath reports whether requests for path are answered in JSON: the API
+// and the health checks. Everything else is a page for a browser.
+func jsonPath(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz"
+}
+
+// writeError answers err in the form the request expects: JSON for the
+// API, an HTML page otherwise. A page renderer that fails (or panics) falls
+// back to the plain page, so that an error is never left unanswered.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if jsonPath(r.URL.Path) {
+		WriteError(w, r, err)
+		return
+	}
+	if s.pageError != nil {
+		ok := func() (ok bool) {
+			defer func() {
+				if p := recover(); p != nil {
+					slog.Error("error page failed", "path", r.URL.Path, "panic", p)
+				}
+			}()
+			s.pageError(w, r, err)
+			return true
+		}()
+		if ok {
+			return
+		}
+	}
+	LogError(r, err)
+	WritePlainErrorPage(w, Status(err), motcua.ErrorMessage(err))
+}
+
+// WritePlainErrorPage writes a minimal Vietnamese HTML page with status
+// and message, for when the site's own pages cannot be used.
+func WritePlainErrorPage(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>Không thực hiện được</title></head>
+<body><h1>Không thực hiện được</h1><p role="alert">%s</p><p><a href="/">Về trang chủ</a></p></body></html>
+`, html.EscapeString(message))
+}
+
 // Handle registers a route (a ServeMux pattern with method).
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
@@ -84,9 +142,15 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// SetSessionCookie gives the browser the session token.
-func (s *Server) SetSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
+// SetSessionCookie gives the browser the session token, to keep for the
+// session's lifetime. The cookie's end is counted from the real present
+// (Max-Age, and Expires for older browsers), never from the service's
+// clock: that clock may be set elsewhere (tests, replays), and the browser
+// judges the cookie by its own. The session's validity stays the store's
+// business, by the service's clock.
+func (s *Server) SetSessionCookie(w http.ResponseWriter, token string, lifetime time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/",
+		MaxAge: int(lifetime / time.Second), Expires: time.Now().Add(lifetime),
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
@@ -118,7 +182,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if err == nil {
 				r = r.WithContext(motcua.NewContextWithUser(r.Context(), u))
 			} else if motcua.ErrorCode(err) != motcua.EUNAUTHORIZED {
-				WriteError(w, r, err)
+				s.writeError(w, r, err)
 				return
 			}
 		}
@@ -181,7 +245,13 @@ func levelFor(status int) slog.Level {
 	return slog.LevelDebug
 }
 
-// recover turns a panic into a 500 with nothing revealed, and logs it.
+// errPanic stands for a recovered panic: an internal error whose message
+// for people is the generic one, revealing nothing.
+var errPanic = motcua.Errorf(motcua.EINTERNAL, "panic", "%s", motcua.ErrorMessage(errors.New("panic")))
+
+// recover turns a panic into a 500 with nothing revealed, logged with the
+// request's path and the stack: the API answers its JSON error, pages the
+// Vietnamese error page.
 func (s *Server) recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -190,7 +260,7 @@ func (s *Server) recover(next http.Handler) http.Handler {
 					panic(p)
 				}
 				slog.Error("panic", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-				WriteJSON(w, http.StatusInternalServerError, ErrorBodyOf(motcua.Errorf(motcua.EINTERNAL, "panic", "")))
+				s.writeError(w, r, errPanic)
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -32,7 +32,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
-	a.srv.SetSessionCookie(w, res.Token, res.Session.ExpiresAt)
+	a.srv.SetSessionCookie(w, res.Token, res.Session.Lifetime())
 	web.WriteJSON(w, http.StatusCreated, loginResponse{Token: res.Token,
 		ExpiresAt: vn(res.Session.ExpiresAt).Format("2006-01-02T15:04:05Z07:00"), User: userOf(res.User)})
 }

@@ -107,7 +107,17 @@ func TestWholePathOverHTTP(t *testing.T) {
 		cv := e.login("cv.noivu")
 		expectError(t, act(cv, "transfer", vn(2025, 3, 10, 10, 0), nil), http.StatusForbidden, "not_permitted")
 		expectError(t, act(e.login("cv.tuphap"), "transfer", vn(2025, 3, 10, 10, 0), nil), http.StatusNotFound, "dossier_not_found")
-		ok(act(counter, "transfer", vn(2025, 3, 10, 10, 0), nil))
+		moved := ok(act(counter, "transfer", vn(2025, 3, 10, 10, 0), nil))
+		// The answer to an action carries no personal data (an unlogged
+		// view otherwise); the dossier's own address shows it, logged.
+		if a := moved.Applicant; a.FullName != "Đoàn Văn Kiệt" || a.IDNumber != "" || a.Phone != "" || a.Address != "" {
+			t.Errorf("applicant in the answer to an action: %+v", a)
+		}
+		var full dossierOut
+		e.call("GET", "/dossiers/"+d.Code, counter, nil, nil).decode(t, &full)
+		if a := full.Applicant; a.IDNumber != "089058007777" || a.Address != "Ấp Đông, xã An Phú, tỉnh Mẫu" {
+			t.Errorf("applicant of the dossier: %+v", a)
+		}
 
 		// The head of department assigns the specialist.
 		head := e.login("tp.noivu")

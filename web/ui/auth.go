@@ -28,7 +28,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, web.Status(err), "login", &page{Title: "Đăng nhập", Form: f})
 		return
 	}
-	u.srv.SetSessionCookie(w, res.Token, res.Session.ExpiresAt)
+	u.srv.SetSessionCookie(w, res.Token, res.Session.Lifetime())
 	next := localPath(f.Get("tiep"))
 	if next == "" {
 		next = "/hop-thu"

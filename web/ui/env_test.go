@@ -35,6 +35,7 @@ type env struct {
 	t     testing.TB
 	db    *sqlstore.DB
 	svc   *service.Service
+	srv   *web.Server
 	ts    *httptest.Server
 	clock atomic.Pointer[time.Time]
 }
@@ -70,14 +71,12 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	cfg.Now = func() time.Time { return *e.clock.Load() }
-	// Cookies expire with their sessions: the sessions of a clock set in
-	// the past must still be alive in the real present of the browser.
-	cfg.SessionTTL = 10 * 365 * 24 * time.Hour
 	e.db, e.svc = db, service.New(db, cal, cheap, cfg)
 	srv, err := web.New(e.svc, web.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.srv = srv
 	e.ts = httptest.NewUnstartedServer(srv)
 	api.Register(srv)
 	if _, err := ui.Register(srv, ui.Options{BaseURL: "http://" + e.ts.Listener.Addr().String()}); err != nil {

@@ -21,9 +21,10 @@ type inboxData struct {
 	Next     string // address of the next page
 }
 
-// inbox lists the dossiers held by the officer's agencies, most urgent
-// first, with filters by procedure (code), state, agency and channel, a
-// page at a time (keyset pagination).
+// inbox lists the dossiers waiting on the officer (at a step one of their
+// roles acts on, or assigned to them), most urgent first, with filters by
+// procedure (code), state, agency and channel, a page at a time (keyset
+// pagination).
 func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 	usr := u.staff(w, r)
 	if usr == nil {
@@ -57,11 +58,14 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &inboxData{Agencies: agencies, Page: &service.InboxPage{}}
-	d.States = []option{{"", "Mọi hồ sơ đang xử lý"}}
+	d.States = []option{{"", "Mọi hồ sơ đang chờ tôi"}}
 	for _, s := range motcua.AllStates {
-		d.States = append(d.States, option{string(s), s.Label()})
+		// Finished dossiers wait on nobody: they are in the tracking book.
+		if !s.Terminal() {
+			d.States = append(d.States, option{string(s), s.Label()})
+		}
 	}
-	d.Mine = []option{{"", "Của cơ quan tôi"}, {"1", "Được giao cho tôi"}}
+	d.Mine = []option{{"", "Theo vai trò của tôi"}, {"1", "Được giao riêng cho tôi"}}
 	d.Channels = []option{{"", "Mọi kênh"}, {"1", motcua.ChannelCounter.Label()}, {"2", motcua.ChannelOnline.Label()}, {"3", motcua.ChannelPost.Label()}}
 	d.Own = agencyOptions(usr, agencies)
 	status := http.StatusOK

@@ -75,6 +75,9 @@ func Register(srv *web.Server, opts Options) (*UI, error) {
 	for _, rt := range u.routes() {
 		srv.Handle(rt.pattern, u.secure(rt.handler))
 	}
+	// A panic or a refused request on a page shows the error page, not
+	// the API's JSON.
+	srv.SetPageErrors(u.fail)
 	srv.Handle("GET "+assetPrefix+"{name}", http.HandlerFunc(u.assets.serve))
 	return u, nil
 }

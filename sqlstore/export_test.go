@@ -1,0 +1,79 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/motcua/motcua"
+)
+
+// Hooks for the black-box tests of this package (package sqlstore_test).
+
+// ExplainFindDossiers returns the plan the engine chooses for the query of
+// FindDossiers(f): EXPLAIN QUERY PLAN's lines on SQLite, EXPLAIN's on
+// PostgreSQL.
+func (db *DB) ExplainFindDossiers(ctx context.Context, f motcua.DossierFilter) ([]string, error) {
+	q, args, ok := findDossiersQuery(f)
+	if !ok {
+		return nil, nil
+	}
+	var out []string
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		t := mt.(*tx)
+		if db.dialect == postgresDialect {
+			rows, err := t.query("EXPLAIN "+q, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var line string
+				if err := rows.Scan(&line); err != nil {
+					return err
+				}
+				out = append(out, line)
+			}
+			return rows.Err()
+		}
+		rows, err := t.query("EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, parent, notUsed int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
+				return err
+			}
+			out = append(out, fmt.Sprintf("%d %d %s", id, parent, detail))
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Analyze refreshes the planner's statistics, as PostgreSQL's autovacuum
+// does on a live database.
+func (db *DB) Analyze(ctx context.Context) error {
+	return db.Write(ctx, func(mt motcua.Tx) error {
+		_, err := mt.(*tx).exec("ANALYZE")
+		return err
+	})
+}
+
+// Rewind puts the schema back to before migration version, as a database
+// made by an earlier program: undo runs first, then the migrations from
+// version on are no longer recorded.
+func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
+	return db.Write(ctx, func(mt motcua.Tx) error {
+		t := mt.(*tx)
+		for _, q := range undo {
+			if _, err := t.exec(q); err != nil {
+				return err
+			}
+		}
+		_, err := t.exec("DELETE FROM schema_migrations WHERE version >= ?", version)
+		return err
+	})
+}
