@@ -209,7 +209,10 @@ func (s *Service) involved(u *motcua.User, d *motcua.Dossier, events []motcua.Ev
 		ids = append(ids, p.AgencyID)
 	}
 	for _, e := range events {
-		ids = append(ids, e.FromAgencyID, e.ToAgencyID)
+		// The agency an officer acted for stays involved: a tax office
+		// that answered its part of a parallel step can still open the
+		// dossier afterwards.
+		ids = append(ids, e.FromAgencyID, e.ToAgencyID, e.ActorAgencyID, e.PartAgencyID)
 	}
 	for _, g := range u.Grants {
 		for _, id := range ids {

@@ -200,5 +200,10 @@ func TestInboxInterAgencyStep(t *testing.T) {
 		check("tax office answered", seen{specialist: true})
 		act("cv.anphu", motcua.ActForward)
 		check("approval", seen{leader: true})
+		// The tax office, which worked on the dossier, can still open it
+		// once its part is over (and every view is logged).
+		if _, err := f.svc.Dossier(f.as("cv.thue"), code, "127.0.0.1"); err != nil {
+			t.Errorf("the tax office cannot open the dossier it answered: %v", err)
+		}
 	})
 }
