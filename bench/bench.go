@@ -48,7 +48,10 @@ type Options struct {
 	// instead of SQLite; the run works in a new schema that it drops at
 	// the end.
 	Postgres string
-	Out      io.Writer
+	// PGWriters is the store's number of PostgreSQL writers (default:
+	// the store's default).
+	PGWriters int
+	Out       io.Writer
 }
 
 // Figure is one measured rate.
@@ -122,7 +125,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		defer drop()
-		if store, err = sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{}); err != nil {
+		if store, err = sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{PGWriters: o.PGWriters}); err != nil {
 			return nil, err
 		}
 		rawName = fmt.Sprintf("raw single-row durable PostgreSQL inserts (%d connections)", pgConns)
