@@ -173,10 +173,14 @@ type DossierStore interface {
 	// ECONFLICT when the code exists.
 	CreateDossier(ctx context.Context, d *Dossier, e *Event) error
 	// CreateNumberedDossier is CreateDossier for a dossier that takes the
-	// next number of the sequence key: it sets d.Code to render(number).
-	// The store chooses the order of the two steps; PostgreSQL, where the
-	// sequence row stays locked until commit, takes the number last so
-	// that concurrent intakes for one agency and day wait the least.
+	// next number of the sequence key: d.Code is render(number) once the
+	// transaction commits (when Write returns nil). The store chooses when
+	// to draw. PostgreSQL, where the sequence row stays locked until
+	// commit, draws the numbers of all the transactions it commits
+	// together at the very end, in the order of their keys, so that
+	// concurrent intakes wait the least and never deadlock on sequence
+	// rows; until then d.Code is a provisional value, so fn must not use
+	// it.
 	CreateNumberedDossier(ctx context.Context, d *Dossier, e *Event, key string, render func(seq int) string) error
 	Dossier(ctx context.Context, id int64) (*Dossier, error)
 	DossierByCode(ctx context.Context, code string) (*Dossier, error)

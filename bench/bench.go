@@ -48,7 +48,10 @@ type Options struct {
 	// instead of SQLite; the run works in a new schema that it drops at
 	// the end.
 	Postgres string
-	Out      io.Writer
+	// PGWriters is the store's number of PostgreSQL writers (default:
+	// the store's default).
+	PGWriters int
+	Out       io.Writer
 }
 
 // Figure is one measured rate.
@@ -59,6 +62,33 @@ type Figure struct {
 	// CPU is the process CPU time (user + system) per operation, load
 	// generator included: steadier than rates on a shared machine.
 	CPU time.Duration
+	// PerCommit is, for the intake, the store's transactions per commit
+	// during the measurement (the group commit's batch size).
+	PerCommit float64
+}
+
+// commitCounter counts the store's commits and the transactions they held
+// (it implements sqlstore.Observer).
+type commitCounter struct {
+	commits, txs atomic.Int64
+}
+
+func (c *commitCounter) Commit(engine string, batch int, took time.Duration, err error) {
+	if err == nil {
+		c.commits.Add(1)
+		c.txs.Add(int64(batch))
+	}
+}
+
+func (c *commitCounter) Retry(engine, reason string) {}
+
+func (c *commitCounter) reset() { c.commits.Store(0); c.txs.Store(0) }
+
+func (c *commitCounter) perCommit() float64 {
+	if n := c.commits.Load(); n > 0 {
+		return float64(c.txs.Load()) / float64(n)
+	}
+	return 0
 }
 
 // cpuTime returns the CPU time the process has used so far.
@@ -112,6 +142,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	var store *sqlstore.DB
 	var err error
+	commits := &commitCounter{}
 	rawName := "raw single-row durable SQLite inserts"
 	raw := func(round int) (Figure, error) {
 		return rawInserts(ctx, filepath.Join(dir, fmt.Sprintf("raw-%d.db", round)), o.Clients, o.Duration)
@@ -122,12 +153,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		defer drop()
-		if store, err = sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{}); err != nil {
+		if store, err = sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{PGWriters: o.PGWriters, Observer: commits}); err != nil {
 			return nil, err
 		}
 		rawName = fmt.Sprintf("raw single-row durable PostgreSQL inserts (%d connections)", pgConns)
 		raw = func(round int) (Figure, error) { return rawInsertsPG(ctx, dsn, round, o.Clients, o.Duration) }
-	} else if store, err = sqlstore.Open(filepath.Join(dir, "motcua.db"), sqlstore.Options{}); err != nil {
+	} else if store, err = sqlstore.Open(filepath.Join(dir, "motcua.db"), sqlstore.Options{Observer: commits}); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "engine: %s\n", store.Engine())
@@ -152,15 +183,17 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
+			commits.reset()
 			intake, err := measured(func() (Figure, error) { return env.intake(ctx, o.Clients, o.Duration) })
 			if err != nil {
 				return nil, err
 			}
+			intake.PerCommit = commits.perCommit()
 			raw.Name, intake.Name = rawName, "durable intake via HTTP API"
 			r.Raw, r.Intake = append(r.Raw, raw), append(r.Intake, intake)
 			intakeRatios = append(intakeRatios, intake.Rate/raw.Rate)
-			fmt.Fprintf(o.Out, "  raw inserts %6.0f/s (%s CPU/op)   intake %6.0f/s (%s CPU/op)   ×%.2f\n",
-				raw.Rate, us(raw.CPU), intake.Rate, us(intake.CPU), intake.Rate/raw.Rate)
+			fmt.Fprintf(o.Out, "  raw inserts %6.0f/s (%s CPU/op)   intake %6.0f/s (%s CPU/op, %.1f per commit)   ×%.2f\n",
+				raw.Rate, us(raw.CPU), intake.Rate, us(intake.CPU), intake.PerCommit, intake.Rate/raw.Rate)
 		}
 		if o.Only != "intake" {
 			min, err := measured(func() (Figure, error) {

@@ -1,6 +1,6 @@
 // Package metrics exposes motcua's measurements in the Prometheus text
 // format at /metrics: HTTP requests (count and latency per route), store
-// commits (batch sizes of SQLite's group commit, commit latency), scheduled
+// commits (batch sizes of the group commit, commit latency, retries), scheduled
 // job runs and the outbox backlog. The other packages do not import it;
 // they report through small hooks that cmd/motcua connects here.
 package metrics
@@ -25,6 +25,7 @@ type Metrics struct {
 	commits       *prometheus.CounterVec
 	batch         *prometheus.HistogramVec
 	commitLatency *prometheus.HistogramVec
+	retries       *prometheus.CounterVec
 	jobRuns       *prometheus.CounterVec
 	jobItems      *prometheus.CounterVec
 	jobLatency    *prometheus.HistogramVec
@@ -42,17 +43,20 @@ func New() *Metrics {
 	m.commits = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "motcua_store_commits_total",
 		Help: "Store commits by engine and outcome."}, []string{"engine", "outcome"})
 	m.batch = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "motcua_store_commit_batch_size",
-		Help:    "Callers' transactions per commit (SQLite group commit; always 1 on PostgreSQL).",
+		Help:    "Callers' transactions per commit (group commit).",
 		Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}, []string{"engine"})
 	m.commitLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "motcua_store_commit_duration_seconds",
 		Help: "Time from begin to durable commit.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}, []string{"engine"})
+	m.retries = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "motcua_store_retries_total",
+		Help: "Batches (or transactions) that PostgreSQL aborted because of another transaction and that ran again, by reason (deadlock, serialization)."},
+		[]string{"engine", "reason"})
 	m.jobRuns = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "motcua_job_runs_total",
 		Help: "Scheduled job runs by job and outcome."}, []string{"job", "outcome"})
 	m.jobItems = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "motcua_job_items_total",
 		Help: "Items handled by scheduled jobs (dossiers closed, warnings recorded, messages delivered…)."}, []string{"job"})
 	m.jobLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "motcua_job_duration_seconds",
 		Help: "Duration of scheduled job runs.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 10)}, []string{"job"})
-	m.reg.MustRegister(m.requests, m.latency, m.commits, m.batch, m.commitLatency, m.jobRuns, m.jobItems, m.jobLatency,
+	m.reg.MustRegister(m.requests, m.latency, m.commits, m.batch, m.commitLatency, m.retries, m.jobRuns, m.jobItems, m.jobLatency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -83,6 +87,11 @@ func (m *Metrics) Commit(engine string, batch int, took time.Duration, err error
 		m.batch.WithLabelValues(engine).Observe(float64(batch))
 		m.commitLatency.WithLabelValues(engine).Observe(took.Seconds())
 	}
+}
+
+// Retry records a batch that runs again (it implements sqlstore.Observer).
+func (m *Metrics) Retry(engine, reason string) {
+	m.retries.WithLabelValues(engine, reason).Inc()
 }
 
 // Job records one run of a scheduled job.

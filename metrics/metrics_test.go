@@ -22,6 +22,9 @@ func TestExposition(t *testing.T) {
 	m.Commit("sqlite", 12, 2*time.Millisecond, nil)
 	m.Commit("sqlite", 3, time.Millisecond, nil)
 	m.Commit("postgres", 1, time.Millisecond, errors.New("boom"))
+	m.Retry("postgres", "deadlock")
+	m.Retry("postgres", "deadlock")
+	m.Retry("postgres", "serialization")
 	m.Job("warn-deadlines", 7, nil, time.Second)
 	m.Job("deliver-outbox", 0, errors.New("unreachable"), time.Second)
 	backlog := 42
@@ -47,6 +50,8 @@ func TestExposition(t *testing.T) {
 		`motcua_store_commits_total{engine="postgres",outcome="error"} 1`,
 		`motcua_store_commit_batch_size_sum{engine="sqlite"} 15`,
 		`motcua_store_commit_batch_size_bucket{engine="sqlite",le="4"} 1`,
+		`motcua_store_retries_total{engine="postgres",reason="deadlock"} 2`,
+		`motcua_store_retries_total{engine="postgres",reason="serialization"} 1`,
 		`motcua_job_runs_total{job="deliver-outbox",outcome="error"} 1`,
 		`motcua_job_items_total{job="warn-deadlines"} 7`,
 		`motcua_outbox_backlog 42`,

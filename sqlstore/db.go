@@ -8,6 +8,8 @@
 // every waiting caller inside one SQLite transaction, each in its own
 // savepoint, and commits them together (group commit): a caller's Write
 // returns only after the commit that holds its changes is on disk.
+// PostgreSQL gets the same group commit from a few writers per instance
+// (pgbatch.go).
 package sqlstore
 
 import (
@@ -21,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -34,6 +37,10 @@ type Options struct {
 	ReadConns int
 	// MaxBatch is the most transactions committed together (default 256).
 	MaxBatch int
+	// PGWriters is the number of writers on PostgreSQL, each committing
+	// batches of waiting writes on its own connection (default 2; see
+	// pgbatch.go for why so few).
+	PGWriters int
 	// BusyTimeout is how long a connection waits for a lock held by
 	// another process, such as a backup (default 5 s).
 	BusyTimeout time.Duration
@@ -42,9 +49,9 @@ type Options struct {
 	// the background keeps that work off the writer's commit path; the
 	// writer still checkpoints by itself if the log passes 64 MB.
 	CheckpointEvery time.Duration
-	// PGConns is the most connections to PostgreSQL (default 16: enough
-	// for PostgreSQL to group commits, few enough for several instances
-	// to share max_connections).
+	// PGConns is the most connections to PostgreSQL (default 16: the
+	// writers' and the readers', few enough for several instances to
+	// share max_connections).
 	PGConns int
 	// Observer, if set, is told about every commit (for metrics).
 	Observer Observer
@@ -54,9 +61,13 @@ type Options struct {
 // and safe for concurrent use.
 type Observer interface {
 	// Commit reports one commit: how many callers' transactions it held
-	// (SQLite's group commit; 1 on PostgreSQL), how long it took from
-	// begin to durable commit, and whether it failed.
+	// (group commit), how long it took from begin to durable commit, and
+	// whether it failed.
 	Commit(engine string, batch int, took time.Duration, err error)
+	// Retry reports a batch (or, in isolation, one transaction) that
+	// PostgreSQL aborted because of another transaction and that runs
+	// again; reason is "deadlock" or "serialization".
+	Retry(engine, reason string)
 }
 
 // DB is an open store on SQLite or PostgreSQL. It is safe for concurrent
@@ -76,8 +87,10 @@ type DB struct {
 	rclosed      bool
 
 	writes   chan *writeReq
+	queued   atomic.Int64 // writes waiting to be handed to a writer
 	quit     chan struct{}
 	stopped  chan struct{}
+	pgWG     sync.WaitGroup // PostgreSQL's writers
 	maxBatch int
 	close    sync.Once
 }
@@ -90,6 +103,10 @@ type writeReq struct {
 	fn   func(motcua.Tx) error
 	raw  func(*pconn) error // runs outside any batch (migrations)
 	done chan error
+	// aborts counts the runs of fn that PostgreSQL aborted because of
+	// another transaction (deadlock, serialization failure); it bounds
+	// the retries of this transaction (pgbatch.go).
+	aborts int
 }
 
 // Open opens (creating if needed) the SQLite database at path, configures
@@ -246,6 +263,8 @@ func (db *DB) Close() error {
 	var err error
 	if db.dialect == postgresDialect {
 		db.close.Do(func() {
+			close(db.quit)
+			db.pgWG.Wait()
 			db.rmu.Lock()
 			db.rclosed = true
 			db.rmu.Unlock()
@@ -297,11 +316,12 @@ func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 
 // Write runs fn in the next group commit. See motcua.Store.
 func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
-	if db.dialect == postgresDialect {
-		return db.pgWrite(ctx, fn)
-	}
 	return db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
 }
+
+// QueuedWrites returns how many writes wait for a writer to take them, for
+// diagnostics and tests.
+func (db *DB) QueuedWrites() int { return int(db.queued.Load()) }
 
 // exclusive runs fn alone on the writer connection, outside any batch.
 func (db *DB) exclusive(ctx context.Context, fn func(*pconn) error) error {
@@ -309,11 +329,18 @@ func (db *DB) exclusive(ctx context.Context, fn func(*pconn) error) error {
 }
 
 func (db *DB) submit(r *writeReq) error {
+	if err := r.ctx.Err(); err != nil {
+		return err // cancelled before the call: never run fn
+	}
+	db.queued.Add(1)
 	select {
 	case db.writes <- r:
+		db.queued.Add(-1)
 	case <-db.quit:
+		db.queued.Add(-1)
 		return ErrClosed
 	case <-r.ctx.Done():
+		db.queued.Add(-1)
 		return r.ctx.Err()
 	}
 	// Once handed over, wait for the outcome even if ctx ends: the writer
@@ -441,8 +468,9 @@ func (db *DB) runIsolated(batch []*writeReq) {
 		err := call(r.fn, t)
 		if err == nil {
 			err = t.flushStats() // each transaction's own counters, inside its savepoint
-		} else {
-			clear(t.stats)
+		}
+		if err != nil {
+			t.dropPending()
 		}
 		if err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK TO w"); rerr != nil {

@@ -72,10 +72,10 @@ func (t *tx) NextCodeSeq(_ ctxT, key string) (int, error) {
 // CreateNumberedDossier implements motcua.DossierStore. SQLite draws the
 // number first and inserts the dossier with its code (the single writer
 // holds no lock another caller waits for). PostgreSQL inserts the dossier
-// under a provisional code, then draws the number and sets the code: the
-// counter row, locked from the draw until commit, is then held for two
-// statements instead of four, and intakes for one agency and day queue for
-// less time.
+// under a provisional code and draws its number when the group commit
+// flushes its numbers (numbers.go): the counter row, locked from the draw
+// until commit, is then held only for the end of the batch, and batches
+// take counter rows in one order.
 func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event, key string, render func(int) string) error {
 	if t.db.dialect == sqliteDialect {
 		seq, err := t.NextCodeSeq(ctx, key)
@@ -85,6 +85,10 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 		d.Code = render(seq)
 		return t.CreateDossier(ctx, d, e)
 	}
+	if t.stats == nil {
+		// Not in a group commit: a read transaction cannot write.
+		return fmt.Errorf("create numbered dossier: not in a write transaction")
+	}
 	b := make([]byte, 12)
 	rand.Read(b)
 	// A random provisional code, replaced before commit: no other
@@ -93,16 +97,8 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 	if err := t.CreateDossier(ctx, d, e); err != nil {
 		return err
 	}
-	seq, err := t.NextCodeSeq(ctx, key)
-	if err != nil {
-		return err
-	}
-	d.Code = render(seq)
-	res, err := t.exec(`UPDATE dossiers SET code = ? WHERE id = ?`, d.Code, d.ID)
-	if err != nil {
-		return conflict(err, "dossier_code_exists", "Mã hồ sơ "+d.Code+" đã tồn tại.")
-	}
-	return mustAffect(res, "dossier_not_found", "Không tìm thấy hồ sơ.")
+	t.numbers = append(t.numbers, pendingNumber{key: key, d: d, render: render})
+	return nil
 }
 
 // CreateDossier implements motcua.DossierStore.

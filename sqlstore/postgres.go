@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/motcua/motcua"
 )
@@ -35,10 +33,8 @@ func OpenURL(ctx context.Context, s string, opts Options) (*DB, error) {
 // URL) and checks that it answers and is version 15 or later. It does not
 // migrate.
 //
-// On PostgreSQL each Write runs in its own READ COMMITTED transaction:
-// PostgreSQL already groups the WAL flushes of concurrent commits, so the
-// single-writer batching that SQLite needs would only serialize work that
-// PostgreSQL can do in parallel. Correctness across instances rests on row
+// Writes are committed in batches by a few writers (pgbatch.go), each batch
+// one READ COMMITTED transaction. Correctness across instances rests on row
 // locks and constraints, not on isolation level: the code counter upsert
 // locks its row until commit (so numbers are unique, and a rolled-back
 // transaction gives its number back), events are UNIQUE(dossier_id, seq)
@@ -69,7 +65,16 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		pg.Close()
 		return nil, fmt.Errorf("PostgreSQL at %s is version %d; motcua needs 15 or later", redact(dsn), ver/10000)
 	}
-	return &DB{dialect: postgresDialect, pg: pg, path: redact(dsn), obs: opts.Observer}, nil
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.PGWriters <= 0 {
+		opts.PGWriters = 2
+	}
+	db := &DB{dialect: postgresDialect, pg: pg, path: redact(dsn), obs: opts.Observer,
+		writes: make(chan *writeReq), quit: make(chan struct{}), maxBatch: opts.MaxBatch}
+	db.startPGWriters(opts.PGWriters)
+	return db, nil
 }
 
 // redact removes the password from a database address, for messages.
@@ -100,61 +105,4 @@ func (db *DB) pgRead(ctx context.Context, fn func(motcua.Tx) error) error {
 		return errors.Join(ferr, fmt.Errorf("end read: %w", err))
 	}
 	return ferr
-}
-
-// maxAttempts bounds the retries of a write that PostgreSQL aborted as a
-// deadlock victim or a serialization failure.
-const maxAttempts = 10
-
-// pgWrite runs fn in its own transaction and commits it. Once begun, the
-// transaction runs to its end even if ctx is cancelled, so that a caller
-// is never told "failed" about a commit that happened.
-func (db *DB) pgWrite(ctx context.Context, fn func(motcua.Tx) error) error {
-	db.rmu.RLock()
-	defer db.rmu.RUnlock()
-	if db.rclosed {
-		return ErrClosed
-	}
-	for attempt := 1; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		err := db.pgAttempt(context.WithoutCancel(ctx), fn)
-		if err == nil || !retryable(err) || attempt == maxAttempts {
-			return err
-		}
-		// Back off a little, with jitter, so that the transactions that
-		// collided do not collide again.
-		time.Sleep(time.Duration(rand.IntN(attempt*5)+1) * time.Millisecond)
-	}
-}
-
-func (db *DB) pgAttempt(ctx context.Context, fn func(motcua.Tx) error) error {
-	start := time.Now()
-	sqlTx, err := db.pg.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	if err != nil {
-		return fmt.Errorf("begin write: %w", err)
-	}
-	t := &tx{db: db, ctx: ctx, pgtx: sqlTx, write: true}
-	if err := call(fn, t); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	err = sqlTx.Commit()
-	db.observe(1, start, err)
-	if err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
-// retryable reports whether PostgreSQL aborted the transaction only because
-// of another one (serialization failure, deadlock), so that running it
-// again may succeed.
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "40001" || pe.Code == "40P01"
-	}
-	return false
 }

@@ -6,11 +6,10 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// AddStats implements motcua.ReportStore. Inside a SQLite group commit the
-// changes are only added up in memory (the batch's intakes mostly touch the
-// same few counters) and written once, just before the commit (flushStats);
-// elsewhere they are written at once, in a fixed order of rows so that
-// concurrent PostgreSQL transactions cannot deadlock on them.
+// AddStats implements motcua.ReportStore. Inside a group commit the changes
+// are only added up in memory (the batch's intakes mostly touch the same
+// few counters) and written once, just before the commit (flushStats);
+// elsewhere they are written at once, in a fixed order of rows.
 //
 // On PostgreSQL the changes are appended to stat_deltas, which takes no row
 // lock that another transaction could wait for, and FoldStats moves them
@@ -56,12 +55,18 @@ func (t *tx) FoldStats(_ ctxT) (int64, error) {
 	return res.RowsAffected()
 }
 
-// flushStats writes the counters added up during a group commit.
+// flushStats writes the counters added up during a group commit: into the
+// counters on SQLite, appended to stat_deltas on PostgreSQL.
 func (t *tx) flushStats() error {
 	if len(t.stats) == 0 {
 		return nil
 	}
-	err := t.writeStats(t.stats)
+	var err error
+	if t.pgtx != nil {
+		err = t.appendStats(t.stats)
+	} else {
+		err = t.writeStats(t.stats)
+	}
 	clear(t.stats)
 	return err
 }

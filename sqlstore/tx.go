@@ -22,9 +22,20 @@ type tx struct {
 	conn  *pconn  // SQLite
 	pgtx  *sql.Tx // PostgreSQL
 	write bool
-	// stats, in a SQLite group commit, adds up the live-counter changes
-	// of the batch until they are written (see AddStats).
+	// stats, in a group commit, adds up the live-counter changes of the
+	// batch until they are written (see AddStats).
 	stats map[motcua.StatKey]int64
+	// numbers, in a PostgreSQL group commit, lists the dossiers waiting
+	// for their number (see CreateNumberedDossier).
+	numbers []pendingNumber
+}
+
+// dropPending forgets the counter changes and numbers a failed transaction
+// left waiting; its rows were rolled back.
+func (t *tx) dropPending() {
+	clear(t.stats)
+	clear(t.numbers)
+	t.numbers = t.numbers[:0]
 }
 
 // stmt returns the prepared statement for query on the transaction's

@@ -23,6 +23,7 @@ type benchOptions struct {
 	only     string
 	reports  bool
 	year     int
+	writers  int
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -33,6 +34,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&b.reports, "reports", false, "time reports 06a and the QĐ 766 index on the database of --data (fill it first with motcua demo --dossiers 1600000 --year Y --no-serve)")
 	fs.IntVar(&b.year, "year", time.Now().In(motcua.VietnamTime).Year()-1, "with --reports: the generated year")
 	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup")
+	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://…: the store's number of writers (default: the store's default)")
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 }
 
@@ -58,7 +60,7 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 		pg = cfg.DB
 	}
 	r, err := bench.Run(ctx, bench.Options{Dir: o.dir, Duration: o.duration, Clients: o.clients, Rounds: o.rounds, Only: o.only,
-		Postgres: pg, Out: stdout})
+		Postgres: pg, PGWriters: o.writers, Out: stdout})
 	if err != nil {
 		return err
 	}
@@ -78,6 +80,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	db := ""
 	if pg != "" {
 		db = " --db postgres://…"
+		if o.writers > 0 {
+			db += fmt.Sprintf(" --pg-writers %d", o.writers)
+		}
 	}
 	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench%s --duration %s --clients %d --rounds %d\n", db, o.duration, o.clients, o.rounds)
 	return nil

@@ -149,23 +149,33 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 	base := front.URL + "/api/v1"
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
-	// One sign-in, used through every instance.
-	body, _ := json.Marshal(map[string]string{"username": "motcua.anphu", "password": demo.Password})
-	resp, err := client.Post(base+"/sessions", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	// The reception officers of three communes, each signed in once and
+	// used through every instance. Their dossiers are numbered by three
+	// counters, which every instance's batches mix.
+	type officer struct {
+		token string
+		point int64
 	}
-	var login struct{ Token string }
-	json.NewDecoder(resp.Body).Decode(&login)
-	resp.Body.Close()
-	if login.Token == "" {
-		t.Fatalf("sign-in through the proxy: %d", resp.StatusCode)
+	var officers []officer
+	for _, o := range []struct{ user, agency string }{{"motcua.anphu", "H99.101"}, {"motcua.trungtam", "H99.102"}, {"motcua.hoabinh", "H99.103"}} {
+		body, _ := json.Marshal(map[string]string{"username": o.user, "password": demo.Password})
+		resp, err := client.Post(base+"/sessions", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var login struct{ Token string }
+		json.NewDecoder(resp.Body).Decode(&login)
+		resp.Body.Close()
+		if login.Token == "" {
+			t.Fatalf("sign-in of %s through the proxy: %d", o.user, resp.StatusCode)
+		}
+		_, points, err := insts[0].app.svc.Agency(ctx, o.agency)
+		if err != nil {
+			t.Fatal(err)
+		}
+		officers = append(officers, officer{login.Token, points[0].ID})
 	}
 	p, err := insts[0].app.svc.ProcedureByCode(ctx, "1.001193")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, points, err := insts[0].app.svc.Agency(ctx, "H99.101")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +197,7 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 	stoppedAt := make(chan struct{})
 	var wg sync.WaitGroup
 	var work atomic.Int64
+	intakeStart := time.Now()
 	for range clients {
 		wg.Add(1)
 		go func() {
@@ -196,7 +207,8 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 				if i >= total {
 					return
 				}
-				n := service.NewDossier{ProcedureID: p.ID, ReceptionPointID: points[0].ID, Channel: motcua.ChannelCounter, Components: comps,
+				off := officers[i%len(officers)]
+				n := service.NewDossier{ProcedureID: p.ID, ReceptionPointID: off.point, Channel: motcua.ChannelCounter, Components: comps,
 					Applicant: motcua.Applicant{FullName: "Người nộp cụm " + strconv.Itoa(i), IDNumber: fmt.Sprintf("001193%06d", i)}}
 				b, _ := json.Marshal(n)
 				key := "cluster-" + strconv.Itoa(i)
@@ -207,7 +219,7 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 					}
 					req, _ := http.NewRequest("POST", base+"/dossiers", bytes.NewReader(b))
 					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+login.Token)
+					req.Header.Set("Authorization", "Bearer "+off.token)
 					req.Header.Set("Idempotency-Key", key)
 					resp, err := client.Do(req)
 					if err != nil {
@@ -252,10 +264,15 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	t.Logf("%d dossiers acknowledged (%d after instance 2 stopped), %d retries; requests per instance %d/%d/%d",
-		acked.Load(), ackedAfterStop.Load(), retries.Load(), proxied[0].Load(), proxied[1].Load(), proxied[2].Load())
+	t.Logf("%d dossiers acknowledged in %.1f s (%d after instance 2 stopped), %d retries; requests per instance %d/%d/%d",
+		acked.Load(), time.Since(intakeStart).Seconds(), ackedAfterStop.Load(), retries.Load(), proxied[0].Load(), proxied[1].Load(), proxied[2].Load())
 	if ackedAfterStop.Load() < int64(total/2) {
 		t.Errorf("only %d dossiers acknowledged after the stop: the other instances did not keep serving", ackedAfterStop.Load())
+	}
+	for i, in := range insts {
+		f := scrapeStore(t, in)
+		t.Logf("instance %d: %.0f commits holding %.0f transactions (%.1f per commit), %.0f failed commits, %.0f deadlock and %.0f serialization retries",
+			i+1, f["commits"], f["transactions"], f["transactions"]/max(f["commits"], 1), f["failed"], f["deadlock"], f["serialization"])
 	}
 
 	// Let the remaining instances' jobs catch up: every warning recorded
@@ -419,4 +436,37 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 			t.Fatalf("documents seen by an instance: %v %v", list, err)
 		}
 	}
+}
+
+// scrapeStore reads an instance's store figures from its metrics, as
+// Prometheus would: commits, the transactions they held, failed commits,
+// and retries by reason.
+func scrapeStore(t *testing.T, in *instance) map[string]float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	in.app.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	out := map[string]float64{}
+	for _, line := range strings.Split(rec.Body.String(), "\n") {
+		name, value, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case `motcua_store_commits_total{engine="postgres",outcome="ok"}`:
+			out["commits"] = v
+		case `motcua_store_commits_total{engine="postgres",outcome="error"}`:
+			out["failed"] = v
+		case `motcua_store_commit_batch_size_sum{engine="postgres"}`:
+			out["transactions"] = v
+		case `motcua_store_retries_total{engine="postgres",reason="deadlock"}`:
+			out["deadlock"] = v
+		case `motcua_store_retries_total{engine="postgres",reason="serialization"}`:
+			out["serialization"] = v
+		}
+	}
+	return out
 }

@@ -97,11 +97,27 @@ func Fresh(t testing.TB, e Engine) string {
 // instances of motcua would have.
 func OpenAt(t testing.TB, addr string) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.OpenURL(context.Background(), addr, sqlstore.Options{})
+	return OpenAtWith(t, addr, sqlstore.Options{})
+}
+
+// OpenAtWith is OpenAt with options.
+func OpenAtWith(t testing.TB, addr string, opts sqlstore.Options) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.OpenURL(context.Background(), addr, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// OpenWith is Open with options.
+func OpenWith(t testing.TB, e Engine, opts sqlstore.Options) *sqlstore.DB {
+	t.Helper()
+	db := OpenAtWith(t, Fresh(t, e), opts)
+	if err := db.Migrate(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
 	return db
 }
 

@@ -1,0 +1,96 @@
+package sqlstore
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/motcua/motcua"
+)
+
+// pendingNumber is a dossier created in a PostgreSQL group commit that
+// waits for its number (see CreateNumberedDossier).
+type pendingNumber struct {
+	key    string
+	d      *motcua.Dossier
+	render func(seq int) string
+}
+
+// flushNumbers draws the numbers of the dossiers created since the last
+// flush and gives them their codes, in two statements whatever their count.
+//
+// The first statement adds each key's count to its counter row and takes
+// the rows in the order of their keys. Every batch of every instance takes
+// them in that order, so batches wait for one another on counter rows but
+// never deadlock on them; and since each row stays locked until the commit
+// (so that numbers stay gap-free: a batch that rolls back gives its numbers
+// back), the draw comes last, just before the commit. Within a key the
+// dossiers are numbered in the order their transactions ran.
+func (t *tx) flushNumbers() error {
+	if len(t.numbers) == 0 {
+		return nil
+	}
+	defer func() {
+		clear(t.numbers)
+		t.numbers = t.numbers[:0]
+	}()
+	count := map[string]int64{}
+	for _, p := range t.numbers {
+		count[p.key]++
+	}
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	ns := make([]int64, len(keys))
+	for i, k := range keys {
+		ns[i] = count[k]
+	}
+	rows, err := t.query(`INSERT INTO code_counters (key, n)
+		SELECT k, c FROM unnest(?::text[], ?::int[]) AS u(k, c) ORDER BY k COLLATE "C"
+		ON CONFLICT (key) DO UPDATE SET n = code_counters.n + excluded.n
+		RETURNING key, n`, keys, ns)
+	if err != nil {
+		return fmt.Errorf("draw dossier numbers: %w", err)
+	}
+	next := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var last int64
+		if err := rows.Scan(&k, &last); err != nil {
+			rows.Close()
+			return fmt.Errorf("draw dossier numbers: %w", err)
+		}
+		next[k] = last - count[k] + 1
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("draw dossier numbers: %w", err)
+	}
+	ids := make([]int64, len(t.numbers))
+	codes := make([]string, len(t.numbers))
+	for i, p := range t.numbers {
+		seq, ok := next[p.key]
+		if !ok {
+			return fmt.Errorf("draw dossier numbers: no number for %q", p.key)
+		}
+		next[p.key] = seq + 1
+		ids[i], codes[i] = p.d.ID, p.render(int(seq))
+	}
+	res, err := t.exec(`UPDATE dossiers SET code = u.code FROM unnest(?::bigint[], ?::text[]) AS u(id, code)
+		WHERE dossiers.id = u.id`, ids, codes)
+	if err != nil {
+		msg := "Mã hồ sơ đã tồn tại."
+		if len(codes) == 1 {
+			msg = "Mã hồ sơ " + codes[0] + " đã tồn tại."
+		}
+		return conflict(err, "dossier_code_exists", msg)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
+		return fmt.Errorf("set dossier codes: %d of %d dossiers updated (%v)", n, len(ids), err)
+	}
+	for i, p := range t.numbers {
+		p.d.Code = codes[i]
+	}
+	return nil
+}
