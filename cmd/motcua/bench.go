@@ -41,9 +41,6 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 // runBench runs the benchmark and prints the figures as ratios to their
 // baselines, with the targets of issue 2 (and of issue 5 with --reports).
 func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
-	if o.reports {
-		return reportBench(ctx, cfg, o, stdout)
-	}
 	if o.profile != "" {
 		f, err := os.Create(o.profile)
 		if err != nil {
@@ -54,6 +51,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if o.reports {
+		return reportBench(ctx, cfg, o, stdout)
 	}
 	var pg string
 	if sqlstore.IsPostgresURL(cfg.DB) {
