@@ -257,6 +257,16 @@ func pgAdmin(t *testing.T, addr string) *sql.DB {
 	return admin
 }
 
+// openMigrated opens the PostgreSQL schema at addr with opts and migrates it.
+func openMigrated(t *testing.T, addr string, opts sqlstore.Options) *sqlstore.DB {
+	t.Helper()
+	db := sqltest.OpenAtWith(t, addr, opts)
+	if err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 func mustExec(t *testing.T, db *sql.DB, query string) {
 	t.Helper()
 	if _, err := db.Exec(query); err != nil {
@@ -272,10 +282,7 @@ func TestPostgresCommitFailureFailsBatch(t *testing.T) {
 	sqltest.RequirePostgres(t)
 	addr := sqltest.FreshSchema(t)
 	obs := &observer{}
-	db := sqltest.OpenAtWith(t, addr, sqlstore.Options{PGWriters: 1, Observer: obs})
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, addr, sqlstore.Options{PGWriters: 1, Observer: obs})
 	admin := pgAdmin(t, addr)
 	mustExec(t, admin, `CREATE FUNCTION refuse_bad() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
@@ -337,10 +344,7 @@ func TestPostgresConnectionLostMidBatch(t *testing.T) {
 	q := u.Query()
 	q.Set("application_name", app)
 	u.RawQuery = q.Encode()
-	db := sqltest.OpenAtWith(t, u.String(), sqlstore.Options{PGWriters: 1})
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, u.String(), sqlstore.Options{PGWriters: 1})
 	admin := pgAdmin(t, base)
 	kill := func() error {
 		var n int
@@ -448,10 +452,7 @@ func TestPostgresDeadlockRetried(t *testing.T) {
 	sqltest.RequirePostgres(t)
 	addr := sqltest.FreshSchema(t)
 	obsA, obsB := &observer{}, &observer{}
-	a := sqltest.OpenAtWith(t, addr, sqlstore.Options{PGWriters: 1, Observer: obsA})
-	if err := a.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	a := openMigrated(t, addr, sqlstore.Options{PGWriters: 1, Observer: obsA})
 	b := sqltest.OpenAtWith(t, addr, sqlstore.Options{PGWriters: 1, Observer: obsB})
 	const k1, k2 = "H98.1|2026-11-22", "H98.2|2026-11-22"
 	aHas, bHas := make(chan struct{}), make(chan struct{})
@@ -519,10 +520,7 @@ func TestPostgresSerializationFailureRetried(t *testing.T) {
 	sqltest.RequirePostgres(t)
 	addr := sqltest.FreshSchema(t)
 	obs := &observer{}
-	db := sqltest.OpenAtWith(t, addr, sqlstore.Options{PGWriters: 1, Observer: obs})
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, addr, sqlstore.Options{PGWriters: 1, Observer: obs})
 	admin := pgAdmin(t, addr)
 	// A sequence, unlike a table, is not rolled back with the aborted
 	// transaction: it counts the attempts.
@@ -589,10 +587,7 @@ func TestPostgresSerializationFailureRetried(t *testing.T) {
 // alone: the others of its batch are stored.
 func TestPostgresIgnoredErrorFailsAlone(t *testing.T) {
 	sqltest.RequirePostgres(t)
-	db := sqltest.OpenAtWith(t, sqltest.FreshSchema(t), sqlstore.Options{PGWriters: 1})
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, sqltest.FreshSchema(t), sqlstore.Options{PGWriters: 1})
 	mustAgency(t, db, "H98.TAKEN")
 	release := holdWriter(t, db, "H98.HOLD")
 	errs := make([]error, 3)
