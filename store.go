@@ -26,6 +26,7 @@ type Tx interface {
 	ProcedureStore
 	UserStore
 	DossierStore
+	DossierFileStore
 	AuditStore
 	CalendarStore
 	ReportStore
@@ -224,6 +225,9 @@ const (
 	AuditLogin            = "login"
 	AuditLoginFailed      = "login_failed"
 	AuditLogout           = "logout"
+	// AuditOpenFile is the opening of a dossier's digitized file (scans
+	// hold personal data); Detail names the file.
+	AuditOpenFile = "open_file"
 )
 
 // AuditFilter selects audit entries, newest first.
