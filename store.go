@@ -225,9 +225,6 @@ const (
 	AuditLogin            = "login"
 	AuditLoginFailed      = "login_failed"
 	AuditLogout           = "logout"
-	// AuditOpenFile is the opening of a dossier's digitized file (scans
-	// hold personal data); Detail names the file.
-	AuditOpenFile = "open_file"
 )
 
 // AuditFilter selects audit entries, newest first.

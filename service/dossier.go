@@ -114,6 +114,11 @@ type DossierView struct {
 	Agencies  map[int64]*motcua.Agency
 	Allowed   []motcua.Action
 	Result    motcua.Timeliness
+	// Files are the dossier's digitized files, oldest first.
+	Files []*motcua.DossierFile
+	// Attach lists the component ids (0 for the result) the viewer may
+	// attach a file to now (AttachFile); empty when they may not.
+	Attach []int64
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -145,7 +150,8 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 			return err
 		}
 		d.FillComponents(v.Procedure)
-		return nil
+		v.Files, err = tx.DossierFiles(ctx, d.ID)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -163,6 +169,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		}
 	}
 	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
+	v.Attach = s.attachable(v.Dossier, v.Allowed)
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
 	return v, nil
 }
