@@ -114,8 +114,10 @@ type DossierView struct {
 	Agencies  map[int64]*motcua.Agency
 	Allowed   []motcua.Action
 	Result    motcua.Timeliness
-	// Files are the dossier's digitized files, oldest first.
-	Files []*motcua.DossierFile
+	// Files are the dossier's digitized files, oldest first, and
+	// Uploaders the names of the people who uploaded them (by user id).
+	Files     []*motcua.DossierFile
+	Uploaders map[int64]string
 	// Attach lists the component ids (0 for the result) the viewer may
 	// attach a file to now (AttachFile); empty when they may not.
 	Attach []int64
@@ -133,7 +135,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 	if err != nil {
 		return nil, err
 	}
-	v := &DossierView{Agencies: map[int64]*motcua.Agency{}}
+	v := &DossierView{Agencies: map[int64]*motcua.Agency{}, Uploaders: map[int64]string{}}
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
 		d, err := tx.DossierByCode(ctx, code)
 		if err != nil {
@@ -150,8 +152,10 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 			return err
 		}
 		d.FillComponents(v.Procedure)
-		v.Files, err = tx.DossierFiles(ctx, d.ID)
-		return err
+		if v.Files, err = tx.DossierFiles(ctx, d.ID); err != nil {
+			return err
+		}
+		return s.uploaders(ctx, tx, v)
 	})
 	if err != nil {
 		return nil, err

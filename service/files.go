@@ -257,3 +257,22 @@ func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string
 	}
 	return f, rc, nil
 }
+
+// uploaders fills v.Uploaders with the names of the people who uploaded
+// v.Files.
+func (s *Service) uploaders(ctx context.Context, tx motcua.Tx, v *DossierView) error {
+	for _, f := range v.Files {
+		if _, ok := v.Uploaders[f.UploadedBy]; ok {
+			continue
+		}
+		u, err := tx.User(ctx, f.UploadedBy)
+		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+			v.Uploaders[f.UploadedBy] = "Không rõ"
+			continue
+		} else if err != nil {
+			return err
+		}
+		v.Uploaders[f.UploadedBy] = u.FullName
+	}
+	return nil
+}
