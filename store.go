@@ -26,6 +26,7 @@ type Tx interface {
 	ProcedureStore
 	UserStore
 	DossierStore
+	DossierFileStore
 	AuditStore
 	CalendarStore
 	ReportStore

@@ -114,6 +114,13 @@ type DossierView struct {
 	Agencies  map[int64]*motcua.Agency
 	Allowed   []motcua.Action
 	Result    motcua.Timeliness
+	// Files are the dossier's digitized files, oldest first, and
+	// Uploaders the names of the people who uploaded them (by user id).
+	Files     []*motcua.DossierFile
+	Uploaders map[int64]string
+	// Attach lists the component ids (0 for the result) the viewer may
+	// attach a file to now (AttachFile); empty when they may not.
+	Attach []int64
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -128,7 +135,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 	if err != nil {
 		return nil, err
 	}
-	v := &DossierView{Agencies: map[int64]*motcua.Agency{}}
+	v := &DossierView{Agencies: map[int64]*motcua.Agency{}, Uploaders: map[int64]string{}}
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
 		d, err := tx.DossierByCode(ctx, code)
 		if err != nil {
@@ -145,7 +152,10 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 			return err
 		}
 		d.FillComponents(v.Procedure)
-		return nil
+		if v.Files, err = tx.DossierFiles(ctx, d.ID); err != nil {
+			return err
+		}
+		return s.uploaders(ctx, tx, v)
 	})
 	if err != nil {
 		return nil, err
@@ -163,6 +173,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		}
 	}
 	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
+	v.Attach = s.attachable(v.Dossier, v.Allowed)
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
 	return v, nil
 }

@@ -7,3 +7,6 @@ func SetDrillChunk(n int) (restore func()) {
 	drillChunk = n
 	return func() { drillChunk = old }
 }
+
+// CleanFileName is cleanFileName, for its fuzz test.
+var CleanFileName = cleanFileName

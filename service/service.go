@@ -30,6 +30,13 @@ type Config struct {
 	// through this instance take effect at once). 0 means the default,
 	// 10 s; a negative value turns the caches off.
 	CacheTTL time.Duration
+	// Blobs keeps the bytes of dossiers' digitized files; nil turns the
+	// documents off (attaching or opening a file is then EFORBIDDEN with
+	// reason documents_disabled).
+	Blobs motcua.BlobStore
+	// MaxFileSize bounds an uploaded file, in bytes; 0 means
+	// DefaultMaxFileSize.
+	MaxFileSize int64
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -74,6 +81,9 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if len(cfg.Index.Indicators) == 0 {
 		cfg.Index = motcua.DefaultIndexConfig()
+	}
+	if cfg.MaxFileSize <= 0 {
+		cfg.MaxFileSize = DefaultMaxFileSize
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

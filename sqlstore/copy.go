@@ -37,6 +37,7 @@ var tableSpecs = []string{
 	"dossier_work: agency_id:i role:t user_id:i next_due_at:i dossier_id:i",
 	"dossier_events: id:i dossier_id:i seq:i action:t at:i actor_id:i actor_agency_id:i from_state:t to_state:t from_agency_id:i " +
 		"to_agency_id:i timeliness:t due_at:n data:t",
+	"dossier_files: id:i dossier_id:i component_id:i name:t content_type:t size:i sha256:t blob_key:t uploaded_by:i uploaded_at:i",
 	"code_counters: key:t n:i",
 	"idempotency_keys: user_id:i key:t request_hash:t dossier_id:i created_at:i",
 	"audit_log: id:i at:i user_id:i action:t dossier_id:i detail:t ip:t",

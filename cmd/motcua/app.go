@@ -71,7 +71,13 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	rules, _ := cfg.rules()
 	pattern, _ := motcua.ParseCodePattern(cfg.CodePattern)
-	svc := service.New(db, cal, password.Default(), serviceConfig(cfg, rules, pattern))
+	docs, err := blob.Open(ctx, cfg.Blobs)
+	if err != nil {
+		return nil, fmt.Errorf("document storage: %w", err)
+	}
+	scfg := serviceConfig(cfg, rules, pattern)
+	scfg.Blobs = docs
+	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		Ready: func(ctx context.Context) error {
 			return db.Read(ctx, func(tx motcua.Tx) error { _, err := tx.Agencies(ctx); return err })
@@ -106,7 +112,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 // serviceConfig is the service's part of the configuration.
 func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) service.Config {
 	checker, _ := motcua.NewAgencyCodeChecker(cfg.AgencyCodePattern)
-	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL}
+	maxFile, _ := parseBytes(cfg.MaxFileSize)
+	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
+		MaxFileSize: maxFile}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with
@@ -154,9 +162,6 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer, schemaChecked bool
 		return err
 	}
 	defer db.Close()
-	if _, err := blob.Open(ctx, cfg.Blobs); err != nil {
-		return fmt.Errorf("document storage: %w", err)
-	}
 	a, err := newApp(ctx, cfg, db, m)
 	if err != nil {
 		return err

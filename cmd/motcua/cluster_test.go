@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -275,6 +277,24 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 			i+1, f["commits"], f["transactions"], f["transactions"]/max(f["commits"], 1), f["failed"], f["deadlock"], f["serialization"])
 	}
 
+	// A scan uploaded through one instance is downloaded through another,
+	// byte for byte: the record in PostgreSQL, the bytes in S3.
+	scan := make([]byte, 1<<20)
+	rand.Read(scan)
+	copy(scan, "\x89PNG\r\n\x1a\n")
+	fileURL := uploadThrough(t, client, insts[0], officers[0].token, codes[0], comps[0].ComponentID, scan)
+	req, _ := http.NewRequest("GET", insts[2].url.String()+fileURL, nil)
+	req.Header.Set("Authorization", "Bearer "+officers[0].token)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, scan) || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("file %s through another instance: %d, %d bytes, identical %v", fileURL, resp.StatusCode, len(got), bytes.Equal(got, scan))
+	}
+
 	// Let the remaining instances' jobs catch up: every warning recorded
 	// and every notice delivered (bounded wait; slower under -race).
 	check := sqltest.OpenAt(t, pg)
@@ -395,11 +415,11 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 	if overdue == 0 {
 		t.Error("no overdue dossier in the demo data: the job check proves nothing")
 	}
-	got := rec.Received()
-	if backlog != 0 || len(got) != len(warnings) {
-		t.Errorf("%d warnings, %d notices received, %d left in the outbox", len(warnings), len(got), backlog)
+	notices := rec.Received()
+	if backlog != 0 || len(notices) != len(warnings) {
+		t.Errorf("%d warnings, %d notices received, %d left in the outbox", len(warnings), len(notices), backlog)
 	}
-	t.Logf("%d warnings recorded, %d notices received once each (%d repeated deliveries de-duplicated)", len(warnings), len(got), rec.Repeats())
+	t.Logf("%d warnings recorded, %d notices received once each (%d repeated deliveries de-duplicated)", len(warnings), len(notices), rec.Repeats())
 	if rec.Repeats() > 0 {
 		t.Logf("note: %d notices were delivered again after the stop (at-least-once delivery; the receiver de-duplicated them)", rec.Repeats())
 	}
@@ -436,6 +456,32 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 			t.Fatalf("documents seen by an instance: %v %v", list, err)
 		}
 	}
+}
+
+// uploadThrough posts a file of component comp to dossier code through
+// instance in, as the officer holding token, and returns the file's path
+// under the instance's address.
+func uploadThrough(t *testing.T, client *http.Client, in *instance, token, code string, comp int64, body []byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("component_id", strconv.FormatInt(comp, 10))
+	fw, _ := mw.CreateFormFile("file", "scan.png")
+	fw.Write(body)
+	mw.Close()
+	req, _ := http.NewRequest("POST", in.url.String()+"/api/v1/dossiers/"+code+"/files", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated || resp.Header.Get("Location") == "" {
+		t.Fatalf("upload through an instance: %d %s", resp.StatusCode, out)
+	}
+	return resp.Header.Get("Location")
 }
 
 // scrapeStore reads an instance's store figures from its metrics, as

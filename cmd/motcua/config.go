@@ -59,6 +59,8 @@ type Config struct {
 
 	GCPercent   int    `flag:"gc-percent" help:"garbage collector target (Go's GOGC): higher uses more memory and less CPU"`
 	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the process, e.g. 512MiB or 2GiB; the collector works harder near it"`
+
+	MaxFileSize string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
 }
 
 // defaults returns the built-in configuration.
@@ -87,6 +89,7 @@ func defaults() Config {
 		// dossier in the intake benchmark. The memory limit bounds the cost.
 		GCPercent:   400,
 		MemoryLimit: "1GiB",
+		MaxFileSize: "20MiB",
 	}
 }
 
@@ -274,6 +277,9 @@ func (c *Config) validate() error {
 	}
 	if c.GCPercent < 25 || c.GCPercent > 10000 {
 		errs = append(errs, errors.New("--gc-percent must be between 25 and 10000"))
+	}
+	if _, err := parseBytes(c.MaxFileSize); err != nil {
+		errs = append(errs, fmt.Errorf("--max-file-size: %w", err))
 	}
 	if _, err := parseBytes(c.MemoryLimit); err != nil {
 		errs = append(errs, fmt.Errorf("--memory-limit: %w", err))

@@ -56,7 +56,51 @@ func seedProvince(t *testing.T, addr, docs string) {
 			t.Fatal(err)
 		}
 	}
+	attachFiles(t, db, store)
 	db.Close()
+}
+
+// seededDocuments is how many documents seedProvince stores: three put
+// directly, two attached to a dossier.
+const seededDocuments = 5
+
+// attachFiles receives a dossier at An Phú's counter and attaches two
+// scans to it through the service, so that the files' records are copied
+// and checked with their bytes.
+func attachFiles(t *testing.T, db *sqlstore.DB, docs motcua.BlobStore) {
+	t.Helper()
+	ctx := context.Background()
+	cal, _ := calendar.Default()
+	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	svc := service.New(db, cal, cheapHash, service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern, Blobs: docs,
+		Now: func() time.Time { return time.Date(2026, 3, 11, 3, 10, 0, 0, time.UTC) }})
+	var u *motcua.User
+	if err := db.Read(ctx, func(tx motcua.Tx) (err error) { u, err = tx.UserByUsername(ctx, "motcua.anphu"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	as := motcua.NewContextWithUser(ctx, u)
+	p, err := svc.ProcedureByCode(ctx, "1.001193")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, points, _ := svc.Agency(ctx, "H99.101")
+	n := service.NewDossier{ProcedureID: p.ID, ReceptionPointID: points[0].ID, Channel: motcua.ChannelCounter,
+		Applicant: motcua.Applicant{FullName: "Trần Văn Số Hóa", IDNumber: "001193054321"}}
+	for _, c := range p.Components {
+		if !c.FromNationalDB {
+			n.Components = append(n.Components, service.ComponentInput{ComponentID: c.ID, Provided: true})
+		}
+	}
+	res, err := svc.ReceiveDossier(as, "", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, body := range []string{"%PDF-1.7 tờ khai", "\x89PNG\r\n\x1a\n giấy chứng sinh"} {
+		c := res.Dossier.Components[i%len(res.Dossier.Components)].ComponentID
+		if _, err := svc.AttachFile(as, res.Dossier.Code, c, fmt.Sprintf("bản số hóa %d", i+1), strings.NewReader(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // sameRows compares two stores table by table, row by row.
@@ -83,7 +127,7 @@ func sameRows(t *testing.T, a, b *sqlstore.DB) {
 		}
 		total += len(ra)
 	}
-	for _, table := range []string{"agencies", "procedures", "users", "dossiers", "dossier_events", "deadline_warnings", "outbox"} {
+	for _, table := range []string{"agencies", "procedures", "users", "dossiers", "dossier_events", "deadline_warnings", "outbox", "dossier_files"} {
 		if rows, _ := a.Rows(ctx, table); len(rows) == 0 {
 			t.Errorf("table %s is empty: the comparison proves nothing for it", table)
 		}
@@ -98,7 +142,7 @@ func sameDocuments(t *testing.T, a, b string) {
 	sb, _ := blob.Open(ctx, b)
 	la, _ := sa.List(ctx, "")
 	lb, _ := sb.List(ctx, "")
-	if len(la) != 3 || len(lb) != len(la) {
+	if len(la) != seededDocuments || len(lb) != len(la) {
 		t.Fatalf("%d documents, then %d", len(la), len(lb))
 	}
 	for i := range la {
@@ -134,7 +178,7 @@ func TestMigrateDataDemoRowByRow(t *testing.T) {
 	if err := run(ctx, args, &out, io.Discard, env(nil)); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "matches the source") || !strings.Contains(out.String(), "3 documents copied") {
+	if !strings.Contains(out.String(), "matches the source") || !strings.Contains(out.String(), fmt.Sprintf("%d documents copied", seededDocuments)) {
 		t.Fatalf("no verification reported:\n%s", out.String())
 	}
 	a, b := sqltest.OpenAt(t, src), sqltest.OpenAt(t, pg)

@@ -64,6 +64,7 @@ func TestConfigValidation(t *testing.T) {
 		"agency pattern": {"--agency-code-pattern", "("},
 		"gc percent":     {"--gc-percent", "5"},
 		"memory limit":   {"--memory-limit", "lots"},
+		"max file size":  {"--max-file-size", "big"},
 		"db scheme":      {"--db", "mysql://u@h/db"},
 		"db no database": {"--db", "postgres://u@127.0.0.1:5432"},
 		"blobs scheme":   {"--blobs", "ftp://h/x"},

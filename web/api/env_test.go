@@ -18,6 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/password"
@@ -64,6 +65,9 @@ func newEnv(t *testing.T, engine sqltest.Engine, now time.Time) *env {
 	}
 	cfg.Now = func() time.Time { return *e.clock.Load() }
 	cfg.SessionTTL = 60 * 24 * time.Hour // the tests move the clock across weeks
+	if cfg.Blobs, err = blob.OpenDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
 	e.db, e.svc = db, service.New(db, cal, cheap, cfg)
 	srv, err := web.New(e.svc, web.Options{})
 	if err != nil {

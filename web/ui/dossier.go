@@ -28,6 +28,8 @@ type dossierData struct {
 	Print pdf.Form
 	// Missing are the components that may be asked for in a supplement.
 	Missing []motcua.Component
+	// MaxFile is the largest file the upload form takes, in bytes.
+	MaxFile int64
 }
 
 // Allowed reports whether the user may take action a.
@@ -56,6 +58,8 @@ func (u *UI) dossier(w http.ResponseWriter, r *http.Request) {
 		q.Set("xong", a)
 	} else if a := q.Get("xong"); a != "" {
 		p.Flash = "Đã thực hiện: " + motcua.Action(a).Label() + "."
+	} else if q.Get("tai-len") != "" {
+		p.Flash = "Đã tải lên tài liệu điện tử."
 	}
 	u.showDossier(w, r, http.StatusOK, r.PathValue("code"), newForm(nil), p, q.Get("xong"))
 }
@@ -67,7 +71,7 @@ func (u *UI) showDossier(w http.ResponseWriter, r *http.Request, status int, cod
 		u.fail(w, r, err)
 		return
 	}
-	d := &dossierData{V: v, D: v.Dossier, Now: u.srv.Service.Now()}
+	d := &dossierData{V: v, D: v.Dossier, Now: u.srv.Service.Now(), MaxFile: u.srv.Service.MaxFileSize()}
 	st := &v.Dossier.Status
 	if st.Step >= 0 && st.Step < len(v.Procedure.Process.Steps) {
 		d.Step = &v.Procedure.Process.Steps[st.Step]

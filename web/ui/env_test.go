@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/password"
@@ -71,6 +72,9 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	cfg.Now = func() time.Time { return *e.clock.Load() }
+	if cfg.Blobs, err = blob.OpenDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
 	e.db, e.svc = db, service.New(db, cal, cheap, cfg)
 	srv, err := web.New(e.svc, web.Options{})
 	if err != nil {

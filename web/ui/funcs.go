@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/chart"
 	"github.com/motcua/motcua/pdf"
+	"github.com/motcua/motcua/service"
 )
 
 // fieldData is one labelled form control as the "field" partial draws it:
@@ -17,6 +18,7 @@ import (
 type fieldData struct {
 	Name, ID, Label, Type, Value, Err, Hint string
 	Placeholder, InputMode, AutoComplete    string
+	Accept                                  string
 	Required, Autofocus                     bool
 	MaxLength, Rows                         int
 	Options                                 []option
@@ -35,7 +37,7 @@ func fieldID(name string) string {
 // fld builds a control for field name of f. Options are "key=value"
 // strings: type (text, date, tel, email, number, password, textarea),
 // value (a default when the form has none), hint, placeholder, inputmode,
-// autocomplete, maxlength, rows, focus (autofocus when it names this
+// autocomplete, accept, maxlength, rows, focus (autofocus when it names this
 // field); and the flags "required", "autofocus".
 func fld(f *form, name, label string, opts ...string) fieldData {
 	d := fieldData{Name: name, ID: fieldID(name), Label: label, Type: "text", Value: f.Get(name), Err: f.Err(name)}
@@ -59,6 +61,8 @@ func fld(f *form, name, label string, opts ...string) fieldData {
 			d.InputMode = v
 		case "autocomplete":
 			d.AutoComplete = v
+		case "accept": // the file types a file input offers
+			d.Accept = v
 		case "maxlength":
 			d.MaxLength, _ = strconv.Atoi(v)
 		case "rows":
@@ -87,6 +91,8 @@ func (u *UI) funcs() template.FuncMap {
 		"sel":      sel,
 		"date":     motcua.FormatDate,
 		"datetime": motcua.FormatDateTime,
+		"dmyhm":    func(t time.Time) string { return t.In(motcua.VietnamTime).Format("02/01/2006 15:04") },
+		"size":     service.FormatSize,
 		"money":    money,
 		"num":      func(n int64) string { return chart.Number(float64(n)) },
 		"vnday":    vnDay,

@@ -110,6 +110,8 @@ func (u *UI) routes() []route {
 		{"GET /ho-so/{code}", u.dossier},
 		{"POST /ho-so/{code}/thao-tac", u.act},
 		{"GET /ho-so/{code}/in/{form}", u.print},
+		{"POST /ho-so/{code}/tai-lieu", u.attach},
+		{"GET /ho-so/{code}/tai-lieu/{id}", u.download},
 		{"GET /so-theo-doi", u.book},
 		{"GET /quan-tri", u.adminHome},
 		{"GET /quan-tri/co-quan", u.adminAgencies},

@@ -1,0 +1,42 @@
+package motcua
+
+import (
+	"context"
+	"time"
+)
+
+// DossierFile is a digitized document of a dossier (số hóa): the electronic
+// copy of one of its components, or of its result. Its bytes are in the
+// BlobStore under BlobKey; the record itself changes neither the dossier's
+// state nor the report counters.
+type DossierFile struct {
+	ID        int64 `json:"id"`
+	DossierID int64 `json:"dossier_id"`
+	// ComponentID is the dossier component the file is a copy of; 0 means
+	// the result of the dossier.
+	ComponentID int64 `json:"component_id"`
+	// Name is the uploaded file's name, cleaned of any path and control
+	// characters.
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	// SHA256 is the lowercase hex digest of the bytes.
+	SHA256     string    `json:"sha256"`
+	BlobKey    string    `json:"-"`
+	UploadedBy int64     `json:"uploaded_by"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// ResultComponent is the ComponentID of a dossier's result file.
+const ResultComponent int64 = 0
+
+// DossierFileStore keeps the records of dossiers' digitized files.
+type DossierFileStore interface {
+	// AddDossierFile stores f and sets f.ID.
+	AddDossierFile(ctx context.Context, f *DossierFile) error
+	// DossierFiles returns a dossier's files, oldest first.
+	DossierFiles(ctx context.Context, dossierID int64) ([]*DossierFile, error)
+	// DossierFile returns file id of dossier dossierID; ENOTFOUND when the
+	// dossier has no such file.
+	DossierFile(ctx context.Context, dossierID, id int64) (*DossierFile, error)
+}

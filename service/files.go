@@ -1,0 +1,278 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/motcua/motcua"
+)
+
+// documentsOff is the error of every file use case when the service has no
+// document store.
+func documentsOff() error {
+	return motcua.Errorf(motcua.EFORBIDDEN, "documents_disabled",
+		"Hệ thống chưa được cấu hình nơi lưu tài liệu điện tử nên không thể tải lên hay mở tệp. Vui lòng báo quản trị viên.")
+}
+
+// MaxFileSize is the largest file AttachFile accepts, in bytes.
+func (s *Service) MaxFileSize() int64 { return s.cfg.MaxFileSize }
+
+// fileDossier reads the dossier with code, its history and its procedure
+// version, and checks that u may see it (involved, as for the dossier's
+// page). Errors: ENOTFOUND for a dossier that does not exist or that u may
+// not see.
+func (s *Service) fileDossier(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, byID map[int64]*motcua.Agency) (*motcua.Dossier, *motcua.Procedure, error) {
+	d, err := tx.DossierByCode(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := tx.Events(ctx, d.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !s.involved(u, d, events, byID) {
+		return nil, nil, motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
+	}
+	p, err := s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.FillComponents(p)
+	return d, p, nil
+}
+
+// mayAttach checks that u may attach a file of componentID to d now: the
+// dossier is in a state that takes it (attachState) and u may currently
+// act on the dossier — the transition table allows u some action in its
+// present state, the same test the dossier's page uses to show its
+// buttons. Errors: ECONFLICT, EINVALID on field component_id, EFORBIDDEN.
+func (s *Service) mayAttach(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User, componentID int64) error {
+	if err := attachState(d, componentID); err != nil {
+		return err
+	}
+	if len(s.allowed(d, p, u, s.now())) == 0 {
+		return motcua.Errorf(motcua.EFORBIDDEN, "not_permitted",
+			"Bạn không xử lý hồ sơ này ở bước hiện tại nên không thể tải lên tài liệu.")
+	}
+	return nil
+}
+
+// attachState checks that d takes a file of componentID in its state.
+//
+// A component's copy may be added while the dossier is being settled, until
+// it is finished. The result's copy (componentID 0) exists from the
+// approval on: the transition table issues the result from Approved
+// (issue_result at the issuing step) and keeps it at the counter in
+// ResultReady until it is returned, so it may be attached in those two
+// states (by whoever acts then: the issuer, then the counter). After the
+// return, or any other end, no one acts on the dossier and nothing is
+// attached. Errors: ECONFLICT, EINVALID on field component_id.
+func attachState(d *motcua.Dossier, componentID int64) error {
+	st := d.Status.State
+	if componentID == motcua.ResultComponent {
+		if st != motcua.StateApproved && st != motcua.StateResultReady {
+			return motcua.FieldError("component_id", "result_file_not_now",
+				"Chỉ tải lên tệp kết quả giải quyết khi hồ sơ đã được phê duyệt và chưa trả kết quả.")
+		}
+		return nil
+	}
+	if st.Finished() {
+		return motcua.Errorf(motcua.ECONFLICT, "dossier_finished",
+			"Hồ sơ đã kết thúc xử lý (%s): chỉ còn có thể tải lên tệp kết quả giải quyết trước khi trả.", st.Label())
+	}
+	if !slices.ContainsFunc(d.Components, func(c motcua.DossierComponent) bool { return c.ComponentID == componentID }) {
+		return motcua.FieldError("component_id", "component_unknown", "Thành phần hồ sơ đã chọn không thuộc hồ sơ này.")
+	}
+	return nil
+}
+
+// attachable lists the component ids (0 for the result) a viewer who may
+// take the actions allowed now may attach a file to; none when documents
+// are off or the viewer may not act.
+func (s *Service) attachable(d *motcua.Dossier, allowed []motcua.Action) []int64 {
+	if s.cfg.Blobs == nil || len(allowed) == 0 {
+		return nil
+	}
+	var ids []int64
+	for _, c := range d.Components {
+		if attachState(d, c.ComponentID) == nil {
+			ids = append(ids, c.ComponentID)
+		}
+	}
+	if attachState(d, motcua.ResultComponent) == nil {
+		ids = append(ids, motcua.ResultComponent)
+	}
+	return ids
+}
+
+// AttachFile stores a digitized copy of one of the components of the
+// dossier with code (componentID) or of its result (componentID 0), read
+// from r, under the cleaned name. Only PDF, JPEG and PNG are accepted,
+// recognised by their content, up to MaxFileSize bytes. The file changes
+// neither the dossier's state nor the report counters. Sending the same
+// bytes for the same component again returns the file already stored.
+// Errors: EUNAUTHORIZED, ENOTFOUND (no dossier, or not visible to the
+// caller), EFORBIDDEN (not acting on the dossier now; documents off),
+// ECONFLICT (dossier finished), EINVALID on field file or component_id.
+func (s *Service) AttachFile(ctx context.Context, code string, componentID int64, name string, r io.Reader) (*motcua.DossierFile, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if s.cfg.Blobs == nil {
+		return nil, documentsOff()
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Check before reading the bytes, so that a refused upload costs
+	// nothing to store; checked again below in the transaction that
+	// records the file.
+	check := func(tx motcua.Tx) (*motcua.Dossier, error) {
+		d, p, err := s.fileDossier(ctx, tx, u, code, byID)
+		if err != nil {
+			return nil, err
+		}
+		return d, s.mayAttach(d, p, u, componentID)
+	}
+	var d *motcua.Dossier
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { d, err = check(tx); return err }); err != nil {
+		return nil, err
+	}
+	data, ct, err := readDocument(r, s.cfg.MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	f := &motcua.DossierFile{DossierID: d.ID, ComponentID: componentID, Name: cleanFileName(name), ContentType: ct,
+		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: u.ID, UploadedAt: s.now()}
+	// The key is the content's address within the dossier. The blob is
+	// written (Put is atomic and durable) before the record that names it
+	// is committed, so a record that was acknowledged always has its
+	// bytes; a commit that fails leaves at worst an unnamed blob, and the
+	// retry that follows writes the same bytes under the same key.
+	f.BlobKey = "dossiers/" + strconv.FormatInt(d.ID, 10) + "/" + f.SHA256
+	if err := s.cfg.Blobs.Put(ctx, f.BlobKey, bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("store file %s: %w", f.BlobKey, err)
+	}
+	var out *motcua.DossierFile
+	err = s.store.Write(ctx, func(tx motcua.Tx) error {
+		if _, err := check(tx); err != nil {
+			return err
+		}
+		have, err := tx.DossierFiles(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for _, h := range have {
+			if h.ComponentID == componentID && h.SHA256 == f.SHA256 {
+				out = h
+				return nil
+			}
+		}
+		rec := *f
+		if err := tx.AddDossierFile(ctx, &rec); err != nil {
+			return err
+		}
+		out = &rec
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DossierFiles lists the digitized files of the dossier with code, oldest
+// first, to anyone who may see the dossier. Errors: EUNAUTHORIZED,
+// ENOTFOUND.
+func (s *Service) DossierFiles(ctx context.Context, code string) ([]*motcua.DossierFile, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*motcua.DossierFile
+	err = s.store.Read(ctx, func(tx motcua.Tx) error {
+		d, _, err := s.fileDossier(ctx, tx, u, code, byID)
+		if err != nil {
+			return err
+		}
+		out, err = tx.DossierFiles(ctx, d.ID)
+		return err
+	})
+	return out, err
+}
+
+// OpenFile streams file id of the dossier with code to anyone who may see
+// the dossier; the caller closes the reader. Scans hold personal data, so
+// every opening is written to the audit log (a personal data view naming
+// the file) before anything is returned. Errors: EUNAUTHORIZED, ENOTFOUND
+// (no such dossier or file, or not visible), EFORBIDDEN (documents off).
+func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string) (*motcua.DossierFile, io.ReadCloser, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.cfg.Blobs == nil {
+		return nil, nil, documentsOff()
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var f *motcua.DossierFile
+	if err := s.store.Read(ctx, func(tx motcua.Tx) error {
+		d, _, err := s.fileDossier(ctx, tx, u, code, byID)
+		if err != nil {
+			return err
+		}
+		f, err = tx.DossierFile(ctx, d.ID, id)
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	rc, err := s.cfg.Blobs.Get(ctx, f.BlobKey)
+	if err != nil {
+		// The record promises the bytes: their absence is a fault of
+		// the system, not a file the caller may not see.
+		return nil, nil, fmt.Errorf("open file %s: %v", f.BlobKey, err)
+	}
+	if err := s.store.Write(ctx, func(tx motcua.Tx) error {
+		return tx.Audit(ctx, &motcua.AuditEntry{At: s.now(), UserID: u.ID, Action: motcua.AuditViewPersonalData,
+			DossierID: f.DossierID, Detail: fmt.Sprintf("file %d (%s) of dossier %s", f.ID, f.Name, code), IP: ip})
+	}); err != nil {
+		rc.Close()
+		return nil, nil, fmt.Errorf("audit file view: %w", err)
+	}
+	return f, rc, nil
+}
+
+// uploaders fills v.Uploaders with the names of the people who uploaded
+// v.Files.
+func (s *Service) uploaders(ctx context.Context, tx motcua.Tx, v *DossierView) error {
+	for _, f := range v.Files {
+		if _, ok := v.Uploaders[f.UploadedBy]; ok {
+			continue
+		}
+		u, err := tx.User(ctx, f.UploadedBy)
+		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+			v.Uploaders[f.UploadedBy] = "Không rõ"
+			continue
+		} else if err != nil {
+			return err
+		}
+		v.Uploaders[f.UploadedBy] = u.FullName
+	}
+	return nil
+}
