@@ -75,7 +75,7 @@ func (s *Service) UpdateAgency(ctx context.Context, a *motcua.Agency) error {
 			cur = p.ParentID
 		}
 	}
-	defer s.invalidateAgencies()
+	defer s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheAgencies})
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.UpdateAgency(ctx, a) })
 }
 
@@ -107,6 +107,6 @@ func (s *Service) CreateReceptionPoint(ctx context.Context, p *motcua.ReceptionP
 	if len(fields) > 0 {
 		return &motcua.Error{Code: motcua.EINVALID, Reason: "reception_point_invalid", Message: "Thông tin điểm tiếp nhận chưa hợp lệ.", Fields: fields}
 	}
-	defer s.invalidateAgencies()
+	defer s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheAgencies})
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, p) })
 }

@@ -106,6 +106,18 @@ func (s *Service) SaveCalendarYear(ctx context.Context, y calendar.YearData) (*C
 	if err != nil {
 		return nil, err
 	}
+	cal, err := calendarOf(old.Config(), saved)
+	if err != nil {
+		return nil, err
+	}
+	s.SetCalendar(cal)
+	s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheCalendar})
+	return s.CalendarYear(ctx, y.Year)
+}
+
+// calendarOf builds the calendar of cfg from the built-in years, each
+// replaced or completed by the years saved in the store.
+func calendarOf(cfg calendar.Config, saved []*motcua.CalendarYear) (*calendar.Calendar, error) {
 	years, err := calendar.BuiltinYears()
 	if err != nil {
 		return nil, err
@@ -122,10 +134,25 @@ func (s *Service) SaveCalendarYear(ctx context.Context, y calendar.YearData) (*C
 			years = append(years, yd)
 		}
 	}
-	cal, err := calendar.New(old.Config(), years)
+	return calendar.New(cfg, years)
+}
+
+// reloadCalendar reads the saved years again and rebuilds the calendar, for
+// a change saved through another instance. A calendar not built from years
+// (a test's) is kept.
+func (s *Service) reloadCalendar(ctx context.Context) error {
+	old, ok := s.Calendar().(*calendar.Calendar)
+	if !ok {
+		return nil
+	}
+	var saved []*motcua.CalendarYear
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { saved, err = tx.CalendarYears(ctx); return err }); err != nil {
+		return err
+	}
+	cal, err := calendarOf(old.Config(), saved)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.SetCalendar(cal)
-	return s.CalendarYear(ctx, y.Year)
+	return nil
 }

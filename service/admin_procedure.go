@@ -76,8 +76,7 @@ func (s *Service) UpdateProcedure(ctx context.Context, p *motcua.Procedure) erro
 	if d, expired := p.ExpiredAt(p.UpdatedAt); expired && d.EffectiveTo != nil {
 		p.Published = false // an expired legal basis unpublishes at once
 	}
-	defer s.invalidateSearch()
-	defer s.procVersions.invalidate(p.ID, s.now())
+	defer s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheCatalogue}, procVersionKey(p.ID))
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.UpdateProcedure(ctx, p) })
 }
 

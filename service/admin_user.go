@@ -120,7 +120,7 @@ func (s *Service) UpdateUser(ctx context.Context, c UserChange) (*motcua.User, e
 	}
 	// Sessions hold the user as it was: forget them all so that roles and
 	// locks apply at once.
-	s.sessions.clear()
+	s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheSession})
 	return &next, nil
 }
 

@@ -126,7 +126,7 @@ func (s *Service) SetupAgency(ctx context.Context, a *motcua.Agency) error {
 				"Hệ thống đã có cơ quan cấp cao nhất ("+root.Name+"); cơ quan mới phải thuộc một cơ quan cấp trên, kể cả cơ quan ngành dọc.")
 		}
 	}
-	defer s.invalidateAgencies()
+	defer s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheAgencies})
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateAgency(ctx, a) })
 }
 
@@ -136,7 +136,7 @@ func (s *Service) SetupReceptionPoint(ctx context.Context, p *motcua.ReceptionPo
 	if p.Name == "" || p.Code == "" || p.AgencyID == 0 {
 		return motcua.Errorf(motcua.EINVALID, "reception_point_invalid", "Điểm tiếp nhận cần có mã, tên và cơ quan.")
 	}
-	defer s.invalidateAgencies()
+	defer s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheAgencies})
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, p) })
 }
 

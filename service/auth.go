@@ -109,7 +109,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*motcua.User,
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	u := motcua.UserFromContext(ctx)
-	defer s.sessions.invalidate(string(hashToken(token)), s.now())
+	defer s.changed(ctx, sessionKey(token))
 	return s.store.Write(ctx, func(tx motcua.Tx) error {
 		if err := tx.DeleteSession(ctx, hashToken(token)); err != nil {
 			return err

@@ -109,7 +109,7 @@ func (s *Service) SetupProcedure(ctx context.Context, p *motcua.Procedure) error
 	if d, expired := p.ExpiredAt(p.UpdatedAt); expired && d.EffectiveTo != nil {
 		p.Published = false // an expired legal basis unpublishes at once
 	}
-	defer s.invalidateSearch()
+	defer s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheCatalogue})
 	return s.store.Write(ctx, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
 }
 
@@ -137,8 +137,7 @@ func (s *Service) UnpublishExpired(ctx context.Context) (int, error) {
 			if err := s.store.Write(ctx, func(tx motcua.Tx) error { return tx.UpdateProcedure(ctx, p) }); err != nil {
 				return n, err
 			}
-			s.procVersions.invalidate(p.ID, now)
-			s.invalidateSearch()
+			s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheCatalogue}, procVersionKey(p.ID))
 			n++
 			offset-- // the list of published procedures just shrank by one
 		}

@@ -100,7 +100,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		out = d
 		return nil
 	})
-	s.public.invalidate(code, s.now())
+	s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
 	return out, err
 }
 

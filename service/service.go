@@ -34,6 +34,10 @@ type Config struct {
 	// documents off (attaching or opening a file is then EFORBIDDEN with
 	// reason documents_disabled).
 	Blobs motcua.BlobStore
+	// Bus tells the other instances on the same database what changed
+	// here, so that they drop it from their caches at once (see
+	// motcua.CacheBus); nil for a single instance.
+	Bus motcua.CacheBus
 	// MaxFileSize bounds an uploaded file, in bytes; 0 means
 	// DefaultMaxFileSize.
 	MaxFileSize int64

@@ -26,6 +26,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/motcua/motcua"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -74,7 +75,8 @@ type Observer interface {
 // use.
 type DB struct {
 	dialect dialect
-	pg      *sql.DB // PostgreSQL only; the fields below are SQLite's
+	pg      *sql.DB         // PostgreSQL only; the fields below are SQLite's
+	pgcfg   *pgx.ConnConfig // PostgreSQL: for connections of its own (CacheBus)
 	obs     Observer
 
 	path         string

@@ -71,7 +71,7 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.PGWriters <= 0 {
 		opts.PGWriters = 2
 	}
-	db := &DB{dialect: postgresDialect, pg: pg, path: redact(dsn), obs: opts.Observer,
+	db := &DB{dialect: postgresDialect, pg: pg, pgcfg: cfg.Copy(), path: redact(dsn), obs: opts.Observer,
 		writes: make(chan *writeReq), quit: make(chan struct{}), maxBatch: opts.MaxBatch}
 	db.startPGWriters(opts.PGWriters)
 	return db, nil

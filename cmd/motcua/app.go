@@ -32,6 +32,7 @@ type app struct {
 	srv     *web.Server
 	metrics *metrics.Metrics
 	jobs    []jobs.Job
+	bus     motcua.CacheBus // nil on SQLite
 }
 
 func setupLogging(level string, w io.Writer) {
@@ -77,6 +78,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
+	if scfg.Bus, err = db.CacheBus(ctx); err != nil {
+		return nil, err
+	}
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		Ready: func(ctx context.Context) error {
@@ -106,7 +110,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		js = jobs.Observed(js, m.Job)
 		m.OutboxBacklog(svc.OutboxBacklog)
 	}
-	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js}, nil
+	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, bus: scfg.Bus}, nil
 }
 
 // serviceConfig is the service's part of the configuration.
@@ -169,6 +173,21 @@ func serve(ctx context.Context, cfg Config, stdout io.Writer, schemaChecked bool
 	return a.run(ctx, stdout, nil)
 }
 
+// listenChanges drops from the service's caches what other instances
+// change (on PostgreSQL), until ctx ends; the channel closes then.
+func (a *app) listenChanges(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	if a.bus == nil {
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		a.bus.Listen(ctx, func(k motcua.CacheKey) { a.svc.DropCached(ctx, k) }, func() { a.svc.DropAllCached(ctx) })
+	}()
+	return done
+}
+
 // run serves until ctx ends; ready (if not nil) is called with the URL once
 // the listener is open.
 func (a *app) run(ctx context.Context, stdout io.Writer, ready func(url string)) error {
@@ -181,9 +200,10 @@ func (a *app) run(ctx context.Context, stdout io.Writer, ready func(url string))
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); jobs.Run(jobCtx, a.cfg.JobsInterval, a.jobs) }()
+	listening := a.listenChanges(jobCtx)
 	// The jobs stop before the store is closed: a delivery under way
 	// records its outcome first.
-	defer func() { stopJobs(); <-jobsDone }()
+	defer func() { stopJobs(); <-jobsDone; <-listening }()
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
 	if a.cfg.MetricsListen != "" && a.metrics != nil {

@@ -79,7 +79,8 @@ func startInstance(t *testing.T, args []string) *instance {
 	go in.hs.Serve(ln)
 	jctx, cancel := context.WithCancel(ctx)
 	in.stopJobs = cancel
-	go func() { defer close(in.jobsDone); jobs.Run(jctx, 100*time.Millisecond, a.jobs) }()
+	listening := a.listenChanges(jctx)
+	go func() { defer close(in.jobsDone); jobs.Run(jctx, 100*time.Millisecond, a.jobs); <-listening }()
 	t.Cleanup(in.stop)
 	return in
 }
@@ -295,6 +296,8 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 		t.Fatalf("file %s through another instance: %d, %d bytes, identical %v", fileURL, resp.StatusCode, len(got), bytes.Equal(got, scan))
 	}
 
+	checkChangesReachOtherInstances(t, client, insts[0], insts[2])
+
 	// Let the remaining instances' jobs catch up: every warning recorded
 	// and every notice delivered (bounded wait; slower under -race).
 	check := sqltest.OpenAt(t, pg)
@@ -456,6 +459,82 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 			t.Fatalf("documents seen by an instance: %v %v", list, err)
 		}
 	}
+}
+
+// checkChangesReachOtherInstances signs out through instance a a session
+// that instance b has in its cache, and saves a day off through a that b
+// computes deadlines with: b must drop both at once (PostgreSQL
+// LISTEN/NOTIFY), not after its cache's 10 s time to live, nor never for
+// the calendar.
+func checkChangesReachOtherInstances(t *testing.T, client *http.Client, a, b *instance) {
+	t.Helper()
+	ctx := context.Background()
+	call := func(in *instance, method, path, token string, body any) (int, []byte) {
+		var r io.Reader
+		if body != nil {
+			js, _ := json.Marshal(body)
+			r = bytes.NewReader(js)
+		}
+		req, _ := http.NewRequest(method, in.url.String()+"/api/v1"+path, r)
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, out
+	}
+	within := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(3 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not seen by the other instance within 3 s", what)
+			}
+		}
+	}
+
+	code, out := call(a, "POST", "/sessions", "", map[string]string{"username": "admin", "password": demo.Password})
+	var login struct{ Token string }
+	json.Unmarshal(out, &login)
+	if code != http.StatusCreated && code != http.StatusOK || login.Token == "" {
+		t.Fatalf("sign-in: %d %s", code, out)
+	}
+	if code, out := call(b, "GET", "/me", login.Token, nil); code != http.StatusOK { // now in b's cache
+		t.Fatalf("the session through the other instance: %d %s", code, out)
+	}
+	if code, out := call(a, "DELETE", "/sessions/current", login.Token, nil); code >= 300 {
+		t.Fatalf("sign-out: %d %s", code, out)
+	}
+	within("a sign-out", func() bool { code, _ := call(b, "GET", "/me", login.Token, nil); return code == http.StatusUnauthorized })
+
+	// A weekday of 2031 made a day off through a.
+	admin, err := a.app.svc.Login(ctx, "admin", demo.Password, "127.0.0.1", "cluster test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	actx := motcua.NewContextWithUser(ctx, admin.User)
+	view, err := a.app.svc.CalendarYear(actx, 2031)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2031, 6, 10, 9, 0, 0, 0, motcua.VietnamTime) // a Tuesday
+	y := view.Data
+	y.Notices = append(y.Notices, calendar.Notice{Number: "99/TB-TEST", Covers: "ngày nghỉ thử nghiệm"})
+	y.DaysOff = append(y.DaysOff, calendar.DataDayOff{Date: calendar.DateOf(day), Kind: calendar.KindExtra, Name: "Nghỉ thử nghiệm", Notice: "99/TB-TEST"})
+	if !b.app.svc.Calendar().IsWorkingDay(day) {
+		t.Fatal("10/06/2031 09:00 should be a working day before the change")
+	}
+	if _, err := a.app.svc.SaveCalendarYear(actx, y); err != nil {
+		t.Fatal(err)
+	}
+	if a.app.svc.Calendar().IsWorkingDay(day) {
+		t.Fatal("the instance that saved the day off still works on it")
+	}
+	within("a day off", func() bool { return !b.app.svc.Calendar().IsWorkingDay(day) })
 }
 
 // uploadThrough posts a file of component comp to dossier code through
