@@ -509,7 +509,10 @@ func checkChangesReachOtherInstances(t *testing.T, client *http.Client, a, b *in
 	if code, out := call(a, "DELETE", "/sessions/current", login.Token, nil); code >= 300 {
 		t.Fatalf("sign-out: %d %s", code, out)
 	}
-	within("a sign-out", func() bool { code, _ := call(b, "GET", "/me", login.Token, nil); return code == http.StatusUnauthorized })
+	within("a sign-out", func() bool {
+		code, _ := call(b, "GET", "/me", login.Token, nil)
+		return code == http.StatusUnauthorized
+	})
 
 	// A weekday of 2031 made a day off through a.
 	admin, err := a.app.svc.Login(ctx, "admin", demo.Password, "127.0.0.1", "cluster test")
