@@ -103,6 +103,21 @@ async function officer(base) {
   check(receipt.ok() && receipt.headers()["content-type"] === "application/pdf", "receipt is not a PDF");
   writeFileSync(join(artifacts, "receipt.pdf"), await receipt.body());
 
+  // The scanned birth certificate (here: the receipt's bytes, a real PDF)
+  // is uploaded from the dossier page by a plain multipart form.
+  const scan = await receipt.body();
+  const birthCert = await page.locator("#attach-component option", { hasText: "Giấy chứng sinh" }).getAttribute("value");
+  await page.selectOption("#attach-component", birthCert);
+  await page.setInputFiles("#attach-file", { name: "giấy chứng sinh.pdf", mimeType: "application/pdf", buffer: scan });
+  await Promise.all([page.waitForNavigation(), page.click("form.attach button[type=submit]")]);
+  const fileLink = page.locator("table.files a", { hasText: "giấy chứng sinh.pdf" });
+  check(await fileLink.count() === 1, "the uploaded scan is not listed on the dossier page");
+  check((await page.locator("table.files tbody tr").first().textContent()).includes("Giấy chứng sinh"), "the scan is not shown against its component");
+  await shot(page, "03b-digitized");
+  const copy = await ctx.request.get(base + (await fileLink.getAttribute("href")));
+  check(copy.ok() && copy.headers()["content-type"] === "application/pdf", "the scan does not come back as a PDF");
+  check(Buffer.compare(await copy.body(), scan) === 0, "the scan comes back with other bytes");
+
   await act(page, "transfer");
   check((await state(page)).startsWith("Đang xử lý"), `after transfer: ${await state(page)}`);
   await logout(page);
