@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"strings"
@@ -37,31 +38,66 @@ func sniffDocument(b []byte) string {
 	return ""
 }
 
-// readDocument reads a whole upload of at most max bytes and checks its
-// kind. The bytes are held in memory: the content address (their SHA-256)
-// must be known before the blob is written, and max keeps that small.
+// document is an upload whose kind and size were checked, ready to store.
+type document struct {
+	body        io.Reader // the bytes, from the first
+	size        int64
+	sum         [sha256.Size]byte
+	contentType string
+}
+
+// readDocument reads an upload of at most max bytes, checks its kind and
+// computes its SHA-256 (the content address must be known before the blob
+// is written). An upload that can seek — the server's multipart files,
+// which spill to temporary files — is read twice, hashed first and then
+// streamed to storage from its start, so that a 20 MB scan does not sit in
+// memory; any other reader is held in memory, bounded by max.
 // Errors: EINVALID on field "file" (empty, too big, not PDF/JPEG/PNG).
-func readDocument(r io.Reader, max int64) ([]byte, string, error) {
+func readDocument(r io.Reader, max int64) (*document, error) {
 	if r == nil {
-		return nil, "", motcua.FieldError("file", "file_missing", "Chưa chọn tệp để tải lên.")
+		return nil, motcua.FieldError("file", "file_missing", "Chưa chọn tệp để tải lên.")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	doc := &document{}
+	h := sha256.New()
+	head := make([]byte, 16) // enough for every magic of documentTypes
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	head = head[:n]
+	h.Write(head)
+	var rest bytes.Buffer
+	seeker, canSeek := r.(io.ReadSeeker)
+	sink := io.Writer(h)
+	if !canSeek {
+		sink = io.MultiWriter(h, &rest)
+	}
+	m, err := io.Copy(sink, io.LimitReader(r, max+1-int64(n)))
 	if err != nil {
-		return nil, "", fmt.Errorf("read upload: %w", err)
+		return nil, fmt.Errorf("read upload: %w", err)
 	}
+	doc.size = int64(n) + m
 	switch {
-	case len(data) == 0:
-		return nil, "", motcua.FieldError("file", "file_missing", "Chưa chọn tệp để tải lên (tệp rỗng).")
-	case int64(len(data)) > max:
-		return nil, "", motcua.FieldError("file", "file_too_large",
+	case doc.size == 0:
+		return nil, motcua.FieldError("file", "file_missing", "Chưa chọn tệp để tải lên (tệp rỗng).")
+	case doc.size > max:
+		return nil, motcua.FieldError("file", "file_too_large",
 			fmt.Sprintf("Tệp quá lớn: dung lượng tối đa là %s.", FormatSize(max)))
 	}
-	ct := sniffDocument(data)
-	if ct == "" {
-		return nil, "", motcua.FieldError("file", "file_type_not_allowed",
+	if doc.contentType = sniffDocument(head); doc.contentType == "" {
+		return nil, motcua.FieldError("file", "file_type_not_allowed",
 			"Chỉ nhận tệp PDF, JPEG hoặc PNG (nội dung tệp không thuộc các định dạng này).")
 	}
-	return data, ct, nil
+	h.Sum(doc.sum[:0])
+	if canSeek {
+		if _, err := seeker.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("read upload again: %w", err)
+		}
+		doc.body = io.LimitReader(seeker, doc.size)
+	} else {
+		doc.body = io.MultiReader(bytes.NewReader(head), &rest)
+	}
+	return doc, nil
 }
 
 // cleanFileName keeps the last element of an uploaded file's name, without

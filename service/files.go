@@ -1,9 +1,7 @@
 package service
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -146,20 +144,19 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { d, err = check(tx); return err }); err != nil {
 		return nil, err
 	}
-	data, ct, err := readDocument(r, s.cfg.MaxFileSize)
+	doc, err := readDocument(r, s.cfg.MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	f := &motcua.DossierFile{DossierID: d.ID, ComponentID: componentID, Name: cleanFileName(name), ContentType: ct,
-		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: u.ID, UploadedAt: s.now()}
+	f := &motcua.DossierFile{DossierID: d.ID, ComponentID: componentID, Name: cleanFileName(name), ContentType: doc.contentType,
+		Size: doc.size, SHA256: hex.EncodeToString(doc.sum[:]), UploadedBy: u.ID, UploadedAt: s.now()}
 	// The key is the content's address within the dossier. The blob is
 	// written (Put is atomic and durable) before the record that names it
 	// is committed, so a record that was acknowledged always has its
 	// bytes; a commit that fails leaves at worst an unnamed blob, and the
 	// retry that follows writes the same bytes under the same key.
 	f.BlobKey = "dossiers/" + strconv.FormatInt(d.ID, 10) + "/" + f.SHA256
-	if err := s.cfg.Blobs.Put(ctx, f.BlobKey, bytes.NewReader(data)); err != nil {
+	if err := s.cfg.Blobs.Put(ctx, f.BlobKey, doc.body); err != nil {
 		return nil, fmt.Errorf("store file %s: %w", f.BlobKey, err)
 	}
 	var out *motcua.DossierFile
