@@ -29,6 +29,7 @@ type Metrics struct {
 	jobRuns       *prometheus.CounterVec
 	jobItems      *prometheus.CounterVec
 	jobLatency    *prometheus.HistogramVec
+	invalidations *prometheus.CounterVec
 }
 
 // New returns the collectors, registered with the Go runtime and process
@@ -56,7 +57,10 @@ func New() *Metrics {
 		Help: "Items handled by scheduled jobs (dossiers closed, warnings recorded, messages delivered…)."}, []string{"job"})
 	m.jobLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "motcua_job_duration_seconds",
 		Help: "Duration of scheduled job runs.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 10)}, []string{"job"})
-	m.reg.MustRegister(m.requests, m.latency, m.commits, m.batch, m.commitLatency, m.retries, m.jobRuns, m.jobItems, m.jobLatency,
+	m.invalidations = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "motcua_cache_invalidations_total",
+		Help: "Cache invalidations between instances: keys published, publications that failed, keys received, and resyncs (everything dropped after the listening connection was made again)."},
+		[]string{"event"})
+	m.reg.MustRegister(m.requests, m.latency, m.commits, m.batch, m.commitLatency, m.retries, m.jobRuns, m.jobItems, m.jobLatency, m.invalidations,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -92,6 +96,12 @@ func (m *Metrics) Commit(engine string, batch int, took time.Duration, err error
 // Retry records a batch that runs again (it implements sqlstore.Observer).
 func (m *Metrics) Retry(engine, reason string) {
 	m.retries.WithLabelValues(engine, reason).Inc()
+}
+
+// CacheInvalidation records n cache invalidation events of one kind:
+// "published", "publish_failed", "received" or "resync".
+func (m *Metrics) CacheInvalidation(event string, n int) {
+	m.invalidations.WithLabelValues(event).Add(float64(n))
 }
 
 // Job records one run of a scheduled job.

@@ -27,6 +27,8 @@ func TestExposition(t *testing.T) {
 	m.Retry("postgres", "serialization")
 	m.Job("warn-deadlines", 7, nil, time.Second)
 	m.Job("deliver-outbox", 0, errors.New("unreachable"), time.Second)
+	m.CacheInvalidation("published", 3)
+	m.CacheInvalidation("resync", 1)
 	backlog := 42
 	m.OutboxBacklog(func(context.Context) (int, error) { return backlog, nil })
 
@@ -55,6 +57,8 @@ func TestExposition(t *testing.T) {
 		`motcua_job_runs_total{job="deliver-outbox",outcome="error"} 1`,
 		`motcua_job_items_total{job="warn-deadlines"} 7`,
 		`motcua_outbox_backlog 42`,
+		`motcua_cache_invalidations_total{event="published"} 3`,
+		`motcua_cache_invalidations_total{event="resync"} 1`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want+"\n") && !strings.Contains(body, want+" ") {

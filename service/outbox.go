@@ -7,10 +7,10 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// OutboxLease is how long a claimed message is reserved for the instance
-// delivering it; if that instance dies, another takes the message after
-// the lease.
-const OutboxLease = 2 * time.Minute
+// DefaultOutboxLease is how long a claimed message is reserved for the
+// instance delivering it when Config.OutboxLease is 0; if that instance
+// dies, another takes the message after the lease.
+const DefaultOutboxLease = 2 * time.Minute
 
 // DeliverOutbox delivers the messages that are due through d (a scheduled
 // job, run as the system): it claims a batch, delivers each message, and
@@ -25,7 +25,7 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 		now := s.now()
 		var batch []*motcua.OutboxMessage
 		if err := s.store.Write(ctx, func(tx motcua.Tx) (err error) {
-			batch, err = tx.ClaimOutbox(ctx, now, now.Add(OutboxLease), 50)
+			batch, err = tx.ClaimOutbox(ctx, now, now.Add(s.cfg.OutboxLease), 50)
 			return err
 		}); err != nil {
 			return delivered, err

@@ -34,6 +34,9 @@ type Config struct {
 	// documents off (attaching or opening a file is then EFORBIDDEN with
 	// reason documents_disabled).
 	Blobs motcua.BlobStore
+	// OutboxLease is how long a claimed outbox message is reserved for
+	// the instance delivering it (0: DefaultOutboxLease).
+	OutboxLease time.Duration
 	// Bus tells the other instances on the same database what changed
 	// here, so that they drop it from their caches at once (see
 	// motcua.CacheBus); nil for a single instance.
@@ -88,6 +91,9 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.MaxFileSize <= 0 {
 		cfg.MaxFileSize = DefaultMaxFileSize
+	}
+	if cfg.OutboxLease <= 0 {
+		cfg.OutboxLease = DefaultOutboxLease
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

@@ -81,6 +81,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	if scfg.Bus, err = db.CacheBus(ctx); err != nil {
 		return nil, err
 	}
+	if scfg.Bus != nil && m != nil {
+		scfg.Bus = meteredBus{scfg.Bus, m}
+	}
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		Ready: func(ctx context.Context) error {
@@ -118,7 +121,7 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	checker, _ := motcua.NewAgencyCodeChecker(cfg.AgencyCodePattern)
 	maxFile, _ := parseBytes(cfg.MaxFileSize)
 	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
-		MaxFileSize: maxFile}
+		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with
@@ -181,9 +184,15 @@ func (a *app) listenChanges(ctx context.Context) <-chan struct{} {
 		close(done)
 		return done
 	}
+	count := func(event string) {
+		if a.metrics != nil {
+			a.metrics.CacheInvalidation(event, 1)
+		}
+	}
 	go func() {
 		defer close(done)
-		a.bus.Listen(ctx, func(k motcua.CacheKey) { a.svc.DropCached(ctx, k) }, func() { a.svc.DropAllCached(ctx) })
+		a.bus.Listen(ctx, func(k motcua.CacheKey) { count("received"); a.svc.DropCached(ctx, k) },
+			func() { count("resync"); a.svc.DropAllCached(ctx) })
 	}()
 	return done
 }

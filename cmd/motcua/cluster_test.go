@@ -132,7 +132,10 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 	hook := httptest.NewServer(rec)
 	defer hook.Close()
 
-	args := []string{"--db", pg, "--blobs", bucket, "--data", dir, "--outbox-url", hook.URL, "--log-level", "error"}
+	// A short outbox lease: the notices that the stopped instance had
+	// claimed are delivered by the others after it, not after the
+	// default 2 minutes.
+	args := []string{"--db", pg, "--blobs", bucket, "--data", dir, "--outbox-url", hook.URL, "--outbox-lease", "5s", "--log-level", "error"}
 	insts := []*instance{startInstance(t, args), startInstance(t, args), startInstance(t, args)}
 
 	// Round robin, as a load balancer would, with no health checks: a
@@ -538,6 +541,13 @@ func checkChangesReachOtherInstances(t *testing.T, client *http.Client, a, b *in
 		t.Fatal("the instance that saved the day off still works on it")
 	}
 	within("a day off", func() bool { return !b.app.svc.Calendar().IsWorkingDay(day) })
+
+	// The metrics show it: a published the sign-out and the calendar (and
+	// more), b received them, and each listened from its start (a resync).
+	ma, mb := scrapeStore(t, a), scrapeStore(t, b)
+	if ma["published"] < 2 || mb["received"] < 2 || ma["resync"] < 1 || mb["resync"] < 1 {
+		t.Errorf("cache invalidation metrics: a %v, b %v", ma, mb)
+	}
 }
 
 // uploadThrough posts a file of component comp to dossier code through
@@ -594,6 +604,12 @@ func scrapeStore(t *testing.T, in *instance) map[string]float64 {
 			out["deadlock"] = v
 		case `motcua_store_retries_total{engine="postgres",reason="serialization"}`:
 			out["serialization"] = v
+		case `motcua_cache_invalidations_total{event="published"}`:
+			out["published"] = v
+		case `motcua_cache_invalidations_total{event="received"}`:
+			out["received"] = v
+		case `motcua_cache_invalidations_total{event="resync"}`:
+			out["resync"] = v
 		}
 	}
 	return out

@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/pdf"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/webhook"
 )
@@ -54,6 +55,7 @@ type Config struct {
 
 	JobsInterval  time.Duration `flag:"jobs-interval" help:"how often scheduled jobs run (supplement time-outs, deadline warnings, outbox, session clean-up)"`
 	OutboxURL     string        `flag:"outbox-url" help:"HTTP endpoint that outbox notices (deadline warnings) are POSTed to; empty keeps them in the outbox"`
+	OutboxLease   time.Duration `flag:"outbox-lease" help:"how long an instance reserves the notices it is delivering; if it dies, another instance delivers them after this"`
 	CacheTTL      time.Duration `flag:"cache-ttl" help:"how long a signed-in session or public lookup may be served from memory after another instance changed it; negative turns the caches off"`
 	MetricsListen string        `flag:"metrics-listen" help:"address to serve Prometheus metrics on at /metrics (empty: off)"`
 
@@ -83,6 +85,7 @@ func defaults() Config {
 		SupplementWaitDays:      int(r.SupplementWait.Value),
 		SupplementScope:         string(r.SupplementScope),
 		JobsInterval:            time.Minute,
+		OutboxLease:             service.DefaultOutboxLease,
 		CacheTTL:                10 * time.Second,
 		// The live heap is small and most allocations are short-lived
 		// request data: collecting less often saved a fifth of the CPU per
@@ -286,6 +289,9 @@ func (c *Config) validate() error {
 	}
 	if c.JobsInterval < time.Second {
 		errs = append(errs, errors.New("--jobs-interval must be at least 1s"))
+	}
+	if c.OutboxLease < time.Second {
+		errs = append(errs, errors.New("--outbox-lease must be at least 1s (longer than a delivery takes; default 2m)"))
 	}
 	if _, err := c.forms(); err != nil {
 		errs = append(errs, err)

@@ -71,6 +71,7 @@ func TestConfigValidation(t *testing.T) {
 		"blobs relative": {"--blobs", "file://documents"},
 		"s3 no endpoint": {"--blobs", "s3://docs"},
 		"outbox url":     {"--outbox-url", "notify.internal"},
+		"outbox lease":   {"--outbox-lease", "10ms"},
 	}
 	for name, args := range cases {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
