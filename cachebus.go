@@ -2,8 +2,9 @@ package motcua
 
 import "context"
 
-// CacheKey names what an instance may hold in memory and must forget when
-// it changes: Kind says which cache, Key which entry ("" for all of it).
+// CacheKey names what an instance holds in memory and must update when
+// another instance changes it: Kind says which cache (or counter), Key which
+// entry ("" for all of it).
 type CacheKey struct {
 	Kind string
 	Key  string
@@ -17,6 +18,14 @@ const (
 	CacheCatalogue   = "catalogue"   // the published catalogue and its search index
 	CacheProcVersion = "procversion" // the current version of a procedure, by procedure id
 	CacheCalendar    = "calendar"    // the working-time calendar (days off saved by an administrator)
+
+	// Failures counted against guessing are shared too, so that spreading
+	// guesses over the instances gains nothing: a wrong password for a
+	// username, a success that clears its count, a wrong lookup verifier
+	// for a dossier code.
+	CacheLoginFailure  = "login_failure"
+	CacheLoginReset    = "login_reset"
+	CacheLookupFailure = "lookup_failure"
 )
 
 // CacheBus carries cache invalidations between the instances that share a

@@ -44,7 +44,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		}
 	}
 	if !ok {
-		s.logins.fail(username, now)
+		s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginFailure, Key: username})
 		var uid int64
 		if u != nil {
 			uid = u.ID
@@ -54,7 +54,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		})
 		return nil, wrong
 	}
-	s.logins.reset(username)
+	s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: username})
 	token, hash := newToken()
 	sess := &motcua.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
 		UserAgent: truncate(userAgent, 200), IP: ip}

@@ -55,6 +55,12 @@ func (s *Service) DropCached(ctx context.Context, k motcua.CacheKey) {
 		s.invalidateAgencies()
 	case motcua.CacheCatalogue:
 		s.invalidateSearch()
+	case motcua.CacheLoginFailure:
+		s.logins.fail(k.Key, now)
+	case motcua.CacheLoginReset:
+		s.logins.reset(k.Key)
+	case motcua.CacheLookupFailure:
+		s.lookups.fail(k.Key, now)
 	case motcua.CacheProcVersion:
 		if id, err := strconv.ParseInt(k.Key, 10, 64); err == nil {
 			s.procVersions.invalidate(id, now)

@@ -7,7 +7,9 @@ import (
 
 // failureLimiter counts failures per key in a window and refuses a key
 // that has too many: it slows down guessing of lookup verifiers and
-// passwords. It is per instance; several instances each apply it.
+// passwords. Each instance keeps its own counts, and the failures of the
+// other instances reach it through Config.Bus (cachebus.go), so that
+// spreading guesses over instances gains nothing.
 type failureLimiter struct {
 	mu     sync.Mutex
 	max    int

@@ -68,7 +68,7 @@ func (s *Service) Lookup(ctx context.Context, code, verifier string) (*PublicDos
 	}
 	if err != nil {
 		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
-			s.lookups.fail(code, now)
+			s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLookupFailure, Key: code})
 			return nil, notFound
 		}
 		return nil, err

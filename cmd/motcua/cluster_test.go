@@ -299,7 +299,7 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 		t.Fatalf("file %s through another instance: %d, %d bytes, identical %v", fileURL, resp.StatusCode, len(got), bytes.Equal(got, scan))
 	}
 
-	checkChangesReachOtherInstances(t, client, insts[0], insts[2])
+	checkChangesReachOtherInstances(t, client, insts[0], insts[2], codes[0])
 
 	// Let the remaining instances' jobs catch up: every warning recorded
 	// and every notice delivered (bounded wait; slower under -race).
@@ -468,8 +468,8 @@ func TestThreeInstancesBehindAProxy(t *testing.T) {
 // that instance b has in its cache, and saves a day off through a that b
 // computes deadlines with: b must drop both at once (PostgreSQL
 // LISTEN/NOTIFY), not after its cache's 10 s time to live, nor never for
-// the calendar.
-func checkChangesReachOtherInstances(t *testing.T, client *http.Client, a, b *instance) {
+// the calendar. Failed sign-ins and lookups through a count on b.
+func checkChangesReachOtherInstances(t *testing.T, client *http.Client, a, b *instance, dossier string) {
 	t.Helper()
 	ctx := context.Background()
 	call := func(in *instance, method, path, token string, body any) (int, []byte) {
@@ -541,6 +541,33 @@ func checkChangesReachOtherInstances(t *testing.T, client *http.Client, a, b *in
 		t.Fatal("the instance that saved the day off still works on it")
 	}
 	within("a day off", func() bool { return !b.app.svc.Calendar().IsWorkingDay(day) })
+
+	// Wrong passwords through a count on b too: after five, b refuses even
+	// the right one for a while (spreading guesses over instances gains
+	// nothing).
+	before := scrapeStore(t, b)["received"]
+	for range 5 {
+		if code, out := call(a, "POST", "/sessions", "", map[string]string{"username": "cv.hoabinh", "password": "đoán-sai"}); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password through a: %d %s", code, out)
+		}
+	}
+	within("five failed sign-ins", func() bool { return scrapeStore(t, b)["received"] >= before+5 })
+	if code, out := call(b, "POST", "/sessions", "", map[string]string{"username": "cv.hoabinh", "password": demo.Password}); code != http.StatusTooManyRequests {
+		t.Fatalf("sign-in through b after five failures through a: %d %s, want 429", code, out)
+	}
+
+	// Likewise ten wrong verifiers for a dossier through a: b refuses the
+	// eleventh guess (429) instead of answering "not found" (404).
+	before = scrapeStore(t, b)["received"]
+	for i := range 10 {
+		if code, out := call(a, "GET", fmt.Sprintf("/lookup?code=%s&verifier=sai%d", dossier, i), "", nil); code != http.StatusNotFound {
+			t.Fatalf("wrong verifier through a: %d %s", code, out)
+		}
+	}
+	within("ten failed lookups", func() bool { return scrapeStore(t, b)["received"] >= before+10 })
+	if code, out := call(b, "GET", "/lookup?code="+dossier+"&verifier=sai", "", nil); code != http.StatusTooManyRequests {
+		t.Fatalf("lookup through b after ten failures through a: %d %s, want 429", code, out)
+	}
 
 	// The metrics show it: a published the sign-out and the calendar (and
 	// more), b received them, and each listened from its start (a resync).
