@@ -49,7 +49,7 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	db, err := sqlstore.Open(o.DB, sqlstore.Options{})
+	db, err := sqlstore.OpenURL(ctx, o.DB, sqlstore.Options{})
 	if err != nil {
 		return nil, err
 	}
