@@ -31,7 +31,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.IntVar(&b.clients, "clients", 64, "concurrent clients")
 	fs.IntVar(&b.rounds, "rounds", 3, "interleaved rounds (the median ratio is reported)")
 	fs.StringVar(&b.dir, "dir", "", "scratch folder on the disk to measure (default: a temporary folder)")
-	fs.BoolVar(&b.reports, "reports", false, "time reports 06a and the QĐ 766 index on the database of --data (fill it first with motcua demo --dossiers 1600000 --year Y --no-serve)")
+	fs.BoolVar(&b.reports, "reports", false, "time reports 06a and the QĐ 766 index on the database of --data or --db (fill it first with motcua demo --dossiers 1600000 --year Y --no-serve; for PostgreSQL, then motcua migrate-data)")
 	fs.IntVar(&b.year, "year", time.Now().In(motcua.VietnamTime).Year()-1, "with --reports: the generated year")
 	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup")
 	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://…: the store's number of writers (default: the store's default)")
