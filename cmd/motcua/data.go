@@ -218,6 +218,12 @@ func copyData(ctx context.Context, cfg Config, src *sqlstore.DB, stdout io.Write
 		return err
 	}
 	printSums(stdout, sums, dst)
+	if dst.Engine() == "postgres" {
+		fmt.Fprintln(stdout, "Preparing the copy for queries (VACUUM ANALYZE: planner statistics and visibility map)…")
+		if err := dst.Optimize(ctx); err != nil {
+			return fmt.Errorf("%w: the data is copied and verified, but reports will be slow until you run VACUUM (ANALYZE) on the database", err)
+		}
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -184,6 +185,18 @@ func TestMigrateDataDemoRowByRow(t *testing.T) {
 	a, b := sqltest.OpenAt(t, src), sqltest.OpenAt(t, pg)
 	sameRows(t, a, b)
 	sameDocuments(t, "file://"+docs, newDocs)
+
+	// The copy was vacuumed and analysed for the planner.
+	admin, err := sql.Open("pgx", pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var analysed bool
+	if err := admin.QueryRow(`SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables
+		WHERE relid = 'dossiers'::regclass`).Scan(&analysed); err != nil || !analysed || !strings.Contains(out.String(), "VACUUM ANALYZE") {
+		t.Errorf("the copied dossiers were not vacuumed and analysed: %v %v", analysed, err)
+	}
 
 	// The moved province works: a new dossier gets new ids and the next
 	// number of its day.
