@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
 	"slices"
 
@@ -45,4 +46,26 @@ func Default() (*Calendar, error) {
 		return nil, err
 	}
 	return New(DefaultConfig(), years)
+}
+
+// WithSaved builds the calendar of cfg from the built-in years, each
+// replaced (or completed) by the year an administrator saved, as stored in
+// the database. A saved year that does not parse is an error naming it.
+func WithSaved(cfg Config, saved []*motcua.CalendarYear) (*Calendar, error) {
+	years, err := BuiltinYears()
+	if err != nil {
+		return nil, err
+	}
+	for _, sy := range saved {
+		yd, err := ParseYearData(sy.Data)
+		if err != nil {
+			return nil, fmt.Errorf("calendar year %d saved in the database: %s", sy.Year, motcua.ErrorMessage(err))
+		}
+		if i := slices.IndexFunc(years, func(b YearData) bool { return b.Year == yd.Year }); i >= 0 {
+			years[i] = yd
+		} else {
+			years = append(years, yd)
+		}
+	}
+	return New(cfg, years)
 }

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"slices"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/calendar"
@@ -106,35 +105,13 @@ func (s *Service) SaveCalendarYear(ctx context.Context, y calendar.YearData) (*C
 	if err != nil {
 		return nil, err
 	}
-	cal, err := calendarOf(old.Config(), saved)
+	cal, err := calendar.WithSaved(old.Config(), saved)
 	if err != nil {
 		return nil, err
 	}
 	s.SetCalendar(cal)
 	s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheCalendar})
 	return s.CalendarYear(ctx, y.Year)
-}
-
-// calendarOf builds the calendar of cfg from the built-in years, each
-// replaced or completed by the years saved in the store.
-func calendarOf(cfg calendar.Config, saved []*motcua.CalendarYear) (*calendar.Calendar, error) {
-	years, err := calendar.BuiltinYears()
-	if err != nil {
-		return nil, err
-	}
-	for _, sy := range saved {
-		yd, err := calendar.ParseYearData(sy.Data)
-		if err != nil {
-			return nil, err
-		}
-		i := slices.IndexFunc(years, func(b calendar.YearData) bool { return b.Year == yd.Year })
-		if i >= 0 {
-			years[i] = yd
-		} else {
-			years = append(years, yd)
-		}
-	}
-	return calendar.New(cfg, years)
 }
 
 // reloadCalendar reads the saved years again and rebuilds the calendar, for
@@ -149,7 +126,7 @@ func (s *Service) reloadCalendar(ctx context.Context) error {
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { saved, err = tx.CalendarYears(ctx); return err }); err != nil {
 		return err
 	}
-	cal, err := calendarOf(old.Config(), saved)
+	cal, err := calendar.WithSaved(old.Config(), saved)
 	if err != nil {
 		return err
 	}

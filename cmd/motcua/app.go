@@ -131,10 +131,6 @@ func loadCalendar(ctx context.Context, cfg Config, db motcua.Store) (*calendar.C
 	if err != nil {
 		return nil, err
 	}
-	years, err := calendar.BuiltinYears()
-	if err != nil {
-		return nil, fmt.Errorf("built-in calendar data: %w", err)
-	}
 	var saved []*motcua.CalendarYear
 	if err := db.Read(ctx, func(tx motcua.Tx) (err error) {
 		saved, err = tx.CalendarYears(ctx)
@@ -142,22 +138,7 @@ func loadCalendar(ctx context.Context, cfg Config, db motcua.Store) (*calendar.C
 	}); err != nil {
 		return nil, fmt.Errorf("read calendar years: %w", err)
 	}
-	for _, y := range saved {
-		yd, err := calendar.ParseYearData(y.Data)
-		if err != nil {
-			return nil, fmt.Errorf("calendar year %d saved in the database: %s", y.Year, motcua.ErrorMessage(err))
-		}
-		replaced := false
-		for i := range years {
-			if years[i].Year == yd.Year {
-				years[i], replaced = yd, true
-			}
-		}
-		if !replaced {
-			years = append(years, yd)
-		}
-	}
-	return calendar.New(cc, years)
+	return calendar.WithSaved(cc, saved)
 }
 
 // serve runs the HTTP server and the scheduled jobs until ctx ends, then
