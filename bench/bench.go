@@ -299,13 +299,19 @@ func rawInserts(ctx context.Context, path string, n int, d time.Duration) (Figur
 	if _, err := db.ExecContext(ctx, `CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, payload TEXT NOT NULL, at BIGINT NOT NULL)`); err != nil {
 		return Figure{}, err
 	}
+	return insertRows(ctx, db, n, d, `INSERT INTO t (code, payload, at) VALUES (?, ?, ?)`, "t")
+}
+
+// insertRows has n clients insert single rows into table with insert (its
+// parameters code, payload, at) for d, each insert its own durable
+// transaction, and checks that the table holds every acknowledged row.
+func insertRows(ctx context.Context, db *sql.DB, n int, d time.Duration, insert, table string) (Figure, error) {
 	payload := strings.Repeat("Hồ sơ đăng ký khai sinh — thành phần, lệ phí, người nộp; ", 24)
-	var seq atomic.Int64
+	var seq, ops atomic.Int64
+	var firstErr atomic.Value
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var wg sync.WaitGroup
-	var ops atomic.Int64
-	var firstErr atomic.Value
 	start := time.Now()
 	for range n {
 		wg.Add(1)
@@ -313,7 +319,8 @@ func rawInserts(ctx context.Context, path string, n int, d time.Duration) (Figur
 			defer wg.Done()
 			for ctx.Err() == nil {
 				k := seq.Add(1)
-				if _, err := db.Exec(`INSERT INTO t (code, payload, at) VALUES (?, ?, ?)`, "X-"+strconv.FormatInt(k, 10), payload, time.Now().UnixMilli()); err != nil {
+				// Not ctx: the time-out must not cut an insert short.
+				if _, err := db.ExecContext(context.Background(), insert, "X-"+strconv.FormatInt(k, 10), payload, time.Now().UnixMilli()); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
@@ -327,7 +334,7 @@ func rawInserts(ctx context.Context, path string, n int, d time.Duration) (Figur
 		return Figure{}, e
 	}
 	var count int64
-	if err := db.QueryRow(`SELECT COUNT(*) FROM t`).Scan(&count); err != nil || count != ops.Load() {
+	if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&count); err != nil || count != ops.Load() {
 		return Figure{}, fmt.Errorf("raw baseline: %d rows for %d acknowledged inserts (%v)", count, ops.Load(), err)
 	}
 	return Figure{Rate: float64(ops.Load()) / el.Seconds(), Ops: ops.Load()}, nil

@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -71,36 +68,5 @@ func rawInsertsPG(ctx context.Context, dsn string, round, n int, d time.Duration
 	if err := db.QueryRowContext(ctx, `SHOW synchronous_commit`).Scan(&syncCommit); err != nil || syncCommit != "on" {
 		return Figure{}, fmt.Errorf("bench: synchronous_commit is %q (%v); the baseline must be durable", syncCommit, err)
 	}
-	payload := strings.Repeat("Hồ sơ đăng ký khai sinh — thành phần, lệ phí, người nộp; ", 24)
-	insert := `INSERT INTO ` + table + ` (code, payload, at) VALUES ($1, $2, $3)`
-	var seq, ops atomic.Int64
-	var firstErr atomic.Value
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				k := seq.Add(1)
-				if _, err := db.ExecContext(context.Background(), insert, "X-"+strconv.FormatInt(k, 10), payload, time.Now().UnixMilli()); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				ops.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	el := time.Since(start)
-	if e, ok := firstErr.Load().(error); ok {
-		return Figure{}, e
-	}
-	var count int64
-	if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&count); err != nil || count != ops.Load() {
-		return Figure{}, fmt.Errorf("raw baseline: %d rows for %d acknowledged inserts (%v)", count, ops.Load(), err)
-	}
-	return Figure{Rate: float64(ops.Load()) / el.Seconds(), Ops: ops.Load()}, nil
+	return insertRows(ctx, db, n, d, `INSERT INTO `+table+` (code, payload, at) VALUES ($1, $2, $3)`, table)
 }
