@@ -15,17 +15,16 @@ import (
 	"github.com/motcua/motcua/sqlstore"
 )
 
-// TestGenerateYear generates a small province-year and checks that report
-// 06a is the same from the dossiers and from the live counters, that every
-// row balances, that codes are unique and their sequences kept, and that
-// the shares are plausible.
-func TestGenerateYear(t *testing.T) {
+// seededYear opens a fresh SQLite store holding the demo province on the
+// last evening of 2025, with what Generate needs beside it.
+func seededYear(t *testing.T) (*sqlstore.DB, *calendar.Calendar, motcua.CodePattern, service.Config, time.Time) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(filepath.Join(t.TempDir(), "gen.db"), sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +39,16 @@ func TestGenerateYear(t *testing.T) {
 		Service: cfg, Now: now}); err != nil {
 		t.Fatal(err)
 	}
+	return db, cal, pattern, cfg, now
+}
+
+// TestGenerateYear generates a small province-year and checks that report
+// 06a is the same from the dossiers and from the live counters, that every
+// row balances, that codes are unique and their sequences kept, and that
+// the shares are plausible.
+func TestGenerateYear(t *testing.T) {
+	ctx := context.Background()
+	db, cal, pattern, cfg, now := seededYear(t)
 	var calls int
 	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: cfg.Rules, Pattern: pattern, Dossiers: 6000,
 		Year: 2025, Now: now, Communes: 8, Seed: 7, Progress: func(done, total int) { calls++ }})
@@ -111,25 +120,7 @@ func TestGenerateYear(t *testing.T) {
 func TestGenerateInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	db, err := sqlstore.Open(filepath.Join(t.TempDir(), "gen.db"), sqlstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	cal, err := calendar.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
-	now := time.Date(2025, 12, 31, 23, 0, 0, 0, motcua.VietnamTime)
-	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
-		Service: cfg, Now: now}); err != nil {
-		t.Fatal(err)
-	}
+	db, cal, pattern, cfg, now := seededYear(t)
 	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: cfg.Rules, Pattern: pattern, Dossiers: 8000,
 		Year: 2025, Now: now, Communes: 4, Seed: 3, Progress: func(done, total int) {
 			if done > total/3 {
