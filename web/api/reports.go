@@ -96,7 +96,7 @@ func (a *API) report06a(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
-	file := "bao-cao-06a-" + p.From.Start().In(motcua.VietnamTime).Format("20060102") + "-" + p.To.Start().In(motcua.VietnamTime).Format("20060102")
+	file := exportName("bao-cao-06a", p)
 	switch r.URL.Query().Get("format") {
 	case "xlsx":
 		attachment(w, file+".xlsx", xlsxType)
@@ -146,6 +146,13 @@ func (a *API) report06a(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// exportName names an export of a report for period p, without extension:
+// prefix-yyyymmdd-yyyymmdd.
+func exportName(prefix string, p motcua.Period) string {
+	day := func(d motcua.Day) string { return d.Start().In(motcua.VietnamTime).Format("20060102") }
+	return prefix + "-" + day(p.From) + "-" + day(p.To)
+}
+
 func dateOf(d motcua.Day) string { return d.Start().In(motcua.VietnamTime).Format("2006-01-02") }
 
 type unitJSON struct {
@@ -176,7 +183,7 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
-	file := "chi-so-766-" + p.From.Start().In(motcua.VietnamTime).Format("20060102") + "-" + p.To.Start().In(motcua.VietnamTime).Format("20060102")
+	file := exportName("chi-so-766", p)
 	switch r.URL.Query().Get("format") {
 	case "xlsx":
 		attachment(w, file+".xlsx", xlsxType)
