@@ -54,7 +54,11 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		})
 		return nil, wrong
 	}
-	s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: username})
+	if s.logins.counted(username) {
+		// Only then: the other instances hold the same counts (they
+		// travel on the bus), and most sign-ins follow no failure.
+		s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: username})
+	}
 	token, hash := newToken()
 	sess := &motcua.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL),
 		UserAgent: truncate(userAgent, 200), IP: ip}

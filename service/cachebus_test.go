@@ -183,6 +183,21 @@ func TestChangesReachOtherInstances(t *testing.T) {
 	if _, err := b.Login(ctx, "cv.hoabinh", demo.Password, "127.0.0.1", "test"); motcua.ErrorCode(err) != motcua.ETOOMANY {
 		t.Errorf("sign-in through b after five failures through a: %v", err)
 	}
+	// A success clears the count everywhere: two failures through a, a
+	// success through a, then three failures through b leave b below the
+	// limit (five without the reset).
+	for range 2 {
+		a.Login(ctx, "ct.anphu", "sai", "127.0.0.1", "test")
+	}
+	if _, err := a.Login(ctx, "ct.anphu", demo.Password, "127.0.0.1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		b.Login(ctx, "ct.anphu", "sai", "127.0.0.1", "test")
+	}
+	if _, err := b.Login(ctx, "ct.anphu", demo.Password, "127.0.0.1", "test"); err != nil {
+		t.Errorf("sign-in through b after a success through a and three failures: %v", err)
+	}
 	// Ten wrong verifiers through a, then b refuses the right one.
 	for i := range 10 {
 		if _, err := a.Lookup(ctx, code, string(rune('a'+i))); motcua.ErrorCode(err) != motcua.ENOTFOUND {

@@ -60,6 +60,14 @@ func (l *failureLimiter) fail(key string, now time.Time) {
 	f.n++
 }
 
+// counted reports whether key has failures on record.
+func (l *failureLimiter) counted(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.keys[key]
+	return ok
+}
+
 // reset forgets key after a success.
 func (l *failureLimiter) reset(key string) {
 	l.mu.Lock()
