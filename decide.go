@@ -99,6 +99,13 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 				"Đã quá hạn bổ sung hồ sơ (%s); hồ sơ phải được đóng theo quy định.", FormatDateTime(sup.Deadline))
 		}
 		dc.judge(&ev, sup.Deadline)
+		if row.To == StateSubmitted {
+			// An online dossier completed before reception: the counter
+			// decides again, within the online decision time.
+			ev.ToAgencyID, ev.ToStep, ev.StepDueAt = d.ReceptionAgencyID, -1, time.Time{}
+			ev.ActionDueAt = dc.Calendar.AddWorking(dc.Calendar.NextWorkingMoment(now), rules.OnlineDecision)
+			break
+		}
 		ev.ClockStartAt = now
 		ev.DueAt = dc.due(p, now)
 		ev.ActionDueAt = time.Time{}

@@ -11,8 +11,14 @@ import (
 // committed without its notice nor a notice sent for a change that rolled
 // back; a worker then delivers it with retries and back-off.
 type OutboxMessage struct {
-	ID            int64     `json:"id"`
-	Topic         string    `json:"topic"`
+	ID    int64  `json:"id"`
+	Topic string `json:"topic"`
+	// Key orders delivery: messages with the same non-empty key are
+	// delivered one at a time, in the order they were enqueued, and one
+	// that is given up holds back those after it until it is replayed
+	// (a dossier's changes must reach the portal in order). Empty: no
+	// order.
+	Key           string    `json:"key,omitempty"`
 	Payload       []byte    `json:"payload"` // JSON
 	CreatedAt     time.Time `json:"created_at"`
 	Attempts      int       `json:"attempts"`
@@ -27,6 +33,9 @@ type OutboxMessage struct {
 // Outbox topics.
 const (
 	TopicDeadlineWarning = "dossier.deadline_warning"
+	// TopicAdminNotice tells the province's administrators of a fault
+	// that needs them (deliveries to the national portal failing).
+	TopicAdminNotice = "admin.notice"
 )
 
 // MaxOutboxAttempts is how many times a message is tried before it is
@@ -63,6 +72,27 @@ type OutboxStore interface {
 	FailedOutbox(ctx context.Context, limit int) ([]*OutboxMessage, error)
 	// OutboxBacklog counts the messages neither delivered nor failed.
 	OutboxBacklog(ctx context.Context) (int, error)
+	// OutboxTopicState describes the messages of one topic that are not
+	// delivered yet, at now.
+	OutboxTopicState(ctx context.Context, topic string, now time.Time) (OutboxState, error)
+	// PendingOutbox lists the undelivered messages of a topic, failed ones
+	// included, oldest first.
+	PendingOutbox(ctx context.Context, topic string, limit int) ([]*OutboxMessage, error)
+	// ReplayOutbox makes failed message id due again at now with its
+	// attempts counted from zero; ENOTFOUND when it is not a failed
+	// message.
+	ReplayOutbox(ctx context.Context, id int64, now time.Time) error
+}
+
+// OutboxState is the backlog of one topic: how many messages wait, how
+// many were given up, how many failed at least once, and the oldest
+// undelivered message's creation (zero when none): now minus it is the
+// delivery lag.
+type OutboxState struct {
+	Pending  int       `json:"pending"`
+	Failed   int       `json:"failed"`
+	Retrying int       `json:"retrying"`
+	Oldest   time.Time `json:"oldest,omitzero"`
 }
 
 // Deliverer sends one outbox message to its destination. It returns nil
@@ -71,6 +101,25 @@ type OutboxStore interface {
 // record); destinations de-duplicate on the message ID.
 type Deliverer interface {
 	Deliver(ctx context.Context, m *OutboxMessage) error
+}
+
+// DeliverByTopic routes each message to the deliverer of its topic, or to
+// Default for the others; a topic with neither is an error, so the message
+// is retried and, in the end, listed as failed.
+type DeliverByTopic struct {
+	Topics  map[string]Deliverer
+	Default Deliverer
+}
+
+// Deliver implements Deliverer.
+func (r DeliverByTopic) Deliver(ctx context.Context, m *OutboxMessage) error {
+	if d, ok := r.Topics[m.Topic]; ok {
+		return d.Deliver(ctx, m)
+	}
+	if r.Default != nil {
+		return r.Default.Deliver(ctx, m)
+	}
+	return Errorf(EINTERNAL, "no_deliverer", "Không có nơi nhận cho thông điệp loại %s.", m.Topic)
 }
 
 // Deadline warning kinds.

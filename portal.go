@@ -103,7 +103,8 @@ type PortalProgress struct {
 // twice after a crash. They return nil only when the portal accepted.
 type Portal interface {
 	// SyncDossier creates (update false) or updates the portal's record of
-	// a dossier.
+	// a dossier. Creating a record the portal holds already is an error
+	// with code ECONFLICT (the caller then updates it).
 	SyncDossier(ctx context.Context, d *PortalDossier, update bool) error
 	// SyncProgress adds one progress row.
 	SyncProgress(ctx context.Context, p *PortalProgress) error
@@ -220,4 +221,90 @@ type CatalogueSource interface {
 	NationalProcedure(ctx context.Context, code string) (*NationalProcedure, error)
 	NationalAgencies(ctx context.Context) ([]NationalAgency, error)
 	NationalFields(ctx context.Context) ([]NationalField, error)
+}
+
+// TopicPortalSync is the outbox topic of the portal's record of a dossier:
+// one message per event of the dossier, keyed by the dossier so that the
+// portal sees its changes in order. Its payload is PortalSyncJob.
+const TopicPortalSync = "dvcqg.sync"
+
+// PortalSyncJob is the payload of a TopicPortalSync message: the record
+// and the progress row are built from the dossier and its (append-only)
+// history when the message is delivered.
+type PortalSyncJob struct {
+	DossierID int64 `json:"dossier_id"`
+	Seq       int   `json:"seq"`
+}
+
+// PortalSyncState is what the portal holds of one dossier, as far as motcua
+// knows: the portal's code, whether the portal forwarded it, the last event
+// queued for it and the last one the portal accepted, when it first and
+// last accepted, and the last refusal.
+type PortalSyncState struct {
+	DossierID     int64     `json:"dossier_id"`
+	NationalCode  string    `json:"national_code"`
+	Forwarded     bool      `json:"forwarded"`
+	QueuedSeq     int       `json:"queued_seq"`
+	SyncedSeq     int       `json:"synced_seq"`
+	FirstSyncedAt time.Time `json:"first_synced_at,omitzero"`
+	SyncedAt      time.Time `json:"synced_at,omitzero"`
+	LastError     string    `json:"last_error,omitempty"`
+	LastErrorAt   time.Time `json:"last_error_at,omitzero"`
+}
+
+// InStep reports whether the portal holds every change queued for the
+// dossier.
+func (s *PortalSyncState) InStep() bool { return s.SyncedSeq >= s.QueuedSeq }
+
+// PortalMessage is the record of a message received from the portal.
+type PortalMessage struct {
+	MessageID    string    `json:"message_id"`
+	Kind         string    `json:"kind"` // "submission", "supplement", "withdrawal"
+	NationalCode string    `json:"national_code"`
+	ReceivedAt   time.Time `json:"received_at"`
+	DossierID    int64     `json:"dossier_id,omitempty"`
+	Outcome      string    `json:"outcome"`
+}
+
+// PortalSyncAgg counts, for one competent agency, the dossiers received in
+// a span and those of them the portal holds (accepted at least once).
+type PortalSyncAgg struct {
+	AgencyID int64
+	Received int64
+	Synced   int64
+}
+
+// PortalSyncStore keeps what the portal holds of each dossier and the
+// messages received from it.
+type PortalSyncStore interface {
+	// QueuePortalSync records that event seq of the dossier is queued for
+	// the portal, creating its row with nationalCode and forwarded the
+	// first time (later calls keep them). ECONFLICT when another dossier
+	// has that national code.
+	QueuePortalSync(ctx context.Context, dossierID int64, nationalCode string, forwarded bool, seq int) error
+	// PortalSync returns a dossier's row; ENOTFOUND when none.
+	PortalSync(ctx context.Context, dossierID int64) (*PortalSyncState, error)
+	// PortalSyncByNationalCode returns the row of the dossier the portal
+	// knows by code; ENOTFOUND when none.
+	PortalSyncByNationalCode(ctx context.Context, code string) (*PortalSyncState, error)
+	// PortalSynced records that the portal accepted event seq at at (the
+	// synced sequence never goes back) and clears the last error.
+	PortalSynced(ctx context.Context, dossierID int64, seq int, at time.Time) error
+	// PortalSyncFailed records a refused or failed delivery.
+	PortalSyncFailed(ctx context.Context, dossierID int64, errText string, at time.Time) error
+	// PortalMessage returns the message received with id; ENOTFOUND when
+	// none.
+	PortalMessage(ctx context.Context, id string) (*PortalMessage, error)
+	// RecordPortalMessage stores m; ECONFLICT when its id was seen before.
+	RecordPortalMessage(ctx context.Context, m *PortalMessage) error
+	// PortalMessages lists the messages received, newest first.
+	PortalMessages(ctx context.Context, limit int) ([]*PortalMessage, error)
+	// DossiersWithoutPortalSync lists, by id after afterID, dossiers that
+	// have no row yet (for the first synchronisation of a province).
+	DossiersWithoutPortalSync(ctx context.Context, afterID int64, limit int) ([]int64, error)
+	// PortalSyncedIn counts per competent agency the dossiers received in
+	// [from, to) and those the portal holds.
+	PortalSyncedIn(ctx context.Context, from, to time.Time) ([]PortalSyncAgg, error)
+	// PortalSyncHeld reports whether the portal has accepted any record.
+	PortalSyncHeld(ctx context.Context) (bool, error)
 }

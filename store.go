@@ -32,6 +32,7 @@ type Tx interface {
 	ReportStore
 	OutboxStore
 	WarningStore
+	PortalSyncStore
 }
 
 // AgencyStore keeps agencies and reception points.

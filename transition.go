@@ -107,6 +107,12 @@ var Transitions = []Transition{
 	{Action: ActRequestSupplement, From: []State{StateNone, StateSubmitted}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateAwaitingSupplement},
 	{Action: ActRequestSupplement, From: []State{StateProcessing}, Steps: []StepKind{StepAppraise}, Stage: StageAppraisal, Roles: []Role{RoleSpecialist, RoleHead}, Place: AtStep, To: StateAwaitingSupplement, Side: true},
 	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageAppraisal, Roles: []Role{RoleReception}, Place: AtReception, To: StateProcessing},
+	// The citizen's supplement to an online dossier arrives through the
+	// national portal: at appraisal the work resumes with the clock from
+	// zero; at reception the dossier waits again for the counter's
+	// decision within the online deadline.
+	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageAppraisal, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateProcessing, Side: true},
+	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateSubmitted, Side: true},
 	{Action: ActRefuse, From: []State{StateNone, StateSubmitted}, Roles: []Role{RoleReception}, Place: AtReception, To: StateRejected},
 	{Action: ActRefuse, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateRejected},
 	{Action: ActRefuse, From: []State{StateProcessing}, Steps: []StepKind{StepApprove}, Roles: []Role{RoleLeader, RoleHead}, Place: AtStep, To: StateRefused, Side: true},

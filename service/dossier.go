@@ -96,6 +96,9 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		if err := tx.AddStats(ctx, motcua.StatDeltasOf(d, &prev, ev.At)); err != nil {
 			return err
 		}
+		if err := s.queuePortalSync(ctx, tx, d.ID, ev.Seq, "", now); err != nil {
+			return err
+		}
 		d.FillComponents(p)
 		out = d
 		return nil
@@ -121,6 +124,9 @@ type DossierView struct {
 	// Attach lists the component ids (0 for the result) the viewer may
 	// attach a file to now (AttachFile); empty when they may not.
 	Attach []int64
+	// PortalSync is what the national portal holds of the dossier; nil
+	// when it was never queued (the portal is not connected).
+	PortalSync *motcua.PortalSyncState
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -153,6 +159,11 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		}
 		d.FillComponents(v.Procedure)
 		if v.Files, err = tx.DossierFiles(ctx, d.ID); err != nil {
+			return err
+		}
+		if v.PortalSync, err = tx.PortalSync(ctx, d.ID); motcua.ErrorCode(err) == motcua.ENOTFOUND {
+			v.PortalSync, err = nil, nil
+		} else if err != nil {
 			return err
 		}
 		return s.uploaders(ctx, tx, v)

@@ -148,23 +148,31 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	if err != nil {
 		return nil, err
 	}
-	f := &motcua.DossierFile{DossierID: d.ID, ComponentID: componentID, Name: cleanFileName(name), ContentType: doc.contentType,
-		Size: doc.size, SHA256: hex.EncodeToString(doc.sum[:]), UploadedBy: u.ID, UploadedAt: s.now()}
+	return s.saveFile(ctx, d.ID, componentID, name, doc, u.ID, func(tx motcua.Tx) error { _, err := check(tx); return err })
+}
+
+// saveFile stores a checked document as a file of a dossier's component
+// (or result), uploaded by uploader; check runs again in the transaction
+// that records it. The same bytes for the same component return the file
+// already stored.
+func (s *Service) saveFile(ctx context.Context, dossierID, componentID int64, name string, doc *document, uploader int64, check func(tx motcua.Tx) error) (*motcua.DossierFile, error) {
+	f := &motcua.DossierFile{DossierID: dossierID, ComponentID: componentID, Name: cleanFileName(name), ContentType: doc.contentType,
+		Size: doc.size, SHA256: hex.EncodeToString(doc.sum[:]), UploadedBy: uploader, UploadedAt: s.now()}
 	// The key is the content's address within the dossier. The blob is
 	// written (Put is atomic and durable) before the record that names it
 	// is committed, so a record that was acknowledged always has its
 	// bytes; a commit that fails leaves at worst an unnamed blob, and the
 	// retry that follows writes the same bytes under the same key.
-	f.BlobKey = "dossiers/" + strconv.FormatInt(d.ID, 10) + "/" + f.SHA256
+	f.BlobKey = "dossiers/" + strconv.FormatInt(dossierID, 10) + "/" + f.SHA256
 	if err := s.cfg.Blobs.Put(ctx, f.BlobKey, doc.body); err != nil {
 		return nil, fmt.Errorf("store file %s: %w", f.BlobKey, err)
 	}
 	var out *motcua.DossierFile
-	err = s.store.Write(ctx, func(tx motcua.Tx) error {
-		if _, err := check(tx); err != nil {
+	err := s.store.Write(ctx, func(tx motcua.Tx) error {
+		if err := check(tx); err != nil {
 			return err
 		}
-		have, err := tx.DossierFiles(ctx, d.ID)
+		have, err := tx.DossierFiles(ctx, dossierID)
 		if err != nil {
 			return err
 		}

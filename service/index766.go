@@ -14,6 +14,11 @@ type unitData struct {
 	recv            map[int64]*motcua.ReceivedAgg
 	procedures      []*motcua.Procedure // within the unit's competence
 	proceduresInUse map[int64]bool      // with dossiers received in the period
+	// syncRecv and synced count the dossiers received in the period and
+	// those of them the national portal holds (1.4); portalHeld says
+	// whether the portal has accepted any record at all.
+	syncRecv, synced int64
+	portalHeld       bool
 }
 
 // indexInputs are the period's counts the index is computed from, by
@@ -29,6 +34,10 @@ type indexInputs struct {
 	// handled sums, per procedure, the handling time (ms) and the number
 	// of dossiers finished (indicator 2.2).
 	handled map[int64]*[2]int64
+	// synced counts per agency the dossiers received and those the
+	// national portal holds, from the sync records (both sources).
+	synced     []motcua.PortalSyncAgg
+	portalHeld bool
 }
 
 func newIndexInputs() *indexInputs {
@@ -80,6 +89,17 @@ func (s *Service) Index766From(ctx context.Context, p motcua.Period, source stri
 		return nil, motcua.FieldError("source", "source_unknown", "Nguồn số liệu phải là \"base\" hoặc \"live\".")
 	}
 	if err != nil {
+		return nil, err
+	}
+	// What the portal holds is known only from the sync records, whatever
+	// the source of the other counts.
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		if in.portalHeld, err = tx.PortalSyncHeld(ctx); err != nil || !in.portalHeld {
+			return err
+		}
+		in.synced, err = tx.PortalSyncedIn(ctx, p.From.Start(), p.To.End())
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	out, err := s.index766(ctx, p, in)
@@ -222,6 +242,14 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 			}
 		}
 	}
+	province.portalHeld = in.portalHeld
+	for _, a := range in.synced {
+		for _, u := range []*unitData{unit(a.AgencyID), province} {
+			u.syncRecv += a.Received
+			u.synced += a.Synced
+			u.portalHeld = in.portalHeld
+		}
+	}
 	for _, m := range []map[int64]*[2]int64{in.finished, in.pending} {
 		for agency, v := range m {
 			for _, u := range []*unitData{unit(agency), province} {
@@ -293,6 +321,9 @@ func isTrue(b *bool) bool { return b != nil && *b }
 func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 	c := cfg
 	c.Held = held(cfg, u.procedures)
+	// The portal's counts are held when the portal has accepted records:
+	// what the system records, never a setting.
+	c.Held[motcua.InputPortalSync] = u.portalHeld
 	var total, online, digitized, reused, identity int64
 	var paperDen, paperNum, foDen, foNum int64
 	attr := map[int64]*motcua.Procedure{}
@@ -316,10 +347,13 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 			}
 		}
 	}
-	var withDVC, citizens, citizensInUse int64
+	var withDVC, withOnline, citizens, citizensInUse int64
 	for _, p := range u.procedures {
 		if p.ServiceLevel == motcua.ServiceFull || p.ServiceLevel == motcua.ServicePartial {
 			withDVC++
+			if r := u.recv[p.ID]; r != nil && r.Online > 0 {
+				withOnline++
+			}
 		}
 		if isTrue(p.ForCitizens) {
 			citizens++
@@ -338,11 +372,20 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 			online33 += r.Online
 		}
 	}
+	// 3.3 is the online share times the share the portal holds
+	// (domain-vn.md §5): as one fraction, (online × synced) / (total ×
+	// received).
+	num33, den33 := online33, total
+	if u.syncRecv > 0 {
+		num33, den33 = online33*u.synced, total*u.syncRecv
+	}
 	values := map[string][2]int64{
+		"1.4":  {u.synced, u.syncRecv},
+		"3.2":  {withOnline, withDVC},
 		"2.1":  {u.onTime, u.scope},
 		"3.0":  {foNum, foDen},
 		"3.1":  {withDVC, int64(len(u.procedures))},
-		"3.3":  {online33, total},
+		"3.3":  {num33, den33},
 		"4.1":  {paperNum, paperDen},
 		"4.2":  {digitized, total},
 		"4.3":  {reused, total},

@@ -45,6 +45,10 @@ type NewDossier struct {
 	Decision          string           `json:"decision,omitempty"`
 	Reason            string           `json:"reason,omitempty"`
 	Missing           []int64          `json:"missing,omitempty"`
+	// NationalCode is the national portal's code of a dossier it
+	// forwarded; set only by the portal's inbound path (ReceiveFromPortal),
+	// never from a client's JSON.
+	NationalCode string `json:"-"`
 }
 
 // Intake is the outcome of ReceiveDossier: the dossier, and whether it was
@@ -268,6 +272,9 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 			return err
 		}
 		if err := tx.AddStats(ctx, deltas); err != nil {
+			return err
+		}
+		if err := s.queuePortalSync(ctx, tx, nd.ID, e.Seq, n.NationalCode, now); err != nil {
 			return err
 		}
 		if key != "" {

@@ -44,6 +44,13 @@ type Config struct {
 	// MaxFileSize bounds an uploaded file, in bytes; 0 means
 	// DefaultMaxFileSize.
 	MaxFileSize int64
+	// PortalSync queues every change of every dossier for the national
+	// portal (motcua.TopicPortalSync) in the transaction of the change.
+	// Off when the portal is not configured: nothing would deliver it.
+	PortalSync bool
+	// PortalAlertAfter is how old the oldest undelivered portal message
+	// may grow before the administrators are told (0: 30 minutes).
+	PortalAlertAfter time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -65,6 +72,10 @@ type Service struct {
 	published    *cache[int, []*motcua.Procedure] // 0 → the published catalogue (reports)
 	search       searchCache                      // the folded catalogue (search.go)
 	board        boardCache                       // the public progress board (board.go)
+	portalAlert  struct {
+		sync.Mutex
+		last time.Time
+	} // when the administrators were last told the portal lags
 }
 
 type calendarHolder struct{ c motcua.Calendar }
@@ -94,6 +105,9 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.OutboxLease <= 0 {
 		cfg.OutboxLease = DefaultOutboxLease
+	}
+	if cfg.PortalAlertAfter <= 0 {
+		cfg.PortalAlertAfter = 30 * time.Minute
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

@@ -42,9 +42,11 @@ var tableSpecs = []string{
 	"idempotency_keys: user_id:i key:t request_hash:t dossier_id:i created_at:i",
 	"audit_log: id:i at:i user_id:i action:t dossier_id:i detail:t ip:t",
 	"calendar_years: year:i data:t updated_by:i updated_at:i",
-	"outbox: id:i topic:t payload:t created_at:i attempts:i next_attempt_at:i leased_until:i delivered_at:n failed_at:n last_error:t",
+	"outbox: id:i topic:t okey:t payload:t created_at:i attempts:i next_attempt_at:i leased_until:i delivered_at:n failed_at:n last_error:t",
 	"deadline_warnings: dossier_id:i kind:t due_at:i code:t holder_agency_id:i at:i",
 	"stat_counts: scale:i metric:i period:i agency_id:i procedure_id:i n:i",
+	"portal_sync: dossier_id:i national_code:t forwarded:b queued_seq:i synced_seq:i first_synced_at:n synced_at:n last_error:t last_error_at:n",
+	"portal_messages: message_id:t kind:t national_code:t received_at:i dossier_id:i outcome:t",
 }
 
 type column struct {

@@ -68,7 +68,14 @@ func (db *DB) Analyze(ctx context.Context) error {
 func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
 	return db.Write(ctx, func(mt motcua.Tx) error {
 		t := mt.(*tx)
-		for _, q := range undo {
+		// The migrations after those the tests rewind to undo themselves
+		// here, newest first, so that each test names only the undo of the
+		// migration it is about.
+		var later []string
+		for v := len(migrationUndo) + 6; v >= version; v-- {
+			later = append(later, migrationUndo[v]...)
+		}
+		for _, q := range append(later, undo...) {
 			if _, err := t.exec(q); err != nil {
 				return err
 			}
@@ -76,4 +83,9 @@ func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
 		_, err := t.exec("DELETE FROM schema_migrations WHERE version >= ?", version)
 		return err
 	})
+}
+
+// migrationUndo undoes the migrations after the sixth, by version.
+var migrationUndo = map[int][]string{
+	7: {"DROP TABLE portal_messages", "DROP TABLE portal_sync", "DROP INDEX outbox_key_pending", "ALTER TABLE outbox DROP COLUMN okey"},
 }

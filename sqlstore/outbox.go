@@ -10,8 +10,8 @@ import (
 
 // Enqueue implements motcua.OutboxStore.
 func (t *tx) Enqueue(_ ctxT, m *motcua.OutboxMessage) error {
-	id, err := t.insert(`INSERT INTO outbox (topic, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)`,
-		m.Topic, string(m.Payload), m.CreatedAt.UnixMilli(), m.NextAttemptAt.UnixMilli())
+	id, err := t.insert(`INSERT INTO outbox (topic, okey, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)`,
+		m.Topic, m.Key, string(m.Payload), m.CreatedAt.UnixMilli(), m.NextAttemptAt.UnixMilli())
 	if err != nil {
 		return err
 	}
@@ -19,14 +19,14 @@ func (t *tx) Enqueue(_ ctxT, m *motcua.OutboxMessage) error {
 	return nil
 }
 
-const outboxColumns = `id, topic, payload, created_at, attempts, next_attempt_at, delivered_at, failed_at, last_error`
+const outboxColumns = `id, topic, okey, payload, created_at, attempts, next_attempt_at, delivered_at, failed_at, last_error`
 
 func scanOutbox(sc interface{ Scan(...any) error }) (*motcua.OutboxMessage, error) {
 	var m motcua.OutboxMessage
 	var payload string
 	var created, next int64
 	var delivered, failed sql.NullInt64
-	if err := sc.Scan(&m.ID, &m.Topic, &payload, &created, &m.Attempts, &next, &delivered, &failed, &m.LastError); err != nil {
+	if err := sc.Scan(&m.ID, &m.Topic, &m.Key, &payload, &created, &m.Attempts, &next, &delivered, &failed, &m.LastError); err != nil {
 		return nil, err
 	}
 	m.Payload = []byte(payload)
@@ -41,9 +41,17 @@ func scanOutbox(sc interface{ Scan(...any) error }) (*motcua.OutboxMessage, erro
 // the candidate rows are locked with SKIP LOCKED, so concurrent claimers on
 // other instances take other messages instead of waiting; on SQLite the
 // single writer serializes claims.
+//
+// A message with an ordering key is claimed only when no earlier message
+// of its key is undelivered (waiting, leased to someone, or given up), so
+// at most one message per key is in flight and they arrive in order. The
+// check reads committed rows, not locked ones: a claimer that skips a
+// locked earlier message still sees it undelivered and leaves the later
+// one alone.
 func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int) ([]*motcua.OutboxMessage, error) {
 	rows, err := t.query(`UPDATE outbox SET leased_until = ?, attempts = attempts + 1 WHERE id IN (
-		SELECT id FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND leased_until <= ?
+		SELECT id FROM outbox o WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND leased_until <= ?
+		AND (okey = '' OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.okey = o.okey AND e.id < o.id AND e.delivered_at IS NULL))
 		ORDER BY next_attempt_at, id LIMIT ?`+t.db.dialect.skipLocked()+`) RETURNING `+outboxColumns,
 		until.UnixMilli(), now.UnixMilli(), now.UnixMilli(), limit)
 	if err != nil {
@@ -117,6 +125,54 @@ func (t *tx) OutboxBacklog(_ ctxT) (int, error) {
 	}
 	var n int
 	return n, row.Scan(&n)
+}
+
+// OutboxTopicState implements motcua.OutboxStore.
+func (t *tx) OutboxTopicState(_ ctxT, topic string, now time.Time) (motcua.OutboxState, error) {
+	var st motcua.OutboxState
+	var oldest sql.NullInt64
+	row, err := t.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN failed_at IS NULL AND last_error <> '' THEN 1 ELSE 0 END), 0), MIN(created_at)
+		FROM outbox WHERE delivered_at IS NULL AND topic = ?`, topic)
+	if err != nil {
+		return st, err
+	}
+	if err := row.Scan(&st.Pending, &st.Failed, &st.Retrying, &oldest); err != nil {
+		return st, err
+	}
+	st.Oldest = fromMS(oldest)
+	return st, nil
+}
+
+// PendingOutbox implements motcua.OutboxStore.
+func (t *tx) PendingOutbox(_ ctxT, topic string, limit int) ([]*motcua.OutboxMessage, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := t.query(`SELECT `+outboxColumns+` FROM outbox WHERE delivered_at IS NULL AND topic = ? ORDER BY id LIMIT ?`, topic, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ReplayOutbox implements motcua.OutboxStore.
+func (t *tx) ReplayOutbox(_ ctxT, id int64, now time.Time) error {
+	res, err := t.exec(`UPDATE outbox SET failed_at = NULL, attempts = 0, next_attempt_at = ?, leased_until = 0
+		WHERE id = ? AND failed_at IS NOT NULL AND delivered_at IS NULL`, now.UnixMilli(), id)
+	if err != nil {
+		return err
+	}
+	return mustAffect(res, "outbox_message_not_failed", "Không tìm thấy thông điệp gửi không thành công này (có thể đã được gửi lại).")
 }
 
 // DossiersToWarn implements motcua.WarningStore. The states are those in

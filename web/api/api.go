@@ -46,6 +46,9 @@ var Routes = []Route{
 	{"GET", "/reports/index766", (*API).index766},
 	{"GET", "/reports/dossiers", (*API).reportDossiers},
 	{"GET", "/outbox/failed", (*API).failedDeliveries},
+	{"POST", "/dvcqg/messages", (*API).portalMessage},
+	{"GET", "/dvcqg/sync", (*API).portalSync},
+	{"POST", "/dvcqg/sync/{id}/replay", (*API).portalReplay},
 	{"GET", "/openapi.json", (*API).openapi},
 }
 
@@ -54,7 +57,8 @@ const Prefix = "/api/v1"
 
 // API holds the handlers' dependencies.
 type API struct {
-	srv *web.Server
+	srv    *web.Server
+	portal Portal
 }
 
 // Register mounts the API on srv.
