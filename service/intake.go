@@ -274,13 +274,15 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		if err := tx.AddStats(ctx, deltas); err != nil {
 			return err
 		}
-		if err := s.queuePortalSync(ctx, tx, nd.ID, e.Seq, n.NationalCode, now); err != nil {
-			return err
-		}
 		if key != "" {
 			if err := tx.SaveIdempotency(ctx, &motcua.IdempotencyRecord{UserID: u.ID, Key: key, RequestHash: reqHash, DossierID: nd.ID, CreatedAt: now}); err != nil {
 				return err
 			}
+		}
+		// After the key: a dossier forwarded again is a replay of the key,
+		// not a second dossier with the same national code.
+		if err := s.queuePortalSync(ctx, tx, nd.ID, e.Seq, n.NationalCode, now); err != nil {
+			return err
 		}
 		out.Dossier = &nd
 		return nil

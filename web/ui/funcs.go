@@ -112,6 +112,8 @@ func (u *UI) funcs() template.FuncMap {
 			return ""
 		},
 		"verdictClass": verdictClass,
+		"portalKind":   portalKind,
+		"dur":          vnDuration,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
 		"af": func(f *form, a string) *form {
@@ -188,4 +190,30 @@ func verdictClass(t motcua.Timeliness) string {
 		return "ok"
 	}
 	return ""
+}
+
+// portalKind names a kind of message received from the national portal.
+func portalKind(k string) string {
+	switch k {
+	case service.PortalSubmissionKind:
+		return "Hồ sơ nộp trực tuyến"
+	case service.PortalSupplementKind:
+		return "Bổ sung hồ sơ"
+	case service.PortalWithdrawalKind:
+		return "Yêu cầu rút hồ sơ"
+	}
+	return k
+}
+
+// vnDuration writes a duration in Vietnamese words, to the minute (under a
+// minute: in seconds).
+func vnDuration(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(int(d.Seconds())) + " giây"
+	}
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h == 0 {
+		return strconv.Itoa(m) + " phút"
+	}
+	return strconv.Itoa(h) + " giờ " + strconv.Itoa(m) + " phút"
 }

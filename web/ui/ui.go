@@ -41,6 +41,12 @@ type Options struct {
 	// Forms are the numbers and titles of the official forms; nil means
 	// pdf.DefaultForms().
 	Forms pdf.Forms
+	// PortalConnected says whether the national portal is configured
+	// (the synchronisation page says so when it is not).
+	PortalConnected bool
+	// PortalSimURL, when set, is the address of the national portal's
+	// simulator the demo runs, linked from the synchronisation page.
+	PortalSimURL string
 }
 
 // UI serves the pages.
@@ -128,6 +134,9 @@ func (u *UI) routes() []route {
 		{"POST /quan-tri/thu-tuc/{id}", u.adminSaveProcedure},
 		{"GET /quan-tri/lich", u.adminCalendar},
 		{"POST /quan-tri/lich", u.adminSaveCalendar},
+		{"GET /quan-tri/dong-bo", u.adminPortal},
+		{"POST /quan-tri/dong-bo/{id}", u.adminPortalReplay},
+		{"POST /quan-tri/dong-bo", u.adminPortalQueueAll},
 	}
 }
 
