@@ -2,6 +2,7 @@ package motcua
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -57,12 +58,12 @@ type OutboxStore interface {
 	// Enqueue stores m (to be delivered from m.NextAttemptAt on) and sets
 	// m.ID.
 	Enqueue(ctx context.Context, m *OutboxMessage) error
-	// ClaimOutbox leases up to limit messages that are due at now, neither
-	// delivered nor failed nor leased to someone else, until the lease
-	// ends at until, counts the attempt, and returns them oldest first.
-	// Two claims, from any instances, never return the same message while
-	// its lease runs.
-	ClaimOutbox(ctx context.Context, now, until time.Time, limit int) ([]*OutboxMessage, error)
+	// ClaimOutbox leases up to limit messages of the topics (nil: any
+	// topic) that are due at now, neither delivered nor failed nor leased
+	// to someone else, until the lease ends at until, counts the attempt,
+	// and returns them oldest first. Two claims, from any instances, never
+	// return the same message while its lease runs.
+	ClaimOutbox(ctx context.Context, now, until time.Time, limit int, topics []string) ([]*OutboxMessage, error)
 	// OutboxDelivered records the delivery of message id.
 	OutboxDelivered(ctx context.Context, id int64, at time.Time) error
 	// OutboxRetry records a failed attempt: the message is tried again at
@@ -109,6 +110,20 @@ type Deliverer interface {
 type DeliverByTopic struct {
 	Topics  map[string]Deliverer
 	Default Deliverer
+}
+
+// Claims lists the topics r delivers, or nil when it has a Default (it
+// delivers every topic).
+func (r DeliverByTopic) Claims() []string {
+	if r.Default != nil {
+		return nil
+	}
+	out := make([]string, 0, len(r.Topics))
+	for t := range r.Topics {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Deliver implements Deliverer.

@@ -21,11 +21,17 @@ const DefaultOutboxLease = 2 * time.Minute
 // delivered.
 func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, error) {
 	delivered := 0
+	// A deliverer that names its topics is given only those: messages it
+	// cannot deliver wait for one that can instead of failing.
+	var topics []string
+	if t, ok := d.(interface{ Claims() []string }); ok {
+		topics = t.Claims()
+	}
 	for round := 0; round < 20; round++ {
 		now := s.now()
 		var batch []*motcua.OutboxMessage
 		if err := s.store.Write(ctx, func(tx motcua.Tx) (err error) {
-			batch, err = tx.ClaimOutbox(ctx, now, now.Add(s.cfg.OutboxLease), 50)
+			batch, err = tx.ClaimOutbox(ctx, now, now.Add(s.cfg.OutboxLease), 50, topics)
 			return err
 		}); err != nil {
 			return delivered, err

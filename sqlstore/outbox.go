@@ -48,12 +48,22 @@ func scanOutbox(sc interface{ Scan(...any) error }) (*motcua.OutboxMessage, erro
 // check reads committed rows, not locked ones: a claimer that skips a
 // locked earlier message still sees it undelivered and leaves the later
 // one alone.
-func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int) ([]*motcua.OutboxMessage, error) {
+func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int, topics []string) ([]*motcua.OutboxMessage, error) {
+	args := []any{until.UnixMilli(), now.UnixMilli(), now.UnixMilli()}
+	only := ""
+	if topics != nil {
+		only = " AND topic IN (''"
+		for _, tp := range topics {
+			only += ", ?"
+			args = append(args, tp)
+		}
+		only += ")"
+	}
 	rows, err := t.query(`UPDATE outbox SET leased_until = ?, attempts = attempts + 1 WHERE id IN (
-		SELECT id FROM outbox o WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND leased_until <= ?
+		SELECT id FROM outbox o WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND leased_until <= ?`+only+`
 		AND (okey = '' OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.okey = o.okey AND e.id < o.id AND e.delivered_at IS NULL))
 		ORDER BY next_attempt_at, id LIMIT ?`+t.db.dialect.skipLocked()+`) RETURNING `+outboxColumns,
-		until.UnixMilli(), now.UnixMilli(), now.UnixMilli(), limit)
+		append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}

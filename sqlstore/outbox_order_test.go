@@ -49,7 +49,7 @@ func TestOutboxKeepsOrderPerKey(t *testing.T) {
 				for round := 0; round < 500; round++ {
 					var batch []*motcua.OutboxMessage
 					err := stores[g%3].Write(ctx, func(tx motcua.Tx) (err error) {
-						batch, err = tx.ClaimOutbox(ctx, now, now.Add(time.Minute), 5)
+						batch, err = tx.ClaimOutbox(ctx, now, now.Add(time.Minute), 5, nil)
 						return err
 					})
 					if err != nil {
@@ -129,7 +129,7 @@ func TestOutboxKeepsOrderPerKey(t *testing.T) {
 		claim := func() []int64 {
 			var out []int64
 			mustWrite(t, first, func(tx motcua.Tx) error {
-				batch, err := tx.ClaimOutbox(ctx, now, now, 10) // a lease that ends at once
+				batch, err := tx.ClaimOutbox(ctx, now, now, 10, nil) // a lease that ends at once
 				for _, m := range batch {
 					out = append(out, m.ID)
 				}

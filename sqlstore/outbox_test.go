@@ -45,7 +45,7 @@ func TestOutboxClaimsAreExclusive(t *testing.T) {
 				for {
 					var batch []*motcua.OutboxMessage
 					err := stores[g%3].Write(ctx, func(tx motcua.Tx) (err error) {
-						batch, err = tx.ClaimOutbox(ctx, now, now.Add(time.Minute), 7)
+						batch, err = tx.ClaimOutbox(ctx, now, now.Add(time.Minute), 7, nil)
 						return err
 					})
 					if err != nil {
@@ -77,7 +77,7 @@ func TestOutboxClaimsAreExclusive(t *testing.T) {
 		}
 		var again []*motcua.OutboxMessage
 		mustWrite(t, first, func(tx motcua.Tx) (err error) {
-			again, err = tx.ClaimOutbox(ctx, now.Add(30*time.Second), now.Add(2*time.Minute), 1000)
+			again, err = tx.ClaimOutbox(ctx, now.Add(30*time.Second), now.Add(2*time.Minute), 1000, nil)
 			return err
 		})
 		if len(again) != 0 {
@@ -87,7 +87,7 @@ func TestOutboxClaimsAreExclusive(t *testing.T) {
 		// not due before are due now.
 		var id int64
 		mustWrite(t, first, func(tx motcua.Tx) (err error) {
-			again, err = tx.ClaimOutbox(ctx, now.Add(2*time.Hour), now.Add(3*time.Hour), 1000)
+			again, err = tx.ClaimOutbox(ctx, now.Add(2*time.Hour), now.Add(3*time.Hour), 1000, nil)
 			if len(again) > 0 {
 				id = again[0].ID
 				err = tx.OutboxDelivered(ctx, id, now.Add(2*time.Hour))

@@ -38,7 +38,7 @@ func TestFailedDeliveriesView(t *testing.T) {
 			if err := tx.Enqueue(ctx, m); err != nil {
 				return err
 			}
-			if _, err := tx.ClaimOutbox(ctx, now, now.Add(1), 10); err != nil {
+			if _, err := tx.ClaimOutbox(ctx, now, now.Add(1), 10, nil); err != nil {
 				return err
 			}
 			return tx.OutboxRetry(ctx, m.ID, "503 Service Unavailable", now, now, true)
