@@ -89,9 +89,9 @@ func broken(service, format string, args ...any) *PortalError {
 	return &PortalError{Service: service, Code: -1, Message: fmt.Sprintf(format, args...)}
 }
 
-// post sends body to url and decodes a JSON answer of at most maxAnswer
-// bytes into out.
-func (c *Client) post(ctx context.Context, service, url string, body any, out any) error {
+// post sends body to url and hands a JSON answer of at most maxAnswer
+// bytes to out.
+func (c *Client) post(ctx context.Context, service, url string, body any, out func([]byte) error) error {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("dvcqg %s: encode: %w", service, err)
@@ -117,16 +117,53 @@ func (c *Client) post(ctx context.Context, service, url string, body any, out an
 	if resp.StatusCode != http.StatusOK {
 		return broken(service, "HTTP %d", resp.StatusCode)
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := out(data); err != nil {
 		return broken(service, "malformed answer: %v", err)
 	}
 	return nil
 }
 
+// ParseAnswer reads an answer of the integration endpoint. An answer
+// without error_code is malformed: a proxy's page or a changed protocol
+// must not pass for success.
+func ParseAnswer(data []byte) (*Answer, error) {
+	var a struct {
+		ErrorCode *int            `json:"error_code"`
+		Message   string          `json:"message"`
+		Data      json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, err
+	}
+	if a.ErrorCode == nil {
+		return nil, errors.New("answer without error_code")
+	}
+	return &Answer{ErrorCode: *a.ErrorCode, Message: a.Message, Data: a.Data}, nil
+}
+
+// ParseAuthAnswer reads an answer of the auth endpoint; error_code is
+// required.
+func ParseAuthAnswer(data []byte) (*AuthAnswer, error) {
+	var a struct {
+		ErrorCode *int   `json:"error_code"`
+		Message   string `json:"message"`
+		Session   string `json:"session"`
+	}
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, err
+	}
+	if a.ErrorCode == nil {
+		return nil, errors.New("answer without error_code")
+	}
+	return &AuthAnswer{ErrorCode: *a.ErrorCode, Message: a.Message, Session: a.Session}, nil
+}
+
 // login opens a new session.
 func (c *Client) login(ctx context.Context) (string, error) {
-	var a AuthAnswer
-	if err := c.post(ctx, "auth", c.cfg.BaseURL+"/auth", AuthRequest{Username: c.cfg.Username, Password: c.cfg.Password}, &a); err != nil {
+	var a *AuthAnswer
+	err := c.post(ctx, "auth", c.cfg.BaseURL+"/auth", AuthRequest{Username: c.cfg.Username, Password: c.cfg.Password},
+		func(b []byte) (err error) { a, err = ParseAuthAnswer(b); return err })
+	if err != nil {
 		return "", err
 	}
 	if a.ErrorCode != CodeOK {
@@ -158,9 +195,10 @@ func (c *Client) call(ctx context.Context, service, isUpdating string, data any)
 				return nil, err
 			}
 		}
-		var a Answer
+		var a *Answer
 		req := Request{Session: session, MaDonVi: c.cfg.AgencyCode, Service: service, IsUpdating: isUpdating, Data: raw}
-		if err := c.post(ctx, service, c.cfg.BaseURL+"/integration", req, &a); err != nil {
+		err := c.post(ctx, service, c.cfg.BaseURL+"/integration", req, func(b []byte) (err error) { a, err = ParseAnswer(b); return err })
+		if err != nil {
 			return nil, err
 		}
 		if a.ErrorCode == CodeSessionExpired && attempt == 0 {

@@ -44,6 +44,9 @@ func RecordOf(d *motcua.PortalDossier) HoSo {
 			DanhSachGiayToBoSung: append([]string{}, s.Components...), NgayBoSung: FormatTime(s.AnsweredAt)})
 	}
 	for _, f := range d.Files {
+		if f.Digitized { // the flag follows the files too, whatever the caller set
+			h.HoSoCoThanhPhanSoHoa = 1
+		}
 		h.TaiLieuNop = append(h.TaiLieuNop, TaiLieu{TepDinhKemId: f.ID, TenTepDinhKem: f.Name,
 			MaThanhPhanHoSo: seqCode(f.ComponentSeq), TenThanhPhanHoSo: f.ComponentName, DuongDanTaiTepTin: f.URL,
 			DuocSoHoa: flag(f.Digitized), DuocTaiSuDung: flag(f.Reused), DuocLayTuKhoDMQG: flag(f.FromStore), MaKetQuaThayThe: f.ReplacedBy})
