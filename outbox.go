@@ -2,6 +2,7 @@ package motcua
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 )
@@ -102,6 +103,16 @@ type OutboxState struct {
 // record); destinations de-duplicate on the message ID.
 type Deliverer interface {
 	Deliver(ctx context.Context, m *OutboxMessage) error
+}
+
+// PermanentFailure reports whether err says that sending the same message
+// again cannot succeed (a destination that refuses the message as invalid):
+// an error in err's chain with a method PermanentFailure() bool answering
+// true. The outbox gives such a message up at once and lists it for a
+// person, instead of retrying it for hours.
+func PermanentFailure(err error) bool {
+	var p interface{ PermanentFailure() bool }
+	return errors.As(err, &p) && p.PermanentFailure()
 }
 
 // DeliverByTopic routes each message to the deliverer of its topic, or to

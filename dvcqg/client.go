@@ -78,6 +78,10 @@ func (e *PortalError) Error() string {
 	return fmt.Sprintf("dvcqg %s: error_code=%d: %s", e.Service, e.Code, e.Message)
 }
 
+// PermanentFailure tells the outbox (motcua.PermanentFailure) that sending
+// the same message again cannot succeed.
+func (e *PortalError) PermanentFailure() bool { return e.Permanent }
+
 // IsPermanent reports whether err is a PortalError that retrying cannot
 // cure.
 func IsPermanent(err error) bool {

@@ -129,3 +129,20 @@ func (m *Metrics) OutboxBacklog(count func(ctx context.Context) (int, error)) {
 		return float64(n)
 	}))
 }
+
+// PortalLag registers the delivery lag of the national portal's status
+// messages: how long, in seconds, the oldest undelivered one has waited (0
+// when none waits; -1 when it cannot be read). Alert when it grows: the
+// portal is down or refuses the province's messages.
+func (m *Metrics) PortalLag(lag func(ctx context.Context) (float64, error)) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "motcua_portal_sync_lag_seconds",
+		Help: "Age of the oldest status message not yet accepted by the national portal (DVCQG)."}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		v, err := lag(ctx)
+		if err != nil {
+			return -1
+		}
+		return v
+	}))
+}

@@ -52,7 +52,7 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 				delivered++
 				continue
 			}
-			giveUp := m.Attempts >= motcua.MaxOutboxAttempts
+			giveUp := m.Attempts >= motcua.MaxOutboxAttempts || motcua.PermanentFailure(err)
 			next := at.Add(motcua.OutboxBackoff(m.Attempts))
 			if werr := s.store.Write(rctx, func(tx motcua.Tx) error {
 				return tx.OutboxRetry(rctx, m.ID, err.Error(), at, next, giveUp)

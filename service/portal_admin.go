@@ -74,6 +74,17 @@ func (s *Service) PortalOverview(ctx context.Context, connected bool) (*PortalOv
 	return out, nil
 }
 
+// PortalBacklog is the backlog of status messages to the portal (for
+// metrics; no authorization: it holds no personal data).
+func (s *Service) PortalBacklog(ctx context.Context) (motcua.OutboxState, error) {
+	var st motcua.OutboxState
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		st, err = tx.OutboxTopicState(ctx, motcua.TopicPortalSync, s.now())
+		return err
+	})
+	return st, err
+}
+
 // ReplayPortalMessage makes a status message that was given up due again
 // now (the messages of its dossier behind it follow in order). Errors:
 // EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.

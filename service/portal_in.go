@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"regexp"
 	"strings"
 
 	"github.com/motcua/motcua"
@@ -177,19 +178,20 @@ type pickedComponent struct {
 
 // portalComponents matches the message's components to the procedure's: by
 // position when the portal gives one whose name agrees, else by name
-// (compared without diacritics or case). A component that matches none is
+// (compared without diacritics, case, or the count of originals and copies
+// the national catalogue appends). A component that matches none is
 // refused: the citizen's documents must not be filed under a guess.
 func portalComponents(p *motcua.Procedure, in []motcua.PortalComponent) ([]pickedComponent, error) {
 	var out []pickedComponent
 	used := map[int64]bool{}
 	for _, c := range in {
 		var id int64
-		name := motcua.Fold(strings.TrimSpace(c.Name))
-		if c.Seq >= 1 && c.Seq <= len(p.Components) && (name == "" || motcua.Fold(p.Components[c.Seq-1].Name) == name) {
+		name := componentKey(c.Name)
+		if c.Seq >= 1 && c.Seq <= len(p.Components) && (name == "" || componentKey(p.Components[c.Seq-1].Name) == name) {
 			id = p.Components[c.Seq-1].ID
 		}
 		for i := 0; id == 0 && i < len(p.Components); i++ {
-			if name != "" && motcua.Fold(p.Components[i].Name) == name {
+			if name != "" && componentKey(p.Components[i].Name) == name {
 				id = p.Components[i].ID
 			}
 		}
@@ -382,3 +384,20 @@ func (s *Service) LogPortalRefusal(ctx context.Context, cause error, ip string) 
 
 // AuditPortalRefused is the audit action of a refused portal message.
 const AuditPortalRefused = "portal_message_refused"
+
+// copiesNote is the count of originals and copies the national catalogue
+// writes after a component's name: "(bản chính: 1, bản sao: 2)".
+var copiesNote = regexp.MustCompile(`(?i)[\s;.,]*\((bản chính|bản sao)[^)]*\)[\s;.,]*$`)
+
+// componentKey is a component's name as matched: without the count of
+// copies and the punctuation that ends it, folded.
+func componentKey(name string) string {
+	k := strings.TrimSpace(name)
+	for {
+		t := strings.TrimRight(copiesNote.ReplaceAllString(k, ""), " ;.,")
+		if t == k {
+			return motcua.Fold(k)
+		}
+		k = t
+	}
+}

@@ -32,7 +32,9 @@ type app struct {
 	srv     *web.Server
 	metrics *metrics.Metrics
 	jobs    []jobs.Job
-	bus     motcua.CacheBus // nil on SQLite
+	// outbox is the delivery of the outbox, run more often than jobs.
+	outbox []jobs.Job
+	bus    motcua.CacheBus // nil on SQLite
 }
 
 func setupLogging(level string, w io.Writer) {
@@ -78,6 +80,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
+	scfg.PortalSync = cfg.portalOn()
 	if scfg.Bus, err = db.CacheBus(ctx); err != nil {
 		return nil, err
 	}
@@ -96,24 +99,39 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	if err != nil {
 		return nil, err
 	}
-	api.Register(srv)
+	api.Register(srv).SetPortal(cfg.portalAPI(svc.Now))
 	forms, _ := cfg.forms()
-	if _, err := ui.Register(srv, ui.Options{BaseURL: cfg.BaseURL, Forms: forms}); err != nil {
+	if _, err := ui.Register(srv, ui.Options{BaseURL: cfg.BaseURL, Forms: forms, PortalConnected: cfg.portalOn(), PortalSimURL: cfg.portalSimURL}); err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
 	js := jobs.Standard(svc)
+	var hook, portal motcua.Deliverer
 	if cfg.OutboxURL != "" {
 		client, err := webhook.New(cfg.OutboxURL, nil)
 		if err != nil {
 			return nil, err
 		}
-		js = append(js, jobs.Outbox(svc, client))
+		hook = client
+	}
+	if c := cfg.portalClient(); c != nil {
+		portal = svc.PortalDeliverer(c)
+	}
+	var ob []jobs.Job
+	if d := outboxDeliverer(portal, hook); d != nil {
+		ob = append(ob, jobs.Outbox(svc, d))
 	}
 	if m != nil {
-		js = jobs.Observed(js, m.Job)
+		js, ob = jobs.Observed(js, m.Job), jobs.Observed(ob, m.Job)
 		m.OutboxBacklog(svc.OutboxBacklog)
+		m.PortalLag(func(ctx context.Context) (float64, error) {
+			st, err := svc.PortalBacklog(ctx)
+			if err != nil || st.Oldest.IsZero() {
+				return 0, err
+			}
+			return svc.Now().Sub(st.Oldest).Seconds(), nil
+		})
 	}
-	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, bus: scfg.Bus}, nil
+	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, outbox: ob, bus: scfg.Bus}, nil
 }
 
 // serviceConfig is the service's part of the configuration.
@@ -121,7 +139,7 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	checker, _ := motcua.NewAgencyCodeChecker(cfg.AgencyCodePattern)
 	maxFile, _ := parseBytes(cfg.MaxFileSize)
 	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
-		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease}
+		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with
@@ -189,11 +207,13 @@ func (a *app) run(ctx context.Context, stdout io.Writer, ready func(url string))
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
+	outboxDone := make(chan struct{})
 	go func() { defer close(jobsDone); jobs.Run(jobCtx, a.cfg.JobsInterval, a.jobs) }()
+	go func() { defer close(outboxDone); jobs.Run(jobCtx, a.cfg.OutboxInterval, a.outbox) }()
 	listening := a.listenChanges(jobCtx)
 	// The jobs stop before the store is closed: a delivery under way
 	// records its outcome first.
-	defer func() { stopJobs(); <-jobsDone; <-listening }()
+	defer func() { stopJobs(); <-jobsDone; <-outboxDone; <-listening }()
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
 	if a.cfg.MetricsListen != "" && a.metrics != nil {

@@ -63,6 +63,23 @@ type Config struct {
 	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the process, e.g. 512MiB or 2GiB; the collector works harder near it"`
 
 	MaxFileSize string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
+
+	OutboxInterval time.Duration `flag:"outbox-interval" help:"how often the outbox (status messages to the national portal, notices) is delivered"`
+
+	DVCQGURL       string        `flag:"dvcqg-url" help:"national public service portal (DVCQG) integration address; empty: not connected (no online dossiers in, no status out)"`
+	DVCQGUser      string        `flag:"dvcqg-user" help:"username of the province's system on the national portal"`
+	DVCQGPassword  string        `flag:"dvcqg-password" help:"its password (use MOTCUA_DVCQG_PASSWORD_FILE)"`
+	DVCQGDstCode   string        `flag:"dvcqg-dstcode" help:"the dstcode header the national portal gave the province"`
+	DVCQGAgency    string        `flag:"dvcqg-agency" help:"the province's unit code on the national portal (madonvi)"`
+	DVCQGSecret    string        `flag:"dvcqg-inbound-secret" help:"shared secret that signs the messages the portal forwards (use MOTCUA_DVCQG_INBOUND_SECRET_FILE)"`
+	DVCQGFileBase  string        `flag:"dvcqg-file-base" help:"the only URL prefix the files of forwarded dossiers are fetched from (default <dvcqg-url>/files/)"`
+	DVCQGAccount   string        `flag:"dvcqg-account" help:"the integration account the portal's messages act as"`
+	DVCQGTimeout   time.Duration `flag:"dvcqg-timeout" help:"time-out of one call to the national portal"`
+	DVCQGAlertLag  time.Duration `flag:"dvcqg-alert-after" help:"tell the administrators when the oldest status message has waited this long"`
+
+	// portalSimURL is the address of the portal's simulator the demo runs
+	// (not a setting: the demo sets it).
+	portalSimURL string
 }
 
 // defaults returns the built-in configuration.
@@ -93,6 +110,11 @@ func defaults() Config {
 		GCPercent:   400,
 		MemoryLimit: "1GiB",
 		MaxFileSize: "20MiB",
+
+		OutboxInterval: 2 * time.Second,
+		DVCQGAccount:   "dvcqg",
+		DVCQGTimeout:   30 * time.Second,
+		DVCQGAlertLag:  30 * time.Minute,
 	}
 }
 
@@ -129,7 +151,9 @@ func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (Co
 	for i := 0; i < v.NumField(); i++ {
 		name := v.Type().Field(i).Tag.Get("flag")
 		raw, from := "", ""
-		if set[name] {
+		if name == "" {
+			continue
+		} else if set[name] {
 			raw, from = flags[name].Value.String(), "--"+name
 		} else if e := envValue(getenv, name); e != "" {
 			raw, from = e, envName(name)
@@ -171,6 +195,9 @@ func bindFlags(fs *flag.FlagSet) map[string]*flag.Flag {
 	for i := 0; i < d.NumField(); i++ {
 		f := d.Type().Field(i)
 		name := f.Tag.Get("flag")
+		if name == "" {
+			continue // set by the program, not a setting
+		}
 		def := fmt.Sprint(d.Field(i).Interface())
 		if f.Type.Kind() == reflect.Slice {
 			def = strings.Join(d.Field(i).Interface().([]string), ",")
@@ -265,6 +292,10 @@ func (c *Config) validate() error {
 		if _, err := webhook.New(c.OutboxURL, nil); err != nil {
 			errs = append(errs, fmt.Errorf("--outbox-url: %w", err))
 		}
+	}
+	errs = append(errs, c.checkPortal()...)
+	if c.OutboxInterval < 100*time.Millisecond {
+		errs = append(errs, errors.New("--outbox-interval must be at least 100ms"))
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
