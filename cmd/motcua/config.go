@@ -66,16 +66,16 @@ type Config struct {
 
 	OutboxInterval time.Duration `flag:"outbox-interval" help:"how often the outbox (status messages to the national portal, notices) is delivered"`
 
-	DVCQGURL       string        `flag:"dvcqg-url" help:"national public service portal (DVCQG) integration address; empty: not connected (no online dossiers in, no status out)"`
-	DVCQGUser      string        `flag:"dvcqg-user" help:"username of the province's system on the national portal"`
-	DVCQGPassword  string        `flag:"dvcqg-password" help:"its password (use MOTCUA_DVCQG_PASSWORD_FILE)"`
-	DVCQGDstCode   string        `flag:"dvcqg-dstcode" help:"the dstcode header the national portal gave the province"`
-	DVCQGAgency    string        `flag:"dvcqg-agency" help:"the province's unit code on the national portal (madonvi)"`
-	DVCQGSecret    string        `flag:"dvcqg-inbound-secret" help:"shared secret that signs the messages the portal forwards (use MOTCUA_DVCQG_INBOUND_SECRET_FILE)"`
-	DVCQGFileBase  string        `flag:"dvcqg-file-base" help:"the only URL prefix the files of forwarded dossiers are fetched from (default <dvcqg-url>/files/)"`
-	DVCQGAccount   string        `flag:"dvcqg-account" help:"the integration account the portal's messages act as"`
-	DVCQGTimeout   time.Duration `flag:"dvcqg-timeout" help:"time-out of one call to the national portal"`
-	DVCQGAlertLag  time.Duration `flag:"dvcqg-alert-after" help:"tell the administrators when the oldest status message has waited this long"`
+	DVCQGURL      string        `flag:"dvcqg-url" help:"national public service portal (DVCQG) integration address; empty: not connected (no online dossiers in, no status out)"`
+	DVCQGUser     string        `flag:"dvcqg-user" help:"username of the province's system on the national portal"`
+	DVCQGPassword string        `flag:"dvcqg-password" help:"its password (use MOTCUA_DVCQG_PASSWORD_FILE)"`
+	DVCQGDstCode  string        `flag:"dvcqg-dstcode" help:"the dstcode header the national portal gave the province"`
+	DVCQGAgency   string        `flag:"dvcqg-agency" help:"the province's unit code on the national portal (madonvi)"`
+	DVCQGSecret   string        `flag:"dvcqg-inbound-secret" help:"shared secret that signs the messages the portal forwards (use MOTCUA_DVCQG_INBOUND_SECRET_FILE)"`
+	DVCQGFileBase string        `flag:"dvcqg-file-base" help:"the only URL prefix the files of forwarded dossiers are fetched from (default <dvcqg-url>/files/)"`
+	DVCQGAccount  string        `flag:"dvcqg-account" help:"the integration account the portal's messages act as"`
+	DVCQGTimeout  time.Duration `flag:"dvcqg-timeout" help:"time-out of one call to the national portal"`
+	DVCQGAlertLag time.Duration `flag:"dvcqg-alert-after" help:"tell the administrators when the oldest status message has waited this long"`
 
 	// portalSimURL is the address of the portal's simulator the demo runs
 	// (not a setting: the demo sets it).
