@@ -157,6 +157,11 @@ func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Eve
 	if r.Summary == "" {
 		r.Summary = p.Name
 	}
+	if r.SubmittedAt.IsZero() {
+		// Handed in at a counter or by post: the day the applicant gave
+		// it, whether or not it was then received.
+		r.SubmittedAt = d.CreatedAt
+	}
 	if a := byID[d.CompetentAgencyID]; a != nil {
 		r.AgencyCode, r.AgencyName = a.Code, a.Name
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -52,11 +53,20 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		return errors.New("--reset only deletes the embedded SQLite database; to start afresh on PostgreSQL, drop and create the database")
 	}
 	if o.reset {
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			if err := os.Remove(cfg.DB + suffix); err != nil && !os.IsNotExist(err) {
+		// The simulators' state goes with the database it mirrors.
+		for _, f := range []string{cfg.DB, cfg.DB + "-wal", cfg.DB + "-shm", filepath.Join(cfg.DataDir, "dvcqg-sim.json")} {
+			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
 				return fmt.Errorf("reset: %w", err)
 			}
 		}
+	}
+	var sims *demoSims
+	if !o.noServe {
+		var err error
+		if sims, err = startDemoSims(&cfg, stdout); err != nil {
+			return err
+		}
+		defer sims.close()
 	}
 	if err := migrate(ctx, cfg, stdout); err != nil {
 		return err
@@ -94,7 +104,13 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 	if o.noServe {
 		return nil
 	}
-	return a.run(ctx, stdout, func(url string) { printAccounts(stdout, url) })
+	return a.run(ctx, stdout, func(url string) {
+		printAccounts(stdout, url)
+		if sims.portalURL != "" {
+			fmt.Fprintf(stdout, "Simulator of the national public service portal (DVCQG): %s\n", sims.portalURL)
+		}
+		go sims.forwardOnline(ctx, a, stdout)
+	})
 }
 
 // generate fills a year with generated dossiers, showing progress.

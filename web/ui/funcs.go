@@ -113,7 +113,10 @@ func (u *UI) funcs() template.FuncMap {
 		},
 		"verdictClass": verdictClass,
 		"portalKind":   portalKind,
-		"dur":          vnDuration,
+		"portalOutcome": func(o string) string {
+			return map[string]string{"created": "Đã tạo hồ sơ", "replayed": "Hồ sơ đã có (Cổng gửi lại)", "applied": "Đã cập nhật hồ sơ"}[o]
+		},
+		"dur": vnDuration,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
 		"af": func(f *form, a string) *form {
