@@ -106,6 +106,9 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 	}
 	return a.run(ctx, stdout, func(url string) {
 		printAccounts(stdout, url)
+		if sims.portal != nil {
+			sims.portal.SetInboundURL(url + "/api/v1/dvcqg/messages")
+		}
 		if sims.portalURL != "" {
 			fmt.Fprintf(stdout, "Simulator of the national public service portal (DVCQG): %s\n", sims.portalURL)
 		}

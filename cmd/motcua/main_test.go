@@ -157,7 +157,28 @@ func TestDemoCommand(t *testing.T) {
 		}
 	}
 	go io.Copy(io.Discard, pr)
-	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures"} {
+	// The online dossiers come in through the portal's simulator once the
+	// server is up.
+	for !strings.Contains(printed.String(), "online dossiers came in through the national portal's simulator") {
+		lines := make(chan string, 1)
+		go func() {
+			if sc.Scan() {
+				lines <- sc.Text()
+			} else {
+				close(lines)
+			}
+		}()
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("demo stopped early: %v\n%s", <-done, printed.String())
+			}
+			printed.WriteString(l + "\n")
+		case <-deadline:
+			t.Fatalf("the online dossiers did not come in through the simulator:\n%s", printed.String())
+		}
+	}
+	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal"} {
 		if !strings.Contains(printed.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, printed.String())
 		}
