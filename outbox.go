@@ -105,6 +105,14 @@ type Deliverer interface {
 	Deliver(ctx context.Context, m *OutboxMessage) error
 }
 
+// DeliveryRecorder is a Deliverer whose deliveries also change what motcua
+// keeps (the portal's sync state of a dossier): Recorded writes that change
+// in the transaction that records the delivery, so the two never disagree.
+type DeliveryRecorder interface {
+	Deliverer
+	Recorded(ctx context.Context, tx Tx, m *OutboxMessage, at time.Time) error
+}
+
 // PermanentFailure reports whether err says that sending the same message
 // again cannot succeed (a destination that refuses the message as invalid):
 // an error in err's chain with a method PermanentFailure() bool answering
@@ -135,6 +143,19 @@ func (r DeliverByTopic) Claims() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Recorded implements DeliveryRecorder for the topics whose deliverer is
+// one.
+func (r DeliverByTopic) Recorded(ctx context.Context, tx Tx, m *OutboxMessage, at time.Time) error {
+	d, ok := r.Topics[m.Topic]
+	if !ok {
+		d = r.Default
+	}
+	if rec, ok := d.(DeliveryRecorder); ok {
+		return rec.Recorded(ctx, tx, m, at)
+	}
+	return nil
 }
 
 // Deliver implements Deliverer.

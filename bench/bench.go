@@ -360,6 +360,7 @@ func startMinimal() (net.Listener, error) {
 // env is motcua wired as in production, on loopback.
 type env struct {
 	db           *sqlstore.DB
+	svc          *service.Service
 	ln, ln2      net.Listener
 	base         string
 	uncachedBase string
@@ -374,6 +375,12 @@ type env struct {
 }
 
 func start(ctx context.Context, db *sqlstore.DB, out io.Writer) (*env, error) {
+	return startWith(ctx, db, out, nil)
+}
+
+// startWith is start with the service's configuration changed by mutate
+// (after the demo province is seeded without it).
+func startWith(ctx context.Context, db *sqlstore.DB, out io.Writer, mutate func(*service.Config)) (*env, error) {
 	if err := db.Migrate(ctx, nil); err != nil {
 		return nil, err
 	}
@@ -386,6 +393,9 @@ func start(ctx context.Context, db *sqlstore.DB, out io.Writer) (*env, error) {
 	fmt.Fprintln(out, "seeding the demo province…")
 	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: password.Default(), Service: cfg, Now: time.Now()}); err != nil {
 		return nil, err
+	}
+	if mutate != nil {
+		mutate(&cfg)
 	}
 	svc := service.New(db, cal, password.Default(), cfg)
 	serveOn := func(svc *service.Service) (net.Listener, error) {
@@ -411,7 +421,7 @@ func start(ctx context.Context, db *sqlstore.DB, out io.Writer) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &env{db: db, ln: ln, ln2: ln2, base: "http://" + ln.Addr().String() + api.Prefix,
+	e := &env{db: db, svc: svc, ln: ln, ln2: ln2, base: "http://" + ln.Addr().String() + api.Prefix,
 		uncachedBase: "http://" + ln2.Addr().String() + api.Prefix}
 	if err := e.prepare(ctx, svc); err != nil {
 		e.close()
@@ -478,39 +488,42 @@ func (e *env) prepare(ctx context.Context, svc *service.Service) error {
 // intake posts new dossiers, each with its own idempotency key; a dossier
 // counts when the API acknowledged it (201).
 func (e *env) intake(ctx context.Context, n int, d time.Duration) (Figure, error) {
-	return hammer(ctx, n, d, func(c *http.Client, w int) error {
-		k := e.keySeq.Add(1)
-		in := service.NewDossier{ProcedureID: e.procID, ReceptionPointID: e.pointID, CompetentAgencyID: e.competent,
-			Channel: motcua.ChannelCounter, Components: e.comps,
-			Applicant: motcua.Applicant{FullName: "Nguyễn Văn Bình " + strconv.FormatInt(k, 10), IDNumber: fmt.Sprintf("089%09d", k%1e9),
-				Phone: fmt.Sprintf("09%08d", k%1e8), Address: "Ấp Trung, xã An Phú"}}
-		body, _ := json.Marshal(in)
-		req, _ := http.NewRequestWithContext(ctx, "POST", e.base+"/dossiers", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+e.token)
-		req.Header.Set("Idempotency-Key", "bench-"+strconv.FormatInt(k, 10))
-		resp, err := c.Do(req)
-		if err != nil {
-			return err
-		}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated || err != nil {
-			return fmt.Errorf("intake: status %d (%v): %s", resp.StatusCode, err, b)
-		}
-		// The load generator only needs the code, the first field of the
-		// answer; parsing the whole dossier would be its own cost, not
-		// motcua's.
-		code, ok := codeOf(b)
-		if !ok {
-			return fmt.Errorf("intake: no code in %s", b)
-		}
-		if w == 0 && len(e.codes) < 1000 {
-			e.codes = append(e.codes, code)
-			e.verifiers = append(e.verifiers, motcua.VerifierFor(in.Applicant))
-		}
-		return nil
-	})
+	return hammer(ctx, n, d, func(c *http.Client, w int) error { return e.receiveOne(ctx, c, w) })
+}
+
+// receiveOne receives one dossier through the API as client w.
+func (e *env) receiveOne(ctx context.Context, c *http.Client, w int) error {
+	k := e.keySeq.Add(1)
+	in := service.NewDossier{ProcedureID: e.procID, ReceptionPointID: e.pointID, CompetentAgencyID: e.competent,
+		Channel: motcua.ChannelCounter, Components: e.comps,
+		Applicant: motcua.Applicant{FullName: "Nguyễn Văn Bình " + strconv.FormatInt(k, 10), IDNumber: fmt.Sprintf("089%09d", k%1e9),
+			Phone: fmt.Sprintf("09%08d", k%1e8), Address: "Ấp Trung, xã An Phú"}}
+	body, _ := json.Marshal(in)
+	req, _ := http.NewRequestWithContext(ctx, "POST", e.base+"/dossiers", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	req.Header.Set("Idempotency-Key", "bench-"+strconv.FormatInt(k, 10))
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || err != nil {
+		return fmt.Errorf("intake: status %d (%v): %s", resp.StatusCode, err, b)
+	}
+	// The load generator only needs the code, the first field of the
+	// answer; parsing the whole dossier would be its own cost, not
+	// motcua's.
+	code, ok := codeOf(b)
+	if !ok {
+		return fmt.Errorf("intake: no code in %s", b)
+	}
+	if w == 0 && len(e.codes) < 1000 {
+		e.codes = append(e.codes, code)
+		e.verifiers = append(e.verifiers, motcua.VerifierFor(in.Applicant))
+	}
+	return nil
 }
 
 // codeOf extracts "code" from the start of a dossier's JSON.

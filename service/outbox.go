@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -12,13 +13,22 @@ import (
 // dies, another takes the message after the lease.
 const DefaultOutboxLease = 2 * time.Minute
 
+// deliveryWorkers is how many messages of a batch are delivered at once.
+// A batch holds at most one message per ordering key (ClaimOutbox), so
+// delivering them side by side keeps each key's order.
+const deliveryWorkers = 8
+
 // DeliverOutbox delivers the messages that are due through d (a scheduled
-// job, run as the system): it claims a batch, delivers each message, and
-// records the delivery, or the failure with the next attempt after a
-// growing back-off, giving up after motcua.MaxOutboxAttempts. Claims are
-// leases committed before delivery, so instances running the job at once
-// share the work instead of repeating it. It returns how many messages were
-// delivered.
+// job, run as the system): it claims a batch, delivers its messages (several
+// at once), and records in one transaction every delivery — with what the
+// deliverer records of it (motcua.DeliveryRecorder) — and every failure with
+// the next attempt after a growing back-off, giving up after
+// motcua.MaxOutboxAttempts or at once when the destination refuses the
+// message for good (motcua.PermanentFailure). Claims are leases committed
+// before delivery, so instances running the job at once share the work
+// instead of repeating it; an instance that dies before recording leaves
+// its messages to be delivered again after the lease, which destinations
+// de-duplicate. It returns how many messages were delivered.
 func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, error) {
 	delivered := 0
 	// A deliverer that names its topics is given only those: messages it
@@ -27,6 +37,7 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 	if t, ok := d.(interface{ Claims() []string }); ok {
 		topics = t.Claims()
 	}
+	rec, _ := d.(motcua.DeliveryRecorder)
 	for round := 0; round < 20; round++ {
 		now := s.now()
 		var batch []*motcua.OutboxMessage
@@ -39,29 +50,56 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 		if len(batch) == 0 {
 			return delivered, nil
 		}
-		for _, m := range batch {
-			err := d.Deliver(ctx, m)
-			at := s.now()
-			// The outcome is recorded even if ctx ended meanwhile: a
-			// delivered message must not be sent again needlessly.
-			rctx := context.WithoutCancel(ctx)
-			if err == nil {
-				if err := s.store.Write(rctx, func(tx motcua.Tx) error { return tx.OutboxDelivered(rctx, m.ID, at) }); err != nil {
-					return delivered, err
+		errs := make([]error, len(batch))
+		at := make([]time.Time, len(batch))
+		work := make(chan int)
+		var wg sync.WaitGroup
+		for range min(deliveryWorkers, len(batch)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range work {
+					errs[i] = d.Deliver(ctx, batch[i])
+					at[i] = s.now()
 				}
-				delivered++
-				continue
+			}()
+		}
+		for i := range batch {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		// The outcomes are recorded even if ctx ended meanwhile: a
+		// delivered message must not be sent again needlessly.
+		rctx := context.WithoutCancel(ctx)
+		ok := 0
+		if err := s.store.Write(rctx, func(tx motcua.Tx) error {
+			ok = 0
+			for i, m := range batch {
+				if err := errs[i]; err != nil {
+					giveUp := m.Attempts >= motcua.MaxOutboxAttempts || motcua.PermanentFailure(err)
+					if err := tx.OutboxRetry(rctx, m.ID, err.Error(), at[i], at[i].Add(motcua.OutboxBackoff(m.Attempts)), giveUp); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := tx.OutboxDelivered(rctx, m.ID, at[i]); err != nil {
+					return err
+				}
+				if rec != nil {
+					if err := rec.Recorded(rctx, tx, m, at[i]); err != nil {
+						return err
+					}
+				}
+				ok++
 			}
-			giveUp := m.Attempts >= motcua.MaxOutboxAttempts || motcua.PermanentFailure(err)
-			next := at.Add(motcua.OutboxBackoff(m.Attempts))
-			if werr := s.store.Write(rctx, func(tx motcua.Tx) error {
-				return tx.OutboxRetry(rctx, m.ID, err.Error(), at, next, giveUp)
-			}); werr != nil {
-				return delivered, werr
-			}
-			if ctx.Err() != nil {
-				return delivered, ctx.Err()
-			}
+			return nil
+		}); err != nil {
+			return delivered, err
+		}
+		delivered += ok
+		if ctx.Err() != nil {
+			return delivered, ctx.Err()
 		}
 	}
 	return delivered, nil

@@ -86,18 +86,26 @@ func (pd *portalDeliverer) Deliver(ctx context.Context, m *motcua.OutboxMessage)
 	for i := 0; err == nil && i < len(rows); i++ {
 		err = pd.portal.SyncProgress(ctx, rows[i])
 	}
-	at := s.now()
-	rctx := context.WithoutCancel(ctx)
 	if err != nil {
+		at, rctx := s.now(), context.WithoutCancel(ctx)
 		if werr := s.store.Write(rctx, func(tx motcua.Tx) error {
 			return tx.PortalSyncFailed(rctx, job.DossierID, err.Error(), at)
 		}); werr != nil {
 			slog.Error("record portal sync failure", "dossier", job.DossierID, "err", werr)
 		}
 		s.alertPortalLag(rctx, at)
+	}
+	return err
+}
+
+// Recorded implements motcua.DeliveryRecorder: what the portal accepted is
+// kept in the transaction that records the delivery.
+func (pd *portalDeliverer) Recorded(ctx context.Context, tx motcua.Tx, m *motcua.OutboxMessage, at time.Time) error {
+	var job portalJob
+	if err := json.Unmarshal(m.Payload, &job); err != nil {
 		return err
 	}
-	return s.store.Write(rctx, func(tx motcua.Tx) error { return tx.PortalSynced(rctx, job.DossierID, job.Seq, at) })
+	return tx.PortalSynced(ctx, job.DossierID, job.Seq, at)
 }
 
 // portalRecord reads what a job sends: the record of the dossier and the

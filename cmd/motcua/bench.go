@@ -24,6 +24,8 @@ type benchOptions struct {
 	reports  bool
 	year     int
 	writers  int
+	sync     bool
+	syncRate float64
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -36,6 +38,9 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup")
 	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://…: the store's number of writers (default: the store's default)")
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	fs.BoolVar(&b.sync, "sync", false, "measure the status synchronisation with the national portal (its simulator on loopback) against the intake")
+	fs.Float64Var(&b.syncRate, "sync-rate", 20, "with --sync: dossiers per second received during the lag measurement")
+
 }
 
 // runBench runs the benchmark and prints the figures as ratios to their
@@ -54,6 +59,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	}
 	if o.reports {
 		return reportBench(ctx, cfg, o, stdout)
+	}
+	if o.sync {
+		return syncBench(ctx, cfg, o, stdout)
 	}
 	var pg string
 	if sqlstore.IsPostgresURL(cfg.DB) {
@@ -115,3 +123,48 @@ func reportBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writ
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Peak figures of a large province, for the synchronisation's target:
+// 1.6 million dossiers a year over about 2,000 working hours is 800 an
+// hour; the busiest hours take about three times that; a dossier has about
+// 6.5 changes in its life (the generated province-year: 10.4 million events
+// for 1.6 million dossiers), each one status message.
+const (
+	peakDossiersPerSecond = 1_600_000.0 / 2000 * 3 / 3600
+	messagesPerDossier    = 6.5
+)
+
+// syncBench measures the status synchronisation against the intake.
+func syncBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
+	var pg string
+	if sqlstore.IsPostgresURL(cfg.DB) {
+		pg = cfg.DB
+	}
+	r, err := bench.RunSync(ctx, bench.SyncOptions{Dir: o.dir, Postgres: pg, Duration: o.duration, Clients: o.clients,
+		Interval: cfg.OutboxInterval, Rate: o.syncRate, Out: stdout})
+	if err != nil {
+		return err
+	}
+	need := 10 * peakDossiersPerSecond * messagesPerDossier
+	verdict := "meets"
+	if r.Drain.Rate < need {
+		verdict = "MISSES"
+	}
+	fmt.Fprintf(stdout, "\n  intake via the API           %7.0f dossiers/s (%d status messages queued; %s CPU/op)\n", r.Intake.Rate, r.Queued, us(r.Intake.CPU))
+	fmt.Fprintf(stdout, "  drain to the portal (1 loop) %7.0f messages/s (record + progress row each; %s CPU/op) = %.2f× the intake\n",
+		r.Drain.Rate, us(r.Drain.CPU), r.Drain.Rate/r.Intake.Rate)
+	fmt.Fprintf(stdout, "  10× a large province's peak  %7.1f messages/s (%.1f dossiers/s × %.1f changes): drain is %.0f× that (%s)\n",
+		need, 10*peakDossiersPerSecond, messagesPerDossier, r.Drain.Rate/need, verdict)
+	fmt.Fprintf(stdout, "  delivery lag, portal up      p50 %s  p99 %s  max %s  (%d messages at %.0f dossiers/s, delivery every %s)\n",
+		r.Percentile(50).Round(time.Millisecond), r.Percentile(99).Round(time.Millisecond), r.Percentile(100).Round(time.Millisecond),
+		len(r.Lag), r.LagRate, r.Interval)
+	db := ""
+	if pg != "" {
+		db = " --db postgres://…"
+	}
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench --sync%s --duration %s --clients %d --sync-rate %.0f --outbox-interval %s\n",
+		db, o.duration, o.clients, o.syncRate, cfg.OutboxInterval)
+	return nil
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%dµs", d.Microseconds()) }
