@@ -142,7 +142,7 @@ func ParseBody(body []byte, msgID string, maxFiles int) (any, []PendingFile, err
 		if err := tooMany(len(h.TaiLieuNop), maxFiles); err != nil {
 			return nil, nil, err
 		}
-		s, files := v.submission(&h, msgID, maxFiles)
+		s, files := v.submission(&h, msgID)
 		if err := v.err(); err != nil {
 			return nil, nil, err
 		}
@@ -158,7 +158,7 @@ func ParseBody(body []byte, msgID string, maxFiles int) (any, []PendingFile, err
 		s := &motcua.PortalSupplement{MessageID: msgID, NationalCode: v.code(b.MaHoSo), At: v.date("NgayBoSung", b.NgayBoSung, true),
 			Note: v.text("NoiDung", b.NoiDung, 2000, false)}
 		var files []PendingFile
-		s.Components, files = v.components(b.TaiLieuNop, maxFiles)
+		s.Components, files = v.components(b.TaiLieuNop)
 		if len(s.Components) == 0 && s.Note == "" {
 			v.fail("TaiLieuNop", "Hồ sơ bổ sung không có giấy tờ nào.")
 		}
@@ -272,7 +272,7 @@ func (v *validator) flag(field string, n int) bool {
 	return n == 1
 }
 
-func (v *validator) submission(h *HoSoTrucTuyen, msgID string, maxFiles int) (*motcua.PortalSubmission, []PendingFile) {
+func (v *validator) submission(h *HoSoTrucTuyen, msgID string) (*motcua.PortalSubmission, []PendingFile) {
 	s := &motcua.PortalSubmission{MessageID: msgID, NationalCode: v.code(h.MaHoSo), ProcedureCode: h.MaTTHC, AgencyCode: h.MaDonVi}
 	if !procedureCodeRe.MatchString(h.MaTTHC) {
 		v.fail("MaTTHC", "Mã thủ tục hành chính thiếu hoặc không đúng định dạng.")
@@ -364,14 +364,14 @@ func (v *validator) submission(h *HoSoTrucTuyen, msgID string, maxFiles int) (*m
 		s.Payments = append(s.Payments, motcua.PortalPayment{Name: name, Amount: f.MucPhi, PaidAt: at, Reference: ref})
 	}
 	var files []PendingFile
-	s.Components, files = v.components(h.TaiLieuNop, maxFiles)
+	s.Components, files = v.components(h.TaiLieuNop)
 	return s, files
 }
 
 // components groups the submitted files by component, in the order they
 // come. A file may have no URL only when it stands for a reused result or
 // one taken from the national store.
-func (v *validator) components(list []TaiLieu, maxFiles int) ([]motcua.PortalComponent, []PendingFile) {
+func (v *validator) components(list []TaiLieu) ([]motcua.PortalComponent, []PendingFile) {
 	type key struct{ code, name string }
 	index := map[key]int{}
 	var comps []motcua.PortalComponent

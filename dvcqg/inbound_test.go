@@ -215,6 +215,12 @@ func TestInboundRefusals(t *testing.T) {
 		_, err := l.sim.Submit(ctx, citizen())
 		wantRefusal(t, l, err, "file_too_large", 413)
 	})
+	t.Run("portal cannot serve a file", func(t *testing.T) {
+		l := newLink(t, nil)
+		l.sim.FailNext(1)
+		_, err := l.sim.Submit(ctx, citizen())
+		wantRefusal(t, l, err, "file_fetch_failed", 502)
+	})
 	t.Run("invalid ID number", func(t *testing.T) {
 		l := newLink(t, nil)
 		c := citizen()

@@ -16,7 +16,8 @@ const maxRequest = 4 << 20
 
 // faulty applies the fault switches before a protocol handler: down →
 // 503, delay → wait (or give up when the caller does), failing → an
-// answer with error_code 99.
+// answer with error_code 99 (a file download fails with HTTP 500 instead:
+// it has no JSON answer).
 func (s *Sim) faulty(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -40,6 +41,10 @@ func (s *Sim) faulty(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if f.Down {
 			http.Error(w, "Cổng Dịch vụ công quốc gia tạm ngừng phục vụ (mô phỏng).", http.StatusServiceUnavailable)
+			return
+		}
+		if fail && r.Method == http.MethodGet {
+			http.Error(w, "Lỗi hệ thống (mô phỏng).", http.StatusInternalServerError)
 			return
 		}
 		if fail {
