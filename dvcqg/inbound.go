@@ -304,6 +304,8 @@ func (v *validator) submission(h *HoSoTrucTuyen, msgID string) (*motcua.PortalSu
 		}
 		if h.SoGiayToChuHoSo == "" {
 			h.SoGiayToChuHoSo = h.DinhDanhCHS[0].SoDinhDanh
+		} else if motcua.NormalizeIDNumber(h.SoGiayToChuHoSo) != motcua.NormalizeIDNumber(h.DinhDanhCHS[0].SoDinhDanh) {
+			v.fail("DinhDanhCHS", "Số định danh chủ hồ sơ không khớp với số giấy tờ.")
 		}
 	}
 	a.IDNumber = motcua.NormalizeIDNumber(h.SoGiayToChuHoSo)
