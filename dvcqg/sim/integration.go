@@ -161,10 +161,7 @@ func (s *Sim) handleIntegration(w http.ResponseWriter, r *http.Request) {
 		d, ok := s.st.Dossiers[q.MaHoSo]
 		var out any
 		if ok {
-			out = struct {
-				HoSo   dvcqg.HoSo     `json:"HoSo"`
-				TienDo []dvcqg.TienDo `json:"TienDo"`
-			}{d.Record, rowsOf(d)}
+			out = dvcqg.DossierOnPortal{HoSo: d.Record, TienDo: rowsOf(d)}
 		}
 		s.mu.Unlock()
 		if !ok {
