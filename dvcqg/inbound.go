@@ -59,9 +59,10 @@ func orDefault(v, d int64) int64 {
 // *motcua.PortalSubmission, *motcua.PortalSupplement or
 // *motcua.PortalWithdrawal, with every file's bytes fetched. Errors are
 // *motcua.Error with an English reason (body_too_large, unsigned,
-// bad_signature, stale_message, malformed, unknown_service, message_invalid
-// with per-field messages, too_many_files, file_too_large, file_outside_base, file_fetch_failed) and
-// a Vietnamese message; HTTPStatus gives the status to answer with.
+// bad_signature, stale_message, malformed, unknown_service,
+// message_invalid with per-field messages, too_many_files, file_too_large,
+// file_outside_base, file_fetch_failed) and a Vietnamese message;
+// HTTPStatus gives the status to answer with.
 func (in *Inbound) Read(r *http.Request) (any, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, in.maxBody()+1))
 	if err != nil {
