@@ -28,6 +28,8 @@ var rules = []rule{
 	{pkg: "metrics", allow: []string{""}},
 	{pkg: "blob", allow: []string{""}},
 	{pkg: "blob/blobtest", allow: []string{""}},
+	{pkg: "dvcqg", allow: []string{""}},
+	{pkg: "dvcqg/sim", allow: []string{"", "dvcqg"}},
 	{pkg: "web", allow: []string{"", "service", "calendar"}, forbidStd: []string{"database/sql"}},
 	{pkg: "web/api", allow: []string{"", "service", "calendar", "web", "xlsx"}, forbidStd: []string{"database/sql"}},
 	{pkg: "web/ui", allow: []string{"", "service", "calendar", "web", "pdf", "xlsx", "chart"}, forbidStd: []string{"database/sql"}},

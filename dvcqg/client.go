@@ -256,6 +256,28 @@ func (c *Client) SyncProgress(ctx context.Context, p *motcua.PortalProgress) err
 	return err
 }
 
+// DossierOnPortal is what TraCuuHoSo answers: the record the portal holds
+// of a dossier and its progress rows in the order it keeps them.
+type DossierOnPortal struct {
+	HoSo   HoSo     `json:"HoSo"`
+	TienDo []TienDo `json:"TienDo"`
+}
+
+// LookupDossier asks the portal what it holds of a dossier (TraCuuHoSo),
+// by MaHoSo (the national code of a forwarded dossier, motcua's code
+// otherwise); ENOTFOUND when the portal holds nothing.
+func (c *Client) LookupDossier(ctx context.Context, code string) (*DossierOnPortal, error) {
+	var d DossierOnPortal
+	err := c.query(ctx, ServiceLookupDossier, TraCuu{MaHoSo: code}, &d)
+	var pe *PortalError
+	if errors.As(err, &pe) && pe.Code == CodeRecordUnknown {
+		return nil, motcua.Errorf(motcua.ENOTFOUND, "portal_dossier_not_found", "Cổng Dịch vụ công quốc gia chưa có hồ sơ %s.", code)
+	} else if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
 // NationalProcedures returns the national list (LayDanhSachTTHC). Lines
 // without a procedure code are left out: LayThuTuc cannot fetch them, and a
 // procedure is matched by its code.

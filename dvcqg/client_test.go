@@ -157,8 +157,15 @@ func TestProgressRowsInOrder(t *testing.T) {
 	if !got.Rows[3].OutOfOrder || got.Rows[2].OutOfOrder {
 		t.Errorf("out-of-order marks wrong: %+v", got.Rows)
 	}
+	on, err := p.client.LookupDossier(ctx, d.Code)
+	if err != nil || on.HoSo.MaHoSo != d.Code || len(on.TienDo) != 4 || on.TienDo[2].TrangThai != 5 {
+		t.Errorf("lookup: %+v %v", on, err)
+	}
+	if _, err := p.client.LookupDossier(ctx, "H99.101-261201-9999"); motcua.ErrorCode(err) != motcua.ENOTFOUND {
+		t.Errorf("lookup of an unknown dossier: %v", err)
+	}
 	c := p.sim.Snapshot().Counts
-	if c.Rows != 4 || c.Repeats != 1 || c.OutOfOrder != 1 {
+	if c.Rows != 4 || c.Repeats != 1 || c.OutOfOrder != 1 || c.Refused != 2 {
 		t.Errorf("counts %+v", c)
 	}
 }

@@ -59,9 +59,10 @@ func orDefault(v, d int64) int64 {
 // *motcua.PortalSubmission, *motcua.PortalSupplement or
 // *motcua.PortalWithdrawal, with every file's bytes fetched. Errors are
 // *motcua.Error with an English reason (body_too_large, unsigned,
-// bad_signature, stale_message, malformed, unknown_service, message_invalid
-// with per-field messages, too_many_files, file_too_large, file_outside_base, file_fetch_failed) and
-// a Vietnamese message; HTTPStatus gives the status to answer with.
+// bad_signature, stale_message, malformed, unknown_service,
+// message_invalid with per-field messages, too_many_files, file_too_large,
+// file_outside_base, file_fetch_failed) and a Vietnamese message;
+// HTTPStatus gives the status to answer with.
 func (in *Inbound) Read(r *http.Request) (any, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, in.maxBody()+1))
 	if err != nil {
@@ -142,7 +143,7 @@ func ParseBody(body []byte, msgID string, maxFiles int) (any, []PendingFile, err
 		if err := tooMany(len(h.TaiLieuNop), maxFiles); err != nil {
 			return nil, nil, err
 		}
-		s, files := v.submission(&h, msgID, maxFiles)
+		s, files := v.submission(&h, msgID)
 		if err := v.err(); err != nil {
 			return nil, nil, err
 		}
@@ -158,7 +159,7 @@ func ParseBody(body []byte, msgID string, maxFiles int) (any, []PendingFile, err
 		s := &motcua.PortalSupplement{MessageID: msgID, NationalCode: v.code(b.MaHoSo), At: v.date("NgayBoSung", b.NgayBoSung, true),
 			Note: v.text("NoiDung", b.NoiDung, 2000, false)}
 		var files []PendingFile
-		s.Components, files = v.components(b.TaiLieuNop, maxFiles)
+		s.Components, files = v.components(b.TaiLieuNop)
 		if len(s.Components) == 0 && s.Note == "" {
 			v.fail("TaiLieuNop", "Hồ sơ bổ sung không có giấy tờ nào.")
 		}
@@ -272,7 +273,7 @@ func (v *validator) flag(field string, n int) bool {
 	return n == 1
 }
 
-func (v *validator) submission(h *HoSoTrucTuyen, msgID string, maxFiles int) (*motcua.PortalSubmission, []PendingFile) {
+func (v *validator) submission(h *HoSoTrucTuyen, msgID string) (*motcua.PortalSubmission, []PendingFile) {
 	s := &motcua.PortalSubmission{MessageID: msgID, NationalCode: v.code(h.MaHoSo), ProcedureCode: h.MaTTHC, AgencyCode: h.MaDonVi}
 	if !procedureCodeRe.MatchString(h.MaTTHC) {
 		v.fail("MaTTHC", "Mã thủ tục hành chính thiếu hoặc không đúng định dạng.")
@@ -304,6 +305,8 @@ func (v *validator) submission(h *HoSoTrucTuyen, msgID string, maxFiles int) (*m
 		}
 		if h.SoGiayToChuHoSo == "" {
 			h.SoGiayToChuHoSo = h.DinhDanhCHS[0].SoDinhDanh
+		} else if motcua.NormalizeIDNumber(h.SoGiayToChuHoSo) != motcua.NormalizeIDNumber(h.DinhDanhCHS[0].SoDinhDanh) {
+			v.fail("DinhDanhCHS", "Số định danh chủ hồ sơ không khớp với số giấy tờ.")
 		}
 	}
 	a.IDNumber = motcua.NormalizeIDNumber(h.SoGiayToChuHoSo)
@@ -364,14 +367,14 @@ func (v *validator) submission(h *HoSoTrucTuyen, msgID string, maxFiles int) (*m
 		s.Payments = append(s.Payments, motcua.PortalPayment{Name: name, Amount: f.MucPhi, PaidAt: at, Reference: ref})
 	}
 	var files []PendingFile
-	s.Components, files = v.components(h.TaiLieuNop, maxFiles)
+	s.Components, files = v.components(h.TaiLieuNop)
 	return s, files
 }
 
 // components groups the submitted files by component, in the order they
 // come. A file may have no URL only when it stands for a reused result or
 // one taken from the national store.
-func (v *validator) components(list []TaiLieu, maxFiles int) ([]motcua.PortalComponent, []PendingFile) {
+func (v *validator) components(list []TaiLieu) ([]motcua.PortalComponent, []PendingFile) {
 	type key struct{ code, name string }
 	index := map[key]int{}
 	var comps []motcua.PortalComponent

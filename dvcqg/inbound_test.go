@@ -215,6 +215,12 @@ func TestInboundRefusals(t *testing.T) {
 		_, err := l.sim.Submit(ctx, citizen())
 		wantRefusal(t, l, err, "file_too_large", 413)
 	})
+	t.Run("portal cannot serve a file", func(t *testing.T) {
+		l := newLink(t, nil)
+		l.sim.FailNext(1)
+		_, err := l.sim.Submit(ctx, citizen())
+		wantRefusal(t, l, err, "file_fetch_failed", 502)
+	})
 	t.Run("invalid ID number", func(t *testing.T) {
 		l := newLink(t, nil)
 		c := citizen()
@@ -227,16 +233,24 @@ func TestInboundRefusals(t *testing.T) {
 			t.Errorf("fields: %v", rerr)
 		}
 	})
-	t.Run("bad procedure code and level", func(t *testing.T) {
+	t.Run("bad agency code and level", func(t *testing.T) {
 		l := newLink(t, nil)
 		c := citizen()
-		c.ProcedureCode, c.AccountLevel = "khai-sinh", 0
+		c.AgencyCode, c.AccountLevel = "H99 101!", 0
 		_, err := l.sim.Submit(ctx, c)
 		wantRefusal(t, l, err, "message_invalid", 422)
 		_, rerr := l.last()
 		var me *motcua.Error
-		if !errors.As(rerr, &me) || me.Fields["MaTTHC"] == "" || me.Fields["MucDoTaiKhoan"] == "" {
+		if !errors.As(rerr, &me) || me.Fields["MaDonVi"] == "" || me.Fields["MucDoTaiKhoan"] == "" {
 			t.Errorf("fields: %v", rerr)
+		}
+	})
+	t.Run("procedure outside the catalogue", func(t *testing.T) {
+		l := newLink(t, nil)
+		c := citizen()
+		c.ProcedureCode = "1.999999"
+		if _, err := l.sim.Submit(ctx, c); err == nil || len(l.sim.Snapshot().Forwarded) != 0 {
+			t.Errorf("the portal forwarded a procedure it does not publish: %v", err)
 		}
 	})
 }
@@ -308,7 +322,13 @@ func TestInboundMalformed(t *testing.T) {
 		"unknown service": {[]byte(`{"service":"XoaHoSo","data":{}}`), "unknown_service"},
 		"wrong type":      {[]byte(`{"service":"RutHoSo","data":{"MaHoSo":12}}`), "malformed"},
 		"bad date":        {[]byte(`{"service":"RutHoSo","data":{"MaHoSo":"G22.1","NgayYeuCau":"01/12/2026","LyDo":"x"}}`), "message_invalid"},
-		"bad code":        {[]byte(`{"service":"RutHoSo","data":{"MaHoSo":"../../x","NgayYeuCau":"20261201080000","LyDo":"x"}}`), "message_invalid"},
+		"procedure code":  {mustJSON(t, dvcqg.Envelope{Service: dvcqg.InboundSubmit, Data: mustJSON(t, func() dvcqg.HoSoTrucTuyen { d := validData("http://x/files/a"); d.MaTTHC = "khai-sinh"; return d }())}), "message_invalid"},
+		"ID mismatch": {mustJSON(t, dvcqg.Envelope{Service: dvcqg.InboundSubmit, Data: mustJSON(t, func() dvcqg.HoSoTrucTuyen {
+			d := validData("http://x/files/a")
+			d.DinhDanhCHS = []dvcqg.DinhDanh{{LoaiDinhDanh: 1, SoDinhDanh: "001203009999"}}
+			return d
+		}())}), "message_invalid"},
+		"bad code": {[]byte(`{"service":"RutHoSo","data":{"MaHoSo":"../../x","NgayYeuCau":"20261201080000","LyDo":"x"}}`), "message_invalid"},
 	}
 	for name, c := range cases {
 		v, err := post(t, l, "m1", c.body)

@@ -81,9 +81,15 @@ func (s *Sim) nationalCode() string {
 }
 
 // Submit forwards an online dossier to motcua and returns its national
-// code. The message is recorded with motcua's answer whatever happens; an
+// code. As on the portal, only a procedure of the catalogue that is not
+// withdrawn can be submitted. The message is recorded with motcua's answer whatever happens; an
 // error means motcua did not accept it (a *ForwardError when it answered).
 func (s *Sim) Submit(ctx context.Context, r SubmitRequest) (string, error) {
+	raw, ok := s.cat.get(r.ProcedureCode)
+	var t dvcqg.ThuTucTomTat
+	if !ok || json.Unmarshal(raw, &t) != nil || t.BaiBo {
+		return "", fmt.Errorf("sim: procedure %q is not in the catalogue or was withdrawn", r.ProcedureCode)
+	}
 	code := r.NationalCode
 	if code == "" {
 		code = s.nationalCode()

@@ -16,7 +16,8 @@ const maxRequest = 4 << 20
 
 // faulty applies the fault switches before a protocol handler: down →
 // 503, delay → wait (or give up when the caller does), failing → an
-// answer with error_code 99.
+// answer with error_code 99 (a file download fails with HTTP 500 instead:
+// it has no JSON answer).
 func (s *Sim) faulty(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -40,6 +41,10 @@ func (s *Sim) faulty(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if f.Down {
 			http.Error(w, "Cổng Dịch vụ công quốc gia tạm ngừng phục vụ (mô phỏng).", http.StatusServiceUnavailable)
+			return
+		}
+		if fail && r.Method == http.MethodGet {
+			http.Error(w, "Lỗi hệ thống (mô phỏng).", http.StatusInternalServerError)
 			return
 		}
 		if fail {
@@ -156,10 +161,7 @@ func (s *Sim) handleIntegration(w http.ResponseWriter, r *http.Request) {
 		d, ok := s.st.Dossiers[q.MaHoSo]
 		var out any
 		if ok {
-			out = struct {
-				HoSo   dvcqg.HoSo     `json:"HoSo"`
-				TienDo []dvcqg.TienDo `json:"TienDo"`
-			}{d.Record, rowsOf(d)}
+			out = dvcqg.DossierOnPortal{HoSo: d.Record, TienDo: rowsOf(d)}
 		}
 		s.mu.Unlock()
 		if !ok {
