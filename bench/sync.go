@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/dvcqg/sim"
+	"github.com/motcua/motcua/jobs"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 )
@@ -165,23 +166,15 @@ func RunSync(ctx context.Context, o SyncOptions) (*SyncReport, error) {
 		return nil, fmt.Errorf("the simulator holds %d rows (%d out of order) for %d messages", got.Rows, got.OutOfOrder, rep.Queued)
 	}
 
-	fmt.Fprintf(o.Out, "lag: %.0f dossiers/s for %s, delivery every %s…\n", o.Rate, o.Duration, o.Interval)
+	fmt.Fprintf(o.Out, "lag: %.0f dossiers/s for %s, delivery every %s and when a change is queued…\n", o.Rate, o.Duration, o.Interval)
 	lags.reset()
 	runCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(o.Interval)
-		defer t.Stop()
-		for {
-			e.svc.DeliverOutbox(runCtx, deliver)
-			select {
-			case <-runCtx.Done():
-				return
-			case <-t.C:
-			}
-		}
+		jobs.RunNudged(runCtx, o.Interval, 50*time.Millisecond, e.svc.OutboxNudges(), []jobs.Job{{Name: "deliver-outbox",
+			Run: func(ctx context.Context) (int, error) { return e.svc.DeliverOutbox(ctx, deliver) }}})
 	}()
 	if err := e.steadyIntake(ctx, o.Rate, o.Duration); err != nil {
 		stop()

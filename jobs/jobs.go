@@ -80,6 +80,28 @@ func Run(ctx context.Context, interval time.Duration, jobs []Job) {
 	}
 }
 
+// RunNudged is Run that also runs the jobs when nudge delivers a value
+// (a change queued work for them), at most once per pause: a burst of
+// changes is handled together.
+func RunNudged(ctx context.Context, interval, pause time.Duration, nudge <-chan struct{}, jobs []Job) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		RunOnce(ctx, jobs)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-nudge:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+		}
+	}
+}
+
 // RunOnce runs every job once and returns how many items each handled.
 func RunOnce(ctx context.Context, jobs []Job) map[string]int {
 	out := map[string]int{}

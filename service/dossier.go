@@ -104,6 +104,9 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		return nil
 	})
 	s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
+	if err == nil {
+		s.nudgeOutbox()
+	}
 	return out, err
 }
 

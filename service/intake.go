@@ -295,6 +295,7 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 	if err != nil {
 		return nil, err
 	}
+	s.nudgeOutbox()
 	return &out, nil
 }
 

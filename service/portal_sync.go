@@ -44,6 +44,23 @@ type portalJob struct {
 	FromSeq int `json:"from_seq,omitempty"`
 }
 
+// OutboxNudges delivers a value soon after a change of this instance queued
+// an outbox message (several changes may share one value): the delivery
+// job waits on it as well as on its ticker.
+func (s *Service) OutboxNudges() <-chan struct{} { return s.nudge }
+
+// nudgeOutbox wakes the delivery job after a committed change queued a
+// message for the portal.
+func (s *Service) nudgeOutbox() {
+	if !s.cfg.PortalSync {
+		return
+	}
+	select {
+	case s.nudge <- struct{}{}:
+	default:
+	}
+}
+
 func portalKey(dossierID int64) string { return "dossier:" + strconv.FormatInt(dossierID, 10) }
 
 // PortalDeliverer returns the deliverer of motcua.TopicPortalSync messages

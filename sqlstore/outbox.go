@@ -61,7 +61,7 @@ func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int, topics []strin
 	}
 	rows, err := t.query(`UPDATE outbox SET leased_until = ?, attempts = attempts + 1 WHERE id IN (
 		SELECT id FROM outbox o WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND leased_until <= ?`+only+`
-		AND (okey = '' OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.okey = o.okey AND e.id < o.id AND e.delivered_at IS NULL))
+		AND (okey = '' OR NOT EXISTS (SELECT 1 FROM outbox e WHERE e.okey = o.okey AND e.okey <> '' AND e.id < o.id AND e.delivered_at IS NULL))
 		ORDER BY next_attempt_at, id LIMIT ?`+t.db.dialect.skipLocked()+`) RETURNING `+outboxColumns,
 		append(args, limit)...)
 	if err != nil {

@@ -209,7 +209,10 @@ func (a *app) run(ctx context.Context, stdout io.Writer, ready func(url string))
 	jobsDone := make(chan struct{})
 	outboxDone := make(chan struct{})
 	go func() { defer close(jobsDone); jobs.Run(jobCtx, a.cfg.JobsInterval, a.jobs) }()
-	go func() { defer close(outboxDone); jobs.Run(jobCtx, a.cfg.OutboxInterval, a.outbox) }()
+	go func() {
+		defer close(outboxDone)
+		jobs.RunNudged(jobCtx, a.cfg.OutboxInterval, 50*time.Millisecond, a.svc.OutboxNudges(), a.outbox)
+	}()
 	listening := a.listenChanges(jobCtx)
 	// The jobs stop before the store is closed: a delivery under way
 	// records its outcome first.
