@@ -32,6 +32,7 @@ type Tx interface {
 	ReportStore
 	OutboxStore
 	WarningStore
+	CatalogueImportStore
 }
 
 // AgencyStore keeps agencies and reception points.

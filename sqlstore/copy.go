@@ -45,6 +45,8 @@ var tableSpecs = []string{
 	"outbox: id:i topic:t payload:t created_at:i attempts:i next_attempt_at:i leased_until:i delivered_at:n failed_at:n last_error:t",
 	"deadline_warnings: dossier_id:i kind:t due_at:i code:t holder_agency_id:i at:i",
 	"stat_counts: scale:i metric:i period:i agency_id:i procedure_id:i n:i",
+	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
+	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
 }
 
 type column struct {
