@@ -112,19 +112,19 @@ type Procedure struct {
 	// TimeLimit is nil when the limit is not known yet: such a procedure
 	// cannot receive dossiers until an administrator sets it. NoTimeLimit
 	// marks procedures whose law sets no limit ("Không quy định").
-	TimeLimit   *TimeLimit    `json:"time_limit"`
-	NoTimeLimit bool          `json:"no_time_limit,omitempty"`
+	TimeLimit   *TimeLimit `json:"time_limit"`
+	NoTimeLimit bool       `json:"no_time_limit,omitempty"`
 	// TimeLimitText keeps the time limit as the national database words
 	// it when it is not a plain amount ("1 Khác", prose): with TimeLimit
 	// nil the limit is "to confirm" and the procedure cannot receive until
 	// a person sets it; with TimeLimit set it records what was confirmed.
-	TimeLimitText string `json:"time_limit_text,omitempty"`
-	Components  []Component   `json:"components"`
-	Fees        []Fee         `json:"fees"`
-	Results     []ResultType  `json:"results"`
-	LegalBasis  []LegalDoc    `json:"legal_basis"`
-	Process     Process       `json:"process"`
-	Overrides   RuleOverrides `json:"overrides,omitzero"`
+	TimeLimitText string        `json:"time_limit_text,omitempty"`
+	Components    []Component   `json:"components"`
+	Fees          []Fee         `json:"fees"`
+	Results       []ResultType  `json:"results"`
+	LegalBasis    []LegalDoc    `json:"legal_basis"`
+	Process       Process       `json:"process"`
+	Overrides     RuleOverrides `json:"overrides,omitzero"`
 	// Attributes the QĐ 766 index needs; nil when not known (the sources
 	// of the catalogue do not give them), never guessed.
 	PaperResult        *bool `json:"paper_result,omitempty"`         // the result is (also) a paper document
