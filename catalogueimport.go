@@ -103,10 +103,14 @@ type ImportItem struct {
 	National *NationalProcedure `json:"national,omitempty"`
 	// TimeLimitToConfirm: the national data gives the time limit only in
 	// words or as "N Khác" (National.TimeLimitText).
-	TimeLimitToConfirm bool             `json:"time_limit_to_confirm,omitempty"`
-	Status             ImportItemStatus `json:"status"`
-	ReviewedBy         int64            `json:"reviewed_by,omitempty"`
-	ReviewedAt         time.Time        `json:"reviewed_at,omitzero"`
+	TimeLimitToConfirm bool `json:"time_limit_to_confirm,omitempty"`
+	// Problem says, in Vietnamese, why the national record cannot be
+	// applied as it stands (a missing name, an invalid value); such an
+	// item is shown but not published.
+	Problem    string           `json:"problem,omitempty"`
+	Status     ImportItemStatus `json:"status"`
+	ReviewedBy int64            `json:"reviewed_by,omitempty"`
+	ReviewedAt time.Time        `json:"reviewed_at,omitzero"`
 	// ResultVersion is the procedure's version the publication made, and
 	// Outcome says in Vietnamese what it did and what is left to do.
 	ResultProcedureID int64  `json:"result_procedure_id,omitempty"`
@@ -188,3 +192,10 @@ type CatalogueImportStore interface {
 	// UpdateImportItem stores an item's review (status, reviewer, result).
 	UpdateImportItem(ctx context.Context, it *ImportItem) error
 }
+
+// Audit actions of the catalogue.
+const (
+	AuditCatalogueImport  = "catalogue_import"       // an import run was stored for review
+	AuditCataloguePublish = "catalogue_publish"      // a reviewed item was applied to the catalogue
+	AuditCatalogueExpired = "procedures_unpublished" // the job unpublished procedures whose legal basis expired
+)

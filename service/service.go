@@ -44,6 +44,9 @@ type Config struct {
 	// MaxFileSize bounds an uploaded file, in bytes; 0 means
 	// DefaultMaxFileSize.
 	MaxFileSize int64
+	// Catalogue is the national database of procedures to import from;
+	// nil turns the import off (the pages say so).
+	Catalogue motcua.CatalogueSource
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -65,6 +68,7 @@ type Service struct {
 	published    *cache[int, []*motcua.Procedure] // 0 → the published catalogue (reports)
 	search       searchCache                      // the folded catalogue (search.go)
 	board        boardCache                       // the public progress board (board.go)
+	imports      importTracker                    // the catalogue import running here (catalogue_import.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }
