@@ -44,7 +44,9 @@ func sameLimit(local *motcua.Procedure, np *motcua.NationalProcedure) bool {
 	n, text := &np.Procedure, nationalTimeLimitText(np)
 	switch {
 	case n.TimeLimit != nil:
-		return local.TimeLimit != nil && local.TimeLimit.String() == n.TimeLimit.String() && local.TimeLimitText == ""
+		// The wording kept from an earlier import is moot once the
+		// national data gives the amount the province confirmed.
+		return local.TimeLimit != nil && local.TimeLimit.String() == n.TimeLimit.String()
 	case n.NoTimeLimit:
 		return local.NoTimeLimit
 	case text != "":

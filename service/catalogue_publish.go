@@ -112,7 +112,13 @@ func (s *Service) PublishAccepted(ctx context.Context, runID int64) (*PublishRes
 			if motcua.ErrorCode(err) == motcua.EINTERNAL {
 				return res, err
 			}
-			res.Failed = append(res.Failed, PublishFailure{ItemID: it.ID, Code: it.Code, Message: motcua.ErrorMessage(err)})
+			msg := motcua.ErrorMessage(err)
+			res.Failed = append(res.Failed, PublishFailure{ItemID: it.ID, Code: it.Code, Message: msg})
+			// The reason stays on the item for the review page.
+			it.Outcome = "Chưa cập nhật được: " + msg
+			if err := s.store.Write(ctx, func(tx motcua.Tx) error { return tx.UpdateImportItem(ctx, it) }); err != nil {
+				return res, err
+			}
 			continue
 		}
 		res.Published++

@@ -128,6 +128,12 @@ func (u *UI) routes() []route {
 		{"POST /quan-tri/thu-tuc/{id}", u.adminSaveProcedure},
 		{"GET /quan-tri/lich", u.adminCalendar},
 		{"POST /quan-tri/lich", u.adminSaveCalendar},
+		{"GET /quan-tri/nhap-danh-muc", u.adminImports},
+		{"POST /quan-tri/nhap-danh-muc", u.adminStartImport},
+		{"POST /quan-tri/nhap-danh-muc/dung", u.adminCancelImport},
+		{"GET /quan-tri/nhap-danh-muc/{id}", u.adminImport},
+		{"POST /quan-tri/nhap-danh-muc/{id}/muc/{item}", u.adminImportItem},
+		{"POST /quan-tri/nhap-danh-muc/{id}/cap-nhat-tat-ca", u.adminPublishAccepted},
 	}
 }
 
