@@ -91,12 +91,12 @@ func (u *UI) adminCancelImport(w http.ResponseWriter, r *http.Request) {
 
 // importData is one run with the items of one kind.
 type importData struct {
-	Run     *motcua.ImportRun
-	Kind    motcua.ImportKind
-	Slug    string
-	Kinds   []kindTab
-	Items   []*motcua.ImportItem
-	More    int // items of the kind not shown
+	Run   *motcua.ImportRun
+	Kind  motcua.ImportKind
+	Slug  string
+	Kinds []kindTab
+	Items []*motcua.ImportItem
+	More  int // items of the kind not shown
 }
 
 type kindTab struct {
