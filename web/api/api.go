@@ -46,6 +46,13 @@ var Routes = []Route{
 	{"GET", "/reports/index766", (*API).index766},
 	{"GET", "/reports/dossiers", (*API).reportDossiers},
 	{"GET", "/outbox/failed", (*API).failedDeliveries},
+	{"GET", "/catalogue/imports", (*API).importRuns},
+	{"POST", "/catalogue/imports", (*API).startImport},
+	{"DELETE", "/catalogue/imports/current", (*API).cancelImport},
+	{"GET", "/catalogue/imports/{id}", (*API).importRun},
+	{"POST", "/catalogue/imports/{id}/items/{item}/review", (*API).reviewImportItem},
+	{"POST", "/catalogue/imports/{id}/items/{item}/publish", (*API).publishImportItem},
+	{"POST", "/catalogue/imports/{id}/publish", (*API).publishAccepted},
 	{"GET", "/openapi.json", (*API).openapi},
 }
 
