@@ -112,14 +112,19 @@ type Procedure struct {
 	// TimeLimit is nil when the limit is not known yet: such a procedure
 	// cannot receive dossiers until an administrator sets it. NoTimeLimit
 	// marks procedures whose law sets no limit ("Không quy định").
-	TimeLimit   *TimeLimit    `json:"time_limit"`
-	NoTimeLimit bool          `json:"no_time_limit,omitempty"`
-	Components  []Component   `json:"components"`
-	Fees        []Fee         `json:"fees"`
-	Results     []ResultType  `json:"results"`
-	LegalBasis  []LegalDoc    `json:"legal_basis"`
-	Process     Process       `json:"process"`
-	Overrides   RuleOverrides `json:"overrides,omitzero"`
+	TimeLimit   *TimeLimit `json:"time_limit"`
+	NoTimeLimit bool       `json:"no_time_limit,omitempty"`
+	// TimeLimitText keeps the time limit as the national database words
+	// it when it is not a plain amount ("1 Khác", prose): with TimeLimit
+	// nil the limit is "to confirm" and the procedure cannot receive until
+	// a person sets it; with TimeLimit set it records what was confirmed.
+	TimeLimitText string        `json:"time_limit_text,omitempty"`
+	Components    []Component   `json:"components"`
+	Fees          []Fee         `json:"fees"`
+	Results       []ResultType  `json:"results"`
+	LegalBasis    []LegalDoc    `json:"legal_basis"`
+	Process       Process       `json:"process"`
+	Overrides     RuleOverrides `json:"overrides,omitzero"`
 	// Attributes the QĐ 766 index needs; nil when not known (the sources
 	// of the catalogue do not give them), never guessed.
 	PaperResult        *bool `json:"paper_result,omitempty"`         // the result is (also) a paper document
@@ -145,13 +150,17 @@ func (p *Procedure) ExpiredAt(t time.Time) (LegalDoc, bool) {
 }
 
 // CanReceive returns nil when p may receive a new dossier at t, or an error
-// that says why not: unpublished, legal basis not in force, or no time limit.
+// that says why not: unpublished, legal basis not in force, no time limit,
+// or a time limit the national data gives only in words (to confirm).
 func (p *Procedure) CanReceive(t time.Time) error {
 	if !p.Published {
 		return Errorf(ECONFLICT, "procedure_unpublished", "Thủ tục \"%s\" chưa được công bố hoặc đã bị bãi bỏ, không thể tiếp nhận hồ sơ.", p.Name)
 	}
 	if d, expired := p.ExpiredAt(t); expired {
 		return Errorf(ECONFLICT, "procedure_legal_basis_expired", "Căn cứ pháp lý %s của thủ tục \"%s\" không còn hiệu lực; không thể tiếp nhận hồ sơ mới.", d.Number, p.Name)
+	}
+	if p.TimeLimit == nil && !p.NoTimeLimit && p.TimeLimitText != "" {
+		return Errorf(ECONFLICT, "procedure_time_limit_to_confirm", "Thời hạn giải quyết của thủ tục \"%s\" chưa được xác nhận (dữ liệu quốc gia ghi: \"%s\"); quản trị viên cần đặt thời hạn trước khi tiếp nhận hồ sơ.", p.Name, p.TimeLimitText)
 	}
 	if p.TimeLimit == nil && !p.NoTimeLimit {
 		return Errorf(ECONFLICT, "procedure_time_limit_missing", "Thủ tục \"%s\" chưa có thời hạn giải quyết; quản trị viên cần cập nhật trước khi tiếp nhận hồ sơ.", p.Name)

@@ -33,6 +33,7 @@ type Tx interface {
 	OutboxStore
 	WarningStore
 	PortalSyncStore
+	CatalogueImportStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -31,13 +31,16 @@ type catalogueProcedure struct {
 	TimeLimit       *motcua.TimeLimit   `json:"time_limit"`
 	NoTimeLimit     bool                `json:"no_time_limit"`
 	TimeLimitSource string              `json:"time_limit_source"`
-	Components      []motcua.Component  `json:"components"`
-	Fees            []motcua.Fee        `json:"fees"`
-	Results         []motcua.ResultType `json:"results"`
-	LegalBasis      []motcua.LegalDoc   `json:"legal_basis"`
-	Sources         []string            `json:"sources"`
-	OfficialRefs    []string            `json:"official_refs"`
-	Notes           string              `json:"notes"`
+	// TimeLimitText is the national data's wording ("1 Khác") of a limit
+	// confirmed from the law, kept so that an import sees it unchanged.
+	TimeLimitText string              `json:"time_limit_text"`
+	Components    []motcua.Component  `json:"components"`
+	Fees          []motcua.Fee        `json:"fees"`
+	Results       []motcua.ResultType `json:"results"`
+	LegalBasis    []motcua.LegalDoc   `json:"legal_basis"`
+	Sources       []string            `json:"sources"`
+	OfficialRefs  []string            `json:"official_refs"`
+	Notes         string              `json:"notes"`
 }
 
 // Catalogue returns the demo procedures, with AgencyID unset and the agency
@@ -62,7 +65,7 @@ func Catalogue() ([]*motcua.Procedure, []string, error) {
 			continue
 		}
 		p := &motcua.Procedure{Code: c.Code, Name: c.Name, FieldName: c.FieldName, Level: level,
-			ServiceLevel: c.ServiceLevel, TimeLimit: c.TimeLimit, NoTimeLimit: c.NoTimeLimit,
+			ServiceLevel: c.ServiceLevel, TimeLimit: c.TimeLimit, NoTimeLimit: c.NoTimeLimit, TimeLimitText: c.TimeLimitText,
 			Components: c.Components, Fees: c.Fees, Results: c.Results, LegalBasis: c.LegalBasis,
 			Published: true, Sources: append(append([]string{}, c.Sources...), c.OfficialRefs...)}
 		notes := c.Notes

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/motcua/motcua"
@@ -114,10 +116,26 @@ func (s *Service) SetupProcedure(ctx context.Context, p *motcua.Procedure) error
 }
 
 // UnpublishExpired unpublishes published procedures whose legal basis has
-// expired (a scheduled job). It returns how many it changed.
-func (s *Service) UnpublishExpired(ctx context.Context) (int, error) {
+// expired (a scheduled job). It returns how many it changed, and records a
+// run that changed some in the audit log: the count and the first codes
+// (each procedure's own note says why).
+func (s *Service) UnpublishExpired(ctx context.Context) (n int, err error) {
 	now := s.now()
-	n := 0
+	var codes []string
+	defer func() {
+		if n == 0 {
+			return
+		}
+		detail := fmt.Sprintf("%d thủ tục ngừng công bố vì căn cứ pháp lý hết hiệu lực: %s", n, strings.Join(codes, ", "))
+		if n > len(codes) {
+			detail += fmt.Sprintf(" và %d thủ tục khác", n-len(codes))
+		}
+		if aerr := s.store.Write(ctx, func(tx motcua.Tx) error {
+			return tx.Audit(ctx, &motcua.AuditEntry{At: now, Action: motcua.AuditCatalogueExpired, Detail: detail})
+		}); err == nil {
+			err = aerr
+		}
+	}()
 	for offset := 0; ; offset += 500 {
 		var page []*motcua.Procedure
 		if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
@@ -139,6 +157,9 @@ func (s *Service) UnpublishExpired(ctx context.Context) (int, error) {
 			}
 			s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheCatalogue}, procVersionKey(p.ID))
 			n++
+			if len(codes) < 10 {
+				codes = append(codes, cmp.Or(p.Code, p.Name))
+			}
 			offset-- // the list of published procedures just shrank by one
 		}
 		if len(page) < 500 {

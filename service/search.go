@@ -30,6 +30,9 @@ type SearchHit struct {
 	Procedure *motcua.Procedure
 	Score     int
 	Usage     int
+	// Blocked is why the procedure cannot receive a dossier now and who
+	// must act; nil when it can.
+	Blocked *ReceiveBlock
 }
 
 // Match classes of SearchProcedures, best first.
@@ -97,6 +100,13 @@ func (s *Service) SearchProcedures(ctx context.Context, q SearchQuery) ([]Search
 	})
 	if q.Limit > 0 && len(hits) > q.Limit {
 		hits = hits[:q.Limit]
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].Blocked = receiveBlock(hits[i].Procedure, now, byID)
 	}
 	return hits, nil
 }

@@ -51,6 +51,9 @@ type Config struct {
 	// PortalAlertAfter is how old the oldest undelivered portal message
 	// may grow before the administrators are told (0: 30 minutes).
 	PortalAlertAfter time.Duration
+	// Catalogue is the national database of procedures to import from;
+	// nil turns the import off (the pages say so).
+	Catalogue motcua.CatalogueSource
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -80,6 +83,7 @@ type Service struct {
 		sync.Mutex
 		last time.Time
 	} // when the administrators were last told the portal lags
+	imports importTracker // the catalogue import running here (catalogue_import.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }

@@ -47,6 +47,8 @@ var tableSpecs = []string{
 	"stat_counts: scale:i metric:i period:i agency_id:i procedure_id:i n:i",
 	"portal_sync: dossier_id:i national_code:t forwarded:b queued_seq:i synced_seq:i first_synced_at:n synced_at:n last_error:t last_error_at:n",
 	"portal_messages: message_id:t kind:t national_code:t received_at:i dossier_id:i outcome:t",
+	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
+	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
 }
 
 type column struct {

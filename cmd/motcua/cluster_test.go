@@ -80,7 +80,11 @@ func startInstance(t *testing.T, args []string) *instance {
 	jctx, cancel := context.WithCancel(ctx)
 	in.stopJobs = cancel
 	listening := a.listenChanges(jctx)
-	go func() { defer close(in.jobsDone); jobs.Run(jctx, 100*time.Millisecond, append(a.jobs, a.outbox...)); <-listening }()
+	go func() {
+		defer close(in.jobsDone)
+		jobs.Run(jctx, 100*time.Millisecond, append(a.jobs, a.outbox...))
+		<-listening
+	}()
 	t.Cleanup(in.stop)
 	return in
 }

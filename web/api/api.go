@@ -49,6 +49,13 @@ var Routes = []Route{
 	{"POST", "/dvcqg/messages", (*API).portalMessage},
 	{"GET", "/dvcqg/sync", (*API).portalSync},
 	{"POST", "/dvcqg/sync/{id}/replay", (*API).portalReplay},
+	{"GET", "/catalogue/imports", (*API).importRuns},
+	{"POST", "/catalogue/imports", (*API).startImport},
+	{"DELETE", "/catalogue/imports/current", (*API).cancelImport},
+	{"GET", "/catalogue/imports/{id}", (*API).importRun},
+	{"POST", "/catalogue/imports/{id}/items/{item}/review", (*API).reviewImportItem},
+	{"POST", "/catalogue/imports/{id}/items/{item}/publish", (*API).publishImportItem},
+	{"POST", "/catalogue/imports/{id}/publish", (*API).publishAccepted},
 	{"GET", "/openapi.json", (*API).openapi},
 }
 

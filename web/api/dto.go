@@ -178,6 +178,17 @@ type procedureSummary struct {
 	TimeLimitText string              `json:"time_limit_text"`
 	Published     bool                `json:"published"`
 	Version       int                 `json:"version"`
+	// Receivable is false when a counter may not receive a dossier for
+	// the procedure now; NotReceivable says why and who must act.
+	Receivable    bool               `json:"receivable"`
+	NotReceivable *notReceivableJSON `json:"not_receivable,omitempty"`
+}
+
+// notReceivableJSON is service.ReceiveBlock on the wire.
+type notReceivableJSON struct {
+	Reason      string `json:"reason"`
+	Message     string `json:"message"`
+	Responsible string `json:"responsible"`
 }
 
 func summaryOf(p *motcua.Procedure) procedureSummary {
@@ -188,6 +199,8 @@ func summaryOf(p *motcua.Procedure) procedureSummary {
 		s.TimeLimitText = p.TimeLimit.String()
 	case p.NoTimeLimit:
 		s.TimeLimitText = "Không quy định"
+	case p.TimeLimitText != "":
+		s.TimeLimitText = "Cần xác nhận — dữ liệu quốc gia ghi: \"" + p.TimeLimitText + "\""
 	default:
 		s.TimeLimitText = "Chưa có dữ liệu"
 	}

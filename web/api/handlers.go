@@ -100,7 +100,16 @@ func (a *API) procedures(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]procedureSummary, 0, len(list))
 	for _, p := range list {
-		items = append(items, summaryOf(p))
+		it := summaryOf(p)
+		b, err := a.srv.Service.ReceiveBlock(r.Context(), p)
+		if err != nil {
+			web.WriteError(w, r, err)
+			return
+		}
+		if it.Receivable = b == nil; b != nil {
+			it.NotReceivable = &notReceivableJSON{Reason: b.Reason, Message: b.Message, Responsible: b.Responsible}
+		}
+		items = append(items, it)
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 }

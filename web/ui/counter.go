@@ -14,9 +14,11 @@ import (
 // counterData is the reception screen: the procedure search, then the
 // reception form for the chosen procedure.
 type counterData struct {
-	Hits      []service.SearchHit
-	P         *motcua.Procedure
-	Receive   error // why the procedure cannot receive now, if it cannot
+	Hits []service.SearchHit
+	P    *motcua.Procedure
+	// Block is why the procedure cannot receive now and who must act;
+	// the reception form is not shown then.
+	Block     *service.ReceiveBlock
 	Competent *motcua.Agency
 	Points    []option
 	Communes  []option
@@ -74,7 +76,10 @@ func (u *UI) showCounter(w http.ResponseWriter, r *http.Request, status int, f, 
 		u.fail(w, r, err)
 		return
 	}
-	d.Receive = d.P.CanReceive(u.srv.Service.Now())
+	if d.Block, err = u.srv.Service.ReceiveBlock(ctx, d.P); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	d.FeeTotal = d.P.FeeTotal()
 	agencies, err := u.srv.Service.AgencyIndex(ctx)
 	if err != nil {

@@ -137,6 +137,12 @@ func (u *UI) routes() []route {
 		{"GET /quan-tri/dong-bo", u.adminPortal},
 		{"POST /quan-tri/dong-bo/{id}", u.adminPortalReplay},
 		{"POST /quan-tri/dong-bo", u.adminPortalQueueAll},
+		{"GET /quan-tri/nhap-danh-muc", u.adminImports},
+		{"POST /quan-tri/nhap-danh-muc", u.adminStartImport},
+		{"POST /quan-tri/nhap-danh-muc/dung", u.adminCancelImport},
+		{"GET /quan-tri/nhap-danh-muc/{id}", u.adminImport},
+		{"POST /quan-tri/nhap-danh-muc/{id}/muc/{item}", u.adminImportItem},
+		{"POST /quan-tri/nhap-danh-muc/{id}/cap-nhat-tat-ca", u.adminPublishAccepted},
 	}
 }
 
