@@ -118,7 +118,7 @@ func ProcedureOf(t *ThuTuc) *motcua.NationalProcedure {
 		}
 	}
 	for i, c := range t.ThanhPhanHoSo {
-		comp := motcua.Component{Seq: i + 1, Name: c}
+		comp := motcua.Component{Seq: i + 1, Name: withoutCopies(c)}
 		comp.Originals, comp.Copies = copiesOf(c)
 		p.Components = append(p.Components, comp)
 	}
@@ -187,6 +187,22 @@ func copiesOf(s string) (originals, copies int) {
 		copies, _ = strconv.Atoi(m[1])
 	}
 	return originals, copies
+}
+
+// copiesNote is the count of originals and copies the national catalogue
+// writes after a component's name, with the punctuation before it.
+var copiesNote = regexp.MustCompile(`(?i)[\s;.,]*\((bản chính|bản sao)[^)]*\)[\s;]*$`)
+
+// withoutCopies is a component's name without the count of originals and
+// copies (kept as numbers by copiesOf), so that names compare as names.
+func withoutCopies(s string) string {
+	for {
+		t := copiesNote.ReplaceAllString(s, "")
+		if t == s {
+			return strings.TrimSpace(s)
+		}
+		s = t
+	}
 }
 
 // amountOf reads the amount a fee text starts with, or nil when the text

@@ -2,8 +2,11 @@ package service
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/motcua/motcua"
 )
@@ -124,7 +127,11 @@ func diffProcedure(local *motcua.Procedure, np *motcua.NationalProcedure) []motc
 		}
 	}
 	add("name", "Tên thủ tục", strings.TrimSpace(local.Name), strings.TrimSpace(n.Name))
-	add("field", "Lĩnh vực", fieldWords(local.FieldCode, local.FieldName), fieldWords(n.FieldCode, n.FieldName))
+	// A field is the same when its code is (both given) or else its name.
+	if fc, nc := strings.TrimSpace(local.FieldCode), strings.TrimSpace(n.FieldCode); (fc != "" && nc != "" && fc != nc) ||
+		((fc == "" || nc == "") && motcua.Fold(local.FieldName) != motcua.Fold(n.FieldName)) {
+		out = append(out, motcua.FieldDiff{Field: "field", Label: "Lĩnh vực", Old: fieldWords(local.FieldCode, local.FieldName), New: fieldWords(n.FieldCode, n.FieldName)})
+	}
 	add("level", "Cấp thực hiện", local.Level.Label(), n.Level.Label())
 	if !sameLimit(local, np) {
 		old := limitWords(local.TimeLimit, local.NoTimeLimit, "")
@@ -134,10 +141,18 @@ func diffProcedure(local *motcua.Procedure, np *motcua.NationalProcedure) []motc
 		out = append(out, motcua.FieldDiff{Field: "time_limit", Label: "Thời hạn giải quyết", Old: old,
 			New: limitWords(n.TimeLimit, n.NoTimeLimit, nationalTimeLimitText(np))})
 	}
-	add("components", "Thành phần hồ sơ", componentWords(local.Components), componentWords(n.Components))
-	add("fees", "Phí, lệ phí", feeWords(local.Fees), feeWords(n.Fees))
-	add("results", "Kết quả", resultWords(local.Results), resultWords(n.Results))
-	add("legal_basis", "Căn cứ pháp lý", legalWords(local.LegalBasis), legalWords(n.LegalBasis))
+	if !sameComponents(local.Components, n.Components) {
+		out = append(out, motcua.FieldDiff{Field: "components", Label: "Thành phần hồ sơ", Old: componentWords(local.Components), New: componentWords(n.Components)})
+	}
+	if !sameFees(local.Fees, n.Fees) {
+		out = append(out, motcua.FieldDiff{Field: "fees", Label: "Phí, lệ phí", Old: feeWords(local.Fees), New: feeWords(n.Fees)})
+	}
+	if wordsKey(resultWords(local.Results)) != wordsKey(resultWords(n.Results)) {
+		out = append(out, motcua.FieldDiff{Field: "results", Label: "Kết quả", Old: resultWords(local.Results), New: resultWords(n.Results)})
+	}
+	if !slices.Equal(legalNumbers(local.LegalBasis), legalNumbers(n.LegalBasis)) {
+		out = append(out, motcua.FieldDiff{Field: "legal_basis", Label: "Căn cứ pháp lý", Old: legalWords(local.LegalBasis), New: legalWords(n.LegalBasis)})
+	}
 	// The national data often leaves the service level out: silence is
 	// not a change.
 	if n.ServiceLevel != "" {
@@ -172,5 +187,81 @@ func mergeComponents(old, national []motcua.Component) []motcua.Component {
 		}
 		out = append(out, c)
 	}
+	return out
+}
+
+// sameFees compares fees as the national data states them: as free text.
+// Its texts are the facts (the amount is read from them, and two readings
+// of one text may differ, such as "0" where the provincial council sets
+// the amount), so fees are the same when their texts are, word for word
+// but for case, diacritics-insensitive spacing and punctuation; fees
+// without text compare by their amounts.
+func sameFees(a, b []motcua.Fee) bool {
+	key := func(fs []motcua.Fee) []string {
+		var out []string
+		for _, f := range fs {
+			k := motcua.Fold(f.Description)
+			if k == "" && f.Amount != nil {
+				k = strconv.FormatInt(*f.Amount, 10)
+			}
+			if k != "" && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(key(a), key(b))
+}
+
+// sameComponents compares two lists of components by name (without case,
+// diacritics, the final punctuation or the count of copies written into
+// it) and counts of originals and copies, in order.
+func sameComponents(a, b []motcua.Component) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if componentKey(a[i].Name) != componentKey(b[i].Name) || a[i].Originals != b[i].Originals || a[i].Copies != b[i].Copies {
+			return false
+		}
+	}
+	return true
+}
+
+// wordsKey is a text as compared: its words, folded, without punctuation
+// (the national data and the province split lists differently).
+func wordsKey(s string) string {
+	return strings.Join(strings.FieldsFunc(motcua.Fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// legalNumber finds a legal document's number and symbol (60/2014/QH13,
+// 123/2015/NĐ-CP).
+var legalNumber = regexp.MustCompile(`\d+/\d{4}/[\p{Lu}Đ0-9-]+`)
+
+// legalNumbers lists the documents of a legal basis by number and symbol,
+// with their validity: the national data writes a document's title and
+// number in one text, the province apart.
+func legalNumbers(ds []motcua.LegalDoc) []string {
+	var out []string
+	for _, d := range ds {
+		k := legalNumber.FindString(d.Number)
+		if k == "" {
+			k = legalNumber.FindString(d.Title)
+		}
+		if k == "" {
+			k = wordsKey(d.Number + " " + d.Title)
+		}
+		if d.EffectiveFrom != nil {
+			k += " from " + d.EffectiveFrom.Format("2006-01-02")
+		}
+		if d.EffectiveTo != nil {
+			k += " to " + d.EffectiveTo.Format("2006-01-02")
+		}
+		out = append(out, k)
+	}
+	slices.Sort(out)
 	return out
 }

@@ -81,6 +81,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
 	scfg.PortalSync = cfg.portalOn()
+	if c := cfg.portalClient(); c != nil {
+		scfg.Catalogue = c
+	}
 	if scfg.Bus, err = db.CacheBus(ctx); err != nil {
 		return nil, err
 	}

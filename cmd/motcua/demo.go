@@ -112,7 +112,10 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		if sims.portalURL != "" {
 			fmt.Fprintf(stdout, "Simulator of the national public service portal (DVCQG): %s\n", sims.portalURL)
 		}
-		go sims.forwardOnline(ctx, a, stdout)
+		go func() {
+			sims.forwardOnline(ctx, a, stdout)
+			sims.importCatalogue(ctx, a, stdout)
+		}()
 	})
 }
 

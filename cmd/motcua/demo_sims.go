@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dvcqg/sim"
 )
@@ -147,4 +148,27 @@ func (ds *demoSims) forwardOnline(ctx context.Context, a *app, stdout io.Writer)
 		return
 	}
 	fmt.Fprintf(stdout, "%d online dossiers came in through the national portal's simulator (%s).\n", len(res), ds.portalURL)
+}
+
+// importCatalogue leaves a catalogue import from the portal's simulator
+// waiting for review, as the province's administrator would start one,
+// when none was made yet.
+func (ds *demoSims) importCatalogue(ctx context.Context, a *app, stdout io.Writer) {
+	if ds.portal == nil {
+		return
+	}
+	var admin *motcua.User
+	if err := a.db.Read(ctx, func(tx motcua.Tx) (err error) { admin, err = tx.UserByUsername(ctx, "admin"); return err }); err != nil {
+		return
+	}
+	actx := motcua.NewContextWithUser(ctx, admin)
+	if runs, err := a.svc.ImportRuns(actx); err != nil || len(runs) > 0 {
+		return
+	}
+	run, err := a.svc.ImportCatalogue(actx, nil)
+	if err != nil {
+		fmt.Fprintf(stdout, "The demo's catalogue import from the portal's simulator failed: %v\n", err)
+		return
+	}
+	fmt.Fprintf(stdout, "A catalogue import from the national portal's simulator waits for review at /quan-tri/nhap-danh-muc/%d.\n", run.ID)
 }
