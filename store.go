@@ -32,6 +32,7 @@ type Tx interface {
 	ReportStore
 	OutboxStore
 	WarningStore
+	PaymentStore
 }
 
 // AgencyStore keeps agencies and reception points.
