@@ -121,6 +121,9 @@ type DossierView struct {
 	// Attach lists the component ids (0 for the result) the viewer may
 	// attach a file to now (AttachFile); empty when they may not.
 	Attach []int64
+	// Payments are the dossier's fees and payments; the dossier's fee
+	// lines carry paid flags derived from them.
+	Payments *PaymentView
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -153,6 +156,9 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		}
 		d.FillComponents(v.Procedure)
 		if v.Files, err = tx.DossierFiles(ctx, d.ID); err != nil {
+			return err
+		}
+		if v.Payments, err = s.staffPaymentView(ctx, tx, u, d); err != nil {
 			return err
 		}
 		return s.uploaders(ctx, tx, v)

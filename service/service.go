@@ -44,6 +44,14 @@ type Config struct {
 	// MaxFileSize bounds an uploaded file, in bytes; 0 means
 	// DefaultMaxFileSize.
 	MaxFileSize int64
+	// Payments is the national payment platform; nil turns online
+	// payment off (pages say "Chưa kết nối nền tảng thanh toán").
+	Payments motcua.PaymentGateway
+	// PaymentQueryAfter and PaymentExpireAfter time the reconciliation of
+	// pending payments (0: DefaultPaymentQueryAfter,
+	// DefaultPaymentExpireAfter).
+	PaymentQueryAfter  time.Duration
+	PaymentExpireAfter time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -94,6 +102,12 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.OutboxLease <= 0 {
 		cfg.OutboxLease = DefaultOutboxLease
+	}
+	if cfg.PaymentQueryAfter <= 0 {
+		cfg.PaymentQueryAfter = DefaultPaymentQueryAfter
+	}
+	if cfg.PaymentExpireAfter <= 0 {
+		cfg.PaymentExpireAfter = DefaultPaymentExpireAfter
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second
