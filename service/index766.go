@@ -14,6 +14,7 @@ type unitData struct {
 	recv            map[int64]*motcua.ReceivedAgg
 	procedures      []*motcua.Procedure // within the unit's competence
 	proceduresInUse map[int64]bool      // with dossiers received in the period
+	payments        *paymentUnit        // 3.5, 3.5b, 3.6 (index766_payment.go)
 }
 
 // indexInputs are the period's counts the index is computed from, by
@@ -230,6 +231,9 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 			}
 		}
 	}
+	if err := s.paymentIndexInputs(ctx, p, units, unit); err != nil {
+		return nil, err
+	}
 	for id, u := range units {
 		if id == 0 {
 			u.procedures = procs
@@ -349,6 +353,7 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 		"4.5b": {identity, total},
 		"4.5a": {citizensInUse, citizens},
 	}
+	paymentValues(values, c.Held, u)
 	var out []motcua.IndicatorValue
 	for _, ind := range c.Indicators {
 		nd, computed := values[ind.ID]

@@ -46,7 +46,10 @@ func newPayFixture(t *testing.T, e sqltest.Engine) *payFixture {
 		w.Write(ans)
 	}))
 	t.Cleanup(cb.Close)
-	s, err := sim.New(sim.Config{Partner: payPartner, Secret: paySecret, CallbackURL: cb.URL, Retries: 1})
+	// The platform's clock is the service's, so that payments fall in
+	// the test's period.
+	s, err := sim.New(sim.Config{Partner: payPartner, Secret: paySecret, CallbackURL: cb.URL, Retries: 1,
+		Now: func() time.Time { return *pf.clock.Load() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,6 +320,103 @@ func TestCashPayment(t *testing.T) {
 		}
 		if len(f.auditsOf(motcua.AuditPaymentCash)) != 1 {
 			t.Error("cash not audited")
+		}
+	})
+}
+
+// TestPaymentIndex computes 3.5, 3.5b and 3.6 from the payment records:
+// at An Phú three fee-bearing dossiers are received, one paid online, one
+// in cash, one left pending; without a platform and without records the
+// three indicators have no data, even if the configuration claims the
+// input is held.
+func TestPaymentIndex(t *testing.T) {
+	march := motcua.Period{From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 3, 31)}
+	values := func(f *fixture, agencyCode string) map[string]motcua.IndicatorValue {
+		t.Helper()
+		a, _, err := f.svc.Agency(ctx, agencyCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx, err := f.svc.Index766From(ctx, march, service.SourceBase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]motcua.IndicatorValue{}
+		for _, u := range idx.Units {
+			if u.AgencyID == a.ID {
+				for _, v := range u.Values {
+					out[v.ID] = v
+				}
+			}
+		}
+		return out
+	}
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		// Nothing recorded, no platform, a configuration that claims the
+		// input: no data.
+		f := newFixture(t, e, vn(2025, 3, 10, 9, 0), func(c *service.Config) {
+			c.Index = motcua.DefaultIndexConfig()
+			c.Index.Held[motcua.InputPayments] = true
+		})
+		f.feeDossier("0912000123")
+		vals := values(f, "H99.101")
+		for _, id := range []string{"3.5", "3.5b", "3.6"} {
+			if v := vals[id]; v.Status != "no_data" || v.Reason == "" {
+				t.Errorf("no records: %s = %+v", id, v)
+			}
+		}
+
+		pf := newPayFixture(t, e)
+		// The demo's own dossiers with fees, none paid: a platform is
+		// connected, so the input is held.
+		before := values(pf.fixture, "H99.101")["3.6"]
+		if before.Status == "no_data" || before.Num != 0 {
+			t.Fatalf("3.6 before: %+v", before)
+		}
+		online, cash, pending := pf.feeDossier("0912000201"), pf.feeDossier("0912000202"), pf.feeDossier("0912000203")
+		pf.svc.ReceiveDossier(pf.as("motcua.anphu"), "", pf.newDossier("0912000204")) // no fee
+		_, redirect, err := pf.svc.StartOnlinePayment(ctx, online.Code, "0201", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pay(t, redirect, "pay")
+		if _, err := pf.svc.RecordCashPayment(pf.as("motcua.anphu"), cash.Code, service.CashInput{ReceiptNumber: "BL-7", Amount: 8000}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := pf.svc.StartOnlinePayment(ctx, pending.Code, "0203", ""); err != nil {
+			t.Fatal(err)
+		}
+		// The procedures of a commune with a fixed fee, from the catalogue.
+		var withFees int64
+		pf.db.Read(ctx, func(tx motcua.Tx) error {
+			ps, _ := tx.FindProcedures(ctx, motcua.ProcedureFilter{PublishedOnly: true, Level: motcua.LevelCommune, Limit: 1000})
+			for _, p := range ps {
+				if p.AgencyID == 0 && p.FeeTotal() > 0 {
+					withFees++
+				}
+			}
+			return nil
+		})
+		if withFees < 2 {
+			t.Fatalf("%d commune procedures with fees in the demo catalogue", withFees)
+		}
+		vals = values(pf.fixture, "H99.101")
+		want := map[string][2]int64{"3.5": {1, withFees}, "3.5b": {1, withFees}, "3.6": {1, before.Den + 3}}
+		for id, nd := range want {
+			v := vals[id]
+			if v.Status != "ok" || v.Num != nd[0] || v.Den != nd[1] {
+				t.Errorf("%s = %+v, want %d/%d", id, v, nd[0], nd[1])
+			}
+		}
+		if v := vals["3.6"]; abs(v.Points-6.0/float64(before.Den+3)) > 1e-9 {
+			t.Errorf("3.6 points %.4f", v.Points)
+		}
+		if v := vals["3.5"]; abs(v.Points-2*(1/float64(withFees))/0.8) > 1e-9 {
+			t.Errorf("3.5 points %.4f", v.Points)
+		}
+		// Another commune with no payments: held, nothing paid online.
+		if v := values(pf.fixture, "H99.103")["3.6"]; v.Status == "no_data" {
+			t.Errorf("another commune: %+v", v)
 		}
 	})
 }
