@@ -583,3 +583,12 @@ func (s *Service) ReconcilePayments(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// PaymentCallbackAnswer is what to answer the payment platform with after
+// HandlePaymentCallback returned err, in the platform's own format.
+func (s *Service) PaymentCallbackAnswer(err error) (contentType string, body []byte) {
+	if s.cfg.Payments == nil {
+		return "", nil
+	}
+	return s.cfg.Payments.AnswerCallback(err)
+}

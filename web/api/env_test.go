@@ -50,6 +50,12 @@ func vn(y int, m time.Month, d, hh, mm int) time.Time {
 // newEnv starts motcua with the demo province seeded up to now.
 func newEnv(t *testing.T, engine sqltest.Engine, now time.Time) *env {
 	t.Helper()
+	return newEnvWith(t, engine, now, nil)
+}
+
+// newEnvWith is newEnv with a change to the service's configuration.
+func newEnvWith(t *testing.T, engine sqltest.Engine, now time.Time, mutate func(*service.Config)) *env {
+	t.Helper()
 	e := &env{t: t}
 	e.setClock(now)
 	db := sqltest.Open(t, engine)
@@ -67,6 +73,9 @@ func newEnv(t *testing.T, engine sqltest.Engine, now time.Time) *env {
 	cfg.SessionTTL = 60 * 24 * time.Hour // the tests move the clock across weeks
 	if cfg.Blobs, err = blob.OpenDir(t.TempDir()); err != nil {
 		t.Fatal(err)
+	}
+	if mutate != nil {
+		mutate(&cfg)
 	}
 	e.db, e.svc = db, service.New(db, cal, cheap, cfg)
 	srv, err := web.New(e.svc, web.Options{})
