@@ -51,6 +51,12 @@ var testNow = vn(2025, 3, 10, 9, 0)
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with a change to the service's configuration.
+func newEnvWith(t testing.TB, mutate func(*service.Config)) *env {
+	t.Helper()
 	e := &env{t: t}
 	now := testNow
 	e.clock.Store(&now)
@@ -74,6 +80,9 @@ func newEnv(t testing.TB) *env {
 	cfg.Now = func() time.Time { return *e.clock.Load() }
 	if cfg.Blobs, err = blob.OpenDir(t.TempDir()); err != nil {
 		t.Fatal(err)
+	}
+	if mutate != nil {
+		mutate(&cfg)
 	}
 	e.db, e.svc = db, service.New(db, cal, cheap, cfg)
 	srv, err := web.New(e.svc, web.Options{})
