@@ -97,6 +97,12 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 			return err
 		}
 		d.FillComponents(p)
+		// The fee lines say what the payment records say.
+		ps, err := tx.DossierPayments(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		motcua.MarkFeesPaid(d.Fees, ps)
 		out = d
 		return nil
 	})

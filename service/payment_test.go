@@ -318,6 +318,14 @@ func TestCashPayment(t *testing.T) {
 		if _, err := f.svc.RecordCashPayment(f.as("motcua.anphu"), other.Code, service.CashInput{ReceiptNumber: "0001", Amount: 8000}, ""); motcua.ErrorReason(err) != "payment_reference_exists" {
 			t.Errorf("a receipt number used twice: %v", err)
 		}
+		// An action's answer carries the paid flags too.
+		acted, err := f.svc.Act(f.as("motcua.anphu"), d.Code, service.ActInput{Action: motcua.ActTransfer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !acted.Fees[0].Paid || acted.Fees[0].PaidOnline {
+			t.Errorf("fees after an action: %+v", acted.Fees)
+		}
 		if len(f.auditsOf(motcua.AuditPaymentCash)) != 1 {
 			t.Error("cash not audited")
 		}
