@@ -18,6 +18,7 @@ type lookupData struct {
 	// (payment.go); Verifier goes back in the payment form.
 	Pay      *service.PublicPayment
 	Verifier string
+	PayError string
 }
 
 // lookup shows a dossier's state and timeline to whoever has its code and

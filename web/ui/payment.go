@@ -37,7 +37,13 @@ func (u *UI) lookupPay(w http.ResponseWriter, r *http.Request) {
 		pg := &page{Title: "Tra cứu hồ sơ", Section: "lookup", Form: newForm(url.Values{"ma": {code}, "so": {verifier}})}
 		pg.Form.Message = motcua.ErrorMessage(err)
 		if d, lerr := u.srv.Service.Lookup(r.Context(), code, verifier); lerr == nil {
-			pg.Data = u.lookupData(r, d, verifier)
+			ld := u.lookupData(r, d, verifier)
+			ld.PayError = pg.Form.Message
+			pg.Data = ld
+		} else {
+			// The code and verifier themselves were refused: say so by
+			// the code, as the lookup does.
+			pg.Form.Errors["ma"] = pg.Form.Message
 		}
 		u.render(w, r, web.Status(err), "lookup", pg)
 		return

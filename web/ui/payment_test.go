@@ -120,8 +120,24 @@ func TestPayOnlineFromLookup(t *testing.T) {
 	if !strings.Contains(pub.body, "Đã nộp 8.000") || !strings.Contains(pub.body, "trực tuyến") || strings.Contains(pub.body, "Thanh toán trực tuyến</button>") {
 		t.Errorf("lookup after paying: %s", pub.body)
 	}
+	// An officer starts one for a citizen from the dossier page, without
+	// the verifier.
+	other := e.receiveFee("0912000987")
+	counter := e.login("motcua.anphu")
+	if page := counter.get("/ho-so/" + other); !strings.Contains(page.body, "Thanh toán trực tuyến cho người nộp") {
+		t.Errorf("no online payment on the dossier page")
+	}
+	if r := counter.post("/tra-cuu/thanh-toan", url.Values{"ma": {other}}); r.status != 200 || !strings.Contains(r.body, simSrv.URL+"/pay/") {
+		t.Errorf("officer for a citizen: %d %s", r.status, r.body)
+	}
 	// A wrong verifier gets the lookup's message, not a payment.
-	if r := b.post("/tra-cuu/thanh-toan", url.Values{"ma": {code}, "so": {"1111"}}); r.status != http.StatusNotFound {
+	if r := b.post("/tra-cuu/thanh-toan", url.Values{"ma": {code}, "so": {"1111"}}); r.status != http.StatusNotFound ||
+		!strings.Contains(r.body, "Không tìm thấy hồ sơ với mã và số kiểm tra đã nhập") {
 		t.Errorf("wrong verifier: %d", r.status)
+	}
+	// Paying again: the message is shown by the fees.
+	if r := b.post("/tra-cuu/thanh-toan", url.Values{"ma": {code}, "so": {"0654"}}); r.status != http.StatusConflict ||
+		!strings.Contains(r.body, `role="alert"><p>Phí, lệ phí của hồ sơ`) {
+		t.Errorf("paying twice: %d %s", r.status, r.body)
 	}
 }
