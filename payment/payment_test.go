@@ -29,6 +29,7 @@ var ctx = context.Background()
 type env struct {
 	sim     *sim.Sim
 	simURL  string
+	state   string
 	client  *payment.Client
 	mu      sync.Mutex
 	got     []*motcua.PaymentCallback
@@ -58,8 +59,9 @@ func newEnv(t *testing.T) *env {
 		w.Write(ans)
 	}))
 	t.Cleanup(cb.Close)
+	e.state = t.TempDir() + "/sim.json"
 	s, err := sim.New(sim.Config{Partner: partner, Secret: secret, CallbackURL: cb.URL + "/callback", ReturnURL: cb.URL + "/return",
-		StateFile: t.TempDir() + "/sim.json"})
+		StateFile: e.state})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +148,13 @@ func TestInitPayCallbackQueryBill(t *testing.T) {
 	resp.Body.Close()
 	if len(state.Transactions) != 1 || state.Transactions[0].State != "paid" {
 		t.Errorf("state: %+v", state)
+	}
+	again, err := sim.New(sim.Config{Partner: partner, Secret: secret, StateFile: e.state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tx, ok := again.Transaction("TT-1-a1"); !ok || tx.State != "paid" || tx.BillNumber != bill.Number {
+		t.Errorf("after a restart: %+v %v", tx, ok)
 	}
 }
 
