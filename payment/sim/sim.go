@@ -122,7 +122,9 @@ func New(cfg Config) (*Sim, error) {
 			for _, t := range st.Transactions {
 				s.txns[t.Reference] = t
 			}
-			s.seq = len(st.Transactions)
+			// Each transaction drew at most two numbers (its id and its
+			// bill): start past them so that none is given twice.
+			s.seq = 2 * len(st.Transactions)
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
