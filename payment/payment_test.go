@@ -75,6 +75,13 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
+// callbacks returns the confirmations received so far.
+func (e *env) callbacks() []*motcua.PaymentCallback {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]*motcua.PaymentCallback(nil), e.got...)
+}
+
 func request(ref string) motcua.PaymentRequest {
 	return motcua.PaymentRequest{Reference: ref, Amount: 58000,
 		Fees:        []motcua.PaymentFee{{Name: "Lệ phí", Amount: 8000}, {Name: "Phí", Amount: 50000}},
@@ -205,11 +212,23 @@ func TestDroppedCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if len(e.got) != 0 {
-		t.Fatalf("a dropped confirmation arrived: %+v", e.got)
+	if got := e.callbacks(); len(got) != 0 {
+		t.Fatalf("a dropped confirmation arrived: %+v", got)
 	}
 	if st, err := e.client.Query(ctx, "TT-4"); err != nil || st.State != motcua.PaymentPaid {
 		t.Errorf("query: %+v %v", st, err)
+	}
+	// Without a browser: a cancellation, confirmed.
+	e.sim.SetFaults(sim.Faults{})
+	if _, err := e.client.Init(ctx, request("TT-5")); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := e.sim.Complete("TT-5", false)
+	if got := e.callbacks(); err != nil || tx.State != "cancelled" || !tx.CallbackOK || len(got) != 1 || got[0].State != motcua.PaymentCancelled {
+		t.Errorf("complete: %+v %v %+v", tx, err, got)
+	}
+	if _, err := e.sim.Complete("TT-5", true); err == nil {
+		t.Error("a cancelled transaction was paid")
 	}
 }
 

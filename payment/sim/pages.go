@@ -140,3 +140,16 @@ func (s *Sim) Settle(ref string, pay bool) (Txn, error) {
 	s.save()
 	return *t, nil
 }
+
+// Complete is what a payer does on the payment page, without a browser:
+// pay (or cancel) a pending transaction and push the confirmation (unless
+// told to drop it). The demo uses it to make payments.
+func (s *Sim) Complete(ref string, pay bool) (Txn, error) {
+	t, err := s.Settle(ref, pay)
+	if err != nil {
+		return Txn{}, err
+	}
+	s.callback(t)
+	t, _ = s.Transaction(ref)
+	return t, nil
+}
