@@ -38,6 +38,8 @@ var rules = []rule{
 	{pkg: "chart", forbidStd: []string{"net/http", "database/sql"}},
 	{pkg: "jobs", allow: []string{"", "service", "calendar"}, forbidStd: []string{"database/sql"}},
 	{pkg: "demo", allow: []string{"", "service", "calendar"}, forbidStd: []string{"net/http", "database/sql"}},
+	{pkg: "payment", allow: []string{""}, forbidStd: []string{"database/sql"}},
+	{pkg: "payment/sim", allow: []string{"", "payment"}, forbidStd: []string{"database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the

@@ -107,7 +107,10 @@ func (c DossierComponent) Satisfied() bool {
 	return c.Provided || c.FromNationalDB || c.Reused || c.TakenFromStore
 }
 
-// DossierFee is a fee line of a dossier, in đồng.
+// DossierFee is a fee line of a dossier, in đồng. Paid and PaidOnline are
+// a view of the dossier's payment records (MarkFeesPaid), filled when the
+// service reads a dossier: no client sets them, and whatever a store or a
+// request holds in them is overwritten.
 type DossierFee struct {
 	Name       string `json:"name"`
 	Amount     int64  `json:"amount"`

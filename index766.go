@@ -104,7 +104,7 @@ func DefaultIndexConfig() IndexConfig {
 			{ID: "3.1", Group: 3, Name: "Thủ tục hành chính có dịch vụ công trực tuyến", Points: 0, Threshold: 0.8, Inputs: []IndexInput{InputServiceLevels}},
 			{ID: "3.2", Group: 3, Name: "Dịch vụ công trực tuyến có phát sinh hồ sơ trực tuyến", Points: 0, Inputs: []IndexInput{InputDossiers, InputServiceLevels, InputPortalSync}},
 			{ID: "3.3", Group: 3, Name: "Hồ sơ nộp trực tuyến", Points: 0, Threshold: 0.5, Inputs: []IndexInput{InputDossiers, InputDigitization, InputResultKind, InputPortalSync}},
-			{ID: "3.5", Group: 4, Name: "Thủ tục có phí, lệ phí được đồng bộ thanh toán trên Cổng Dịch vụ công quốc gia", Points: 2, Threshold: 0.8, Inputs: []IndexInput{InputPayments, InputPortalSync}},
+			{ID: "3.5", Group: 4, Name: "Thủ tục có phí, lệ phí được đồng bộ thanh toán trên Cổng Dịch vụ công quốc gia", Points: 2, Threshold: 0.8, Inputs: []IndexInput{InputPayments}},
 			{ID: "3.5b", Group: 4, Name: "Thủ tục có phát sinh thanh toán trực tuyến", Points: 2, Inputs: []IndexInput{InputPayments}},
 			{ID: "3.6", Group: 4, Name: "Hồ sơ thanh toán trực tuyến", Points: 6, Inputs: []IndexInput{InputDossiers, InputPayments}},
 			{ID: "4.1", Group: 5, Name: "Hồ sơ có kết quả điện tử", Points: 6, Inputs: []IndexInput{InputDossiers, InputDigitization, InputResultKind}},

@@ -16,7 +16,7 @@ const (
 	FlagPopulationDB                         // applicant data from the population database (MaCSDL)
 	FlagResultFile                           // an electronic result file is recorded (DuongDanTepTinKetQua)
 	FlagFeeBearing                           // at least one fee line with a non-zero amount
-	FlagPaidOnline                           // paid online (DuocThanhToanTrucTuyen)
+	FlagPaidOnline                           // unused: indicator 3.6 reads the payment records (PaymentAggs); kept so that later bits keep their values
 	FlagResultIssued                         // a result was issued (with or without a file)
 )
 
@@ -66,9 +66,6 @@ func FlagsOf(d *Dossier) ReportFlags {
 	for _, fee := range d.Fees {
 		if fee.Amount > 0 {
 			f |= FlagFeeBearing
-		}
-		if fee.PaidOnline {
-			f |= FlagPaidOnline
 		}
 	}
 	return f

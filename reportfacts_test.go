@@ -66,8 +66,10 @@ func TestReportFacts(t *testing.T) {
 		Components: []motcua.DossierComponent{{Digitized: true}, {TakenFromStore: true}},
 		Fees:       []motcua.DossierFee{{Amount: 0}, {Amount: 8000, PaidOnline: true}},
 		Status:     motcua.Status{State: motcua.StateResultReady, ResultFileRef: "kq.pdf"}}
+	// A fee line claiming to be paid online sets nothing: paid is what
+	// the payment records say.
 	want := motcua.FlagOnline | motcua.FlagVNeID | motcua.FlagDigitized | motcua.FlagFromStore | motcua.FlagFeeBearing |
-		motcua.FlagPaidOnline | motcua.FlagResultFile | motcua.FlagResultIssued
+		motcua.FlagResultFile | motcua.FlagResultIssued
 	if got := motcua.FlagsOf(d); got != want {
 		t.Errorf("flags %b, want %b", got, want)
 	}

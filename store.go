@@ -34,6 +34,7 @@ type Tx interface {
 	WarningStore
 	PortalSyncStore
 	CatalogueImportStore
+	PaymentStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -542,7 +542,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 	}
 	for _, f := range p.Fees {
 		if f.Amount != nil {
-			d.Fees = append(d.Fees, motcua.DossierFee{Name: f.Name, Amount: *f.Amount, Paid: true})
+			d.Fees = append(d.Fees, motcua.DossierFee{Name: f.Name, Amount: *f.Amount})
 		}
 	}
 

@@ -40,6 +40,8 @@ func Standard(svc *service.Service) []Job {
 		{Name: "delete-expired-sessions", Run: svc.DeleteExpiredSessions},
 		{Name: "unpublish-expired-procedures", Run: svc.UnpublishExpired},
 		{Name: "fold-live-counters", Run: svc.FoldCounters},
+		// Does nothing when no payment platform is configured.
+		{Name: "reconcile-payments", Run: svc.ReconcilePayments},
 	}
 }
 

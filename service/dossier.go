@@ -100,6 +100,12 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 			return err
 		}
 		d.FillComponents(p)
+		// The fee lines say what the payment records say.
+		ps, err := tx.DossierPayments(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		motcua.MarkFeesPaid(d.Fees, ps)
 		out = d
 		return nil
 	})
@@ -130,6 +136,9 @@ type DossierView struct {
 	// PortalSync is what the national portal holds of the dossier; nil
 	// when it was never queued (the portal is not connected).
 	PortalSync *motcua.PortalSyncState
+	// Payments are the dossier's fees and payments; the dossier's fee
+	// lines carry paid flags derived from them.
+	Payments *PaymentView
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -167,6 +176,9 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		if v.PortalSync, err = tx.PortalSync(ctx, d.ID); motcua.ErrorCode(err) == motcua.ENOTFOUND {
 			v.PortalSync, err = nil, nil
 		} else if err != nil {
+			return err
+		}
+		if v.Payments, err = s.staffPaymentView(ctx, tx, u, d); err != nil {
 			return err
 		}
 		return s.uploaders(ctx, tx, v)

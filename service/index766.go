@@ -19,6 +19,7 @@ type unitData struct {
 	// whether the portal has accepted any record at all.
 	syncRecv, synced int64
 	portalHeld       bool
+	payments         *paymentUnit // 3.5, 3.5b, 3.6 (index766_payment.go)
 }
 
 // indexInputs are the period's counts the index is computed from, by
@@ -258,6 +259,9 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 			}
 		}
 	}
+	if err := s.paymentIndexInputs(ctx, p, units, unit); err != nil {
+		return nil, err
+	}
 	for id, u := range units {
 		if id == 0 {
 			u.procedures = procs
@@ -392,6 +396,7 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 		"4.5b": {identity, total},
 		"4.5a": {citizensInUse, citizens},
 	}
+	paymentValues(values, c.Held, u)
 	var out []motcua.IndicatorValue
 	for _, ind := range c.Indicators {
 		nd, computed := values[ind.ID]

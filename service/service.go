@@ -54,6 +54,14 @@ type Config struct {
 	// Catalogue is the national database of procedures to import from;
 	// nil turns the import off (the pages say so).
 	Catalogue motcua.CatalogueSource
+	// Payments is the national payment platform; nil turns online
+	// payment off (pages say "Chưa kết nối nền tảng thanh toán").
+	Payments motcua.PaymentGateway
+	// PaymentQueryAfter and PaymentExpireAfter time the reconciliation of
+	// pending payments (0: DefaultPaymentQueryAfter,
+	// DefaultPaymentExpireAfter).
+	PaymentQueryAfter  time.Duration
+	PaymentExpireAfter time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -116,6 +124,12 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.PortalAlertAfter <= 0 {
 		cfg.PortalAlertAfter = 30 * time.Minute
+	}
+	if cfg.PaymentQueryAfter <= 0 {
+		cfg.PaymentQueryAfter = DefaultPaymentQueryAfter
+	}
+	if cfg.PaymentExpireAfter <= 0 {
+		cfg.PaymentExpireAfter = DefaultPaymentExpireAfter
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

@@ -38,6 +38,8 @@ var tableSpecs = []string{
 	"dossier_events: id:i dossier_id:i seq:i action:t at:i actor_id:i actor_agency_id:i from_state:t to_state:t from_agency_id:i " +
 		"to_agency_id:i timeliness:t due_at:n data:t",
 	"dossier_files: id:i dossier_id:i component_id:i name:t content_type:t size:i sha256:t blob_key:t uploaded_by:i uploaded_at:i",
+	"payments: id:i dossier_id:i method:t amount:i fees:t reference:t state:t transaction_id:t receipt_number:t receipt_url:t " +
+		"paid_at:n recorded_by:i created_at:i updated_at:i",
 	"code_counters: key:t n:i",
 	"idempotency_keys: user_id:i key:t request_hash:t dossier_id:i created_at:i",
 	"audit_log: id:i at:i user_id:i action:t dossier_id:i detail:t ip:t",

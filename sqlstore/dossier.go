@@ -104,7 +104,7 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 // CreateDossier implements motcua.DossierStore.
 func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	facts, err := json.Marshal(dossierFacts{Applicant: d.Applicant, Assisted: d.Assisted, Content: d.Content,
-		ReturnMethod: d.ReturnMethod, Components: storeComponents(d.Components), Fees: d.Fees})
+		ReturnMethod: d.ReturnMethod, Components: storeComponents(d.Components), Fees: unpaidFees(d.Fees)})
 	if err != nil {
 		return fmt.Errorf("encode dossier: %w", err)
 	}
@@ -253,7 +253,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 		return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
 	}
 	d.Applicant, d.Assisted, d.Content, d.ReturnMethod = f.Applicant, f.Assisted, f.Content, f.ReturnMethod
-	d.Components, d.Fees = loadComponents(f.Components), f.Fees
+	d.Components, d.Fees = loadComponents(f.Components), unpaidFees(f.Fees)
 	if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 		return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/jobs"
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/web"
@@ -84,6 +85,14 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	if c := cfg.portalClient(); c != nil {
 		scfg.Catalogue = c
 	}
+	if pc, err := cfg.paymentConfig(); err != nil {
+		return nil, err
+	} else if pc != nil {
+		if scfg.Payments, err = payment.New(*pc); err != nil {
+			return nil, err
+		}
+		slog.Info("payment platform connected", "url", pc.URL, "callback", cfg.PaymentCallbackURL(), "return", cfg.PaymentReturnURL())
+	}
 	if scfg.Bus, err = db.CacheBus(ctx); err != nil {
 		return nil, err
 	}
@@ -142,7 +151,8 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	checker, _ := motcua.NewAgencyCodeChecker(cfg.AgencyCodePattern)
 	maxFile, _ := parseBytes(cfg.MaxFileSize)
 	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
-		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag}
+		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag,
+		PaymentQueryAfter: cfg.PaymentQueryAfter, PaymentExpireAfter: cfg.PaymentExpireAfter}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with

@@ -79,7 +79,14 @@ type Config struct {
 
 	// portalSimURL is the address of the portal's simulator the demo runs
 	// (not a setting: the demo sets it).
-	portalSimURL string
+	portalSimURL        string
+	PaymentURL          string        `flag:"payment-url" help:"endpoint of the national payment platform (DVCQG) that INIT, QUERY and GET_BILL are POSTed to; empty turns online payment off"`
+	PaymentPartner      string        `flag:"payment-partner" help:"partner code (MaDoiTac) given by the payment platform"`
+	PaymentSecretFile   string        `flag:"payment-secret-file" help:"file holding the payment platform's secret key (MaXacThuc); never give the key itself on the command line"`
+	PaymentCallbackBase string        `flag:"payment-callback-base" help:"public URL the payment platform reaches motcua at, for its confirmations (<base>/api/v1/payments/callback) and the payer's return (<base>/thanh-toan/ket-qua); default the base URL"`
+	PaymentPayee        string        `flag:"payment-payee" help:"accounts fees are paid into, as account,bank,treasury,budget-account (TKThuHuong, MaNHThuHuong, KhoBac, TaiKhoanThuNSNN)"`
+	PaymentQueryAfter   time.Duration `flag:"payment-query-after" help:"how old a pending online payment must be before the reconciliation asks the platform about it"`
+	PaymentExpireAfter  time.Duration `flag:"payment-expire-after" help:"how long an online payment may stay pending on the platform before it is counted failed"`
 }
 
 // defaults returns the built-in configuration.
@@ -111,10 +118,12 @@ func defaults() Config {
 		MemoryLimit: "1GiB",
 		MaxFileSize: "20MiB",
 
-		OutboxInterval: 2 * time.Second,
-		DVCQGAccount:   "dvcqg",
-		DVCQGTimeout:   30 * time.Second,
-		DVCQGAlertLag:  30 * time.Minute,
+		OutboxInterval:     2 * time.Second,
+		DVCQGAccount:       "dvcqg",
+		DVCQGTimeout:       30 * time.Second,
+		DVCQGAlertLag:      30 * time.Minute,
+		PaymentQueryAfter:  service.DefaultPaymentQueryAfter,
+		PaymentExpireAfter: service.DefaultPaymentExpireAfter,
 	}
 }
 
@@ -301,6 +310,13 @@ func (c *Config) validate() error {
 		c.BaseURL = "http://" + c.Listen
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.PaymentCallbackBase == "" {
+		c.PaymentCallbackBase = c.BaseURL
+	}
+	c.PaymentCallbackBase = strings.TrimRight(c.PaymentCallbackBase, "/")
+	if _, err := c.paymentConfig(); err != nil {
+		errs = append(errs, err)
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

@@ -96,6 +96,20 @@ func attachFiles(t *testing.T, db *sqlstore.DB, docs motcua.BlobStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two payments of the dossier, one paid (with its time) and one
+	// pending (no time), so that both kinds of row are copied.
+	at := time.Date(2026, 3, 11, 3, 15, 0, 0, time.UTC)
+	fees := []motcua.PaymentFee{{Name: "Lệ phí", Amount: 8000}}
+	for _, p := range []*motcua.Payment{
+		{DossierID: res.Dossier.ID, Method: motcua.PayCash, Amount: 8000, Fees: fees, Reference: "TM-0001", State: motcua.PaymentPaid,
+			ReceiptNumber: "0001", PaidAt: at, RecordedBy: u.ID, CreatedAt: at, UpdatedAt: at},
+		{DossierID: res.Dossier.ID, Method: motcua.PayOnline, Amount: 8000, Fees: fees, Reference: "TT-1-ab", State: motcua.PaymentPending,
+			CreatedAt: at, UpdatedAt: at},
+	} {
+		if err := db.Write(ctx, func(tx motcua.Tx) error { return tx.CreatePayment(ctx, p) }); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for i, body := range []string{"%PDF-1.7 tờ khai", "\x89PNG\r\n\x1a\n giấy chứng sinh"} {
 		c := res.Dossier.Components[i%len(res.Dossier.Components)].ComponentID
 		if _, err := svc.AttachFile(as, res.Dossier.Code, c, fmt.Sprintf("bản số hóa %d", i+1), strings.NewReader(body)); err != nil {
@@ -128,7 +142,7 @@ func sameRows(t *testing.T, a, b *sqlstore.DB) {
 		}
 		total += len(ra)
 	}
-	for _, table := range []string{"agencies", "procedures", "users", "dossiers", "dossier_events", "deadline_warnings", "outbox", "dossier_files"} {
+	for _, table := range []string{"agencies", "procedures", "users", "dossiers", "dossier_events", "deadline_warnings", "outbox", "dossier_files", "payments"} {
 		if rows, _ := a.Rows(ctx, table); len(rows) == 0 {
 			t.Errorf("table %s is empty: the comparison proves nothing for it", table)
 		}

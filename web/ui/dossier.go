@@ -60,6 +60,8 @@ func (u *UI) dossier(w http.ResponseWriter, r *http.Request) {
 		p.Flash = "Đã thực hiện: " + motcua.Action(a).Label() + "."
 	} else if q.Get("tai-len") != "" {
 		p.Flash = "Đã tải lên tài liệu điện tử."
+	} else if q.Get("thu-phi") != "" {
+		p.Flash = "Đã ghi nhận nộp phí, lệ phí bằng tiền mặt."
 	}
 	u.showDossier(w, r, http.StatusOK, r.PathValue("code"), newForm(nil), p, q.Get("xong"))
 }

@@ -14,6 +14,11 @@ import (
 type lookupData struct {
 	D   *service.PublicDossier
 	Now time.Time
+	// Pay is the dossier's fees and whether they can be paid online
+	// (payment.go); Verifier goes back in the payment form.
+	Pay      *service.PublicPayment
+	Verifier string
+	PayError string
 }
 
 // lookup shows a dossier's state and timeline to whoever has its code and
@@ -44,6 +49,6 @@ func (u *UI) lookup(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, web.Status(err), "lookup", p)
 		return
 	}
-	p.Data = lookupData{D: d, Now: u.srv.Service.Now()}
+	p.Data = u.lookupData(r, d, verifier)
 	u.render(w, r, http.StatusOK, "lookup", p)
 }
