@@ -158,8 +158,9 @@ func TestDemoCommand(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	// The online dossiers come in through the portal's simulator once the
-	// server is up.
-	for !strings.Contains(printed.String(), "online dossiers came in through the national portal's simulator") {
+	// server is up, then a catalogue import and the payments are made
+	// through the simulators.
+	for !strings.Contains(printed.String(), "paid in cash.") {
 		lines := make(chan string, 1)
 		go func() {
 			if sc.Scan() {
@@ -178,7 +179,9 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("the online dossiers did not come in through the simulator:\n%s", printed.String())
 		}
 	}
-	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal"} {
+	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal",
+		"7 online dossiers came in through the national portal's simulator", "A catalogue import from the national portal's simulator waits for review",
+		"paid online through the payment simulator"} {
 		if !strings.Contains(printed.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, printed.String())
 		}
