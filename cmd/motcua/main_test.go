@@ -156,7 +156,6 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("demo did not start:\n%s", printed.String())
 		}
 	}
-	go io.Copy(io.Discard, pr)
 	// The online dossiers come in through the portal's simulator once the
 	// server is up, then a catalogue import and the payments are made
 	// through the simulators.
@@ -179,6 +178,7 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("the online dossiers did not come in through the simulator:\n%s", printed.String())
 		}
 	}
+	go io.Copy(io.Discard, pr)
 	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal",
 		"7 online dossiers came in through the national portal's simulator", "A catalogue import from the national portal's simulator waits for review",
 		"paid online through the payment simulator"} {
