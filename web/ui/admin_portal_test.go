@@ -20,8 +20,10 @@ type refusal struct{}
 func (refusal) Error() string          { return "DongBoHoSoMC: error_code=3: thiếu MaTTHC" }
 func (refusal) PermanentFailure() bool { return true }
 
-func (refusingPortal) SyncDossier(context.Context, *motcua.PortalDossier, bool) error { return refusal{} }
-func (refusingPortal) SyncProgress(context.Context, *motcua.PortalProgress) error     { return refusal{} }
+func (refusingPortal) SyncDossier(context.Context, *motcua.PortalDossier, bool) error {
+	return refusal{}
+}
+func (refusingPortal) SyncProgress(context.Context, *motcua.PortalProgress) error { return refusal{} }
 
 // TestPortalSyncPages: a status message the portal refused for good shows
 // on the administration home and the synchronisation page, where the
