@@ -120,8 +120,11 @@ func (s *Service) ReceiveFromPortal(ctx context.Context, sub *motcua.PortalSubmi
 			"Cơ quan "+agency.Name+" không phải cơ quan giải quyết thủ tục "+proc.Code+".")
 	}
 	for _, c := range picked {
+		// The portal's flags (DuocSoHoa, DuocTaiSuDung, DuocLayTuKhoDMQG)
+		// come in its signed message; a copy counts as digitized only
+		// with its file.
 		n.Components = append(n.Components, ComponentInput{ComponentID: c.id, Provided: len(c.in.Files) > 0 || c.in.ReplacedBy != "",
-			Reused: c.in.Reused || c.in.ReplacedBy != "", TakenFromStore: c.in.FromStore})
+			Reused: c.in.Reused || c.in.ReplacedBy != "", TakenFromStore: c.in.FromStore, Digitized: c.in.Digitized && len(c.in.Files) > 0})
 	}
 	in, err := s.ReceiveDossier(ctx, "dvcqg:"+sub.NationalCode, n)
 	if err != nil {

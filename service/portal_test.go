@@ -97,7 +97,7 @@ func (f *fixture) forwarded(msgID, national string) *motcua.PortalSubmission {
 		if c.Reusable {
 			pc.ReplacedBy = "KQ-2024-000123" // an earlier result stands in for the paper
 		} else {
-			pc.Files = []motcua.PortalUpload{{Name: "to-khai.pdf", Data: pdfBytes}}
+			pc.Files, pc.Digitized = []motcua.PortalUpload{{Name: "to-khai.pdf", Data: pdfBytes}}, true
 		}
 		sub.Components = append(sub.Components, pc)
 	}
@@ -139,6 +139,18 @@ func TestPortalForwardedDossierLifecycle(t *testing.T) {
 		d := in.Dossier
 		if d.Status.State != motcua.StateSubmitted || d.Channel != motcua.ChannelOnline || !d.Applicant.VNeIDVerified {
 			t.Fatalf("forwarded dossier: state %s channel %d verified %v", d.Status.State, d.Channel, d.Applicant.VNeIDVerified)
+		}
+		digitized, reused := 0, 0
+		for _, c := range d.Components {
+			if c.Digitized {
+				digitized++
+			}
+			if c.Reused {
+				reused++
+			}
+		}
+		if digitized != sent || reused != len(sub.Components)-sent {
+			t.Fatalf("components: %d digitized, %d reused, for %d files among %d components", digitized, reused, sent, len(sub.Components))
 		}
 		files, err := f.svc.DossierFiles(f.as("motcua.anphu"), d.Code)
 		if err != nil || len(files) != sent || sent == 0 || files[0].Name != "to-khai.pdf" {
