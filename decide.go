@@ -242,11 +242,17 @@ func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transi
 	step := currentStep(s, p)
 	open, hasOpen := s.OpenSupplement()
 	for _, t := range inState {
-		if t.applies(s, step) {
+		if t.applies(d, step) {
 			atStep = append(atStep, t)
 		}
 	}
 	if len(atStep) == 0 {
+		for _, t := range inState {
+			if t.Channel != 0 && t.Channel != d.Channel {
+				return Transition{}, "", 0, Errorf(ECONFLICT, "action_not_for_channel",
+					"Thao tác \"%s\" chỉ áp dụng cho hồ sơ %s.", a.Label(), strings.ToLower(t.Channel.Label()))
+			}
+		}
 		where := s.State.Label()
 		if step != nil {
 			where = "bước \"" + step.Name + "\""
@@ -310,11 +316,15 @@ func currentStep(s *Status, p *Procedure) *Step {
 	return nil
 }
 
-// applies reports whether row t applies to a dossier in status s at step
-// (nil outside the process): its state, its step's kind and the stage of
+// applies reports whether row t applies to dossier d at step (nil outside
+// the process): its channel, its state, its step's kind and the stage of
 // its open supplement request.
-func (t Transition) applies(s *Status, step *Step) bool {
+func (t Transition) applies(d *Dossier, step *Step) bool {
+	s := &d.Status
 	if !slices.Contains(t.From, s.State) {
+		return false
+	}
+	if t.Channel != 0 && d.Channel != t.Channel {
 		return false
 	}
 	if len(t.Steps) > 0 && (step == nil || !slices.Contains(t.Steps, step.Kind)) {

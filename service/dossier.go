@@ -59,7 +59,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		if err != nil {
 			return err
 		}
-		if u != motcua.SystemUser && !s.involved(u, d, nil, byID) && !u.HasRole(motcua.RoleIntegration) {
+		if u != motcua.SystemUser && !s.involved(u, d, nil, byID) && !portalOwns(u, d) {
 			// Not revealing whether the code exists to people with no
 			// business with it.
 			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)

@@ -23,9 +23,11 @@ func (s *Service) MaxFileSize() int64 { return s.cfg.MaxFileSize }
 
 // fileDossier reads the dossier with code, its history and its procedure
 // version, and checks that u may see it (involved, as for the dossier's
-// page). Errors: ENOTFOUND for a dossier that does not exist or that u may
-// not see.
-func (s *Service) fileDossier(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, byID map[int64]*motcua.Agency) (*motcua.Dossier, *motcua.Procedure, error) {
+// page) or, when attaching is true, that u is the national portal and the
+// dossier one of its own (portalOwns: the portal may add its citizen's
+// files to an online dossier, never read any). Errors: ENOTFOUND for a
+// dossier that does not exist or that u may not see.
+func (s *Service) fileDossier(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, byID map[int64]*motcua.Agency, attaching bool) (*motcua.Dossier, *motcua.Procedure, error) {
 	d, err := tx.DossierByCode(ctx, code)
 	if err != nil {
 		return nil, nil, err
@@ -34,7 +36,7 @@ func (s *Service) fileDossier(ctx context.Context, tx motcua.Tx, u *motcua.User,
 	if err != nil {
 		return nil, nil, err
 	}
-	if !s.involved(u, d, events, byID) {
+	if !s.involved(u, d, events, byID) && !(attaching && portalOwns(u, d)) {
 		return nil, nil, motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 	}
 	p, err := s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
@@ -134,7 +136,7 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	// nothing to store; checked again below in the transaction that
 	// records the file.
 	check := func(tx motcua.Tx) (*motcua.Dossier, error) {
-		d, p, err := s.fileDossier(ctx, tx, u, code, byID)
+		d, p, err := s.fileDossier(ctx, tx, u, code, byID, true)
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +203,7 @@ func (s *Service) DossierFiles(ctx context.Context, code string) ([]*motcua.Doss
 	}
 	var out []*motcua.DossierFile
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
-		d, _, err := s.fileDossier(ctx, tx, u, code, byID)
+		d, _, err := s.fileDossier(ctx, tx, u, code, byID, false)
 		if err != nil {
 			return err
 		}
@@ -230,7 +232,7 @@ func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string
 	}
 	var f *motcua.DossierFile
 	if err := s.store.Read(ctx, func(tx motcua.Tx) error {
-		d, _, err := s.fileDossier(ctx, tx, u, code, byID)
+		d, _, err := s.fileDossier(ctx, tx, u, code, byID, false)
 		if err != nil {
 			return err
 		}
