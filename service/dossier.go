@@ -124,8 +124,10 @@ type DossierView struct {
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
-// it. Every such view shows personal data and is written to the audit log
-// before anything is returned.
+// it (a role that works on dossiers at an agency the dossier has been at,
+// or a supervisor over one; see access). Every such view shows personal
+// data and is written to the audit log before anything is returned, a
+// supervisor's marked as such.
 func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
@@ -136,6 +138,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		return nil, err
 	}
 	v := &DossierView{Agencies: map[int64]*motcua.Agency{}, Uploaders: map[int64]string{}}
+	var how access
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
 		d, err := tx.DossierByCode(ctx, code)
 		if err != nil {
@@ -144,7 +147,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		if v.Events, err = tx.Events(ctx, d.ID); err != nil {
 			return err
 		}
-		if !s.involved(u, d, v.Events, byID) {
+		if how = s.access(u, d, v.Events, byID); how == noAccess {
 			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 		}
 		v.Dossier = d
@@ -161,9 +164,13 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		return nil, err
 	}
 	now := s.now()
+	detail := "dossier " + code
+	if how == supervising {
+		detail += " (supervision)"
+	}
 	if err := s.store.Write(ctx, func(tx motcua.Tx) error {
 		return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: u.ID, Action: motcua.AuditViewPersonalData,
-			DossierID: v.Dossier.ID, Detail: "dossier " + code, IP: ip})
+			DossierID: v.Dossier.ID, Detail: detail, IP: ip})
 	}); err != nil {
 		return nil, fmt.Errorf("audit personal data view: %w", err)
 	}
