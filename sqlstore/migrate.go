@@ -45,12 +45,24 @@ func loadMigrations(dialect string) ([]migration, error) {
 		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	// Numbers are handed out to changes made in parallel, so a build may
+	// lack one (0009 without 0007): numbers must be distinct and positive,
+	// and Migrate refuses a database that applied a later number but not
+	// an earlier one this build has.
 	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migrations must be numbered 1, 2, 3…: found %d at position %d", m.version, i+1)
+		if m.version < 1 || (i > 0 && m.version == out[i-1].version) {
+			return nil, fmt.Errorf("migration %s: numbers must be distinct and start at 1", m.name)
 		}
 	}
 	return out, nil
+}
+
+// latestVersion is the highest migration number, 0 when there is none.
+func latestVersion(ms []migration) int {
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
 }
 
 // migrationSteps are the parts of migrations that only the program can do
@@ -90,10 +102,16 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 		if err != nil {
 			return err
 		}
-		if cur > len(ms) {
-			return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer motcua", cur, len(ms))
+		if cur > latestVersion(ms) {
+			return fmt.Errorf("database schema version %d is newer than this program knows (%d): use a newer motcua", cur, latestVersion(ms))
 		}
-		for _, m := range ms[cur:] {
+		for _, m := range ms {
+			if m.version <= cur {
+				if err := db.checkApplied(ctx, c, m); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("migration interrupted before %s: %w", m.name, err)
 			}
@@ -149,7 +167,25 @@ func (db *DB) SchemaVersion(ctx context.Context) (applied, latest int, err error
 		applied, err = appliedVersion(ctx, c)
 		return err
 	})
-	return applied, len(ms), err
+	return applied, latestVersion(ms), err
+}
+
+// checkApplied returns an error when migration m, numbered below the
+// database's version, was never applied: the database was migrated by a
+// build that lacked it and must not silently go on without it.
+func (db *DB) checkApplied(ctx context.Context, c *sql.Conn, m migration) error {
+	q := `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`
+	if db.dialect == postgresDialect {
+		q = rebind(q)
+	}
+	var n int
+	if err := c.QueryRowContext(ctx, q, m.version).Scan(&n); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("migration %s was never applied to this database, which has later ones: restore a backup made before them or apply it by hand", m.name)
+	}
+	return nil
 }
 
 // CheckSchema returns an error telling the operator what to do when the
