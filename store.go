@@ -96,6 +96,12 @@ type UserStore interface {
 	Session(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+	// UserSessions lists the user's sessions that have not expired at
+	// now, newest first.
+	UserSessions(ctx context.Context, userID int64, now time.Time) ([]*Session, error)
+	// DeleteUserSessions ends every session of the user except the one
+	// whose token hash is keep (nil: every one); it returns how many.
+	DeleteUserSessions(ctx context.Context, userID int64, keep []byte) (int, error)
 }
 
 // DossierFilter selects dossiers for inboxes and lists. Results come in the
@@ -225,6 +231,8 @@ const (
 	AuditLogin            = "login"
 	AuditLoginFailed      = "login_failed"
 	AuditLogout           = "logout"
+	AuditPasswordChanged  = "password_changed" // by the account's owner or reset by an administrator
+	AuditSessionsEnded    = "sessions_ended"   // an account's sessions ended: its owner's choice, a reset, a lock, new roles
 )
 
 // AuditFilter selects audit entries, newest first.

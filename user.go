@@ -157,6 +157,21 @@ func NewContextWithUser(ctx context.Context, u *User) context.Context {
 	return context.WithValue(ctx, userContextKey{}, u)
 }
 
+type tokenContextKey struct{}
+
+// NewContextWithSessionToken returns ctx carrying the token of the session
+// the request came with, so that a use case can tell that session from the
+// user's others (keep it when ending the rest, mark it in a list).
+func NewContextWithSessionToken(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, tokenContextKey{}, token)
+}
+
+// SessionTokenFromContext returns the session token of ctx, or "".
+func SessionTokenFromContext(ctx context.Context) string {
+	t, _ := ctx.Value(tokenContextKey{}).(string)
+	return t
+}
+
 // UserFromContext returns the signed-in user of ctx, or nil.
 func UserFromContext(ctx context.Context) *User {
 	u, _ := ctx.Value(userContextKey{}).(*User)

@@ -275,7 +275,7 @@ func TestMigrationWritesInboxRows(t *testing.T) {
 		if len(recorded) != 14 {
 			t.Errorf("%d inbox rows recorded, want 14", len(recorded))
 		}
-		if err := db.Rewind(ctx, 4, "DROP TABLE dossier_files", "DROP TABLE dossier_work"); err != nil {
+		if err := db.Rewind(ctx, 4, "DROP INDEX sessions_user", "DROP TABLE dossier_files", "DROP TABLE dossier_work"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.CheckSchema(ctx); motcua.ErrorReason(err) != "schema_outdated" {
@@ -285,7 +285,7 @@ func TestMigrationWritesInboxRows(t *testing.T) {
 		if err := db.Migrate(ctx, func(_ int, name string) { ran = append(ran, name) }); err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(ran, []string{"0004_dossier_work", "0005_procedure_search_text", "0006_dossier_files"}) {
+		if !slices.Equal(ran, []string{"0004_dossier_work", "0005_procedure_search_text", "0006_dossier_files", "0010_security"}) {
 			t.Errorf("migrations run: %v", ran)
 		}
 		rebuilt, err := db.Rows(ctx, "dossier_work")
@@ -333,7 +333,7 @@ func TestMigrationRefoldsSearchText(t *testing.T) {
 			t.Fatalf("birth registration: %+v", birth)
 		}
 		// The old form: code, then name and field.
-		if err := db.Rewind(ctx, 5, "DROP TABLE dossier_files", "UPDATE procedures SET search_text = code || ' ' || name"); err != nil {
+		if err := db.Rewind(ctx, 5, "DROP INDEX sessions_user", "DROP TABLE dossier_files", "UPDATE procedures SET search_text = code || ' ' || name"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Migrate(ctx, nil); err != nil {

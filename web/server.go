@@ -180,7 +180,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if tok := SessionToken(r); tok != "" {
 			u, err := s.Service.Authenticate(r.Context(), tok)
 			if err == nil {
-				r = r.WithContext(motcua.NewContextWithUser(r.Context(), u))
+				r = r.WithContext(motcua.NewContextWithSessionToken(motcua.NewContextWithUser(r.Context(), u), tok))
 			} else if motcua.ErrorCode(err) != motcua.EUNAUTHORIZED {
 				s.writeError(w, r, err)
 				return
