@@ -260,9 +260,22 @@ func newKey() string {
 }
 
 // localPath accepts only an absolute path on this site as a return
-// address, never another site.
+// address, never another site. Browsers drop tabs and newlines from an
+// address and read a backslash as a slash, so "/<TAB>/evil.example" or
+// "/\\evil.example" would take them off-site: any byte that is not a
+// visible ASCII character (a real address sends others percent-encoded),
+// and any backslash, refuses the address, as does one that parses with a
+// scheme or a host.
 func localPath(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || len(s) > 2048 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return ""
+		}
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return ""
 	}
 	return s
