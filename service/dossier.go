@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua"
 )
@@ -37,8 +38,17 @@ func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Do
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Reason) > 4000 {
-		return nil, motcua.FieldError("reason", "reason_too_long", "Nội dung quá dài (tối đa 4000 ký tự).")
+	// The reason goes on notices and the control sheet: bounded and
+	// printable, as the applicant's data is (motcua.CleanText).
+	var ok bool
+	if in.Reason, ok = motcua.CleanText(in.Reason, 4000); !ok {
+		if utf8.RuneCountInString(in.Reason) > 4000 {
+			return nil, motcua.FieldError("reason", "reason_too_long", "Nội dung quá dài (tối đa 4000 ký tự).")
+		}
+		return nil, motcua.FieldError("reason", "reason_unprintable", "Nội dung có ký tự điều khiển hoặc ký tự ẩn không được phép; vui lòng nhập lại.")
+	}
+	if in.ResultNumber, ok = motcua.CleanLine(in.ResultNumber, 100); !ok {
+		return nil, motcua.FieldError("result_number", "result_number_invalid", "Số văn bản kết quả không hợp lệ (tối đa 100 ký tự, không có ký tự ẩn).")
 	}
 	d, err := s.act(ctx, u, code, in)
 	if d != nil {

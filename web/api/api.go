@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 
 	"golang.org/x/text/unicode/norm"
@@ -80,9 +81,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return motcua.Errorf(motcua.EINVALID, "body_too_large", "Dữ liệu gửi lên quá lớn (tối đa 1 MB).")
 	}
-	if !norm.NFC.IsNormal(body) {
-		body = norm.NFC.Bytes(body)
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -91,6 +89,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if dec.More() {
 		return motcua.Errorf(motcua.EINVALID, "body_malformed", "Dữ liệu gửi lên có phần thừa sau đối tượng JSON.")
 	}
+	nfcStrings(reflect.ValueOf(v))
 	return nil
 }
 

@@ -1,0 +1,44 @@
+package motcua_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua"
+)
+
+func TestCleanLineAndText(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"  Nguyễn   Văn\tAn \r\n", "Nguyễn Văn An", true},
+		{"Ấp Trung,\nxã An Phú", "Ấp Trung, xã An Phú", true},
+		{"Lê\x00Văn", "Lê\x00Văn", false},
+		{"Lê\u202eVăn", "Lê\u202eVăn", false}, // right-to-left override
+		{"Lê\u2066Văn", "Lê\u2066Văn", false}, // left-to-right isolate
+		{"Lê\u200bVăn", "Lê\u200bVăn", false}, // zero-width space
+		{"\ufeffLê Văn", "\ufeffLê Văn", false},
+		{"Lê\x1bVăn", "Lê\x1bVăn", false},
+		{"Lê\u0085Văn", "Lê\u0085Văn", false},
+		{"Lê \xff Văn", "Lê \xff Văn", false},
+		{"Lê\ufffeVăn", "Lê\ufffeVăn", false},
+		{strings.Repeat("ệ", 10), strings.Repeat("ệ", 10), true},
+		{strings.Repeat("ệ", 11), strings.Repeat("ệ", 11), false},
+	} {
+		got, ok := motcua.CleanLine(c.in, 10+len("Nguyễn Văn An"))
+		if c.in == strings.Repeat("ệ", 10) || c.in == strings.Repeat("ệ", 11) {
+			got, ok = motcua.CleanLine(c.in, 10)
+		}
+		if ok != c.ok || (ok && got != c.want) {
+			t.Errorf("CleanLine(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+	got, ok := motcua.CleanText(" Dòng một\r\nDòng\thai\r ", 100)
+	if !ok || got != "Dòng một\nDòng hai" {
+		t.Errorf("CleanText = %q, %v", got, ok)
+	}
+	if _, ok := motcua.CleanText("a\u202eb", 100); ok {
+		t.Error("CleanText accepted a right-to-left override")
+	}
+}
