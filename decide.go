@@ -473,7 +473,8 @@ func (dc Decider) checkSupplement(d *Dossier, p *Procedure, now time.Time, stage
 }
 
 // checkExtension enforces the single re-appointment made at least one
-// working day before the due time (Art.19(6)).
+// working day before the due time (Art.19(6)), to a working day no further
+// than the rules' ExtensionMax after the due time it replaces.
 func (dc Decider) checkExtension(s *Status, now, newDue time.Time, r Rules) error {
 	if len(s.Extensions) >= r.MaxExtensions {
 		return Errorf(ECONFLICT, "extension_limit",
@@ -492,6 +493,10 @@ func (dc Decider) checkExtension(s *Status, now, newDue time.Time, r Rules) erro
 	}
 	if !newDue.After(s.DueAt) {
 		return FieldError("new_due_at", "new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại ("+FormatDateTime(s.DueAt)+").")
+	}
+	if latest := dc.Calendar.Due(s.DueAt, r.ExtensionMax); newDue.After(latest) {
+		return FieldError("new_due_at", "new_due_too_far",
+			"Ngày hẹn mới không được quá "+r.ExtensionMax.String()+" sau ngày hẹn hiện tại (chậm nhất "+FormatDateTime(latest)+").")
 	}
 	if !dc.Calendar.IsWorkingDay(newDue) {
 		return FieldError("new_due_at", "new_due_not_working_day", "Ngày hẹn mới phải là ngày làm việc.")
