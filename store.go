@@ -137,6 +137,7 @@ type PublicRecord struct {
 	ID                int64
 	Code              string
 	Verifier          string
+	Secret            string // Dossier.LookupSecret
 	ProcedureCode     string
 	ProcedureName     string
 	CompetentAgencyID int64

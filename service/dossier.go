@@ -52,7 +52,7 @@ func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Do
 	}
 	d, err := s.act(ctx, u, code, in)
 	if d != nil {
-		d.Applicant, d.Verifier = d.Applicant.WithoutPersonalData(), ""
+		d.Applicant, d.Verifier, d.LookupSecret = d.Applicant.WithoutPersonalData(), "", ""
 	}
 	return d, err
 }

@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -255,7 +257,7 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		ProcedureID: proc.ID, ProcedureVersion: proc.Version, ProcedureCode: proc.Code, ProcedureName: proc.Name,
 		Applicant: n.Applicant, Channel: n.Channel, Assisted: n.Assisted, ReceptionPointID: point.ID,
 		ReceptionAgencyID: point.AgencyID, CompetentAgencyID: competent.ID, Content: n.Content, ReturnMethod: n.ReturnMethod,
-		Verifier: motcua.VerifierFor(n.Applicant), CreatedAt: now, Status: motcua.Status{Step: -1},
+		Verifier: motcua.VerifierFor(n.Applicant), LookupSecret: newLookupSecret(), CreatedAt: now, Status: motcua.Status{Step: -1},
 	}
 	if d.Components, err = dossierComponents(proc, n); err != nil {
 		return nil, err
@@ -459,4 +461,12 @@ func fieldNotFound(err error) error {
 		return motcua.FieldError("reception_point_id", "reception_point_not_found", "Điểm tiếp nhận không tồn tại.")
 	}
 	return err
+}
+
+// newLookupSecret returns a dossier's lookup secret: 128 random bits in
+// base64url (motcua.LookupSecretLen characters).
+func newLookupSecret() string {
+	b := make([]byte, 16)
+	rand.Read(b) // never fails (crypto/rand panics instead on a broken system)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

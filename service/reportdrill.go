@@ -189,7 +189,7 @@ func (s *Service) ReportDossiers(ctx context.Context, p motcua.Period, agencyID 
 	}
 	for _, d := range out { // the list shows no personal data
 		d.Applicant = motcua.Applicant{}
-		d.Verifier = ""
+		d.Verifier, d.LookupSecret = "", ""
 	}
 	return page, nil
 }

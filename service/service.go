@@ -99,7 +99,7 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 		cfg.CacheTTL = 10 * time.Second
 	}
 	s := &Service{store: store, hasher: hasher, cfg: cfg,
-		lookups: newFailureLimiter(10, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute),
+		lookups: newFailureLimiter(20, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute),
 		public:       newCache[string, *motcua.PublicRecord](cfg.CacheTTL, 200_000),
 		sessions:     newCache[string, *motcua.User](cfg.CacheTTL, 100_000),
 		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000),

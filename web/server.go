@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -190,22 +191,56 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// ClientIP returns the client's address, believing X-Forwarded-For only
-// from trusted proxies.
+// ClientIP returns the client's address. X-Forwarded-For is believed
+// only from a trusted proxy (an address or a prefix in
+// Options.TrustedProxies), and then read from the right: each proxy
+// appends the address it received the request from, so the rightmost
+// entry that is not itself a trusted proxy is the client. The leftmost
+// entries are whatever the client wrote, and taking the first one would
+// let anyone choose the address that per-address limits count.
 func (s *Server) ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	for _, p := range s.opts.TrustedProxies {
-		if p == host {
-			if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-				first, _, _ := strings.Cut(xff, ",")
-				return strings.TrimSpace(first)
-			}
+	if !s.trusted(host) {
+		return host
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		a, err := netip.ParseAddr(hop)
+		if err != nil {
+			return host // a malformed chain: believe only the connection
 		}
+		if !s.trusted(a.String()) {
+			return a.Unmap().String()
+		}
+		host = a.Unmap().String()
 	}
 	return host
+}
+
+// trusted reports whether addr is one of the trusted proxies.
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.opts.TrustedProxies {
+		if pre, err := netip.ParsePrefix(p); err == nil {
+			if pre.Contains(a) {
+				return true
+			}
+		} else if b, err := netip.ParseAddr(p); err == nil && b.Unmap() == a {
+			return true
+		}
+	}
+	return false
 }
 
 type statusRecorder struct {

@@ -36,7 +36,7 @@ type Config struct {
 
 	LogLevel       string        `flag:"log-level" help:"debug, info, warn or error"`
 	SecureCookies  bool          `flag:"secure-cookies" help:"mark cookies Secure (set when served over HTTPS)"`
-	TrustedProxies []string      `flag:"trusted-proxies" help:"comma-separated addresses of reverse proxies whose X-Forwarded-For is believed"`
+	TrustedProxies []string      `flag:"trusted-proxies" help:"comma-separated addresses or prefixes (10.0.0.0/8) of reverse proxies whose X-Forwarded-For is believed"`
 	SessionTTL     time.Duration `flag:"session-ttl" help:"how long a staff session lasts"`
 
 	CodePattern       string `flag:"code-pattern" help:"dossier code pattern: {agency}, date tokens such as {yyMMdd}, {seq:N}"`

@@ -243,11 +243,12 @@ func seeOther(w http.ResponseWriter, r *http.Request, to string) {
 }
 
 // lookupURL is the public lookup address of a dossier, as the receipt's QR
-// code holds it.
-func (u *UI) lookupURL(code, verifier string) string {
+// code holds it: the code and the dossier's long lookup secret (k), never
+// the four digits a person types, which are guessable.
+func (u *UI) lookupURL(code, secret string) string {
 	q := url.Values{"ma": {code}}
-	if verifier != "" {
-		q.Set("so", verifier)
+	if secret != "" {
+		q.Set("k", secret)
 	}
 	return u.opts.BaseURL + "/tra-cuu?" + q.Encode()
 }
