@@ -94,6 +94,17 @@ func (l *failureLimiter) refund(key string) {
 	}
 }
 
+// count returns the failures of key in the window at now.
+func (l *failureLimiter) count(key string, now time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f, ok := l.keys[key]
+	if !ok || now.Sub(f.since) > l.window {
+		return 0
+	}
+	return f.n
+}
+
 // counted reports whether key has failures on record.
 func (l *failureLimiter) counted(key string) bool {
 	l.mu.Lock()

@@ -44,6 +44,11 @@ type Config struct {
 	// MaxFileSize bounds an uploaded file, in bytes; 0 means
 	// DefaultMaxFileSize.
 	MaxFileSize int64
+	// LoginSlowdown is the first delay of a sign-in on an account that
+	// failed more than five times in 15 minutes from anywhere; it doubles
+	// with each failure, up to 16 times. 0 means 250 ms; negative turns
+	// the delays off.
+	LoginSlowdown time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -57,7 +62,7 @@ type Service struct {
 	agencies agencyCache
 	versions sync.Map // procedureKey → *motcua.Procedure (versions never change)
 	lookups  *failureLimiter
-	logins   *failureLimiter
+	logins   *signInGuard
 	public   *cache[string, *motcua.PublicRecord] // dossier code → public record
 	sessions *cache[string, *motcua.User]         // token hash → signed-in user
 	// procVersions maps a procedure to its current version number.
@@ -99,7 +104,7 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 		cfg.CacheTTL = 10 * time.Second
 	}
 	s := &Service{store: store, hasher: hasher, cfg: cfg,
-		lookups: newFailureLimiter(20, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute),
+		lookups: newFailureLimiter(20, 15*time.Minute), logins: newSignInGuard(cfg.LoginSlowdown),
 		public:       newCache[string, *motcua.PublicRecord](cfg.CacheTTL, 200_000),
 		sessions:     newCache[string, *motcua.User](cfg.CacheTTL, 100_000),
 		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000),
