@@ -31,15 +31,23 @@ func Standard(svc *service.Service) []Job {
 	return []Job{
 		{Name: "close-expired-supplements", Run: func(ctx context.Context) (int, error) {
 			codes, err := svc.CloseExpiredSupplements(ctx)
-			if len(codes) > 0 {
-				slog.Info("closed dossiers whose supplement did not come in time", "codes", codes)
-			}
+			logClosed(codes)
 			return len(codes), err
 		}},
 		{Name: "warn-deadlines", Run: svc.WarnDeadlines},
 		{Name: "delete-expired-sessions", Run: svc.DeleteExpiredSessions},
 		{Name: "unpublish-expired-procedures", Run: svc.UnpublishExpired},
 		{Name: "fold-live-counters", Run: svc.FoldCounters},
+	}
+}
+
+// logClosed logs the dossiers the supplement job closed: a count and the
+// first few codes. After an outage the job may close hundreds at once,
+// and a log line is no place for them: each dossier's own history records
+// its closure.
+func logClosed(codes []string) {
+	if len(codes) > 0 {
+		slog.Info("closed dossiers whose supplement did not come in time", "count", len(codes), "first", codes[:min(len(codes), 5)])
 	}
 }
 

@@ -150,7 +150,7 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	if err != nil {
 		return nil, err
 	}
-	f := &motcua.DossierFile{DossierID: d.ID, ComponentID: componentID, Name: cleanFileName(name), ContentType: doc.contentType,
+	f := &motcua.DossierFile{DossierID: d.ID, ComponentID: componentID, Name: withExtension(cleanFileName(name), doc.contentType), ContentType: doc.contentType,
 		Size: doc.size, SHA256: hex.EncodeToString(doc.sum[:]), UploadedBy: u.ID, UploadedAt: s.now()}
 	// The key is the content's address within the dossier. The blob is
 	// written (Put is atomic and durable) before the record that names it

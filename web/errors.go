@@ -16,6 +16,7 @@ var statusOf = map[string]int{
 	motcua.EFORBIDDEN:    http.StatusForbidden,
 	motcua.EUNAUTHORIZED: http.StatusUnauthorized,
 	motcua.ETOOMANY:      http.StatusTooManyRequests,
+	motcua.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	motcua.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -37,3 +37,15 @@ func TestLoginNeverRedirectsOffSite(t *testing.T) {
 		}
 	}
 }
+
+// TestContentSecurityPolicyAllowsNoPlugins: pages forbid plugins and
+// embedded objects altogether (object-src 'none'), not just foreign ones.
+func TestContentSecurityPolicyAllowsNoPlugins(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/", "/tra-cuu", "/dang-nhap"} {
+		csp := e.browser().get(path).header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "object-src 'none'") || strings.Contains(csp, "object-src 'self'") {
+			t.Errorf("%s: %s", path, csp)
+		}
+	}
+}
