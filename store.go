@@ -234,6 +234,8 @@ const (
 	AuditLogout           = "logout"
 	AuditPasswordChanged  = "password_changed" // by the account's owner or reset by an administrator
 	AuditSessionsEnded    = "sessions_ended"   // an account's sessions ended: its owner's choice, a reset, a lock, new roles
+	AuditViewRefused      = "view_refused"     // a dossier, its files or a tracking book asked for and refused
+	AuditViewNames        = "view_names"       // applicants' names shown in a list (an inbox), once a day per dossier and viewer
 )
 
 // AuditFilter selects audit entries, newest first.
@@ -241,7 +243,9 @@ type AuditFilter struct {
 	UserID    int64
 	DossierID int64
 	Action    string
-	Limit     int
+	// BeforeID continues a listing below that entry (0: from the newest).
+	BeforeID int64
+	Limit    int
 }
 
 // AuditStore keeps the audit log (append-only).

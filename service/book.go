@@ -32,6 +32,7 @@ func (s *Service) DossierBook(ctx context.Context, agencyID int64, from, to time
 		return nil, motcua.FieldError("agency_id", "agency_not_found", "Cơ quan không tồn tại.")
 	}
 	if !s.mayReadAgency(u, agencyID, byID) {
+		s.auditRefused(ctx, u, 0, fmt.Sprintf("tracking book of agency %d", agencyID), ip)
 		return nil, motcua.Errorf(motcua.EFORBIDDEN, "not_permitted", "Bạn chỉ được xem sổ theo dõi hồ sơ của cơ quan mình.")
 	}
 	start := dayStart(from)
@@ -65,9 +66,18 @@ func (s *Service) DossierBook(ctx context.Context, agencyID int64, from, to time
 		return nil, err
 	}
 	now := s.now()
+	// One entry per dossier, so that "who saw this citizen's data?" finds
+	// the book too, then the book's own.
+	book := fmt.Sprintf("tracking book of agency %d, %s–%s", agencyID, motcua.FormatDate(start), motcua.FormatDate(to))
 	if err := s.store.Write(ctx, func(tx motcua.Tx) error {
+		for _, d := range out {
+			if err := tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: u.ID, Action: motcua.AuditViewPersonalData,
+				DossierID: d.ID, Detail: book, IP: ip}); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: u.ID, Action: motcua.AuditViewPersonalData,
-			Detail: fmt.Sprintf("tracking book of agency %d, %s–%s (%d dossiers)", agencyID, motcua.FormatDate(start), motcua.FormatDate(to), len(out)), IP: ip})
+			Detail: fmt.Sprintf("%s (%d dossiers)", book, len(out)), IP: ip})
 	}); err != nil {
 		return nil, fmt.Errorf("audit tracking book: %w", err)
 	}

@@ -51,6 +51,9 @@ func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Do
 		return nil, motcua.FieldError("result_number", "result_number_invalid", "Số văn bản kết quả không hợp lệ (tối đa 100 ký tự, không có ký tự ẩn).")
 	}
 	d, err := s.act(ctx, u, code, in)
+	if motcua.ErrorReason(err) == "dossier_not_found" {
+		s.auditRefused(ctx, u, s.refusedDossier(ctx, code), "action "+string(in.Action)+" on dossier "+code, "")
+	}
 	if d != nil {
 		d.Applicant, d.Verifier, d.LookupSecret = d.Applicant.WithoutPersonalData(), "", ""
 	}
@@ -170,6 +173,9 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		}
 		return s.uploaders(ctx, tx, v)
 	})
+	if motcua.ErrorReason(err) == "dossier_not_found" {
+		s.auditRefused(ctx, u, s.refusedDossier(ctx, code), "dossier "+code, ip)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -301,6 +307,10 @@ func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	// The inbox shows applicants' names: logged once a day per dossier.
+	if err := s.auditNames(ctx, u, ds, "inbox"); err != nil {
+		return nil, fmt.Errorf("audit inbox names: %w", err)
 	}
 	now := s.now()
 	cal := s.Calendar()

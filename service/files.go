@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/motcua/motcua"
 )
@@ -144,6 +145,7 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	}
 	var d *motcua.Dossier
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { d, err = check(tx); return err }); err != nil {
+		s.refusedFiles(ctx, u, err, "file upload to dossier "+code, "")
 		return nil, err
 	}
 	doc, err := readDocument(r, s.cfg.MaxFileSize)
@@ -210,6 +212,7 @@ func (s *Service) DossierFiles(ctx context.Context, code string) ([]*motcua.Doss
 		out, err = tx.DossierFiles(ctx, d.ID)
 		return err
 	})
+	s.refusedFiles(ctx, u, err, "files of dossier "+code, "")
 	return out, err
 }
 
@@ -239,6 +242,7 @@ func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string
 		f, err = tx.DossierFile(ctx, d.ID, id)
 		return err
 	}); err != nil {
+		s.refusedFiles(ctx, u, err, fmt.Sprintf("file %d of dossier %s", id, code), ip)
 		return nil, nil, err
 	}
 	rc, err := s.cfg.Blobs.Get(ctx, f.BlobKey)
@@ -255,6 +259,15 @@ func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string
 		return nil, nil, fmt.Errorf("audit file view: %w", err)
 	}
 	return f, rc, nil
+}
+
+// refusedFiles records in the access log a file request refused because
+// the dossier is not the caller's to see (err dossier_not_found).
+func (s *Service) refusedFiles(ctx context.Context, u *motcua.User, err error, detail, ip string) {
+	if motcua.ErrorReason(err) == "dossier_not_found" {
+		code := detail[strings.LastIndexByte(detail, ' ')+1:]
+		s.auditRefused(ctx, u, s.refusedDossier(ctx, code), detail, ip)
+	}
 }
 
 // uploaders fills v.Uploaders with the names of the people who uploaded

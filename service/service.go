@@ -70,6 +70,7 @@ type Service struct {
 	published    *cache[int, []*motcua.Procedure] // 0 → the published catalogue (reports)
 	search       searchCache                      // the folded catalogue (search.go)
 	board        boardCache                       // the public progress board (board.go)
+	names        namesSeen                        // applicants' names shown in lists today (accesslog.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }

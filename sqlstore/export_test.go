@@ -77,3 +77,12 @@ func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
 		return err
 	})
 }
+
+// ExecRaw runs q in a write transaction, as a statement from outside the
+// program would (tests of what the schema itself refuses).
+func (db *DB) ExecRaw(ctx context.Context, q string) error {
+	return db.Write(ctx, func(mt motcua.Tx) error {
+		_, err := mt.(*tx).exec(q)
+		return err
+	})
+}

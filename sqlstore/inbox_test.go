@@ -275,7 +275,7 @@ func TestMigrationWritesInboxRows(t *testing.T) {
 		if len(recorded) != 14 {
 			t.Errorf("%d inbox rows recorded, want 14", len(recorded))
 		}
-		if err := db.Rewind(ctx, 4, "DROP INDEX sessions_user", "DROP TABLE dossier_files", "DROP TABLE dossier_work"); err != nil {
+		if err := db.Rewind(ctx, 4, "DROP TABLE dossier_files", "DROP TABLE dossier_work"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.CheckSchema(ctx); motcua.ErrorReason(err) != "schema_outdated" {
@@ -333,7 +333,7 @@ func TestMigrationRefoldsSearchText(t *testing.T) {
 			t.Fatalf("birth registration: %+v", birth)
 		}
 		// The old form: code, then name and field.
-		if err := db.Rewind(ctx, 5, "DROP INDEX sessions_user", "DROP TABLE dossier_files", "UPDATE procedures SET search_text = code || ' ' || name"); err != nil {
+		if err := db.Rewind(ctx, 5, "DROP TABLE dossier_files", "UPDATE procedures SET search_text = code || ' ' || name"); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Migrate(ctx, nil); err != nil {

@@ -114,6 +114,7 @@ func (u *UI) routes() []route {
 		{"GET /ho-so/{code}/tai-lieu/{id}", u.download},
 		{"GET /so-theo-doi", u.book},
 		{"GET /tai-khoan", u.account},
+		{"GET /nhat-ky-truy-cap", u.accessLog},
 		{"POST /tai-khoan/mat-khau", u.changePassword},
 		{"POST /tai-khoan/phien/{id}", u.endSession},
 		{"GET /quan-tri", u.adminHome},
