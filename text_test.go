@@ -3,6 +3,8 @@ package motcua_test
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua"
 )
@@ -41,4 +43,41 @@ func TestCleanLineAndText(t *testing.T) {
 	if _, ok := motcua.CleanText("a\u202eb", 100); ok {
 		t.Error("CleanText accepted a right-to-left override")
 	}
+}
+
+// FuzzCleanLine: whatever people type, an accepted line is valid UTF-8,
+// bounded, printable, without doubled or outer spaces, and cleaning it
+// again changes nothing; CleanText's output keeps the same promises, line
+// breaks aside.
+func FuzzCleanLine(f *testing.F) {
+	for _, s := range []string{"", "Nguyễn Văn An", " a\tb\r\nc ", "Lê\x00Văn", "\u202eabc", "\xff\xfe", "a\u200bb", strings.Repeat("ệ", 60), "x\ufeff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, ok := motcua.CleanLine(s, 50)
+		if ok {
+			if !utf8.ValidString(out) || utf8.RuneCountInString(out) > 50 || strings.Contains(out, "  ") || strings.TrimSpace(out) != out {
+				t.Fatalf("CleanLine(%q) = %q", s, out)
+			}
+			for _, r := range out {
+				if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+					t.Fatalf("CleanLine(%q) kept %U", s, r)
+				}
+			}
+			if again, ok2 := motcua.CleanLine(out, 50); !ok2 || again != out {
+				t.Fatalf("CleanLine is not idempotent on %q: %q", out, again)
+			}
+		}
+		text, ok := motcua.CleanText(s, 50)
+		if ok {
+			for _, r := range text {
+				if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+					t.Fatalf("CleanText(%q) kept %U", s, r)
+				}
+			}
+			if again, ok2 := motcua.CleanText(text, 50); !ok2 || again != text {
+				t.Fatalf("CleanText is not idempotent on %q: %q", text, again)
+			}
+		}
+	})
 }

@@ -49,6 +49,8 @@ type Server struct {
 	handler http.Handler
 	// pageError shows the server's own errors on pages (SetPageErrors).
 	pageError func(w http.ResponseWriter, r *http.Request, err error)
+	// patterns lists every route registered, in order (Patterns).
+	patterns []string
 }
 
 // New returns a server for svc with the health endpoints registered.
@@ -64,10 +66,10 @@ func New(svc *service.Service, opts Options) (*Server, error) {
 		s.writeError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "cross_origin_denied",
 			"Yêu cầu bị từ chối vì gửi từ một trang web khác (chống giả mạo yêu cầu)."))
 	}))
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	s.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	s.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if opts.Ready != nil {
 			if err := opts.Ready(r.Context()); err != nil {
 				slog.Warn("not ready", "err", err)
@@ -135,10 +137,19 @@ func WritePlainErrorPage(w http.ResponseWriter, status int, message string) {
 }
 
 // Handle registers a route (a ServeMux pattern with method).
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.Handle(pattern, h)
+}
 
 // HandleFunc registers a route function.
-func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.Handle(pattern, h) }
+
+// Patterns returns every route pattern registered on the server (the
+// health checks included), in the order registered: what the
+// authorization matrix test enumerates, so that a route added without an
+// entry in its table fails it.
+func (s *Server) Patterns() []string { return append([]string(nil), s.patterns...) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
