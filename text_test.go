@@ -22,7 +22,8 @@ func TestCleanLineAndText(t *testing.T) {
 		{"Lê\u200bVăn", "Lê\u200bVăn", false}, // zero-width space
 		{"\ufeffLê Văn", "\ufeffLê Văn", false},
 		{"Lê\x1bVăn", "Lê\x1bVăn", false},
-		{"Lê\u0085Văn", "Lê\u0085Văn", false},
+		{"Lê\u0085Văn", "Lê Văn", true},        // next line: a line break
+		{"Lê\u00a0 Văn\u3000", "Lê Văn", true}, // no-break and ideographic spaces
 		{"Lê \xff Văn", "Lê \xff Văn", false},
 		{"Lê\ufffeVăn", "Lê\ufffeVăn", false},
 		{strings.Repeat("ệ", 10), strings.Repeat("ệ", 10), true},
