@@ -320,7 +320,11 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		out.Dossier = &nd
 		return nil
 	})
-	if key != "" && motcua.ErrorReason(err) == "idempotency_key_reused" {
+	// A retry of a request already acknowledged is answered from a read
+	// when the write fails for want of storage (a full disk, a database
+	// restarting): the dossier exists, and the client must not be told
+	// otherwise.
+	if key != "" && (motcua.ErrorReason(err) == "idempotency_key_reused" || motcua.ErrorCode(err) == motcua.EUNAVAILABLE) {
 		if in, err := s.replayIntake(ctx, u.ID, key, reqHash); in != nil || err != nil {
 			return in, err
 		}

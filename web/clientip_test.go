@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/web"
 )
 
@@ -39,6 +40,26 @@ func TestClientIPBelievesOnlyTrustedProxies(t *testing.T) {
 		}
 		if got := srv.ClientIP(r); got != c.want {
 			t.Errorf("from %s with %q: %q, want %q", c.remote, c.xff, got, c.want)
+		}
+	}
+}
+
+// TestUnavailableAnswers503WithRetryAfter: a storage failure is 503 with
+// Retry-After, on the API's JSON as on pages; throttling is 429 with it.
+func TestUnavailableAnswers503WithRetryAfter(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		status int
+		after  string
+	}{
+		{motcua.Errorf(motcua.EUNAVAILABLE, "storage_unavailable", "Tạm thời không sẵn sàng."), 503, "5"},
+		{motcua.Errorf(motcua.ETOOMANY, "too_many_login_failures", "Quá nhiều lần."), 429, "60"},
+		{motcua.Errorf(motcua.EINVALID, "x", "Sai."), 422, ""},
+	} {
+		w := httptest.NewRecorder()
+		web.WriteError(w, httptest.NewRequest("GET", "/api/v1/inbox", nil), c.err)
+		if w.Code != c.status || w.Header().Get("Retry-After") != c.after {
+			t.Errorf("%v: %d, Retry-After %q", c.err, w.Code, w.Header().Get("Retry-After"))
 		}
 	}
 }

@@ -223,6 +223,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	web.LogError(r, err)
+	web.SetRetryAfter(w, err)
 	u.render(w, r, web.Status(err), "error", &page{Title: "Không thực hiện được", Data: motcua.ErrorMessage(err)})
 }
 
