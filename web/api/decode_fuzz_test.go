@@ -12,7 +12,8 @@ import (
 	"github.com/motcua/motcua/service"
 )
 
-// FuzzDecodeNewDossier feeds any body to the decoder of the busiest write:
+// FuzzDecodeNewDossier feeds any body to the decoder of every write (the
+// new dossier, an action, a sign-in), checking the busiest most closely:
 // it never panics, refuses with EINVALID or ETOOLARGE and a message that
 // names no Go type, and what it accepts holds only NFC strings.
 func FuzzDecodeNewDossier(f *testing.F) {
@@ -21,6 +22,13 @@ func FuzzDecodeNewDossier(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
+		// The other writes' bodies: each decoder holds the same promises.
+		for _, v := range []any{&service.ActInput{}, &loginRequest{}} {
+			err := decode(httptest.NewRecorder(), httptest.NewRequest("POST", "/api/v1/x", strings.NewReader(body)), v)
+			if c := motcua.ErrorCode(err); err != nil && c != motcua.EINVALID && c != motcua.ETOOLARGE {
+				t.Fatalf("%q into %T: %v", body, v, err)
+			}
+		}
 		r := httptest.NewRequest("POST", "/api/v1/dossiers", strings.NewReader(body))
 		var n service.NewDossier
 		err := decode(httptest.NewRecorder(), r, &n)
