@@ -78,6 +78,9 @@ type DB struct {
 	pg      *sql.DB         // PostgreSQL only; the fields below are SQLite's
 	pgcfg   *pgx.ConnConfig // PostgreSQL: for connections of its own (CacheBus)
 	obs     Observer
+	// writeFault is the storage failure of the last write, nil once one
+	// succeeds (WriteHealth).
+	writeFault atomic.Pointer[error]
 
 	path         string
 	writer       *sql.DB
@@ -142,6 +145,10 @@ func Open(path string, opts Options) (*DB, error) {
 			"temp_store(MEMORY)",
 			"cache_size(-16000)",
 			"wal_autocheckpoint(16384)", // pages of 4 KiB: 64 MB
+			// After a checkpoint the log file is cut back to 64 MB: a
+			// burst (or a disk that was full) does not leave it holding
+			// the space it once needed.
+			"journal_size_limit(67108864)",
 		} {
 			q.Add("_pragma", p)
 		}
@@ -287,8 +294,13 @@ func (db *DB) Close() error {
 }
 
 // Read runs fn in a read-only transaction on a reader connection; readers
-// see the last committed state and never wait for the writer.
+// see the last committed state and never wait for the writer. A failure of
+// the storage itself (see transient) is EUNAVAILABLE.
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
+	return classify(db.read(ctx, fn))
+}
+
+func (db *DB) read(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.dialect == postgresDialect {
 		return db.pgRead(ctx, fn)
 	}
@@ -316,9 +328,28 @@ func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 	return ferr
 }
 
-// Write runs fn in the next group commit. See motcua.Store.
+// Write runs fn in the next group commit. See motcua.Store. A failure of
+// the storage itself (a full disk, a lost database) is EUNAVAILABLE, and
+// is remembered for WriteHealth until a write succeeds.
 func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
-	return db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
+	err := classify(db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}))
+	switch motcua.ErrorCode(err) {
+	case "":
+		db.writeFault.Store(nil)
+	case motcua.EUNAVAILABLE:
+		db.writeFault.Store(&err)
+	}
+	return err
+}
+
+// WriteHealth returns the storage failure of the last write when it
+// failed for that reason (nil once a write succeeds again): readiness
+// checks report an instance whose writes fail, though reads still work.
+func (db *DB) WriteHealth() error {
+	if p := db.writeFault.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // QueuedWrites returns how many writes wait for a writer to take them, for
@@ -425,7 +456,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 	for _, r := range batch {
 		if err := call(r.fn, t); err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
-				db.fail(batch, fmt.Errorf("rollback after %v: %w", err, rerr))
+				db.fail(batch, fmt.Errorf("rollback after %w: %w", err, rerr))
 				return true
 			}
 			return false
@@ -434,7 +465,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 	// The live counters the batch changed, added up, go in last.
 	if err := t.flushStats(); err != nil {
 		if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
-			db.fail(batch, fmt.Errorf("rollback after %v: %w", err, rerr))
+			db.fail(batch, fmt.Errorf("rollback after %w: %w", err, rerr))
 			return true
 		}
 		return false

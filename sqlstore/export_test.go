@@ -91,3 +91,12 @@ var migrationUndo = map[int][]string{
 	8: {"DROP TABLE payments"},
 	9: {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
 }
+
+// ExecRaw runs q in a write transaction, as a statement from outside the
+// program would (tests of what the schema itself refuses).
+func (db *DB) ExecRaw(ctx context.Context, q string) error {
+	return db.Write(ctx, func(mt motcua.Tx) error {
+		_, err := mt.(*tx).exec(q)
+		return err
+	})
+}

@@ -178,11 +178,11 @@ func (t *tx) PendingOutbox(_ ctxT, topic string, limit int) ([]*motcua.OutboxMes
 // ReplayOutbox implements motcua.OutboxStore.
 func (t *tx) ReplayOutbox(_ ctxT, id int64, now time.Time) error {
 	res, err := t.exec(`UPDATE outbox SET failed_at = NULL, attempts = 0, next_attempt_at = ?, leased_until = 0
-		WHERE id = ? AND failed_at IS NOT NULL AND delivered_at IS NULL`, now.UnixMilli(), id)
+		WHERE id = ? AND delivered_at IS NULL`, now.UnixMilli(), id)
 	if err != nil {
 		return err
 	}
-	return mustAffect(res, "outbox_message_not_failed", "Không tìm thấy thông điệp gửi không thành công này (có thể đã được gửi lại).")
+	return mustAffect(res, "outbox_message_not_found", "Không tìm thấy thông điệp chưa gửi này (có thể đã được gửi).")
 }
 
 // DossiersToWarn implements motcua.WarningStore. The states are those in

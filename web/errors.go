@@ -16,6 +16,8 @@ var statusOf = map[string]int{
 	motcua.EFORBIDDEN:    http.StatusForbidden,
 	motcua.EUNAUTHORIZED: http.StatusUnauthorized,
 	motcua.ETOOMANY:      http.StatusTooManyRequests,
+	motcua.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	motcua.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	motcua.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -47,10 +49,10 @@ func ErrorBodyOf(err error) ErrorBody {
 	return b
 }
 
-// LogError logs err if it is internal: only faults of the system are
-// logged, never people's mistakes.
+// LogError logs err if it is internal or the system is unavailable: only
+// faults of the system are logged, never people's mistakes.
 func LogError(r *http.Request, err error) {
-	if motcua.ErrorCode(err) == motcua.EINTERNAL {
+	if c := motcua.ErrorCode(err); c == motcua.EINTERNAL || c == motcua.EUNAVAILABLE {
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }
@@ -58,7 +60,19 @@ func LogError(r *http.Request, err error) {
 // WriteError writes err as JSON with its status.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	LogError(r, err)
+	SetRetryAfter(w, err)
 	WriteJSON(w, Status(err), ErrorBodyOf(err))
+}
+
+// SetRetryAfter tells the client when to try again after an error that
+// passes (EUNAVAILABLE: in 5 seconds; ETOOMANY: in a minute).
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	switch motcua.ErrorCode(err) {
+	case motcua.EUNAVAILABLE:
+		w.Header().Set("Retry-After", "5")
+	case motcua.ETOOMANY:
+		w.Header().Set("Retry-After", "60")
+	}
 }
 
 // WriteJSON writes v as JSON with status.

@@ -101,7 +101,12 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
+		// Ready while the database answers and the last write did not
+		// fail for want of storage (a full disk keeps reads working).
 		Ready: func(ctx context.Context) error {
+			if err := db.WriteHealth(); err != nil {
+				return err
+			}
 			return db.Read(ctx, func(tx motcua.Tx) error { _, err := tx.Agencies(ctx); return err })
 		}}
 	if m != nil {
