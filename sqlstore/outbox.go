@@ -35,6 +35,20 @@ func scanOutbox(sc interface{ Scan(...any) error }) (*motcua.OutboxMessage, erro
 	return &m, nil
 }
 
+// scanOutboxRows reads and closes rows of outboxColumns.
+func scanOutboxRows(rows *sql.Rows) ([]*motcua.OutboxMessage, error) {
+	defer rows.Close()
+	var out []*motcua.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // ClaimOutbox implements motcua.OutboxStore. The lease is written and
 // committed before delivery starts, so an instance that dies while
 // delivering only delays its messages until the lease ends. On PostgreSQL
@@ -67,17 +81,9 @@ func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int, topics []strin
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*motcua.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
+	out, err := scanOutboxRows(rows)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, rows.Err()
+	return out, err
 }
 
 // OutboxDelivered implements motcua.OutboxStore.
@@ -115,16 +121,7 @@ func (t *tx) FailedOutbox(_ ctxT, limit int) ([]*motcua.OutboxMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*motcua.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanOutboxRows(rows)
 }
 
 // OutboxBacklog implements motcua.OutboxStore.
@@ -163,16 +160,7 @@ func (t *tx) PendingOutbox(_ ctxT, topic string, limit int) ([]*motcua.OutboxMes
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*motcua.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanOutboxRows(rows)
 }
 
 // ReplayOutbox implements motcua.OutboxStore.
