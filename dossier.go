@@ -68,6 +68,10 @@ type Applicant struct {
 	// VNeIDVerified records that the applicant's e-ID account was
 	// authenticated with VNeID (NĐ 118 Art.17(1)(a)).
 	VNeIDVerified bool `json:"vneid_verified,omitempty"`
+	// Register is what the population database answered at reception,
+	// set only by the service from its own lookup (never believed from a
+	// client): the residence valid then and which fields it verified.
+	Register *RegisterRecord `json:"register,omitempty"`
 }
 
 // WithoutPersonalData returns the applicant with only what lists show of

@@ -33,6 +33,7 @@ type Tx interface {
 	OutboxStore
 	WarningStore
 	PortalSyncStore
+	PopulationLookupStore
 	CatalogueImportStore
 	PaymentStore
 }
