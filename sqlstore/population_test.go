@@ -19,7 +19,7 @@ func TestPopulationLookups(t *testing.T) {
 		at := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 		c := &motcua.Citizen{IDNumber: "001090001234", FullName: "Nguyễn Thị Lan", DateOfBirth: "1990-04-02", Gender: "Nữ",
 			Permanent: motcua.RegisterAddress{ProvinceCode: "01", CommuneCode: "00004", Detail: "Số 5 ngõ 12", Text: "Số 5 ngõ 12, Phường Ba Đình, Thành phố Hà Nội"},
-			Father: &motcua.Relative{IDNumber: "001060001111", FullName: "Nguyễn Văn Hùng"}, EIDLevel: 2}
+			Father:    &motcua.Relative{IDNumber: "001060001111", FullName: "Nguyễn Văn Hùng"}, EIDLevel: 2}
 		found := &motcua.PopulationLookup{At: at, UserID: 7, AgencyID: 3, IDNumber: c.IDNumber, Purpose: "Tiếp nhận hồ sơ",
 			Outcome: motcua.LookupFound, Citizen: c, TokenHash: []byte{1, 2, 3, 250}}
 		down := &motcua.PopulationLookup{At: at.Add(time.Minute), UserID: 7, AgencyID: 3, IDNumber: c.IDNumber, Purpose: "Tiếp nhận hồ sơ",
@@ -49,7 +49,10 @@ func TestPopulationLookups(t *testing.T) {
 			t.Errorf("second dossier linked: %v", err)
 		}
 		var n motcua.LookupCounts
-		mustWrite(t, db, func(tx motcua.Tx) (err error) { n, err = tx.PopulationLookupCounts(ctx, at, at.Add(24*time.Hour)); return err })
+		mustWrite(t, db, func(tx motcua.Tx) (err error) {
+			n, err = tx.PopulationLookupCounts(ctx, at, at.Add(24*time.Hour))
+			return err
+		})
 		if n != (motcua.LookupCounts{Lookups: 2, Found: 1}) {
 			t.Errorf("counts: %+v", n)
 		}
