@@ -16,7 +16,7 @@ func FuzzParseAnswer(f *testing.F) {
 	good := popdb.TraLoi{MaYeuCau: "R1", MaLoi: "00", CongDan: &popdb.CongDan{SoDinhDanh: "089190001234",
 		HoVaTen: popdb.HoVaTen{Ho: "Nguyễn", ChuDem: "Thị", Ten: "Lan"}, NgayThangNamSinh: "1990-02-28", GioiTinh: "2",
 		ThuongTru: &popdb.DiaChi{MaTinhThanh: "99", MaPhuongXa: "99101", ChiTiet: "Ấp Bắc", DiaChiDayDu: "Ấp Bắc, xã An Phú, tỉnh Mẫu"},
-		ChuHo: &popdb.NguoiThan{SoDinhDanh: "089160004321", HoVaTen: "Nguyễn Văn Ba", QuanHe: "Con"}}}
+		ChuHo:     &popdb.NguoiThan{SoDinhDanh: "089160004321", HoVaTen: "Nguyễn Văn Ba", QuanHe: "Con"}}}
 	b, _ := json.Marshal(good)
 	f.Add(b)
 	house := popdb.TraLoi{MaYeuCau: "R1", MaLoi: "00", HoGiaDinh: &popdb.HoGiaDinh{SoSoHoKhau: "990000001",
