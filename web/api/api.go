@@ -35,6 +35,7 @@ var Routes = []Route{
 	{"GET", "/procedures/{id}", (*API).procedure},
 	{"GET", "/users", (*API).users},
 	{"POST", "/dossiers", (*API).createDossier},
+	{"POST", "/population/lookups", (*API).lookUpCitizen},
 	{"GET", "/dossiers/{code}", (*API).dossier},
 	{"POST", "/dossiers/{code}/actions/{action}", (*API).act},
 	{"POST", "/dossiers/{code}/files", (*API).attachFile},
