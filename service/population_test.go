@@ -204,7 +204,9 @@ func TestRegisterDown(t *testing.T) {
 	f := populationFixture(t, sqltest.SQLite, reg)
 	as := f.as("motcua.anphu")
 	for name, look := range map[string]func(ctx context.Context, q motcua.PopulationQuery) (*motcua.Citizen, error){
-		"down": func(context.Context, motcua.PopulationQuery) (*motcua.Citizen, error) { return nil, errors.New("connection refused") },
+		"down": func(context.Context, motcua.PopulationQuery) (*motcua.Citizen, error) {
+			return nil, errors.New("connection refused")
+		},
 		"slow": func(ctx context.Context, _ motcua.PopulationQuery) (*motcua.Citizen, error) {
 			<-ctx.Done()
 			return nil, ctx.Err()
