@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dvcqg/sim"
+	popsim "github.com/motcua/motcua/popdb/sim"
 )
 
 // demoSims are the simulators of the outside systems the demo runs on
@@ -27,6 +28,8 @@ import (
 type demoSims struct {
 	portal    *sim.Sim
 	portalURL string
+	popdb     *popsim.Sim
+	popdbURL  string
 	servers   []*http.Server
 }
 
@@ -35,19 +38,27 @@ type demoSims struct {
 type demoSecrets struct {
 	PortalPassword string `json:"portal_password"`
 	PortalSecret   string `json:"portal_secret"`
+	PopDBSecret    string `json:"popdb_secret"`
 }
 
 func loadDemoSecrets(dir string) (*demoSecrets, error) {
 	path := filepath.Join(dir, "demo-secrets.json")
 	var s demoSecrets
 	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" {
+		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" && s.PopDBSecret != "" {
 			return &s, nil
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	s = demoSecrets{PortalPassword: randomHex(12), PortalSecret: randomHex(32)}
+	// A data folder from before a simulator was added keeps its secrets
+	// and gets the missing ones.
+	if s.PortalPassword == "" || s.PortalSecret == "" {
+		s.PortalPassword, s.PortalSecret = randomHex(12), randomHex(32)
+	}
+	if s.PopDBSecret == "" {
+		s.PopDBSecret = randomHex(32)
+	}
 	b, _ := json.MarshalIndent(s, "", "  ")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -71,13 +82,16 @@ func randomHex(n int) string {
 // motcua at cfg.BaseURL.
 func startDemoSims(cfg *Config, stdout io.Writer) (*demoSims, error) {
 	ds := &demoSims{}
-	if cfg.portalOn() {
-		fmt.Fprintf(stdout, "National portal: %s (configured; no simulator)\n", cfg.DVCQGURL)
-		return ds, nil
-	}
 	secrets, err := loadDemoSecrets(cfg.DataDir)
 	if err != nil {
 		return nil, err
+	}
+	if err := ds.startPopDB(cfg, secrets, stdout); err != nil {
+		return nil, err
+	}
+	if cfg.portalOn() {
+		fmt.Fprintf(stdout, "National portal: %s (configured; no simulator)\n", cfg.DVCQGURL)
+		return ds, nil
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

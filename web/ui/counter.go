@@ -27,6 +27,10 @@ type counterData struct {
 	Focus string
 	// ScanForm holds the QR field and its error.
 	ScanForm *form
+	// Pop is the outcome of a population-database lookup just made.
+	Pop *popView
+	// PopOn: the population database is connected.
+	PopOn bool
 }
 
 // applicantFields are the applicant's fields in screen order, for placing
@@ -48,13 +52,19 @@ func (u *UI) counter(w http.ResponseWriter, r *http.Request) {
 // showCounter renders the reception screen with the form f (what was typed
 // and its errors) and the scan form sf.
 func (u *UI) showCounter(w http.ResponseWriter, r *http.Request, status int, f, sf *form, focus string) {
+	u.showCounterPop(w, r, status, f, sf, focus, nil)
+}
+
+// showCounterPop is showCounter with the outcome of a population-database
+// lookup.
+func (u *UI) showCounterPop(w http.ResponseWriter, r *http.Request, status int, f, sf *form, focus string, pop *popView) {
 	ctx := r.Context()
 	desk, err := u.srv.Service.CounterDesk(ctx)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	d := &counterData{ScanForm: sf, Focus: focus}
+	d := &counterData{ScanForm: sf, Focus: focus, Pop: pop, PopOn: u.srv.Service.PopulationConnected()}
 	for _, p := range desk.Points {
 		d.Points = append(d.Points, option{strconv.FormatInt(p.ID, 10), p.Name})
 	}
@@ -169,7 +179,9 @@ func (u *UI) receive(w http.ResponseWriter, r *http.Request) {
 	n, err := u.newDossier(r, f)
 	if err == nil {
 		var in *service.Intake
-		if in, err = u.srv.Service.ReceiveDossier(r.Context(), f.Get("idem"), n); err == nil {
+		// The register's flags are believed only with the token of this
+		// officer's own lookup (service.ReceiveAtCounter).
+		if in, err = u.srv.Service.ReceiveAtCounter(r.Context(), f.Get("idem"), n, f.Get("lookup_token")); err == nil {
 			seeOther(w, r, "/ho-so/"+url.PathEscape(in.Dossier.Code)+"?moi="+n.Decision)
 			return
 		}
