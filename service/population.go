@@ -254,3 +254,14 @@ func (s *Service) validLookup(ctx context.Context, u *motcua.User, token, idNumb
 	}
 	return l
 }
+
+// identityHeld reports whether the index may count the use of population
+// data (4.5a, 4.5b): a register is connected or lookups were recorded.
+func (s *Service) identityHeld(ctx context.Context) (bool, error) {
+	if s.PopulationConnected() {
+		return true, nil
+	}
+	var ls []*motcua.PopulationLookup
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { ls, err = tx.PopulationLookups(ctx, "", 1); return err })
+	return len(ls) > 0, err
+}
