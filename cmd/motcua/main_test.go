@@ -178,7 +178,7 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("the online dossiers did not come in through the simulator:\n%s", printed.String())
 		}
 	}
-	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal"} {
+	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal", "Population database: simulator at"} {
 		if !strings.Contains(printed.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, printed.String())
 		}
