@@ -222,3 +222,31 @@ func dossierByCode(t *testing.T, e *env, code string) *motcua.Dossier {
 	}
 	return d
 }
+
+// TestDossierShowsRegisterRecord: the dossier page shows where the
+// applicant's data came from, the residence kept at reception and the
+// conflicts.
+func TestDossierShowsRegisterRecord(t *testing.T) {
+	e, s := popEnv(t)
+	c := adult(s)
+	b := e.login("motcua.anphu")
+	form := khaiSinh(t, e, map[string]string{"id_number": c.SoDinhDanh, "full_name": "Tên Gõ Khác"})
+	r := b.post("/tiep-nhan/tra-cuu-dan-cu", form)
+	got, tok := formOf(r.body)
+	for k, v := range got {
+		form.Set(k, v)
+	}
+	form.Set("lookup_token", tok)
+	form.Set("decision", "receive")
+	r = b.post("/tiep-nhan", form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("receive: %d", r.status)
+	}
+	r = b.get(strings.Split(r.header.Get("Location"), "?")[0])
+	for _, want := range []string{`<dd id="applicant-source">Cơ sở dữ liệu quốc gia về dân cư`, "Nơi ở hiện tại khi tiếp nhận</dt><dd>" + c.NoiOHienTai.DiaChiDayDu,
+		"Họ và tên: đã nhập «Tên Gõ Khác», CSDL ghi «" + popdb.FullName(c.HoVaTen) + "»", "đã xác thực: Ngày sinh"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("dossier page lacks %q", want)
+		}
+	}
+}
