@@ -103,6 +103,11 @@ type DossierComponent struct {
 	// quản lý dữ liệu điện tử, Art.22(4)).
 	TakenFromStore bool   `json:"taken_from_store,omitempty"`
 	FileRef        string `json:"file_ref,omitempty"`
+	// ReusedResult and ReusedFrom record which earlier result was reused
+	// (its document number) and where it came from (ReuseSourceMotcua and
+	// the dossier's code); set by the service after checking them.
+	ReusedResult string `json:"reused_result,omitempty"`
+	ReusedFrom   string `json:"reused_from,omitempty"`
 }
 
 // Satisfied reports whether the component needs nothing more from the

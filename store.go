@@ -34,6 +34,7 @@ type Tx interface {
 	WarningStore
 	PortalSyncStore
 	PopulationLookupStore
+	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
 }

@@ -194,7 +194,11 @@ func citizenWarnings(c *motcua.Citizen) []string {
 // RegisterRecord sent is dropped; the dossier is received all the same
 // (the counter must not stop because a lookup expired). A token may serve
 // several dossiers of the same citizen (a birth registration and a
-// residence registration at one visit). Errors: those of ReceiveDossier.
+// residence registration at one visit). A component that names an earlier
+// dossier to reuse (ComponentInput.ReuseDossier) must name one of the same
+// applicant whose result matches it, else EINVALID (reuse_invalid); it then
+// records the result's number and where it came from. Errors: those of
+// ReceiveDossier.
 func (s *Service) ReceiveAtCounter(ctx context.Context, key string, n NewDossier, lookupToken string) (*Intake, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
@@ -216,6 +220,9 @@ func (s *Service) ReceiveAtCounter(ctx context.Context, key string, n NewDossier
 		a.VNeIDVerified = l.Citizen.EIDLevel >= 1
 		a.Register = &motcua.RegisterRecord{LookupID: l.ID, LookedUpAt: l.At, Permanent: l.Citizen.Permanent, Current: l.Citizen.Current,
 			Verified: verified, Conflicts: conflicts, EIDLevel: l.Citizen.EIDLevel}
+	}
+	if err := s.checkReuse(ctx, &n); err != nil {
+		return nil, err
 	}
 	in, err := s.ReceiveDossier(ctx, key, n)
 	if err != nil {

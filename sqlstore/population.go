@@ -115,3 +115,25 @@ func (t *tx) PopulationLookupCounts(_ ctxT, from, to time.Time) (motcua.LookupCo
 	err = row.Scan(&c.Lookups, &c.Found)
 	return c, err
 }
+
+// DossiersOfApplicant implements motcua.ApplicantDossierStore (on the
+// dossiers_applicant index).
+func (t *tx) DossiersOfApplicant(_ ctxT, idNumber string, limit int) ([]*motcua.Dossier, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := t.query(`SELECT `+dossierColumns+` FROM dossiers WHERE applicant_id_number = ? ORDER BY id DESC LIMIT ?`, idNumber, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.Dossier
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
