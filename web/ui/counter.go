@@ -31,6 +31,9 @@ type counterData struct {
 	Pop *popView
 	// PopOn: the population database is connected.
 	PopOn bool
+	// Earlier are the applicant's earlier results that components of the
+	// procedure may reuse, by component.
+	Earlier map[int64][]motcua.EarlierResult
 }
 
 // applicantFields are the applicant's fields in screen order, for placing
@@ -91,6 +94,7 @@ func (u *UI) showCounterPop(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	d.FeeTotal = d.P.FeeTotal()
+	d.Earlier = u.earlierResults(r, d.P, f)
 	agencies, err := u.srv.Service.AgencyIndex(ctx)
 	if err != nil {
 		u.fail(w, r, err)
@@ -234,7 +238,11 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 				continue
 			}
 			sid := strconv.FormatInt(c.ID, 10)
-			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Digitized: f.Has("so-hoa", sid), Reused: f.Has("dung-lai", sid)}
+			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Digitized: f.Has("so-hoa", sid), Reused: f.Has("dung-lai", sid),
+				ReuseDossier: f.Trim("dung-lai-tu-" + sid)}
+			if in.ReuseDossier != "" {
+				in.Reused = true
+			}
 			n.Components = append(n.Components, in)
 			if !in.Provided && !in.Reused {
 				n.Missing = append(n.Missing, c.ID)

@@ -116,3 +116,23 @@ func (u *UI) popLookup(w http.ResponseWriter, r *http.Request) {
 	}
 	u.showCounterPop(w, r, http.StatusOK, f, newForm(nil), "applicant.phone", pv)
 }
+
+// earlierResults finds the applicant's earlier results the procedure's
+// components may reuse, once the form holds a valid personal ID number;
+// nil otherwise or when the lookup fails (the counter then works as
+// before).
+func (u *UI) earlierResults(r *http.Request, p *motcua.Procedure, f *form) map[int64][]motcua.EarlierResult {
+	id := motcua.NormalizeIDNumber(f.Trim("applicant.id_number"))
+	if id == "" || motcua.ValidateIDNumber(motcua.IDPersonal, id) != nil {
+		return nil
+	}
+	res, err := u.srv.Service.EarlierResults(r.Context(), p.ID, id)
+	if err != nil || len(res) == 0 {
+		return nil
+	}
+	out := map[int64][]motcua.EarlierResult{}
+	for _, e := range res {
+		out[e.ComponentID] = append(out[e.ComponentID], e)
+	}
+	return out
+}

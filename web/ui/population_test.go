@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -248,5 +249,80 @@ func TestDossierShowsRegisterRecord(t *testing.T) {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("dossier page lacks %q", want)
 		}
+	}
+}
+
+// TestCounterReusesEarlierResult: after the lookup, the counter offers
+// the birth certificate motcua issued to the applicant for the component
+// "Bản sao giấy khai sinh" of a later procedure; one click (a radio)
+// reuses it, and the dossier records its number and origin.
+func TestCounterReusesEarlierResult(t *testing.T) {
+	e, s := popEnv(t)
+	c := adult(s)
+	as := func(name string) context.Context {
+		var u *motcua.User
+		if err := e.db.Read(ctx, func(tx motcua.Tx) (err error) { u, err = tx.UserByUsername(ctx, name); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return motcua.NewContextWithUser(ctx, u)
+	}
+	first := khaiSinh(t, e, map[string]string{"id_number": c.SoDinhDanh, "full_name": popdb.FullName(c.HoVaTen)})
+	b := e.login("motcua.anphu")
+	first.Set("decision", "receive")
+	r := b.post("/tiep-nhan", first)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("first reception: %d\n%s", r.status, r.body)
+	}
+	code := strings.TrimPrefix(strings.Split(r.header.Get("Location"), "?")[0], "/ho-so/")
+	for _, st := range []struct {
+		user string
+		in   service.ActInput
+	}{{"motcua.anphu", service.ActInput{Action: motcua.ActTransfer}}, {"cv.anphu", service.ActInput{Action: motcua.ActForward}},
+		{"ct.anphu", service.ActInput{Action: motcua.ActApprove}}, {"cv.anphu", service.ActInput{Action: motcua.ActIssueResult, ResultNumber: "77/2025/KS"}}} {
+		if _, err := e.svc.Act(as(st.user), code, st.in); err != nil {
+			t.Fatalf("%s: %v", st.in.Action, err)
+		}
+	}
+	later := khaiSinh(t, e, map[string]string{"id_number": c.SoDinhDanh, "phone": "0912000111"})
+	p, _ := e.svc.ProcedureByCode(ctx, "2.000286")
+	later.Set("thu-tuc", strconv.FormatInt(p.ID, 10))
+	later.Del("nop")
+	var comp string
+	for _, pc := range p.Components {
+		if pc.Mandatory && !pc.FromNationalDB {
+			later.Add("nop", strconv.FormatInt(pc.ID, 10))
+		}
+		if strings.HasPrefix(pc.Name, "Bản sao giấy khai sinh") {
+			comp = strconv.FormatInt(pc.ID, 10)
+		}
+	}
+	r = b.post("/tiep-nhan/tra-cuu-dan-cu", later)
+	offer := `name="dung-lai-tu-` + comp + `" value="` + code + `"`
+	if r.status != http.StatusOK || !strings.Contains(r.body, offer) || !strings.Contains(r.body, "Giấy khai sinh số 77/2025/KS") {
+		t.Fatalf("no offer of the earlier result: %d %v", r.status, strings.Contains(r.body, "dung-lai-tu"))
+	}
+	got, tok := formOf(r.body)
+	for k, v := range got {
+		later.Set(k, v)
+	}
+	later.Set("lookup_token", tok)
+	later.Set("dung-lai-tu-"+comp, code)
+	later.Set("decision", "receive")
+	r = b.post("/tiep-nhan", later)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reception with reuse: %d\n%s", r.status, r.body)
+	}
+	d := dossierByCode(t, e, strings.TrimPrefix(strings.Split(r.header.Get("Location"), "?")[0], "/ho-so/"))
+	found := false
+	for _, dc := range d.Components {
+		if strconv.FormatInt(dc.ComponentID, 10) == comp {
+			found = dc.Reused && dc.ReusedResult == "77/2025/KS" && dc.ReusedFrom == motcua.ReuseSourceMotcua+code
+		}
+	}
+	if !found {
+		t.Errorf("components %+v", d.Components)
+	}
+	if page := b.get("/ho-so/" + d.Code); !strings.Contains(page.body, "dùng lại kết quả điện tử số 77/2025/KS (motcua:"+code+")") {
+		t.Error("the dossier page does not say which result was reused")
 	}
 }
