@@ -36,6 +36,7 @@ var Routes = []Route{
 	{"GET", "/users", (*API).users},
 	{"POST", "/dossiers", (*API).createDossier},
 	{"POST", "/population/lookups", (*API).lookUpCitizen},
+	{"GET", "/results/earlier", (*API).earlierResults},
 	{"GET", "/dossiers/{code}", (*API).dossier},
 	{"POST", "/dossiers/{code}/actions/{action}", (*API).act},
 	{"POST", "/dossiers/{code}/files", (*API).attachFile},

@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/web"
 )
 
@@ -37,4 +39,24 @@ func (a *API) lookUpCitizen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, res)
+}
+
+// earlierResults lists the applicant's earlier results that components of
+// a procedure may reuse (?procedure_id=&id_number=).
+func (a *API) earlierResults(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	id, err := strconv.ParseInt(q.Get("procedure_id"), 10, 64)
+	if err != nil || id <= 0 {
+		web.WriteError(w, r, motcua.FieldError("procedure_id", "procedure_id_malformed", "Mã thủ tục không hợp lệ."))
+		return
+	}
+	res, err := a.srv.Service.EarlierResults(r.Context(), id, q.Get("id_number"))
+	if err != nil {
+		web.WriteError(w, r, err)
+		return
+	}
+	if res == nil {
+		res = []motcua.EarlierResult{}
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"items": res})
 }
