@@ -252,3 +252,28 @@ func TestRegisterDown(t *testing.T) {
 		t.Error("the register was asked or a lookup logged for a refused query")
 	}
 }
+
+// TestPopulationLookupLog: an administrator reads every lookup, a leader
+// those of the agency led, without the register's answers; officers may
+// not read the log.
+func TestPopulationLookupLog(t *testing.T) {
+	reg := &fakeRegister{look: func(context.Context, motcua.PopulationQuery) (*motcua.Citizen, error) { c := *oanh; return &c, nil }}
+	f := populationFixture(t, sqltest.SQLite, reg)
+	if _, err := f.svc.LookUpCitizen(f.as("motcua.anphu"), "001193012345", "Tiếp nhận hồ sơ", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.LookUpCitizen(f.as("motcua.trungtam"), "001193012345", "Tiếp nhận hồ sơ", ""); err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.svc.PopulationLookupLog(f.as("admin"), "001193012345", 0)
+	if err != nil || len(all) != 2 || all[0].Citizen != nil || all[0].TokenHash != nil {
+		t.Fatalf("admin: %v %+v", err, all)
+	}
+	mine, err := f.svc.PopulationLookupLog(f.as("ct.anphu"), "", 0)
+	if err != nil || len(mine) != 1 || mine[0].UserID != f.users["motcua.anphu"].ID || mine[0].Purpose != "Tiếp nhận hồ sơ" {
+		t.Fatalf("leader of An Phú: %v %+v", err, mine)
+	}
+	if _, err := f.svc.PopulationLookupLog(f.as("motcua.anphu"), "", 0); motcua.ErrorCode(err) != motcua.EFORBIDDEN {
+		t.Errorf("officer: %v", err)
+	}
+}

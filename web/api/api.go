@@ -36,6 +36,7 @@ var Routes = []Route{
 	{"GET", "/users", (*API).users},
 	{"POST", "/dossiers", (*API).createDossier},
 	{"POST", "/population/lookups", (*API).lookUpCitizen},
+	{"GET", "/population/lookups", (*API).lookupLog},
 	{"GET", "/results/earlier", (*API).earlierResults},
 	{"GET", "/dossiers/{code}", (*API).dossier},
 	{"POST", "/dossiers/{code}/actions/{action}", (*API).act},

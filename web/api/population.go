@@ -60,3 +60,19 @@ func (a *API) earlierResults(w http.ResponseWriter, r *http.Request) {
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"items": res})
 }
+
+// lookupLog lists the population-database lookups for those who
+// supervise (?id_number=&limit=).
+func (a *API) lookupLog(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	res, err := a.srv.Service.PopulationLookupLog(r.Context(), q.Get("id_number"), limit)
+	if err != nil {
+		web.WriteError(w, r, err)
+		return
+	}
+	if res == nil {
+		res = []*motcua.PopulationLookup{}
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"items": res})
+}

@@ -62,6 +62,13 @@ func TestPopulationLookupAPI(t *testing.T) {
 			"channel": 1, "components": comps, "applicant": map[string]any{"id_number": id, "full_name": popdb.FullName(c.HoVaTen),
 				"source": "population_db", "vneid_verified": true}}
 	}
+	var log struct{ Items []motcua.PopulationLookup }
+	r = e.call("GET", "/population/lookups?id_number="+id, e.login("admin"), nil, nil)
+	r.decode(t, &log)
+	if r.status != 200 || len(log.Items) != 2 || log.Items[0].Citizen != nil || log.Items[1].Purpose != "Tiếp nhận hồ sơ" {
+		t.Errorf("log %d %+v", r.status, log)
+	}
+	expectError(t, e.call("GET", "/population/lookups", counter, nil, nil), 403, "not_supervisor")
 	for name, tc := range map[string]struct {
 		token  string
 		source motcua.DataSource
