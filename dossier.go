@@ -68,6 +68,9 @@ type Applicant struct {
 	// VNeIDVerified records that the applicant's e-ID account was
 	// authenticated with VNeID (NĐ 118 Art.17(1)(a)).
 	VNeIDVerified bool `json:"vneid_verified,omitempty"`
+	// EIDHelped is the officer's note that they helped the applicant
+	// create a level-1 e-ID account at reception (NĐ 118 Art.17(1)(a)).
+	EIDHelped bool `json:"eid_helped,omitempty"`
 	// Register is what the population database answered at reception,
 	// set only by the service from its own lookup (never believed from a
 	// client): the residence valid then and which fields it verified.

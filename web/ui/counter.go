@@ -209,7 +209,8 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 		Applicant: motcua.Applicant{Kind: motcua.ApplicantKind(f.Get("applicant.kind")), IDKind: motcua.IDKind(f.Get("applicant.id_kind")),
 			IDNumber: f.Trim("applicant.id_number"), FullName: f.Trim("applicant.full_name"), Gender: f.Trim("applicant.gender"),
 			Phone: f.Trim("applicant.phone"), Email: f.Trim("applicant.email"), Address: f.Trim("applicant.address"),
-			OnBehalfOf: f.Trim("applicant.on_behalf_of"), Source: motcua.DataSource(f.Get("applicant.source"))}}
+			OnBehalfOf: f.Trim("applicant.on_behalf_of"), Source: motcua.DataSource(f.Get("applicant.source")),
+			EIDHelped: f.Get("applicant.eid_helped") == "1"}}
 	if n.Applicant.IDKind == motcua.IDTaxCode {
 		n.Applicant.Kind = motcua.ApplicantOrganization
 	}

@@ -231,8 +231,11 @@ func TestDossierShowsRegisterRecord(t *testing.T) {
 	e, s := popEnv(t)
 	c := adult(s)
 	b := e.login("motcua.anphu")
-	form := khaiSinh(t, e, map[string]string{"id_number": c.SoDinhDanh, "full_name": "Tên Gõ Khác"})
+	form := khaiSinh(t, e, map[string]string{"id_number": c.SoDinhDanh, "full_name": "Tên Gõ Khác", "eid_helped": "1"})
 	r := b.post("/tiep-nhan/tra-cuu-dan-cu", form)
+	if !strings.Contains(r.body, `name="applicant.eid_helped" value="1" checked`) {
+		t.Error("the note of help with the e-ID account is lost by the lookup")
+	}
 	got, tok := formOf(r.body)
 	for k, v := range got {
 		form.Set(k, v)
@@ -245,7 +248,8 @@ func TestDossierShowsRegisterRecord(t *testing.T) {
 	}
 	r = b.get(strings.Split(r.header.Get("Location"), "?")[0])
 	for _, want := range []string{`<dd id="applicant-source">Cơ sở dữ liệu quốc gia về dân cư`, "Nơi ở hiện tại khi tiếp nhận</dt><dd>" + c.NoiOHienTai.DiaChiDayDu,
-		"Họ và tên: đã nhập «Tên Gõ Khác», CSDL ghi «" + popdb.FullName(c.HoVaTen) + "»", "đã xác thực: Ngày sinh"} {
+		"Họ và tên: đã nhập «Tên Gõ Khác», CSDL ghi «" + popdb.FullName(c.HoVaTen) + "»", "đã xác thực: Ngày sinh",
+		"cán bộ đã hỗ trợ đăng ký tài khoản định danh điện tử mức 1"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("dossier page lacks %q", want)
 		}
