@@ -68,6 +68,13 @@ type Applicant struct {
 	// VNeIDVerified records that the applicant's e-ID account was
 	// authenticated with VNeID (NĐ 118 Art.17(1)(a)).
 	VNeIDVerified bool `json:"vneid_verified,omitempty"`
+	// EIDHelped is the officer's note that they helped the applicant
+	// create a level-1 e-ID account at reception (NĐ 118 Art.17(1)(a)).
+	EIDHelped bool `json:"eid_helped,omitempty"`
+	// Register is what the population database answered at reception,
+	// set only by the service from its own lookup (never believed from a
+	// client): the residence valid then and which fields it verified.
+	Register *RegisterRecord `json:"register,omitempty"`
 }
 
 // WithoutPersonalData returns the applicant with only what lists show of
@@ -99,6 +106,11 @@ type DossierComponent struct {
 	// quản lý dữ liệu điện tử, Art.22(4)).
 	TakenFromStore bool   `json:"taken_from_store,omitempty"`
 	FileRef        string `json:"file_ref,omitempty"`
+	// ReusedResult and ReusedFrom record which earlier result was reused
+	// (its document number) and where it came from (ReuseSourceMotcua and
+	// the dossier's code); set by the service after checking them.
+	ReusedResult string `json:"reused_result,omitempty"`
+	ReusedFrom   string `json:"reused_from,omitempty"`
 }
 
 // Satisfied reports whether the component needs nothing more from the

@@ -33,6 +33,8 @@ type Tx interface {
 	OutboxStore
 	WarningStore
 	PortalSyncStore
+	PopulationLookupStore
+	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
 }

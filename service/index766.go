@@ -20,6 +20,10 @@ type unitData struct {
 	syncRecv, synced int64
 	portalHeld       bool
 	payments         *paymentUnit // 3.5, 3.5b, 3.6 (index766_payment.go)
+	// identityHeld: the system records population-database lookups (a
+	// register is connected, or lookups exist), so that 4.5a/4.5b count
+	// what the service verified itself, never what clients asserted.
+	identityHeld bool
 }
 
 // indexInputs are the period's counts the index is computed from, by
@@ -262,6 +266,13 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 	if err := s.paymentIndexInputs(ctx, p, units, unit); err != nil {
 		return nil, err
 	}
+	identityHeld, err := s.identityHeld(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		u.identityHeld = identityHeld
+	}
 	for id, u := range units {
 		if id == 0 {
 			u.procedures = procs
@@ -328,6 +339,7 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 	// The portal's counts are held when the portal has accepted records:
 	// what the system records, never a setting.
 	c.Held[motcua.InputPortalSync] = u.portalHeld
+	c.Held[motcua.InputIdentity] = c.Held[motcua.InputIdentity] && u.identityHeld
 	var total, online, digitized, reused, identity int64
 	var paperDen, paperNum, foDen, foNum int64
 	attr := map[int64]*motcua.Procedure{}

@@ -32,6 +32,12 @@ type ComponentInput struct {
 	Digitized   bool  `json:"digitized"`
 	// TakenFromStore: taken from the citizen's electronic data store.
 	TakenFromStore bool `json:"taken_from_store,omitempty"`
+	// ReuseDossier names the earlier dossier whose result is reused for
+	// this component (ReceiveAtCounter checks it and fills the two fields
+	// below, which no client sets).
+	ReuseDossier string `json:"reuse_dossier,omitempty"`
+	ReusedResult string `json:"-"`
+	ReusedFrom   string `json:"-"`
 }
 
 // NewDossier is a new dossier as the counter (or the portal) gives it.
@@ -438,7 +444,7 @@ func dossierComponents(p *motcua.Procedure, n NewDossier) ([]motcua.DossierCompo
 		}
 		out = append(out, motcua.DossierComponent{ComponentID: pc.ID, Name: pc.Name, Mandatory: pc.Mandatory,
 			Provided: g.Provided, FromNationalDB: pc.FromNationalDB, Reused: g.Reused, Digitized: g.Digitized && g.Provided,
-			TakenFromStore: g.TakenFromStore})
+			TakenFromStore: g.TakenFromStore, ReusedResult: g.ReusedResult, ReusedFrom: g.ReusedFrom})
 	}
 	return out, nil
 }

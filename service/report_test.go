@@ -265,6 +265,23 @@ func reportsByHand(t *testing.T, e sqltest.Engine) {
 		t.Errorf("months %+v\nwant %+v", dash.Months, wantMonths)
 	}
 
+	// 4.5a and 4.5b count only what the service verified itself: with no
+	// register connected and no lookup recorded, they have no data.
+	if idx, err := s.svc.Index766(ctx, march); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, u := range idx.Units {
+			for _, v := range u.Values {
+				if (v.ID == "4.5b" || v.ID == "4.5a") && v.Status != "no_data" {
+					t.Errorf("%s held without lookups: %+v", v.ID, v)
+				}
+			}
+		}
+	}
+	must(t, s.db.Write(ctx, func(tx motcua.Tx) error {
+		return tx.SavePopulationLookup(ctx, &motcua.PopulationLookup{At: vn(2025, 3, 3, 9, 0), UserID: s.staff["reception.a"].ID,
+			AgencyID: s.a.ID, IDNumber: "089186001234", Purpose: "Tiếp nhận hồ sơ", Outcome: motcua.LookupNotFound})
+	}))
 	for _, source := range []string{service.SourceBase, service.SourceLive} {
 		indexByHand(t, s, march, source)
 	}

@@ -54,6 +54,14 @@ type Config struct {
 	// Catalogue is the national database of procedures to import from;
 	// nil turns the import off (the pages say so).
 	Catalogue motcua.CatalogueSource
+	// Population is the national population database; nil turns the
+	// counter's lookup off (the counter says so and continues with typed
+	// data).
+	Population motcua.PopulationRegister
+	// PopulationTimeout bounds one lookup in the population database, so
+	// that a slow register never holds the counter (0:
+	// DefaultPopulationTimeout).
+	PopulationTimeout time.Duration
 	// Payments is the national payment platform; nil turns online
 	// payment off (pages say "Chưa kết nối nền tảng thanh toán").
 	Payments motcua.PaymentGateway
@@ -136,6 +144,9 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.PaymentExpireAfter <= 0 {
 		cfg.PaymentExpireAfter = DefaultPaymentExpireAfter
+	}
+	if cfg.PopulationTimeout <= 0 {
+		cfg.PopulationTimeout = DefaultPopulationTimeout
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

@@ -51,6 +51,7 @@ var tableSpecs = []string{
 	"portal_messages: message_id:t kind:t national_code:t received_at:i dossier_id:i outcome:t",
 	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
 	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
+	"population_lookups: id:i at:i user_id:i agency_id:i id_number:t purpose:t dossier_code:t outcome:t citizen:t token_hash:t dossier_id:i",
 }
 
 type column struct {

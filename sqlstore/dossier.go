@@ -36,13 +36,15 @@ type storedComponent struct {
 	Reused         bool   `json:"r,omitempty"`
 	Digitized      bool   `json:"d,omitempty"`
 	FileRef        string `json:"f,omitempty"`
+	ReusedResult   string `json:"rr,omitempty"`
+	ReusedFrom     string `json:"rf,omitempty"`
 }
 
 func storeComponents(cs []motcua.DossierComponent) []storedComponent {
 	out := make([]storedComponent, len(cs))
 	for i, c := range cs {
 		out[i] = storedComponent{ID: c.ComponentID, Provided: c.Provided, FromNationalDB: c.FromNationalDB,
-			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef}
+			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef, ReusedResult: c.ReusedResult, ReusedFrom: c.ReusedFrom}
 	}
 	return out
 }
@@ -51,7 +53,7 @@ func loadComponents(cs []storedComponent) []motcua.DossierComponent {
 	out := make([]motcua.DossierComponent, len(cs))
 	for i, c := range cs {
 		out[i] = motcua.DossierComponent{ComponentID: c.ID, Provided: c.Provided, FromNationalDB: c.FromNationalDB,
-			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef}
+			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef, ReusedResult: c.ReusedResult, ReusedFrom: c.ReusedFrom}
 	}
 	return out
 }

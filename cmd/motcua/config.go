@@ -88,6 +88,11 @@ type Config struct {
 	PaymentPayee        string        `flag:"payment-payee" help:"accounts fees are paid into, as account,bank,treasury,budget-account (TKThuHuong, MaNHThuHuong, KhoBac, TaiKhoanThuNSNN)"`
 	PaymentQueryAfter   time.Duration `flag:"payment-query-after" help:"how old a pending online payment must be before the reconciliation asks the platform about it"`
 	PaymentExpireAfter  time.Duration `flag:"payment-expire-after" help:"how long an online payment may stay pending on the platform before it is counted failed"`
+
+	PopDBURL         string        `flag:"popdb-url" help:"national population database (CSDLQG về dân cư) service address; empty: the counter's lookup is off and applicant data stays typed"`
+	PopDBIntegration string        `flag:"popdb-integration" help:"motcua's integration code at the population database (MaTichHop)"`
+	PopDBSecret      string        `flag:"popdb-secret" help:"shared secret that signs requests to and answers from the population database (use MOTCUA_POPDB_SECRET_FILE)"`
+	PopDBTimeout     time.Duration `flag:"popdb-timeout" help:"how long the counter waits for the population database before it continues with typed data"`
 }
 
 // defaults returns the built-in configuration.
@@ -123,6 +128,7 @@ func defaults() Config {
 		OutboxInterval:     2 * time.Second,
 		DVCQGAccount:       "dvcqg",
 		DVCQGTimeout:       30 * time.Second,
+		PopDBTimeout:       service.DefaultPopulationTimeout,
 		DVCQGAlertLag:      30 * time.Minute,
 		PaymentQueryAfter:  service.DefaultPaymentQueryAfter,
 		PaymentExpireAfter: service.DefaultPaymentExpireAfter,
@@ -305,6 +311,7 @@ func (c *Config) validate() error {
 		}
 	}
 	errs = append(errs, c.checkPortal()...)
+	errs = append(errs, c.checkPopDB()...)
 	if c.OutboxInterval < 100*time.Millisecond {
 		errs = append(errs, errors.New("--outbox-interval must be at least 100ms"))
 	}

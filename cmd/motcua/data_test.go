@@ -110,6 +110,15 @@ func attachFiles(t *testing.T, db *sqlstore.DB, docs motcua.BlobStore) {
 			t.Fatal(err)
 		}
 	}
+	// A population-database lookup with its answer, so that the log and
+	// its JSON answer are copied too.
+	lookup := &motcua.PopulationLookup{At: at, UserID: u.ID, AgencyID: points[0].AgencyID, IDNumber: "001193054321", Purpose: "Tiếp nhận hồ sơ",
+		DossierCode: res.Dossier.Code, Outcome: motcua.LookupFound, TokenHash: []byte{9, 8, 7}, DossierID: res.Dossier.ID,
+		Citizen: &motcua.Citizen{IDNumber: "001193054321", FullName: "Trần Văn Số Hóa", DateOfBirth: "1993-01-02",
+			Permanent: motcua.RegisterAddress{ProvinceCode: "99", CommuneCode: "99101", Text: "Ấp Bắc, xã An Phú, tỉnh Mẫu"}}}
+	if err := db.Write(ctx, func(tx motcua.Tx) error { return tx.SavePopulationLookup(ctx, lookup) }); err != nil {
+		t.Fatal(err)
+	}
 	for i, body := range []string{"%PDF-1.7 tờ khai", "\x89PNG\r\n\x1a\n giấy chứng sinh"} {
 		c := res.Dossier.Components[i%len(res.Dossier.Components)].ComponentID
 		if _, err := svc.AttachFile(as, res.Dossier.Code, c, fmt.Sprintf("bản số hóa %d", i+1), strings.NewReader(body)); err != nil {
@@ -142,7 +151,7 @@ func sameRows(t *testing.T, a, b *sqlstore.DB) {
 		}
 		total += len(ra)
 	}
-	for _, table := range []string{"agencies", "procedures", "users", "dossiers", "dossier_events", "deadline_warnings", "outbox", "dossier_files", "payments"} {
+	for _, table := range []string{"agencies", "procedures", "users", "dossiers", "dossier_events", "deadline_warnings", "outbox", "dossier_files", "payments", "population_lookups"} {
 		if rows, _ := a.Rows(ctx, table); len(rows) == 0 {
 			t.Errorf("table %s is empty: the comparison proves nothing for it", table)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dvcqg/sim"
 	paysim "github.com/motcua/motcua/payment/sim"
+	popsim "github.com/motcua/motcua/popdb/sim"
 	"github.com/motcua/motcua/service"
 )
 
@@ -31,6 +32,8 @@ type demoSims struct {
 	portalURL  string
 	payment    *paysim.Sim
 	paymentURL string
+	popdb      *popsim.Sim
+	popdbURL   string
 	servers    []*http.Server
 }
 
@@ -40,19 +43,30 @@ type demoSecrets struct {
 	PortalPassword string `json:"portal_password"`
 	PortalSecret   string `json:"portal_secret"`
 	PaymentSecret  string `json:"payment_secret"`
+	PopDBSecret    string `json:"popdb_secret"`
 }
 
 func loadDemoSecrets(dir string) (*demoSecrets, error) {
 	path := filepath.Join(dir, "demo-secrets.json")
 	var s demoSecrets
 	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" && s.PaymentSecret != "" {
+		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" && s.PaymentSecret != "" && s.PopDBSecret != "" {
 			return &s, nil
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	s = demoSecrets{PortalPassword: randomHex(12), PortalSecret: randomHex(32), PaymentSecret: randomHex(32)}
+	// A data folder from before a simulator was added keeps its secrets
+	// and gets the missing ones.
+	if s.PortalPassword == "" || s.PortalSecret == "" {
+		s.PortalPassword, s.PortalSecret = randomHex(12), randomHex(32)
+	}
+	if s.PaymentSecret == "" {
+		s.PaymentSecret = randomHex(32)
+	}
+	if s.PopDBSecret == "" {
+		s.PopDBSecret = randomHex(32)
+	}
 	b, _ := json.MarshalIndent(s, "", "  ")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -76,13 +90,16 @@ func randomHex(n int) string {
 // motcua at cfg.BaseURL.
 func startDemoSims(cfg *Config, stdout io.Writer) (*demoSims, error) {
 	ds := &demoSims{}
-	if cfg.portalOn() {
-		fmt.Fprintf(stdout, "National portal: %s (configured; no simulator)\n", cfg.DVCQGURL)
-		return ds, nil
-	}
 	secrets, err := loadDemoSecrets(cfg.DataDir)
 	if err != nil {
 		return nil, err
+	}
+	if err := ds.startPopDB(cfg, secrets, stdout); err != nil {
+		return nil, err
+	}
+	if cfg.portalOn() {
+		fmt.Fprintf(stdout, "National portal: %s (configured; no simulator)\n", cfg.DVCQGURL)
+		return ds, nil
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -157,7 +157,9 @@ func (a *API) createDossier(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
-	res, err := a.srv.Service.ReceiveDossier(r.Context(), r.Header.Get("Idempotency-Key"), in)
+	// The applicant's source and VNeID flags are believed only with the
+	// token of the caller's own lookup (service.ReceiveAtCounter).
+	res, err := a.srv.Service.ReceiveAtCounter(r.Context(), r.Header.Get("Idempotency-Key"), in, r.Header.Get(HeaderLookupToken))
 	if err != nil {
 		web.WriteError(w, r, err)
 		return

@@ -133,6 +133,9 @@ var authz = map[string][]string{
 	"GET /api/v1/reports/06a":                       {anyone},
 	"GET /api/v1/reports/index766":                  {anyone},
 	"GET /api/v1/reports/dossiers":                  append(ownHandlers, "admin", "giamsat.tinh"), // no personal data; staff of An Phú and above
+	"POST /api/v1/population/lookups":               {"motcua.anphu", "motcua.hoabinh"},           // reception officers, before a reception
+	"GET /api/v1/population/lookups":                {"ct.anphu", "ct.hoabinh", "giamsat.tinh"},
+	"GET /api/v1/results/earlier":                   {"motcua.anphu", "motcua.hoabinh"},
 	"GET /api/v1/outbox/failed":                     {"admin"},
 	"GET /api/v1/dossiers/{code}/payments":          dossierSeen,
 	"POST /api/v1/dossiers/{code}/payments/cash":    {"motcua.anphu"},
@@ -163,6 +166,7 @@ var authz = map[string][]string{
 	"GET /bao-cao/ho-so":              append(ownHandlers, "admin", "giamsat.tinh"),
 	"GET /tiep-nhan":                  {"motcua.anphu", "motcua.hoabinh"},
 	"POST /tiep-nhan":                 {"motcua.anphu", "motcua.hoabinh"},
+	"POST /tiep-nhan/tra-cuu-dan-cu":  {"motcua.anphu", "motcua.hoabinh"},
 	"POST /tiep-nhan/quet":            {"motcua.anphu", "motcua.hoabinh"},
 	"GET /hop-thu":                    {staff},
 	"GET /ho-so/{code}":               dossierSeen,

@@ -27,6 +27,13 @@ type counterData struct {
 	Focus string
 	// ScanForm holds the QR field and its error.
 	ScanForm *form
+	// Pop is the outcome of a population-database lookup just made.
+	Pop *popView
+	// PopOn: the population database is connected.
+	PopOn bool
+	// Earlier are the applicant's earlier results that components of the
+	// procedure may reuse, by component.
+	Earlier map[int64][]motcua.EarlierResult
 }
 
 // applicantFields are the applicant's fields in screen order, for placing
@@ -48,13 +55,19 @@ func (u *UI) counter(w http.ResponseWriter, r *http.Request) {
 // showCounter renders the reception screen with the form f (what was typed
 // and its errors) and the scan form sf.
 func (u *UI) showCounter(w http.ResponseWriter, r *http.Request, status int, f, sf *form, focus string) {
+	u.showCounterPop(w, r, status, f, sf, focus, nil)
+}
+
+// showCounterPop is showCounter with the outcome of a population-database
+// lookup.
+func (u *UI) showCounterPop(w http.ResponseWriter, r *http.Request, status int, f, sf *form, focus string, pop *popView) {
 	ctx := r.Context()
 	desk, err := u.srv.Service.CounterDesk(ctx)
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	d := &counterData{ScanForm: sf, Focus: focus}
+	d := &counterData{ScanForm: sf, Focus: focus, Pop: pop, PopOn: u.srv.Service.PopulationConnected()}
 	for _, p := range desk.Points {
 		d.Points = append(d.Points, option{strconv.FormatInt(p.ID, 10), p.Name})
 	}
@@ -81,6 +94,7 @@ func (u *UI) showCounter(w http.ResponseWriter, r *http.Request, status int, f, 
 		return
 	}
 	d.FeeTotal = d.P.FeeTotal()
+	d.Earlier = u.earlierResults(r, d.P, f)
 	agencies, err := u.srv.Service.AgencyIndex(ctx)
 	if err != nil {
 		u.fail(w, r, err)
@@ -169,7 +183,9 @@ func (u *UI) receive(w http.ResponseWriter, r *http.Request) {
 	n, err := u.newDossier(r, f)
 	if err == nil {
 		var in *service.Intake
-		if in, err = u.srv.Service.ReceiveDossier(r.Context(), f.Get("idem"), n); err == nil {
+		// The register's flags are believed only with the token of this
+		// officer's own lookup (service.ReceiveAtCounter).
+		if in, err = u.srv.Service.ReceiveAtCounter(r.Context(), f.Get("idem"), n, f.Get("lookup_token")); err == nil {
 			seeOther(w, r, "/ho-so/"+url.PathEscape(in.Dossier.Code)+"?moi="+n.Decision)
 			return
 		}
@@ -193,7 +209,8 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 		Applicant: motcua.Applicant{Kind: motcua.ApplicantKind(f.Get("applicant.kind")), IDKind: motcua.IDKind(f.Get("applicant.id_kind")),
 			IDNumber: f.Trim("applicant.id_number"), FullName: f.Trim("applicant.full_name"), Gender: f.Trim("applicant.gender"),
 			Phone: f.Trim("applicant.phone"), Email: f.Trim("applicant.email"), Address: f.Trim("applicant.address"),
-			OnBehalfOf: f.Trim("applicant.on_behalf_of"), Source: motcua.DataSource(f.Get("applicant.source"))}}
+			OnBehalfOf: f.Trim("applicant.on_behalf_of"), Source: motcua.DataSource(f.Get("applicant.source")),
+			EIDHelped: f.Get("applicant.eid_helped") == "1"}}
 	if n.Applicant.IDKind == motcua.IDTaxCode {
 		n.Applicant.Kind = motcua.ApplicantOrganization
 	}
@@ -222,7 +239,11 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 				continue
 			}
 			sid := strconv.FormatInt(c.ID, 10)
-			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Digitized: f.Has("so-hoa", sid), Reused: f.Has("dung-lai", sid)}
+			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Digitized: f.Has("so-hoa", sid), Reused: f.Has("dung-lai", sid),
+				ReuseDossier: f.Trim("dung-lai-tu-" + sid)}
+			if in.ReuseDossier != "" {
+				in.Reused = true
+			}
 			n.Components = append(n.Components, in)
 			if !in.Provided && !in.Reused {
 				n.Missing = append(n.Missing, c.ID)

@@ -106,13 +106,15 @@ func (u *UI) funcs() template.FuncMap {
 		"vnday":    vnDay,
 		"avg":      decimal,
 		"vndate":   isoToVN,
-		"left":     timeLeft,
-		"ms":       func(t time.Time) int64 { return t.UnixMilli() },
-		"add":      func(a, b int) int { return a + b },
-		"seq":      func(n int) []struct{} { return make([]struct{}, n) },
-		"pct":      func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
-		"formName": func(f pdf.Form) string { return u.opts.Forms[f].Title },
-		"formNo":   func(f pdf.Form) string { return u.opts.Forms[f].Number },
+		// fieldLabel names an applicant field the register verified.
+		"fieldLabel": func(f string) string { return popLabels[f] },
+		"left":       timeLeft,
+		"ms":         func(t time.Time) int64 { return t.UnixMilli() },
+		"add":        func(a, b int) int { return a + b },
+		"seq":        func(n int) []struct{} { return make([]struct{}, n) },
+		"pct":        func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
+		"formName":   func(f pdf.Form) string { return u.opts.Forms[f].Title },
+		"formNo":     func(f pdf.Form) string { return u.opts.Forms[f].Number },
 		"agency": func(m map[int64]*motcua.Agency, id int64) string {
 			if a, ok := m[id]; ok {
 				return a.Name

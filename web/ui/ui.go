@@ -114,6 +114,7 @@ func (u *UI) routes() []route {
 		{"GET /tiep-nhan", u.counter},
 		{"POST /tiep-nhan", u.receive},
 		{"POST /tiep-nhan/quet", u.scan},
+		{"POST /tiep-nhan/tra-cuu-dan-cu", u.popLookup},
 		{"GET /hop-thu", u.inbox},
 		{"GET /ho-so/{code}", u.dossier},
 		{"POST /ho-so/{code}/thao-tac", u.act},
