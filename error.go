@@ -15,6 +15,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // the caller may not do this
 	EUNAUTHORIZED = "unauthorized" // the caller is not signed in
 	ETOOMANY      = "too_many"     // the caller must slow down
+	EUNAVAILABLE  = "unavailable"  // storage or database cannot take the request now; retry later
 )
 
 // Error is a domain error. Code is one of the E… constants; Reason is a

@@ -17,7 +17,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,10 +45,22 @@ type Options struct {
 	// another process, such as a backup (default 5 s).
 	BusyTimeout time.Duration
 	// CheckpointEvery is how often a background connection copies the
-	// write-ahead log into the database file (default 1 s). Doing it in
-	// the background keeps that work off the writer's commit path; the
-	// writer still checkpoints by itself if the log passes 64 MB.
+	// write-ahead log into the database file and checks the free disk
+	// space (default 1 s). Doing it in the background keeps that work off
+	// the writer's commit path; the writer still checkpoints by itself if
+	// the log passes WALLimit.
 	CheckpointEvery time.Duration
+	// WALLimit bounds the SQLite write-ahead log (default 16 MiB): the
+	// log is truncated to it after each complete checkpoint
+	// (journal_size_limit), and a log found larger is checkpointed and
+	// truncated even if that has to wait for readers (wal.go).
+	WALLimit int64
+	// MinFreeSpace is the free disk space under which SQLite writes are
+	// refused with EUNAVAILABLE (default 4 × WALLimit; negative: never).
+	// The reserve is what a checkpoint needs to move the log into the
+	// database file, so that a nearly full disk recovers by itself once
+	// space is freed instead of the log eating the freed space.
+	MinFreeSpace int64
 	// PGConns is the most connections to PostgreSQL (default 16: the
 	// writers' and the readers', few enough for several instances to
 	// share max_connections).
@@ -87,6 +98,8 @@ type DB struct {
 	checkpointer *sql.DB      // a separate connection for background checkpoints
 	rmu          sync.RWMutex // readers hold it shared; Close takes it to stop them
 	rclosed      bool
+	lowSpace     atomic.Bool // the disk's free space is under Options.MinFreeSpace (wal.go)
+	probe        writeProbe  // the last CanWrite outcome (ready.go)
 
 	writes   chan *writeReq
 	queued   atomic.Int64 // writes waiting to be handed to a writer
@@ -127,6 +140,12 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.CheckpointEvery <= 0 {
 		opts.CheckpointEvery = time.Second
 	}
+	if opts.WALLimit <= 0 {
+		opts.WALLimit = 16 << 20
+	}
+	if opts.MinFreeSpace == 0 {
+		opts.MinFreeSpace = 4 * opts.WALLimit
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data folder: %w", err)
@@ -141,7 +160,8 @@ func Open(path string, opts Options) (*DB, error) {
 			"foreign_keys(1)",
 			"temp_store(MEMORY)",
 			"cache_size(-16000)",
-			"wal_autocheckpoint(16384)", // pages of 4 KiB: 64 MB
+			fmt.Sprintf("wal_autocheckpoint(%d)", max(opts.WALLimit/4096, 16)), // pages of 4 KiB
+			fmt.Sprintf("journal_size_limit(%d)", opts.WALLimit),
 		} {
 			q.Add("_pragma", p)
 		}
@@ -197,31 +217,8 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	go db.writeLoop()
-	go db.checkpointLoop(opts.CheckpointEvery)
+	go db.checkpointLoop(opts.CheckpointEvery, opts.WALLimit, opts.MinFreeSpace)
 	return db, nil
-}
-
-// checkpointLoop copies the write-ahead log into the database file in the
-// background. PASSIVE never waits for readers or the writer; what it cannot
-// copy now it copies next time.
-func (db *DB) checkpointLoop(every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-db.quit:
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), every)
-		// A reader connection cannot checkpoint (query_only); use a
-		// connection of the writer pool's database handle outside the
-		// writer's pinned one.
-		if _, err := db.checkpointer.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil && ctx.Err() == nil {
-			slog.Warn("background checkpoint failed", "err", err)
-		}
-		cancel()
-	}
 }
 
 // checkPragmas verifies that the connection runs with the settings
@@ -287,11 +284,16 @@ func (db *DB) Close() error {
 }
 
 // Read runs fn in a read-only transaction on a reader connection; readers
-// see the last committed state and never wait for the writer.
+// see the last committed state and never wait for the writer. A database
+// that cannot be reached or read is EUNAVAILABLE, as for Write.
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.dialect == postgresDialect {
-		return db.pgRead(ctx, fn)
+		return unavailable(db.pgRead(ctx, fn))
 	}
+	return unavailable(db.sqliteRead(ctx, fn))
+}
+
+func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
 	db.rmu.RLock()
 	defer db.rmu.RUnlock()
 	if db.rclosed {
@@ -316,9 +318,15 @@ func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 	return ferr
 }
 
-// Write runs fn in the next group commit. See motcua.Store.
+// Write runs fn in the next group commit. See motcua.Store. When the
+// storage or the database refuses the write (a full disk, a PostgreSQL
+// restart), the error is EUNAVAILABLE: nothing was written and the caller
+// may retry later.
 func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
-	return db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
+	if db.lowSpace.Load() {
+		return errLowSpace
+	}
+	return unavailable(db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}))
 }
 
 // QueuedWrites returns how many writes wait for a writer to take them, for
@@ -425,7 +433,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 	for _, r := range batch {
 		if err := call(r.fn, t); err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
-				db.fail(batch, fmt.Errorf("rollback after %v: %w", err, rerr))
+				db.fail(batch, markIf(err, fmt.Errorf("rollback after %v: %w", err, rerr)))
 				return true
 			}
 			return false
@@ -434,7 +442,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 	// The live counters the batch changed, added up, go in last.
 	if err := t.flushStats(); err != nil {
 		if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
-			db.fail(batch, fmt.Errorf("rollback after %v: %w", err, rerr))
+			db.fail(batch, markIf(err, fmt.Errorf("rollback after %v: %w", err, rerr)))
 			return true
 		}
 		return false
@@ -476,7 +484,7 @@ func (db *DB) runIsolated(batch []*writeReq) {
 		}
 		if err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK TO w"); rerr != nil {
-				db.abort(batch, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr))
+				db.abort(batch, markIf(err, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr)))
 				return
 			}
 		}

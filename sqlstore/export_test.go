@@ -87,7 +87,8 @@ func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
 
 // migrationUndo undoes the migrations after the sixth, by version.
 var migrationUndo = map[int][]string{
-	7: {"DROP TABLE portal_messages", "DROP TABLE portal_sync", "DROP INDEX outbox_key_pending", "ALTER TABLE outbox DROP COLUMN okey"},
-	8: {"DROP TABLE payments"},
-	9: {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
+	7:  {"DROP TABLE portal_messages", "DROP TABLE portal_sync", "DROP INDEX outbox_key_pending", "ALTER TABLE outbox DROP COLUMN okey"},
+	8:  {"DROP TABLE payments"},
+	9:  {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
+	13: {"DROP TABLE heartbeat"},
 }

@@ -16,8 +16,15 @@ var statusOf = map[string]int{
 	motcua.EFORBIDDEN:    http.StatusForbidden,
 	motcua.EUNAUTHORIZED: http.StatusUnauthorized,
 	motcua.ETOOMANY:      http.StatusTooManyRequests,
+	motcua.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	motcua.EINTERNAL:     http.StatusInternalServerError,
 }
+
+// RetryAfter is the Retry-After value (seconds) of every 503 answer: long
+// enough for a database restart or a checkpoint after space is freed, short
+// enough that a counter officer's retry is not a long wait. The server adds
+// it to any 503 that lacks one (statusRecorder), pages included.
+const RetryAfter = "5"
 
 // Status returns the HTTP status for err.
 func Status(err error) int {
@@ -48,17 +55,26 @@ func ErrorBodyOf(err error) ErrorBody {
 }
 
 // LogError logs err if it is internal: only faults of the system are
-// logged, never people's mistakes.
+// logged, never people's mistakes. An unavailable store is logged as a
+// warning with its cause (full disk, database restarting), which the
+// operator needs and the client never sees.
 func LogError(r *http.Request, err error) {
-	if motcua.ErrorCode(err) == motcua.EINTERNAL {
+	switch motcua.ErrorCode(err) {
+	case motcua.EINTERNAL:
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case motcua.EUNAVAILABLE:
+		slog.Warn("request refused: storage unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }
 
-// WriteError writes err as JSON with its status.
+// WriteError writes err as JSON with its status; a 503 says when to retry.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	LogError(r, err)
-	WriteJSON(w, Status(err), ErrorBodyOf(err))
+	status := Status(err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", RetryAfter)
+	}
+	WriteJSON(w, status, ErrorBodyOf(err))
 }
 
 // WriteJSON writes v as JSON with status.

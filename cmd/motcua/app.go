@@ -101,9 +101,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
-		Ready: func(ctx context.Context) error {
-			return db.Read(ctx, func(tx motcua.Tx) error { _, err := tx.Agencies(ctx); return err })
-		}}
+		Ready: db.CanWrite}
 	if m != nil {
 		opts.Observe = m.Request
 	}
