@@ -287,7 +287,9 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		out.Dossier = &nd
 		return nil
 	})
-	if key != "" && motcua.ErrorReason(err) == "idempotency_key_reused" {
+	// A store that refuses writes (a full disk, a database restarting)
+	// still answers a retry of an acknowledged request from a read.
+	if key != "" && (motcua.ErrorReason(err) == "idempotency_key_reused" || motcua.ErrorCode(err) == motcua.EUNAVAILABLE) {
 		if in, err := s.replayIntake(ctx, u.ID, key, reqHash); in != nil || err != nil {
 			return in, err
 		}
