@@ -102,8 +102,8 @@ func unavailableKind(err error) string {
 		return ""
 	}
 	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return "database"
+	if errors.As(err, &ce) || errors.Is(err, pgconn.ErrConnClosed) || pgconn.SafeToRetry(err) {
+		return "database" // unreachable, or a connection that died before the statement was sent
 	}
 	// A connection the server closed under a statement (a restart) or
 	// that cannot be reached at all.
