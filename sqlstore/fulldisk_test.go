@@ -177,7 +177,9 @@ func TestDiskReserveRefusesWrites(t *testing.T) {
 	filler := fill(t, dir, 1<<20)
 	var err2 error
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		err2 = db.Write(ctx, func(tx motcua.Tx) error { return tx.CreateAgency(ctx, agencyNamed("H53."+time.Now().Format("150405.000000"))) })
+		err2 = db.Write(ctx, func(tx motcua.Tx) error {
+			return tx.CreateAgency(ctx, agencyNamed("H53."+time.Now().Format("150405.000000")))
+		})
 		if err2 != nil || time.Now().After(deadline) {
 			break
 		}
