@@ -99,6 +99,7 @@ type DB struct {
 	rmu          sync.RWMutex // readers hold it shared; Close takes it to stop them
 	rclosed      bool
 	lowSpace     atomic.Bool // the disk's free space is under Options.MinFreeSpace (wal.go)
+	minFree      int64       // Options.MinFreeSpace; negative: no reserve
 	probe        writeProbe  // the last CanWrite outcome (ready.go)
 
 	writes   chan *writeReq
@@ -170,7 +171,7 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	db := &DB{path: path, obs: opts.Observer, writes: make(chan *writeReq),
+	db := &DB{path: path, obs: opts.Observer, minFree: opts.MinFreeSpace, writes: make(chan *writeReq),
 		quit: make(chan struct{}), stopped: make(chan struct{}), maxBatch: opts.MaxBatch}
 	var err error
 	if db.writer, err = sql.Open("sqlite", base(false)); err != nil {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -17,6 +18,14 @@ const (
 	probeFresh   = time.Second
 	probeTimeout = 2 * time.Second
 )
+
+// probeMinFree is the least free space with which the probe calls a SQLite
+// database writable even when no reserve is configured. A commit that
+// fails on a full disk leaves the log file longer than its last good
+// frame, so a heartbeat of one page can still fit there while a dossier's
+// commit does not: the probe's own write alone would say ready on a disk
+// where intake fails.
+const probeMinFree = 1 << 20
 
 // writeProbe shares one probe among concurrent callers and remembers its
 // outcome for probeFresh.
@@ -35,7 +44,8 @@ type probeRun struct {
 // the heartbeat row through the writer, like any other write (the group
 // commit on SQLite, a PostgreSQL writer), so it fails when the disk is
 // full or under the reserve, the database is down or restarting, or the
-// writer is stuck. The error is EUNAVAILABLE. It takes at most 2 s (less if
+// writer is stuck. On SQLite it also fails when the free disk space is
+// under the reserve or 1 MiB, whichever is larger. The error is EUNAVAILABLE. It takes at most 2 s (less if
 // ctx ends sooner), and answers from the last probe when that is less than
 // a second old. It is meant for /readyz.
 func (db *DB) CanWrite(ctx context.Context) error {
@@ -72,6 +82,15 @@ func isDone(c chan struct{}) bool {
 func (db *DB) runProbe(run *probeRun) {
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
+	if db.dialect == sqliteDialect {
+		floor := max(db.minFree, probeMinFree)
+		if free := diskFree(filepath.Dir(db.path)); free >= 0 && free < floor {
+			run.err = fmt.Errorf("%w: %d bytes free on the database's disk, under %d", errStorageUnavailable, free, floor)
+			run.at = time.Now()
+			close(run.done)
+			return
+		}
+	}
 	err := db.Write(ctx, func(t motcua.Tx) error {
 		_, err := t.(*tx).exec(`INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`,
 			time.Now().UnixMilli())
