@@ -249,11 +249,17 @@ func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transi
 	step := currentStep(s, p)
 	open, hasOpen := s.OpenSupplement()
 	for _, t := range inState {
-		if t.applies(s, step) {
+		if t.applies(d, step) {
 			atStep = append(atStep, t)
 		}
 	}
 	if len(atStep) == 0 {
+		for _, t := range inState {
+			if t.Channel != 0 && t.Channel != d.Channel {
+				return Transition{}, "", 0, Errorf(ECONFLICT, "action_not_for_channel",
+					"Thao tác \"%s\" chỉ áp dụng cho hồ sơ %s.", a.Label(), strings.ToLower(t.Channel.Label()))
+			}
+		}
 		where := s.State.Label()
 		if step != nil {
 			where = "bước \"" + step.Name + "\""
@@ -317,11 +323,15 @@ func currentStep(s *Status, p *Procedure) *Step {
 	return nil
 }
 
-// applies reports whether row t applies to a dossier in status s at step
-// (nil outside the process): its state, its step's kind and the stage of
+// applies reports whether row t applies to dossier d at step (nil outside
+// the process): its channel, its state, its step's kind and the stage of
 // its open supplement request.
-func (t Transition) applies(s *Status, step *Step) bool {
+func (t Transition) applies(d *Dossier, step *Step) bool {
+	s := &d.Status
 	if !slices.Contains(t.From, s.State) {
+		return false
+	}
+	if t.Channel != 0 && d.Channel != t.Channel {
 		return false
 	}
 	if len(t.Steps) > 0 && (step == nil || !slices.Contains(t.Steps, step.Kind)) {
@@ -470,7 +480,8 @@ func (dc Decider) checkSupplement(d *Dossier, p *Procedure, now time.Time, stage
 }
 
 // checkExtension enforces the single re-appointment made at least one
-// working day before the due time (Art.19(6)).
+// working day before the due time (Art.19(6)), to a working day no further
+// than the rules' ExtensionMax after the due time it replaces.
 func (dc Decider) checkExtension(s *Status, now, newDue time.Time, r Rules) error {
 	if len(s.Extensions) >= r.MaxExtensions {
 		return Errorf(ECONFLICT, "extension_limit",
@@ -489,6 +500,10 @@ func (dc Decider) checkExtension(s *Status, now, newDue time.Time, r Rules) erro
 	}
 	if !newDue.After(s.DueAt) {
 		return FieldError("new_due_at", "new_due_not_later", "Ngày hẹn mới phải sau ngày hẹn hiện tại ("+FormatDateTime(s.DueAt)+").")
+	}
+	if latest := dc.Calendar.Due(s.DueAt, r.ExtensionMax); newDue.After(latest) {
+		return FieldError("new_due_at", "new_due_too_far",
+			"Ngày hẹn mới không được quá "+r.ExtensionMax.String()+" sau ngày hẹn hiện tại (chậm nhất "+FormatDateTime(latest)+").")
 	}
 	if !dc.Calendar.IsWorkingDay(newDue) {
 		return FieldError("new_due_at", "new_due_not_working_day", "Ngày hẹn mới phải là ngày làm việc.")

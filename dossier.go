@@ -145,8 +145,14 @@ type Dossier struct {
 	// Verifier is what a citizen gives with the code to look the dossier
 	// up: the last four digits of the applicant's phone, or of the ID
 	// number when there is no phone. It is never shown.
-	Verifier  string    `json:"-"`
-	CreatedAt time.Time `json:"created_at"`
+	Verifier string `json:"-"`
+	// LookupSecret is the long random secret of the link in the receipt's
+	// QR code (LookupSecretLen characters): whoever holds the receipt
+	// opens the public view without typing, and guessing it is hopeless,
+	// unlike the four digits of Verifier. Empty for dossiers made before
+	// it existed. It is never shown but on the receipt.
+	LookupSecret string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
 
 	Status Status `json:"status"`
 }
@@ -162,6 +168,10 @@ func (d *Dossier) FillComponents(p *Procedure) {
 		}
 	}
 }
+
+// LookupSecretLen is the length of a dossier's lookup secret: 22
+// characters of base64url, 128 random bits.
+const LookupSecretLen = 22
 
 // VerifierFor returns the lookup verifier of an applicant.
 func VerifierFor(a Applicant) string {

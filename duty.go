@@ -34,7 +34,7 @@ func DutiesOf(d *Dossier, p *Procedure) []Duty {
 		}
 	}
 	for _, t := range Transitions {
-		if t.Side || !t.applies(s, step) {
+		if t.Side || !t.applies(d, step) {
 			continue
 		}
 		for _, r := range t.rolesAt(step) {

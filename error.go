@@ -15,7 +15,8 @@ const (
 	EFORBIDDEN    = "forbidden"    // the caller may not do this
 	EUNAUTHORIZED = "unauthorized" // the caller is not signed in
 	ETOOMANY      = "too_many"     // the caller must slow down
-	EUNAVAILABLE  = "unavailable"  // storage or database cannot take the request now; retry later
+	ETOOLARGE     = "too_large"    // the request's body or file is larger than allowed
+	EUNAVAILABLE  = "unavailable"  // the system cannot take the request now (storage full or unreachable); retry later
 )
 
 // Error is a domain error. Code is one of the E… constants; Reason is a

@@ -80,9 +80,9 @@ type OutboxStore interface {
 	// PendingOutbox lists the undelivered messages of a topic, failed ones
 	// included, oldest first.
 	PendingOutbox(ctx context.Context, topic string, limit int) ([]*OutboxMessage, error)
-	// ReplayOutbox makes failed message id due again at now with its
-	// attempts counted from zero; ENOTFOUND when it is not a failed
-	// message.
+	// ReplayOutbox makes undelivered message id (given up, or waiting
+	// for its next attempt) due again at now with its attempts counted
+	// from zero; ENOTFOUND when it is delivered or unknown.
 	ReplayOutbox(ctx context.Context, id int64, now time.Time) error
 }
 

@@ -40,6 +40,13 @@ type Rules struct {
 	ExtensionLead TimeLimit
 	// MaxExtensions is how often the return date may be re-appointed (once).
 	MaxExtensions int
+	// ExtensionMax is the longest a re-appointment may add, counted from
+	// the due time it replaces. The decree sets none (Art.19(6) limits the
+	// number of extensions and when they are asked, not their length), but
+	// an unbounded one would let a late dossier hide from reports 06a and
+	// 766 with a due date in 9999; the default, 30 working days, is a
+	// setting and a per-procedure override, not a rule of law.
+	ExtensionMax TimeLimit
 }
 
 // DefaultRules returns the values of NĐ 118/2025.
@@ -53,6 +60,7 @@ func DefaultRules() Rules {
 		SupplementScope:           SupplementOncePerStage,
 		ExtensionLead:             TimeLimit{Value: 1, Unit: UnitWorkingDays},
 		MaxExtensions:             1,
+		ExtensionMax:              TimeLimit{Value: 30, Unit: UnitWorkingDays},
 	}
 }
 
@@ -70,7 +78,7 @@ func (r Rules) Validate() error {
 	case r.MaxExtensions < 0:
 		return Errorf(EINVALID, "rules_max_extensions", "Số lần gia hạn không được âm.")
 	}
-	for _, l := range []TimeLimit{r.AppraisalSupplementWithin, r.SupplementWait, r.ExtensionLead} {
+	for _, l := range []TimeLimit{r.AppraisalSupplementWithin, r.SupplementWait, r.ExtensionLead, r.ExtensionMax} {
 		if err := l.Validate(); err != nil {
 			return err
 		}
@@ -84,6 +92,9 @@ type RuleOverrides struct {
 	OnlineDecisionHours       *float64   `json:"online_decision_hours,omitempty"`
 	AppraisalSupplementWithin *TimeLimit `json:"appraisal_supplement_within,omitempty"`
 	SupplementWait            *TimeLimit `json:"supplement_wait,omitempty"`
+	// ExtensionMax bounds this procedure's re-appointments (see
+	// Rules.ExtensionMax), for procedures whose delays run longer.
+	ExtensionMax *TimeLimit `json:"extension_max,omitempty"`
 }
 
 // Validate checks the overrides.
@@ -91,7 +102,7 @@ func (o RuleOverrides) Validate() error {
 	if o.OnlineDecisionHours != nil && *o.OnlineDecisionHours <= 0 {
 		return Errorf(EINVALID, "override_online_decision", "Thời hạn xử lý hồ sơ trực tuyến phải lớn hơn 0.")
 	}
-	for _, l := range []*TimeLimit{o.AppraisalSupplementWithin, o.SupplementWait} {
+	for _, l := range []*TimeLimit{o.AppraisalSupplementWithin, o.SupplementWait, o.ExtensionMax} {
 		if l != nil {
 			if err := l.Validate(); err != nil {
 				return err
@@ -112,6 +123,9 @@ func (r Rules) For(p *Procedure) Rules {
 	}
 	if o.SupplementWait != nil {
 		r.SupplementWait = *o.SupplementWait
+	}
+	if o.ExtensionMax != nil {
+		r.ExtensionMax = *o.ExtensionMax
 	}
 	return r
 }

@@ -99,6 +99,12 @@ type UserStore interface {
 	Session(ctx context.Context, tokenHash []byte, now time.Time) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+	// UserSessions lists the user's sessions that have not expired at
+	// now, newest first.
+	UserSessions(ctx context.Context, userID int64, now time.Time) ([]*Session, error)
+	// DeleteUserSessions ends every session of the user except the one
+	// whose token hash is keep (nil: every one); it returns how many.
+	DeleteUserSessions(ctx context.Context, userID int64, keep []byte) (int, error)
 }
 
 // DossierFilter selects dossiers for inboxes and lists. Results come in the
@@ -134,6 +140,7 @@ type PublicRecord struct {
 	ID                int64
 	Code              string
 	Verifier          string
+	Secret            string // Dossier.LookupSecret
 	ProcedureCode     string
 	ProcedureName     string
 	CompetentAgencyID int64
@@ -228,6 +235,10 @@ const (
 	AuditLogin            = "login"
 	AuditLoginFailed      = "login_failed"
 	AuditLogout           = "logout"
+	AuditPasswordChanged  = "password_changed" // by the account's owner or reset by an administrator
+	AuditSessionsEnded    = "sessions_ended"   // an account's sessions ended: its owner's choice, a reset, a lock, new roles
+	AuditViewRefused      = "view_refused"     // a dossier, its files or a tracking book asked for and refused
+	AuditViewNames        = "view_names"       // applicants' names shown in a list (an inbox), once a day per dossier and viewer
 )
 
 // AuditFilter selects audit entries, newest first.
@@ -235,7 +246,9 @@ type AuditFilter struct {
 	UserID    int64
 	DossierID int64
 	Action    string
-	Limit     int
+	// BeforeID continues a listing below that entry (0: from the newest).
+	BeforeID int64
+	Limit    int
 }
 
 // AuditStore keeps the audit log (append-only).

@@ -81,6 +81,12 @@ const (
 // restricts the row to dossiers whose open supplement request (or, for a new
 // request, the stage it would open) is of that stage.
 //
+// Channel, when set, restricts the row to dossiers that came in by that
+// channel. The rows of the integration role carry ChannelOnline: the
+// national portal owns only the online dossiers it forwarded, and acts
+// only on its citizens' own requests about them (submission, withdrawal),
+// never on a paper dossier received at a counter or by post.
+//
 // Side marks a row that is not the work a dossier waits for: an exit open in
 // many states (extension, withdrawal, stop), a correction (reassigning an
 // appraisal), or a superior stepping in beside the step's own role (a head
@@ -88,20 +94,21 @@ const (
 // take it, but inboxes list a dossier only for the roles of its other rows
 // (see DutiesOf).
 type Transition struct {
-	Action Action
-	From   []State
-	Steps  []StepKind
-	Stage  Stage
-	Roles  []Role
-	Place  Place
-	To     State
-	Side   bool
+	Action  Action
+	From    []State
+	Steps   []StepKind
+	Stage   Stage
+	Roles   []Role
+	Place   Place
+	Channel Channel
+	To      State
+	Side    bool
 }
 
 // Transitions is the single table every change of a dossier goes through.
 // Decide finds the row; nothing else changes a dossier's state.
 var Transitions = []Transition{
-	{Action: ActSubmit, From: []State{StateNone}, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateSubmitted},
+	{Action: ActSubmit, From: []State{StateNone}, Roles: []Role{RoleIntegration}, Place: Anywhere, Channel: ChannelOnline, To: StateSubmitted},
 	{Action: ActReceive, From: []State{StateNone, StateSubmitted}, Roles: []Role{RoleReception}, Place: AtReception, To: StateReceived},
 	{Action: ActReceive, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateReceived},
 	{Action: ActRequestSupplement, From: []State{StateNone, StateSubmitted}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateAwaitingSupplement},
@@ -111,8 +118,8 @@ var Transitions = []Transition{
 	// national portal: at appraisal the work resumes with the clock from
 	// zero; at reception the dossier waits again for the counter's
 	// decision within the online deadline.
-	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageAppraisal, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateProcessing, Side: true},
-	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateSubmitted, Side: true},
+	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageAppraisal, Roles: []Role{RoleIntegration}, Place: Anywhere, Channel: ChannelOnline, To: StateProcessing, Side: true},
+	{Action: ActSupplementReceived, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleIntegration}, Place: Anywhere, Channel: ChannelOnline, To: StateSubmitted, Side: true},
 	{Action: ActRefuse, From: []State{StateNone, StateSubmitted}, Roles: []Role{RoleReception}, Place: AtReception, To: StateRejected},
 	{Action: ActRefuse, From: []State{StateAwaitingSupplement}, Stage: StageReception, Roles: []Role{RoleReception}, Place: AtReception, To: StateRejected},
 	{Action: ActRefuse, From: []State{StateProcessing}, Steps: []StepKind{StepApprove}, Roles: []Role{RoleLeader, RoleHead}, Place: AtStep, To: StateRefused, Side: true},
@@ -129,7 +136,7 @@ var Transitions = []Transition{
 	{Action: ActReturn, From: []State{StateResultReady, StateRefused}, Roles: []Role{RoleReception}, Place: AtReception, To: StateReturned},
 	{Action: ActExtend, From: []State{StateReceived, StateProcessing, StateApproved}, Roles: []Role{RoleLeader, RoleHead}, Place: AtCompetent, To: "", Side: true},
 	{Action: ActWithdraw, From: []State{StateSubmitted, StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleReception}, Place: AtReception, To: StateWithdrawn, Side: true},
-	{Action: ActWithdraw, From: []State{StateSubmitted, StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleIntegration}, Place: Anywhere, To: StateWithdrawn, Side: true},
+	{Action: ActWithdraw, From: []State{StateSubmitted, StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleIntegration}, Place: Anywhere, Channel: ChannelOnline, To: StateWithdrawn, Side: true},
 	{Action: ActStop, From: []State{StateReceived, StateProcessing, StateAwaitingSupplement}, Roles: []Role{RoleLeader}, Place: AtCompetent, To: StateStopped, Side: true},
 	{Action: ActClose, From: []State{StateAwaitingSupplement}, Roles: []Role{RoleSystem, RoleReception}, Place: AtReception, To: StateClosed},
 }

@@ -19,12 +19,20 @@ const (
 	RoleHead        Role = "head_of_department" // trưởng phòng chuyên môn
 	RoleLeader      Role = "agency_leader"      // lãnh đạo cơ quan
 	RoleAdmin       Role = "admin"              // quản trị hệ thống
+	RoleSupervisor  Role = "supervisor"         // giám sát: reads the dossiers of an agency and those under it
 	RoleIntegration Role = "integration"        // hệ thống bên ngoài
 	RoleSystem      Role = "system"             // bộ lập lịch của hệ thống
 )
 
 // StaffRoles are the roles an administrator may grant to people.
-var StaffRoles = []Role{RoleReception, RoleSpecialist, RoleHead, RoleLeader, RoleAdmin}
+var StaffRoles = []Role{RoleReception, RoleSpecialist, RoleHead, RoleLeader, RoleSupervisor, RoleAdmin}
+
+// HandlingRoles are the roles that work on dossiers: held at an agency a
+// dossier has been at, they let their holder read it. Administration and
+// integration are not among them: managing accounts and forwarding online
+// dossiers are no right to read citizens' data; supervision is a role of
+// its own (RoleSupervisor).
+var HandlingRoles = []Role{RoleReception, RoleSpecialist, RoleHead, RoleLeader}
 
 // Valid reports whether r is a known role that can be granted.
 func (r Role) Valid() bool {
@@ -44,6 +52,8 @@ func (r Role) Label() string {
 		return "Lãnh đạo cơ quan"
 	case RoleAdmin:
 		return "Quản trị hệ thống"
+	case RoleSupervisor:
+		return "Giám sát"
 	case RoleIntegration:
 		return "Hệ thống tích hợp"
 	case RoleSystem:
@@ -145,6 +155,21 @@ type userContextKey struct{}
 // NewContextWithUser returns ctx carrying the signed-in user.
 func NewContextWithUser(ctx context.Context, u *User) context.Context {
 	return context.WithValue(ctx, userContextKey{}, u)
+}
+
+type tokenContextKey struct{}
+
+// NewContextWithSessionToken returns ctx carrying the token of the session
+// the request came with, so that a use case can tell that session from the
+// user's others (keep it when ending the rest, mark it in a list).
+func NewContextWithSessionToken(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, tokenContextKey{}, token)
+}
+
+// SessionTokenFromContext returns the session token of ctx, or "".
+func SessionTokenFromContext(ctx context.Context) string {
+	t, _ := ctx.Value(tokenContextKey{}).(string)
+	return t
 }
 
 // UserFromContext returns the signed-in user of ctx, or nil.

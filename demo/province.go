@@ -71,6 +71,10 @@ type staffSpec struct {
 var staff = []staffSpec{
 	{"admin", "Nguyễn Văn Quản", "Quản trị hệ thống", motcua.RoleAdmin, "ubnd-tinh"},
 	{"dvcqg", "Cổng Dịch vụ công quốc gia (tích hợp)", "Tài khoản tích hợp", motcua.RoleIntegration, "ubnd-tinh"},
+	// The administrator manages accounts and reads no dossier; reading the
+	// province's dossiers (the police's and the communes' included) is
+	// this supervisor's, and every view is logged.
+	{"giamsat.tinh", "Phan Thị Giang", "Chuyên viên Văn phòng UBND tỉnh (giám sát, kiểm tra)", motcua.RoleSupervisor, "ubnd-tinh"},
 	{"motcua.tinh", "Trần Thị Lan", "Công chức Trung tâm PVHCC tỉnh", motcua.RoleReception, "ttpvhcc"},
 	{"tp.noivu", "Lê Văn Hùng", "Trưởng phòng Người có công", motcua.RoleHead, "so-noi-vu"},
 	{"cv.noivu", "Phạm Thị Mai", "Chuyên viên", motcua.RoleSpecialist, "so-noi-vu"},

@@ -31,9 +31,7 @@ func Standard(svc *service.Service) []Job {
 	return []Job{
 		{Name: "close-expired-supplements", Run: func(ctx context.Context) (int, error) {
 			codes, err := svc.CloseExpiredSupplements(ctx)
-			if len(codes) > 0 {
-				slog.Info("closed dossiers whose supplement did not come in time", "codes", codes)
-			}
+			logClosed(codes)
 			return len(codes), err
 		}},
 		{Name: "warn-deadlines", Run: svc.WarnDeadlines},
@@ -42,6 +40,16 @@ func Standard(svc *service.Service) []Job {
 		{Name: "fold-live-counters", Run: svc.FoldCounters},
 		// Does nothing when no payment platform is configured.
 		{Name: "reconcile-payments", Run: svc.ReconcilePayments},
+	}
+}
+
+// logClosed logs the dossiers the supplement job closed: a count and the
+// first few codes. After an outage the job may close hundreds at once,
+// and a log line is no place for them: each dossier's own history records
+// its closure.
+func logClosed(codes []string) {
+	if len(codes) > 0 {
+		slog.Info("closed dossiers whose supplement did not come in time", "count", len(codes), "first", codes[:min(len(codes), 5)])
 	}
 }
 

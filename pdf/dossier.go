@@ -12,9 +12,11 @@ import (
 // Renderer renders the forms with the configured numbers and titles.
 type Renderer struct {
 	Forms Forms
-	// LookupURL returns the public lookup address of a dossier; the
-	// receipt prints it and encodes it in its QR code.
-	LookupURL func(code, verifier string) string
+	// LookupURL returns the public lookup address of a dossier, given
+	// its code and lookup secret (motcua.Dossier.LookupSecret, "" for an
+	// old dossier without one); the receipt prints it and encodes it in
+	// its QR code.
+	LookupURL func(code, secret string) string
 }
 
 // Dossier is a dossier with everything its forms print. Agencies must hold
@@ -178,7 +180,7 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 	doc.title(r.Forms[FormReceipt].Title, "")
 	f := doc.f
 	y := f.GetY()
-	url := r.LookupURL(d.Code, d.Verifier)
+	url := r.LookupURL(d.Code, d.LookupSecret)
 	side := 32.0
 	if err := doc.qr(url, doc.left+doc.width-side, y, side); err != nil {
 		return err

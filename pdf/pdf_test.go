@@ -72,7 +72,7 @@ func sample() *pdf.Dossier {
 			Address: "Ấp Trung, xã An Phú, tỉnh Mẫu"},
 		Channel: motcua.ChannelCounter, ReceptionAgencyID: 2, CompetentAgencyID: 2, ReturnMethod: "counter",
 		Components: []motcua.DossierComponent{{ComponentID: 1, Provided: true}, {ComponentID: 2, FromNationalDB: true}, {ComponentID: 3, Provided: true}},
-		Fees:       []motcua.DossierFee{{Name: "Lệ phí đăng ký giám hộ", Amount: 5000}}, Verifier: "5678", Status: st}
+		Fees:       []motcua.DossierFee{{Name: "Lệ phí đăng ký giám hộ", Amount: 5000}}, Verifier: "5678", LookupSecret: "q7Rk2mWx9PzL4vNc8TbY3a", Status: st}
 	d.FillComponents(p)
 	return &pdf.Dossier{Dossier: d, Procedure: p, Events: events, Agencies: agencies,
 		Point:     &motcua.ReceptionPoint{ID: 4, AgencyID: 2, Name: "Trung tâm Phục vụ hành chính công xã An Phú", Address: "Ấp Trung, xã An Phú"},
@@ -81,8 +81,8 @@ func sample() *pdf.Dossier {
 }
 
 func renderer() *pdf.Renderer {
-	return &pdf.Renderer{Forms: pdf.DefaultForms(), LookupURL: func(code, verifier string) string {
-		return "https://motcua.example.vn/tra-cuu?ma=" + code + "&so=" + verifier
+	return &pdf.Renderer{Forms: pdf.DefaultForms(), LookupURL: func(code, secret string) string {
+		return "https://motcua.example.vn/tra-cuu?ma=" + code + "&k=" + secret
 	}}
 }
 
@@ -165,7 +165,7 @@ func TestReceiptTextAndQR(t *testing.T) {
 	if err != nil {
 		t.Fatalf("zbarimg found no code: %v", err)
 	}
-	if got := strings.TrimSpace(string(out)); got != "https://motcua.example.vn/tra-cuu?ma=H99.101-250310-0001&so=5678" {
+	if got := strings.TrimSpace(string(out)); got != "https://motcua.example.vn/tra-cuu?ma=H99.101-250310-0001&k=q7Rk2mWx9PzL4vNc8TbY3a" {
 		t.Errorf("QR code holds %q", got)
 	}
 	// Every font is embedded (column "emb"), with a Unicode map ("uni").

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -50,8 +51,10 @@ func (s *Service) User(ctx context.Context, id int64) (*motcua.User, error) {
 // not, and optionally the password. The caller must administer every agency
 // at which the account holds a role, before and after the change. An
 // administrator cannot lock their own account or take away their own
-// administrator role (someone else must). Locking an account ends its
-// sessions at once on this instance (within the cache time on others).
+// administrator role (someone else must). A new password, a lock or a
+// change of roles ends the account's sessions (all but the caller's own
+// when they change themselves), at once on this instance and within the
+// cache time on others.
 // Errors: EFORBIDDEN, EINVALID (per field), ENOTFOUND.
 func (s *Service) UpdateUser(ctx context.Context, c UserChange) (*motcua.User, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
@@ -115,13 +118,71 @@ func (s *Service) UpdateUser(ctx context.Context, c UserChange) (*motcua.User, e
 			return nil, err
 		}
 	}
-	if err := s.store.Write(ctx, func(tx motcua.Tx) error { return tx.UpdateUser(ctx, &next) }); err != nil {
+	// A new password, a lock or other roles end the account's sessions in
+	// the same transaction: whoever held the old password (or a session
+	// opened with it) is out, and a lock that is lifted later revives
+	// nothing. Only the administrator's own session survives a change
+	// they make to themselves.
+	why := sessionsEndedBy(old, &next, c.Password != "")
+	err = s.store.Write(ctx, func(tx motcua.Tx) error {
+		if err := tx.UpdateUser(ctx, &next); err != nil {
+			return err
+		}
+		if why == "" {
+			return nil
+		}
+		var keep []byte
+		if u.ID == old.ID {
+			keep = s.tokenHashOf(ctx)
+		}
+		n, err := tx.DeleteUserSessions(ctx, old.ID, keep)
+		if err != nil {
+			return err
+		}
+		if c.Password != "" {
+			if err := tx.Audit(ctx, &motcua.AuditEntry{At: s.now(), UserID: u.ID, Action: motcua.AuditPasswordChanged,
+				Detail: fmt.Sprintf("account %d reset by an administrator", old.ID)}); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, &motcua.AuditEntry{At: s.now(), UserID: u.ID, Action: motcua.AuditSessionsEnded,
+			Detail: fmt.Sprintf("account %d: %d sessions ended (%s)", old.ID, n, why)})
+	})
+	if err != nil {
 		return nil, err
 	}
 	// Sessions hold the user as it was: forget them all so that roles and
 	// locks apply at once.
 	s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheSession})
 	return &next, nil
+}
+
+// sessionsEndedBy says why a change from old to next ends the account's
+// sessions ("" when it does not): a new password, a lock, other roles.
+func sessionsEndedBy(old, next *motcua.User, newPassword bool) string {
+	var why []string
+	if newPassword {
+		why = append(why, "password reset")
+	}
+	if next.Disabled && !old.Disabled {
+		why = append(why, "locked")
+	}
+	if !sameGrants(old.Grants, next.Grants) {
+		why = append(why, "roles changed")
+	}
+	return strings.Join(why, ", ")
+}
+
+func sameGrants(a, b []motcua.Grant) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, g := range a {
+		if !slices.Contains(b, g) {
+			return false
+		}
+	}
+	return true
 }
 
 // administersAll reports whether u administers every agency of grants.

@@ -200,37 +200,6 @@ func (s *Service) holdsOver(u *motcua.User, role motcua.Role, id int64, byID map
 	return false
 }
 
-// involved reports whether u may see dossier d: u holds any role at an
-// agency the dossier has been at (reception, competent, current holder or
-// any agency in its history), or at an ancestor of one of them.
-func (s *Service) involved(u *motcua.User, d *motcua.Dossier, events []motcua.Event, byID map[int64]*motcua.Agency) bool {
-	ids := []int64{d.ReceptionAgencyID, d.CompetentAgencyID, d.Status.AgencyID}
-	for _, p := range d.Status.Parts {
-		ids = append(ids, p.AgencyID)
-	}
-	for _, e := range events {
-		// The agency an officer acted for stays involved: a tax office
-		// that answered its part of a parallel step can still open the
-		// dossier afterwards.
-		ids = append(ids, e.FromAgencyID, e.ToAgencyID, e.ActorAgencyID, e.PartAgencyID)
-	}
-	for _, g := range u.Grants {
-		for _, id := range ids {
-			for cur, n := id, 0; cur != 0 && n < 64; n++ {
-				if g.AgencyID == cur {
-					return true
-				}
-				a, ok := byID[cur]
-				if !ok {
-					break
-				}
-				cur = a.ParentID
-			}
-		}
-	}
-	return false
-}
-
 // receptionPoint returns a reception point from the cache, reloading it
 // once when the point is not there (it may have just been created).
 func (s *Service) receptionPoint(ctx context.Context, id int64) (*motcua.ReceptionPoint, error) {

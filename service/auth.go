@@ -19,14 +19,24 @@ type SignIn struct {
 	Session *motcua.Session
 }
 
-// Login checks a username and password and opens a session. Wrong names and
-// wrong passwords get the same answer; repeated failures on one name are
-// slowed down (ETOOMANY). Both outcomes are written to the audit log.
+// Login checks a username and password and opens a session. Wrong names
+// and wrong passwords get the same answer in about the same time (an
+// unknown account's guess is checked against a dummy hash). Guessing is
+// limited by account and client address and by address, and slowed down
+// by account (signInGuard): ETOOMANY, never a lock-out of the account
+// itself. Both outcomes are written to the audit log.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*SignIn, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
+	if len(username) > 200 || len(password) > 1024 {
+		return nil, motcua.Errorf(motcua.EUNAUTHORIZED, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+	}
 	now := s.now()
-	if s.logins.blocked(username, now) {
-		return nil, motcua.Errorf(motcua.ETOOMANY, "too_many_login_failures", "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau 15 phút.")
+	keys := keysOf(username, ip)
+	if err := s.logins.admit(keys, now); err != nil {
+		return nil, err
+	}
+	if err := wait(ctx, s.logins.delay(keys, now)); err != nil {
+		return nil, err
 	}
 	wrong := motcua.Errorf(motcua.EUNAUTHORIZED, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
 	var u *motcua.User
@@ -35,29 +45,37 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return err
 	})
 	if err != nil && motcua.ErrorCode(err) != motcua.ENOTFOUND {
+		s.logins.succeeded(keys) // the system failed, not the guess
 		return nil, err
 	}
-	ok := false
+	encoded := s.dummyHash()
 	if u != nil && !u.Disabled && u.PasswordHash != "" {
-		if ok, err = s.hasher.Verify(u.PasswordHash, password); err != nil {
-			return nil, err
-		}
+		encoded = u.PasswordHash
 	}
+	ok, err := s.hasher.Verify(encoded, password)
+	if err != nil {
+		return nil, err
+	}
+	ok = ok && encoded != s.dummyHash()
 	if !ok {
-		s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginFailure, Key: username})
+		s.logins.failed(keys, now)
+		s.tellOthers(ctx, motcua.CacheKey{Kind: motcua.CacheLoginFailure, Key: keys.pair},
+			motcua.CacheKey{Kind: motcua.CacheLoginFailure, Key: keys.addr}, motcua.CacheKey{Kind: motcua.CacheLoginFailure, Key: keys.user})
 		var uid int64
 		if u != nil {
 			uid = u.ID
 		}
 		_ = s.store.Write(ctx, func(tx motcua.Tx) error {
-			return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: uid, Action: motcua.AuditLoginFailed, Detail: username, IP: ip})
+			return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: uid, Action: motcua.AuditLoginFailed, Detail: truncate(username, 100), IP: ip})
 		})
 		return nil, wrong
 	}
-	if s.logins.counted(username) {
+	cleared := s.logins.hadFailures(keys)
+	s.logins.succeeded(keys)
+	if cleared {
 		// Only then: the other instances hold the same counts (they
 		// travel on the bus), and most sign-ins follow no failure.
-		s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: username})
+		s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: keys.pair}, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: keys.user})
 	}
 	token, hash := newToken()
 	sess := &motcua.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL),

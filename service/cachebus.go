@@ -56,9 +56,9 @@ func (s *Service) DropCached(ctx context.Context, k motcua.CacheKey) {
 	case motcua.CacheCatalogue:
 		s.invalidateSearch()
 	case motcua.CacheLoginFailure:
-		s.logins.fail(k.Key, now)
+		s.logins.remote(k.Key, now, false)
 	case motcua.CacheLoginReset:
-		s.logins.reset(k.Key)
+		s.logins.remote(k.Key, now, true)
 	case motcua.CacheLookupFailure:
 		s.lookups.fail(k.Key, now)
 	case motcua.CacheProcVersion:

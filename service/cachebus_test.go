@@ -102,13 +102,13 @@ func TestChangesReachOtherInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	code := res.Dossier.Code
-	if p, err := b.Lookup(ctx, code, "5678"); err != nil || p.State != motcua.StateReceived {
+	if p, err := b.Lookup(ctx, code, "5678", "198.51.100.9"); err != nil || p.State != motcua.StateReceived {
 		t.Fatalf("lookup through b: %+v %v", p, err)
 	}
 	if _, err := a.Act(f.as("motcua.anphu"), code, service.ActInput{Action: motcua.ActTransfer}); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := b.Lookup(ctx, code, "5678"); err != nil || p.State != motcua.StateProcessing {
+	if p, err := b.Lookup(ctx, code, "5678", "198.51.100.9"); err != nil || p.State != motcua.StateProcessing {
 		t.Errorf("lookup through b after a transfer through a: %+v %v", p, err)
 	}
 
@@ -198,13 +198,14 @@ func TestChangesReachOtherInstances(t *testing.T) {
 	if _, err := b.Login(ctx, "ct.anphu", demo.Password, "127.0.0.1", "test"); err != nil {
 		t.Errorf("sign-in through b after a success through a and three failures: %v", err)
 	}
-	// Ten wrong verifiers through a, then b refuses the right one.
-	for i := range 10 {
-		if _, err := a.Lookup(ctx, code, string(rune('a'+i))); motcua.ErrorCode(err) != motcua.ENOTFOUND {
+	// Twenty wrong verifiers from one address through a, then b refuses
+	// that address the right one (and serves another address).
+	for i := range 20 {
+		if _, err := a.Lookup(ctx, code, string(rune('a'+i)), "198.51.100.10"); motcua.ErrorCode(err) != motcua.ENOTFOUND {
 			t.Fatalf("wrong verifier: %v", err)
 		}
 	}
-	if _, err := b.Lookup(ctx, code, "5678"); motcua.ErrorCode(err) != motcua.ETOOMANY {
-		t.Errorf("lookup through b after ten failures through a: %v", err)
+	if _, err := b.Lookup(ctx, code, "5678", "198.51.100.10"); motcua.ErrorCode(err) != motcua.ETOOMANY {
+		t.Errorf("lookup through b after twenty failures through a: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua"
 )
@@ -37,12 +38,24 @@ func (s *Service) Act(ctx context.Context, code string, in ActInput) (*motcua.Do
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Reason) > 4000 {
-		return nil, motcua.FieldError("reason", "reason_too_long", "Nội dung quá dài (tối đa 4000 ký tự).")
+	// The reason goes on notices and the control sheet: bounded and
+	// printable, as the applicant's data is (motcua.CleanText).
+	var ok bool
+	if in.Reason, ok = motcua.CleanText(in.Reason, 4000); !ok {
+		if utf8.RuneCountInString(in.Reason) > 4000 {
+			return nil, motcua.FieldError("reason", "reason_too_long", "Nội dung quá dài (tối đa 4000 ký tự).")
+		}
+		return nil, motcua.FieldError("reason", "reason_unprintable", "Nội dung có ký tự điều khiển hoặc ký tự ẩn không được phép; vui lòng nhập lại.")
+	}
+	if in.ResultNumber, ok = motcua.CleanLine(in.ResultNumber, 100); !ok {
+		return nil, motcua.FieldError("result_number", "result_number_invalid", "Số văn bản kết quả không hợp lệ (tối đa 100 ký tự, không có ký tự ẩn).")
 	}
 	d, err := s.act(ctx, u, code, in)
+	if motcua.ErrorReason(err) == "dossier_not_found" {
+		s.auditRefused(ctx, u, s.refusedDossier(ctx, code), "action "+string(in.Action)+" on dossier "+code, "")
+	}
 	if d != nil {
-		d.Applicant, d.Verifier = d.Applicant.WithoutPersonalData(), ""
+		d.Applicant, d.Verifier, d.LookupSecret = d.Applicant.WithoutPersonalData(), "", ""
 	}
 	return d, err
 }
@@ -59,7 +72,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		if err != nil {
 			return err
 		}
-		if u != motcua.SystemUser && !s.involved(u, d, nil, byID) && !u.HasRole(motcua.RoleIntegration) {
+		if u != motcua.SystemUser && !s.involved(u, d, nil, byID) && !portalOwns(u, d) {
 			// Not revealing whether the code exists to people with no
 			// business with it.
 			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
@@ -142,8 +155,10 @@ type DossierView struct {
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
-// it. Every such view shows personal data and is written to the audit log
-// before anything is returned.
+// it (a role that works on dossiers at an agency the dossier has been at,
+// or a supervisor over one; see access). Every such view shows personal
+// data and is written to the audit log before anything is returned, a
+// supervisor's marked as such.
 func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
@@ -154,6 +169,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		return nil, err
 	}
 	v := &DossierView{Agencies: map[int64]*motcua.Agency{}, Uploaders: map[int64]string{}}
+	var how access
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
 		d, err := tx.DossierByCode(ctx, code)
 		if err != nil {
@@ -162,7 +178,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		if v.Events, err = tx.Events(ctx, d.ID); err != nil {
 			return err
 		}
-		if !s.involved(u, d, v.Events, byID) {
+		if how = s.access(u, d, v.Events, byID); how == noAccess {
 			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 		}
 		v.Dossier = d
@@ -183,13 +199,20 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		}
 		return s.uploaders(ctx, tx, v)
 	})
+	if motcua.ErrorReason(err) == "dossier_not_found" {
+		s.auditRefused(ctx, u, s.refusedDossier(ctx, code), "dossier "+code, ip)
+	}
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
+	detail := "dossier " + code
+	if how == supervising {
+		detail += " (supervision)"
+	}
 	if err := s.store.Write(ctx, func(tx motcua.Tx) error {
 		return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: u.ID, Action: motcua.AuditViewPersonalData,
-			DossierID: v.Dossier.ID, Detail: "dossier " + code, IP: ip})
+			DossierID: v.Dossier.ID, Detail: detail, IP: ip})
 	}); err != nil {
 		return nil, fmt.Errorf("audit personal data view: %w", err)
 	}
@@ -310,6 +333,10 @@ func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	// The inbox shows applicants' names: logged once a day per dossier.
+	if err := s.auditNames(ctx, u, ds, "inbox"); err != nil {
+		return nil, fmt.Errorf("audit inbox names: %w", err)
 	}
 	now := s.now()
 	cal := s.Calendar()

@@ -10,3 +10,6 @@ func SetDrillChunk(n int) (restore func()) {
 
 // CleanFileName is cleanFileName, for its fuzz test.
 var CleanFileName = cleanFileName
+
+// WithExtension is withExtension, for its fuzz test.
+var WithExtension = withExtension

@@ -81,8 +81,7 @@ func readDocument(r io.Reader, max int64) (*document, error) {
 	case doc.size == 0:
 		return nil, motcua.FieldError("file", "file_missing", "Chưa chọn tệp để tải lên (tệp rỗng).")
 	case doc.size > max:
-		return nil, motcua.FieldError("file", "file_too_large",
-			fmt.Sprintf("Tệp quá lớn: dung lượng tối đa là %s.", FormatSize(max)))
+		return nil, FileTooLarge(max)
 	}
 	if doc.contentType = sniffDocument(head); doc.contentType == "" {
 		return nil, motcua.FieldError("file", "file_type_not_allowed",
@@ -98,6 +97,13 @@ func readDocument(r io.Reader, max int64) (*document, error) {
 		doc.body = io.MultiReader(bytes.NewReader(head), &rest)
 	}
 	return doc, nil
+}
+
+// FileTooLarge is the error of a file over max bytes: ETOOLARGE (HTTP
+// 413), with the message on field file for forms.
+func FileTooLarge(max int64) error {
+	msg := fmt.Sprintf("Tệp quá lớn: dung lượng tối đa là %s.", FormatSize(max))
+	return &motcua.Error{Code: motcua.ETOOLARGE, Reason: "file_too_large", Message: msg, Fields: map[string]string{"file": msg}}
 }
 
 // cleanFileName keeps the last element of an uploaded file's name, without
@@ -125,6 +131,27 @@ func cleanFileName(name string) string {
 		return "tai-lieu"
 	}
 	return out
+}
+
+// withExtension gives name the extension of its content's type (.pdf,
+// .jpg, .png), in place of whatever the client sent: a scan named
+// "to-khai.html" or "to-khai.pdf.exe" is saved and downloaded as
+// "to-khai.pdf", so that no program opens it as something else.
+func withExtension(name, contentType string) string {
+	ext := map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[contentType]
+	if ext == "" {
+		return name
+	}
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		if e := strings.ToLower(name[i:]); e == ext || (ext == ".jpg" && e == ".jpeg") {
+			return name
+		}
+		name = name[:i]
+		if strings.HasSuffix(strings.ToLower(name), ext) {
+			return name
+		}
+	}
+	return name + ext
 }
 
 // FormatSize writes a byte count for people, in the Vietnamese way (comma

@@ -55,3 +55,28 @@ func TestReadDocumentBothWays(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReadDocument: whatever bytes are uploaded, readDocument never
+// panics, accepts only what starts like a PDF, JPEG or PNG within the
+// size, and gives back exactly the bytes it read.
+func FuzzReadDocument(f *testing.F) {
+	for _, s := range [][]byte{nil, []byte("%PDF-1.7\n"), []byte("\x89PNG\r\n\x1a\n"), []byte("\xff\xd8\xff\xe0"), []byte("<html>"), []byte("MZ\x90"), bytes.Repeat([]byte("a"), 70)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		doc, err := readDocument(onlyReader{r: bytes.NewReader(body)}, 64)
+		if err != nil {
+			if c := motcua.ErrorCode(err); c != motcua.EINVALID && c != motcua.ETOOLARGE {
+				t.Fatalf("%q: %v", body, err)
+			}
+			return
+		}
+		if len(body) == 0 || len(body) > 64 || doc.contentType == "" {
+			t.Fatalf("%q accepted as %q", body, doc.contentType)
+		}
+		got, _ := io.ReadAll(doc.body)
+		if !bytes.Equal(got, body) || doc.sum != sha256.Sum256(body) {
+			t.Fatalf("%q read back as %q", body, got)
+		}
+	})
+}

@@ -28,3 +28,23 @@ func FuzzCleanFileName(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWithExtension: a stored name always ends with the extension of its
+// content's type, whatever the client called it.
+func FuzzWithExtension(f *testing.F) {
+	for _, s := range []string{"to-khai.html", "a.pdf.exe", "b.PDF", "c", ".pdf", "d.jpeg", "e.png.png"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		for typ, ext := range map[string][]string{"application/pdf": {".pdf"}, "image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}} {
+			out := strings.ToLower(service.WithExtension(service.CleanFileName(name), typ))
+			ok := false
+			for _, e := range ext {
+				ok = ok || strings.HasSuffix(out, e)
+			}
+			if !ok {
+				t.Fatalf("%q as %s became %q", name, typ, out)
+			}
+		}
+	})
+}

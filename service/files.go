@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/motcua/motcua"
 )
@@ -23,9 +24,11 @@ func (s *Service) MaxFileSize() int64 { return s.cfg.MaxFileSize }
 
 // fileDossier reads the dossier with code, its history and its procedure
 // version, and checks that u may see it (involved, as for the dossier's
-// page). Errors: ENOTFOUND for a dossier that does not exist or that u may
-// not see.
-func (s *Service) fileDossier(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, byID map[int64]*motcua.Agency) (*motcua.Dossier, *motcua.Procedure, error) {
+// page) or, when attaching is true, that u is the national portal and the
+// dossier one of its own (portalOwns: the portal may add its citizen's
+// files to an online dossier, never read any). Errors: ENOTFOUND for a
+// dossier that does not exist or that u may not see.
+func (s *Service) fileDossier(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, byID map[int64]*motcua.Agency, attaching bool) (*motcua.Dossier, *motcua.Procedure, error) {
 	d, err := tx.DossierByCode(ctx, code)
 	if err != nil {
 		return nil, nil, err
@@ -34,7 +37,7 @@ func (s *Service) fileDossier(ctx context.Context, tx motcua.Tx, u *motcua.User,
 	if err != nil {
 		return nil, nil, err
 	}
-	if !s.involved(u, d, events, byID) {
+	if !s.involved(u, d, events, byID) && !(attaching && portalOwns(u, d)) {
 		return nil, nil, motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 	}
 	p, err := s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
@@ -134,7 +137,7 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	// nothing to store; checked again below in the transaction that
 	// records the file.
 	check := func(tx motcua.Tx) (*motcua.Dossier, error) {
-		d, p, err := s.fileDossier(ctx, tx, u, code, byID)
+		d, p, err := s.fileDossier(ctx, tx, u, code, byID, true)
 		if err != nil {
 			return nil, err
 		}
@@ -142,6 +145,7 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	}
 	var d *motcua.Dossier
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { d, err = check(tx); return err }); err != nil {
+		s.refusedFiles(ctx, u, err, "file upload to dossier "+code, "")
 		return nil, err
 	}
 	doc, err := readDocument(r, s.cfg.MaxFileSize)
@@ -156,7 +160,7 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 // that records it. The same bytes for the same component return the file
 // already stored.
 func (s *Service) saveFile(ctx context.Context, dossierID, componentID int64, name string, doc *document, uploader int64, check func(tx motcua.Tx) error) (*motcua.DossierFile, error) {
-	f := &motcua.DossierFile{DossierID: dossierID, ComponentID: componentID, Name: cleanFileName(name), ContentType: doc.contentType,
+	f := &motcua.DossierFile{DossierID: dossierID, ComponentID: componentID, Name: withExtension(cleanFileName(name), doc.contentType), ContentType: doc.contentType,
 		Size: doc.size, SHA256: hex.EncodeToString(doc.sum[:]), UploadedBy: uploader, UploadedAt: s.now()}
 	// The key is the content's address within the dossier. The blob is
 	// written (Put is atomic and durable) before the record that names it
@@ -209,13 +213,14 @@ func (s *Service) DossierFiles(ctx context.Context, code string) ([]*motcua.Doss
 	}
 	var out []*motcua.DossierFile
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
-		d, _, err := s.fileDossier(ctx, tx, u, code, byID)
+		d, _, err := s.fileDossier(ctx, tx, u, code, byID, false)
 		if err != nil {
 			return err
 		}
 		out, err = tx.DossierFiles(ctx, d.ID)
 		return err
 	})
+	s.refusedFiles(ctx, u, err, "files of dossier "+code, "")
 	return out, err
 }
 
@@ -238,13 +243,14 @@ func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string
 	}
 	var f *motcua.DossierFile
 	if err := s.store.Read(ctx, func(tx motcua.Tx) error {
-		d, _, err := s.fileDossier(ctx, tx, u, code, byID)
+		d, _, err := s.fileDossier(ctx, tx, u, code, byID, false)
 		if err != nil {
 			return err
 		}
 		f, err = tx.DossierFile(ctx, d.ID, id)
 		return err
 	}); err != nil {
+		s.refusedFiles(ctx, u, err, fmt.Sprintf("file %d of dossier %s", id, code), ip)
 		return nil, nil, err
 	}
 	rc, err := s.cfg.Blobs.Get(ctx, f.BlobKey)
@@ -261,6 +267,15 @@ func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string
 		return nil, nil, fmt.Errorf("audit file view: %w", err)
 	}
 	return f, rc, nil
+}
+
+// refusedFiles records in the access log a file request refused because
+// the dossier is not the caller's to see (err dossier_not_found).
+func (s *Service) refusedFiles(ctx context.Context, u *motcua.User, err error, detail, ip string) {
+	if motcua.ErrorReason(err) == "dossier_not_found" {
+		code := detail[strings.LastIndexByte(detail, ' ')+1:]
+		s.auditRefused(ctx, u, s.refusedDossier(ctx, code), detail, ip)
+	}
 }
 
 // uploaders fills v.Uploaders with the names of the people who uploaded

@@ -91,7 +91,7 @@ func TestAttachFileRules(t *testing.T) {
 		wantCode(t, err, motcua.EINVALID, "file_type_not_allowed")
 		big := append(append([]byte{}, pdfBytes...), make([]byte, 4096)...)
 		_, err = f.svc.AttachFile(f.as("motcua.anphu"), d.Code, comp, "big.pdf", bytes.NewReader(big))
-		wantCode(t, err, motcua.EINVALID, "file_too_large")
+		wantCode(t, err, motcua.ETOOLARGE, "file_too_large")
 		if msg := motcua.ErrorMessage(err); !strings.Contains(msg, "4 KB") {
 			t.Errorf("too big: %q", msg)
 		}

@@ -2,10 +2,15 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua"
 )
@@ -58,9 +63,29 @@ type Intake struct {
 	Replayed bool
 }
 
+// Bounds of the free texts of a dossier, in characters: generous for any
+// real name, address or request, small enough that a receipt, a form and
+// the tracking book stay a page per dossier.
+const (
+	maxNameLen    = 200
+	maxAddressLen = 500
+	maxEmailLen   = 254
+	maxContentLen = 2000
+)
+
+// badText is the message for a free text refused by CleanLine or
+// CleanText.
+func badText(label, v string, max int) string {
+	if utf8.RuneCountInString(v) > max {
+		return fmt.Sprintf("%s quá dài (tối đa %d ký tự).", label, max)
+	}
+	return label + " có ký tự điều khiển hoặc ký tự ẩn không được phép; vui lòng nhập lại."
+}
+
 // normalize cleans what people type and checks it without the store,
 // collecting every field error at once so that a form can show them all.
-func (n *NewDossier) normalize() error {
+// now bounds dates (no birth after today).
+func (n *NewDossier) normalize(now time.Time) error {
 	fields := map[string]string{}
 	add := func(err error) {
 		if e, ok := err.(*motcua.Error); ok {
@@ -70,13 +95,30 @@ func (n *NewDossier) normalize() error {
 		}
 	}
 	a := &n.Applicant
-	a.FullName = strings.Join(strings.Fields(a.FullName), " ")
-	a.Address = strings.TrimSpace(a.Address)
-	a.Email = strings.TrimSpace(a.Email)
-	a.OnBehalfOf = strings.TrimSpace(a.OnBehalfOf)
+	// Every free text is bounded and printable: what is stored is printed
+	// on receipts, forms and the tracking book, so a 1 MB address or a
+	// right-to-left override would reach paper (see motcua.CleanLine).
+	line := func(field, label string, v *string, max int) {
+		var ok bool
+		if *v, ok = motcua.CleanLine(*v, max); !ok {
+			fields[field] = badText(label, *v, max)
+		}
+	}
+	text := func(field, label string, v *string, max int) {
+		var ok bool
+		if *v, ok = motcua.CleanText(*v, max); !ok {
+			fields[field] = badText(label, *v, max)
+		}
+	}
+	line("applicant.full_name", "Họ tên", &a.FullName, maxNameLen)
+	line("applicant.address", "Địa chỉ", &a.Address, maxAddressLen)
+	line("applicant.email", "Thư điện tử", &a.Email, maxEmailLen)
+	line("applicant.on_behalf_of", "Người được đại diện", &a.OnBehalfOf, maxNameLen)
+	line("applicant.gender", "Giới tính", &a.Gender, 10)
+	text("content", "Nội dung yêu cầu", &n.Content, maxContentLen)
+	text("reason", "Lý do", &n.Reason, maxContentLen)
 	a.IDNumber = motcua.NormalizeIDNumber(a.IDNumber)
 	a.Phone = motcua.NormalizePhone(a.Phone)
-	n.Content, n.Reason = strings.TrimSpace(n.Content), strings.TrimSpace(n.Reason)
 	if a.Kind == "" {
 		a.Kind = motcua.ApplicantCitizen
 	}
@@ -92,10 +134,8 @@ func (n *NewDossier) normalize() error {
 	if a.Kind != motcua.ApplicantCitizen && a.Kind != motcua.ApplicantOrganization {
 		fields["applicant.kind"] = "Loại người nộp phải là công dân hoặc tổ chức."
 	}
-	if a.FullName == "" {
+	if a.FullName == "" && fields["applicant.full_name"] == "" {
 		fields["applicant.full_name"] = "Chưa nhập họ tên người nộp (hoặc tên tổ chức)."
-	} else if len(a.FullName) > 200 {
-		fields["applicant.full_name"] = "Họ tên quá dài."
 	}
 	if a.IDNumber == "" {
 		fields["applicant.id_number"] = "Chưa nhập số giấy tờ tùy thân (số định danh cá nhân)."
@@ -103,11 +143,13 @@ func (n *NewDossier) normalize() error {
 		add(motcua.ValidateIDNumber(a.IDKind, a.IDNumber))
 	}
 	add(motcua.ValidatePhone(a.Phone))
-	if a.Email != "" && (!strings.Contains(a.Email, "@") || strings.ContainsAny(a.Email, " <>")) {
+	if a.Email != "" && fields["applicant.email"] == "" && (!strings.Contains(a.Email, "@") || strings.ContainsAny(a.Email, " <>")) {
 		fields["applicant.email"] = "Địa chỉ thư điện tử không hợp lệ."
 	}
 	if a.DateOfBirth != "" && !validISODate(a.DateOfBirth) {
 		fields["applicant.date_of_birth"] = "Ngày sinh không hợp lệ."
+	} else if a.DateOfBirth != "" && a.DateOfBirth > now.In(motcua.VietnamTime).Format("2006-01-02") {
+		fields["applicant.date_of_birth"] = "Ngày sinh không được sau ngày hôm nay."
 	}
 	if a.Source != motcua.SourceTyped && a.Source != motcua.SourceIDCardQR && a.Source != motcua.SourcePopulationDB {
 		fields["applicant.source"] = "Nguồn dữ liệu người nộp không hợp lệ."
@@ -185,7 +227,7 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 	if err != nil {
 		return nil, err
 	}
-	if err := n.normalize(); err != nil {
+	if err := n.normalize(s.now()); err != nil {
 		return nil, err
 	}
 	if len(key) > 200 {
@@ -219,7 +261,7 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		ProcedureID: proc.ID, ProcedureVersion: proc.Version, ProcedureCode: proc.Code, ProcedureName: proc.Name,
 		Applicant: n.Applicant, Channel: n.Channel, Assisted: n.Assisted, ReceptionPointID: point.ID,
 		ReceptionAgencyID: point.AgencyID, CompetentAgencyID: competent.ID, Content: n.Content, ReturnMethod: n.ReturnMethod,
-		Verifier: motcua.VerifierFor(n.Applicant), CreatedAt: now, Status: motcua.Status{Step: -1},
+		Verifier: motcua.VerifierFor(n.Applicant), LookupSecret: newLookupSecret(), CreatedAt: now, Status: motcua.Status{Step: -1},
 	}
 	if d.Components, err = dossierComponents(proc, n); err != nil {
 		return nil, err
@@ -287,8 +329,10 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		out.Dossier = &nd
 		return nil
 	})
-	// A store that refuses writes (a full disk, a database restarting)
-	// still answers a retry of an acknowledged request from a read.
+	// A retry of a request already acknowledged is answered from a read
+	// when the write fails for want of storage (a full disk, a database
+	// restarting): the dossier exists, and the client must not be told
+	// otherwise.
 	if key != "" && (motcua.ErrorReason(err) == "idempotency_key_reused" || motcua.ErrorCode(err) == motcua.EUNAVAILABLE) {
 		if in, err := s.replayIntake(ctx, u.ID, key, reqHash); in != nil || err != nil {
 			return in, err
@@ -431,4 +475,12 @@ func fieldNotFound(err error) error {
 		return motcua.FieldError("reception_point_id", "reception_point_not_found", "Điểm tiếp nhận không tồn tại.")
 	}
 	return err
+}
+
+// newLookupSecret returns a dossier's lookup secret: 128 random bits in
+// base64url (motcua.LookupSecretLen characters).
+func newLookupSecret() string {
+	b := make([]byte, 16)
+	rand.Read(b) // never fails (crypto/rand panics instead on a broken system)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -45,6 +45,10 @@ func (l *failureLimiter) blocked(key string, now time.Time) bool {
 func (l *failureLimiter) fail(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.failLocked(key, now)
+}
+
+func (l *failureLimiter) failLocked(key string, now time.Time) {
 	if len(l.keys) > 100000 { // bound memory under a flood: forget old keys
 		for k, f := range l.keys {
 			if now.Sub(f.since) > l.window {
@@ -58,6 +62,47 @@ func (l *failureLimiter) fail(key string, now time.Time) {
 		l.keys[key] = f
 	}
 	f.n++
+}
+
+// attempt reserves one try of key at now and reports whether it is
+// allowed: the try is counted as a failure before it is made, in the same
+// lock as the check, so that concurrent tries cannot all pass the check
+// before any failure is recorded. A try that succeeds gives its count back
+// (refund).
+func (l *failureLimiter) attempt(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f, ok := l.keys[key]
+	if ok && now.Sub(f.since) > l.window {
+		ok = false
+	}
+	if ok && f.n >= l.max {
+		return false
+	}
+	l.failLocked(key, now)
+	return true
+}
+
+// refund gives back a try reserved by attempt that succeeded.
+func (l *failureLimiter) refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f, ok := l.keys[key]; ok {
+		if f.n--; f.n <= 0 {
+			delete(l.keys, key)
+		}
+	}
+}
+
+// count returns the failures of key in the window at now.
+func (l *failureLimiter) count(key string, now time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f, ok := l.keys[key]
+	if !ok || now.Sub(f.since) > l.window {
+		return 0
+	}
+	return f.n
 }
 
 // counted reports whether key has failures on record.

@@ -37,20 +37,35 @@ type PublicDossier struct {
 	Timeline           []PublicStep `json:"timeline"`
 }
 
-// Lookup returns the public view of a dossier to whoever gives its code and
-// verifier (the last four digits of the applicant's phone, or of the ID
-// number). A wrong verifier and an unknown code get the same ENOTFOUND;
-// after repeated failures on one code, ETOOMANY.
-func (s *Service) Lookup(ctx context.Context, code, verifier string) (*PublicDossier, error) {
+// Lookup returns the public view of a dossier to whoever gives its code
+// and either the secret of the receipt's QR link (Dossier.LookupSecret) or
+// the verifier typed by hand (the last four digits of the applicant's
+// phone, or of the ID number); ip is the client's address. A wrong
+// verifier and an unknown code get the same ENOTFOUND.
+//
+// Guessing is limited per client address (an IPv6 /64), never per code:
+// a limit on the code would let a stranger lock the citizen out of their
+// own dossier by guessing wrong ten times. An address with too many
+// failures in the window gets ETOOMANY for every code; the count is
+// reserved before each try, so that concurrent guesses cannot slip past
+// it, and given back when the try succeeds.
+func (s *Service) Lookup(ctx context.Context, code, verifier, ip string) (*PublicDossier, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
+	verifier = strings.TrimSpace(verifier)
 	now := s.now()
 	notFound := motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found",
 		"Không tìm thấy hồ sơ với mã và số kiểm tra đã nhập. Vui lòng kiểm tra lại mã hồ sơ trên giấy tiếp nhận và 4 số cuối điện thoại đã đăng ký.")
-	if code == "" || len(code) > 64 || strings.TrimSpace(verifier) == "" {
+	if code == "" || len(code) > 64 || verifier == "" || len(verifier) > 64 {
 		return nil, notFound
 	}
-	if s.lookups.blocked(code, now) {
-		return nil, motcua.Errorf(motcua.ETOOMANY, "too_many_lookup_failures", "Tra cứu sai quá nhiều lần; vui lòng thử lại sau 15 phút.")
+	// The QR link's secret is not limited: guessing 128 random bits is
+	// hopeless, and so a citizen holding the receipt is never turned away,
+	// whatever a stranger on the same address did.
+	link := len(verifier) == motcua.LookupSecretLen
+	addr := "lookup " + addressKey(ip)
+	if !link && !s.lookups.attempt(addr, now) {
+		return nil, motcua.Errorf(motcua.ETOOMANY, "too_many_lookup_failures",
+			"Tra cứu sai quá nhiều lần từ địa chỉ này; vui lòng thử lại sau 15 phút, hoặc quét mã QR trên giấy tiếp nhận.")
 	}
 	rec, hit, gen := s.public.get(code, now)
 	var err error
@@ -63,15 +78,23 @@ func (s *Service) Lookup(ctx context.Context, code, verifier string) (*PublicDos
 			s.public.put(code, rec, gen, now)
 		}
 	}
-	if err == nil && !verifierMatches(rec.Verifier, verifier) {
+	if err == nil && !verifierMatches(rec.Verifier, verifier) && !verifierMatches(rec.Secret, verifier) {
 		err = notFound
 	}
 	if err != nil {
 		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
-			s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLookupFailure, Key: code})
+			if !link {
+				s.tellOthers(ctx, motcua.CacheKey{Kind: motcua.CacheLookupFailure, Key: addr})
+			}
 			return nil, notFound
 		}
+		if !link {
+			s.lookups.refund(addr) // the system failed, not the guess
+		}
 		return nil, err
+	}
+	if !link {
+		s.lookups.refund(addr)
 	}
 	byID, _, err := s.agencyMap(ctx)
 	if err != nil {

@@ -142,8 +142,8 @@ type PublicPayment struct {
 
 // PublicPayments returns the fees of a dossier to whoever holds its code
 // and verifier (as Lookup, whose checks and limits apply).
-func (s *Service) PublicPayments(ctx context.Context, code, verifier string) (*PublicPayment, error) {
-	if _, err := s.Lookup(ctx, code, verifier); err != nil {
+func (s *Service) PublicPayments(ctx context.Context, code, verifier, ip string) (*PublicPayment, error) {
+	if _, err := s.Lookup(ctx, code, verifier, ip); err != nil {
 		return nil, err
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))

@@ -34,12 +34,6 @@ func (s *Service) RecordCashPayment(ctx context.Context, code string, in CashInp
 		return nil, err
 	}
 	receipt := strings.Join(strings.Fields(in.ReceiptNumber), " ")
-	if receipt == "" {
-		return nil, motcua.FieldError("receipt_number", "receipt_required", "Vui lòng nhập số biên lai đã giao cho người nộp.")
-	}
-	if len(receipt) > 40 || strings.IndexFunc(receipt, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
-		return nil, motcua.FieldError("receipt_number", "receipt_invalid", "Số biên lai không hợp lệ (tối đa 40 ký tự).")
-	}
 	now := s.now()
 	var p *motcua.Payment
 	err = s.store.Write(ctx, func(tx motcua.Tx) error {
@@ -53,6 +47,13 @@ func (s *Service) RecordCashPayment(ctx context.Context, code string, in CashInp
 		if !mayRecordCash(u, d) {
 			return motcua.Errorf(motcua.EFORBIDDEN, "cash_not_allowed",
 				"Chỉ công chức Bộ phận Một cửa của nơi tiếp nhận hồ sơ mới được ghi nhận nộp phí, lệ phí bằng tiền mặt.")
+		}
+		// The input is judged once the caller may record cash at all.
+		if receipt == "" {
+			return motcua.FieldError("receipt_number", "receipt_required", "Vui lòng nhập số biên lai đã giao cho người nộp.")
+		}
+		if len(receipt) > 40 || strings.IndexFunc(receipt, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			return motcua.FieldError("receipt_number", "receipt_invalid", "Số biên lai không hợp lệ (tối đa 40 ký tự).")
 		}
 		due := motcua.FeesDue(d.Fees)
 		if due <= 0 {

@@ -25,7 +25,7 @@ func (s *Service) HandlePaymentCallback(ctx context.Context, body []byte, ip str
 	}
 	cb, err := gw.ParseCallback(body)
 	if err != nil {
-		s.auditRefused(ctx, 0, fmt.Sprintf("reason=%s size=%d", motcua.ErrorReason(err), len(body)), ip)
+		s.auditPaymentRefused(ctx, 0, fmt.Sprintf("reason=%s size=%d", motcua.ErrorReason(err), len(body)), ip)
 		return nil, err
 	}
 	p, settled, err := s.applyStatus(ctx, cb.PaymentStatus, motcua.AuditPaymentSettled, cb.Raw, ip)
@@ -38,9 +38,9 @@ func (s *Service) HandlePaymentCallback(ctx context.Context, body []byte, ip str
 	return p, nil
 }
 
-// auditRefused logs a refused confirmation in a transaction of its own,
+// auditPaymentRefused logs a refused confirmation in a transaction of its own,
 // so that the refusal is kept although nothing else is written.
-func (s *Service) auditRefused(ctx context.Context, dossierID int64, detail, ip string) {
+func (s *Service) auditPaymentRefused(ctx context.Context, dossierID int64, detail, ip string) {
 	now := s.now()
 	if err := s.store.Write(ctx, func(tx motcua.Tx) error {
 		return tx.Audit(ctx, &motcua.AuditEntry{At: now, Action: motcua.AuditPaymentCallbackRefused, DossierID: dossierID,
@@ -121,7 +121,7 @@ func (s *Service) applyStatus(ctx context.Context, st motcua.PaymentStatus, acti
 		return nil, false, err
 	}
 	if refusal != nil {
-		s.auditRefused(ctx, refusedDossier, fmt.Sprintf("reason=%s %s", motcua.ErrorReason(refusal), detail), ip)
+		s.auditPaymentRefused(ctx, refusedDossier, fmt.Sprintf("reason=%s %s", motcua.ErrorReason(refusal), detail), ip)
 		return nil, false, refusal
 	}
 	return out, settled, nil

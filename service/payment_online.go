@@ -59,7 +59,7 @@ func (s *Service) StartOnlinePayment(ctx context.Context, code, verifier, ip str
 		}
 	}
 	if !staff {
-		if _, err := s.Lookup(ctx, code, verifier); err != nil {
+		if _, err := s.Lookup(ctx, code, verifier, ip); err != nil {
 			return nil, "", err
 		}
 	}

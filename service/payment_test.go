@@ -113,7 +113,7 @@ func TestOnlinePayment(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		f := newPayFixture(t, e)
 		d := f.feeDossier("0912000444")
-		pub, err := f.svc.PublicPayments(ctx, d.Code, "0444")
+		pub, err := f.svc.PublicPayments(ctx, d.Code, "0444", "198.51.100.20")
 		if err != nil || !pub.CanPayOnline || pub.Paid || pub.Due != 8000 {
 			t.Fatalf("before paying: %+v %v", pub, err)
 		}
@@ -127,7 +127,7 @@ func TestOnlinePayment(t *testing.T) {
 		if p.State != motcua.PaymentPending || p.Amount != 8000 || redirect == "" {
 			t.Fatalf("started %+v %s", p, redirect)
 		}
-		if pub, _ := f.svc.PublicPayments(ctx, d.Code, "0444"); !pub.Pending || pub.Paid {
+		if pub, _ := f.svc.PublicPayments(ctx, d.Code, "0444", "198.51.100.20"); !pub.Pending || pub.Paid {
 			t.Errorf("while pending: %+v", pub)
 		}
 		pay(t, redirect, "pay")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua"
@@ -119,14 +120,20 @@ func (s *Service) ReceiveFromPortal(ctx context.Context, sub *motcua.PortalSubmi
 			"Cơ quan "+agency.Name+" không phải cơ quan giải quyết thủ tục "+proc.Code+".")
 	}
 	for _, c := range picked {
+		// The portal's flags (DuocSoHoa, DuocTaiSuDung, DuocLayTuKhoDMQG)
+		// come in its signed message; a copy counts as digitized only
+		// with its file.
 		n.Components = append(n.Components, ComponentInput{ComponentID: c.id, Provided: len(c.in.Files) > 0 || c.in.ReplacedBy != "",
-			Reused: c.in.Reused || c.in.ReplacedBy != "", TakenFromStore: c.in.FromStore})
+			Reused: c.in.Reused || c.in.ReplacedBy != "", TakenFromStore: c.in.FromStore, Digitized: c.in.Digitized && len(c.in.Files) > 0})
 	}
 	in, err := s.ReceiveDossier(ctx, "dvcqg:"+sub.NationalCode, n)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.savePortalFiles(ctx, in.Dossier, u, picked); err != nil {
+		return nil, err
+	}
+	if err := s.savePortalPayments(ctx, in.Dossier, sub); err != nil {
 		return nil, err
 	}
 	outcome := "created"
@@ -400,4 +407,38 @@ func componentKey(name string) string {
 		}
 		k = t
 	}
+}
+
+// savePortalPayments records the fees the citizen paid on the portal's
+// payment platform (its signed statement, with the platform's transaction
+// reference) as paid online payments of the dossier, once each: the
+// reference makes a message sent again change nothing.
+func (s *Service) savePortalPayments(ctx context.Context, d *motcua.Dossier, sub *motcua.PortalSubmission) error {
+	for _, pp := range sub.Payments {
+		if pp.Reference == "" || pp.Amount <= 0 {
+			continue
+		}
+		at := pp.PaidAt
+		if at.IsZero() {
+			at = sub.SubmittedAt
+		}
+		now := s.now()
+		p := &motcua.Payment{DossierID: d.ID, Method: motcua.PayOnline, Amount: pp.Amount,
+			Fees:      []motcua.PaymentFee{{Name: pp.Name, Amount: pp.Amount}},
+			Reference: "dvcqg:" + pp.Reference, TransactionID: pp.Reference, State: motcua.PaymentPaid, PaidAt: at, CreatedAt: now, UpdatedAt: now}
+		if due := motcua.FeesDue(d.Fees); due != pp.Amount {
+			slog.Warn("fees paid on the portal differ from the fees due", "dossier", d.Code, "paid", pp.Amount, "due", due)
+		}
+		err := s.store.Write(ctx, func(tx motcua.Tx) error {
+			if err := tx.CreatePayment(ctx, p); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, &motcua.AuditEntry{At: now, Action: motcua.AuditPaymentSettled, DossierID: d.ID,
+				Detail: "paid on the national portal: ref=" + pp.Reference + " amount=" + strconv.FormatInt(pp.Amount, 10)})
+		})
+		if err != nil && motcua.ErrorReason(err) != "payment_reference_exists" {
+			return err
+		}
+	}
+	return nil
 }

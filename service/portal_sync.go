@@ -136,6 +136,7 @@ func (s *Service) portalRecord(ctx context.Context, job portalJob) (*motcua.Port
 	var events []motcua.Event
 	var p *motcua.Procedure
 	var files []*motcua.DossierFile
+	var payments []*motcua.Payment
 	var sync *motcua.PortalSyncState
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
 		if d, err = tx.Dossier(ctx, job.DossierID); err != nil {
@@ -148,6 +149,9 @@ func (s *Service) portalRecord(ctx context.Context, job portalJob) (*motcua.Port
 			return err
 		}
 		if files, err = tx.DossierFiles(ctx, d.ID); err != nil {
+			return err
+		}
+		if payments, err = tx.DossierPayments(ctx, d.ID); err != nil {
 			return err
 		}
 		sync, err = tx.PortalSync(ctx, d.ID)
@@ -163,7 +167,7 @@ func (s *Service) portalRecord(ctx context.Context, job portalJob) (*motcua.Port
 	if national == "" {
 		national = d.Code
 	}
-	rec := portalDossierOf(d, p, events, files, byID, national)
+	rec := portalDossierOf(d, p, events, files, payments, byID, national)
 	var rows []*motcua.PortalProgress
 	for seq := job.FromSeq; seq <= job.Seq; seq++ {
 		rows = append(rows, portalProgressOf(d, &events[seq-1], byID, national))
@@ -173,7 +177,7 @@ func (s *Service) portalRecord(ctx context.Context, job portalJob) (*motcua.Port
 
 // portalDossierOf is the portal's record of d as it is now.
 func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Event, files []*motcua.DossierFile,
-	byID map[int64]*motcua.Agency, national string) *motcua.PortalDossier {
+	payments []*motcua.Payment, byID map[int64]*motcua.Agency, national string) *motcua.PortalDossier {
 	st := &d.Status
 	r := &motcua.PortalDossier{Code: d.Code, NationalCode: national, ProcedureCode: p.Code, ProcedureName: p.Name,
 		FieldCode: p.FieldCode, FieldName: p.FieldName, Applicant: d.Applicant, Summary: d.Content, Channel: d.Channel,
@@ -190,9 +194,16 @@ func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Eve
 	if a := byID[d.CompetentAgencyID]; a != nil {
 		r.AgencyCode, r.AgencyName = a.Code, a.Name
 	}
-	for _, f := range d.Fees {
-		if f.PaidOnline {
-			r.PaidOnline = true
+	// What was paid comes from the payment records; the citizen is asked
+	// to pay (the portal's "financial obligation") while an online payment
+	// of fees still due waits for the platform.
+	r.Fees = append([]motcua.DossierFee(nil), d.Fees...)
+	motcua.MarkFeesPaid(r.Fees, payments)
+	paid := motcua.FeesPaid(payments)
+	r.PaidOnline = paid != nil && paid.Method == motcua.PayOnline
+	if paid == nil && motcua.FeesDue(d.Fees) > 0 {
+		for _, pm := range payments {
+			r.PaymentPending = r.PaymentPending || pm.State == motcua.PaymentPending
 		}
 	}
 	for _, e := range events {

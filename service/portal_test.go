@@ -97,7 +97,7 @@ func (f *fixture) forwarded(msgID, national string) *motcua.PortalSubmission {
 		if c.Reusable {
 			pc.ReplacedBy = "KQ-2024-000123" // an earlier result stands in for the paper
 		} else {
-			pc.Files = []motcua.PortalUpload{{Name: "to-khai.pdf", Data: pdfBytes}}
+			pc.Files, pc.Digitized = []motcua.PortalUpload{{Name: "to-khai.pdf", Data: pdfBytes}}, true
 		}
 		sub.Components = append(sub.Components, pc)
 	}
@@ -139,6 +139,18 @@ func TestPortalForwardedDossierLifecycle(t *testing.T) {
 		d := in.Dossier
 		if d.Status.State != motcua.StateSubmitted || d.Channel != motcua.ChannelOnline || !d.Applicant.VNeIDVerified {
 			t.Fatalf("forwarded dossier: state %s channel %d verified %v", d.Status.State, d.Channel, d.Applicant.VNeIDVerified)
+		}
+		digitized, reused := 0, 0
+		for _, c := range d.Components {
+			if c.Digitized {
+				digitized++
+			}
+			if c.Reused {
+				reused++
+			}
+		}
+		if digitized != sent || reused != len(sub.Components)-sent {
+			t.Fatalf("components: %d digitized, %d reused, for %d files among %d components", digitized, reused, sent, len(sub.Components))
 		}
 		files, err := f.svc.DossierFiles(f.as("motcua.anphu"), d.Code)
 		if err != nil || len(files) != sent || sent == 0 || files[0].Name != "to-khai.pdf" {
@@ -327,6 +339,50 @@ func TestPortalActsOnlyOnForwardedDossiers(t *testing.T) {
 		}
 		if r := portal.records[counter.Dossier.Code]; r == nil || r.State != motcua.StateReceived {
 			t.Fatalf("the counter dossier is reported too: %+v", r)
+		}
+	})
+}
+
+// TestPortalPaidFeesBecomeRecords: fees the citizen paid on the portal's
+// platform arrive as a paid online payment record (once, whatever the
+// forwarding repeats), so the dossier and the portal's record say "paid
+// online" from the record, not from a flag.
+func TestPortalPaidFeesBecomeRecords(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		f := newPortalFixture(t, e)
+		p, err := f.svc.ProcedureByCode(ctx, "2.000635") // bản sao trích lục hộ tịch, 8.000 đồng
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := &motcua.PortalSubmission{MessageID: "m-1", NationalCode: "G22.261205.000001", ProcedureCode: p.Code, AgencyCode: "H99.101",
+			Applicant:   motcua.Applicant{Kind: motcua.ApplicantCitizen, IDKind: motcua.IDPersonal, IDNumber: "001190004321", FullName: "Nguyễn Thị Thu Hà", Phone: "0987001122"},
+			SubmittedAt: f.svc.Now(), Payments: []motcua.PortalPayment{{Name: "Phí cấp bản sao", Amount: p.FeeTotal(), PaidAt: f.svc.Now(), Reference: "TT-0001"}}}
+		for i, c := range p.Components {
+			if !c.FromNationalDB {
+				sub.Components = append(sub.Components, motcua.PortalComponent{Name: c.Name, Seq: i + 1,
+					Files: []motcua.PortalUpload{{Name: "to-khai.pdf", Data: pdfBytes}}})
+			}
+		}
+		in, err := f.svc.ReceiveFromPortal(f.as("dvcqg"), sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again := *sub
+		again.MessageID = "m-2"
+		if _, err := f.svc.ReceiveFromPortal(f.as("dvcqg"), &again); err != nil {
+			t.Fatal(err)
+		}
+		v, err := f.svc.DossierPayments(f.as("motcua.anphu"), in.Dossier.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Payments) != 1 || v.Paid == nil || v.Paid.Method != motcua.PayOnline || v.Paid.Amount != p.FeeTotal() || p.FeeTotal() == 0 {
+			t.Fatalf("payments of the forwarded dossier: %+v", v)
+		}
+		portal := newRecordingPortal()
+		f.deliver(portal)
+		if r := portal.records[sub.NationalCode]; r == nil || !r.PaidOnline || r.PaymentPending || len(r.Fees) == 0 || !r.Fees[0].Paid {
+			t.Fatalf("the portal's record: %+v", r)
 		}
 	})
 }

@@ -50,13 +50,13 @@ func (s *Service) ReportDossiers(ctx context.Context, p motcua.Period, agencyID 
 		// people's committee and what hangs under it), not for a vertical
 		// agency that happens to have no parent.
 		for _, a := range list {
-			if a.ParentID == 0 && a.Level == motcua.LevelProvince && len(roleAt(u, a.ID)) > 0 {
+			if a.ParentID == 0 && a.Level == motcua.LevelProvince && slices.ContainsFunc(roleAt(u, a.ID), staffRole) {
 				allowed = true
 			}
 		}
 	} else {
 		for _, g := range u.Grants {
-			if s.holdsOver(u, g.Role, agencyID, byID) {
+			if staffRole(g.Role) && s.holdsOver(u, g.Role, agencyID, byID) {
 				allowed = true
 			}
 		}
@@ -189,7 +189,7 @@ func (s *Service) ReportDossiers(ctx context.Context, p motcua.Period, agencyID 
 	}
 	for _, d := range out { // the list shows no personal data
 		d.Applicant = motcua.Applicant{}
-		d.Verifier = ""
+		d.Verifier, d.LookupSecret = "", ""
 	}
 	return page, nil
 }
@@ -197,6 +197,10 @@ func (s *Service) ReportDossiers(ctx context.Context, p motcua.Period, agencyID 
 // drillChunk is how many pending dossiers a drill-down gives a standing at
 // a time (a variable so that tests can make pages span chunks).
 var drillChunk = 200
+
+// staffRole reports whether r is a role of the province's staff, who read
+// its reports; the integration account (an outside system) is not.
+func staffRole(r motcua.Role) bool { return slices.Contains(motcua.StaffRoles, r) }
 
 // roleAt lists u's roles at agency.
 func roleAt(u *motcua.User, agency int64) []motcua.Role {

@@ -62,6 +62,11 @@ type Config struct {
 	// DefaultPaymentExpireAfter).
 	PaymentQueryAfter  time.Duration
 	PaymentExpireAfter time.Duration
+	// LoginSlowdown is the first delay of a sign-in on an account that
+	// failed more than five times in 15 minutes from anywhere; it doubles
+	// with each failure, up to 16 times. 0 means 250 ms; negative turns
+	// the delays off.
+	LoginSlowdown time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -75,7 +80,7 @@ type Service struct {
 	agencies agencyCache
 	versions sync.Map // procedureKey → *motcua.Procedure (versions never change)
 	lookups  *failureLimiter
-	logins   *failureLimiter
+	logins   *signInGuard
 	public   *cache[string, *motcua.PublicRecord] // dossier code → public record
 	sessions *cache[string, *motcua.User]         // token hash → signed-in user
 	// procVersions maps a procedure to its current version number.
@@ -92,6 +97,7 @@ type Service struct {
 		last time.Time
 	} // when the administrators were last told the portal lags
 	imports importTracker // the catalogue import running here (catalogue_import.go)
+	names   namesSeen     // applicants' names shown in lists today (accesslog.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }
@@ -135,7 +141,7 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 		cfg.CacheTTL = 10 * time.Second
 	}
 	s := &Service{store: store, hasher: hasher, cfg: cfg,
-		lookups: newFailureLimiter(10, 15*time.Minute), logins: newFailureLimiter(5, 15*time.Minute),
+		lookups: newFailureLimiter(20, 15*time.Minute), logins: newSignInGuard(cfg.LoginSlowdown),
 		public:       newCache[string, *motcua.PublicRecord](cfg.CacheTTL, 200_000),
 		sessions:     newCache[string, *motcua.User](cfg.CacheTTL, 100_000),
 		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000),

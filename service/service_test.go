@@ -192,7 +192,7 @@ func TestLookupCacheSeesChanges(t *testing.T) {
 		}
 		code := res.Dossier.Code
 		for range 3 { // fill the cache
-			p, err := f.svc.Lookup(ctx, code, "5678")
+			p, err := f.svc.Lookup(ctx, code, "5678", "198.51.100.8")
 			if err != nil || p.State != motcua.StateReceived {
 				t.Fatalf("lookup: %+v %v", p, err)
 			}
@@ -201,17 +201,17 @@ func TestLookupCacheSeesChanges(t *testing.T) {
 		if _, err := f.svc.Act(f.as("motcua.anphu"), code, service.ActInput{Action: motcua.ActTransfer}); err != nil {
 			t.Fatal(err)
 		}
-		p, err := f.svc.Lookup(ctx, code, "5678")
+		p, err := f.svc.Lookup(ctx, code, "5678", "198.51.100.8")
 		if err != nil || p.State != motcua.StateProcessing || len(p.Timeline) != 2 {
 			t.Fatalf("lookup after transfer shows a stale view: %+v %v", p, err)
 		}
-		for i := range 10 {
-			if _, err := f.svc.Lookup(ctx, code, fmt.Sprintf("%04d", i)); motcua.ErrorCode(err) != motcua.ENOTFOUND {
+		for i := range 20 {
+			if _, err := f.svc.Lookup(ctx, code, fmt.Sprintf("%04d", i), "198.51.100.7"); motcua.ErrorCode(err) != motcua.ENOTFOUND {
 				t.Fatalf("wrong verifier %d: %v", i, err)
 			}
 		}
-		if _, err := f.svc.Lookup(ctx, code, "5678"); motcua.ErrorCode(err) != motcua.ETOOMANY {
-			t.Fatalf("after 10 failures: %v, want too_many", err)
+		if _, err := f.svc.Lookup(ctx, code, "5678", "198.51.100.7"); motcua.ErrorCode(err) != motcua.ETOOMANY {
+			t.Fatalf("after 20 failures from one address: %v, want too_many", err)
 		}
 	})
 }

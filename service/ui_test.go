@@ -491,9 +491,12 @@ func TestDossierBookAndCounterDesk(t *testing.T) {
 		wantCode(t, err, motcua.EFORBIDDEN, "not_permitted")
 		_, err = f.svc.DossierBook(f.as("cv.anphu"), anPhu.ID, now, now.AddDate(0, 0, -1), "")
 		wantCode(t, err, motcua.EINVALID, "period_reversed")
-		// The province's administrator (above the commune) may read it.
-		if _, err := f.svc.DossierBook(f.as("admin"), anPhu.ID, now.AddDate(0, -1, 0), now, ""); err != nil {
+		// The province's supervisor (above the commune) may read it; its
+		// administrator, who manages accounts, may not.
+		if _, err := f.svc.DossierBook(f.as("giamsat.tinh"), anPhu.ID, now.AddDate(0, -1, 0), now, ""); err != nil {
 			t.Error(err)
 		}
+		_, err = f.svc.DossierBook(f.as("admin"), anPhu.ID, now.AddDate(0, -1, 0), now, "")
+		wantCode(t, err, motcua.EFORBIDDEN, "not_permitted")
 	})
 }

@@ -25,7 +25,8 @@ func (t *tx) AuditEntries(_ ctxT, f motcua.AuditFilter) ([]*motcua.AuditEntry, e
 	}
 	rows, err := t.query(`SELECT id, at, user_id, action, dossier_id, detail, ip FROM audit_log
 		WHERE (CAST(? AS BIGINT) = 0 OR user_id = ?) AND (CAST(? AS BIGINT) = 0 OR dossier_id = ?) AND (? = '' OR action = ?)
-		ORDER BY id DESC LIMIT ?`, f.UserID, f.UserID, f.DossierID, f.DossierID, f.Action, f.Action, limit)
+		AND (CAST(? AS BIGINT) = 0 OR id < ?)
+		ORDER BY id DESC LIMIT ?`, f.UserID, f.UserID, f.DossierID, f.DossierID, f.Action, f.Action, f.BeforeID, f.BeforeID, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,9 @@ type DB struct {
 	pg      *sql.DB         // PostgreSQL only; the fields below are SQLite's
 	pgcfg   *pgx.ConnConfig // PostgreSQL: for connections of its own (CacheBus)
 	obs     Observer
+	// writeFault is the storage failure of the last write, nil once one
+	// succeeds (WriteHealth).
+	writeFault atomic.Pointer[error]
 
 	path         string
 	writer       *sql.DB
@@ -289,9 +292,9 @@ func (db *DB) Close() error {
 // that cannot be reached or read is EUNAVAILABLE, as for Write.
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.dialect == postgresDialect {
-		return unavailable(db.pgRead(ctx, fn))
+		return classify(db.pgRead(ctx, fn))
 	}
-	return unavailable(db.sqliteRead(ctx, fn))
+	return classify(db.sqliteRead(ctx, fn))
 }
 
 func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
@@ -322,12 +325,32 @@ func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
 // Write runs fn in the next group commit. See motcua.Store. When the
 // storage or the database refuses the write (a full disk, a PostgreSQL
 // restart), the error is EUNAVAILABLE: nothing was written and the caller
-// may retry later.
+// may retry later; the failure is remembered for WriteHealth until a write
+// succeeds.
 func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
+	var err error
 	if db.lowSpace.Load() {
-		return errLowSpace
+		err = errLowSpace
+	} else {
+		err = classify(db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}))
 	}
-	return unavailable(db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}))
+	switch motcua.ErrorCode(err) {
+	case "":
+		db.writeFault.Store(nil)
+	case motcua.EUNAVAILABLE:
+		db.writeFault.Store(&err)
+	}
+	return err
+}
+
+// WriteHealth returns the storage failure of the last write when it
+// failed for that reason (nil once a write succeeds again). Readiness uses
+// CanWrite, which tries a write of its own.
+func (db *DB) WriteHealth() error {
+	if p := db.writeFault.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // QueuedWrites returns how many writes wait for a writer to take them, for

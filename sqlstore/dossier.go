@@ -23,6 +23,9 @@ type dossierFacts struct {
 	ReturnMethod string              `json:"return_method"`
 	Components   []storedComponent   `json:"components"`
 	Fees         []motcua.DossierFee `json:"fees,omitempty"`
+	// LookupSecret is kept with the facts (a JSON field, no column): it is
+	// read only by the public lookup and copied with the dossier.
+	LookupSecret string `json:"lookup_secret,omitempty"`
 }
 
 // storedComponent is a DossierComponent without what the procedure says.
@@ -104,7 +107,7 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 // CreateDossier implements motcua.DossierStore.
 func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	facts, err := json.Marshal(dossierFacts{Applicant: d.Applicant, Assisted: d.Assisted, Content: d.Content,
-		ReturnMethod: d.ReturnMethod, Components: storeComponents(d.Components), Fees: unpaidFees(d.Fees)})
+		ReturnMethod: d.ReturnMethod, Components: storeComponents(d.Components), Fees: unpaidFees(d.Fees), LookupSecret: d.LookupSecret})
 	if err != nil {
 		return fmt.Errorf("encode dossier: %w", err)
 	}
@@ -253,7 +256,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 		return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
 	}
 	d.Applicant, d.Assisted, d.Content, d.ReturnMethod = f.Applicant, f.Assisted, f.Content, f.ReturnMethod
-	d.Components, d.Fees = loadComponents(f.Components), unpaidFees(f.Fees)
+	d.Components, d.Fees, d.LookupSecret = loadComponents(f.Components), unpaidFees(f.Fees), f.LookupSecret
 	if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 		return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
 	}
@@ -456,19 +459,27 @@ func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
 
 // PublicDossier implements motcua.DossierStore.
 func (t *tx) PublicDossier(_ ctxT, code string) (*motcua.PublicRecord, error) {
-	row, err := t.queryRow(`SELECT id, code, verifier, procedure_code, procedure_name, competent_agency_id, state,
+	row, err := t.queryRow(`SELECT id, code, verifier, facts, procedure_code, procedure_name, competent_agency_id, state,
 		received_at, due_at, finished_at, returned_at, action_due_at FROM dossiers WHERE code = ?`, code)
 	if err != nil {
 		return nil, err
 	}
 	var r motcua.PublicRecord
 	var received, due, finished, returned, action sql.NullInt64
-	if err := row.Scan(&r.ID, &r.Code, &r.Verifier, &r.ProcedureCode, &r.ProcedureName, &r.CompetentAgencyID, &r.Status.State,
+	var facts string
+	if err := row.Scan(&r.ID, &r.Code, &r.Verifier, &facts, &r.ProcedureCode, &r.ProcedureName, &r.CompetentAgencyID, &r.Status.State,
 		&received, &due, &finished, &returned, &action); err != nil {
 		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
 	}
 	r.Status.ReceivedAt, r.Status.DueAt, r.Status.FinishedAt = fromMS(received), fromMS(due), fromMS(finished)
 	r.Status.ReturnedAt, r.Status.ActionDueAt = fromMS(returned), fromMS(action)
+	var secret struct {
+		LookupSecret string `json:"lookup_secret"`
+	}
+	if err := json.Unmarshal([]byte(facts), &secret); err != nil {
+		return nil, fmt.Errorf("decode dossier %d: %w", r.ID, err)
+	}
+	r.Secret = secret.LookupSecret
 	rows, err := t.query(`SELECT at, action, actor_agency_id, from_agency_id, timeliness FROM dossier_events WHERE dossier_id = ? ORDER BY seq`, r.ID)
 	if err != nil {
 		return nil, err

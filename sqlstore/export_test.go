@@ -92,3 +92,12 @@ var migrationUndo = map[int][]string{
 	9:  {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
 	13: {"DROP TABLE heartbeat"},
 }
+
+// ExecRaw runs q in a write transaction, as a statement from outside the
+// program would (tests of what the schema itself refuses).
+func (db *DB) ExecRaw(ctx context.Context, q string) error {
+	return db.Write(ctx, func(mt motcua.Tx) error {
+		_, err := mt.(*tx).exec(q)
+		return err
+	})
+}

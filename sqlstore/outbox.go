@@ -35,6 +35,20 @@ func scanOutbox(sc interface{ Scan(...any) error }) (*motcua.OutboxMessage, erro
 	return &m, nil
 }
 
+// scanOutboxRows reads and closes rows of outboxColumns.
+func scanOutboxRows(rows *sql.Rows) ([]*motcua.OutboxMessage, error) {
+	defer rows.Close()
+	var out []*motcua.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // ClaimOutbox implements motcua.OutboxStore. The lease is written and
 // committed before delivery starts, so an instance that dies while
 // delivering only delays its messages until the lease ends. On PostgreSQL
@@ -67,17 +81,9 @@ func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int, topics []strin
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*motcua.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
+	out, err := scanOutboxRows(rows)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, rows.Err()
+	return out, err
 }
 
 // OutboxDelivered implements motcua.OutboxStore.
@@ -115,16 +121,7 @@ func (t *tx) FailedOutbox(_ ctxT, limit int) ([]*motcua.OutboxMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*motcua.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanOutboxRows(rows)
 }
 
 // OutboxBacklog implements motcua.OutboxStore.
@@ -163,26 +160,17 @@ func (t *tx) PendingOutbox(_ ctxT, topic string, limit int) ([]*motcua.OutboxMes
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*motcua.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanOutboxRows(rows)
 }
 
 // ReplayOutbox implements motcua.OutboxStore.
 func (t *tx) ReplayOutbox(_ ctxT, id int64, now time.Time) error {
 	res, err := t.exec(`UPDATE outbox SET failed_at = NULL, attempts = 0, next_attempt_at = ?, leased_until = 0
-		WHERE id = ? AND failed_at IS NOT NULL AND delivered_at IS NULL`, now.UnixMilli(), id)
+		WHERE id = ? AND delivered_at IS NULL`, now.UnixMilli(), id)
 	if err != nil {
 		return err
 	}
-	return mustAffect(res, "outbox_message_not_failed", "Không tìm thấy thông điệp gửi không thành công này (có thể đã được gửi lại).")
+	return mustAffect(res, "outbox_message_not_found", "Không tìm thấy thông điệp chưa gửi này (có thể đã được gửi).")
 }
 
 // DossiersToWarn implements motcua.WarningStore. The states are those in

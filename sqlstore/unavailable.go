@@ -12,7 +12,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/motcua/motcua"
-	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -26,12 +25,12 @@ var (
 		"Cơ sở dữ liệu tạm thời không sẵn sàng (đang khởi động lại hoặc mất kết nối). Vui lòng thử lại sau ít phút.")
 )
 
-// unavailable marks err EUNAVAILABLE when it says that the storage or the
+// classify marks err EUNAVAILABLE when it says that the storage or the
 // database cannot take the request now — a full disk, an I/O error, a lock
 // held past the busy timeout, a PostgreSQL server shutting down, starting
 // or unreachable — keeping err in the chain for the log. Domain errors and
 // every other fault are returned as they are.
-func unavailable(err error) error {
+func classify(err error) error {
 	if err == nil || motcua.ErrorCode(err) != motcua.EINTERNAL {
 		return err
 	}
@@ -70,7 +69,7 @@ func unavailableKind(err error) string {
 	if errors.Is(err, ErrClosed) { // the instance is shutting down; another one, or this one restarted, will answer
 		return "database"
 	}
-	var se *sqlite.Error
+	var se interface{ Code() int } // *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff { // the primary code of an extended one
 		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
@@ -88,16 +87,14 @@ func unavailableKind(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch {
-		case pe.Code == "57P01", // admin_shutdown
-			pe.Code == "57P02",               // crash_shutdown
-			pe.Code == "57P03",               // cannot_connect_now: starting up, shutting down, recovering
-			pe.Code == "53300",               // too_many_connections
-			pe.Code == "25006",               // read_only_sql_transaction: a standby promoted late, a read-only failover
-			strings.HasPrefix(pe.Code, "08"): // connection exception
-			return "database"
 		case pe.Code == "53100", // disk_full
 			pe.Code == "58030": // io_error
 			return "storage"
+		case strings.HasPrefix(pe.Code, "57P"), // shutting down, starting up, recovering (57P01, 57P02, 57P03)
+			strings.HasPrefix(pe.Code, "53"), // insufficient resources: too many connections, out of memory
+			strings.HasPrefix(pe.Code, "08"), // connection exception
+			pe.Code == "25006":               // read_only_sql_transaction: a read-only failover
+			return "database"
 		}
 		return ""
 	}

@@ -162,3 +162,38 @@ func (t *tx) DeleteExpiredSessions(_ ctxT, now time.Time) (int, error) {
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+// UserSessions implements motcua.UserStore.
+func (t *tx) UserSessions(_ ctxT, userID int64, now time.Time) ([]*motcua.Session, error) {
+	rows, err := t.query(`SELECT token_hash, created_at, expires_at, user_agent, ip FROM sessions
+		WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, token_hash`, userID, now.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.Session
+	for rows.Next() {
+		s := motcua.Session{UserID: userID}
+		var hash string
+		var created, expires int64
+		if err := rows.Scan(&hash, &created, &expires, &s.UserAgent, &s.IP); err != nil {
+			return nil, err
+		}
+		if s.TokenHash, err = hex.DecodeString(hash); err != nil {
+			return nil, err
+		}
+		s.CreatedAt, s.ExpiresAt = time.UnixMilli(created).UTC(), time.UnixMilli(expires).UTC()
+		out = append(out, &s)
+	}
+	return out, rows.Err()
+}
+
+// DeleteUserSessions implements motcua.UserStore.
+func (t *tx) DeleteUserSessions(_ ctxT, userID int64, keep []byte) (int, error) {
+	res, err := t.exec(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, hex.EncodeToString(keep))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -16,6 +16,7 @@ var statusOf = map[string]int{
 	motcua.EFORBIDDEN:    http.StatusForbidden,
 	motcua.EUNAUTHORIZED: http.StatusUnauthorized,
 	motcua.ETOOMANY:      http.StatusTooManyRequests,
+	motcua.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	motcua.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	motcua.EINTERNAL:     http.StatusInternalServerError,
 }
@@ -54,27 +55,30 @@ func ErrorBodyOf(err error) ErrorBody {
 	return b
 }
 
-// LogError logs err if it is internal: only faults of the system are
-// logged, never people's mistakes. An unavailable store is logged as a
-// warning with its cause (full disk, database restarting), which the
-// operator needs and the client never sees.
+// LogError logs err if it is internal or the system is unavailable: only
+// faults of the system are logged, never people's mistakes.
 func LogError(r *http.Request, err error) {
-	switch motcua.ErrorCode(err) {
-	case motcua.EINTERNAL:
+	if c := motcua.ErrorCode(err); c == motcua.EINTERNAL || c == motcua.EUNAVAILABLE {
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	case motcua.EUNAVAILABLE:
-		slog.Warn("request refused: storage unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }
 
-// WriteError writes err as JSON with its status; a 503 says when to retry.
+// WriteError writes err as JSON with its status.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	LogError(r, err)
-	status := Status(err)
-	if status == http.StatusServiceUnavailable {
+	SetRetryAfter(w, err)
+	WriteJSON(w, Status(err), ErrorBodyOf(err))
+}
+
+// SetRetryAfter tells the client when to try again after an error that
+// passes (EUNAVAILABLE: in RetryAfter seconds; ETOOMANY: in a minute).
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	switch motcua.ErrorCode(err) {
+	case motcua.EUNAVAILABLE:
 		w.Header().Set("Retry-After", RetryAfter)
+	case motcua.ETOOMANY:
+		w.Header().Set("Retry-After", "60")
 	}
-	WriteJSON(w, status, ErrorBodyOf(err))
 }
 
 // WriteJSON writes v as JSON with status.

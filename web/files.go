@@ -35,7 +35,7 @@ func (s *Server) ReceiveFile(w http.ResponseWriter, r *http.Request) (*motcua.Do
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, motcua.FieldError("file", "file_too_large", "Tệp quá lớn: dung lượng tối đa là "+service.FormatSize(max)+".")
+			return nil, service.FileTooLarge(max)
 		}
 		return nil, motcua.Errorf(motcua.EINVALID, "body_malformed",
 			"Dữ liệu gửi lên phải là multipart/form-data với các trường component_id và file.")

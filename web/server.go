@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -48,6 +49,8 @@ type Server struct {
 	handler http.Handler
 	// pageError shows the server's own errors on pages (SetPageErrors).
 	pageError func(w http.ResponseWriter, r *http.Request, err error)
+	// patterns lists every route registered, in order (Patterns).
+	patterns []string
 }
 
 // New returns a server for svc with the health endpoints registered.
@@ -63,10 +66,10 @@ func New(svc *service.Service, opts Options) (*Server, error) {
 		s.writeError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "cross_origin_denied",
 			"Yêu cầu bị từ chối vì gửi từ một trang web khác (chống giả mạo yêu cầu)."))
 	}))
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	s.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	s.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if opts.Ready != nil {
 			if err := opts.Ready(r.Context()); err != nil {
 				slog.Warn("not ready", "err", err)
@@ -134,10 +137,19 @@ func WritePlainErrorPage(w http.ResponseWriter, status int, message string) {
 }
 
 // Handle registers a route (a ServeMux pattern with method).
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.Handle(pattern, h)
+}
 
 // HandleFunc registers a route function.
-func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.Handle(pattern, h) }
+
+// Patterns returns every route pattern registered on the server (the
+// health checks included), in the order registered: what the
+// authorization matrix test enumerates, so that a route added without an
+// entry in its table fails it.
+func (s *Server) Patterns() []string { return append([]string(nil), s.patterns...) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -180,7 +192,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if tok := SessionToken(r); tok != "" {
 			u, err := s.Service.Authenticate(r.Context(), tok)
 			if err == nil {
-				r = r.WithContext(motcua.NewContextWithUser(r.Context(), u))
+				r = r.WithContext(motcua.NewContextWithSessionToken(motcua.NewContextWithUser(r.Context(), u), tok))
 			} else if motcua.ErrorCode(err) != motcua.EUNAUTHORIZED {
 				s.writeError(w, r, err)
 				return
@@ -190,22 +202,56 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// ClientIP returns the client's address, believing X-Forwarded-For only
-// from trusted proxies.
+// ClientIP returns the client's address. X-Forwarded-For is believed
+// only from a trusted proxy (an address or a prefix in
+// Options.TrustedProxies), and then read from the right: each proxy
+// appends the address it received the request from, so the rightmost
+// entry that is not itself a trusted proxy is the client. The leftmost
+// entries are whatever the client wrote, and taking the first one would
+// let anyone choose the address that per-address limits count.
 func (s *Server) ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	for _, p := range s.opts.TrustedProxies {
-		if p == host {
-			if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-				first, _, _ := strings.Cut(xff, ",")
-				return strings.TrimSpace(first)
-			}
+	if !s.trusted(host) {
+		return host
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		a, err := netip.ParseAddr(hop)
+		if err != nil {
+			return host // a malformed chain: believe only the connection
 		}
+		if !s.trusted(a.String()) {
+			return a.Unmap().String()
+		}
+		host = a.Unmap().String()
 	}
 	return host
+}
+
+// trusted reports whether addr is one of the trusted proxies.
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.opts.TrustedProxies {
+		if pre, err := netip.ParsePrefix(p); err == nil {
+			if pre.Contains(a) {
+				return true
+			}
+		} else if b, err := netip.ParseAddr(p); err == nil && b.Unmap() == a {
+			return true
+		}
+	}
+	return false
 }
 
 type statusRecorder struct {

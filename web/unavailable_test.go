@@ -14,11 +14,11 @@ import (
 	"github.com/motcua/motcua/web"
 )
 
-// TestUnavailableAnswers503WithRetryAfter: a store that cannot write
+// TestUnavailableThroughTheServer: a store that cannot write
 // (EUNAVAILABLE) is answered 503 with Retry-After on the API, on pages
 // that pass the status through web.Status, and on /readyz when the
 // readiness check fails; the cause stays out of the answer.
-func TestUnavailableAnswers503WithRetryAfter(t *testing.T) {
+func TestUnavailableThroughTheServer(t *testing.T) {
 	storeErr := motcua.Errorf(motcua.EUNAVAILABLE, "storage_unavailable", "Hệ thống tạm thời không ghi được dữ liệu.")
 	var ready atomic.Bool
 	ready.Store(true)

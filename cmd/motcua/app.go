@@ -112,6 +112,8 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
+		// Ready while a write reaches the database (a heartbeat commit,
+		// see sqlstore.DB.CanWrite): a full disk keeps reads working.
 		Ready: db.CanWrite}
 	if m != nil {
 		opts.Observe = m.Request

@@ -36,7 +36,7 @@ type Config struct {
 
 	LogLevel       string        `flag:"log-level" help:"debug, info, warn or error"`
 	SecureCookies  bool          `flag:"secure-cookies" help:"mark cookies Secure (set when served over HTTPS)"`
-	TrustedProxies []string      `flag:"trusted-proxies" help:"comma-separated addresses of reverse proxies whose X-Forwarded-For is believed"`
+	TrustedProxies []string      `flag:"trusted-proxies" help:"comma-separated addresses or prefixes (10.0.0.0/8) of reverse proxies whose X-Forwarded-For is believed"`
 	SessionTTL     time.Duration `flag:"session-ttl" help:"how long a staff session lasts"`
 
 	CodePattern       string `flag:"code-pattern" help:"dossier code pattern: {agency}, date tokens such as {yyMMdd}, {seq:N}"`
@@ -52,6 +52,7 @@ type Config struct {
 	AppraisalSupplementDays float64       `flag:"appraisal-supplement-days" help:"working days after reception within which an appraisal supplement may be requested (Art.19(5): 3)"`
 	SupplementWaitDays      int           `flag:"supplement-wait-days" help:"days the applicant has to complete a dossier before it is closed (Art.19(5): 15)"`
 	SupplementScope         string        `flag:"supplement-scope" help:"one supplement request per 'stage' (reception, appraisal) or per 'dossier'"`
+	ExtensionMaxDays        float64       `flag:"extension-max-days" help:"working days a re-appointment may add to the due date at most (not set by NĐ 118; a plausibility bound)"`
 
 	JobsInterval  time.Duration `flag:"jobs-interval" help:"how often scheduled jobs run (supplement time-outs, deadline warnings, outbox, session clean-up)"`
 	OutboxURL     string        `flag:"outbox-url" help:"HTTP endpoint that outbox notices (deadline warnings) are POSTed to; empty keeps them in the outbox"`
@@ -111,6 +112,7 @@ func defaults() Config {
 		AppraisalSupplementDays: r.AppraisalSupplementWithin.Value,
 		SupplementWaitDays:      int(r.SupplementWait.Value),
 		SupplementScope:         string(r.SupplementScope),
+		ExtensionMaxDays:        r.ExtensionMax.Value,
 		JobsInterval:            time.Minute,
 		OutboxLease:             service.DefaultOutboxLease,
 		CacheTTL:                10 * time.Second,
@@ -404,6 +406,7 @@ func (c *Config) rules() (motcua.Rules, error) {
 	r.AppraisalSupplementWithin = motcua.TimeLimit{Value: c.AppraisalSupplementDays, Unit: motcua.UnitWorkingDays}
 	r.SupplementWait = motcua.TimeLimit{Value: float64(c.SupplementWaitDays), Unit: motcua.UnitCalendarDays}
 	r.SupplementScope = motcua.SupplementScope(c.SupplementScope)
+	r.ExtensionMax = motcua.TimeLimit{Value: c.ExtensionMaxDays, Unit: motcua.UnitWorkingDays}
 	return r, nil
 }
 

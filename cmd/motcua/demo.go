@@ -54,7 +54,8 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 	}
 	if o.reset {
 		// The simulators' state goes with the database it mirrors.
-		for _, f := range []string{cfg.DB, cfg.DB + "-wal", cfg.DB + "-shm", filepath.Join(cfg.DataDir, "dvcqg-sim.json")} {
+		for _, f := range []string{cfg.DB, cfg.DB + "-wal", cfg.DB + "-shm", filepath.Join(cfg.DataDir, "dvcqg-sim.json"),
+			filepath.Join(cfg.DataDir, "payment-sim.json")} {
 			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
 				return fmt.Errorf("reset: %w", err)
 			}
@@ -106,15 +107,17 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 	}
 	return a.run(ctx, stdout, func(url string) {
 		printAccounts(stdout, url)
-		if sims.portal != nil {
-			sims.portal.SetInboundURL(url + "/api/v1/dvcqg/messages")
-		}
+		sims.listening(url)
 		if sims.portalURL != "" {
 			fmt.Fprintf(stdout, "Simulator of the national public service portal (DVCQG): %s\n", sims.portalURL)
+		}
+		if sims.paymentURL != "" {
+			fmt.Fprintf(stdout, "Simulator of the national payment platform: %s\n", sims.paymentURL)
 		}
 		go func() {
 			sims.forwardOnline(ctx, a, stdout)
 			sims.importCatalogue(ctx, a, stdout)
+			sims.makePayments(ctx, a, stdout)
 		}()
 	})
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dvcqg/sim"
+	paysim "github.com/motcua/motcua/payment/sim"
+	"github.com/motcua/motcua/service"
 )
 
 // demoSims are the simulators of the outside systems the demo runs on
@@ -25,9 +27,11 @@ import (
 // own state in the data folder, so that the demo shows the whole flow
 // without any outside system.
 type demoSims struct {
-	portal    *sim.Sim
-	portalURL string
-	servers   []*http.Server
+	portal     *sim.Sim
+	portalURL  string
+	payment    *paysim.Sim
+	paymentURL string
+	servers    []*http.Server
 }
 
 // demoSecrets are the credentials the demo's system and its simulators
@@ -35,19 +39,20 @@ type demoSims struct {
 type demoSecrets struct {
 	PortalPassword string `json:"portal_password"`
 	PortalSecret   string `json:"portal_secret"`
+	PaymentSecret  string `json:"payment_secret"`
 }
 
 func loadDemoSecrets(dir string) (*demoSecrets, error) {
 	path := filepath.Join(dir, "demo-secrets.json")
 	var s demoSecrets
 	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" {
+		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" && s.PaymentSecret != "" {
 			return &s, nil
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	s = demoSecrets{PortalPassword: randomHex(12), PortalSecret: randomHex(32)}
+	s = demoSecrets{PortalPassword: randomHex(12), PortalSecret: randomHex(32), PaymentSecret: randomHex(32)}
 	b, _ := json.MarshalIndent(s, "", "  ")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -97,7 +102,50 @@ func startDemoSims(cfg *Config, stdout io.Writer) (*demoSims, error) {
 	cfg.DVCQGURL, cfg.DVCQGUser, cfg.DVCQGPassword, cfg.DVCQGDstCode = base, "motcua-demo", secrets.PortalPassword, "H99-DEMO"
 	cfg.DVCQGAgency, cfg.DVCQGSecret, cfg.DVCQGFileBase = "000.00.00.H99", secrets.PortalSecret, base+"/files/"
 	cfg.portalSimURL = base
+	if cfg.PaymentURL == "" {
+		if err := ds.startPayment(cfg, secrets); err != nil {
+			ds.close()
+			return nil, err
+		}
+	}
 	return ds, nil
+}
+
+// startPayment starts the payment platform's simulator and points cfg at
+// it; its secret goes to a file in the data folder, as a deployment keeps
+// it.
+func (ds *demoSims) startPayment(cfg *Config, secrets *demoSecrets) error {
+	secretFile := filepath.Join(cfg.DataDir, "demo-payment-secret")
+	if err := os.WriteFile(secretFile, []byte(secrets.PaymentSecret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("payment simulator: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("simulator of the payment platform: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	p, err := paysim.New(paysim.Config{Partner: "H99-MOTCUA", Secret: secrets.PaymentSecret, BaseURL: base,
+		CallbackURL: cfg.BaseURL + "/api/v1/payments/callback", ReturnURL: cfg.BaseURL + "/thanh-toan/ket-qua",
+		StateFile: filepath.Join(cfg.DataDir, "payment-sim.json")})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("simulator of the payment platform: %w (delete %s to start it afresh)", err, filepath.Join(cfg.DataDir, "payment-sim.json"))
+	}
+	hs := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	ds.payment, ds.paymentURL, ds.servers = p, base, append(ds.servers, hs)
+	cfg.PaymentURL, cfg.PaymentPartner, cfg.PaymentSecretFile = base+"/", "H99-MOTCUA", secretFile
+	return nil
+}
+
+// listening tells the simulators motcua's address once it listens.
+func (ds *demoSims) listening(url string) {
+	if ds.portal != nil {
+		ds.portal.SetInboundURL(url + "/api/v1/dvcqg/messages")
+	}
+	if ds.payment != nil {
+		ds.payment.SetMotcuaURLs(url+"/api/v1/payments/callback", url+"/thanh-toan/ket-qua")
+	}
 }
 
 // close stops the simulators.
@@ -171,4 +219,73 @@ func (ds *demoSims) importCatalogue(ctx context.Context, a *app, stdout io.Write
 		return
 	}
 	fmt.Fprintf(stdout, "A catalogue import from the national portal's simulator waits for review at /quan-tri/nhap-danh-muc/%d.\n", run.ID)
+}
+
+// makePayments has citizens pay fees through the payment platform's
+// simulator, once (when it holds no transaction yet): new dossiers of a
+// procedure with a fee are received at the An Phú counter; for one the
+// citizen pays online and the platform confirms, for one the payment is
+// left waiting on the platform, and one is paid in cash at the counter.
+func (ds *demoSims) makePayments(ctx context.Context, a *app, stdout io.Writer) {
+	if ds.payment == nil || len(ds.payment.Transactions()) > 0 {
+		return
+	}
+	var officer *motcua.User
+	if err := a.db.Read(ctx, func(tx motcua.Tx) (err error) { officer, err = tx.UserByUsername(ctx, "motcua.anphu"); return err }); err != nil {
+		return
+	}
+	octx := motcua.NewContextWithUser(ctx, officer)
+	fail := func(err error) {
+		fmt.Fprintf(stdout, "The demo's payments could not go through the payment simulator: %v\n", err)
+	}
+	p, err := a.svc.ProcedureByCode(ctx, "2.000635") // bản sao trích lục hộ tịch: a fee
+	if err != nil {
+		fail(err)
+		return
+	}
+	_, points, err := a.svc.Agency(ctx, "H99.101")
+	if err != nil {
+		fail(err)
+		return
+	}
+	people := []motcua.Applicant{
+		{FullName: "Trương Thị Ngọc Ánh", IDNumber: "001196004455", Phone: "0911223344"},
+		{FullName: "Lý Văn Tâm", IDNumber: "001087006677", Phone: "0922334455"},
+		{FullName: "Mai Thị Thanh", IDNumber: "001191008899", Phone: "0933445566"},
+	}
+	var codes []string
+	for _, ap := range people {
+		ap.Kind, ap.IDKind = motcua.ApplicantCitizen, motcua.IDPersonal
+		n := service.NewDossier{ProcedureID: p.ID, ReceptionPointID: points[0].ID, Channel: motcua.ChannelCounter, Applicant: ap}
+		for _, c := range p.Components {
+			if !c.FromNationalDB {
+				n.Components = append(n.Components, service.ComponentInput{ComponentID: c.ID, Provided: true})
+			}
+		}
+		in, err := a.svc.ReceiveDossier(octx, "", n)
+		if err != nil {
+			fail(err)
+			return
+		}
+		codes = append(codes, in.Dossier.Code)
+	}
+	for i, code := range codes[:2] {
+		pay, _, err := a.svc.StartOnlinePayment(octx, code, "", "127.0.0.1")
+		if err != nil {
+			fail(err)
+			return
+		}
+		if i == 0 {
+			if _, err := ds.payment.Complete(pay.Reference, true); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
+	if _, err := a.svc.RecordCashPayment(octx, codes[2], service.CashInput{ReceiptNumber: "BL-0000123", Amount: p.FeeTotal()}, "127.0.0.1"); err != nil {
+		fail(err)
+		return
+	}
+	fmt.Fprintf(stdout, "Fees of %s paid online through the payment simulator (%s), of %s waiting there, of %s paid in cash.\n",
+		codes[0], ds.paymentURL, codes[1], codes[2])
 }

@@ -134,51 +134,41 @@ func TestDemoCommand(t *testing.T) {
 	var printed strings.Builder
 	sc := bufio.NewScanner(pr)
 	deadline := time.After(2 * time.Minute)
-	for url == "" || !strings.Contains(printed.String(), "Ctrl+C") {
-		lines := make(chan string, 1)
-		go func() {
-			if sc.Scan() {
-				lines <- sc.Text()
-			} else {
-				close(lines)
+	// readUntil reads the demo's lines until done says so, or fails with
+	// what.
+	readUntil := func(what string, enough func() bool) {
+		for !enough() {
+			lines := make(chan string, 1)
+			go func() {
+				if sc.Scan() {
+					lines <- sc.Text()
+				} else {
+					close(lines)
+				}
+			}()
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("demo stopped early: %v\n%s", <-done, printed.String())
+				}
+				printed.WriteString(l + "\n")
+				if rest, ok := strings.CutPrefix(l, "motcua is serving on "); ok {
+					url, _, _ = strings.Cut(rest, " ")
+				}
+			case <-deadline:
+				t.Fatalf("%s:\n%s", what, printed.String())
 			}
-		}()
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("demo stopped early: %v\n%s", <-done, printed.String())
-			}
-			printed.WriteString(l + "\n")
-			if rest, ok := strings.CutPrefix(l, "motcua is serving on "); ok {
-				url, _, _ = strings.Cut(rest, " ")
-			}
-		case <-deadline:
-			t.Fatalf("demo did not start:\n%s", printed.String())
 		}
 	}
-	go io.Copy(io.Discard, pr)
+	readUntil("demo did not start", func() bool { return url != "" && strings.Contains(printed.String(), "Ctrl+C") })
 	// The online dossiers come in through the portal's simulator once the
-	// server is up.
-	for !strings.Contains(printed.String(), "online dossiers came in through the national portal's simulator") {
-		lines := make(chan string, 1)
-		go func() {
-			if sc.Scan() {
-				lines <- sc.Text()
-			} else {
-				close(lines)
-			}
-		}()
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("demo stopped early: %v\n%s", <-done, printed.String())
-			}
-			printed.WriteString(l + "\n")
-		case <-deadline:
-			t.Fatalf("the online dossiers did not come in through the simulator:\n%s", printed.String())
-		}
-	}
-	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal"} {
+	// server is up, then a catalogue import and the payments are made
+	// through the simulators.
+	readUntil("the simulators' work did not happen", func() bool { return strings.Contains(printed.String(), "paid in cash.") })
+	go io.Copy(io.Discard, pr)
+	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal",
+		"7 online dossiers came in through the national portal's simulator", "A catalogue import from the national portal's simulator waits for review",
+		"paid online through the payment simulator"} {
 		if !strings.Contains(printed.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, printed.String())
 		}

@@ -59,7 +59,8 @@ func (c *Config) portalAPI(now func() time.Time) api.Portal {
 	if !c.portalOn() {
 		return api.Portal{}
 	}
-	return api.Portal{Account: c.DVCQGAccount, Inbound: &dvcqg.Inbound{Secret: []byte(c.DVCQGSecret), FileBase: c.DVCQGFileBase, Clock: now}}
+	return api.Portal{Account: c.DVCQGAccount, Inbound: &dvcqg.Inbound{Secret: []byte(c.DVCQGSecret), FileBase: c.DVCQGFileBase, Clock: now},
+		Status: dvcqg.HTTPStatus}
 }
 
 // outboxDeliverer routes the outbox: status messages to the national

@@ -6,8 +6,10 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 
 	"golang.org/x/text/unicode/norm"
@@ -88,24 +90,28 @@ func Register(srv *web.Server) *API {
 // maxBody bounds request bodies; a dossier with its form is far smaller.
 const maxBody = 1 << 20
 
-// decode reads a JSON body into v, in Unicode NFC, rejecting unknown
-// fields, trailing data and oversized bodies with EINVALID.
+// decode reads a JSON body into v, rejecting unknown fields, trailing data
+// (EINVALID) and oversized bodies (ETOOLARGE, 413), and puts every decoded
+// string in Unicode NFC. Its messages name the field at fault in words,
+// never Go's types.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		return motcua.Errorf(motcua.EINVALID, "body_too_large", "Dữ liệu gửi lên quá lớn (tối đa 1 MB).")
-	}
-	if !norm.NFC.IsNormal(body) {
-		body = norm.NFC.Bytes(body)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return motcua.Errorf(motcua.ETOOLARGE, "body_too_large", "Dữ liệu gửi lên quá lớn (tối đa 1 MB).")
+		}
+		return motcua.Errorf(motcua.EINVALID, "body_unreadable", "Không đọc được dữ liệu gửi lên; vui lòng gửi lại.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return motcua.Errorf(motcua.EINVALID, "body_malformed", "Dữ liệu gửi lên không đúng định dạng JSON: %v", err)
+		return jsonError(err)
 	}
 	if dec.More() {
 		return motcua.Errorf(motcua.EINVALID, "body_malformed", "Dữ liệu gửi lên có phần thừa sau đối tượng JSON.")
 	}
+	nfcStrings(reflect.ValueOf(v))
 	return nil
 }
 

@@ -3,8 +3,10 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua"
@@ -106,6 +108,31 @@ func TestBadInput(t *testing.T) {
 			{"wrong commune for a commune procedure", counter, func(m map[string]any) {
 				m["competent_agency_id"] = e.agencyID("000.00.12.H99")
 			}, 422, "competent_agency_invalid", "competent_agency_id"},
+			// Free texts are bounded and printable: they reach receipts,
+			// forms and the tracking book.
+			{"address of 950 KB", counter, func(m map[string]any) {
+				m["applicant"].(map[string]any)["address"] = strings.Repeat("Ấp Trung, xã An Phú ", 950<<10/24)
+			}, 422, "dossier_invalid", "applicant.address"},
+			{"e-mail of 10 KB", counter, func(m map[string]any) {
+				m["applicant"].(map[string]any)["email"] = strings.Repeat("a", 10<<10) + "@example.vn"
+			}, 422, "dossier_invalid", "applicant.email"},
+			{"principal of 10 KB", counter, func(m map[string]any) {
+				m["applicant"].(map[string]any)["on_behalf_of"] = strings.Repeat("Nguyễn Văn A ", 800)
+			}, 422, "dossier_invalid", "applicant.on_behalf_of"},
+			{"content of 100 KB", counter, func(m map[string]any) { m["content"] = strings.Repeat("Xin cấp giấy phép. ", 5000) }, 422, "dossier_invalid", "content"},
+			{"NUL in the name", counter, func(m map[string]any) {
+				m["applicant"].(map[string]any)["full_name"] = "Lê Thị\x00Kim Oanh"
+			}, 422, "dossier_invalid", "applicant.full_name"},
+			{"right-to-left override in the address", counter, func(m map[string]any) {
+				m["applicant"].(map[string]any)["address"] = "Ấp Trung ‮xcsV"
+			}, 422, "dossier_invalid", "applicant.address"},
+			{"escape character in the content", counter, func(m map[string]any) { m["content"] = "Xin cấp \x1b[2J" }, 422, "dossier_invalid", "content"},
+			{"born in 2999", counter, func(m map[string]any) {
+				m["applicant"].(map[string]any)["date_of_birth"] = "2999-01-01"
+			}, 422, "dossier_invalid", "applicant.date_of_birth"},
+			{"born tomorrow", counter, func(m map[string]any) {
+				m["applicant"].(map[string]any)["date_of_birth"] = "2025-03-11"
+			}, 422, "dossier_invalid", "applicant.date_of_birth"},
 			{"not signed in", "", func(map[string]any) {}, 401, "not_signed_in", ""},
 			{"wrong role", e.login("cv.anphu"), func(map[string]any) {}, 403, "not_permitted", ""},
 			{"counter of another commune", e.login("motcua.hoabinh"), func(map[string]any) {}, 403, "not_permitted", ""},
@@ -143,6 +170,27 @@ func TestBadInput(t *testing.T) {
 		r.decode(t, &d)
 		if r.status != 201 || d.Code != "H99.101-250310-0001" {
 			t.Fatalf("first good dossier: %d %s", r.status, d.Code)
+		}
+
+		// A name spelled in decomposed letters with JSON escapes, as some
+		// clients send it, is stored precomposed (NFC): the same person is
+		// found whatever their keyboard.
+		raw, _ := json.Marshal(good())
+		raw = bytes.Replace(raw, []byte("Lê Thị Kim Oanh"), []byte(`L\u0065\u0302 Thi\u0323 Kim Oanh`), 1)
+		r = e.call("POST", "/dossiers", counter, json.RawMessage(raw), nil)
+		var nfd dossierOut
+		r.decode(t, &nfd)
+		if r.status != 201 {
+			t.Fatalf("escaped decomposed name: %d %s", r.status, r.body)
+		}
+		if err := e.db.Read(context.Background(), func(tx motcua.Tx) error {
+			got, err := tx.DossierByCode(context.Background(), nfd.Code)
+			if err == nil && got.Applicant.FullName != "Lê Thị Kim Oanh" {
+				t.Errorf("stored name %q (%+q), want it precomposed", got.Applicant.FullName, got.Applicant.FullName)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
 		}
 
 		// Refused transitions change nothing either.

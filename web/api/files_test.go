@@ -135,7 +135,7 @@ func TestFileUploadAndDownload(t *testing.T) {
 		expectError(t, e.upload(code, counter, "", "scan.pdf", scan), http.StatusUnprocessableEntity, "component_malformed")
 		big := make([]byte, 21<<20)
 		copy(big, "%PDF-1.7\n")
-		b := expectError(t, e.upload(code, counter, fmt.Sprint(comp), "big.pdf", big), http.StatusUnprocessableEntity, "file_too_large")
+		b := expectError(t, e.upload(code, counter, fmt.Sprint(comp), "big.pdf", big), http.StatusRequestEntityTooLarge, "file_too_large")
 		if !strings.Contains(b.Fields["file"], "20 MB") {
 			t.Errorf("too large: %+v", b)
 		}

@@ -281,7 +281,7 @@ func (a *API) inbox(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) lookup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p, err := a.srv.Service.Lookup(r.Context(), q.Get("code"), q.Get("verifier"))
+	p, err := a.srv.Service.Lookup(r.Context(), q.Get("code"), q.Get("verifier"), a.srv.ClientIP(r))
 	if err != nil {
 		web.WriteError(w, r, err)
 		return

@@ -153,7 +153,7 @@ func TestPaymentsAPI(t *testing.T) {
 		// Paid flags sent by a client at reception are refused.
 		r = e.call("POST", "/dossiers", token, map[string]any{"procedure_id": 1, "channel": 1,
 			"fees": []map[string]any{{"name": "Phí", "amount": 8000, "paid": true, "paid_online": true}}}, nil)
-		if r.status != 422 || r.errorBody(t).Reason != "body_malformed" {
+		if r.status != 422 || r.errorBody(t).Reason != "field_unknown" {
 			t.Errorf("paid flags at reception: %d %s", r.status, r.body)
 		}
 		other := e.login("motcua.trungtam")

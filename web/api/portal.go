@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/web"
@@ -26,6 +28,10 @@ type PortalInbound interface {
 type Portal struct {
 	Inbound PortalInbound
 	Account string
+	// Status gives the HTTP status of a refusal by the reader (the
+	// adapter's own table: 401 for a bad signature, 413 for a body too
+	// large, 502 when a file could not be fetched); nil: the domain's.
+	Status func(error) int
 }
 
 // SetPortal connects the API's portal endpoints.
@@ -49,10 +55,12 @@ func (a *API) portalMessage(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, motcua.Errorf(motcua.EFORBIDDEN, "portal_not_connected", "Hệ thống chưa kết nối Cổng Dịch vụ công quốc gia."))
 		return
 	}
-	refuse := func(err error) {
+	refuse := func(err error, read bool) {
 		status := web.Status(err)
-		if motcua.ErrorReason(err) == "body_too_large" {
-			status = http.StatusRequestEntityTooLarge
+		if read && a.portal.Status != nil {
+			if st := a.portal.Status(err); st != 0 {
+				status = st
+			}
 		}
 		svc.LogPortalRefusal(context.WithoutCancel(r.Context()), err, a.srv.ClientIP(r))
 		web.LogError(r, err)
@@ -60,12 +68,15 @@ func (a *API) portalMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	msg, err := a.portal.Inbound.Read(r)
 	if err != nil {
-		refuse(err)
+		refuse(err, true)
 		return
 	}
+	// The portal's texts are stored and compared in Unicode NFC, as every
+	// text people type is.
+	nfcMessage(msg)
 	u, err := svc.IntegrationAccount(r.Context(), a.portal.Account)
 	if err != nil {
-		refuse(err)
+		refuse(err, false)
 		return
 	}
 	ctx := motcua.NewContextWithUser(r.Context(), u)
@@ -89,7 +100,7 @@ func (a *API) portalMessage(w http.ResponseWriter, r *http.Request) {
 		err = motcua.Errorf(motcua.EINVALID, "message_kind_unknown", "Loại thông điệp không được hỗ trợ.")
 	}
 	if err != nil {
-		refuse(err)
+		refuse(err, false)
 		return
 	}
 	status := http.StatusOK
@@ -144,4 +155,32 @@ func (a *API) portalReplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"replayed": id})
+}
+
+// nfcMessage puts the texts of a message from the portal in Unicode NFC.
+func nfcMessage(msg any) {
+	nfc := norm.NFC.String
+	components := func(cs []motcua.PortalComponent) {
+		for i := range cs {
+			cs[i].Name, cs[i].Code, cs[i].ReplacedBy = nfc(cs[i].Name), nfc(cs[i].Code), nfc(cs[i].ReplacedBy)
+			for j := range cs[i].Files {
+				cs[i].Files[j].Name = nfc(cs[i].Files[j].Name)
+			}
+		}
+	}
+	switch m := msg.(type) {
+	case *motcua.PortalSubmission:
+		a := &m.Applicant
+		a.FullName, a.Address, a.OnBehalfOf, a.Email, a.Phone = nfc(a.FullName), nfc(a.Address), nfc(a.OnBehalfOf), nfc(a.Email), nfc(a.Phone)
+		m.Summary = nfc(m.Summary)
+		for i := range m.Payments {
+			m.Payments[i].Name = nfc(m.Payments[i].Name)
+		}
+		components(m.Components)
+	case *motcua.PortalSupplement:
+		m.Note = nfc(m.Note)
+		components(m.Components)
+	case *motcua.PortalWithdrawal:
+		m.Reason = nfc(m.Reason)
+	}
 }

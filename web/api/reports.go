@@ -105,7 +105,7 @@ func (a *API) report06a(w http.ResponseWriter, r *http.Request) {
 		}
 	case "csv":
 		attachment(w, file+".csv", "text/csv; charset=utf-8")
-		cw := csv.NewWriter(w)
+		cw := csvWriter{csv.NewWriter(w)}
 		head := []string{"agency_code", "agency_name"}
 		for c := 3; c <= 13; c++ {
 			head = append(head, "col"+strconv.Itoa(c))
@@ -192,7 +192,7 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 		}
 	case "csv":
 		attachment(w, file+".csv", "text/csv; charset=utf-8")
-		cw := csv.NewWriter(w)
+		cw := csvWriter{csv.NewWriter(w)}
 		cw.Write([]string{"agency_code", "agency_name", "indicator", "status", "num", "den", "ratio", "points", "max_points", "reason"})
 		for _, u := range rep.Units {
 			code, name := "", "Toàn tỉnh"

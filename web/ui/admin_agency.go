@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/web"
 )
 
@@ -18,7 +19,20 @@ func (u *UI) adminHome(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	u.render(w, r, http.StatusOK, "admin", &page{Title: "Quản trị", Section: "admin", Data: list})
+	d := &adminHomeData{Agencies: list}
+	// The province's administrators are told here when the portal does
+	// not take the province's status messages.
+	if o, err := u.srv.Service.PortalOverview(r.Context(), u.opts.PortalConnected); err == nil && (o.Alert || o.State.Failed > 0) {
+		d.Portal = o
+	}
+	u.render(w, r, http.StatusOK, "admin", &page{Title: "Quản trị", Section: "admin", Data: d})
+}
+
+// adminHomeData is the administration home: the agencies administered,
+// and the portal's backlog when it needs the administrator.
+type adminHomeData struct {
+	Agencies []*motcua.Agency
+	Portal   *service.PortalOverview
 }
 
 // agencyData is the agencies page or one agency's page.

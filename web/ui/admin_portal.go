@@ -61,6 +61,11 @@ func (u *UI) adminPortalQueueAll(w http.ResponseWriter, r *http.Request) {
 	if u.staff(w, r) == nil {
 		return
 	}
+	// Who may: the province's administrator, before anything else.
+	if _, err := u.srv.Service.PortalOverview(r.Context(), u.opts.PortalConnected); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	if !u.opts.PortalConnected {
 		u.fail(w, r, motcua.Errorf(motcua.ECONFLICT, "portal_not_connected", "Chưa kết nối Cổng Dịch vụ công quốc gia: chưa thể đồng bộ."))
 		return

@@ -31,11 +31,14 @@ func (u *UI) book(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	readable, err := u.srv.Service.BookAgencies(ctx)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	d := &bookData{}
-	for _, id := range usr.AgencyIDs() {
-		if a, ok := agencies[id]; ok {
-			d.Agencies = append(d.Agencies, option{strconv.FormatInt(id, 10), a.Name})
-		}
+	for _, a := range readable {
+		d.Agencies = append(d.Agencies, option{strconv.FormatInt(a.ID, 10), a.Name})
 	}
 	now := u.srv.Service.Now().In(motcua.VietnamTime)
 	show := func(status int) {

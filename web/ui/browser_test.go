@@ -107,7 +107,7 @@ func TestBrowserFlow(t *testing.T) {
 		t.Fatalf("no QR code on the receipt: %v", err)
 	}
 	url := strings.TrimSpace(string(out))
-	if want := e.ts.URL + "/tra-cuu?ma=" + code + "&so=5678"; url != want {
+	if want := e.ts.URL + "/tra-cuu?k=" + d.LookupSecret + "&ma=" + code; url != want || len(d.LookupSecret) != motcua.LookupSecretLen {
 		t.Fatalf("the receipt's QR code holds %q, want %q", url, want)
 	}
 	run("citizen", url, dir, code)

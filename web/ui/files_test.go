@@ -128,13 +128,14 @@ func TestUploadFileWithoutScript(t *testing.T) {
 	for _, c := range []struct {
 		name, says string
 		body       []byte
+		status     int
 	}{
-		{"virus.pdf", "Chỉ nhận tệp PDF, JPEG hoặc PNG", []byte("MZ\x90\x00")},
-		{"", "Chưa chọn tệp", nil},
-		{"big.pdf", "Tệp quá lớn: dung lượng tối đa là 20 MB", big},
+		{"virus.pdf", "Chỉ nhận tệp PDF, JPEG hoặc PNG", []byte("MZ\x90\x00"), http.StatusUnprocessableEntity},
+		{"", "Chưa chọn tệp", nil, http.StatusUnprocessableEntity},
+		{"big.pdf", "Tệp quá lớn: dung lượng tối đa là 20 MB", big, http.StatusRequestEntityTooLarge},
 	} {
 		r := counter.postFile(path, "same-origin", comp, c.name, c.body)
-		if r.status != http.StatusUnprocessableEntity {
+		if r.status != c.status {
 			t.Errorf("%s: %d", c.name, r.status)
 			continue
 		}

@@ -87,7 +87,15 @@ func sel(f *form, name, label string, options []option, opts ...string) fieldDat
 
 func (u *UI) funcs() template.FuncMap {
 	return template.FuncMap{
-		"fld":      fld,
+		"fld": fld,
+		"auditLabel": func(a string) string {
+			for _, x := range service.AuditActions {
+				if x.Action == a {
+					return x.Label
+				}
+			}
+			return a
+		},
 		"sel":      sel,
 		"date":     motcua.FormatDate,
 		"datetime": motcua.FormatDateTime,

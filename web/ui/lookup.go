@@ -22,11 +22,16 @@ type lookupData struct {
 }
 
 // lookup shows a dossier's state and timeline to whoever has its code and
-// verifier (the receipt's QR code opens this page with both filled). It
-// shows no personal data.
+// verifier: typed by hand (so, four digits), or the long secret of the
+// receipt's QR link (k), which opens this page at once. It shows no
+// personal data.
 func (u *UI) lookup(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.URL.Query())
 	code, verifier := norm.NFC.String(f.Trim("ma")), f.Trim("so")
+	if secret := f.Trim("k"); verifier == "" && secret != "" {
+		verifier = secret
+		f.Values.Del("k") // never written back into the page's form
+	}
 	p := &page{Title: "Tra cứu hồ sơ", Section: "lookup", Form: f}
 	if code == "" && verifier == "" {
 		u.render(w, r, http.StatusOK, "lookup", p)
@@ -42,7 +47,7 @@ func (u *UI) lookup(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, http.StatusUnprocessableEntity, "lookup", p)
 		return
 	}
-	d, err := u.srv.Service.Lookup(r.Context(), code, verifier)
+	d, err := u.srv.Service.Lookup(r.Context(), code, verifier, u.srv.ClientIP(r))
 	if err != nil {
 		f.fail(err)
 		f.Errors["ma"] = f.Message

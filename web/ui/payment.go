@@ -36,7 +36,7 @@ func (u *UI) lookupPay(w http.ResponseWriter, r *http.Request) {
 		web.LogError(r, err)
 		pg := &page{Title: "Tra cứu hồ sơ", Section: "lookup", Form: newForm(url.Values{"ma": {code}, "so": {verifier}})}
 		pg.Form.Message = motcua.ErrorMessage(err)
-		if d, lerr := u.srv.Service.Lookup(r.Context(), code, verifier); lerr == nil {
+		if d, lerr := u.srv.Service.Lookup(r.Context(), code, verifier, u.srv.ClientIP(r)); lerr == nil {
 			ld := u.lookupData(r, d, verifier)
 			ld.PayError = pg.Form.Message
 			pg.Data = ld
@@ -77,11 +77,11 @@ func (u *UI) recordCash(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Action = "cash"
+	// A number that does not parse is an amount of -1, which the service
+	// refuses with its own message once it has checked who is asking.
 	amount, perr := strconv.ParseInt(strings.ReplaceAll(strings.ReplaceAll(f.Trim("amount"), ".", ""), " ", ""), 10, 64)
 	if perr != nil {
-		f.set("amount", "Số tiền phải là số nguyên (đồng).")
-		u.showDossier(w, r, http.StatusUnprocessableEntity, code, f, &page{Section: "inbox"}, "")
-		return
+		amount = -1
 	}
 	in := service.CashInput{ReceiptNumber: f.Get("receipt_number"), Amount: amount}
 	if _, err := u.srv.Service.RecordCashPayment(r.Context(), code, in, u.srv.ClientIP(r)); err != nil {
@@ -96,7 +96,7 @@ func (u *UI) recordCash(w http.ResponseWriter, r *http.Request) {
 // failure to read the fees leaves them out rather than failing the page.
 func (u *UI) lookupData(r *http.Request, d *service.PublicDossier, verifier string) lookupData {
 	ld := lookupData{D: d, Now: u.srv.Service.Now(), Verifier: verifier}
-	if pay, err := u.srv.Service.PublicPayments(r.Context(), d.Code, verifier); err == nil {
+	if pay, err := u.srv.Service.PublicPayments(r.Context(), d.Code, verifier, u.srv.ClientIP(r)); err == nil {
 		ld.Pay = pay
 	} else {
 		web.LogError(r, err)

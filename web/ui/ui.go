@@ -122,6 +122,10 @@ func (u *UI) routes() []route {
 		{"GET /ho-so/{code}/tai-lieu/{id}", u.download},
 		{"POST /ho-so/{code}/thu-phi", u.recordCash},
 		{"GET /so-theo-doi", u.book},
+		{"GET /tai-khoan", u.account},
+		{"GET /nhat-ky-truy-cap", u.accessLog},
+		{"POST /tai-khoan/mat-khau", u.changePassword},
+		{"POST /tai-khoan/phien/{id}", u.endSession},
 		{"GET /quan-tri", u.adminHome},
 		{"GET /quan-tri/co-quan", u.adminAgencies},
 		{"POST /quan-tri/co-quan", u.adminCreateAgency},
@@ -179,7 +183,7 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 func (u *UI) secure(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Frame-Options", "DENY")
@@ -237,6 +241,7 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	web.LogError(r, err)
+	web.SetRetryAfter(w, err)
 	u.render(w, r, web.Status(err), "error", &page{Title: "Không thực hiện được", Data: motcua.ErrorMessage(err)})
 }
 
@@ -258,11 +263,12 @@ func seeOther(w http.ResponseWriter, r *http.Request, to string) {
 }
 
 // lookupURL is the public lookup address of a dossier, as the receipt's QR
-// code holds it.
-func (u *UI) lookupURL(code, verifier string) string {
+// code holds it: the code and the dossier's long lookup secret (k), never
+// the four digits a person types, which are guessable.
+func (u *UI) lookupURL(code, secret string) string {
 	q := url.Values{"ma": {code}}
-	if verifier != "" {
-		q.Set("so", verifier)
+	if secret != "" {
+		q.Set("k", secret)
 	}
 	return u.opts.BaseURL + "/tra-cuu?" + q.Encode()
 }
@@ -275,9 +281,22 @@ func newKey() string {
 }
 
 // localPath accepts only an absolute path on this site as a return
-// address, never another site.
+// address, never another site. Browsers drop tabs and newlines from an
+// address and read a backslash as a slash, so "/<TAB>/evil.example" or
+// "/\\evil.example" would take them off-site: any byte that is not a
+// visible ASCII character (a real address sends others percent-encoded),
+// and any backslash, refuses the address, as does one that parses with a
+// scheme or a host.
 func localPath(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || len(s) > 2048 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return ""
+		}
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return ""
 	}
 	return s
