@@ -48,7 +48,7 @@ type Options struct {
 	// write-ahead log into the database file and checks the free disk
 	// space (default 1 s). Doing it in the background keeps that work off
 	// the writer's commit path; the writer still checkpoints by itself if
-	// the log passes WALLimit.
+	// the log passes four times WALLimit.
 	CheckpointEvery time.Duration
 	// WALLimit bounds the SQLite write-ahead log (default 16 MiB): the
 	// log is truncated to it after each complete checkpoint
@@ -164,7 +164,11 @@ func Open(path string, opts Options) (*DB, error) {
 			"foreign_keys(1)",
 			"temp_store(MEMORY)",
 			"cache_size(-16000)",
-			fmt.Sprintf("wal_autocheckpoint(%d)", max(opts.WALLimit/4096, 16)), // pages of 4 KiB
+			// The background loop keeps the log under WALLimit; the
+			// writer's own checkpoint, on the commit path, is only a
+			// safety net four times higher (64 MB by default): once the
+			// log is past it, every commit tries one.
+			fmt.Sprintf("wal_autocheckpoint(%d)", max(4*opts.WALLimit/4096, 16)), // pages of 4 KiB
 			fmt.Sprintf("journal_size_limit(%d)", opts.WALLimit),
 		} {
 			q.Add("_pragma", p)

@@ -27,8 +27,7 @@ var errLowSpace = fmt.Errorf("%w: free disk space under the reserve", errStorage
 //     which never waits for readers or the writer;
 //   - when the log file is larger than walLimit (readers kept a complete
 //     checkpoint from ever happening, or the disk was full) or space is
-//     short, it runs a TRUNCATE checkpoint (truncateWAL), which copies the
-//     whole log and empties its file.
+//     short, it copies the whole log and starts it again (truncateWAL).
 //
 // Failures are logged once when they start and once when they end, not at
 // every tick of a long outage.
@@ -62,7 +61,7 @@ func (db *DB) checkpointLoop(every time.Duration, walLimit, minFree int64) {
 		cancel()
 		if err == nil {
 			if size := fileSize(db.path + "-wal"); size > walLimit || (db.lowSpace.Load() && size > 0) {
-				err = db.truncateWAL()
+				err = db.truncateWAL(db.lowSpace.Load())
 			}
 		}
 		switch {
@@ -75,18 +74,25 @@ func (db *DB) checkpointLoop(every time.Duration, walLimit, minFree int64) {
 	}
 }
 
-// truncateWAL checkpoints the whole log and truncates its file to zero
-// bytes. A TRUNCATE checkpoint must wait until no write is under way and
-// no reader uses the log. Under steady load neither happens by itself
-// when the checkpoint runs from another connection: the writer commits
-// batch after batch and readers follow each other without a gap, so the
+// truncateWAL checkpoints the whole log and starts it again from the
+// beginning of its file, which journal_size_limit then cuts back to the
+// limit (RESTART: the file's first part stays allocated for the writes to
+// come); with toZero, when space is short, it truncates the file to zero
+// bytes (TRUNCATE). Either must wait until no write is under way and no
+// reader uses the log. Under steady load neither happens by itself when
+// the checkpoint runs from another connection: the writer commits batch
+// after batch and readers follow each other without a gap, so the
 // checkpoint waits out its busy timeout, holding the writer back all
 // along, and fails (measured: 2 s, the log at 49 MB). Run on the writer's
 // own connection between two batches, nothing is written while it runs:
 // once it has copied every frame, readers that start read the database
 // file alone, so it waits only for the readers already under way. The
 // writer is given a second to take it.
-func (db *DB) truncateWAL() error {
+func (db *DB) truncateWAL(toZero bool) error {
+	mode := "RESTART"
+	if toZero {
+		mode = "TRUNCATE"
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	return db.exclusive(ctx, func(c *pconn) error {
@@ -94,7 +100,7 @@ func (db *DB) truncateWAL() error {
 		// result (busy = 1), not as an error; it becomes one so that the
 		// loop tries again at the next tick.
 		var busy, logFrames, done int
-		if err := c.c.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
+		if err := c.c.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logFrames, &done); err != nil {
 			return fmt.Errorf("truncate checkpoint: %w", err)
 		}
 		if busy != 0 {

@@ -27,7 +27,7 @@ func TestWALBoundedUnderReaders(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a load")
 	}
-	limit, run, every := int64(1<<20), 2*time.Second, 50*time.Millisecond
+	limit, run, every := int64(256<<10), 4*time.Second, 50*time.Millisecond
 	if os.Getenv("MOTCUA_WAL_MEASURE") != "" {
 		limit, run, every = 16<<20, 8*time.Second, time.Second
 	}
@@ -83,24 +83,38 @@ func TestWALBoundedUnderReaders(t *testing.T) {
 			}
 		}()
 	}
+	// How often the log came back under its limit during the load: never
+	// when it is not bounded (the file only grows), every tick or few
+	// when it is. How long it stayed over is reported, not checked: it
+	// is mostly the time of an fsync, which a loaded machine stretches.
 	var peak int64
-	overLimit, backUnder := false, false
-	for end := time.Now().Add(run); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+	var returns int
+	var firstOver, overSince time.Time
+	var longest time.Duration
+	end := time.Now().Add(run)
+	for ; time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		size := db.WALSize()
 		peak = max(peak, size)
-		if size > limit {
-			overLimit = true
-		} else if overLimit {
-			backUnder = true
+		switch {
+		case size > limit && overSince.IsZero():
+			overSince = time.Now()
+			if firstOver.IsZero() {
+				firstOver = overSince
+			}
+		case size <= limit && !overSince.IsZero():
+			longest = max(longest, time.Since(overSince))
+			overSince = time.Time{}
+			returns++
 		}
 	}
 	close(stop)
 	wg.Wait()
-	t.Logf("%d writes in %v with readers always open: log peak %.1f MB (limit %.1f MB)", writes.Load(), run, float64(peak)/1e6, float64(limit)/1e6)
-	if overLimit && !backUnder {
-		t.Errorf("the log passed its limit and never came back under it during the load (peak %d bytes)", peak)
+	t.Logf("%d writes in %v with readers always open: log peak %.1f MB (limit %.1f MB), back under it %d times, over it for %v at most",
+		writes.Load(), run, float64(peak)/1e6, float64(limit)/1e6, returns, longest.Round(time.Millisecond))
+	if !firstOver.IsZero() && end.Sub(firstOver) > 2*time.Second && returns == 0 {
+		t.Errorf("the log passed its limit %v before the end of the load and never came back under it (peak %d bytes)", end.Sub(firstOver), peak)
 	}
-	deadline := time.Now().Add(10 * every)
+	deadline := time.Now().Add(60 * every)
 	for db.WALSize() > limit {
 		if time.Now().After(deadline) {
 			t.Fatalf("the log is %d bytes after the load, over its limit %d", db.WALSize(), limit)
