@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/motcua/motcua"
 )
@@ -40,8 +41,19 @@ func (d *Dir) path(key string) (string, error) {
 // tmpPrefix marks files being written; List skips them.
 const tmpPrefix = ".tmp-"
 
-// Put implements motcua.BlobStore.
+// errDiskFull is a Put refused by a full disk: the caller may retry later
+// (EUNAVAILABLE, answered 503 with Retry-After), unlike other faults.
+var errDiskFull = motcua.Errorf(motcua.EUNAVAILABLE, "storage_unavailable",
+	"Hệ thống tạm thời không lưu được tệp vì bộ nhớ lưu trữ của máy chủ đang đầy. Tệp chưa được lưu; vui lòng thử lại sau ít phút.")
+
+// Put implements motcua.BlobStore. A full disk (or quota) is EUNAVAILABLE;
+// the partial file is removed either way.
 func (d *Dir) Put(ctx context.Context, key string, r io.Reader) (err error) {
+	defer func() {
+		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+			err = fmt.Errorf("%w: %w", errDiskFull, err)
+		}
+	}()
 	p, err := d.path(key)
 	if err != nil {
 		return err

@@ -17,7 +17,9 @@ import (
 
 // The tables of a province, in an order that satisfies the foreign keys,
 // with their columns and how each is compared. schema_migrations is not
-// copied: the target is migrated by the program itself.
+// copied: the target is migrated by the program itself; nor is heartbeat,
+// the readiness probe's scratch row, which is a running instance's state
+// and changes under a copy taken from a live database.
 //
 // Column kinds: i BIGINT/INTEGER, n nullable BIGINT, t TEXT, b boolean
 // (INTEGER 0/1 on SQLite, BOOLEAN on PostgreSQL).

@@ -17,7 +17,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,10 +45,22 @@ type Options struct {
 	// another process, such as a backup (default 5 s).
 	BusyTimeout time.Duration
 	// CheckpointEvery is how often a background connection copies the
-	// write-ahead log into the database file (default 1 s). Doing it in
-	// the background keeps that work off the writer's commit path; the
-	// writer still checkpoints by itself if the log passes 64 MB.
+	// write-ahead log into the database file and checks the free disk
+	// space (default 1 s). Doing it in the background keeps that work off
+	// the writer's commit path; the writer still checkpoints by itself if
+	// the log passes four times WALLimit.
 	CheckpointEvery time.Duration
+	// WALLimit bounds the SQLite write-ahead log (default 16 MiB): the
+	// log is truncated to it after each complete checkpoint
+	// (journal_size_limit), and a log found larger is checkpointed and
+	// truncated even if that has to wait for readers (wal.go).
+	WALLimit int64
+	// MinFreeSpace is the free disk space under which SQLite writes are
+	// refused with EUNAVAILABLE (default 4 × WALLimit; negative: never).
+	// The reserve is what a checkpoint needs to move the log into the
+	// database file, so that a nearly full disk recovers by itself once
+	// space is freed instead of the log eating the freed space.
+	MinFreeSpace int64
 	// PGConns is the most connections to PostgreSQL (default 16: the
 	// writers' and the readers', few enough for several instances to
 	// share max_connections).
@@ -90,6 +101,9 @@ type DB struct {
 	checkpointer *sql.DB      // a separate connection for background checkpoints
 	rmu          sync.RWMutex // readers hold it shared; Close takes it to stop them
 	rclosed      bool
+	lowSpace     atomic.Bool // the disk's free space is under Options.MinFreeSpace (wal.go)
+	minFree      int64       // Options.MinFreeSpace; negative: no reserve
+	probe        writeProbe  // the last CanWrite outcome (ready.go)
 
 	writes   chan *writeReq
 	queued   atomic.Int64 // writes waiting to be handed to a writer
@@ -130,6 +144,12 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.CheckpointEvery <= 0 {
 		opts.CheckpointEvery = time.Second
 	}
+	if opts.WALLimit <= 0 {
+		opts.WALLimit = 16 << 20
+	}
+	if opts.MinFreeSpace == 0 {
+		opts.MinFreeSpace = 4 * opts.WALLimit
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data folder: %w", err)
@@ -144,11 +164,12 @@ func Open(path string, opts Options) (*DB, error) {
 			"foreign_keys(1)",
 			"temp_store(MEMORY)",
 			"cache_size(-16000)",
-			"wal_autocheckpoint(16384)", // pages of 4 KiB: 64 MB
-			// After a checkpoint the log file is cut back to 64 MB: a
-			// burst (or a disk that was full) does not leave it holding
-			// the space it once needed.
-			"journal_size_limit(67108864)",
+			// The background loop keeps the log under WALLimit; the
+			// writer's own checkpoint, on the commit path, is only a
+			// safety net four times higher (64 MB by default): once the
+			// log is past it, every commit tries one.
+			fmt.Sprintf("wal_autocheckpoint(%d)", max(4*opts.WALLimit/4096, 16)), // pages of 4 KiB
+			fmt.Sprintf("journal_size_limit(%d)", opts.WALLimit),
 		} {
 			q.Add("_pragma", p)
 		}
@@ -157,7 +178,7 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	db := &DB{path: path, obs: opts.Observer, writes: make(chan *writeReq),
+	db := &DB{path: path, obs: opts.Observer, minFree: opts.MinFreeSpace, writes: make(chan *writeReq),
 		quit: make(chan struct{}), stopped: make(chan struct{}), maxBatch: opts.MaxBatch}
 	var err error
 	if db.writer, err = sql.Open("sqlite", base(false)); err != nil {
@@ -204,31 +225,8 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	go db.writeLoop()
-	go db.checkpointLoop(opts.CheckpointEvery)
+	go db.checkpointLoop(opts.CheckpointEvery, opts.WALLimit, opts.MinFreeSpace)
 	return db, nil
-}
-
-// checkpointLoop copies the write-ahead log into the database file in the
-// background. PASSIVE never waits for readers or the writer; what it cannot
-// copy now it copies next time.
-func (db *DB) checkpointLoop(every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-db.quit:
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), every)
-		// A reader connection cannot checkpoint (query_only); use a
-		// connection of the writer pool's database handle outside the
-		// writer's pinned one.
-		if _, err := db.checkpointer.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil && ctx.Err() == nil {
-			slog.Warn("background checkpoint failed", "err", err)
-		}
-		cancel()
-	}
 }
 
 // checkPragmas verifies that the connection runs with the settings
@@ -294,16 +292,16 @@ func (db *DB) Close() error {
 }
 
 // Read runs fn in a read-only transaction on a reader connection; readers
-// see the last committed state and never wait for the writer. A failure of
-// the storage itself (see transient) is EUNAVAILABLE.
+// see the last committed state and never wait for the writer. A database
+// that cannot be reached or read is EUNAVAILABLE, as for Write.
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
-	return classify(db.read(ctx, fn))
+	if db.dialect == postgresDialect {
+		return classify(db.pgRead(ctx, fn))
+	}
+	return classify(db.sqliteRead(ctx, fn))
 }
 
-func (db *DB) read(ctx context.Context, fn func(motcua.Tx) error) error {
-	if db.dialect == postgresDialect {
-		return db.pgRead(ctx, fn)
-	}
+func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
 	db.rmu.RLock()
 	defer db.rmu.RUnlock()
 	if db.rclosed {
@@ -328,11 +326,18 @@ func (db *DB) read(ctx context.Context, fn func(motcua.Tx) error) error {
 	return ferr
 }
 
-// Write runs fn in the next group commit. See motcua.Store. A failure of
-// the storage itself (a full disk, a lost database) is EUNAVAILABLE, and
-// is remembered for WriteHealth until a write succeeds.
+// Write runs fn in the next group commit. See motcua.Store. When the
+// storage or the database refuses the write (a full disk, a PostgreSQL
+// restart), the error is EUNAVAILABLE: nothing was written and the caller
+// may retry later; the failure is remembered for WriteHealth until a write
+// succeeds.
 func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
-	err := classify(db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}))
+	var err error
+	if db.lowSpace.Load() {
+		err = errLowSpace
+	} else {
+		err = classify(db.submit(&writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}))
+	}
 	switch motcua.ErrorCode(err) {
 	case "":
 		db.writeFault.Store(nil)
@@ -343,8 +348,8 @@ func (db *DB) Write(ctx context.Context, fn func(motcua.Tx) error) error {
 }
 
 // WriteHealth returns the storage failure of the last write when it
-// failed for that reason (nil once a write succeeds again): readiness
-// checks report an instance whose writes fail, though reads still work.
+// failed for that reason (nil once a write succeeds again). Readiness uses
+// CanWrite, which tries a write of its own.
 func (db *DB) WriteHealth() error {
 	if p := db.writeFault.Load(); p != nil {
 		return *p
@@ -456,7 +461,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 	for _, r := range batch {
 		if err := call(r.fn, t); err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
-				db.fail(batch, fmt.Errorf("rollback after %w: %w", err, rerr))
+				db.fail(batch, markIf(err, fmt.Errorf("rollback after %v: %w", err, rerr)))
 				return true
 			}
 			return false
@@ -465,7 +470,7 @@ func (db *DB) runOptimistic(batch []*writeReq) bool {
 	// The live counters the batch changed, added up, go in last.
 	if err := t.flushStats(); err != nil {
 		if rerr := db.wconn.control(ctx, "ROLLBACK"); rerr != nil {
-			db.fail(batch, fmt.Errorf("rollback after %w: %w", err, rerr))
+			db.fail(batch, markIf(err, fmt.Errorf("rollback after %v: %w", err, rerr)))
 			return true
 		}
 		return false
@@ -507,7 +512,7 @@ func (db *DB) runIsolated(batch []*writeReq) {
 		}
 		if err != nil {
 			if rerr := db.wconn.control(ctx, "ROLLBACK TO w"); rerr != nil {
-				db.abort(batch, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr))
+				db.abort(batch, markIf(err, fmt.Errorf("rollback to savepoint after %v: %w", err, rerr)))
 				return
 			}
 		}

@@ -91,6 +91,7 @@ var migrationUndo = map[int][]string{
 	8:  {"DROP TABLE payments"},
 	9:  {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
 	11: {"DROP TABLE population_lookups"},
+	13: {"DROP TABLE heartbeat"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"errors"
 	"fmt"
+	"os"
 	"syscall"
 	"testing"
 
@@ -40,6 +41,39 @@ func TestClassify(t *testing.T) {
 	} {
 		if got := motcua.ErrorCode(classify(c.err)); got != c.want {
 			t.Errorf("%v: %s, want %s", c.err, got, c.want)
+		}
+	}
+}
+
+// TestUnavailableKinds checks the classification of the PostgreSQL codes a
+// restart or a full disk produces, which a test cannot make the shared
+// server send (the full-disk and restart tests cover SQLite's real errors
+// and a real cut connection), and that domain errors and other faults are
+// left alone.
+func TestUnavailableKinds(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string // the reason, "" for untouched
+	}{
+		{&pgconn.PgError{Code: "57P01"}, "database_unavailable"}, // admin_shutdown: a restart
+		{&pgconn.PgError{Code: "57P03"}, "database_unavailable"}, // cannot_connect_now: starting
+		{&pgconn.PgError{Code: "08006"}, "database_unavailable"}, // connection_failure
+		{&pgconn.PgError{Code: "53300"}, "database_unavailable"}, // too_many_connections
+		{&pgconn.PgError{Code: "53100"}, "storage_unavailable"},  // disk_full
+		{fmt.Errorf("write: %w", &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}), "storage_unavailable"},
+		{ErrClosed, "database_unavailable"},
+		{&pgconn.PgError{Code: "23505"}, ""}, // unique_violation is the caller's conflict
+		{&pgconn.PgError{Code: "42P01"}, ""}, // undefined_table is a fault
+		{errors.New("anything else"), ""},
+		{motcua.Errorf(motcua.ECONFLICT, "x", "x"), "x"},
+	} {
+		got := classify(c.err)
+		reason := motcua.ErrorReason(got)
+		if reason != c.want {
+			t.Errorf("%v: reason %q, want %q", c.err, reason, c.want)
+		}
+		if c.want != "" && c.want != "x" && !errors.Is(got, c.err) {
+			t.Errorf("%v: the cause is lost from the chain", c.err)
 		}
 	}
 }

@@ -21,6 +21,12 @@ var statusOf = map[string]int{
 	motcua.EINTERNAL:     http.StatusInternalServerError,
 }
 
+// RetryAfter is the Retry-After value (seconds) of every 503 answer: long
+// enough for a database restart or a checkpoint after space is freed, short
+// enough that a counter officer's retry is not a long wait. The server adds
+// it to any 503 that lacks one (statusRecorder), pages included.
+const RetryAfter = "5"
+
 // Status returns the HTTP status for err.
 func Status(err error) int {
 	if s, ok := statusOf[motcua.ErrorCode(err)]; ok {
@@ -65,11 +71,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // SetRetryAfter tells the client when to try again after an error that
-// passes (EUNAVAILABLE: in 5 seconds; ETOOMANY: in a minute).
+// passes (EUNAVAILABLE: in RetryAfter seconds; ETOOMANY: in a minute).
 func SetRetryAfter(w http.ResponseWriter, err error) {
 	switch motcua.ErrorCode(err) {
 	case motcua.EUNAVAILABLE:
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", RetryAfter)
 	case motcua.ETOOMANY:
 		w.Header().Set("Retry-After", "60")
 	}

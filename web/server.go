@@ -259,7 +259,13 @@ type statusRecorder struct {
 	status int
 }
 
+// WriteHeader records the status. Every 503 tells the client when to come
+// back: pages answer storage errors through web.Status without knowing
+// about Retry-After, and /readyz's 503 is one too.
 func (r *statusRecorder) WriteHeader(code int) {
+	if code == http.StatusServiceUnavailable && r.Header().Get("Retry-After") == "" {
+		r.Header().Set("Retry-After", RetryAfter)
+	}
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }

@@ -50,7 +50,7 @@ func openStore(ctx context.Context, cfg Config, check bool) (*sqlstore.DB, error
 }
 
 func openStoreObserved(ctx context.Context, cfg Config, check bool, obs sqlstore.Observer) (*sqlstore.DB, error) {
-	db, err := sqlstore.OpenURL(ctx, cfg.DB, sqlstore.Options{Observer: obs})
+	db, err := sqlstore.OpenURL(ctx, cfg.DB, storeOptions(cfg, obs))
 	if err != nil {
 		if sqlstore.IsPostgresURL(cfg.DB) {
 			return nil, fmt.Errorf("open database: %w", err)
@@ -64,6 +64,17 @@ func openStoreObserved(ctx context.Context, cfg Config, check bool, obs sqlstore
 		}
 	}
 	return db, nil
+}
+
+// storeOptions are the store's settings from the configuration (validated
+// already): 0 as the free-space reserve turns the check off.
+func storeOptions(cfg Config, obs sqlstore.Observer) sqlstore.Options {
+	o := sqlstore.Options{Observer: obs, MinFreeSpace: -1}
+	o.WALLimit, _ = parseBytes(cfg.WALLimit)
+	if cfg.MinFreeSpace != "0" {
+		o.MinFreeSpace, _ = parseBytes(cfg.MinFreeSpace)
+	}
+	return o
 }
 
 // newApp wires the service, the web server and the scheduled jobs on an
@@ -101,14 +112,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
-		// Ready while the database answers and the last write did not
-		// fail for want of storage (a full disk keeps reads working).
-		Ready: func(ctx context.Context) error {
-			if err := db.WriteHealth(); err != nil {
-				return err
-			}
-			return db.Read(ctx, func(tx motcua.Tx) error { _, err := tx.Agencies(ctx); return err })
-		}}
+		// Ready while a write reaches the database (a heartbeat commit,
+		// see sqlstore.DB.CanWrite): a full disk keeps reads working.
+		Ready: db.CanWrite}
 	if m != nil {
 		opts.Observe = m.Request
 	}

@@ -65,6 +65,9 @@ type Config struct {
 
 	MaxFileSize string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
 
+	WALLimit     string `flag:"wal-limit" help:"SQLite: size the write-ahead log is kept under, e.g. 16MiB (see docs/deployment.md, disk space)"`
+	MinFreeSpace string `flag:"min-free-space" help:"SQLite: free disk space under which writes are refused with 503 so that the database can recover, e.g. 64MiB; 0 turns the check off"`
+
 	OutboxInterval time.Duration `flag:"outbox-interval" help:"how often the outbox (status messages to the national portal, notices) is delivered"`
 
 	DVCQGURL      string        `flag:"dvcqg-url" help:"national public service portal (DVCQG) integration address; empty: not connected (no online dossiers in, no status out)"`
@@ -121,9 +124,11 @@ func defaults() Config {
 		// The live heap is small and most allocations are short-lived
 		// request data: collecting less often saved a fifth of the CPU per
 		// dossier in the intake benchmark. The memory limit bounds the cost.
-		GCPercent:   400,
-		MemoryLimit: "1GiB",
-		MaxFileSize: "20MiB",
+		GCPercent:    400,
+		MemoryLimit:  "1GiB",
+		MaxFileSize:  "20MiB",
+		WALLimit:     "16MiB",
+		MinFreeSpace: "64MiB",
 
 		OutboxInterval:     2 * time.Second,
 		DVCQGAccount:       "dvcqg",
@@ -339,6 +344,12 @@ func (c *Config) validate() error {
 	}
 	if _, err := parseBytes(c.MaxFileSize); err != nil {
 		errs = append(errs, fmt.Errorf("--max-file-size: %w", err))
+	}
+	if _, err := parseBytes(c.WALLimit); err != nil {
+		errs = append(errs, fmt.Errorf("--wal-limit: %w", err))
+	}
+	if _, err := parseBytes(c.MinFreeSpace); err != nil && c.MinFreeSpace != "0" {
+		errs = append(errs, fmt.Errorf("--min-free-space: %w", err))
 	}
 	if _, err := parseBytes(c.MemoryLimit); err != nil {
 		errs = append(errs, fmt.Errorf("--memory-limit: %w", err))
