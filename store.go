@@ -28,6 +28,7 @@ type Tx interface {
 	DossierStore
 	DossierFileStore
 	AuditStore
+	AuditChainStore
 	CalendarStore
 	ReportStore
 	OutboxStore

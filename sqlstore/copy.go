@@ -43,6 +43,7 @@ var tableSpecs = []string{
 	"code_counters: key:t n:i",
 	"idempotency_keys: user_id:i key:t request_hash:t dossier_id:i created_at:i",
 	"audit_log: id:i at:i user_id:i action:t dossier_id:i detail:t ip:t",
+	"audit_chain: id:i last_id:i gap:b hash:t sealed_at:i",
 	"calendar_years: year:i data:t updated_by:i updated_at:i",
 	"outbox: id:i topic:t okey:t payload:t created_at:i attempts:i next_attempt_at:i leased_until:i delivered_at:n failed_at:n last_error:t",
 	"deadline_warnings: dossier_id:i kind:t due_at:i code:t holder_agency_id:i at:i",

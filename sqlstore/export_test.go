@@ -87,9 +87,10 @@ func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
 
 // migrationUndo undoes the migrations after the sixth, by version.
 var migrationUndo = map[int][]string{
-	7: {"DROP TABLE portal_messages", "DROP TABLE portal_sync", "DROP INDEX outbox_key_pending", "ALTER TABLE outbox DROP COLUMN okey"},
-	8: {"DROP TABLE payments"},
-	9: {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
+	7:  {"DROP TABLE portal_messages", "DROP TABLE portal_sync", "DROP INDEX outbox_key_pending", "ALTER TABLE outbox DROP COLUMN okey"},
+	8:  {"DROP TABLE payments"},
+	9:  {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
+	14: {"DROP TABLE audit_chain"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

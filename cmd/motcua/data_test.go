@@ -58,7 +58,43 @@ func seedProvince(t *testing.T, addr, docs string) {
 		}
 	}
 	attachFiles(t, db, store)
+	sealAudit(t, db, cal, pattern)
 	db.Close()
+}
+
+// sealAudit adds access-log entries with every kind of field (Vietnamese
+// text, an address, no dossier) and seals the whole log, so that a copy
+// must keep the chain verifiable on the other engine.
+func sealAudit(t *testing.T, db *sqlstore.DB, cal motcua.Calendar, pattern motcua.CodePattern) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 4, 30, 3, 0, 0, 0, time.UTC)
+	for _, e := range []*motcua.AuditEntry{
+		{At: at, UserID: 1, Action: motcua.AuditViewPersonalData, DossierID: 1, Detail: "Xem hồ sơ — giấy khai sinh", IP: "192.0.2.9"},
+		{At: at.Add(1234 * time.Microsecond), UserID: 2, Action: motcua.AuditLoginFailed, Detail: "motcua.anphu", IP: "2001:db8::1"},
+	} {
+		if err := db.Write(ctx, func(tx motcua.Tx) error { return tx.Audit(ctx, e) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := service.New(db, cal, cheapHash, service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern,
+		Now: func() time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if n, err := svc.SealAudit(ctx); err != nil || n < 2 {
+		t.Fatalf("sealing the audit log: %d %v", n, err)
+	}
+}
+
+// verifyAudit runs "motcua audit verify" on the database at addr and
+// fails unless the whole log is sealed and intact.
+func verifyAudit(t *testing.T, addr, dir string) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"audit", "verify", "--db", addr, "--data", dir}, &out, io.Discard, env(nil)); err != nil {
+		t.Fatalf("audit verify: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "OK:") || !strings.Contains(out.String(), "not sealed yet: 0") || strings.Contains(out.String(), "sealed entries: 0,") {
+		t.Fatalf("audit verify:\n%s", out.String())
+	}
 }
 
 // seededDocuments is how many documents seedProvince stores: three put
@@ -199,6 +235,7 @@ func TestMigrateDataDemoRowByRow(t *testing.T) {
 	a, b := sqltest.OpenAt(t, src), sqltest.OpenAt(t, pg)
 	sameRows(t, a, b)
 	sameDocuments(t, "file://"+docs, newDocs)
+	verifyAudit(t, pg, dir)
 
 	// The copy was vacuumed and analysed for the planner.
 	admin, err := sql.Open("pgx", pg)
@@ -285,6 +322,7 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 			}
 			sameRows(t, live, sqltest.OpenAt(t, to))
 			sameDocuments(t, "file://"+docs, newDocs)
+			verifyAudit(t, to, dir)
 		})
 	}
 }
