@@ -29,6 +29,7 @@ type Tx interface {
 	DossierFileStore
 	AuditStore
 	AuditChainStore
+	TwoFactorStore
 	CalendarStore
 	ReportStore
 	OutboxStore

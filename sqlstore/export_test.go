@@ -90,7 +90,7 @@ var migrationUndo = map[int][]string{
 	7:  {"DROP TABLE portal_messages", "DROP TABLE portal_sync", "DROP INDEX outbox_key_pending", "ALTER TABLE outbox DROP COLUMN okey"},
 	8:  {"DROP TABLE payments"},
 	9:  {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
-	14: {"DROP TABLE audit_chain"},
+	14: {"DROP TABLE signin_challenges", "DROP TABLE recovery_codes", "DROP TABLE user_totp", "DROP TABLE audit_chain"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the
