@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -351,4 +352,54 @@ func (s *Service) MyTwoFactor(ctx context.Context) (*TwoFactorStatus, error) {
 		return err
 	})
 	return st, err
+}
+
+// RemoveTwoFactor removes an account's second factor and recovery codes,
+// for a user who lost both their phone and their codes. The caller must
+// administer the account (as for UpdateUser) and cannot remove their own
+// (someone else must check who is asking). If the account's roles require
+// a second factor, it enrols again at its next sign-in. Removing none is
+// not an error. Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Service) RemoveTwoFactor(ctx context.Context, userID int64) error {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return err
+	}
+	target, err := s.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if target.ID == u.ID {
+		return motcua.Errorf(motcua.EFORBIDDEN, "cannot_remove_own_2fa", "Bạn không thể tự gỡ xác thực hai lớp của mình; hãy nhờ quản trị viên khác.")
+	}
+	return s.store.Write(ctx, func(tx motcua.Tx) error {
+		if _, err := tx.TOTP(ctx, target.ID); motcua.ErrorCode(err) == motcua.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := tx.DeleteTOTP(ctx, target.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, &motcua.AuditEntry{At: s.now(), UserID: u.ID, Action: motcua.AuditTOTPRemoved,
+			Detail: fmt.Sprintf("account %d", target.ID)})
+	})
+}
+
+// HasTwoFactor reports, to an administrator of the account, whether it has
+// a confirmed second factor. Errors as User.
+func (s *Service) HasTwoFactor(ctx context.Context, userID int64) (bool, error) {
+	if _, err := s.User(ctx, userID); err != nil {
+		return false, err
+	}
+	var on bool
+	err := s.store.Read(ctx, func(tx motcua.Tx) error {
+		o, err := tx.TOTP(ctx, userID)
+		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+			return nil
+		}
+		on = err == nil && o.Confirmed
+		return err
+	})
+	return on, err
 }

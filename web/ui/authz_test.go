@@ -183,6 +183,7 @@ var authz = map[string][]string{
 	"POST /quan-tri/co-quan/{id}/diem-tiep-nhan": {"admin"},
 	"GET /quan-tri/tai-khoan":                    {"admin"}, "POST /quan-tri/tai-khoan": {"admin"},
 	"GET /quan-tri/tai-khoan/{id}": {"admin"}, "POST /quan-tri/tai-khoan/{id}": {"admin"},
+	"POST /quan-tri/tai-khoan/{id}/xac-thuc-hai-lop": {"admin"},
 	// The catalogue and the calendar are public information: every
 	// account may read their administration pages; only administrators
 	// change them.

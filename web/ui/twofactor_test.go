@@ -122,4 +122,28 @@ func TestTwoFactorSignInPages(t *testing.T) {
 	if !strings.HasPrefix(r.header.Get("Location"), "/dang-nhap/xac-thuc") {
 		t.Fatalf("the specialist's next sign-in: %d %q", r.status, r.header.Get("Location"))
 	}
+
+	// The specialist lost phone and codes: the administrator removes the
+	// second factor (not their own), and the password alone works again.
+	var cv, adm *motcua.User
+	e.db.Read(ctx, func(tx motcua.Tx) (err error) {
+		if cv, err = tx.UserByUsername(ctx, "cv.anphu"); err != nil {
+			return err
+		}
+		adm, err = tx.UserByUsername(ctx, "admin")
+		return err
+	})
+	if page := b.get(fmt.Sprintf("/quan-tri/tai-khoan/%d", cv.ID)); !strings.Contains(page.body, "Gỡ xác thực hai lớp") {
+		t.Fatalf("the administrator's page of the account:\n%s", page.body)
+	}
+	if r := b.post(fmt.Sprintf("/quan-tri/tai-khoan/%d/xac-thuc-hai-lop", adm.ID), url.Values{}); r.status != http.StatusForbidden {
+		t.Fatalf("an administrator removed their own second factor: %d", r.status)
+	}
+	if r := b.post(fmt.Sprintf("/quan-tri/tai-khoan/%d/xac-thuc-hai-lop", cv.ID), url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("removal: %d %s", r.status, r.body)
+	}
+	r = e.browser().post("/dang-nhap", url.Values{"username": {"cv.anphu"}, "password": {demo.Password}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/hop-thu" {
+		t.Fatalf("sign-in after the removal: %d %q", r.status, r.header.Get("Location"))
+	}
 }

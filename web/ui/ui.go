@@ -140,6 +140,7 @@ func (u *UI) routes() []route {
 		{"POST /quan-tri/tai-khoan", u.adminCreateUser},
 		{"GET /quan-tri/tai-khoan/{id}", u.adminUser},
 		{"POST /quan-tri/tai-khoan/{id}", u.adminUpdateUser},
+		{"POST /quan-tri/tai-khoan/{id}/xac-thuc-hai-lop", u.adminRemoveTwoFactor},
 		{"GET /quan-tri/thu-tuc", u.adminProcedures},
 		{"GET /quan-tri/thu-tuc/{id}", u.adminProcedure},
 		{"POST /quan-tri/thu-tuc/{id}", u.adminSaveProcedure},
