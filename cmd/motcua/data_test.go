@@ -58,8 +58,33 @@ func seedProvince(t *testing.T, addr, docs string) {
 		}
 	}
 	attachFiles(t, db, store)
+	twoFactorRows(t, db)
 	sealAudit(t, db, cal, pattern)
 	db.Close()
+}
+
+// twoFactorRows gives an account a second factor, recovery codes and a
+// half-signed-in browser, so that their tables are copied and checked.
+func twoFactorRows(t *testing.T, db *sqlstore.DB) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 4, 30, 3, 0, 0, 0, time.UTC)
+	if err := db.Write(ctx, func(tx motcua.Tx) error {
+		u, err := tx.UserByUsername(ctx, "admin")
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveTOTP(ctx, &motcua.TOTP{UserID: u.ID, Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", Confirmed: true, LastStep: 59264640, CreatedAt: at}); err != nil {
+			return err
+		}
+		if err := tx.SetRecoveryCodes(ctx, u.ID, []string{"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"}); err != nil {
+			return err
+		}
+		return tx.CreateChallenge(ctx, &motcua.SignInChallenge{TokenHash: []byte("0123456789abcdef0123456789abcdef"), UserID: u.ID,
+			CreatedAt: at, ExpiresAt: at.Add(5 * time.Minute), UserAgent: "Trình duyệt", IP: "192.0.2.4"})
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // sealAudit adds access-log entries with every kind of field (Vietnamese
