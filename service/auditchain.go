@@ -27,17 +27,20 @@ const auditSealBatch = 1000
 // chain's new head, so that the log kept outside the database anchors it.
 func (s *Service) SealAudit(ctx context.Context) (int, error) {
 	total := 0
+	var last *motcua.AuditLink
+	defer func() {
+		if last != nil { // one line a run, whatever the batches
+			slog.Info("audit chain sealed", "entries", total, "head_id", last.LastID, "head_hash", last.Hash)
+		}
+	}()
 	for range 100 { // at most 100 batches a run; the job comes back
 		n, head, err := s.sealAuditBatch(ctx)
 		total += n
-		if err != nil {
+		if head != nil {
+			last = head
+		}
+		if err != nil || n < auditSealBatch {
 			return total, err
-		}
-		if n > 0 && head != nil {
-			slog.Info("audit chain sealed", "entries", n, "head_id", head.LastID, "head_hash", head.Hash)
-		}
-		if n < auditSealBatch {
-			break
 		}
 	}
 	return total, nil
