@@ -28,6 +28,8 @@ type Tx interface {
 	DossierStore
 	DossierFileStore
 	AuditStore
+	AuditChainStore
+	TwoFactorStore
 	CalendarStore
 	ReportStore
 	OutboxStore

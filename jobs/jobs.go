@@ -40,6 +40,8 @@ func Standard(svc *service.Service) []Job {
 		{Name: "fold-live-counters", Run: svc.FoldCounters},
 		// Does nothing when no payment platform is configured.
 		{Name: "reconcile-payments", Run: svc.ReconcilePayments},
+		// One instance at a time (a lock in the database); logs the head.
+		{Name: "seal-audit-log", Run: svc.SealAudit},
 	}
 }
 

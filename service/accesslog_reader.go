@@ -141,6 +141,10 @@ var AuditActions = []struct{ Action, Label string }{
 	{motcua.AuditLogout, "Đăng xuất"},
 	{motcua.AuditPasswordChanged, "Đổi mật khẩu"},
 	{motcua.AuditSessionsEnded, "Kết thúc phiên đăng nhập"},
+	{motcua.AuditTOTPEnrolled, "Bật xác thực hai lớp"},
+	{motcua.AuditTOTPFailed, "Nhập sai mã xác thực"},
+	{motcua.AuditRecoveryCodeUsed, "Dùng mã khôi phục"},
+	{motcua.AuditTOTPRemoved, "Gỡ xác thực hai lớp"},
 }
 
 func knownAuditAction(a string) bool {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/motcua/motcua"
@@ -13,10 +14,23 @@ import (
 
 // SignIn is the result of a successful login: the session token (given to
 // the client once, kept only as a hash) and the user.
+//
+// When the account has a second factor, or its roles require one, Login
+// opens no session: Token is empty and Challenge holds the token of the
+// half-signed-in state (to keep in the browser until SecondFactor), Enrol
+// telling whether the account must first enrol (ChallengeEnrolment).
 type SignIn struct {
 	Token   string
 	User    *motcua.User
 	Session *motcua.Session
+
+	Challenge        string
+	ChallengeExpires time.Time
+	Enrol            bool
+	// RecoveryCodes are the codes of an enrolment just confirmed, to be
+	// shown once; RecoveryCodesLeft counts the unused ones.
+	RecoveryCodes     []string
+	RecoveryCodesLeft int
 }
 
 // Login checks a username and password and opens a session. Wrong names
@@ -76,6 +90,9 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		// Only then: the other instances hold the same counts (they
 		// travel on the bus), and most sign-ins follow no failure.
 		s.changed(ctx, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: keys.pair}, motcua.CacheKey{Kind: motcua.CacheLoginReset, Key: keys.user})
+	}
+	if half, err := s.challengeFor(ctx, u, ip, userAgent, now); err != nil || half != nil {
+		return half, err
 	}
 	token, hash := newToken()
 	sess := &motcua.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL),

@@ -75,6 +75,10 @@ type Config struct {
 	// with each failure, up to 16 times. 0 means 250 ms; negative turns
 	// the delays off.
 	LoginSlowdown time.Duration
+	// RequireTwoFactor lists the roles whose holders must sign in with a
+	// second factor (TOTP): without one they are sent to enrol at their
+	// next sign-in. Empty: a second factor is each user's choice.
+	RequireTwoFactor []motcua.Role
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -89,8 +93,11 @@ type Service struct {
 	versions sync.Map // procedureKey → *motcua.Procedure (versions never change)
 	lookups  *failureLimiter
 	logins   *signInGuard
-	public   *cache[string, *motcua.PublicRecord] // dossier code → public record
-	sessions *cache[string, *motcua.User]         // token hash → signed-in user
+	// codeTries bounds wrong second-factor codes per account, wherever
+	// they come from: whoever types them knows the password already.
+	codeTries *failureLimiter
+	public    *cache[string, *motcua.PublicRecord] // dossier code → public record
+	sessions  *cache[string, *motcua.User]         // token hash → signed-in user
 	// procVersions maps a procedure to its current version number.
 	procVersions *cache[int64, int]
 	published    *cache[int, []*motcua.Procedure] // 0 → the published catalogue (reports)
@@ -153,6 +160,7 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	s := &Service{store: store, hasher: hasher, cfg: cfg,
 		lookups: newFailureLimiter(20, 15*time.Minute), logins: newSignInGuard(cfg.LoginSlowdown),
+		codeTries:    newFailureLimiter(10, 15*time.Minute),
 		public:       newCache[string, *motcua.PublicRecord](cfg.CacheTTL, 200_000),
 		sessions:     newCache[string, *motcua.User](cfg.CacheTTL, 100_000),
 		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000),

@@ -31,6 +31,9 @@ var tableSpecs = []string{
 	"users: id:i username:t full_name:t email:t phone:t title:t disabled:b password_hash:t created_at:i",
 	"user_grants: user_id:i agency_id:i role:t",
 	"sessions: token_hash:t user_id:i created_at:i expires_at:i user_agent:t ip:t",
+	"user_totp: user_id:i secret:t confirmed:b last_step:i created_at:i",
+	"recovery_codes: user_id:i code_hash:t",
+	"signin_challenges: token_hash:t user_id:i enrol:b created_at:i expires_at:i user_agent:t ip:t",
 	"dossiers: id:i code:t procedure_id:i procedure_version:i procedure_code:t procedure_name:t channel:i reception_point_id:i " +
 		"reception_agency_id:i competent_agency_id:i applicant_id_number:t applicant_name:t verifier:t facts:t created_at:i state:t step:i " +
 		"holder_agency_id:i assignee_id:i submitted_at:n received_at:n clock_start_at:n due_at:n step_due_at:n action_due_at:n " +
@@ -45,6 +48,7 @@ var tableSpecs = []string{
 	"code_counters: key:t n:i",
 	"idempotency_keys: user_id:i key:t request_hash:t dossier_id:i created_at:i",
 	"audit_log: id:i at:i user_id:i action:t dossier_id:i detail:t ip:t",
+	"audit_chain: id:i last_id:i gap:b hash:t sealed_at:i",
 	"calendar_years: year:i data:t updated_by:i updated_at:i",
 	"outbox: id:i topic:t okey:t payload:t created_at:i attempts:i next_attempt_at:i leased_until:i delivered_at:n failed_at:n last_error:t",
 	"deadline_warnings: dossier_id:i kind:t due_at:i code:t holder_agency_id:i at:i",

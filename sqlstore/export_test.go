@@ -92,6 +92,7 @@ var migrationUndo = map[int][]string{
 	9:  {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
 	11: {"DROP TABLE population_lookups"},
 	13: {"DROP TABLE heartbeat"},
+	14: {"DROP TABLE signin_challenges", "DROP TABLE recovery_codes", "DROP TABLE user_totp", "DROP TABLE audit_chain"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

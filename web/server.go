@@ -166,6 +166,32 @@ func (s *Server) SetSessionCookie(w http.ResponseWriter, token string, lifetime 
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
+// ChallengeCookie holds the token of a browser half signed in: its
+// password was right and its second factor is awaited.
+const ChallengeCookie = "motcua_2fa"
+
+// SetChallengeCookie gives the browser its half-signed-in token, for the
+// second step of the sign-in only (path /dang-nhap, same-site requests).
+func (s *Server) SetChallengeCookie(w http.ResponseWriter, token string, lifetime time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: ChallengeCookie, Value: token, Path: "/dang-nhap",
+		MaxAge: int(lifetime / time.Second), Expires: time.Now().Add(lifetime),
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteStrictMode})
+}
+
+// ClearChallengeCookie removes the half-signed-in token.
+func (s *Server) ClearChallengeCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: ChallengeCookie, Value: "", Path: "/dang-nhap", MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteStrictMode})
+}
+
+// ChallengeToken returns the request's half-signed-in token ("" if none).
+func ChallengeToken(r *http.Request) string {
+	if c, err := r.Cookie(ChallengeCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
 // ClearSessionCookie removes the session cookie.
 func (s *Server) ClearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,

@@ -161,9 +161,13 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) service.Config {
 	checker, _ := motcua.NewAgencyCodeChecker(cfg.AgencyCodePattern)
 	maxFile, _ := parseBytes(cfg.MaxFileSize)
+	var twoFactor []motcua.Role
+	for _, r := range cfg.Require2FA {
+		twoFactor = append(twoFactor, motcua.Role(r))
+	}
 	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
 		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag,
-		PaymentQueryAfter: cfg.PaymentQueryAfter, PaymentExpireAfter: cfg.PaymentExpireAfter,
+		PaymentQueryAfter: cfg.PaymentQueryAfter, PaymentExpireAfter: cfg.PaymentExpireAfter, RequireTwoFactor: twoFactor,
 		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout}
 }
 

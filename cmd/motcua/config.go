@@ -38,6 +38,7 @@ type Config struct {
 	SecureCookies  bool          `flag:"secure-cookies" help:"mark cookies Secure (set when served over HTTPS)"`
 	TrustedProxies []string      `flag:"trusted-proxies" help:"comma-separated addresses or prefixes (10.0.0.0/8) of reverse proxies whose X-Forwarded-For is believed"`
 	SessionTTL     time.Duration `flag:"session-ttl" help:"how long a staff session lasts"`
+	Require2FA     []string      `flag:"require-2fa-roles" help:"comma-separated roles whose holders must sign in with a second factor (TOTP), e.g. admin,agency_leader; without one they enrol at their next sign-in (default: none, a personal choice)"`
 
 	CodePattern       string `flag:"code-pattern" help:"dossier code pattern: {agency}, date tokens such as {yyMMdd}, {seq:N}"`
 	FormTitles        string `flag:"form-titles" help:"numbers and titles of the official forms that differ from the default numbering, as JSON, e.g. {\"extension\":{\"title\":\"Phiếu xin lỗi và hẹn lại ngày trả kết quả\"}}"`
@@ -335,6 +336,11 @@ func (c *Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel))
+	}
+	for _, r := range c.Require2FA {
+		if !motcua.Role(r).Valid() {
+			errs = append(errs, fmt.Errorf("--require-2fa-roles: unknown role %q", r))
+		}
 	}
 	if c.SessionTTL < time.Minute {
 		errs = append(errs, errors.New("--session-ttl must be at least 1m"))

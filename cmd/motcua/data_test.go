@@ -58,7 +58,68 @@ func seedProvince(t *testing.T, addr, docs string) {
 		}
 	}
 	attachFiles(t, db, store)
+	twoFactorRows(t, db)
+	sealAudit(t, db, cal, pattern)
 	db.Close()
+}
+
+// twoFactorRows gives an account a second factor, recovery codes and a
+// half-signed-in browser, so that their tables are copied and checked.
+func twoFactorRows(t *testing.T, db *sqlstore.DB) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 4, 30, 3, 0, 0, 0, time.UTC)
+	if err := db.Write(ctx, func(tx motcua.Tx) error {
+		u, err := tx.UserByUsername(ctx, "admin")
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveTOTP(ctx, &motcua.TOTP{UserID: u.ID, Secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", Confirmed: true, LastStep: 59264640, CreatedAt: at}); err != nil {
+			return err
+		}
+		if err := tx.SetRecoveryCodes(ctx, u.ID, []string{"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"}); err != nil {
+			return err
+		}
+		return tx.CreateChallenge(ctx, &motcua.SignInChallenge{TokenHash: []byte("0123456789abcdef0123456789abcdef"), UserID: u.ID,
+			CreatedAt: at, ExpiresAt: at.Add(5 * time.Minute), UserAgent: "Trình duyệt", IP: "192.0.2.4"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sealAudit adds access-log entries with every kind of field (Vietnamese
+// text, an address, no dossier) and seals the whole log, so that a copy
+// must keep the chain verifiable on the other engine.
+func sealAudit(t *testing.T, db *sqlstore.DB, cal motcua.Calendar, pattern motcua.CodePattern) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 4, 30, 3, 0, 0, 0, time.UTC)
+	for _, e := range []*motcua.AuditEntry{
+		{At: at, UserID: 1, Action: motcua.AuditViewPersonalData, DossierID: 1, Detail: "Xem hồ sơ — giấy khai sinh", IP: "192.0.2.9"},
+		{At: at.Add(1234 * time.Microsecond), UserID: 2, Action: motcua.AuditLoginFailed, Detail: "motcua.anphu", IP: "2001:db8::1"},
+	} {
+		if err := db.Write(ctx, func(tx motcua.Tx) error { return tx.Audit(ctx, e) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := service.New(db, cal, cheapHash, service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern,
+		Now: func() time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if n, err := svc.SealAudit(ctx); err != nil || n < 2 {
+		t.Fatalf("sealing the audit log: %d %v", n, err)
+	}
+}
+
+// verifyAudit runs "motcua audit verify" on the database at addr and
+// fails unless the whole log is sealed and intact.
+func verifyAudit(t *testing.T, addr, dir string) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"audit", "verify", "--db", addr, "--data", dir}, &out, io.Discard, env(nil)); err != nil {
+		t.Fatalf("audit verify: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "OK:") || !strings.Contains(out.String(), "not sealed yet: 0") || strings.Contains(out.String(), "sealed entries: 0,") {
+		t.Fatalf("audit verify:\n%s", out.String())
+	}
 }
 
 // seededDocuments is how many documents seedProvince stores: three put
@@ -208,6 +269,7 @@ func TestMigrateDataDemoRowByRow(t *testing.T) {
 	a, b := sqltest.OpenAt(t, src), sqltest.OpenAt(t, pg)
 	sameRows(t, a, b)
 	sameDocuments(t, "file://"+docs, newDocs)
+	verifyAudit(t, pg, dir)
 
 	// The copy was vacuumed and analysed for the planner.
 	admin, err := sql.Open("pgx", pg)
@@ -294,6 +356,7 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 			}
 			sameRows(t, live, sqltest.OpenAt(t, to))
 			sameDocuments(t, "file://"+docs, newDocs)
+			verifyAudit(t, to, dir)
 		})
 	}
 }

@@ -7,6 +7,7 @@
 //	motcua backup    write a consistent backup folder (database and documents)
 //	motcua restore   fill a new database and storage from a backup folder
 //	motcua migrate-data  copy a SQLite province into PostgreSQL, verified
+//	motcua audit verify  check the audit log's hash chain (audit seal: seal now)
 //	motcua version   print the version
 //
 // Run "motcua <command> --help" for the settings of each.
@@ -57,6 +58,11 @@ Commands:
             Copy a whole SQLite province (--from data/motcua.db) into the
             database of --db (PostgreSQL), in one transaction, then verify row
             counts and checksums per table; --from-blobs copies documents too.
+  audit verify
+            Walk the audit log's hash chain and report the first entry
+            altered, deleted or inserted after it was sealed (exit status 2),
+            and the head hash to compare with one kept outside the database.
+            "audit seal" seals the entries old enough now, as the job does.
   version   Print the version.
 
 Every setting can be given as a flag, as an environment variable MOTCUA_<NAME>
@@ -82,6 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
+	var auditSub string
 	fs := flag.NewFlagSet("motcua "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	switch cmd {
@@ -89,6 +96,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stdout, "motcua", version)
 		return nil
 	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data":
+	case "audit":
+		// "audit verify|seal": the word after "audit" is the subcommand.
+		sub := ""
+		if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
+			sub, rest = rest[0], rest[1:]
+		}
+		auditSub = sub
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -130,6 +144,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runRestore(ctx, cfg, dopts, stdout)
 	case "migrate-data":
 		return runMigrateData(ctx, cfg, dopts, stdout)
+	case "audit":
+		return runAudit(ctx, cfg, auditSub, stdout)
 	}
 	return nil
 }

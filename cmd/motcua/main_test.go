@@ -72,6 +72,7 @@ func TestConfigValidation(t *testing.T) {
 		"s3 no endpoint": {"--blobs", "s3://docs"},
 		"outbox url":     {"--outbox-url", "notify.internal"},
 		"outbox lease":   {"--outbox-lease", "10ms"},
+		"2fa role":       {"--require-2fa-roles", "admin,boss"},
 	}
 	for name, args := range cases {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
@@ -83,6 +84,11 @@ func TestConfigValidation(t *testing.T) {
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	if _, err := loadConfig(fs, []string{"--config", "/no/such/file.json"}, env(nil)); err == nil {
 		t.Error("missing configuration file accepted")
+	}
+	fs = flag.NewFlagSet("t", flag.ContinueOnError)
+	cfg, err := loadConfig(fs, []string{"--require-2fa-roles", "admin,agency_leader"}, env(nil))
+	if err != nil || len(cfg.Require2FA) != 2 || cfg.Require2FA[1] != "agency_leader" {
+		t.Errorf("--require-2fa-roles: %v %v", cfg.Require2FA, err)
 	}
 }
 

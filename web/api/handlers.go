@@ -13,6 +13,9 @@ import (
 type loginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// OTP is the second factor of an account that has one: a code of its
+	// authenticator or a recovery code.
+	OTP string `json:"otp"`
 }
 
 type loginResponse struct {
@@ -28,6 +31,9 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := a.srv.Service.Login(r.Context(), in.Username, in.Password, a.srv.ClientIP(r), r.UserAgent())
+	if err == nil && res.Challenge != "" {
+		res, err = a.secondFactor(r, res, in.OTP)
+	}
 	if err != nil {
 		web.WriteError(w, r, err)
 		return
@@ -35,6 +41,20 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 	a.srv.SetSessionCookie(w, res.Token, res.Session.Lifetime())
 	web.WriteJSON(w, http.StatusCreated, loginResponse{Token: res.Token,
 		ExpiresAt: vn(res.Session.ExpiresAt).Format("2006-01-02T15:04:05Z07:00"), User: userOf(res.User)})
+}
+
+// secondFactor completes, in the same request, a sign-in that asks for a
+// second factor. An API client cannot enrol: that is done once in the web
+// application, where the QR code can be shown.
+func (a *API) secondFactor(r *http.Request, half *service.SignIn, otp string) (*service.SignIn, error) {
+	if half.Enrol {
+		return nil, motcua.Errorf(motcua.EFORBIDDEN, "otp_enrolment_required",
+			"Tài khoản phải đăng ký xác thực hai lớp: đăng nhập bằng trình duyệt để đăng ký trước.")
+	}
+	if strings.TrimSpace(otp) == "" {
+		return nil, motcua.Errorf(motcua.EUNAUTHORIZED, "otp_required", "Vui lòng nhập mã xác thực (trường otp).")
+	}
+	return a.srv.Service.SecondFactor(r.Context(), half.Challenge, otp, a.srv.ClientIP(r), r.UserAgent())
 }
 
 func (a *API) logout(w http.ResponseWriter, r *http.Request) {

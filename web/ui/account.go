@@ -10,7 +10,8 @@ import (
 
 // accountData is the page of one's own account: its sessions.
 type accountData struct {
-	Sessions []service.SessionInfo
+	Sessions  []service.SessionInfo
+	TwoFactor *service.TwoFactorStatus
 }
 
 // account shows the signed-in user's own account: a form to change the
@@ -28,8 +29,13 @@ func (u *UI) showAccount(w http.ResponseWriter, r *http.Request, status int, f *
 		u.fail(w, r, err)
 		return
 	}
+	tf, err := u.srv.Service.MyTwoFactor(r.Context())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	u.render(w, r, status, "account", &page{Title: "Tài khoản của tôi", Section: "account", Form: f, Flash: flash,
-		Data: &accountData{Sessions: list}})
+		Data: &accountData{Sessions: list, TwoFactor: tf}})
 }
 
 // accountFlash is the notice after a change (the ?xong= of the redirect).

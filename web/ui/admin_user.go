@@ -21,6 +21,8 @@ type userData struct {
 	Grants []option
 	// AddAgencies and AddRoles offer a role to add ("" first: none).
 	AddAgencies, AddRoles []option
+	// TwoFactor tells whether the account has a second factor.
+	TwoFactor bool
 }
 
 func (u *UI) userChoices(r *http.Request) (*userData, error) {
@@ -138,8 +140,30 @@ func (u *UI) showUser(w http.ResponseWriter, r *http.Request, status int, f *for
 			f.Values.Add("grant", g.Value)
 		}
 	}
+	if d.TwoFactor, err = u.srv.Service.HasTwoFactor(r.Context(), id); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	p.Title, p.Form, p.Data = d.U.FullName, f, d
 	u.render(w, r, status, "admin_user", p)
+}
+
+// adminRemoveTwoFactor removes an account's second factor (its owner lost
+// their phone and recovery codes).
+func (u *UI) adminRemoveTwoFactor(w http.ResponseWriter, r *http.Request) {
+	if u.staff(w, r) == nil {
+		return
+	}
+	if _, err := readForm(w, r); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := u.srv.Service.RemoveTwoFactor(r.Context(), id); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	seeOther(w, r, "/quan-tri/tai-khoan/"+strconv.FormatInt(id, 10)+"?xong=1")
 }
 
 func (u *UI) adminUpdateUser(w http.ResponseWriter, r *http.Request) {

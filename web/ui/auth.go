@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/web"
 )
 
@@ -28,15 +28,13 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		u.render(w, r, web.Status(err), "login", &page{Title: "Đăng nhập", Form: f})
 		return
 	}
-	u.srv.SetSessionCookie(w, res.Token, res.Session.Lifetime())
-	next := localPath(f.Get("tiep"))
-	if next == "" {
-		next = "/hop-thu"
-		if res.User.HasRole(motcua.RoleReception) {
-			next = "/tiep-nhan"
-		}
+	if res.Challenge != "" { // a second factor is awaited: the next step
+		u.srv.SetChallengeCookie(w, res.Challenge, service.ChallengeTTL)
+		seeOther(w, r, "/dang-nhap/xac-thuc?tiep="+url.QueryEscape(localPath(f.Get("tiep"))))
+		return
 	}
-	seeOther(w, r, next)
+	u.srv.SetSessionCookie(w, res.Token, res.Session.Lifetime())
+	seeOther(w, r, afterLogin(res.User, f.Get("tiep")))
 }
 
 func (u *UI) logout(w http.ResponseWriter, r *http.Request) {

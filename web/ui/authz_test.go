@@ -176,6 +176,10 @@ var authz = map[string][]string{
 	"GET /ho-so/{code}/tai-lieu/{id}": dossierSeen,
 	"GET /so-theo-doi":                dossierSeen, // An Phú's book: its staff who work on dossiers, and the supervisor
 	"GET /tai-khoan":                  {staff}, "POST /tai-khoan/mat-khau": {staff}, "POST /tai-khoan/phien/{id}": {staff},
+	"POST /tai-khoan/xac-thuc-hai-lop": {staff}, "POST /tai-khoan/xac-thuc-hai-lop/xac-nhan": {staff},
+	// The second step of a sign-in needs the half-signed-in cookie that
+	// only a right password gives: without it, back to the password.
+	"GET /dang-nhap/xac-thuc": {nobody}, "POST /dang-nhap/xac-thuc": {nobody},
 	"GET /nhat-ky-truy-cap": {"giamsat.tinh"},
 	"GET /quan-tri":         {"admin"},
 	"GET /quan-tri/co-quan": {"admin"}, "POST /quan-tri/co-quan": {"admin"}, // a new agency under An Phú
@@ -183,6 +187,7 @@ var authz = map[string][]string{
 	"POST /quan-tri/co-quan/{id}/diem-tiep-nhan": {"admin"},
 	"GET /quan-tri/tai-khoan":                    {"admin"}, "POST /quan-tri/tai-khoan": {"admin"},
 	"GET /quan-tri/tai-khoan/{id}": {"admin"}, "POST /quan-tri/tai-khoan/{id}": {"admin"},
+	"POST /quan-tri/tai-khoan/{id}/xac-thuc-hai-lop": {"admin"},
 	// The catalogue and the calendar are public information: every
 	// account may read their administration pages; only administrators
 	// change them.
