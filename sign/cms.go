@@ -1,0 +1,184 @@
+package sign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"fmt"
+	"slices"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Object identifiers of the CMS (RFC 5652), ESS (RFC 5035) and the
+// algorithms motcua signs with.
+var (
+	oidData               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	oidSignedData         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidContentType        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	oidMessageDigest      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidSigningTime        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	oidSigningCertV2      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	oidSHA256             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	oidSHA384             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
+	oidSHA512             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
+	oidRSAEncryption      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidSHA256WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
+	oidSHA384WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
+	oidSHA512WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
+	oidECDSAWithSHA256    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	oidECDSAWithSHA384    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
+	oidECDSAWithSHA512    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
+	oidSignatureTimeStamp = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+)
+
+// addOID writes an OBJECT IDENTIFIER.
+func addOID(b *cryptobyte.Builder, oid asn1.ObjectIdentifier) {
+	b.AddASN1ObjectIdentifier(oid)
+}
+
+// addAlgorithm writes an AlgorithmIdentifier; withNull adds the NULL
+// parameters RSA algorithms carry.
+func addAlgorithm(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, withNull bool) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		addOID(b, oid)
+		if withNull {
+			b.AddASN1NULL()
+		}
+	})
+}
+
+// attribute is one DER-encoded CMS Attribute.
+func attribute(oid asn1.ObjectIdentifier, val func(b *cryptobyte.Builder)) ([]byte, error) {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		addOID(b, oid)
+		b.AddASN1(cbasn1.SET, val)
+	})
+	return b.Bytes()
+}
+
+// signedAttributes returns the DER SET OF the signed attributes of a
+// PAdES baseline-B signature of a document whose SHA-256 digest is digest,
+// by cert: content type, message digest and the signing certificate v2
+// (which binds the certificate to the signature). The claimed signing time
+// is in the signature dictionary's /M, as PAdES requires (EN 319 142-1
+// §5.3: no signing-time attribute).
+func signedAttributes(digest []byte, cert *x509.Certificate) ([]byte, error) {
+	certHash := sha256.Sum256(cert.Raw)
+	attrs := make([][]byte, 0, 3)
+	for _, a := range []struct {
+		oid asn1.ObjectIdentifier
+		val func(b *cryptobyte.Builder)
+	}{
+		{oidContentType, func(b *cryptobyte.Builder) { addOID(b, oidData) }},
+		{oidMessageDigest, func(b *cryptobyte.Builder) { b.AddASN1OctetString(digest) }},
+		{oidSigningCertV2, func(b *cryptobyte.Builder) {
+			// SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF
+			// ESSCertIDv2 }; ESSCertIDv2 with the default SHA-256 (so no
+			// hashAlgorithm), the hash, and IssuerSerial.
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1OctetString(certHash[:])
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // GeneralNames
+								b.AddASN1(cbasn1.Tag(4).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+									b.AddBytes(cert.RawIssuer)
+								})
+							})
+							b.AddASN1BigInt(cert.SerialNumber)
+						})
+					})
+				})
+			})
+		}},
+	} {
+		der, err := attribute(a.oid, a.val)
+		if err != nil {
+			return nil, fmt.Errorf("cms attribute %v: %w", a.oid, err)
+		}
+		attrs = append(attrs, der)
+	}
+	// DER orders the elements of a SET OF by their encodings.
+	slices.SortFunc(attrs, bytes.Compare)
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+		for _, a := range attrs {
+			b.AddBytes(a)
+		}
+	})
+	return b.Bytes()
+}
+
+// signatureAlgorithm is the CMS signature algorithm of key with SHA-256.
+func signatureAlgorithm(pub crypto.PublicKey) (asn1.ObjectIdentifier, bool, error) {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return oidSHA256WithRSA, true, nil
+	case *ecdsa.PublicKey:
+		return oidECDSAWithSHA256, false, nil
+	}
+	return nil, false, fmt.Errorf("unsupported key type %T", pub)
+}
+
+// buildCMS returns a DER CMS SignedData (RFC 5652), detached, over a
+// document whose SHA-256 digest is digest, signed by key with cert, and
+// carrying cert and chain (the issuers, without the root if wanted).
+func buildCMS(digest []byte, key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate) ([]byte, error) {
+	attrs, err := signedAttributes(digest, cert)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(attrs)
+	sig, err := key.Sign(rand.Reader, h[:], crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("sign attributes: %w", err)
+	}
+	sigAlg, withNull, err := signatureAlgorithm(cert.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
+		addOID(b, oidSignedData)
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
+				b.AddASN1Int64(1)
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, oidSHA256, false) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { addOID(b, oidData) }) // detached
+				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+					b.AddBytes(cert.Raw)
+					for _, c := range chain {
+						b.AddBytes(c.Raw)
+					}
+				})
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
+						b.AddASN1Int64(1)
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
+							b.AddBytes(cert.RawIssuer)
+							b.AddASN1BigInt(cert.SerialNumber)
+						})
+						addAlgorithm(b, oidSHA256, false)
+						// signedAttrs [0] IMPLICIT: the SET's contents
+						// under the context tag.
+						var body cryptobyte.String
+						in := cryptobyte.String(attrs)
+						in.ReadASN1(&body, cbasn1.SET)
+						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(body) })
+						addAlgorithm(b, sigAlg, withNull)
+						b.AddASN1OctetString(sig)
+					})
+				})
+			})
+		})
+	})
+	return b.Bytes()
+}
