@@ -90,4 +90,6 @@ var migrationUndo = map[int][]string{
 	7: {"DROP TABLE portal_messages", "DROP TABLE portal_sync", "DROP INDEX outbox_key_pending", "ALTER TABLE outbox DROP COLUMN okey"},
 	8: {"DROP TABLE payments"},
 	9: {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
+	12: {"DROP INDEX dossier_files_doc_code", "ALTER TABLE dossier_files DROP COLUMN signed_at",
+		"ALTER TABLE dossier_files DROP COLUMN signer", "ALTER TABLE dossier_files DROP COLUMN doc_code"},
 }
