@@ -84,7 +84,7 @@ func TestSignedFiles(t *testing.T) {
 		at := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 		d := &motcua.Dossier{Code: "H99.102-260310-0001", ProcedureID: p.ID, ProcedureVersion: 1, Channel: motcua.ChannelCounter,
 			ReceptionPointID: pt.ID, ReceptionAgencyID: a.ID, CompetentAgencyID: a.ID, CreatedAt: at,
-			Applicant:  motcua.Applicant{FullName: "Người nộp", IDNumber: "089186001234"}, Verifier: "1234",
+			Applicant: motcua.Applicant{FullName: "Người nộp", IDNumber: "089186001234"}, Verifier: "1234",
 			Components: []motcua.DossierComponent{{ComponentID: 1, Provided: true}, {ComponentID: 2, Provided: true, Reused: true}}}
 		ev := &motcua.Event{Seq: 1, Action: motcua.ActReceive, At: at, ToState: motcua.StateReceived, FromStep: -1, ToStep: -1,
 			ToAgencyID: a.ID, ClockStartAt: at, DueAt: at.Add(time.Hour), ActionDueAt: at.Add(time.Hour)}
