@@ -2,6 +2,7 @@ package motcua
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -61,3 +62,6 @@ type DossierFileStore interface {
 	// on (its stored seq is not d.Status.Seq).
 	SaveDigitized(ctx context.Context, d *Dossier) error
 }
+
+// IDString is the file's id as result_file_ref names it.
+func (f *DossierFile) IDString() string { return strconv.FormatInt(f.ID, 10) }

@@ -68,3 +68,30 @@ type DocumentSigner interface {
 	// that is not a PDF, is encrypted or too large.
 	VerifyPDF(ctx context.Context, doc []byte) (*SignatureCheck, error)
 }
+
+// ResultDocument is what the result of a dossier states when motcua makes
+// it from its template (the electronic result, NĐ 118 Art.22): printed,
+// then signed by the officer who issues it.
+type ResultDocument struct {
+	// DocCode is the result's document code (mã kết quả), printed on it
+	// and by which anyone may verify it.
+	DocCode     string
+	DossierCode string
+	// Superior and Agency head the document (the competent agency and the
+	// body above it).
+	Superior, Agency string
+	Procedure        string
+	Applicant        string
+	// Content is what the applicant asked for, as received.
+	Content  string
+	IssuedAt time.Time
+	// Signer is the name of the officer who signs; SignerTitle their
+	// function ("Chủ tịch", "Công chức", …).
+	Signer, SignerTitle string
+	// VerifyURL is where anyone can check the signature; "" leaves it out.
+	VerifyURL string
+}
+
+// ResultCode returns the document code of the result motcua makes for the
+// dossier with code dossierCode.
+func ResultCode(dossierCode string) string { return "KQ-" + dossierCode }

@@ -54,7 +54,22 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 	}
 	now := s.now()
 	var out *motcua.Dossier
-	err = s.store.Write(ctx, func(tx motcua.Tx) error {
+	err = s.store.Write(ctx, func(tx motcua.Tx) (err error) {
+		out, err = s.actTx(ctx, tx, u, code, in, byID, now)
+		return err
+	})
+	s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
+	if err == nil {
+		s.nudgeOutbox()
+	}
+	return out, err
+}
+
+// actTx takes action in on the dossier with code as u at now, within tx
+// (see act). An issue_result names its electronic result file (resultFile).
+func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, in ActInput, byID map[int64]*motcua.Agency, now time.Time) (*motcua.Dossier, error) {
+	var out *motcua.Dossier
+	err := func() error {
 		d, err := tx.DossierByCode(ctx, code)
 		if err != nil {
 			return err
@@ -67,6 +82,11 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		p, err := s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
 		if err != nil {
 			return err
+		}
+		if in.Action == motcua.ActIssueResult {
+			if in, err = s.resultFile(ctx, tx, d, in); err != nil {
+				return err
+			}
 		}
 		cmd := motcua.Command{Action: in.Action, Reason: in.Reason, NewDueAt: in.NewDueAt,
 			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing}
@@ -108,11 +128,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		motcua.MarkFeesPaid(d.Fees, ps)
 		out = d
 		return nil
-	})
-	s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
-	if err == nil {
-		s.nudgeOutbox()
-	}
+	}()
 	return out, err
 }
 
