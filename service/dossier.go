@@ -155,6 +155,10 @@ type DossierView struct {
 	// Payments are the dossier's fees and payments; the dossier's fee
 	// lines carry paid flags derived from them.
 	Payments *PaymentView
+	// CanSignResult: the viewer may make, sign and issue the result now
+	// (SignResult): the dossier is approved, the viewer may issue it, and
+	// signing is configured with a certificate for them.
+	CanSignResult bool
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -216,6 +220,9 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 	}
 	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
 	v.Attach = s.attachable(v.Dossier, v.Allowed)
+	v.CanSignResult = s.cfg.Signer != nil && s.cfg.RenderResult != nil && s.cfg.Blobs != nil &&
+		v.Dossier.Status.State == motcua.StateApproved && slices.Contains(v.Allowed, motcua.ActIssueResult) &&
+		s.cfg.Signer.CanSign(motcua.Signatory{Username: u.Username})
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
 	return v, nil
 }

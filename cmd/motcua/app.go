@@ -17,7 +17,9 @@ import (
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/payment"
+	"github.com/motcua/motcua/pdf"
 	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sign"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/web"
 	"github.com/motcua/motcua/web/api"
@@ -81,6 +83,13 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
+	if cfg.Keys != "" {
+		ring, err := sign.OpenKeyring(cfg.Keys)
+		if err != nil {
+			return nil, fmt.Errorf("--keys: %w", err)
+		}
+		scfg.Signer, scfg.RenderResult, scfg.VerifyURL = ring, pdf.Result, cfg.BaseURL+"/xac-thuc"
+	}
 	scfg.PortalSync = cfg.portalOn()
 	if c := cfg.portalClient(); c != nil {
 		scfg.Catalogue = c

@@ -63,6 +63,7 @@ type Config struct {
 	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the process, e.g. 512MiB or 2GiB; the collector works harder near it"`
 
 	MaxFileSize string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
+	Keys        string `flag:"keys" help:"folder of signing key files (PEM, key then certificate chain): ca.pem (trusted CAs), users/<username>.pem, agencies/<code>.pem; empty: signing off (motcua demo: <data>/keys, made on first run)"`
 
 	OutboxInterval time.Duration `flag:"outbox-interval" help:"how often the outbox (status messages to the national portal, notices) is delivered"`
 

@@ -188,11 +188,13 @@ func (a *API) dossier(w http.ResponseWriter, r *http.Request) {
 // actRequest is the body of an action; which fields matter depends on the
 // action (see the OpenAPI document).
 type actRequest struct {
-	Reason       string  `json:"reason,omitempty"`
-	AssigneeID   int64   `json:"assignee_id,omitempty"`
-	NewDueAt     string  `json:"new_due_at,omitempty"`
-	ResultNumber string  `json:"result_number,omitempty"`
-	Missing      []int64 `json:"missing,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	AssigneeID   int64  `json:"assignee_id,omitempty"`
+	NewDueAt     string `json:"new_due_at,omitempty"`
+	ResultNumber string `json:"result_number,omitempty"`
+	// ResultFileRef is the id of the dossier's signed result file.
+	ResultFileRef string  `json:"result_file_ref,omitempty"`
+	Missing       []int64 `json:"missing,omitempty"`
 }
 
 func (a *API) act(w http.ResponseWriter, r *http.Request) {
@@ -204,7 +206,7 @@ func (a *API) act(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cmd := service.ActInput{Action: motcua.Action(r.PathValue("action")), Reason: in.Reason, AssigneeID: in.AssigneeID,
-		ResultNumber: in.ResultNumber, Missing: in.Missing}
+		ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing}
 	if in.NewDueAt != "" {
 		t, err := parseTime(in.NewDueAt)
 		if err != nil {

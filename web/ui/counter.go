@@ -222,7 +222,7 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 				continue
 			}
 			sid := strconv.FormatInt(c.ID, 10)
-			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Digitized: f.Has("so-hoa", sid), Reused: f.Has("dung-lai", sid)}
+			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Reused: f.Has("dung-lai", sid)}
 			n.Components = append(n.Components, in)
 			if !in.Provided && !in.Reused {
 				n.Missing = append(n.Missing, c.ID)
