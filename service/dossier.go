@@ -221,10 +221,16 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
 	v.Attach = s.attachable(v.Dossier, v.Allowed)
 	v.CanSignResult = s.cfg.Signer != nil && s.cfg.RenderResult != nil && s.cfg.Blobs != nil &&
-		v.Dossier.Status.State == motcua.StateApproved && slices.Contains(v.Allowed, motcua.ActIssueResult) &&
+		v.Dossier.Status.State == motcua.StateApproved &&
+		(slices.Contains(v.Allowed, motcua.ActIssueResult) || u.Has(motcua.RoleLeader, v.Dossier.CompetentAgencyID) && !resultSigned(v)) &&
 		s.cfg.Signer.CanSign(motcua.Signatory{Username: u.Username})
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
 	return v, nil
+}
+
+// resultSigned reports whether the viewed dossier has its result signed.
+func resultSigned(v *DossierView) bool {
+	return slices.ContainsFunc(v.Files, func(f *motcua.DossierFile) bool { return f.DocCode == motcua.ResultCode(v.Dossier.Code) })
 }
 
 // allowed lists the actions u may take on d now, by asking the decider.

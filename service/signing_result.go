@@ -12,15 +12,17 @@ import (
 )
 
 // SignResult makes the electronic result of the approved dossier with code
-// from the template, signs it with the caller's personal certificate,
+// from the template, signs it with the caller's personal certificate and
 // stores it as the dossier's result file under its document code
-// (motcua.ResultCode) and issues the result (issue_result naming that
-// file), all in one step: the file record and the issuing are one
-// transaction, so either both happen or neither. Only who may issue the
-// result now may sign it. Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN
-// (signing or documents off; not the issuer; no certificate), ECONFLICT
-// (not approved, or changed meanwhile), EINVALID (certificate expired or
-// otherwise unusable).
+// (motcua.ResultCode). Who may issue the result now (the issuing step)
+// also issues it in the same step: the file record and issue_result naming
+// it are one transaction, so either both happen or neither. A leader of
+// the competent agency may sign without issuing (ký duyệt); the issuer's
+// issue_result then takes the signed file, and the issuer's own SignResult
+// issues it without signing again. Errors: EUNAUTHORIZED, ENOTFOUND,
+// EFORBIDDEN (signing or documents off; neither issuer nor leader; no
+// certificate), ECONFLICT (not approved, already signed by a leader, or
+// changed meanwhile), EINVALID (certificate expired or otherwise unusable).
 func (s *Service) SignResult(ctx context.Context, code string) (*motcua.DossierFile, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
@@ -36,7 +38,14 @@ func (s *Service) SignResult(ctx context.Context, code string) (*motcua.DossierF
 	if err != nil {
 		return nil, err
 	}
-	check := func(tx motcua.Tx) (*motcua.Dossier, error) {
+	// The dossier, whether u issues (or only signs, as a leader), and the
+	// result file a leader already signed, if any.
+	type state struct {
+		d      *motcua.Dossier
+		issues bool
+		signed *motcua.DossierFile
+	}
+	check := func(tx motcua.Tx) (*state, error) {
 		d, p, err := s.fileDossier(ctx, tx, u, code, byID)
 		if err != nil {
 			return nil, err
@@ -45,17 +54,53 @@ func (s *Service) SignResult(ctx context.Context, code string) (*motcua.DossierF
 			return nil, motcua.Errorf(motcua.ECONFLICT, "not_approved",
 				"Hồ sơ %s chưa được phê duyệt (hoặc đã trả kết quả) nên không ký kết quả được.", code)
 		}
-		if !slices.Contains(s.allowed(d, p, u, s.now()), motcua.ActIssueResult) {
+		st := &state{d: d, issues: slices.Contains(s.allowed(d, p, u, s.now()), motcua.ActIssueResult)}
+		if !st.issues && !u.Has(motcua.RoleLeader, d.CompetentAgencyID) {
 			return nil, motcua.Errorf(motcua.EFORBIDDEN, "not_permitted",
-				"Bạn không phải người ban hành kết quả của hồ sơ %s ở bước hiện tại.", code)
+				"Bạn không phải người ký hoặc ban hành kết quả của hồ sơ %s ở bước hiện tại.", code)
 		}
-		return d, nil
+		files, err := tx.DossierFiles(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if f.DocCode == motcua.ResultCode(d.Code) {
+				st.signed = f
+			}
+		}
+		if st.signed != nil && !st.issues {
+			return nil, motcua.Errorf(motcua.ECONFLICT, "result_signed",
+				"Kết quả của hồ sơ %s đã được ký số; đang chờ ban hành.", code)
+		}
+		return st, nil
 	}
-	var d *motcua.Dossier
-	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { d, err = check(tx); return err }); err != nil {
+	var st *state
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { st, err = check(tx); return err }); err != nil {
 		return nil, err
 	}
 	now := s.now()
+	defer func() {
+		s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
+		s.nudgeOutbox()
+	}()
+	issue := func(tx motcua.Tx, f *motcua.DossierFile) error {
+		_, err := s.actTx(ctx, tx, u, code, ActInput{Action: motcua.ActIssueResult, ResultFileRef: f.IDString(), ResultNumber: f.DocCode}, byID, now)
+		return err
+	}
+	if st.signed != nil { // signed by a leader: the issuer issues it
+		err := s.store.Write(ctx, func(tx motcua.Tx) error {
+			st2, err := check(tx)
+			if err != nil {
+				return err
+			}
+			if st2.signed == nil {
+				return motcua.Errorf(motcua.ECONFLICT, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
+			}
+			return issue(tx, st2.signed)
+		})
+		return st.signed, err
+	}
+	d := st.d
 	doc := &motcua.ResultDocument{DocCode: motcua.ResultCode(d.Code), DossierCode: d.Code, Procedure: d.ProcedureName,
 		Applicant: d.Applicant.FullName, Content: d.Content, IssuedAt: now, Signer: u.FullName, SignerTitle: u.Title, VerifyURL: s.cfg.VerifyURL}
 	if a := byID[d.CompetentAgencyID]; a != nil {
@@ -76,19 +121,18 @@ func (s *Service) SignResult(ctx context.Context, code string) (*motcua.DossierF
 	if err != nil {
 		return nil, err
 	}
-	meta := fileMeta{sig: sig, docCode: doc.DocCode, after: func(tx motcua.Tx, f *motcua.DossierFile) error {
-		_, err := s.actTx(ctx, tx, u, code, ActInput{Action: motcua.ActIssueResult,
-			ResultFileRef: f.IDString(), ResultNumber: doc.DocCode}, byID, now)
-		return err
-	}}
-	name := doc.DocCode + ".pdf"
-	f, err := s.saveFile(ctx, d.ID, motcua.ResultComponent, name, bytesDocument("application/pdf", signed), u.ID, meta,
-		func(tx motcua.Tx) error { _, err := check(tx); return err })
-	s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
-	if err == nil {
-		s.nudgeOutbox()
+	meta := fileMeta{sig: sig, docCode: doc.DocCode}
+	if st.issues {
+		meta.after = issue
 	}
-	return f, err
+	return s.saveFile(ctx, d.ID, motcua.ResultComponent, doc.DocCode+".pdf", bytesDocument("application/pdf", signed), u.ID, meta,
+		func(tx motcua.Tx) error {
+			st2, err := check(tx)
+			if err == nil && st2.signed != nil {
+				err = motcua.Errorf(motcua.ECONFLICT, "result_signed", "Kết quả của hồ sơ %s vừa được người khác ký số.", code)
+			}
+			return err
+		})
 }
 
 // BatchSigned is the outcome of signing one result of a batch.

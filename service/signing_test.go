@@ -19,8 +19,8 @@ import (
 )
 
 // newSigningFixture is the demo province with documents in a folder and
-// demo certificates for An Phú's counter officer and specialist (not for
-// its leader).
+// demo certificates for An Phú's counter officer, specialist and leader
+// (not for the other communes' staff).
 func newSigningFixture(t *testing.T, e sqltest.Engine) (*fixture, motcua.BlobStore) {
 	t.Helper()
 	docs, err := blob.OpenDir(t.TempDir())
@@ -32,6 +32,7 @@ func newSigningFixture(t *testing.T, e sqltest.Engine) (*fixture, motcua.BlobSto
 	if err := sign.EnsureDemo(keys, now, "Tỉnh Mẫu", []sign.DemoHolder{
 		{Username: "motcua.anphu", Name: "Huỳnh Thị Ngọc", Organization: "UBND xã An Phú"},
 		{Username: "cv.anphu", Name: "Võ Văn Tài", Organization: "UBND xã An Phú"},
+		{Username: "ct.anphu", Name: "Đinh Văn Phúc", Organization: "UBND xã An Phú"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -296,18 +297,44 @@ func TestResultFileRef(t *testing.T) {
 	})
 }
 
-// TestSignResultsBatch: a batch signs each approved result and reports the
-// others' failures without stopping.
+// TestSignResultsBatch: the leader signs a batch of approved results at
+// once (each on its own, failures reported without stopping the others);
+// they wait for the issuer, whose issue_result takes the signed file and
+// whose SignResult issues it without signing again.
 func TestSignResultsBatch(t *testing.T) {
 	f, _ := newSigningFixture(t, sqltest.SQLite)
 	codes := []string{f.approved("0912000801"), "H99.101-000000-9999", f.approved("0912000802")}
-	out, err := f.svc.SignResults(f.as("cv.anphu"), codes)
+	out, err := f.svc.SignResults(f.as("ct.anphu"), codes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(out) != 3 || out[0].Err != nil || out[2].Err != nil || motcua.ErrorCode(out[1].Err) != motcua.ENOTFOUND {
 		t.Fatalf("batch: %+v", out)
 	}
+	for _, i := range []int{0, 2} {
+		if d := f.stored(codes[i]); d.Status.State != motcua.StateApproved || out[i].File.Signer != "Đinh Văn Phúc" {
+			t.Fatalf("leader's signature: %s %+v", d.Status.State, out[i].File)
+		}
+	}
+	_, err = f.svc.SignResult(f.as("ct.anphu"), codes[0])
+	wantCode(t, err, motcua.ECONFLICT, "result_signed")
+	// The issuer issues the first with the plain action, the other with
+	// SignResult: both name the leader's file.
+	if _, err := f.svc.Act(f.as("cv.anphu"), codes[0], service.ActInput{Action: motcua.ActIssueResult}); err != nil {
+		t.Fatal(err)
+	}
+	file, err := f.svc.SignResult(f.as("cv.anphu"), codes[2])
+	if err != nil || file.ID != out[2].File.ID {
+		t.Fatalf("issuer after the leader: %+v %v", file, err)
+	}
+	for _, i := range []int{0, 2} {
+		d := f.stored(codes[i])
+		if d.Status.State != motcua.StateResultReady || d.Status.ResultFileRef != out[i].File.IDString() || d.Status.ResultNumber != motcua.ResultCode(codes[i]) {
+			t.Fatalf("issued %s: %+v", codes[i], d.Status)
+		}
+	}
 	_, err = f.svc.SignResults(f.as("cv.anphu"), nil)
 	wantCode(t, err, motcua.EINVALID, "batch_size")
+	_, err = f.svc.SignResult(f.as("motcua.hoabinh"), codes[0])
+	wantCode(t, err, motcua.ENOTFOUND, "")
 }
