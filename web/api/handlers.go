@@ -157,6 +157,11 @@ func (a *API) createDossier(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
+	// A component is digitized when a signed scan of it is stored
+	// (POST /dossiers/{code}/files), never on a client's word.
+	for i := range in.Components {
+		in.Components[i].Digitized = false
+	}
 	res, err := a.srv.Service.ReceiveDossier(r.Context(), r.Header.Get("Idempotency-Key"), in)
 	if err != nil {
 		web.WriteError(w, r, err)
