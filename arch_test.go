@@ -40,7 +40,8 @@ var rules = []rule{
 	{pkg: "demo", allow: []string{"", "service", "calendar"}, forbidStd: []string{"net/http", "database/sql"}},
 	{pkg: "payment", allow: []string{""}, forbidStd: []string{"database/sql"}},
 	{pkg: "payment/sim", allow: []string{"", "payment"}, forbidStd: []string{"database/sql"}},
-	{pkg: "sign", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
+	{pkg: "sign", allow: []string{""}, forbidStd: []string{"database/sql"}},
+	{pkg: "sign/sim", allow: []string{"", "sign"}, forbidStd: []string{"database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the

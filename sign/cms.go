@@ -65,19 +65,19 @@ func attribute(oid asn1.ObjectIdentifier, val func(b *cryptobyte.Builder)) ([]by
 }
 
 // signedAttributes returns the DER SET OF the signed attributes of a
-// PAdES baseline-B signature of a document whose SHA-256 digest is digest,
-// by cert: content type, message digest and the signing certificate v2
-// (which binds the certificate to the signature). The claimed signing time
-// is in the signature dictionary's /M, as PAdES requires (EN 319 142-1
-// §5.3: no signing-time attribute).
-func signedAttributes(digest []byte, cert *x509.Certificate) ([]byte, error) {
+// signature over content of type contentType whose SHA-256 digest is
+// digest, by cert: content type, message digest and the signing
+// certificate v2 (which binds the certificate to the signature). A PAdES
+// signature states its claimed signing time in the signature dictionary's
+// /M, as PAdES requires (EN 319 142-1 §5.3: no signing-time attribute).
+func signedAttributes(contentType asn1.ObjectIdentifier, digest []byte, cert *x509.Certificate) ([]byte, error) {
 	certHash := sha256.Sum256(cert.Raw)
 	attrs := make([][]byte, 0, 3)
 	for _, a := range []struct {
 		oid asn1.ObjectIdentifier
 		val func(b *cryptobyte.Builder)
 	}{
-		{oidContentType, func(b *cryptobyte.Builder) { addOID(b, oidData) }},
+		{oidContentType, func(b *cryptobyte.Builder) { addOID(b, contentType) }},
 		{oidMessageDigest, func(b *cryptobyte.Builder) { b.AddASN1OctetString(digest) }},
 		{oidSigningCertV2, func(b *cryptobyte.Builder) {
 			// SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF
@@ -128,34 +128,67 @@ func signatureAlgorithm(pub crypto.PublicKey) (asn1.ObjectIdentifier, bool, erro
 	return nil, false, fmt.Errorf("unsupported key type %T", pub)
 }
 
-// buildCMS returns a DER CMS SignedData (RFC 5652), detached, over a
-// document whose SHA-256 digest is digest, signed by key with cert, and
-// carrying cert and chain (the issuers, without the root if wanted).
-func buildCMS(digest []byte, key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate) ([]byte, error) {
-	attrs, err := signedAttributes(digest, cert)
+// cmsParams describe one SignedData with one signer.
+type cmsParams struct {
+	// contentType and content: the content signed; content nil makes a
+	// detached signature (PAdES), else it is carried (a timestamp token's
+	// TSTInfo).
+	contentType asn1.ObjectIdentifier
+	content     []byte
+	digest      []byte // SHA-256 of the content
+	key         crypto.Signer
+	cert        *x509.Certificate
+	chain       []*x509.Certificate
+	// stamp, when set, returns the unsigned attributes (DER Attributes,
+	// concatenated) to add once the signature value is known: the
+	// signature timestamp of PAdES B-T.
+	stamp func(signature []byte) ([]byte, error)
+}
+
+// buildCMS returns a DER ContentInfo holding a CMS SignedData (RFC 5652)
+// made from p.
+func buildCMS(p cmsParams) ([]byte, error) {
+	attrs, err := signedAttributes(p.contentType, p.digest, p.cert)
 	if err != nil {
 		return nil, err
 	}
 	h := sha256.Sum256(attrs)
-	sig, err := key.Sign(rand.Reader, h[:], crypto.SHA256)
+	sig, err := p.key.Sign(rand.Reader, h[:], crypto.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("sign attributes: %w", err)
 	}
-	sigAlg, withNull, err := signatureAlgorithm(cert.PublicKey)
+	sigAlg, withNull, err := signatureAlgorithm(p.cert.PublicKey)
 	if err != nil {
 		return nil, err
+	}
+	var unsigned []byte
+	if p.stamp != nil {
+		if unsigned, err = p.stamp(sig); err != nil {
+			return nil, err
+		}
 	}
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
 		addOID(b, oidSignedData)
 		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
-				b.AddASN1Int64(1)
+				version := int64(1)
+				if !p.contentType.Equal(oidData) {
+					version = 3 // RFC 5652 §5.1: eContentType other than id-data
+				}
+				b.AddASN1Int64(version)
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, oidSHA256, false) })
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { addOID(b, oidData) }) // detached
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo
+					addOID(b, p.contentType)
+					if p.content != nil {
+						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+							b.AddASN1OctetString(p.content)
+						})
+					}
+				})
 				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-					b.AddBytes(cert.Raw)
-					for _, c := range chain {
+					b.AddBytes(p.cert.Raw)
+					for _, c := range p.chain {
 						b.AddBytes(c.Raw)
 					}
 				})
@@ -163,8 +196,8 @@ func buildCMS(digest []byte, key crypto.Signer, cert *x509.Certificate, chain []
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
 						b.AddASN1Int64(1)
 						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerAndSerialNumber
-							b.AddBytes(cert.RawIssuer)
-							b.AddASN1BigInt(cert.SerialNumber)
+							b.AddBytes(p.cert.RawIssuer)
+							b.AddASN1BigInt(p.cert.SerialNumber)
 						})
 						addAlgorithm(b, oidSHA256, false)
 						// signedAttrs [0] IMPLICIT: the SET's contents
@@ -175,6 +208,9 @@ func buildCMS(digest []byte, key crypto.Signer, cert *x509.Certificate, chain []
 						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(body) })
 						addAlgorithm(b, sigAlg, withNull)
 						b.AddASN1OctetString(sig)
+						if unsigned != nil {
+							b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(unsigned) })
+						}
 					})
 				})
 			})

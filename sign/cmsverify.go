@@ -18,6 +18,8 @@ import (
 
 // signedCMS is what a verifier needs from a CMS SignedData with one signer.
 type signedCMS struct {
+	contentType   asn1.ObjectIdentifier
+	content       []byte // nil for a detached signature
 	certs         []*x509.Certificate
 	signer        *x509.Certificate
 	digestAlg     asn1.ObjectIdentifier
@@ -27,7 +29,7 @@ type signedCMS struct {
 	messageDigest []byte
 	signingTime   time.Time // from the signing-time attribute, if any
 	certHashV2    []byte    // from signing-certificate-v2, if any (SHA-256)
-	timestamped   bool      // carries an RFC 3161 signature timestamp
+	timestamp     []byte    // DER token of the RFC 3161 signature timestamp, if any
 }
 
 var errCMS = errors.New("malformed cms")
@@ -49,10 +51,20 @@ func parseCMS(der []byte) (*signedCMS, error) {
 	}
 	var eContent cryptobyte.String
 	var hasContent bool
-	if !encap.ReadASN1ObjectIdentifier(&oid) || !encap.ReadOptionalASN1(&eContent, &hasContent, cbasn1.Tag(0).ContextSpecific().Constructed()) || hasContent {
-		return nil, fmt.Errorf("%w: not a detached signature", errCMS)
-	}
 	out := &signedCMS{}
+	if !encap.ReadASN1ObjectIdentifier(&out.contentType) || !encap.ReadOptionalASN1(&eContent, &hasContent, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		return nil, fmt.Errorf("%w: encapsulated content", errCMS)
+	}
+	if hasContent {
+		var octets cryptobyte.String
+		if !eContent.ReadASN1(&octets, cbasn1.OCTET_STRING) {
+			return nil, fmt.Errorf("%w: content is not an octet string", errCMS)
+		}
+		out.content = []byte(octets)
+		if out.content == nil {
+			out.content = []byte{}
+		}
+	}
 	var certs cryptobyte.String
 	var has bool
 	if !sd.ReadOptionalASN1(&certs, &has, cbasn1.Tag(0).ContextSpecific().Constructed()) {
@@ -81,6 +93,29 @@ func parseCMS(der []byte) (*signedCMS, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// check verifies the signature over the signed attributes with the
+// signer's certificate, that the message digest is sum, and that the
+// signing-certificate-v2 attribute (when present) names that certificate.
+// tampered tells a changed content or signature from an unusable one.
+func (c *signedCMS) check(sum []byte) (problem string, tampered bool) {
+	if !bytes.Equal(sum, c.messageDigest) {
+		return "Nội dung tài liệu đã bị thay đổi sau khi ký.", true
+	}
+	alg, err := c.x509Algorithm()
+	if err != nil {
+		return "Chữ ký dùng thuật toán không được hỗ trợ.", false
+	}
+	if err := c.signer.CheckSignature(alg, c.signedAttrs, c.signature); err != nil {
+		return "Chữ ký số không khớp với chứng thư số của người ký.", true
+	}
+	if c.certHashV2 != nil {
+		if h := sha256.Sum256(c.signer.Raw); !bytes.Equal(h[:], c.certHashV2) {
+			return "Chứng thư số đi kèm không phải chứng thư số đã ký.", true
+		}
+	}
+	return "", false
 }
 
 // readSignerInfo reads the one SignerInfo and finds its certificate.
@@ -136,7 +171,11 @@ func (c *signedCMS) readSignerInfo(si cryptobyte.String) error {
 				return fmt.Errorf("%w: unsigned attribute", errCMS)
 			}
 			if oid.Equal(oidSignatureTimeStamp) {
-				c.timestamped = true
+				var vals, token cryptobyte.String
+				if !a.ReadASN1(&vals, cbasn1.SET) || !vals.ReadASN1Element(&token, cbasn1.SEQUENCE) {
+					return fmt.Errorf("%w: signature timestamp", errCMS)
+				}
+				c.timestamp = []byte(token)
 			}
 		}
 	}

@@ -18,7 +18,8 @@ type DemoHolder struct {
 	Name, Organization   string
 }
 
-// EnsureDemo makes, in dir, the demo's own certification authority (once)
+// EnsureDemo makes, in dir, the demo's own certification authority and
+// its time-stamping authority's key (tsa.pem, for the simulator), once,
 // and a key file for every holder that has none yet, valid from a year
 // before now for three years, in the layout OpenKeyring reads. Key files
 // are written readable by the owner only. Meant for `motcua demo`: real
@@ -49,6 +50,16 @@ func EnsureDemo(dir string, now time.Time, province string, holders []DemoHolder
 	} else {
 		return fmt.Errorf("demo CA: %w", err)
 	}
+	if p := filepath.Join(dir, "tsa.pem"); !exists(p) {
+		s, err := Issue(ca, Template{CommonName: "Đơn vị cấp dấu thời gian thử nghiệm", Organization: province, TimeStamping: true,
+			NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(10, 0, 0)})
+		if err != nil {
+			return err
+		}
+		if err := writePEM(p, s); err != nil {
+			return err
+		}
+	}
 	k := &Keyring{dir: dir}
 	for _, h := range holders {
 		p := k.path(h.signatory())
@@ -73,6 +84,8 @@ func EnsureDemo(dir string, now time.Time, province string, holders []DemoHolder
 func (h DemoHolder) signatory() motcua.Signatory {
 	return motcua.Signatory{Username: h.Username, AgencyCode: h.AgencyCode}
 }
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // writePEM writes s's key file atomically, readable by the owner only.
 func writePEM(path string, s *Signer) error {

@@ -24,6 +24,8 @@ import (
 // Key files are read when first used and kept; a file added later is
 // found on its first use.
 type Keyring struct {
+	// TSA, when set, timestamps every signature (PAdES B-T).
+	TSA   Timestamper
 	dir   string
 	roots *x509.CertPool
 	mu    sync.Mutex
@@ -132,7 +134,7 @@ func (k *Keyring) SignPDF(ctx context.Context, doc []byte, who motcua.Signatory,
 	if len(s.Cert.Subject.Organization) > 0 {
 		loc = s.Cert.Subject.Organization[0]
 	}
-	return s.SignPDF(doc, Options{Time: at, Reason: reason, Location: loc})
+	return s.SignPDF(doc, Options{Time: at, Reason: reason, Location: loc, TSA: k.TSA, Context: ctx})
 }
 
 // VerifyPDF verifies doc against the keyring's trusted authorities.

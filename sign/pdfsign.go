@@ -2,6 +2,7 @@ package sign
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -30,6 +31,10 @@ type Options struct {
 	// Reason and Location are shown by readers (e.g. "Ký kết quả giải quyết
 	// TTHC", the agency's name); may be empty.
 	Reason, Location string
+	// TSA, when set, adds an RFC 3161 timestamp over the signature (PAdES
+	// B-T); Context bounds the call (nil: none).
+	TSA     Timestamper
+	Context context.Context
 }
 
 // pdfError turns a reading failure into the Vietnamese error people see.
@@ -199,7 +204,7 @@ func (s *Signer) update(f *file, opt Options) ([]byte, error) {
 	h := sha256.New()
 	h.Write(out[:cAt])
 	h.Write(out[cEnd:])
-	cms, err := buildCMS(h.Sum(nil), s.Key, s.Cert, s.Chain)
+	cms, err := buildCMS(cmsParams{contentType: oidData, digest: h.Sum(nil), key: s.Key, cert: s.Cert, chain: s.Chain, stamp: s.stamper(opt)})
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,8 @@ type Template struct {
 	Organization string // the agency
 	Province     string // ST
 	IsCA         bool
+	// TimeStamping makes a time-stamping authority's certificate.
+	TimeStamping bool
 	NotBefore    time.Time
 	NotAfter     time.Time
 	// RSABits, when non-zero, makes an RSA key of that size; otherwise the
@@ -66,6 +68,8 @@ func Issue(ca *Signer, t Template) (*Signer, error) {
 	if t.IsCA {
 		tmpl.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature
 		tmpl.IsCA, tmpl.BasicConstraintsValid = true, true
+	} else if t.TimeStamping {
+		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}
 	} else {
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}
 	}

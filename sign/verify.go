@@ -2,7 +2,6 @@ package sign
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
 	"strings"
@@ -147,14 +146,13 @@ func checkOne(doc []byte, d value, roots *x509.CertPool) (info motcua.SignatureI
 	end = r[2] + r[3]
 	info.WholeDocument = end == len(doc)
 	cms, err := parseCMS(c.str)
-	if err != nil {
+	if err != nil || cms.content != nil {
 		return fail("Dữ liệu chữ ký không đọc được (không phải CMS/PAdES hợp lệ).")
 	}
 	cert := cms.signer
 	info.Signer = cert.Subject.CommonName
 	info.Organization = strings.Join(cert.Subject.Organization, ", ")
 	info.Issuer = cert.Issuer.CommonName
-	info.Timestamped = cms.timestamped
 	if info.SignedAt.IsZero() {
 		info.SignedAt = cms.signingTime
 	}
@@ -164,19 +162,22 @@ func checkOne(doc []byte, d value, roots *x509.CertPool) (info motcua.SignatureI
 	}
 	h.Write(doc[:r[1]])
 	h.Write(doc[r[2]:end])
-	if !bytes.Equal(h.Sum(nil), cms.messageDigest) {
-		return altered("Nội dung tài liệu đã bị thay đổi sau khi ký.")
+	if problem, tamper := cms.check(h.Sum(nil)); problem != "" {
+		if tamper {
+			return altered("%s", problem)
+		}
+		return fail("%s", problem)
 	}
-	alg, err := cms.x509Algorithm()
-	if err != nil {
-		return fail("Chữ ký dùng thuật toán không được hỗ trợ.")
-	}
-	if err := cert.CheckSignature(alg, cms.signedAttrs, cms.signature); err != nil {
-		return altered("Chữ ký số không khớp với chứng thư số của người ký.")
-	}
-	if cms.certHashV2 != nil {
-		if sum := sha256.Sum256(cert.Raw); !bytes.Equal(sum[:], cms.certHashV2) {
-			return fail("Chứng thư số đi kèm không phải chứng thư số đã ký.")
+	if cms.timestamp != nil {
+		// B-T: a timestamp over the signature value proves the signature
+		// existed then; the certificate must be valid at that time.
+		ts, err := checkTimestamp(cms.timestamp, cms.signature)
+		if err != nil {
+			return altered("Dấu thời gian của chữ ký không hợp lệ.")
+		}
+		info.Timestamped, info.SignedAt = true, ts.genTime
+		if roots != nil && !ts.trusted(roots) {
+			info.Problem = "Dấu thời gian không do đơn vị cấp dấu thời gian mà hệ thống tin cậy cấp."
 		}
 	}
 	at := info.SignedAt
@@ -198,6 +199,8 @@ func checkOne(doc []byte, d value, roots *x509.CertPool) (info motcua.SignatureI
 	}
 	if !info.Trusted {
 		info.Problem = "Chứng thư số không do tổ chức chứng thực mà hệ thống tin cậy cấp."
+	} else if info.Problem != "" {
+		info.Trusted = false // the timestamp is not trusted
 	}
 	return info, end, false
 }

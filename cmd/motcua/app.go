@@ -88,6 +88,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		if err != nil {
 			return nil, fmt.Errorf("--keys: %w", err)
 		}
+		if cfg.TSAURL != "" {
+			ring.TSA = &sign.TSAClient{URL: cfg.TSAURL}
+		}
 		scfg.Signer, scfg.RenderResult, scfg.VerifyURL = ring, pdf.Result, cfg.BaseURL+"/xac-thuc"
 	}
 	scfg.PortalSync = cfg.portalOn()

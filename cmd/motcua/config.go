@@ -64,6 +64,7 @@ type Config struct {
 
 	MaxFileSize string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
 	Keys        string `flag:"keys" help:"folder of signing key files (PEM, key then certificate chain): ca.pem (trusted CAs), users/<username>.pem, agencies/<code>.pem; empty: signing off (motcua demo: <data>/keys, made on first run)"`
+	TSAURL      string `flag:"tsa-url" help:"RFC 3161 time-stamping authority to timestamp every signature with (PAdES B-T); empty: baseline B (motcua demo: its simulator on loopback)"`
 
 	OutboxInterval time.Duration `flag:"outbox-interval" help:"how often the outbox (status messages to the national portal, notices) is delivered"`
 

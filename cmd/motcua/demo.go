@@ -72,6 +72,11 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 	if err := demoKeys(&cfg); err != nil {
 		return err
 	}
+	if sims != nil {
+		if err := sims.startTSA(&cfg, stdout); err != nil {
+			return err
+		}
+	}
 	if err := migrate(ctx, cfg, stdout); err != nil {
 		return err
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dvcqg/sim"
+	"github.com/motcua/motcua/sign"
+	signsim "github.com/motcua/motcua/sign/sim"
 )
 
 // demoSims are the simulators of the outside systems the demo runs on
@@ -98,6 +100,29 @@ func startDemoSims(cfg *Config, stdout io.Writer) (*demoSims, error) {
 	cfg.DVCQGAgency, cfg.DVCQGSecret, cfg.DVCQGFileBase = "000.00.00.H99", secrets.PortalSecret, base+"/files/"
 	cfg.portalSimURL = base
 	return ds, nil
+}
+
+// startTSA starts the time-stamping authority's simulator on a loopback
+// port with the demo's TSA key (<keys>/tsa.pem) and points cfg at it,
+// unless cfg names a real one.
+func (ds *demoSims) startTSA(cfg *Config, stdout io.Writer) error {
+	if cfg.TSAURL != "" {
+		fmt.Fprintf(stdout, "Time-stamping authority: %s (configured; no simulator)\n", cfg.TSAURL)
+		return nil
+	}
+	s, err := sign.LoadKeyFile(filepath.Join(cfg.Keys, "tsa.pem"))
+	if err != nil {
+		return fmt.Errorf("simulator of the time-stamping authority: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("simulator of the time-stamping authority: %w", err)
+	}
+	hs := &http.Server{Handler: signsim.New(s), ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	ds.servers = append(ds.servers, hs)
+	cfg.TSAURL = "http://" + ln.Addr().String()
+	return nil
 }
 
 // close stops the simulators.

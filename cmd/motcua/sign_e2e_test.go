@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"github.com/motcua/motcua/pdf"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sign"
+	signsim "github.com/motcua/motcua/sign/sim"
 	"github.com/motcua/motcua/sqlstore"
 )
 
@@ -60,7 +62,13 @@ func newSignWorld(t *testing.T) *signWorld {
 	if err := demoKeys(&cfg); err != nil {
 		t.Fatal(err)
 	}
-	in := startInstance(t, []string{"--data", dir, "--log-level", "error", "--keys", cfg.Keys})
+	tsaKey, err := sign.LoadKeyFile(filepath.Join(cfg.Keys, "tsa.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsa := httptest.NewServer(signsim.New(tsaKey))
+	t.Cleanup(tsa.Close)
+	in := startInstance(t, []string{"--data", dir, "--log-level", "error", "--keys", cfg.Keys, "--tsa-url", tsa.URL})
 	return &signWorld{t: t, in: in, client: &http.Client{Timeout: 30 * time.Second}, tokens: map[string]string{}}
 }
 
@@ -190,7 +198,8 @@ type fileAnswer struct {
 	DocCode  string `json:"doc_code"`
 }
 
-// TestSigningOverHTTP: with --keys, the counter's scan uploaded through the
+// TestSigningOverHTTP: with --keys and a time-stamping authority (its
+// simulator), the counter's scan uploaded through the
 // API is signed by the officer and counts as digitized; the issuer signs
 // the result in one step; the citizen-facing verification (API and page)
 // finds it valid by code and by upload, a changed byte is caught, and
@@ -245,13 +254,14 @@ func TestSigningOverHTTP(t *testing.T) {
 		Summary    string `json:"summary"`
 		DossierID  any    `json:"dossier_id"`
 		Signatures []struct {
-			Signer  string `json:"signer"`
-			Trusted bool   `json:"trusted"`
+			Signer      string `json:"signer"`
+			Trusted     bool   `json:"trusted"`
+			Timestamped bool   `json:"timestamped"`
 		} `json:"signatures"`
 	}
 	st, b = w.do("", "GET", "/api/v1/verify/"+res.DocCode, "", nil)
 	json.Unmarshal(b, &v)
-	if st != 200 || !v.Valid || len(v.Signatures) != 1 || v.Signatures[0].Signer != "Võ Văn Tài" || !v.Signatures[0].Trusted {
+	if st != 200 || !v.Valid || len(v.Signatures) != 1 || v.Signatures[0].Signer != "Võ Văn Tài" || !v.Signatures[0].Trusted || !v.Signatures[0].Timestamped {
 		t.Fatalf("verify by code: %d %s", st, b)
 	}
 	if strings.Contains(string(b), "Lê Thị Kim Oanh") || strings.Contains(string(b), "0912000901") {
