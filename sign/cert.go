@@ -3,9 +3,12 @@ package sign
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -77,6 +80,26 @@ func NewSigner(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certific
 			"Khóa bí mật không khớp với chứng thư số của %s.", cert.Subject.CommonName)
 	}
 	return &Signer{Key: key, Cert: cert, Chain: chain}, nil
+}
+
+// proveKey signs a fixed digest with s.Key and checks it with the
+// certificate: a key that is not the certificate's fails.
+func proveKey(s *Signer) error {
+	d := sha256.Sum256([]byte("motcua: the key matches the certificate"))
+	sig, err := s.Key.Sign(rand.Reader, d[:], crypto.SHA256)
+	if err != nil {
+		return err
+	}
+	switch pub := s.Cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, d[:], sig)
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(pub, d[:], sig) {
+			return errors.New("ecdsa signature does not verify")
+		}
+		return nil
+	}
+	return errors.New("unsupported key")
 }
 
 // LoadKeyFile reads a signer from a PEM file holding one private key

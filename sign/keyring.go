@@ -118,6 +118,39 @@ func (k *Keyring) Signer(who motcua.Signatory) (*Signer, error) {
 		"Cơ quan %s chưa được cấu hình chứng thư số nên chưa thể ký số. Vui lòng báo quản trị viên.", who.AgencyCode)
 }
 
+// AddToken makes s (e.g. a key on a PKCS#11 token, OpenToken) the signer
+// of who, in place of any key file.
+func (k *Keyring) AddToken(who motcua.Signatory, s *Signer) error {
+	p := k.path(who)
+	if p == "" {
+		return motcua.Errorf(motcua.EINVALID, "token_signatory", "Tên tài khoản hoặc mã cơ quan của thiết bị ký số không hợp lệ.")
+	}
+	k.mu.Lock()
+	k.cache[p] = s
+	k.mu.Unlock()
+	return nil
+}
+
+// ParseCertificates reads the certificates of a PEM file (a token's
+// certificate chain, the key's own first).
+func ParseCertificates(b []byte) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for blk, rest := pem.Decode(b); blk != nil; blk, rest = pem.Decode(rest) {
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, motcua.Errorf(motcua.EINVALID, "key_file", "Tệp chứng thư số hỏng.")
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, motcua.Errorf(motcua.EINVALID, "key_file", "Tệp không có chứng thư số nào.")
+	}
+	return out, nil
+}
+
 // CanSign reports whether who has a key file.
 func (k *Keyring) CanSign(who motcua.Signatory) bool {
 	_, err := k.Signer(who)

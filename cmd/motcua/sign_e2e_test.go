@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -326,5 +327,20 @@ func TestSigningOverHTTP(t *testing.T) {
 		strings.NewReader(`{"result_file_ref":"`+strconv.FormatInt(up.ID, 10)+`"}`))
 	if st != 200 || !strings.Contains(string(b), `"result_file_ref":"`+strconv.FormatInt(up.ID, 10)+`"`) {
 		t.Fatalf("issue with result_file_ref: %d %s", st, b)
+	}
+}
+
+// TestSigningConfig: a token needs its companions, the TSA an HTTP
+// address.
+func TestSigningConfig(t *testing.T) {
+	for name, args := range map[string][]string{
+		"token alone": {"--pkcs11-module", "/usr/lib/softhsm/libsofthsm2.so"},
+		"tsa not url": {"--tsa-url", "tsa.local"},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		if _, err := loadConfig(fs, args, env(nil)); err == nil {
+			t.Errorf("%s: %v accepted", name, args)
+		}
 	}
 }
