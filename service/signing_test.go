@@ -121,6 +121,28 @@ func TestScanSignedAndDigitized(t *testing.T) {
 		if f.stored(code).Status.Report.Flags.Has(motcua.FlagDigitized) {
 			t.Fatal("digitized before any scan")
 		}
+		// Indicator 4.2's numerator for the agency, from the dossiers and
+		// from the live counters.
+		num42 := func(source string) int64 {
+			t.Helper()
+			march := motcua.Period{From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 3, 31)}
+			idx, err := f.svc.Index766From(ctx, march, source)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range idx.Units {
+				if u.AgencyID != in.Dossier.CompetentAgencyID {
+					continue
+				}
+				for _, v := range u.Values {
+					if v.ID == "4.2" {
+						return v.Num
+					}
+				}
+			}
+			return 0
+		}
+		baseBefore, liveBefore := num42(service.SourceBase), num42(service.SourceLive)
 		png, err := f.svc.AttachFile(f.as("motcua.anphu"), code, comps[0].ComponentID, "anh.png", bytes.NewReader(pngBytes))
 		if err != nil || png.Signed() {
 			t.Fatalf("png: %+v %v", png, err)
@@ -146,6 +168,9 @@ func TestScanSignedAndDigitized(t *testing.T) {
 		d := f.stored(code)
 		if !d.Components[0].Digitized || !d.Status.Report.Flags.DigitizedOK() || d.Status.Seq != in.Dossier.Status.Seq {
 			t.Fatalf("after the signed scan: %+v flags %b seq %d", d.Components, d.Status.Report.Flags, d.Status.Seq)
+		}
+		if b, l := num42(service.SourceBase), num42(service.SourceLive); b != baseBefore+1 || l != liveBefore+1 {
+			t.Fatalf("indicator 4.2 numerator: base %d→%d, live %d→%d", baseBefore, b, liveBefore, l)
 		}
 		// A tampered signed PDF is refused, nothing is stored.
 		bad := bytes.Clone(body)
