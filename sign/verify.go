@@ -33,7 +33,7 @@ func Verify(doc []byte, roots *x509.CertPool) (*motcua.SignatureCheck, error) {
 	out := &motcua.SignatureCheck{}
 	seen := map[string]bool{}
 	lastEnd := -1
-	for at := 0; ; {
+	for at, n := 0, 0; n < maxByteRanges; n++ {
 		i := bytes.Index(doc[at:], []byte("/ByteRange"))
 		if i < 0 {
 			break
@@ -77,15 +77,26 @@ func Verify(doc []byte, roots *x509.CertPool) (*motcua.SignatureCheck, error) {
 	return out, nil
 }
 
-// encrypted reports whether a trailer of doc names an /Encrypt dictionary.
+// maxByteRanges bounds the /ByteRange entries a verifier looks at, so that
+// a hostile file full of them costs little.
+const maxByteRanges = 64
+
+// objWindow is how far before a /ByteRange the verifier looks for the
+// start of its object: a signature dictionary is small.
+const objWindow = 64 << 10
+
+// encrypted reports whether one of the last trailers of doc names an
+// /Encrypt dictionary (a bounded number, so that a file full of the word
+// costs little).
 func encrypted(doc []byte) bool {
-	for at := 0; ; {
-		i := bytes.Index(doc[at:], []byte("trailer"))
+	end := len(doc)
+	for range maxByteRanges {
+		i := bytes.LastIndex(doc[:end], []byte("trailer"))
 		if i < 0 {
 			break
 		}
-		at += i + len("trailer")
-		l := &lexer{b: doc, pos: at}
+		end = i
+		l := &lexer{b: doc[:min(len(doc), i+objWindow)], pos: i + len("trailer")}
 		if v, err := l.value(0); err == nil && v.get("Encrypt").kind != kNull {
 			return true
 		}
@@ -98,7 +109,12 @@ func encrypted(doc []byte) bool {
 
 // enclosingDict parses the object whose body holds position at.
 func enclosingDict(doc []byte, at int) (value, bool) {
-	i := bytes.LastIndex(doc[:at], []byte("obj"))
+	from := max(0, at-objWindow)
+	i := bytes.LastIndex(doc[from:at], []byte("obj"))
+	if i < 0 {
+		return value{}, false
+	}
+	i += from
 	if i < 3 || string(doc[i-3:i]) == "end" {
 		return value{}, false
 	}
