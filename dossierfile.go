@@ -8,8 +8,8 @@ import (
 
 // DossierFile is a digitized document of a dossier (số hóa): the electronic
 // copy of one of its components, or of its result. Its bytes are in the
-// BlobStore under BlobKey; the record itself changes neither the dossier's
-// state nor the report counters.
+// BlobStore under BlobKey. The record never changes the dossier's state; a
+// validly signed file of a component makes that component digitized.
 type DossierFile struct {
 	ID        int64 `json:"id"`
 	DossierID int64 `json:"dossier_id"`

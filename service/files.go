@@ -113,9 +113,13 @@ func (s *Service) attachable(d *motcua.Dossier, allowed []motcua.Action) []int64
 // AttachFile stores a digitized copy of one of the components of the
 // dossier with code (componentID) or of its result (componentID 0), read
 // from r, under the cleaned name. Only PDF, JPEG and PNG are accepted,
-// recognised by their content, up to MaxFileSize bytes. The file changes
-// neither the dossier's state nor the report counters. Sending the same
-// bytes for the same component again returns the file already stored.
+// recognised by their content, up to MaxFileSize bytes. When signing is
+// configured a PDF is signed first (signUpload), and a component's first
+// validly signed file makes it digitized (its report flags and indicator
+// 4.2's counters follow, markDigitized, in the same transaction); the
+// file never changes the dossier's state. Sending the same bytes for the
+// same component again returns the file already stored (a signed copy
+// differs each time, so signing again stores a new one).
 // Errors: EUNAUTHORIZED, ENOTFOUND (no dossier, or not visible to the
 // caller), EFORBIDDEN (not acting on the dossier now; documents off),
 // ECONFLICT (dossier finished), EINVALID on field file or component_id.
