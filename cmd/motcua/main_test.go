@@ -156,9 +156,9 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("demo did not start:\n%s", printed.String())
 		}
 	}
-	go io.Copy(io.Discard, pr)
 	// The online dossiers come in through the portal's simulator once the
-	// server is up.
+	// server is up. (The scanner keeps reading: a second reader of the
+	// pipe would take lines away from it.)
 	for !strings.Contains(printed.String(), "online dossiers came in through the national portal's simulator") {
 		lines := make(chan string, 1)
 		go func() {
@@ -178,6 +178,10 @@ func TestDemoCommand(t *testing.T) {
 			t.Fatalf("the online dossiers did not come in through the simulator:\n%s", printed.String())
 		}
 	}
+	go func() {
+		for sc.Scan() { // keep the demo's writes flowing until it stops
+		}
+	}()
 	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal"} {
 		if !strings.Contains(printed.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, printed.String())
