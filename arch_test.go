@@ -42,6 +42,8 @@ var rules = []rule{
 	{pkg: "payment/sim", allow: []string{"", "payment"}, forbidStd: []string{"database/sql"}},
 	{pkg: "popdb", allow: []string{""}, forbidStd: []string{"database/sql"}},
 	{pkg: "popdb/sim", allow: []string{"", "popdb"}, forbidStd: []string{"database/sql"}},
+	{pkg: "sign", allow: []string{""}, forbidStd: []string{"database/sql"}},
+	{pkg: "sign/sim", allow: []string{"", "sign"}, forbidStd: []string{"database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the

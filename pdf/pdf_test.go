@@ -263,3 +263,23 @@ func TestBookText(t *testing.T) {
 		t.Error("no total")
 	}
 }
+
+func TestResultDocument(t *testing.T) {
+	var b bytes.Buffer
+	r := &motcua.ResultDocument{DocCode: "KQ-H01.151-261205-0001", DossierCode: "H01.151-261205-0001", Superior: "UBND tỉnh Thử",
+		Agency: "UBND xã Hòa Bình", Procedure: "Đăng ký khai sinh", Applicant: "Lê Thị Hoa", Content: "Khai sinh cho con",
+		IssuedAt: time.Date(2026, 12, 5, 3, 0, 0, 0, time.UTC), Signer: "Trần Văn Bình", SignerTitle: "Chủ tịch",
+		VerifyURL: "https://motcua.example/xac-thuc"}
+	if err := pdf.Result(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) || !bytes.Contains(b.Bytes(), []byte("\nxref\n")) {
+		t.Fatal("not a PDF with a classic cross-reference table (what package sign updates)")
+	}
+	txt, _ := text(t, b.Bytes())
+	for _, want := range []string{"KQ-H01.151-261205-0001", "Đăng ký khai sinh", "Lê Thị Hoa", "Trần Văn Bình", "ngày 05 tháng 12 năm 2026", pdf.NationalMotto} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("result lacks %q:\n%s", want, txt)
+		}
+	}
+}

@@ -67,7 +67,22 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 	}
 	now := s.now()
 	var out *motcua.Dossier
-	err = s.store.Write(ctx, func(tx motcua.Tx) error {
+	err = s.store.Write(ctx, func(tx motcua.Tx) (err error) {
+		out, err = s.actTx(ctx, tx, u, code, in, byID, now)
+		return err
+	})
+	s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
+	if err == nil {
+		s.nudgeOutbox()
+	}
+	return out, err
+}
+
+// actTx takes action in on the dossier with code as u at now, within tx
+// (see act). An issue_result names its electronic result file (resultFile).
+func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, in ActInput, byID map[int64]*motcua.Agency, now time.Time) (*motcua.Dossier, error) {
+	var out *motcua.Dossier
+	err := func() error {
 		d, err := tx.DossierByCode(ctx, code)
 		if err != nil {
 			return err
@@ -80,6 +95,11 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		p, err := s.procedureVersion(ctx, tx, d.ProcedureID, d.ProcedureVersion)
 		if err != nil {
 			return err
+		}
+		if in.Action == motcua.ActIssueResult {
+			if in, err = s.resultFile(ctx, tx, d, in); err != nil {
+				return err
+			}
 		}
 		cmd := motcua.Command{Action: in.Action, Reason: in.Reason, NewDueAt: in.NewDueAt,
 			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing}
@@ -121,11 +141,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		motcua.MarkFeesPaid(d.Fees, ps)
 		out = d
 		return nil
-	})
-	s.changed(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: code})
-	if err == nil {
-		s.nudgeOutbox()
-	}
+	}()
 	return out, err
 }
 
@@ -152,6 +168,10 @@ type DossierView struct {
 	// Payments are the dossier's fees and payments; the dossier's fee
 	// lines carry paid flags derived from them.
 	Payments *PaymentView
+	// CanSignResult: the viewer may make, sign and issue the result now
+	// (SignResult): the dossier is approved, the viewer may issue it, and
+	// signing is configured with a certificate for them.
+	CanSignResult bool
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -223,8 +243,17 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 	}
 	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
 	v.Attach = s.attachable(v.Dossier, v.Allowed)
+	v.CanSignResult = s.cfg.Signer != nil && s.cfg.RenderResult != nil && s.cfg.Blobs != nil &&
+		v.Dossier.Status.State == motcua.StateApproved &&
+		(slices.Contains(v.Allowed, motcua.ActIssueResult) || u.Has(motcua.RoleLeader, v.Dossier.CompetentAgencyID) && !resultSigned(v)) &&
+		s.cfg.Signer.CanSign(motcua.Signatory{Username: u.Username})
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
 	return v, nil
+}
+
+// resultSigned reports whether the viewed dossier has its result signed.
+func resultSigned(v *DossierView) bool {
+	return slices.ContainsFunc(v.Files, func(f *motcua.DossierFile) bool { return f.DocCode == motcua.ResultCode(v.Dossier.Code) })
 }
 
 // allowed lists the actions u may take on d now, by asking the decider.

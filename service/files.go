@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua"
 )
@@ -115,9 +116,13 @@ func (s *Service) attachable(d *motcua.Dossier, allowed []motcua.Action) []int64
 // AttachFile stores a digitized copy of one of the components of the
 // dossier with code (componentID) or of its result (componentID 0), read
 // from r, under the cleaned name. Only PDF, JPEG and PNG are accepted,
-// recognised by their content, up to MaxFileSize bytes. The file changes
-// neither the dossier's state nor the report counters. Sending the same
-// bytes for the same component again returns the file already stored.
+// recognised by their content, up to MaxFileSize bytes. When signing is
+// configured a PDF is signed first (signUpload), and a component's first
+// validly signed file makes it digitized (its report flags and indicator
+// 4.2's counters follow, markDigitized, in the same transaction); the
+// file never changes the dossier's state. Sending the same bytes for the
+// same component again returns the file already stored (a signed copy
+// differs each time, so signing again stores a new one).
 // Errors: EUNAUTHORIZED, ENOTFOUND (no dossier, or not visible to the
 // caller), EFORBIDDEN (not acting on the dossier now; documents off),
 // ECONFLICT (dossier finished), EINVALID on field file or component_id.
@@ -152,16 +157,42 @@ func (s *Service) AttachFile(ctx context.Context, code string, componentID int64
 	if err != nil {
 		return nil, err
 	}
-	return s.saveFile(ctx, d.ID, componentID, name, doc, u.ID, func(tx motcua.Tx) error { _, err := check(tx); return err })
+	doc, sig, err := s.signUpload(ctx, u, componentID, doc)
+	if err != nil {
+		return nil, err
+	}
+	meta := fileMeta{sig: sig}
+	if sig != nil && componentID == motcua.ResultComponent {
+		// A result signed elsewhere gets a code of its own, from its
+		// content, so that re-uploads of other versions do not collide.
+		meta.docCode = motcua.ResultCode(d.Code) + "-" + fmt.Sprintf("%x", doc.sum[:3])
+	}
+	return s.saveFile(ctx, d.ID, componentID, name, doc, u.ID, meta, func(tx motcua.Tx) error { _, err := check(tx); return err })
+}
+
+// fileMeta is what a stored file records beyond its bytes: its valid
+// signature (nil: none) and, for a signed result, its document code.
+type fileMeta struct {
+	sig     *motcua.SignatureInfo
+	docCode string
+	// after runs in the transaction that records the file, with the
+	// record (e.g. issuing the result it is).
+	after func(tx motcua.Tx, f *motcua.DossierFile) error
 }
 
 // saveFile stores a checked document as a file of a dossier's component
 // (or result), uploaded by uploader; check runs again in the transaction
 // that records it. The same bytes for the same component return the file
 // already stored.
-func (s *Service) saveFile(ctx context.Context, dossierID, componentID int64, name string, doc *document, uploader int64, check func(tx motcua.Tx) error) (*motcua.DossierFile, error) {
+func (s *Service) saveFile(ctx context.Context, dossierID, componentID int64, name string, doc *document, uploader int64, meta fileMeta, check func(tx motcua.Tx) error) (*motcua.DossierFile, error) {
 	f := &motcua.DossierFile{DossierID: dossierID, ComponentID: componentID, Name: withExtension(cleanFileName(name), doc.contentType), ContentType: doc.contentType,
-		Size: doc.size, SHA256: hex.EncodeToString(doc.sum[:]), UploadedBy: uploader, UploadedAt: s.now()}
+		Size: doc.size, SHA256: hex.EncodeToString(doc.sum[:]), UploadedBy: uploader, UploadedAt: s.now(), DocCode: meta.docCode}
+	if meta.sig != nil {
+		f.Signer, f.SignedAt = meta.sig.Signer, meta.sig.SignedAt.UTC().Truncate(time.Millisecond)
+		if f.SignedAt.IsZero() { // a signature without a claimed time counts from its storing
+			f.SignedAt = f.UploadedAt
+		}
+	}
 	// The key is the content's address within the dossier. The blob is
 	// written (Put is atomic and durable) before the record that names it
 	// is committed, so a record that was acknowledged always has its
@@ -189,6 +220,16 @@ func (s *Service) saveFile(ctx context.Context, dossierID, componentID int64, na
 		rec := *f
 		if err := tx.AddDossierFile(ctx, &rec); err != nil {
 			return err
+		}
+		if rec.Signed() && componentID != motcua.ResultComponent {
+			if err := s.markDigitized(ctx, tx, dossierID, componentID); err != nil {
+				return err
+			}
+		}
+		if meta.after != nil {
+			if err := meta.after(tx, &rec); err != nil {
+				return err
+			}
 		}
 		out = &rec
 		return nil

@@ -240,7 +240,7 @@ func (s *Service) savePortalFiles(ctx context.Context, d *motcua.Dossier, u *mot
 				}
 				return nil
 			}
-			if _, err := s.saveFile(ctx, d.ID, c.id, f.Name, doc, u.ID, check); err != nil {
+			if _, err := s.saveFile(ctx, d.ID, c.id, f.Name, doc, u.ID, fileMeta{}, check); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@
 package service
 
 import (
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,16 @@ type Config struct {
 	// second factor (TOTP): without one they are sent to enrol at their
 	// next sign-in. Empty: a second factor is each user's choice.
 	RequireTwoFactor []motcua.Role
+	// Signer signs and verifies PDFs (officers' and agencies'
+	// certificates); nil turns signing off: scans are stored unsigned
+	// (so never digitized) and results cannot be signed.
+	Signer motcua.DocumentSigner
+	// RenderResult writes the unsigned PDF of a result made from the
+	// template (package pdf); nil turns SignResult off.
+	RenderResult func(w io.Writer, r *motcua.ResultDocument) error
+	// VerifyURL is the public verification page printed on results; ""
+	// leaves it out.
+	VerifyURL string
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

@@ -91,6 +91,8 @@ var migrationUndo = map[int][]string{
 	8:  {"DROP TABLE payments"},
 	9:  {"DROP TABLE catalogue_import_items", "DROP TABLE catalogue_import_runs"},
 	11: {"DROP TABLE population_lookups"},
+	12: {"DROP INDEX dossier_files_doc_code", "ALTER TABLE dossier_files DROP COLUMN signed_at",
+		"ALTER TABLE dossier_files DROP COLUMN signer", "ALTER TABLE dossier_files DROP COLUMN doc_code"},
 	13: {"DROP TABLE heartbeat"},
 	14: {"DROP TABLE signin_challenges", "DROP TABLE recovery_codes", "DROP TABLE user_totp", "DROP TABLE audit_chain"},
 }

@@ -1,20 +1,28 @@
 package sqlstore
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/motcua/motcua"
 )
 
-const fileColumns = `id, dossier_id, component_id, name, content_type, size, sha256, blob_key, uploaded_by, uploaded_at`
+const fileColumns = `id, dossier_id, component_id, name, content_type, size, sha256, blob_key, uploaded_by, uploaded_at, doc_code, signer, signed_at`
 
 // AddDossierFile implements motcua.DossierFileStore.
 func (t *tx) AddDossierFile(_ ctxT, f *motcua.DossierFile) error {
-	id, err := t.insert(`INSERT INTO dossier_files (dossier_id, component_id, name, content_type, size, sha256, blob_key, uploaded_by, uploaded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		f.DossierID, f.ComponentID, f.Name, f.ContentType, f.Size, f.SHA256, f.BlobKey, f.UploadedBy, f.UploadedAt.UnixMilli())
+	var signedAt int64
+	if f.Signed() {
+		signedAt = f.SignedAt.UnixMilli()
+	}
+	id, err := t.insert(`INSERT INTO dossier_files (dossier_id, component_id, name, content_type, size, sha256, blob_key, uploaded_by, uploaded_at,
+		doc_code, signer, signed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.DossierID, f.ComponentID, f.Name, f.ContentType, f.Size, f.SHA256, f.BlobKey, f.UploadedBy, f.UploadedAt.UnixMilli(),
+		f.DocCode, f.Signer, signedAt)
 	if err != nil {
-		return err
+		return conflict(err, "doc_code_taken", "Mã kết quả "+f.DocCode+" đã được dùng cho một tài liệu khác.")
 	}
 	f.ID = id
 	return nil
@@ -22,11 +30,15 @@ func (t *tx) AddDossierFile(_ ctxT, f *motcua.DossierFile) error {
 
 func scanFile(sc interface{ Scan(...any) error }) (*motcua.DossierFile, error) {
 	var f motcua.DossierFile
-	var at int64
-	if err := sc.Scan(&f.ID, &f.DossierID, &f.ComponentID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.BlobKey, &f.UploadedBy, &at); err != nil {
+	var at, signedAt int64
+	if err := sc.Scan(&f.ID, &f.DossierID, &f.ComponentID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.BlobKey, &f.UploadedBy, &at,
+		&f.DocCode, &f.Signer, &signedAt); err != nil {
 		return nil, err
 	}
 	f.UploadedAt = time.UnixMilli(at).UTC()
+	if signedAt != 0 {
+		f.SignedAt = time.UnixMilli(signedAt).UTC()
+	}
 	return &f, nil
 }
 
@@ -59,4 +71,48 @@ func (t *tx) DossierFile(_ ctxT, dossierID, id int64) (*motcua.DossierFile, erro
 		return nil, notFound(err, "file_not_found", "Không tìm thấy tài liệu điện tử.")
 	}
 	return f, nil
+}
+
+// DossierFileByDocCode implements motcua.DossierFileStore.
+func (t *tx) DossierFileByDocCode(_ ctxT, code string) (*motcua.DossierFile, error) {
+	if code == "" {
+		return nil, motcua.Errorf(motcua.ENOTFOUND, "file_not_found", "Không tìm thấy kết quả có mã đã nhập.")
+	}
+	row, err := t.queryRow(`SELECT `+fileColumns+` FROM dossier_files WHERE doc_code = ?`, code)
+	if err != nil {
+		return nil, err
+	}
+	f, err := scanFile(row)
+	if err != nil {
+		return nil, notFound(err, "file_not_found", "Không tìm thấy kết quả có mã đã nhập.")
+	}
+	return f, nil
+}
+
+// SaveDigitized implements motcua.DossierFileStore.
+func (t *tx) SaveDigitized(ctx ctxT, d *motcua.Dossier) error {
+	cur, err := t.Dossier(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	if cur.Status.Seq != d.Status.Seq {
+		return motcua.Errorf(motcua.ECONFLICT, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
+	}
+	// Only the digitized flags come from d; everything else of the facts
+	// is kept as stored.
+	for i := range cur.Components {
+		for _, c := range d.Components {
+			if c.ComponentID == cur.Components[i].ComponentID {
+				cur.Components[i].Digitized = c.Digitized
+			}
+		}
+	}
+	facts, err := json.Marshal(dossierFacts{Applicant: cur.Applicant, Assisted: cur.Assisted, Content: cur.Content,
+		ReturnMethod: cur.ReturnMethod, Components: storeComponents(cur.Components), Fees: unpaidFees(cur.Fees)})
+	if err != nil {
+		return fmt.Errorf("encode dossier: %w", err)
+	}
+	_, err = t.exec(`UPDATE dossiers SET facts = ?, report_flags = ? WHERE id = ? AND seq = ?`,
+		string(facts), int64(d.Status.Report.Flags), d.ID, d.Status.Seq)
+	return err
 }

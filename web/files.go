@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -84,4 +85,34 @@ func (s *Server) SendFile(w http.ResponseWriter, r *http.Request) {
 	// Too late for an error page once the bytes flow; a broken copy shows
 	// as a short download.
 	io.Copy(w, rc)
+}
+
+// ReceiveVerification answers a public verification request: a
+// multipart/form-data body with a PDF in the field file
+// (service.VerifyDocument), or a result's document code in the form or
+// query value ma (service.VerifyResultCode). The body is bounded with
+// http.MaxBytesReader. Errors are domain errors.
+func (s *Server) ReceiveVerification(w http.ResponseWriter, r *http.Request) (*service.DocumentVerification, error) {
+	if code := strings.TrimSpace(r.URL.Query().Get("ma")); code != "" && r.Method == http.MethodGet {
+		return s.Service.VerifyResultCode(r.Context(), code)
+	}
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(transferTime))
+	r.Body = http.MaxBytesReader(w, r.Body, service.MaxVerifySize+uploadSlack)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, motcua.FieldError("file", "file_too_large", "Tệp quá lớn: chỉ kiểm tra tệp đến "+service.FormatSize(service.MaxVerifySize)+".")
+		}
+		return nil, motcua.Errorf(motcua.EINVALID, "body_malformed",
+			"Dữ liệu gửi lên phải là multipart/form-data với trường file (tệp PDF) hoặc ma (mã kết quả).")
+	}
+	if code := strings.TrimSpace(r.FormValue("ma")); code != "" {
+		return s.Service.VerifyResultCode(r.Context(), code)
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		return nil, motcua.FieldError("file", "file_missing", "Chưa chọn tệp PDF hoặc nhập mã kết quả để kiểm tra.")
+	}
+	defer file.Close()
+	return s.Service.VerifyDocument(r.Context(), file)
 }

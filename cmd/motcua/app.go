@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -17,7 +19,9 @@ import (
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/payment"
+	"github.com/motcua/motcua/pdf"
 	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sign"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/web"
 	"github.com/motcua/motcua/web/api"
@@ -92,6 +96,21 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
+	if cfg.Keys != "" {
+		ring, err := sign.OpenKeyring(cfg.Keys)
+		if err != nil {
+			return nil, fmt.Errorf("--keys: %w", err)
+		}
+		if cfg.TSAURL != "" {
+			ring.TSA = &sign.TSAClient{URL: cfg.TSAURL}
+		}
+		if cfg.PKCS11Module != "" {
+			if err := openToken(cfg, ring); err != nil {
+				return nil, err
+			}
+		}
+		scfg.Signer, scfg.RenderResult, scfg.VerifyURL = ring, pdf.Result, cfg.BaseURL+"/xac-thuc"
+	}
 	scfg.PortalSync = cfg.portalOn()
 	if c := cfg.portalClient(); c != nil {
 		scfg.Catalogue = c
@@ -300,5 +319,31 @@ func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return fmt.Errorf("%w (the migrations before it are applied; fix the cause and run motcua migrate again)", err)
 	}
 	fmt.Fprintln(stdout, "Done.")
+	return nil
+}
+
+// openToken logs in to the configured PKCS#11 token and makes its key the
+// signer of --pkcs11-signer. The session lasts as long as the process.
+func openToken(cfg Config, ring *sign.Keyring) error {
+	b, err := os.ReadFile(cfg.PKCS11Cert)
+	if err != nil {
+		return fmt.Errorf("--pkcs11-cert: %w", err)
+	}
+	chain, err := sign.ParseCertificates(b)
+	if err != nil {
+		return fmt.Errorf("--pkcs11-cert: %s", motcua.ErrorMessage(err))
+	}
+	s, _, err := sign.OpenToken(sign.TokenConfig{Module: cfg.PKCS11Module, TokenLabel: cfg.PKCS11Token, PIN: cfg.PKCS11PIN, KeyLabel: cfg.PKCS11Key}, chain)
+	if err != nil {
+		return fmt.Errorf("--pkcs11-module: %s", motcua.ErrorMessage(err))
+	}
+	who := motcua.Signatory{Username: cfg.PKCS11Signer}
+	if code, ok := strings.CutPrefix(cfg.PKCS11Signer, "agency:"); ok {
+		who = motcua.Signatory{AgencyCode: code}
+	}
+	if err := ring.AddToken(who, s); err != nil {
+		return fmt.Errorf("--pkcs11-signer: %s", motcua.ErrorMessage(err))
+	}
+	slog.Info("signing token opened", "token", cfg.PKCS11Token, "key", cfg.PKCS11Key, "signer", cfg.PKCS11Signer)
 	return nil
 }

@@ -26,6 +26,7 @@ type benchOptions struct {
 	writers  int
 	sync     bool
 	syncRate float64
+	sign     bool
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	fs.BoolVar(&b.sync, "sync", false, "measure the status synchronisation with the national portal (its simulator on loopback) against the intake")
 	fs.Float64Var(&b.syncRate, "sync-rate", 20, "with --sync: dossiers per second received during the lag measurement")
+	fs.BoolVar(&b.sign, "sign", false, "measure PDF signatures per second with a key file against raw RSA/ECDSA signatures, and a leader signing 100 results at once")
 
 }
 
@@ -62,6 +64,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	}
 	if o.sync {
 		return syncBench(ctx, cfg, o, stdout)
+	}
+	if o.sign {
+		return signBench(ctx, o, stdout)
 	}
 	var pg string
 	if sqlstore.IsPostgresURL(cfg.DB) {
@@ -168,3 +173,19 @@ func syncBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%dµs", d.Microseconds()) }
+
+// signBench measures signing (issue 11).
+func signBench(ctx context.Context, o benchOptions, stdout io.Writer) error {
+	fmt.Fprintf(stdout, "signing, %s per measurement:\n", o.duration)
+	f, err := bench.RunSign(ctx, bench.SignOptions{Dir: o.dir, Duration: o.duration, Out: stdout})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	for _, r := range f.Rates {
+		fmt.Fprintf(stdout, "  %-12s PDF/raw = %.2f  (%.1f PDF signatures/s, %.1f raw/s)\n", r.Key, r.PDFPerSec/r.RawPerSec, r.PDFPerSec, r.RawPerSec)
+	}
+	fmt.Fprintf(stdout, "  leader signs %d results at once: %s (%.1f ms each)\n", f.Results, f.Batch.Round(time.Millisecond), ms(f.Batch)/float64(f.Results))
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua bench --sign --duration %s\n", o.duration)
+	return nil
+}

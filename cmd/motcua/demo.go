@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/password"
+	"github.com/motcua/motcua/sign"
 	"github.com/motcua/motcua/sqlstore"
 )
 
@@ -68,6 +69,14 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 			return err
 		}
 		defer sims.close()
+	}
+	if err := demoKeys(&cfg); err != nil {
+		return err
+	}
+	if sims != nil {
+		if err := sims.startTSA(&cfg, stdout); err != nil {
+			return err
+		}
 	}
 	if err := migrate(ctx, cfg, stdout); err != nil {
 		return err
@@ -165,4 +174,21 @@ func printAccounts(w io.Writer, url string) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")
+}
+
+// demoKeys makes the demo's own CA and a personal certificate for every
+// demo account in <data>/keys (first run only) unless --keys names a
+// folder, and signs with them.
+func demoKeys(cfg *Config) error {
+	if cfg.Keys == "" {
+		cfg.Keys = filepath.Join(cfg.DataDir, "keys")
+	}
+	var holders []sign.DemoHolder
+	for _, a := range demo.Accounts() {
+		holders = append(holders, sign.DemoHolder{Username: a.Username, Name: a.FullName, Organization: a.Agency})
+	}
+	if err := sign.EnsureDemo(cfg.Keys, time.Now(), "Tỉnh Mẫu (dữ liệu mẫu)", holders); err != nil {
+		return fmt.Errorf("demo certificates: %w", err)
+	}
+	return nil
 }

@@ -21,6 +21,8 @@ import (
 	paysim "github.com/motcua/motcua/payment/sim"
 	popsim "github.com/motcua/motcua/popdb/sim"
 	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sign"
+	signsim "github.com/motcua/motcua/sign/sim"
 )
 
 // demoSims are the simulators of the outside systems the demo runs on
@@ -163,6 +165,29 @@ func (ds *demoSims) listening(url string) {
 	if ds.payment != nil {
 		ds.payment.SetMotcuaURLs(url+"/api/v1/payments/callback", url+"/thanh-toan/ket-qua")
 	}
+}
+
+// startTSA starts the time-stamping authority's simulator on a loopback
+// port with the demo's TSA key (<keys>/tsa.pem) and points cfg at it,
+// unless cfg names a real one.
+func (ds *demoSims) startTSA(cfg *Config, stdout io.Writer) error {
+	if cfg.TSAURL != "" {
+		fmt.Fprintf(stdout, "Time-stamping authority: %s (configured; no simulator)\n", cfg.TSAURL)
+		return nil
+	}
+	s, err := sign.LoadKeyFile(filepath.Join(cfg.Keys, "tsa.pem"))
+	if err != nil {
+		return fmt.Errorf("simulator of the time-stamping authority: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("simulator of the time-stamping authority: %w", err)
+	}
+	hs := &http.Server{Handler: signsim.New(s), ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	ds.servers = append(ds.servers, hs)
+	cfg.TSAURL = "http://" + ln.Addr().String()
+	return nil
 }
 
 // close stops the simulators.

@@ -19,11 +19,21 @@ type fileJSON struct {
 	SHA256      string    `json:"sha256"`
 	UploadedBy  int64     `json:"uploaded_by"`
 	UploadedAt  time.Time `json:"uploaded_at"`
+	// Signer and SignedAt: the file's valid signature when it was stored;
+	// DocCode: a signed result's document code.
+	Signer   string     `json:"signer,omitempty"`
+	SignedAt *time.Time `json:"signed_at,omitempty"`
+	DocCode  string     `json:"doc_code,omitempty"`
 }
 
 func fileOf(f *motcua.DossierFile) fileJSON {
-	return fileJSON{ID: f.ID, ComponentID: f.ComponentID, Name: f.Name, ContentType: f.ContentType, Size: f.Size,
-		SHA256: f.SHA256, UploadedBy: f.UploadedBy, UploadedAt: vn(f.UploadedAt)}
+	out := fileJSON{ID: f.ID, ComponentID: f.ComponentID, Name: f.Name, ContentType: f.ContentType, Size: f.Size,
+		SHA256: f.SHA256, UploadedBy: f.UploadedBy, UploadedAt: vn(f.UploadedAt), Signer: f.Signer, DocCode: f.DocCode}
+	if f.Signed() {
+		t := vn(f.SignedAt)
+		out.SignedAt = &t
+	}
+	return out
 }
 
 // attachFile takes a multipart/form-data body with the fields component_id

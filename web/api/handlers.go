@@ -177,6 +177,11 @@ func (a *API) createDossier(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
+	// A component is digitized when a signed scan of it is stored
+	// (POST /dossiers/{code}/files), never on a client's word.
+	for i := range in.Components {
+		in.Components[i].Digitized = false
+	}
 	// The applicant's source and VNeID flags are believed only with the
 	// token of the caller's own lookup (service.ReceiveAtCounter).
 	res, err := a.srv.Service.ReceiveAtCounter(r.Context(), r.Header.Get("Idempotency-Key"), in, r.Header.Get(HeaderLookupToken))
@@ -210,11 +215,13 @@ func (a *API) dossier(w http.ResponseWriter, r *http.Request) {
 // actRequest is the body of an action; which fields matter depends on the
 // action (see the OpenAPI document).
 type actRequest struct {
-	Reason       string  `json:"reason,omitempty"`
-	AssigneeID   int64   `json:"assignee_id,omitempty"`
-	NewDueAt     string  `json:"new_due_at,omitempty"`
-	ResultNumber string  `json:"result_number,omitempty"`
-	Missing      []int64 `json:"missing,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	AssigneeID   int64  `json:"assignee_id,omitempty"`
+	NewDueAt     string `json:"new_due_at,omitempty"`
+	ResultNumber string `json:"result_number,omitempty"`
+	// ResultFileRef is the id of the dossier's signed result file.
+	ResultFileRef string  `json:"result_file_ref,omitempty"`
+	Missing       []int64 `json:"missing,omitempty"`
 }
 
 func (a *API) act(w http.ResponseWriter, r *http.Request) {
@@ -226,7 +233,7 @@ func (a *API) act(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cmd := service.ActInput{Action: motcua.Action(r.PathValue("action")), Reason: in.Reason, AssigneeID: in.AssigneeID,
-		ResultNumber: in.ResultNumber, Missing: in.Missing}
+		ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing}
 	if in.NewDueAt != "" {
 		t, err := parseTime(in.NewDueAt)
 		if err != nil {

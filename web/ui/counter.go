@@ -239,7 +239,7 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 				continue
 			}
 			sid := strconv.FormatInt(c.ID, 10)
-			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Digitized: f.Has("so-hoa", sid), Reused: f.Has("dung-lai", sid),
+			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Reused: f.Has("dung-lai", sid),
 				ReuseDossier: f.Trim("dung-lai-tu-" + sid)}
 			if in.ReuseDossier != "" {
 				in.Reused = true

@@ -32,6 +32,9 @@ type dossierData struct {
 	MaxFile int64
 }
 
+// ResultCode is the document code the signed result will carry.
+func (d *dossierData) ResultCode() string { return motcua.ResultCode(d.D.Code) }
+
 // Allowed reports whether the user may take action a.
 func (d *dossierData) Allowed(a string) bool {
 	return slices.Contains(d.V.Allowed, motcua.Action(a))

@@ -87,7 +87,6 @@ async function officer(base) {
   check(afterScan === "f-applicant-phone", `after the scan the cursor is in ${afterScan}, not the phone field`);
   await page.keyboard.type("0912 345 678");
   await page.getByLabel(/^Đã nộp: Giấy chứng sinh/).check();
-  await page.getByLabel(/^Đã số hóa: Giấy chứng sinh/).check();
   await shot(page, "02-reception-form");
   await Promise.all([page.waitForURL(/\/ho-so\/.*\?moi=receive/), page.click("button[value=receive]")]);
   const seconds = (Date.now() - started) / 1000;
