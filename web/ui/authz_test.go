@@ -136,9 +136,16 @@ var authz = map[string][]string{
 	"POST /api/v1/population/lookups":               {"motcua.anphu", "motcua.hoabinh"},           // reception officers, before a reception
 	"GET /api/v1/population/lookups":                {"ct.anphu", "ct.hoabinh", "giamsat.tinh"},
 	"GET /api/v1/results/earlier":                   {"motcua.anphu", "motcua.hoabinh"},
-	"GET /api/v1/outbox/failed":                     {"admin"},
-	"GET /api/v1/dossiers/{code}/payments":          dossierSeen,
-	"POST /api/v1/dossiers/{code}/payments/cash":    {"motcua.anphu"},
+	// No signing key in the matrix's province: signing and verifying by
+	// code answer "signing off" to everyone; who may sign is tested with
+	// keys in service/signing_test.go (TestSignResult) and web/ui/signing_test.go.
+	"POST /api/v1/dossiers/{code}/result/sign":   {nobody},
+	"POST /api/v1/results/sign":                  {staff},
+	"POST /api/v1/verify":                        {anyone},
+	"GET /api/v1/verify/{doc_code}":              {nobody},
+	"GET /api/v1/outbox/failed":                  {"admin"},
+	"GET /api/v1/dossiers/{code}/payments":       dossierSeen,
+	"POST /api/v1/dossiers/{code}/payments/cash": {"motcua.anphu"},
 	// The matrix's province has no payment platform and no national
 	// portal: these answer "not connected" to everyone. Who may pay and
 	// what a callback or a portal message must carry (MaXacThuc, the
@@ -163,10 +170,12 @@ var authz = map[string][]string{
 	"GET /thu-tuc": {anyone}, "GET /thu-tuc/{id}": {anyone}, "GET /tra-cuu": {anyone}, "GET /bang-tien-do": {anyone},
 	"GET /thong-ke": {anyone},
 	"GET /bao-cao":  {staff}, "GET /bao-cao/06a": {staff}, "GET /bao-cao/chi-so-766": {staff},
-	"GET /bao-cao/ho-so":              append(ownHandlers, "admin", "giamsat.tinh"),
-	"GET /tiep-nhan":                  {"motcua.anphu", "motcua.hoabinh"},
-	"POST /tiep-nhan":                 {"motcua.anphu", "motcua.hoabinh"},
-	"POST /tiep-nhan/tra-cuu-dan-cu":  {"motcua.anphu", "motcua.hoabinh"},
+	"GET /bao-cao/ho-so":             append(ownHandlers, "admin", "giamsat.tinh"),
+	"GET /tiep-nhan":                 {"motcua.anphu", "motcua.hoabinh"},
+	"POST /tiep-nhan":                {"motcua.anphu", "motcua.hoabinh"},
+	"POST /tiep-nhan/tra-cuu-dan-cu": {"motcua.anphu", "motcua.hoabinh"},
+	"GET /xac-thuc":                  {anyone}, "POST /xac-thuc": {anyone},
+	"POST /ho-so/{code}/ky-ket-qua":   {nobody}, // no signing key here (see the API's entry)
 	"POST /tiep-nhan/quet":            {"motcua.anphu", "motcua.hoabinh"},
 	"GET /hop-thu":                    {staff},
 	"GET /ho-so/{code}":               dossierSeen,
