@@ -124,7 +124,8 @@ func (u *UI) funcs() template.FuncMap {
 		"portalOutcome": func(o string) string {
 			return map[string]string{"created": "Đã tạo hồ sơ", "replayed": "Hồ sơ đã có (Cổng gửi lại)", "applied": "Đã cập nhật hồ sơ"}[o]
 		},
-		"dur": vnDuration,
+		"dur":      vnDuration,
+		"failText": failText,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
 		"af": func(f *form, a string) *form {
@@ -227,4 +228,24 @@ func vnDuration(d time.Duration) string {
 		return strconv.Itoa(m) + " phút"
 	}
 	return strconv.Itoa(h) + " giờ " + strconv.Itoa(m) + " phút"
+}
+
+// failText shows a recorded delivery failure. Rows written before
+// motcua.ErrorText hold the log form "motcua error: code=… reason=R
+// message=M"; people see "M (R)" instead.
+func failText(s string) string {
+	rest, ok := strings.CutPrefix(s, "motcua error: ")
+	if !ok {
+		return s
+	}
+	head, msg, ok := strings.Cut(rest, " message=")
+	if !ok {
+		return s
+	}
+	for _, f := range strings.Fields(head) {
+		if r, ok := strings.CutPrefix(f, "reason="); ok {
+			return msg + " (" + r + ")"
+		}
+	}
+	return msg
 }
