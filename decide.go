@@ -23,6 +23,10 @@ type Command struct {
 	ResultFileRef string `json:"result_file_ref,omitempty"`
 	// Missing lists the components that must be supplemented.
 	Missing []int64 `json:"missing,omitempty"`
+	// Supplied lists the components that arrived with a supplement
+	// (supplement_received, or receive after a supplement at reception);
+	// empty means those the open request asked for.
+	Supplied []int64 `json:"supplied,omitempty"`
 }
 
 // Decider applies the rules of NĐ 118/2025 to commands. It is pure: time is
@@ -79,6 +83,9 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 		if s.State == StateAwaitingSupplement {
 			sup, _ := s.OpenSupplement()
 			dc.judge(&ev, sup.Deadline)
+			if ev.Supplied, err = suppliedComponents(d, sup, cmd.Supplied); err != nil {
+				return Event{}, err
+			}
 		}
 
 	case ActRequestSupplement:
@@ -99,6 +106,9 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 				"Đã quá hạn bổ sung hồ sơ (%s); hồ sơ phải được đóng theo quy định.", FormatDateTime(sup.Deadline))
 		}
 		dc.judge(&ev, sup.Deadline)
+		if ev.Supplied, err = suppliedComponents(d, sup, cmd.Supplied); err != nil {
+			return Event{}, err
+		}
 		if row.To == StateSubmitted {
 			// An online dossier completed before reception: the counter
 			// decides again, within the online decision time.

@@ -149,9 +149,11 @@ type Event struct {
 	HandoverDueAt time.Time  `json:"handover_due_at,omitzero"`
 	Timeliness    Timeliness `json:"timeliness,omitempty"`
 
-	Stage         Stage        `json:"stage,omitempty"`
-	Reason        string       `json:"reason,omitempty"`
-	Missing       []int64      `json:"missing,omitempty"`
+	Stage   Stage   `json:"stage,omitempty"`
+	Reason  string  `json:"reason,omitempty"`
+	Missing []int64 `json:"missing,omitempty"`
+	// Supplied are the components that arrived with a supplement.
+	Supplied      []int64      `json:"supplied,omitempty"`
 	ResultNumber  string       `json:"result_number,omitempty"`
 	ResultFileRef string       `json:"result_file_ref,omitempty"`
 	Parts         []PartStatus `json:"parts,omitempty"`

@@ -24,6 +24,9 @@ type ActInput struct {
 	// ResultFileRef names the electronic result file (issue_result).
 	ResultFileRef string  `json:"result_file_ref,omitempty"`
 	Missing       []int64 `json:"missing,omitempty"`
+	// Supplied are the components that arrived with a supplement
+	// (supplement_received); empty means those the request asked for.
+	Supplied []int64 `json:"supplied,omitempty"`
 }
 
 // Act performs an action on the dossier with the given code, through the
@@ -82,7 +85,7 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 			return err
 		}
 		cmd := motcua.Command{Action: in.Action, Reason: in.Reason, NewDueAt: in.NewDueAt,
-			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing}
+			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing, Supplied: in.Supplied}
 		if in.AssigneeID != 0 {
 			if cmd.Assignee, err = tx.User(ctx, in.AssigneeID); err != nil {
 				if motcua.ErrorCode(err) == motcua.ENOTFOUND {
@@ -94,6 +97,11 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 		ev, err := s.decider().Decide(d, p, u, now, cmd)
 		if err != nil {
 			return err
+		}
+		if d.MarkSupplied(ev.Supplied) {
+			if err := tx.SetDossierComponents(ctx, d.ID, d.Components); err != nil {
+				return err
+			}
 		}
 		prev := d.Status
 		st, err := d.Status.Apply(ev)

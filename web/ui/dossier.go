@@ -32,6 +32,13 @@ type dossierData struct {
 	MaxFile int64
 }
 
+// Requested reports whether the open supplement request asks for
+// component id (the "received" boxes start ticked for those).
+func (d *dossierData) Requested(id int64) bool {
+	sup, ok := d.D.Status.OpenSupplement()
+	return ok && slices.Contains(sup.Missing, id)
+}
+
 // Allowed reports whether the user may take action a.
 func (d *dossierData) Allowed(a string) bool {
 	return slices.Contains(d.V.Allowed, motcua.Action(a))
@@ -146,6 +153,11 @@ func (u *UI) act(w http.ResponseWriter, r *http.Request) {
 	for _, m := range f.Values["missing"] {
 		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
 			in.Missing = append(in.Missing, id)
+		}
+	}
+	for _, m := range f.Values["supplied"] {
+		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+			in.Supplied = append(in.Supplied, id)
 		}
 	}
 	if in.Action == motcua.ActExtend {

@@ -83,7 +83,7 @@ func (f *form) fail(err error) {
 // groupFields are the error keys the pages show next to a group of
 // controls (checkbox lists, tables, file inputs), which a posted form may
 // not carry as a value.
-var groupFields = map[string]bool{"components": true, "missing": true, "time_limit": true, "fees": true,
+var groupFields = map[string]bool{"components": true, "missing": true, "supplied": true, "time_limit": true, "fees": true,
 	"process": true, "grants": true, "disabled": true, "file": true}
 
 // Others returns the field messages the page shows nowhere else: those of
