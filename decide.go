@@ -205,9 +205,10 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 			return Event{}, err
 		}
 		ev.DueAt = cmd.NewDueAt
-		if ev.StepDueAt.Equal(s.DueAt) {
-			ev.StepDueAt = cmd.NewDueAt
-		}
+		// The current step (and each open inter-agency part) gets the
+		// working time the extension adds, so that the people holding
+		// the dossier are not judged late against the old appointment.
+		dc.shiftStep(&ev, s, cmd.NewDueAt)
 
 	case ActWithdraw, ActStop:
 		ev.ToAgencyID, ev.ToStep, ev.StepDueAt, ev.ActionDueAt, ev.AssigneeID = d.ReceptionAgencyID, -1, time.Time{}, time.Time{}, 0
@@ -408,6 +409,34 @@ func (dc Decider) enterStep(ev *Event, d *Dossier, p *Procedure, i int, now time
 			agency = d.CompetentAgencyID
 		}
 		ev.Parts = append(ev.Parts, PartStatus{AgencyID: agency, DueAt: dc.share(ev.ClockStartAt, ev.DueAt, part.Share, now)})
+	}
+}
+
+// shiftStep moves the current step's deadline and those of its open parts
+// by the working time between the old and the new appointment, never past
+// the new appointment. A step due at the old appointment is due at the new.
+func (dc Decider) shiftStep(ev *Event, s *Status, newDue time.Time) {
+	add := dc.Calendar.WorkingBetween(s.DueAt, newDue)
+	shift := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		if t.Equal(s.DueAt) {
+			return newDue
+		}
+		if t = dc.Calendar.AddWorking(t, add); t.After(newDue) {
+			return newDue
+		}
+		return t
+	}
+	ev.StepDueAt = shift(s.StepDueAt)
+	if len(s.Parts) > 0 {
+		ev.Parts = append([]PartStatus(nil), s.Parts...)
+		for i := range ev.Parts {
+			if ev.Parts[i].DoneAt.IsZero() {
+				ev.Parts[i].DueAt = shift(ev.Parts[i].DueAt)
+			}
+		}
 	}
 }
 
