@@ -103,7 +103,7 @@ func TestUploadFileWithoutScript(t *testing.T) {
 		t.Fatalf("upload: %d %v\n%s", r.status, r.header, r.body)
 	}
 	page = counter.get("/ho-so/" + code + "?tai-len=1")
-	for _, want := range []string{"Đã tải lên tài liệu điện tử.", "Giấy tờ tùy thân.png", "4,9 KB", "Huỳnh Thị Ngọc", "10/03/2025 09:00"} {
+	for _, want := range []string{"Đã tải lên tài liệu điện tử.", "Giấy tờ tùy thân.png", "4,9 KB", "Huỳnh Thị Ngọc", "09:00 ngày 10/03/2025"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("the dossier page does not show %q", want)
 		}

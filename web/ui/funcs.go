@@ -126,6 +126,8 @@ func (u *UI) funcs() template.FuncMap {
 		},
 		"dur":      vnDuration,
 		"failText": failText,
+		"clause":   clause,
+		"workLeft": u.workLeft,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
 		"af": func(f *form, a string) *form {
@@ -248,4 +250,37 @@ func failText(s string) string {
 		}
 	}
 	return msg
+}
+
+// clause is a name to write before a colon: a catalogue component name
+// often ends with a full stop, which would read ".: chưa nộp".
+func clause(s string) string { return strings.TrimRight(s, ". ") }
+
+// workLeft is the working time left until due (or passed since), as the
+// inbox counts it: working days of the calendar's length, then hours. A
+// dossier page that counted calendar time ("còn 1 ngày 12 giờ" over a
+// weekend) disagreed with the inbox ("còn dưới 1 ngày làm việc").
+func (u *UI) workLeft(due, now time.Time) string {
+	if due.IsZero() {
+		return ""
+	}
+	cal := u.srv.Service.Calendar()
+	prefix, d := "còn ", cal.WorkingBetween(now, due)
+	if !due.After(now) {
+		prefix, d = "quá hạn ", cal.WorkingBetween(due, now)
+		if d < time.Minute {
+			return "đã đến hạn"
+		}
+	}
+	day := cal.WorkingDayLength()
+	days, h, m := int(d/day), int(d%day/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0 && h > 0:
+		return fmt.Sprintf("%s%d ngày %d giờ làm việc", prefix, days, h)
+	case days > 0:
+		return fmt.Sprintf("%s%d ngày làm việc", prefix, days)
+	case h > 0:
+		return fmt.Sprintf("%s%d giờ %d phút làm việc", prefix, h, m)
+	}
+	return fmt.Sprintf("%s%d phút làm việc", prefix, m)
 }
