@@ -109,6 +109,7 @@ func (u *UI) funcs() template.FuncMap {
 		"left":     timeLeft,
 		"ms":       func(t time.Time) int64 { return t.UnixMilli() },
 		"add":      func(a, b int) int { return a + b },
+		"addN":     func(a, b int64) int64 { return a + b },
 		"seq":      func(n int) []struct{} { return make([]struct{}, n) },
 		"pct":      func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
 		"formName": func(f pdf.Form) string { return u.opts.Forms[f].Title },
