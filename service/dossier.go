@@ -146,7 +146,12 @@ type DossierView struct {
 	Procedure *motcua.Procedure
 	Agencies  map[int64]*motcua.Agency
 	Allowed   []motcua.Action
-	Result    motcua.Timeliness
+	// Refused are the actions the viewer's role could take in this state
+	// but a rule of the decree forbids now, each with the reason (a
+	// second supplement request, a second extension, …): the page says
+	// why instead of leaving the action out silently.
+	Refused []RefusedAction
+	Result  motcua.Timeliness
 	// Files are the dossier's digitized files, oldest first, and
 	// Uploaders the names of the people who uploaded them (by user id).
 	Files     []*motcua.DossierFile
@@ -229,16 +234,34 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 			v.Agencies[id] = a
 		}
 	}
-	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
+	v.Allowed, v.Refused = s.allowed(v.Dossier, v.Procedure, u, now)
 	v.Attach = s.attachable(v.Dossier, v.Allowed)
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
 	return v, nil
 }
 
 // allowed lists the actions u may take on d now, by asking the decider.
-func (s *Service) allowed(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User, now time.Time) []motcua.Action {
+// RefusedAction is an action a rule forbids now, with the Vietnamese
+// reason.
+type RefusedAction struct {
+	Action  motcua.Action
+	Message string
+}
+
+// notAtThisPoint are the refusals of an action that does not belong to
+// this state, step or channel at all: they are checked before the role,
+// so they say nothing about what this viewer could do, and are not shown.
+var notAtThisPoint = map[string]bool{"action_not_allowed_in_state": true, "action_not_for_channel": true, "action_not_allowed_at_step": true}
+
+// allowed returns the actions u may take on d now, and those u's role
+// could take in this state that a rule forbids (ECONFLICT), with why.
+func (s *Service) allowed(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User, now time.Time) ([]motcua.Action, []RefusedAction) {
 	dc := s.decider()
 	var out []motcua.Action
+	var refused []RefusedAction
+	seen := func(a motcua.Action) bool {
+		return slices.Contains(out, a) || slices.ContainsFunc(refused, func(r RefusedAction) bool { return r.Action == a })
+	}
 	for _, t := range motcua.Transitions {
 		if slices.Contains(out, t.Action) || !slices.Contains(t.From, d.Status.State) {
 			continue
@@ -246,10 +269,14 @@ func (s *Service) allowed(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User
 		_, err := dc.Decide(d, p, u, now, motcua.Command{Action: t.Action, Reason: "?", NewDueAt: d.Status.DueAt.Add(24 * time.Hour), Assignee: u})
 		// Input errors mean the action is possible with proper input.
 		if err == nil || motcua.ErrorCode(err) == motcua.EINVALID {
+			// A later row may allow what an earlier one refused.
+			refused = slices.DeleteFunc(refused, func(r RefusedAction) bool { return r.Action == t.Action })
 			out = append(out, t.Action)
+		} else if motcua.ErrorCode(err) == motcua.ECONFLICT && !notAtThisPoint[motcua.ErrorReason(err)] && !seen(t.Action) {
+			refused = append(refused, RefusedAction{Action: t.Action, Message: motcua.ErrorMessage(err)})
 		}
 	}
-	return out
+	return out, refused
 }
 
 func agencyIDsOf(d *motcua.Dossier, events []motcua.Event) []int64 {
