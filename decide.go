@@ -171,7 +171,11 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 			dc.judge(&ev, s.StepDueAt)
 		}
 		next := s.Step + 1
+		if cur.Kind == StepAppraise && s.AppraiserID == 0 {
+			ev.AppraiserID = actor.ID
+		}
 		dc.enterStep(&ev, d, p, next, now)
+		backToAppraiser(&ev, s, p)
 		if cmd.Assignee != nil {
 			if !cmd.Assignee.Has(p.Process.Steps[next].Role, ev.ToAgencyID) {
 				return Event{}, FieldError("assignee_id", "assignee_not_eligible", "Người nhận không có vai trò xử lý bước tiếp theo tại cơ quan này.")
@@ -190,6 +194,7 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 	case ActApprove:
 		dc.judge(&ev, s.StepDueAt)
 		dc.enterStep(&ev, d, p, s.Step+1, now)
+		backToAppraiser(&ev, s, p)
 
 	case ActIssueResult:
 		dc.judge(&ev, s.DueAt)
@@ -314,13 +319,17 @@ func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transi
 		a.Label(), strings.Join(labels, " hoặc "))
 }
 
-// checkAssignee keeps an assigned appraisal with its specialist.
+// checkAssignee keeps an assigned appraisal with its specialist, and the
+// result with the specialist who appraised (backToAppraiser).
 func checkAssignee(s *Status, step *Step, actor *User, a Action) error {
-	if step == nil || step.Kind != StepAppraise || s.AssigneeID == 0 || s.AssigneeID == actor.ID {
+	if step == nil || s.AssigneeID == 0 || s.AssigneeID == actor.ID {
 		return nil
 	}
-	if a == ActForward || a == ActRequestSupplement {
+	if step.Kind == StepAppraise && (a == ActForward || a == ActRequestSupplement) {
 		return Errorf(EFORBIDDEN, "not_assignee", "Hồ sơ đã được phân công cho chuyên viên khác thẩm định.")
+	}
+	if step.Kind == StepIssue && a == ActIssueResult {
+		return Errorf(EFORBIDDEN, "not_assignee", "Kết quả của hồ sơ do chuyên viên đã thẩm định hồ sơ ban hành.")
 	}
 	return nil
 }
@@ -409,6 +418,22 @@ func (dc Decider) enterStep(ev *Event, d *Dossier, p *Procedure, i int, now time
 			agency = d.CompetentAgencyID
 		}
 		ev.Parts = append(ev.Parts, PartStatus{AgencyID: agency, DueAt: dc.share(ev.ClockStartAt, ev.DueAt, part.Share, now)})
+	}
+}
+
+// backToAppraiser gives the result step (issuing, done by a specialist)
+// to the specialist who appraised the dossier, rather than to every
+// specialist of the agency: the one who knows the file drafts the result.
+func backToAppraiser(ev *Event, s *Status, p *Procedure) {
+	appraiser := s.AppraiserID
+	if ev.AppraiserID != 0 {
+		appraiser = ev.AppraiserID
+	}
+	if appraiser == 0 || ev.ToStep < 0 || ev.ToStep >= len(p.Process.Steps) {
+		return
+	}
+	if st := p.Process.Steps[ev.ToStep]; st.Kind == StepIssue && st.Role == RoleSpecialist {
+		ev.AssigneeID = appraiser
 	}
 }
 

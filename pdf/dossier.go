@@ -450,6 +450,18 @@ type handover struct {
 	from, to, at, giver, taker, verdict, note string
 }
 
+// takerAfter is who received a handover to agency to when no one was
+// assigned by name: the next person of that agency who acted on the
+// dossier ("" while no one has, for a handwritten name).
+func takerAfter(later []motcua.Event, to int64) string {
+	for _, e := range later {
+		if e.ActorAgencyID == to && e.ActorName != "" {
+			return e.ActorName
+		}
+	}
+	return ""
+}
+
 // ControlSheet writes the control sheet (Phiếu kiểm soát quá trình giải
 // quyết hồ sơ) from the dossier's history: one row per event after
 // reception, with who handed what to whom and when, and the verdict on the
@@ -478,13 +490,16 @@ func (r *Renderer) ControlSheet(w io.Writer, d *Dossier) error {
 	}
 	doc.f.Ln(3)
 	var rows [][]string
-	for _, e := range d.Events {
+	for i, e := range d.Events {
 		h := handover{from: d.agencyName(e.FromAgencyID), to: d.agencyName(e.ToAgencyID), at: longTime(e.At), giver: e.ActorName}
 		if e.FromAgencyID == 0 {
 			h.from = d.agencyName(e.ActorAgencyID)
 		}
 		if e.AssigneeID != 0 {
 			h.taker = d.Users[e.AssigneeID]
+		}
+		if h.taker == "" {
+			h.taker = takerAfter(d.Events[i+1:], e.ToAgencyID)
 		}
 		if e.Timeliness != "" {
 			h.verdict = e.Timeliness.Label()

@@ -39,6 +39,12 @@ func (d *dossierData) Requested(id int64) bool {
 	return ok && slices.Contains(sup.Missing, id)
 }
 
+// Appraising reports whether the dossier is at an appraisal step: the
+// form that finishes it takes the specialist's appraisal opinion.
+func (d *dossierData) Appraising() bool {
+	return d.Step != nil && d.Step.Kind == motcua.StepAppraise
+}
+
 // Allowed reports whether the user may take action a.
 func (d *dossierData) Allowed(a string) bool {
 	return slices.Contains(d.V.Allowed, motcua.Action(a))
