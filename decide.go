@@ -23,6 +23,10 @@ type Command struct {
 	ResultFileRef string `json:"result_file_ref,omitempty"`
 	// Missing lists the components that must be supplemented.
 	Missing []int64 `json:"missing,omitempty"`
+	// Supplied lists the components that arrived with a supplement
+	// (supplement_received, or receive after a supplement at reception);
+	// empty means those the open request asked for.
+	Supplied []int64 `json:"supplied,omitempty"`
 }
 
 // Decider applies the rules of NĐ 118/2025 to commands. It is pure: time is
@@ -79,6 +83,9 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 		if s.State == StateAwaitingSupplement {
 			sup, _ := s.OpenSupplement()
 			dc.judge(&ev, sup.Deadline)
+			if ev.Supplied, err = suppliedComponents(d, sup, cmd.Supplied); err != nil {
+				return Event{}, err
+			}
 		}
 
 	case ActRequestSupplement:
@@ -99,6 +106,9 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 				"Đã quá hạn bổ sung hồ sơ (%s); hồ sơ phải được đóng theo quy định.", FormatDateTime(sup.Deadline))
 		}
 		dc.judge(&ev, sup.Deadline)
+		if ev.Supplied, err = suppliedComponents(d, sup, cmd.Supplied); err != nil {
+			return Event{}, err
+		}
 		if row.To == StateSubmitted {
 			// An online dossier completed before reception: the counter
 			// decides again, within the online decision time.
@@ -161,7 +171,11 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 			dc.judge(&ev, s.StepDueAt)
 		}
 		next := s.Step + 1
+		if cur.Kind == StepAppraise && s.AppraiserID == 0 {
+			ev.AppraiserID = actor.ID
+		}
 		dc.enterStep(&ev, d, p, next, now)
+		backToAppraiser(&ev, s, p)
 		if cmd.Assignee != nil {
 			if !cmd.Assignee.Has(p.Process.Steps[next].Role, ev.ToAgencyID) {
 				return Event{}, FieldError("assignee_id", "assignee_not_eligible", "Người nhận không có vai trò xử lý bước tiếp theo tại cơ quan này.")
@@ -180,6 +194,7 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 	case ActApprove:
 		dc.judge(&ev, s.StepDueAt)
 		dc.enterStep(&ev, d, p, s.Step+1, now)
+		backToAppraiser(&ev, s, p)
 
 	case ActIssueResult:
 		dc.judge(&ev, s.DueAt)
@@ -195,9 +210,10 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 			return Event{}, err
 		}
 		ev.DueAt = cmd.NewDueAt
-		if ev.StepDueAt.Equal(s.DueAt) {
-			ev.StepDueAt = cmd.NewDueAt
-		}
+		// The current step (and each open inter-agency part) gets the
+		// working time the extension adds, so that the people holding
+		// the dossier are not judged late against the old appointment.
+		dc.shiftStep(&ev, s, cmd.NewDueAt)
 
 	case ActWithdraw, ActStop:
 		ev.ToAgencyID, ev.ToStep, ev.StepDueAt, ev.ActionDueAt, ev.AssigneeID = d.ReceptionAgencyID, -1, time.Time{}, time.Time{}, 0
@@ -303,13 +319,17 @@ func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transi
 		a.Label(), strings.Join(labels, " hoặc "))
 }
 
-// checkAssignee keeps an assigned appraisal with its specialist.
+// checkAssignee keeps an assigned appraisal with its specialist, and the
+// result with the specialist who appraised (backToAppraiser).
 func checkAssignee(s *Status, step *Step, actor *User, a Action) error {
-	if step == nil || step.Kind != StepAppraise || s.AssigneeID == 0 || s.AssigneeID == actor.ID {
+	if step == nil || s.AssigneeID == 0 || s.AssigneeID == actor.ID {
 		return nil
 	}
-	if a == ActForward || a == ActRequestSupplement {
+	if step.Kind == StepAppraise && (a == ActForward || a == ActRequestSupplement) {
 		return Errorf(EFORBIDDEN, "not_assignee", "Hồ sơ đã được phân công cho chuyên viên khác thẩm định.")
+	}
+	if step.Kind == StepIssue && a == ActIssueResult {
+		return Errorf(EFORBIDDEN, "not_assignee", "Kết quả của hồ sơ do chuyên viên đã thẩm định hồ sơ ban hành.")
 	}
 	return nil
 }
@@ -398,6 +418,50 @@ func (dc Decider) enterStep(ev *Event, d *Dossier, p *Procedure, i int, now time
 			agency = d.CompetentAgencyID
 		}
 		ev.Parts = append(ev.Parts, PartStatus{AgencyID: agency, DueAt: dc.share(ev.ClockStartAt, ev.DueAt, part.Share, now)})
+	}
+}
+
+// backToAppraiser gives the result step (issuing, done by a specialist)
+// to the specialist who appraised the dossier, rather than to every
+// specialist of the agency: the one who knows the file drafts the result.
+func backToAppraiser(ev *Event, s *Status, p *Procedure) {
+	appraiser := s.AppraiserID
+	if ev.AppraiserID != 0 {
+		appraiser = ev.AppraiserID
+	}
+	if appraiser == 0 || ev.ToStep < 0 || ev.ToStep >= len(p.Process.Steps) {
+		return
+	}
+	if st := p.Process.Steps[ev.ToStep]; st.Kind == StepIssue && st.Role == RoleSpecialist {
+		ev.AssigneeID = appraiser
+	}
+}
+
+// shiftStep moves the current step's deadline and those of its open parts
+// by the working time between the old and the new appointment, never past
+// the new appointment. A step due at the old appointment is due at the new.
+func (dc Decider) shiftStep(ev *Event, s *Status, newDue time.Time) {
+	add := dc.Calendar.WorkingBetween(s.DueAt, newDue)
+	shift := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		if t.Equal(s.DueAt) {
+			return newDue
+		}
+		if t = dc.Calendar.AddWorking(t, add); t.After(newDue) {
+			return newDue
+		}
+		return t
+	}
+	ev.StepDueAt = shift(s.StepDueAt)
+	if len(s.Parts) > 0 {
+		ev.Parts = append([]PartStatus(nil), s.Parts...)
+		for i := range ev.Parts {
+			if ev.Parts[i].DoneAt.IsZero() {
+				ev.Parts[i].DueAt = shift(ev.Parts[i].DueAt)
+			}
+		}
 	}
 }
 

@@ -52,8 +52,8 @@ func (f *fixture) checkDuties(when string, ev motcua.Event, want ...motcua.Duty)
 // TestDutiesFollowTheTable walks the lifecycle fixture and checks whom the
 // dossier waits on at each point: the counter while it is there, the
 // step's own role inside the process (the head assigns and reviews, the
-// leader approves, the specialist issues), the assigned specialist in
-// person during the appraisal, and nobody once it is over.
+// leader approves), the assigned specialist in person during the
+// appraisal and again for the result, and nobody once it is over.
 func TestDutiesFollowTheTable(t *testing.T) {
 	f := newFixture(t)
 	reception := motcua.Duty{AgencyID: commune, Role: motcua.RoleReception}
@@ -77,7 +77,9 @@ func TestDutiesFollowTheTable(t *testing.T) {
 	ev = f.do(f.head, vn(2025, 3, 17, 11, 0), C(motcua.ActForward))
 	f.checkDuties("approval", ev, motcua.Duty{AgencyID: department, Role: motcua.RoleLeader})
 	ev = f.do(f.leader, vn(2025, 3, 17, 14, 0), C(motcua.ActApprove))
-	f.checkDuties("issue", ev, motcua.Duty{AgencyID: department, Role: motcua.RoleSpecialist})
+	// The result goes back to the specialist who appraised, in person,
+	// not to every specialist of the department (issue 13, defect 10).
+	f.checkDuties("issue", ev, mine)
 	ev = f.do(f.specialist, vn(2025, 3, 18, 9, 0), motcua.Command{Action: motcua.ActIssueResult, ResultNumber: "1/QĐ"})
 	f.checkDuties("result at the counter", ev, reception)
 	ev = f.do(f.reception, vn(2025, 3, 18, 10, 0), C(motcua.ActReturn))

@@ -81,3 +81,20 @@ func ErrorMessage(err error) string {
 	}
 	return "Hệ thống gặp lỗi nội bộ. Vui lòng thử lại sau hoặc báo quản trị viên."
 }
+
+// ErrorText is err as a line to record for people who read a failure
+// later (a delivery that did not go through): a domain error's Vietnamese
+// message with its reason in brackets, any other error's own text. Never
+// the "motcua error: code=…" form, which is for logs.
+func ErrorText(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		if e.Reason != "" {
+			return e.Message + " (" + e.Reason + ")"
+		}
+		return e.Message
+	}
+	return err.Error()
+}

@@ -113,17 +113,22 @@ func TestLifecycle(t *testing.T) {
 	f.fails(f.leader, vn(2025, 3, 17, 14, 0), weekend, motcua.EINVALID, "new_due_not_working_day")
 	f.do(f.leader, vn(2025, 3, 17, 14, 0), ext)
 	same(t, "due after extension", s.DueAt, vn(2025, 3, 21, 17, 0))
+	// The current step gets the working time the extension adds (Wed
+	// 10:00 → Fri 17:00 = 21.5 h): approval, due Tue 07:48, is now due
+	// Thu 20 Mar 14:48 (issue 13, defect 4).
+	same(t, "approval step due after extension", s.StepDueAt, vn(2025, 3, 20, 14, 48))
 	if len(s.Extensions) != 1 || !s.Extensions[0].OldDue.Equal(vn(2025, 3, 19, 10, 0)) {
 		t.Fatalf("extensions %+v", s.Extensions)
 	}
 	ext.NewDueAt = vn(2025, 3, 24, 17, 0)
 	f.fails(f.leader, vn(2025, 3, 17, 15, 0), ext, motcua.ECONFLICT, "extension_limit")
 
-	// Approval Tue 10:00, after the step's 07:48: late. The issue step
+	// Approval Tue 10:00, after the step's former 07:48 but before its
+	// extended deadline: not late. The issue step
 	// has 10 % of the extended allowance (Fri 14 10:00 → Fri 21 17:00 =
 	// 45.5 h), 4 h 33 min: Tue 10:00–11:30, 13:00–16:03.
 	ev = f.do(f.leader, vn(2025, 3, 18, 10, 0), with(motcua.ActApprove))
-	if ev.Timeliness != motcua.Late || s.State != motcua.StateApproved || s.Step != 4 {
+	if ev.Timeliness == motcua.Late || s.State != motcua.StateApproved || s.Step != 4 {
 		t.Fatalf("approve: %q %q step %d", ev.Timeliness, s.State, s.Step)
 	}
 	same(t, "issue step due", s.StepDueAt, vn(2025, 3, 18, 16, 3))

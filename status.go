@@ -149,9 +149,14 @@ type Event struct {
 	HandoverDueAt time.Time  `json:"handover_due_at,omitzero"`
 	Timeliness    Timeliness `json:"timeliness,omitempty"`
 
-	Stage         Stage        `json:"stage,omitempty"`
-	Reason        string       `json:"reason,omitempty"`
-	Missing       []int64      `json:"missing,omitempty"`
+	Stage   Stage   `json:"stage,omitempty"`
+	Reason  string  `json:"reason,omitempty"`
+	Missing []int64 `json:"missing,omitempty"`
+	// AppraiserID is the specialist who finished the appraisal step of a
+	// process with no assignment step (set on that forward).
+	AppraiserID int64 `json:"appraiser_id,omitempty"`
+	// Supplied are the components that arrived with a supplement.
+	Supplied      []int64      `json:"supplied,omitempty"`
 	ResultNumber  string       `json:"result_number,omitempty"`
 	ResultFileRef string       `json:"result_file_ref,omitempty"`
 	Parts         []PartStatus `json:"parts,omitempty"`
@@ -224,6 +229,9 @@ func (s Status) Apply(e Event) (Status, error) {
 	case ActAssign:
 		s.AppraiserID = e.AssigneeID
 	case ActForward:
+		if e.AppraiserID != 0 {
+			s.AppraiserID = e.AppraiserID
+		}
 		if e.PartAgencyID != 0 {
 			for i := range s.Parts {
 				if s.Parts[i].AgencyID == e.PartAgencyID {

@@ -203,6 +203,9 @@ type DossierStore interface {
 	// derived state; sets e.ID. ECONFLICT when an event with e.Seq exists
 	// (someone else changed the dossier first).
 	AppendEvent(ctx context.Context, e *Event, status *Status) error
+	// SetDossierComponents replaces the components of dossier id (what
+	// the applicant has handed in), e.g. when a supplement arrives.
+	SetDossierComponents(ctx context.Context, id int64, cs []DossierComponent) error
 	// Events returns a dossier's history, oldest first.
 	Events(ctx context.Context, dossierID int64) ([]Event, error)
 	FindDossiers(ctx context.Context, f DossierFilter) ([]*Dossier, error)

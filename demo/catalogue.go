@@ -10,7 +10,7 @@ import (
 )
 
 // catalogueJSON is the demo catalogue: the 53 real procedures of
-// shared/data/procedures.json, structured, with their sources and every
+// docs/data/procedures.json, structured, with their sources and every
 // judgement made in curating them recorded in the file.
 //
 //go:embed catalogue.json

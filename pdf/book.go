@@ -25,7 +25,7 @@ type Book struct {
 func (r *Renderer) Book(w io.Writer, b *Book) error {
 	t := r.Forms[FormBook]
 	doc := newDoc(true, t.Title+" – "+b.Agency.Name)
-	doc.header(t.Number, b.Superior, b.Agency.Name, b.PrintedAt)
+	doc.header(t.Number, b.Superior, b.Agency.Name, placeOf(b.Agency.Name), b.PrintedAt)
 	doc.title(t.Title, fmt.Sprintf("Từ ngày %s đến ngày %s", motcua.FormatDate(b.From), motcua.FormatDate(b.To)))
 	var rows [][]string
 	for i, d := range b.Dossiers {

@@ -43,6 +43,7 @@ type doc struct {
 	width        float64 // writable width
 	landscape    bool
 	lineH        float64
+	size         float64 // body text, points
 	registeredQR int
 }
 
@@ -59,17 +60,9 @@ func newDoc(landscape bool, title string) *doc {
 	f.SetCreator("motcua", true)
 	f.SetMargins(20, 15, 15)
 	f.SetAutoPageBreak(true, 15)
-	f.AliasNbPages("{nb}")
-	d := &doc{f: f, left: 20, right: 15, landscape: landscape, lineH: 6}
+	d := &doc{f: f, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
 	pw, _ := f.GetPageSize()
 	d.width = pw - d.left - d.right
-	f.SetFooterFunc(func() {
-		if f.PageCount() > 1 {
-			f.SetY(-12)
-			f.SetFont(font, "I", 8)
-			f.CellFormat(0, 5, fmt.Sprintf("Trang %d/{nb}", f.PageNo()), "", 0, "C", false, 0, "")
-		}
-	})
 	f.AddPage()
 	return d
 }
@@ -81,8 +74,9 @@ func (d *doc) font(style string, size float64) { d.f.SetFont(font, style, size) 
 
 // header writes the agency header (left: the superior body, then the
 // agency in bold) beside the national header (right), the form number
-// above, and the date line.
-func (d *doc) header(number, superior, agency string, date time.Time) {
+// above, and the date line, which starts with the place name when known
+// ("An Phú, ngày …").
+func (d *doc) header(number, superior, agency, place string, date time.Time) {
 	f := d.f
 	top := f.GetY()
 	if number != "" {
@@ -115,7 +109,11 @@ func (d *doc) header(number, superior, agency string, date time.Time) {
 	y := max(yL, f.GetY()) + 3
 	f.SetXY(xR, y)
 	d.font("I", 10)
-	f.CellFormat(colR, 5, longDate(date), "", 1, "C", false, 0, "")
+	line := longDate(date)
+	if place != "" {
+		line = nfc(place) + ", " + line
+	}
+	f.CellFormat(colR, 5, line, "", 1, "C", false, 0, "")
 	f.Ln(4)
 }
 
@@ -135,7 +133,7 @@ func (d *doc) title(t, sub string) {
 
 // para writes a paragraph that wraps within the page.
 func (d *doc) para(text string) {
-	d.font("", 11)
+	d.font("", d.size)
 	d.f.SetX(d.left)
 	d.f.MultiCell(d.width, d.lineH, nfc(text), "", "J", false)
 }
@@ -144,25 +142,25 @@ func (d *doc) para(text string) {
 // wrapping the value under itself.
 func (d *doc) field(label, value string) {
 	f := d.f
-	d.font("", 11)
+	d.font("", d.size)
 	f.SetX(d.left)
 	label = nfc(label) + ": "
 	lw := f.GetStringWidth(label)
 	if lw > d.width*0.55 {
 		f.MultiCell(d.width, d.lineH, label, "", "L", false)
 		f.SetX(d.left + 8)
-		d.font("B", 11)
+		d.font("B", d.size)
 		f.MultiCell(d.width-8, d.lineH, nfc(value), "", "L", false)
 		return
 	}
 	f.CellFormat(lw, d.lineH, label, "", 0, "L", false, 0, "")
-	d.font("B", 11)
+	d.font("B", d.size)
 	f.MultiCell(d.width-lw, d.lineH, nfc(value), "", "L", false)
 }
 
 // item writes an indented line, for lists.
 func (d *doc) item(text string) {
-	d.font("", 11)
+	d.font("", d.size)
 	d.f.SetX(d.left + 6)
 	d.f.MultiCell(d.width-6, d.lineH, nfc(text), "", "L", false)
 }
@@ -171,8 +169,10 @@ func (d *doc) item(text string) {
 // họ tên)", room for the signature, and the printed name when known.
 func (d *doc) signatures(blocks ...[2]string) {
 	f := d.f
-	f.Ln(6)
-	if f.GetY() > 240 && !d.landscape {
+	f.Ln(4)
+	// A block needs 36 mm (heading, note, room to sign, name): it starts
+	// a new page only when it would not fit above the bottom margin.
+	if _, ph := f.GetPageSize(); f.GetY()+36 > ph-15 && !d.landscape {
 		f.AddPage()
 	}
 	y := f.GetY()
@@ -285,6 +285,17 @@ func drawHead(f *fpdf.Fpdf, d *doc, widths []float64, head []string, size, lh fl
 
 // output writes the document, or the first error met while building it.
 func (d *doc) output(w io.Writer) error {
+	// A document of several pages numbers every page, the first too (a
+	// footer cannot know, while page 1 is written, that a second follows).
+	if n := d.f.PageCount(); n > 1 {
+		d.f.SetAutoPageBreak(false, 0)
+		for i := 1; i <= n; i++ {
+			d.f.SetPage(i)
+			d.f.SetY(-12)
+			d.font("I", 8)
+			d.f.CellFormat(0, 5, fmt.Sprintf("Trang %d/%d", i, n), "", 0, "C", false, 0, "")
+		}
+	}
 	if err := d.f.Error(); err != nil {
 		return fmt.Errorf("render pdf: %w", err)
 	}

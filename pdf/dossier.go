@@ -39,6 +39,22 @@ func (d *Dossier) agencyName(id int64) string {
 	return ""
 }
 
+// place is the place name of agency id's documents: that of its own name,
+// else of the nearest body above it that names one.
+func (d *Dossier) place(id int64) string {
+	for i := 0; i < 10; i++ {
+		a, ok := d.Agencies[id]
+		if !ok {
+			return ""
+		}
+		if p := placeOf(a.Name); p != "" {
+			return p
+		}
+		id = a.ParentID
+	}
+	return ""
+}
+
 // superior is the name of the body above agency id ("" at the top).
 func (d *Dossier) superior(id int64) string {
 	if a, ok := d.Agencies[id]; ok {
@@ -114,7 +130,7 @@ func noEvent(form string) error {
 func (r *Renderer) start(form Form, d *Dossier, agencyID int64, landscape bool) *doc {
 	t := r.Forms[form]
 	doc := newDoc(landscape, t.Title+" – "+d.Code)
-	doc.header(t.Number, d.superior(agencyID), d.agencyName(agencyID), d.PrintedAt)
+	doc.header(t.Number, d.superior(agencyID), d.agencyName(agencyID), d.place(agencyID), d.PrintedAt)
 	return doc
 }
 
@@ -132,21 +148,28 @@ func idLabel(k motcua.IDKind) string {
 
 // applicant writes the applicant's lines.
 func applicant(doc *doc, a motcua.Applicant, heading string) {
-	doc.field(heading, a.FullName)
-	doc.field(idLabel(a.IDKind), a.IDNumber)
+	for _, l := range applicantLines(a, heading) {
+		doc.field(l[0], l[1])
+	}
+}
+
+// applicantLines are the applicant's lines as label and value.
+func applicantLines(a motcua.Applicant, heading string) [][2]string {
+	out := [][2]string{{heading, a.FullName}, {idLabel(a.IDKind), a.IDNumber}}
 	if a.Phone != "" || a.Email != "" {
 		contact := a.Phone
 		if a.Email != "" {
 			contact = strings.TrimSpace(contact + "  –  Thư điện tử: " + a.Email)
 		}
-		doc.field("Số điện thoại", contact)
+		out = append(out, [2]string{"Số điện thoại", contact})
 	}
 	if a.Address != "" {
-		doc.field("Địa chỉ", a.Address)
+		out = append(out, [2]string{"Địa chỉ", a.Address})
 	}
 	if a.OnBehalfOf != "" {
-		doc.field("Người nộp thay", a.OnBehalfOf)
+		out = append(out, [2]string{"Người nộp thay", a.OnBehalfOf})
 	}
+	return out
 }
 
 func returnPlace(d *Dossier) string {
@@ -177,34 +200,41 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 		return noEvent("giấy tiếp nhận")
 	}
 	doc := r.start(FormReceipt, d, d.ReceptionAgencyID, false)
+	// The receipt is handed over as one sheet: catalogue component
+	// names run to several lines each, so its text is set tighter.
+	doc.size, doc.lineH = 10, 4.8
 	doc.title(r.Forms[FormReceipt].Title, "")
 	f := doc.f
 	y := f.GetY()
 	url := r.LookupURL(d.Code, d.LookupSecret)
-	side := 32.0
+	side := 30.0
 	if err := doc.qr(url, doc.left+doc.width-side, y, side); err != nil {
 		return err
 	}
 	f.SetY(y)
 	textW := doc.width - side - 4
 	line := func(label, value string) {
-		doc.font("", 11)
+		doc.font("", doc.size)
 		f.SetX(doc.left)
 		lw := f.GetStringWidth(label + ": ")
-		f.CellFormat(lw, 6, label+": ", "", 0, "L", false, 0, "")
-		doc.font("B", 11)
-		f.MultiCell(textW-lw, 6, nfc(value), "", "L", false)
+		f.CellFormat(lw, doc.lineH, label+": ", "", 0, "L", false, 0, "")
+		doc.font("B", doc.size)
+		f.MultiCell(textW-lw, doc.lineH, nfc(value), "", "L", false)
 	}
 	line("Mã số hồ sơ", d.Code)
 	place := d.agencyName(d.ReceptionAgencyID)
 	if d.Point != nil {
 		place = d.Point.Name
 	}
-	doc.font("", 11)
+	doc.font("", doc.size)
 	f.SetX(doc.left)
-	f.MultiCell(textW, 6, nfc("Bộ phận tiếp nhận và trả kết quả: "+place), "", "L", false)
-	f.SetY(max(f.GetY(), y+side) + 2)
-	applicant(doc, d.Applicant, "Tiếp nhận hồ sơ của")
+	f.MultiCell(textW, doc.lineH, nfc("Bộ phận tiếp nhận và trả kết quả: "+place), "", "L", false)
+	// The applicant's lines sit beside the QR code too, which would
+	// otherwise leave its height blank.
+	for _, l := range applicantLines(d.Applicant, "Tiếp nhận hồ sơ của") {
+		line(l[0], l[1])
+	}
+	f.SetY(max(f.GetY(), y+side) + 1)
 	req := d.ProcedureName
 	if d.ProcedureCode != "" {
 		req += " (mã thủ tục " + d.ProcedureCode + ")"
@@ -214,6 +244,7 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 		doc.item(d.Content)
 	}
 	doc.para("1. Thành phần hồ sơ gồm:")
+	doc.size, doc.lineH = 9, 4.2
 	comps := d.Procedure.Components
 	for i, c := range d.Components {
 		state := "chưa nộp"
@@ -230,8 +261,9 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 				}
 			}
 		}
-		doc.item(fmt.Sprintf("%d) %s – %s.", i+1, c.Name, state))
+		doc.item(fmt.Sprintf("%d) %s – %s.", i+1, strings.TrimRight(c.Name, ". "), state))
 	}
+	doc.size, doc.lineH = 10, 4.8
 	doc.para("2. Số lượng hồ sơ: 01 (bộ).")
 	limit := "Không quy định"
 	if d.Procedure.TimeLimit != nil {
@@ -245,23 +277,41 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 	}
 	doc.para("5. Thời gian trả kết quả giải quyết hồ sơ: " + due + ".")
 	doc.para("6. Nơi và hình thức nhận kết quả: " + returnPlace(d) + ".")
-	var fees []string
-	var total int64
-	for _, fe := range d.Fees {
-		fees = append(fees, fe.Name+": "+money(fe.Amount))
-		total += fe.Amount
-	}
-	if len(fees) == 0 {
-		doc.para("7. Phí, lệ phí: không thu hoặc theo quy định (không có mức cố định).")
-	} else {
-		doc.para("7. Phí, lệ phí: " + strings.Join(fees, "; ") + ". Tổng cộng: " + money(total) + ".")
-	}
-	doc.font("I", 10)
+	doc.para("7. Phí, lệ phí: " + feeLine(d.Fees) + ".")
+	doc.font("I", 9)
 	f.SetX(doc.left)
-	f.MultiCell(doc.width, 5, nfc("Tra cứu tình trạng hồ sơ: quét mã QR trên giấy này, hoặc truy cập "+url+
+	f.MultiCell(doc.width, 4.2, nfc("Tra cứu tình trạng hồ sơ: quét mã QR trên giấy này, hoặc truy cập "+url+
 		" (nhập mã số hồ sơ và 4 chữ số cuối của số điện thoại đã đăng ký, hoặc của số định danh khi không có điện thoại)."), "", "L", false)
 	doc.signatures([2]string{"Người nộp hồ sơ", d.Applicant.FullName}, [2]string{"Người tiếp nhận hồ sơ", ev.ActorName})
 	return doc.output(w)
+}
+
+// feeLine is what the receipt says after "Phí, lệ phí:": each fee with its
+// name unless the name only repeats the heading ("Phí, lệ phí"), the total
+// when there are several, "không thu" when all are nothing.
+func feeLine(fees []motcua.DossierFee) string {
+	if len(fees) == 0 {
+		return "không thu hoặc theo quy định (không có mức cố định)"
+	}
+	var parts []string
+	var total int64
+	for _, fe := range fees {
+		total += fe.Amount
+		name := strings.TrimSpace(fe.Name)
+		switch strings.Trim(strings.ToLower(nfc(name)), " .:") {
+		case "", "phí, lệ phí", "phí và lệ phí", "phí", "lệ phí":
+			parts = append(parts, money(fe.Amount))
+		default:
+			parts = append(parts, name+": "+money(fe.Amount))
+		}
+	}
+	if total == 0 {
+		return "không thu (0 đồng)"
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts, "; ") + ". Tổng cộng: " + money(total)
 }
 
 // Supplement writes the supplement request (Phiếu yêu cầu bổ sung, hoàn
@@ -400,6 +450,18 @@ type handover struct {
 	from, to, at, giver, taker, verdict, note string
 }
 
+// takerAfter is who received a handover to agency to when no one was
+// assigned by name: the next person of that agency who acted on the
+// dossier ("" while no one has, for a handwritten name).
+func takerAfter(later []motcua.Event, to int64) string {
+	for _, e := range later {
+		if e.ActorAgencyID == to && e.ActorName != "" {
+			return e.ActorName
+		}
+	}
+	return ""
+}
+
 // ControlSheet writes the control sheet (Phiếu kiểm soát quá trình giải
 // quyết hồ sơ) from the dossier's history: one row per event after
 // reception, with who handed what to whom and when, and the verdict on the
@@ -428,13 +490,16 @@ func (r *Renderer) ControlSheet(w io.Writer, d *Dossier) error {
 	}
 	doc.f.Ln(3)
 	var rows [][]string
-	for _, e := range d.Events {
+	for i, e := range d.Events {
 		h := handover{from: d.agencyName(e.FromAgencyID), to: d.agencyName(e.ToAgencyID), at: longTime(e.At), giver: e.ActorName}
 		if e.FromAgencyID == 0 {
 			h.from = d.agencyName(e.ActorAgencyID)
 		}
 		if e.AssigneeID != 0 {
 			h.taker = d.Users[e.AssigneeID]
+		}
+		if h.taker == "" {
+			h.taker = takerAfter(d.Events[i+1:], e.ToAgencyID)
 		}
 		if e.Timeliness != "" {
 			h.verdict = e.Timeliness.Label()

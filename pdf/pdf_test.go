@@ -134,7 +134,7 @@ func TestReceiptTextAndQR(t *testing.T) {
 		"Mẫu số 01",
 		"ỦY BAN NHÂN DÂN TỈNH MẪU", "ỦY BAN NHÂN DÂN XÃ AN PHÚ",
 		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-		"ngày 11 tháng 03 năm 2025",
+		"An Phú, ngày 11 tháng 03 năm 2025",
 		"GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
 		"Mã số hồ sơ: H99.101-250310-0001",
 		"Bộ phận tiếp nhận và trả kết quả: Trung tâm Phục vụ hành chính công xã An Phú",
@@ -151,7 +151,7 @@ func TestReceiptTextAndQR(t *testing.T) {
 		"4. Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 10/03/2025.",
 		"5. Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 00 phút, ngày 13/03/2025.",
 		"6. Nơi và hình thức nhận kết quả: Trực tiếp tại Trung tâm Phục vụ hành chính công xã An Phú (Ấp Trung, xã An Phú).",
-		"7. Phí, lệ phí: Lệ phí đăng ký giám hộ: 5.000 đồng. Tổng cộng: 5.000 đồng.",
+		"7. Phí, lệ phí: Lệ phí đăng ký giám hộ: 5.000 đồng.",
 		"NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ",
 		"Nguyễn Thị Thanh Hà", "Huỳnh Thị Ngọc")
 

@@ -14,7 +14,7 @@ import (
 // the printed copy and the signed file show the same page.
 func Result(w io.Writer, r *motcua.ResultDocument) error {
 	d := newDoc(false, "Kết quả giải quyết thủ tục hành chính "+r.DocCode)
-	d.header("", r.Superior, r.Agency, r.IssuedAt)
+	d.header("", r.Superior, r.Agency, placeOf(r.Agency), r.IssuedAt)
 	d.title("Kết quả giải quyết thủ tục hành chính", "Số: "+r.DocCode)
 	d.field("Mã hồ sơ", r.DossierCode)
 	d.field("Thủ tục hành chính", r.Procedure)

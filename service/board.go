@@ -19,7 +19,15 @@ type BoardRow struct {
 	// Pending and Overdue count dossiers not finished at the end of the
 	// period (now, for the current one): within time, and past due.
 	Pending, Overdue int
+	// Waiting counts the dossiers waiting for a supplement, part of
+	// Pending. Report 06a counts them handled on time instead (its
+	// column 9), so its "handled" is Finished + Waiting (Handled06a).
+	Waiting int
 }
+
+// Handled06a is the number of dossiers handled as report 06a counts them:
+// those finished and those waiting for a supplement.
+func (r BoardRow) Handled06a() int { return r.Finished() + r.Waiting }
 
 // Finished is the number of dossiers finished in the period.
 func (r BoardRow) Finished() int { return r.Early + r.OnTime + r.Late }
@@ -34,6 +42,7 @@ func (r *BoardRow) add(o BoardRow) {
 	r.Late += o.Late
 	r.Pending += o.Pending
 	r.Overdue += o.Overdue
+	r.Waiting += o.Waiting
 }
 
 // BoardPeriod is the board of one period: its rows, one per agency that
@@ -152,6 +161,9 @@ func tallyBoard(timings []motcua.DossierTiming, from, to, now time.Time, byID ma
 				r.Overdue++
 			} else {
 				r.Pending++
+			}
+			if d.State == motcua.StateAwaitingSupplement {
+				r.Waiting++
 			}
 		}
 	}

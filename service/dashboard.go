@@ -18,6 +18,9 @@ type Dashboard struct {
 	// Handled is OnTimeRate's denominator: the dossiers handled in the
 	// period (early, on time or late); 0 means the rate is undefined.
 	Handled int64
+	// Waiting are the dossiers waiting for a supplement at the period's
+	// end: report 06a counts them handled on time, Handled does not.
+	Waiting int64
 	// Received counts the period's receptions by channel.
 	Counter, Online, Post int64
 	// ReceivedTotal is the period's receptions (Counter + Online + Post),
@@ -58,7 +61,7 @@ func (s *Service) Dashboard(ctx context.Context, p motcua.Period) (*Dashboard, e
 	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{Period: p, Report: rep}
+	d := &Dashboard{Period: p, Report: rep, Waiting: rep.Total.Waiting}
 	t := rep.Total
 	if handled := t.Early + t.FinishedOnTime + t.Late; handled > 0 {
 		d.OnTimeRate = float64(t.Early+t.FinishedOnTime) / float64(handled)

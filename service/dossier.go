@@ -24,6 +24,9 @@ type ActInput struct {
 	// ResultFileRef names the electronic result file (issue_result).
 	ResultFileRef string  `json:"result_file_ref,omitempty"`
 	Missing       []int64 `json:"missing,omitempty"`
+	// Supplied are the components that arrived with a supplement
+	// (supplement_received); empty means those the request asked for.
+	Supplied []int64 `json:"supplied,omitempty"`
 }
 
 // Act performs an action on the dossier with the given code, through the
@@ -102,7 +105,7 @@ func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code 
 			}
 		}
 		cmd := motcua.Command{Action: in.Action, Reason: in.Reason, NewDueAt: in.NewDueAt,
-			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing}
+			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing, Supplied: in.Supplied}
 		if in.AssigneeID != 0 {
 			if cmd.Assignee, err = tx.User(ctx, in.AssigneeID); err != nil {
 				if motcua.ErrorCode(err) == motcua.ENOTFOUND {
@@ -114,6 +117,11 @@ func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code 
 		ev, err := s.decider().Decide(d, p, u, now, cmd)
 		if err != nil {
 			return err
+		}
+		if d.MarkSupplied(ev.Supplied) {
+			if err := tx.SetDossierComponents(ctx, d.ID, d.Components); err != nil {
+				return err
+			}
 		}
 		prev := d.Status
 		st, err := d.Status.Apply(ev)
@@ -154,7 +162,12 @@ type DossierView struct {
 	Procedure *motcua.Procedure
 	Agencies  map[int64]*motcua.Agency
 	Allowed   []motcua.Action
-	Result    motcua.Timeliness
+	// Refused are the actions the viewer's role could take in this state
+	// but a rule of the decree forbids now, each with the reason (a
+	// second supplement request, a second extension, …): the page says
+	// why instead of leaving the action out silently.
+	Refused []RefusedAction
+	Result  motcua.Timeliness
 	// Files are the dossier's digitized files, oldest first, and
 	// Uploaders the names of the people who uploaded them (by user id).
 	Files     []*motcua.DossierFile
@@ -241,7 +254,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 			v.Agencies[id] = a
 		}
 	}
-	v.Allowed = s.allowed(v.Dossier, v.Procedure, u, now)
+	v.Allowed, v.Refused = s.allowed(v.Dossier, v.Procedure, u, now)
 	v.Attach = s.attachable(v.Dossier, v.Allowed)
 	v.CanSignResult = s.cfg.Signer != nil && s.cfg.RenderResult != nil && s.cfg.Blobs != nil &&
 		v.Dossier.Status.State == motcua.StateApproved &&
@@ -257,9 +270,27 @@ func resultSigned(v *DossierView) bool {
 }
 
 // allowed lists the actions u may take on d now, by asking the decider.
-func (s *Service) allowed(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User, now time.Time) []motcua.Action {
+// RefusedAction is an action a rule forbids now, with the Vietnamese
+// reason.
+type RefusedAction struct {
+	Action  motcua.Action
+	Message string
+}
+
+// notAtThisPoint are the refusals of an action that does not belong to
+// this state, step or channel at all: they are checked before the role,
+// so they say nothing about what this viewer could do, and are not shown.
+var notAtThisPoint = map[string]bool{"action_not_allowed_in_state": true, "action_not_for_channel": true, "action_not_allowed_at_step": true}
+
+// allowed returns the actions u may take on d now, and those u's role
+// could take in this state that a rule forbids (ECONFLICT), with why.
+func (s *Service) allowed(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User, now time.Time) ([]motcua.Action, []RefusedAction) {
 	dc := s.decider()
 	var out []motcua.Action
+	var refused []RefusedAction
+	seen := func(a motcua.Action) bool {
+		return slices.Contains(out, a) || slices.ContainsFunc(refused, func(r RefusedAction) bool { return r.Action == a })
+	}
 	for _, t := range motcua.Transitions {
 		if slices.Contains(out, t.Action) || !slices.Contains(t.From, d.Status.State) {
 			continue
@@ -267,10 +298,14 @@ func (s *Service) allowed(d *motcua.Dossier, p *motcua.Procedure, u *motcua.User
 		_, err := dc.Decide(d, p, u, now, motcua.Command{Action: t.Action, Reason: "?", NewDueAt: d.Status.DueAt.Add(24 * time.Hour), Assignee: u})
 		// Input errors mean the action is possible with proper input.
 		if err == nil || motcua.ErrorCode(err) == motcua.EINVALID {
+			// A later row may allow what an earlier one refused.
+			refused = slices.DeleteFunc(refused, func(r RefusedAction) bool { return r.Action == t.Action })
 			out = append(out, t.Action)
+		} else if motcua.ErrorCode(err) == motcua.ECONFLICT && !notAtThisPoint[motcua.ErrorReason(err)] && !seen(t.Action) {
+			refused = append(refused, RefusedAction{Action: t.Action, Message: motcua.ErrorMessage(err)})
 		}
 	}
-	return out
+	return out, refused
 }
 
 func agencyIDsOf(d *motcua.Dossier, events []motcua.Event) []int64 {

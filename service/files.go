@@ -58,7 +58,7 @@ func (s *Service) mayAttach(d *motcua.Dossier, p *motcua.Procedure, u *motcua.Us
 	if err := attachState(d, componentID); err != nil {
 		return err
 	}
-	if len(s.allowed(d, p, u, s.now())) == 0 {
+	if ok, _ := s.allowed(d, p, u, s.now()); len(ok) == 0 {
 		return motcua.Errorf(motcua.EFORBIDDEN, "not_permitted",
 			"Bạn không xử lý hồ sơ này ở bước hiện tại nên không thể tải lên tài liệu.")
 	}

@@ -78,7 +78,7 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 			for i, m := range batch {
 				if err := errs[i]; err != nil {
 					giveUp := m.Attempts >= motcua.MaxOutboxAttempts || motcua.PermanentFailure(err)
-					if err := tx.OutboxRetry(rctx, m.ID, err.Error(), at[i], at[i].Add(motcua.OutboxBackoff(m.Attempts)), giveUp); err != nil {
+					if err := tx.OutboxRetry(rctx, m.ID, motcua.ErrorText(err), at[i], at[i].Add(motcua.OutboxBackoff(m.Attempts)), giveUp); err != nil {
 						return err
 					}
 					continue

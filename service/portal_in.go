@@ -313,7 +313,14 @@ func (s *Service) SupplementFromPortal(ctx context.Context, sup *motcua.PortalSu
 	if reason == "" {
 		reason = "Công dân bổ sung hồ sơ trực tuyến qua Cổng Dịch vụ công quốc gia."
 	}
-	out, err := s.act(ctx, u, d.Code, ActInput{Action: motcua.ActSupplementReceived, Reason: reason})
+	// The components the citizen sent are those now handed in.
+	var supplied []int64
+	for _, c := range picked {
+		if len(c.in.Files) > 0 || c.in.ReplacedBy != "" {
+			supplied = append(supplied, c.id)
+		}
+	}
+	out, err := s.act(ctx, u, d.Code, ActInput{Action: motcua.ActSupplementReceived, Reason: reason, Supplied: supplied})
 	if err != nil {
 		return nil, err
 	}

@@ -106,7 +106,7 @@ func (pd *portalDeliverer) Deliver(ctx context.Context, m *motcua.OutboxMessage)
 	if err != nil {
 		at, rctx := s.now(), context.WithoutCancel(ctx)
 		if werr := s.store.Write(rctx, func(tx motcua.Tx) error {
-			return tx.PortalSyncFailed(rctx, job.DossierID, err.Error(), at)
+			return tx.PortalSyncFailed(rctx, job.DossierID, motcua.ErrorText(err), at)
 		}); werr != nil {
 			slog.Error("record portal sync failure", "dossier", job.DossierID, "err", werr)
 		}

@@ -54,7 +54,8 @@ func (s *Service) SignResult(ctx context.Context, code string) (*motcua.DossierF
 			return nil, motcua.Errorf(motcua.ECONFLICT, "not_approved",
 				"Hồ sơ %s chưa được phê duyệt (hoặc đã trả kết quả) nên không ký kết quả được.", code)
 		}
-		st := &state{d: d, issues: slices.Contains(s.allowed(d, p, u, s.now()), motcua.ActIssueResult)}
+		allowed, _ := s.allowed(d, p, u, s.now())
+		st := &state{d: d, issues: slices.Contains(allowed, motcua.ActIssueResult)}
 		if !st.issues && !u.Has(motcua.RoleLeader, d.CompetentAgencyID) {
 			return nil, motcua.Errorf(motcua.EFORBIDDEN, "not_permitted",
 				"Bạn không phải người ký hoặc ban hành kết quả của hồ sơ %s ở bước hiện tại.", code)

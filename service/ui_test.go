@@ -142,6 +142,7 @@ func TestProgressBoardCounts(t *testing.T) {
 					sum.Late += r.Late
 					sum.Pending += r.Pending
 					sum.Overdue += r.Overdue
+					sum.Waiting += r.Waiting
 				}
 				sum.Agency = p.Total.Agency
 				if sum != p.Total {

@@ -177,6 +177,8 @@ type eventData struct {
 	Stage         motcua.Stage        `json:"stage,omitempty"`
 	Reason        string              `json:"reason,omitempty"`
 	Missing       []int64             `json:"missing,omitempty"`
+	Supplied      []int64             `json:"supplied,omitempty"`
+	AppraiserID   int64               `json:"appraiser_id,omitempty"`
 	ResultNumber  string              `json:"result_number,omitempty"`
 	ResultFileRef string              `json:"result_file_ref,omitempty"`
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
@@ -189,7 +191,7 @@ type eventData struct {
 func (t *tx) insertEvent(e *motcua.Event) error {
 	data, err := json.Marshal(eventData{ActorName: e.ActorName, ActorRole: e.ActorRole, FromStep: e.FromStep, ToStep: e.ToStep,
 		AssigneeID: e.AssigneeID, ClockStartAt: e.ClockStartAt, StepDueAt: e.StepDueAt, ActionDueAt: e.ActionDueAt,
-		HandoverDueAt: e.HandoverDueAt, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing, ResultNumber: e.ResultNumber,
+		HandoverDueAt: e.HandoverDueAt, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing, Supplied: e.Supplied, AppraiserID: e.AppraiserID, ResultNumber: e.ResultNumber,
 		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties})
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
@@ -203,6 +205,34 @@ func (t *tx) insertEvent(e *motcua.Event) error {
 	}
 	e.ID = id
 	return nil
+}
+
+// SetDossierComponents implements motcua.DossierStore. The components live
+// in the facts document; the rest of it is kept as it is.
+func (t *tx) SetDossierComponents(_ ctxT, id int64, cs []motcua.DossierComponent) error {
+	row, err := t.queryRow(`SELECT facts FROM dossiers WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	var facts string
+	if err := row.Scan(&facts); err != nil {
+		return notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ.")
+	}
+	var f map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(facts), &f); err != nil {
+		return fmt.Errorf("decode dossier %d: %w", id, err)
+	}
+	comps, err := json.Marshal(storeComponents(cs))
+	if err != nil {
+		return fmt.Errorf("encode components: %w", err)
+	}
+	f["components"] = comps
+	b, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encode dossier: %w", err)
+	}
+	_, err = t.exec(`UPDATE dossiers SET facts = ? WHERE id = ?`, string(b), id)
+	return err
 }
 
 // AppendEvent implements motcua.DossierStore.
@@ -317,7 +347,7 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 		e.ActorName, e.ActorRole, e.FromStep, e.ToStep, e.AssigneeID = x.ActorName, x.ActorRole, x.FromStep, x.ToStep, x.AssigneeID
 		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = x.ClockStartAt, x.StepDueAt, x.ActionDueAt, x.HandoverDueAt
 		e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
-		e.Parts, e.PartAgencyID, e.Duties = x.Parts, x.PartAgencyID, x.Duties
+		e.Parts, e.PartAgencyID, e.Duties, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Duties, x.Supplied, x.AppraiserID
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -11,7 +11,7 @@ import (
 )
 
 // catalogueJSON is the simulator's national catalogue: the 53 records of
-// shared/data/procedures.json, values verbatim (nulls and "N Khác" kept),
+// docs/data/procedures.json, values verbatim (nulls and "N Khác" kept),
 // under national-style names; its "about" says what the simulator added.
 //
 //go:embed catalogue.json

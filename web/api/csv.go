@@ -2,8 +2,19 @@ package api
 
 import (
 	"encoding/csv"
+	"io"
 	"strconv"
 )
+
+// utf8BOM starts every CSV export: without it Excel reads the file in the
+// machine's legacy code page and garbles Vietnamese.
+const utf8BOM = "\ufeff"
+
+// newCSV starts a CSV export on w: the byte order mark, then records.
+func newCSV(w io.Writer) csvWriter {
+	io.WriteString(w, utf8BOM)
+	return csvWriter{csv.NewWriter(w)}
+}
 
 // csvWriter writes CSV whose cells a spreadsheet never runs: exports are
 // public, and agency names, reasons and codes are typed by people.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -105,10 +104,12 @@ func (a *API) report06a(w http.ResponseWriter, r *http.Request) {
 		}
 	case "csv":
 		attachment(w, file+".csv", "text/csv; charset=utf-8")
-		cw := csvWriter{csv.NewWriter(w)}
-		head := []string{"agency_code", "agency_name"}
-		for c := 3; c <= 13; c++ {
-			head = append(head, "col"+strconv.Itoa(c))
+		cw := newCSV(w)
+		// Column headings as on the form: "(3) Số hồ sơ nhận giải quyết –
+		// Tổng số", the column number first so that the CSV maps to it.
+		head := []string{"Mã định danh cơ quan", "Đơn vị"}
+		for _, c := range motcua.Columns06a[2:] {
+			head = append(head, "("+strconv.Itoa(c.N)+") "+c.Group+" – "+c.Heading)
 		}
 		cw.Write(head)
 		write := func(code, name string, r motcua.Row06a) {
@@ -192,8 +193,8 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 		}
 	case "csv":
 		attachment(w, file+".csv", "text/csv; charset=utf-8")
-		cw := csvWriter{csv.NewWriter(w)}
-		cw.Write([]string{"agency_code", "agency_name", "indicator", "status", "num", "den", "ratio", "points", "max_points", "reason"})
+		cw := newCSV(w)
+		cw.Write([]string{"Mã định danh cơ quan", "Đơn vị", "Chỉ số", "Tình trạng", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm đạt", "Điểm tối đa", "Lý do"})
 		for _, u := range rep.Units {
 			code, name := "", "Toàn tỉnh"
 			if ag := byID[u.AgencyID]; ag != nil {
@@ -204,6 +205,10 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 					strconv.FormatFloat(v.Ratio, 'f', 4, 64), strconv.FormatFloat(v.Points, 'f', 4, 64),
 					strconv.FormatFloat(v.MaxPoints, 'f', 2, 64), v.Reason})
 			}
+			// The unit's total: points reached of the points the
+			// indicators with data can give.
+			cw.Write([]string{code, name, "Tổng cộng", "", "", "", "", strconv.FormatFloat(u.Points, 'f', 4, 64),
+				strconv.FormatFloat(u.Available, 'f', 2, 64), ""})
 		}
 		cw.Flush()
 	case "", "json":

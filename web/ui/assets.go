@@ -54,6 +54,15 @@ func loadAssets() (*assets, error) {
 	return a, err
 }
 
+// favicon serves the site's icon (assets/favicon.svg) at /favicon.ico.
+func (a *assets) favicon(w http.ResponseWriter, r *http.Request) {
+	x := a.byName["favicon.svg"]
+	w.Header().Set("Content-Type", x.ctype)
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(x.body)
+}
+
 // url returns the checksummed address of an asset.
 func (a *assets) url(name string) string {
 	x, ok := a.byName[name]

@@ -116,7 +116,7 @@ var (
 // registered on the server must have an entry: a route added without one
 // fails the test.
 var authz = map[string][]string{
-	"GET /healthz": {anyone}, "GET /readyz": {anyone}, "GET /tai-nguyen/{name}": {anyone},
+	"GET /healthz": {anyone}, "GET /readyz": {anyone}, "GET /tai-nguyen/{name}": {anyone}, "GET /favicon.ico": {anyone},
 	// The API.
 	"POST /api/v1/sessions": {anyone}, "DELETE /api/v1/sessions/current": {anyone}, "GET /api/v1/me": {staff},
 	"GET /api/v1/agencies": {anyone}, "GET /api/v1/agencies/{code}": {anyone},

@@ -35,6 +35,19 @@ type dossierData struct {
 // ResultCode is the document code the signed result will carry.
 func (d *dossierData) ResultCode() string { return motcua.ResultCode(d.D.Code) }
 
+// Requested reports whether the open supplement request asks for
+// component id (the "received" boxes start ticked for those).
+func (d *dossierData) Requested(id int64) bool {
+	sup, ok := d.D.Status.OpenSupplement()
+	return ok && slices.Contains(sup.Missing, id)
+}
+
+// Appraising reports whether the dossier is at an appraisal step: the
+// form that finishes it takes the specialist's appraisal opinion.
+func (d *dossierData) Appraising() bool {
+	return d.Step != nil && d.Step.Kind == motcua.StepAppraise
+}
+
 // Allowed reports whether the user may take action a.
 func (d *dossierData) Allowed(a string) bool {
 	return slices.Contains(d.V.Allowed, motcua.Action(a))
@@ -149,6 +162,11 @@ func (u *UI) act(w http.ResponseWriter, r *http.Request) {
 	for _, m := range f.Values["missing"] {
 		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
 			in.Missing = append(in.Missing, id)
+		}
+	}
+	for _, m := range f.Values["supplied"] {
+		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+			in.Supplied = append(in.Supplied, id)
 		}
 	}
 	if in.Action == motcua.ActExtend {

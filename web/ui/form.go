@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -77,6 +78,30 @@ func (f *form) fail(err error) {
 			f.Errors[k] = v
 		}
 	}
+}
+
+// groupFields are the error keys the pages show next to a group of
+// controls (checkbox lists, tables, file inputs), which a posted form may
+// not carry as a value.
+var groupFields = map[string]bool{"components": true, "missing": true, "supplied": true, "time_limit": true, "fees": true,
+	"process": true, "grants": true, "disabled": true, "file": true}
+
+// Others returns the field messages the page shows nowhere else: those of
+// fields the form did not post (so no control of the page shows them),
+// without the message above the form. A message next to its field is not
+// repeated in the summary above the form.
+func (f *form) Others() []string {
+	var out []string
+	seen := map[string]bool{f.Message: true}
+	for k, v := range f.Errors {
+		if _, posted := f.Values[k]; posted || groupFields[k] || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // set records a message on one field.

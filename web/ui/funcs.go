@@ -111,6 +111,7 @@ func (u *UI) funcs() template.FuncMap {
 		"left":       timeLeft,
 		"ms":         func(t time.Time) int64 { return t.UnixMilli() },
 		"add":        func(a, b int) int { return a + b },
+		"addN":       func(a, b int64) int64 { return a + b },
 		"seq":        func(n int) []struct{} { return make([]struct{}, n) },
 		"pct":        func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
 		"formName":   func(f pdf.Form) string { return u.opts.Forms[f].Title },
@@ -126,7 +127,10 @@ func (u *UI) funcs() template.FuncMap {
 		"portalOutcome": func(o string) string {
 			return map[string]string{"created": "Đã tạo hồ sơ", "replayed": "Hồ sơ đã có (Cổng gửi lại)", "applied": "Đã cập nhật hồ sơ"}[o]
 		},
-		"dur": vnDuration,
+		"dur":      vnDuration,
+		"failText": failText,
+		"clause":   clause,
+		"workLeft": u.workLeft,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
 		"af": func(f *form, a string) *form {
@@ -229,4 +233,57 @@ func vnDuration(d time.Duration) string {
 		return strconv.Itoa(m) + " phút"
 	}
 	return strconv.Itoa(h) + " giờ " + strconv.Itoa(m) + " phút"
+}
+
+// failText shows a recorded delivery failure. Rows written before
+// motcua.ErrorText hold the log form "motcua error: code=… reason=R
+// message=M"; people see "M (R)" instead.
+func failText(s string) string {
+	rest, ok := strings.CutPrefix(s, "motcua error: ")
+	if !ok {
+		return s
+	}
+	head, msg, ok := strings.Cut(rest, " message=")
+	if !ok {
+		return s
+	}
+	for _, f := range strings.Fields(head) {
+		if r, ok := strings.CutPrefix(f, "reason="); ok {
+			return msg + " (" + r + ")"
+		}
+	}
+	return msg
+}
+
+// clause is a name to write before a colon: a catalogue component name
+// often ends with a full stop, which would read ".: chưa nộp".
+func clause(s string) string { return strings.TrimRight(s, ". ") }
+
+// workLeft is the working time left until due (or passed since), as the
+// inbox counts it: working days of the calendar's length, then hours. A
+// dossier page that counted calendar time ("còn 1 ngày 12 giờ" over a
+// weekend) disagreed with the inbox ("còn dưới 1 ngày làm việc").
+func (u *UI) workLeft(due, now time.Time) string {
+	if due.IsZero() {
+		return ""
+	}
+	cal := u.srv.Service.Calendar()
+	prefix, d := "còn ", cal.WorkingBetween(now, due)
+	if !due.After(now) {
+		prefix, d = "quá hạn ", cal.WorkingBetween(due, now)
+		if d < time.Minute {
+			return "đã đến hạn"
+		}
+	}
+	day := cal.WorkingDayLength()
+	days, h, m := int(d/day), int(d%day/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0 && h > 0:
+		return fmt.Sprintf("%s%d ngày %d giờ làm việc", prefix, days, h)
+	case days > 0:
+		return fmt.Sprintf("%s%d ngày làm việc", prefix, days)
+	case h > 0:
+		return fmt.Sprintf("%s%d giờ %d phút làm việc", prefix, h, m)
+	}
+	return fmt.Sprintf("%s%d phút làm việc", prefix, m)
 }

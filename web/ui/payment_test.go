@@ -54,7 +54,7 @@ func TestCashAtCounterWithoutScript(t *testing.T) {
 	}
 	counter := e.login("motcua.anphu")
 	page := counter.get("/ho-so/" + code)
-	if !strings.Contains(page.body, `id="phi-le-phi"`) || !strings.Contains(page.body, "Chưa nộp") || !strings.Contains(page.body, `action="/ho-so/`+code+`/thu-phi"`) {
+	if !strings.Contains(page.body, `id="phi-le-phi"`) || !strings.Contains(page.body, "Chưa nộp") || !strings.Contains(page.body, `action="/ho-so/`+code+`/thu-phi#phi-le-phi"`) {
 		t.Fatalf("dossier page: %s", page.body)
 	}
 	r := counter.post("/ho-so/"+code+"/thu-phi", url.Values{"receipt_number": {"0009"}, "amount": {"5000"}})

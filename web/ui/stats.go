@@ -39,7 +39,10 @@ type dashView struct {
 	// was counted).
 	OnTime, OnlineShare, DigitizedShare string
 	Handled, Received, Overdue          int64
-	Year                                int
+	// Waiting are the dossiers waiting for a supplement, which report
+	// 06a counts handled and this page does not (shown with the reason).
+	Waiting int64
+	Year    int
 
 	ChannelChart, OverdueChart, MonthChart, RateChart template.HTML
 	Channels                                          []figureRow
@@ -133,7 +136,7 @@ func drillHref(p motcua.Period, agency int64, col int, figure string) string {
 
 func (u *UI) fillDashboard(v *dashView, d *service.Dashboard, agencies map[int64]*motcua.Agency) {
 	p := v.Period.Period
-	v.Handled, v.Received = d.Handled, d.ReceivedTotal
+	v.Handled, v.Received, v.Waiting = d.Handled, d.ReceivedTotal, d.Waiting
 	v.OnTime = rate(d.OnTimeRate, d.Handled > 0)
 	v.OnlineShare = rate(d.OnlineRate, d.ReceivedTotal > 0)
 	v.DigitizedShare = rate(d.DigitizedRate, d.ReceivedTotal > 0)

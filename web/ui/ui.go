@@ -85,6 +85,9 @@ func Register(srv *web.Server, opts Options) (*UI, error) {
 	// the API's JSON.
 	srv.SetPageErrors(u.fail)
 	srv.Handle("GET "+assetPrefix+"{name}", http.HandlerFunc(u.assets.serve))
+	// Browsers ask for /favicon.ico on every page whatever the page says:
+	// answer with the site's icon rather than a 404 in every log.
+	srv.Handle("GET /favicon.ico", http.HandlerFunc(u.assets.favicon))
 	return u, nil
 }
 
