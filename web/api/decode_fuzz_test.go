@@ -23,7 +23,9 @@ func FuzzDecodeNewDossier(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		// The other writes' bodies: each decoder holds the same promises.
-		for _, v := range []any{&service.ActInput{}, &loginRequest{}} {
+		for _, v := range []any{&service.ActInput{}, &actRequest{}, &loginRequest{}, &service.CashInput{}, &struct {
+			Accept *bool `json:"accept"`
+		}{}} {
 			err := decode(httptest.NewRecorder(), httptest.NewRequest("POST", "/api/v1/x", strings.NewReader(body)), v)
 			if c := motcua.ErrorCode(err); err != nil && c != motcua.EINVALID && c != motcua.ETOOLARGE {
 				t.Fatalf("%q into %T: %v", body, v, err)
