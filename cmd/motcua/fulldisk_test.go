@@ -18,9 +18,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/calendar"
-	"github.com/motcua/motcua/demo"
-	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/web"
@@ -57,17 +54,7 @@ func TestFullDiskOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	cal, _ := calendar.Default()
-	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
-	cheap := password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
-	if _, err := demo.Seed(ctx, demo.Options{Store: store, Cal: cal, Hasher: cheap, Service: cfg, Now: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(store, cal, cheap, cfg)
+	svc := seedDemo(t, store)
 	p, err := svc.ProcedureByCode(ctx, "1.001193")
 	if err != nil {
 		t.Fatal(err)

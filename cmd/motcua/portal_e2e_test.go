@@ -15,11 +15,9 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/dvcqg/sim"
-	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/sqlstore/sqltest"
@@ -61,15 +59,7 @@ func newPortalWorldOn(t *testing.T, db string, n int) *portalWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	cal, _ := calendar.Default()
-	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-	if _, err := demo.Seed(ctx, demo.Options{Store: store, Cal: cal, Hasher: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
-		Service: service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}, Now: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, store)
 	store.Close()
 	w := &portalWorld{t: t, client: &http.Client{Timeout: 30 * time.Second}, tokens: map[string]string{}}
 	w.simSrv = httptest.NewUnstartedServer(nil)

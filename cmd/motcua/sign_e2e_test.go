@@ -19,9 +19,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/demo"
-	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/pdf"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sign"
@@ -43,21 +41,12 @@ func newSignWorld(t *testing.T) *signWorld {
 	prev := slog.Default()
 	setupLogging("error", io.Discard)
 	t.Cleanup(func() { slog.SetDefault(prev) })
-	ctx := context.Background()
 	dir := t.TempDir()
 	store, err := sqlstore.Open(filepath.Join(dir, "motcua.db"), sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	cal, _ := calendar.Default()
-	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-	if _, err := demo.Seed(ctx, demo.Options{Store: store, Cal: cal, Hasher: password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32},
-		Service: service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}, Now: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, store)
 	store.Close()
 	cfg := Config{DataDir: dir}
 	if err := demoKeys(&cfg); err != nil {
