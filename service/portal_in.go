@@ -120,11 +120,12 @@ func (s *Service) ReceiveFromPortal(ctx context.Context, sub *motcua.PortalSubmi
 			"Cơ quan "+agency.Name+" không phải cơ quan giải quyết thủ tục "+proc.Code+".")
 	}
 	for _, c := range picked {
-		// The portal's flags (DuocSoHoa, DuocTaiSuDung, DuocLayTuKhoDMQG)
-		// come in its signed message; a copy counts as digitized only
-		// with its file.
+		// The portal's reuse flags (DuocTaiSuDung, DuocLayTuKhoDMQG,
+		// MaKetQuaThayThe) come in its signed message. Its DuocSoHoa is
+		// not taken: a component is digitized when a validly signed copy
+		// of it is stored (files.go), as for every channel.
 		n.Components = append(n.Components, ComponentInput{ComponentID: c.id, Provided: len(c.in.Files) > 0 || c.in.ReplacedBy != "",
-			Reused: c.in.Reused || c.in.ReplacedBy != "", TakenFromStore: c.in.FromStore, Digitized: c.in.Digitized && len(c.in.Files) > 0})
+			Reused: c.in.Reused || c.in.ReplacedBy != "", TakenFromStore: c.in.FromStore})
 	}
 	in, err := s.ReceiveDossier(ctx, "dvcqg:"+sub.NationalCode, n)
 	if err != nil {

@@ -235,7 +235,9 @@ func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Eve
 		}
 	}
 	for _, f := range files {
-		pf := motcua.PortalFile{ID: strconv.FormatInt(f.ID, 10), Name: f.Name, Digitized: true}
+		// A file is a digitized copy when it is validly signed (the
+		// component's own flag is derived from such files).
+		pf := motcua.PortalFile{ID: strconv.FormatInt(f.ID, 10), Name: f.Name, Digitized: f.Signed()}
 		if f.ComponentID == motcua.ResultComponent {
 			if len(r.Results) > 0 {
 				r.Results[len(r.Results)-1].URL = pf.ID
@@ -253,7 +255,9 @@ func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Eve
 			}
 		}
 		r.Files = append(r.Files, pf)
-		r.Digitized = true
+	}
+	for _, c := range d.Components {
+		r.Digitized = r.Digitized || c.Digitized
 	}
 	return r
 }

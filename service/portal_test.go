@@ -149,7 +149,9 @@ func TestPortalForwardedDossierLifecycle(t *testing.T) {
 				reused++
 			}
 		}
-		if digitized != sent || reused != len(sub.Components)-sent {
+		// The portal says the citizen's files are digitized; unsigned, they
+		// are not (digitized is derived from signed copies).
+		if digitized != 0 || reused != len(sub.Components)-sent {
 			t.Fatalf("components: %d digitized, %d reused, for %d files among %d components", digitized, reused, sent, len(sub.Components))
 		}
 		files, err := f.svc.DossierFiles(f.as("motcua.anphu"), d.Code)
@@ -218,6 +220,10 @@ func TestPortalForwardedDossierLifecycle(t *testing.T) {
 		if portal.creates != 1 || r.State != motcua.StateReturned || r.ReturnedAt.IsZero() || len(r.Results) != 1 ||
 			r.Results[0].Number != "15/2025/QĐ-UBND" || !r.Supplements[0].AnsweredAt.Equal(after.Status.ClockStartAt) || len(r.Files) != len(files)+1 {
 			t.Fatalf("final record (%d creates): %+v", portal.creates, r)
+		}
+		// The citizen's unsigned uploads are files, not digitized copies.
+		if r.Digitized || r.Files[0].Digitized {
+			t.Fatalf("the portal is told unsigned files are digitized: %+v", r)
 		}
 		if len(rows) != len(final.Events) {
 			t.Fatalf("%d progress rows for %d events", len(rows), len(final.Events))
