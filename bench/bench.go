@@ -16,7 +16,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -131,35 +130,20 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	dir := o.Dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "motcua-bench-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
-	var store *sqlstore.DB
-	var err error
 	commits := &commitCounter{}
+	sc, err := openScratch(ctx, o.Dir, o.Postgres, sqlstore.Options{PGWriters: o.PGWriters, Observer: commits})
+	if err != nil {
+		return nil, err
+	}
+	defer sc.done()
+	dir, store := sc.dir, sc.store
 	rawName := "raw single-row durable SQLite inserts"
 	raw := func(round int) (Figure, error) {
 		return rawInserts(ctx, filepath.Join(dir, fmt.Sprintf("raw-%d.db", round)), o.Clients, o.Duration)
 	}
 	if o.Postgres != "" {
-		dsn, drop, err := pgSchema(ctx, o.Postgres)
-		if err != nil {
-			return nil, err
-		}
-		defer drop()
-		if store, err = sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{PGWriters: o.PGWriters, Observer: commits}); err != nil {
-			return nil, err
-		}
 		rawName = fmt.Sprintf("raw single-row durable PostgreSQL inserts (%d connections)", pgConns)
-		raw = func(round int) (Figure, error) { return rawInsertsPG(ctx, dsn, round, o.Clients, o.Duration) }
-	} else if store, err = sqlstore.Open(filepath.Join(dir, "motcua.db"), sqlstore.Options{Observer: commits}); err != nil {
-		return nil, err
+		raw = func(round int) (Figure, error) { return rawInsertsPG(ctx, sc.dsn, round, o.Clients, o.Duration) }
 	}
 	fmt.Fprintf(o.Out, "engine: %s\n", store.Engine())
 	env, err := start(ctx, store, o.Out)

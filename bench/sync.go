@@ -6,8 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
 	"time"
@@ -77,30 +75,12 @@ func RunSync(ctx context.Context, o SyncOptions) (*SyncReport, error) {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
-	dir := o.Dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "motcua-bench-sync-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
-	var store *sqlstore.DB
-	var err error
-	if o.Postgres != "" {
-		dsn, drop, err := pgSchema(ctx, o.Postgres)
-		if err != nil {
-			return nil, err
-		}
-		defer drop()
-		store, err = sqlstore.OpenPostgres(ctx, dsn, sqlstore.Options{})
-		if err != nil {
-			return nil, err
-		}
-	} else if store, err = sqlstore.Open(filepath.Join(dir, "motcua.db"), sqlstore.Options{}); err != nil {
+	sc, err := openScratch(ctx, o.Dir, o.Postgres, sqlstore.Options{})
+	if err != nil {
 		return nil, err
 	}
+	defer sc.done()
+	store := sc.store
 	fmt.Fprintf(o.Out, "engine: %s\n", store.Engine())
 
 	// The portal's simulator on loopback.
