@@ -204,6 +204,9 @@ func (s *Service) codeFailed(ctx context.Context, keys signInKeys, u *motcua.Use
 		return
 	}
 	s.logins.failed(keys, now)
+	// The try was counted here by admitCode; the other instances count it
+	// too, so that spreading codes over instances gains nothing.
+	s.tellOthers(ctx, motcua.CacheKey{Kind: motcua.CacheCodeFailure, Key: strconv.FormatInt(u.ID, 10)})
 	_ = s.store.Write(ctx, func(tx motcua.Tx) error {
 		return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: u.ID, Action: motcua.AuditTOTPFailed, Detail: motcua.ErrorReason(err), IP: ip})
 	})
