@@ -96,6 +96,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
+	if scfg.SecretKey, err = cfg.secretKey(); err != nil {
+		return nil, err
+	}
 	if cfg.Keys != "" {
 		ring, err := sign.OpenKeyring(cfg.Keys)
 		if err != nil {
