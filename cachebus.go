@@ -22,10 +22,12 @@ const (
 	// Failures counted against guessing are shared too, so that spreading
 	// guesses over the instances gains nothing: a wrong password for a
 	// username, a success that clears its count, a wrong lookup verifier
-	// for a dossier code.
+	// for a dossier code, a wrong second-factor code for an account (by
+	// its id).
 	CacheLoginFailure  = "login_failure"
 	CacheLoginReset    = "login_reset"
 	CacheLookupFailure = "lookup_failure"
+	CacheCodeFailure   = "code_failure"
 )
 
 // CacheBus carries cache invalidations between the instances that share a

@@ -60,7 +60,7 @@ type S3 struct {
 // OpenS3 connects to the bucket and checks that it exists.
 func OpenS3(ctx context.Context, c s3Config) (*S3, error) {
 	cl, err := minio.New(c.endpoint, &minio.Options{Creds: credentials.NewStaticV4(c.accessKey, c.secretKey, ""),
-		Secure: c.secure, Region: c.region, BucketLookup: minio.BucketLookupPath})
+		Secure: c.secure, Region: c.region, BucketLookup: minio.BucketLookupPath, MaxRetries: s3Retries})
 	if err != nil {
 		return nil, fmt.Errorf("object storage %s: %w", c.endpoint, err)
 	}
@@ -102,7 +102,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 	}
 	if _, err := s.c.PutObject(ctx, s.bucket, name, r, -1, minio.PutObjectOptions{ContentType: "application/octet-stream",
 		PartSize: 16 << 20}); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+		return s3Error("put", key, err)
 	}
 	return nil
 }
@@ -121,7 +121,7 @@ func (s *S3) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 		if isNotFound(err) {
 			return nil, notFound(key)
 		}
-		return nil, fmt.Errorf("get %s: %w", key, err)
+		return nil, s3Error("get", key, err)
 	}
 	return body, nil
 }
@@ -137,7 +137,7 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 	}
 	name, _ := s.name(key)
 	if err := s.c.RemoveObject(ctx, s.bucket, name, minio.RemoveObjectOptions{}); err != nil {
-		return fmt.Errorf("delete %s: %w", key, err)
+		return s3Error("delete", key, err)
 	}
 	return nil
 }
@@ -152,7 +152,7 @@ func (s *S3) Exists(ctx context.Context, key string) (bool, error) {
 		if isNotFound(err) {
 			return false, nil
 		}
-		return false, fmt.Errorf("stat %s: %w", key, err)
+		return false, s3Error("stat", key, err)
 	}
 	return true, nil
 }
@@ -162,7 +162,7 @@ func (s *S3) List(ctx context.Context, prefix string) ([]motcua.BlobInfo, error)
 	var out []motcua.BlobInfo
 	for o := range s.c.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.prefix + prefix, Recursive: true}) {
 		if o.Err != nil {
-			return nil, fmt.Errorf("list %s: %w", prefix, o.Err)
+			return nil, s3Error("list", prefix, o.Err)
 		}
 		out = append(out, motcua.BlobInfo{Key: strings.TrimPrefix(o.Key, s.prefix), Size: o.Size, Modified: o.LastModified.UTC()})
 	}

@@ -146,3 +146,28 @@ func (m *Metrics) PortalLag(lag func(ctx context.Context) (float64, error)) {
 		return v
 	}))
 }
+
+// StorageSize registers two gauges read when scraped (5 s time-out): the
+// database's size in bytes, and the free bytes of the disk holding it (-1
+// where motcua cannot see that disk, as for PostgreSQL's server). Alert on
+// the free space of the database's disk, and on PostgreSQL on the growth of
+// the size against the server's disk.
+func (m *Metrics) StorageSize(size func(ctx context.Context) (bytes, free int64, err error)) {
+	read := func(pick func(b, f int64) int64) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			b, f, err := size(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(pick(b, f))
+		}
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "motcua_database_size_bytes",
+		Help: "Size of the database (SQLite: file and write-ahead log; PostgreSQL: pg_database_size)."},
+		read(func(b, _ int64) int64 { return b })))
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "motcua_database_disk_free_bytes",
+		Help: "Free space on the disk of the SQLite database; -1 when not visible (PostgreSQL)."},
+		read(func(_, f int64) int64 { return f })))
+}

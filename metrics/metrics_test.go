@@ -31,6 +31,7 @@ func TestExposition(t *testing.T) {
 	m.CacheInvalidation("resync", 1)
 	backlog := 42
 	m.OutboxBacklog(func(context.Context) (int, error) { return backlog, nil })
+	m.StorageSize(func(context.Context) (int64, int64, error) { return 123456, -1, nil })
 
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
@@ -57,6 +58,8 @@ func TestExposition(t *testing.T) {
 		`motcua_job_runs_total{job="deliver-outbox",outcome="error"} 1`,
 		`motcua_job_items_total{job="warn-deadlines"} 7`,
 		`motcua_outbox_backlog 42`,
+		`motcua_database_size_bytes 123456`,
+		`motcua_database_disk_free_bytes -1`,
 		`motcua_cache_invalidations_total{event="published"} 3`,
 		`motcua_cache_invalidations_total{event="resync"} 1`,
 		`go_goroutines`,

@@ -61,6 +61,8 @@ func (s *Service) DropCached(ctx context.Context, k motcua.CacheKey) {
 		s.logins.remote(k.Key, now, true)
 	case motcua.CacheLookupFailure:
 		s.lookups.fail(k.Key, now)
+	case motcua.CacheCodeFailure:
+		s.codeTries.fail(k.Key, now)
 	case motcua.CacheProcVersion:
 		if id, err := strconv.ParseInt(k.Key, 10, 64); err == nil {
 			s.procVersions.invalidate(id, now)

@@ -80,6 +80,10 @@ type Config struct {
 	// second factor (TOTP): without one they are sent to enrol at their
 	// next sign-in. Empty: a second factor is each user's choice.
 	RequireTwoFactor []motcua.Role
+	// SecretKey (32 bytes) seals the secrets the database keeps for later
+	// use, such as second-factor keys (secretbox.go); nil stores them in
+	// clear. Every instance sharing a database must have the same key.
+	SecretKey []byte
 	// Signer signs and verifies PDFs (officers' and agencies'
 	// certificates); nil turns signing off: scans are stored unsigned
 	// (so never digitized) and results cannot be signed.

@@ -117,7 +117,7 @@ func (s *Service) ChallengeEnrolment(ctx context.Context, challenge, userAgent s
 func (s *Service) pendingEnrolment(ctx context.Context, u *motcua.User, now, notBefore time.Time) (*TOTPEnrolment, error) {
 	var secret string
 	err := s.store.Write(ctx, func(tx motcua.Tx) error {
-		o, err := tx.TOTP(ctx, u.ID)
+		o, err := s.readTOTP(ctx, tx, u.ID)
 		switch {
 		case err == nil && o.Confirmed:
 			return motcua.Errorf(motcua.ECONFLICT, "totp_enrolled", "Tài khoản đã đăng ký xác thực hai lớp.")
@@ -128,7 +128,7 @@ func (s *Service) pendingEnrolment(ctx context.Context, u *motcua.User, now, not
 			return err
 		}
 		secret = newTOTPSecret()
-		return tx.SaveTOTP(ctx, &motcua.TOTP{UserID: u.ID, Secret: secret, CreatedAt: now})
+		return s.saveTOTP(ctx, tx, &motcua.TOTP{UserID: u.ID, Secret: secret, CreatedAt: now})
 	})
 	if err != nil {
 		return nil, err
@@ -204,6 +204,9 @@ func (s *Service) codeFailed(ctx context.Context, keys signInKeys, u *motcua.Use
 		return
 	}
 	s.logins.failed(keys, now)
+	// The try was counted here by admitCode; the other instances count it
+	// too, so that spreading codes over instances gains nothing.
+	s.tellOthers(ctx, motcua.CacheKey{Kind: motcua.CacheCodeFailure, Key: strconv.FormatInt(u.ID, 10)})
 	_ = s.store.Write(ctx, func(tx motcua.Tx) error {
 		return tx.Audit(ctx, &motcua.AuditEntry{At: now, UserID: u.ID, Action: motcua.AuditTOTPFailed, Detail: motcua.ErrorReason(err), IP: ip})
 	})
@@ -222,7 +225,7 @@ func (s *Service) checkCode(ctx context.Context, u *motcua.User, code string, en
 	digits := strings.ReplaceAll(code, " ", "")
 	var how string
 	err := s.store.Write(ctx, func(tx motcua.Tx) error {
-		o, err := tx.TOTP(ctx, u.ID)
+		o, unsealed, err := s.readTOTPClear(ctx, tx, u.ID)
 		if motcua.ErrorCode(err) == motcua.ENOTFOUND || (err == nil && o.Confirmed == enrol) {
 			return wrong // removed or confirmed meanwhile
 		} else if err != nil {
@@ -236,6 +239,13 @@ func (s *Service) checkCode(ctx context.Context, u *motcua.User, code string, en
 				return err
 			}
 			how = "totp"
+			if unsealed && !enrol {
+				// Stored in clear before a key was configured: seal it now.
+				o.LastStep = step
+				if err := s.saveTOTP(ctx, tx, o); err != nil {
+					return err
+				}
+			}
 			if enrol {
 				return s.confirmTOTP(ctx, tx, o, step, now, res)
 			}
@@ -267,7 +277,7 @@ func (s *Service) checkCode(ctx context.Context, u *motcua.User, code string, en
 // recovery codes into res and logs the enrolment.
 func (s *Service) confirmTOTP(ctx context.Context, tx motcua.Tx, o *motcua.TOTP, step int64, now time.Time, res *SignIn) error {
 	o.Confirmed, o.LastStep = true, step
-	if err := tx.SaveTOTP(ctx, o); err != nil {
+	if err := s.saveTOTP(ctx, tx, o); err != nil {
 		return err
 	}
 	codes, hashes := newRecoveryCodes(recoveryCodeCount)
@@ -299,7 +309,7 @@ func (s *Service) PendingTOTP(ctx context.Context) (*TOTPEnrolment, error) {
 		return nil, err
 	}
 	var o *motcua.TOTP
-	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { o, err = tx.TOTP(ctx, u.ID); return err }); err != nil {
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) { o, err = s.readTOTP(ctx, tx, u.ID); return err }); err != nil {
 		return nil, err
 	}
 	if o.Confirmed {

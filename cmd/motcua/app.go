@@ -96,6 +96,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	}
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
+	if scfg.SecretKey, err = cfg.secretKey(); err != nil {
+		return nil, err
+	}
 	if cfg.Keys != "" {
 		ring, err := sign.OpenKeyring(cfg.Keys)
 		if err != nil {
@@ -165,6 +168,10 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	if m != nil {
 		js, ob = jobs.Observed(js, m.Job), jobs.Observed(ob, m.Job)
 		m.OutboxBacklog(svc.OutboxBacklog)
+		m.StorageSize(func(ctx context.Context) (int64, int64, error) {
+			sz, err := db.Size(ctx)
+			return sz.Bytes, sz.Free, err
+		})
 		m.PortalLag(func(ctx context.Context) (float64, error) {
 			st, err := svc.PortalBacklog(ctx)
 			if err != nil || st.Oldest.IsZero() {

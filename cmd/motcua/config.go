@@ -39,6 +39,7 @@ type Config struct {
 	TrustedProxies []string      `flag:"trusted-proxies" help:"comma-separated addresses or prefixes (10.0.0.0/8) of reverse proxies whose X-Forwarded-For is believed"`
 	SessionTTL     time.Duration `flag:"session-ttl" help:"how long a staff session lasts"`
 	Require2FA     []string      `flag:"require-2fa-roles" help:"comma-separated roles whose holders must sign in with a second factor (TOTP), e.g. admin,agency_leader; without one they enrol at their next sign-in (default: none, a personal choice)"`
+	SecretKey      string        `flag:"secret-key" help:"key sealing the secrets kept in the database (second-factor keys): 64 hex digits; use MOTCUA_SECRET_KEY_FILE, the same on every instance (default: <data>/secret.key, made on first start)"`
 
 	CodePattern       string `flag:"code-pattern" help:"dossier code pattern: {agency}, date tokens such as {yyMMdd}, {seq:N}"`
 	FormTitles        string `flag:"form-titles" help:"numbers and titles of the official forms that differ from the default numbering, as JSON, e.g. {\"extension\":{\"title\":\"Phiếu xin lỗi và hẹn lại ngày trả kết quả\"}}"`
