@@ -67,6 +67,8 @@ type FeedbackView struct {
 	CanAssign  bool      `json:"can_assign"`
 	CanAnswer  bool      `json:"can_answer"`
 	CanPublish bool      `json:"can_publish"`
+	// coordinator: the viewer works at a service centre.
+	coordinator bool
 }
 
 // warning says whether due is past (overdue) or within the configured
@@ -93,6 +95,7 @@ func (s *Service) feedbackView(u *motcua.User, f *motcua.Feedback, byID map[int6
 	v.Warning = s.feedbackWarning(v.NextDueAt, s.now())
 	coord := s.coordinator(u, byID)
 	lead := agencyLead(u, f.AgencyID)
+	v.coordinator = coord
 	v.CanAssign = f.Open() && (coord || lead)
 	v.CanAnswer = f.State == motcua.FeedbackAssigned && (lead || (f.AssigneeID != 0 && f.AssigneeID == u.ID))
 	v.CanPublish = f.State == motcua.FeedbackAnswered && f.Consent && f.PublishedAt.IsZero() && (coord || lead)
@@ -297,11 +300,11 @@ func (s *Service) AssignFeedback(ctx context.Context, code string, in AssignInpu
 		return nil, err
 	}
 	return s.changeFeedback(ctx, code, func(tx motcua.Tx, u *motcua.User, f *motcua.Feedback, v *FeedbackView) error {
+		if !agencyLead(u, f.AgencyID) && !v.coordinator {
+			return motcua.Errorf(motcua.EFORBIDDEN, "may_not_assign", "Chỉ lãnh đạo cơ quan được giao hoặc Trung tâm Phục vụ hành chính công mới phân loại, phân công được.")
+		}
 		if !f.Open() {
 			return motcua.Errorf(motcua.ECONFLICT, "feedback_closed", "Phản ánh, kiến nghị đã được trả lời hoặc đã từ chối.")
-		}
-		if !v.CanAssign {
-			return motcua.Errorf(motcua.EFORBIDDEN, "may_not_assign", "Chỉ lãnh đạo cơ quan được giao hoặc Trung tâm Phục vụ hành chính công mới phân loại, phân công được.")
 		}
 		now := s.now()
 		if in.Reject {
@@ -356,11 +359,11 @@ func (s *Service) AssignFeedback(ctx context.Context, code string, in AssignInpu
 // publication. Errors: as AssignFeedback.
 func (s *Service) AnswerFeedback(ctx context.Context, code, answer string) (*FeedbackView, error) {
 	return s.changeFeedback(ctx, code, func(tx motcua.Tx, u *motcua.User, f *motcua.Feedback, v *FeedbackView) error {
-		if f.State != motcua.FeedbackAssigned {
-			return motcua.Errorf(motcua.ECONFLICT, "feedback_not_assigned", "Phản ánh, kiến nghị phải được phân loại, phân công trước khi trả lời.")
-		}
-		if !v.CanAnswer {
+		if !agencyLead(u, f.AgencyID) && (f.AssigneeID == 0 || f.AssigneeID != u.ID) {
 			return motcua.Errorf(motcua.EFORBIDDEN, "may_not_answer", "Chỉ người được phân công hoặc lãnh đạo cơ quan mới trả lời được.")
+		}
+		if f.State != motcua.FeedbackAssigned {
+			return motcua.Errorf(motcua.ECONFLICT, "feedback_not_assigned", "Phản ánh, kiến nghị phải được phân loại, phân công và chưa trả lời thì mới trả lời được.")
 		}
 		a, ok := motcua.CleanText(motcua.StripControls(answer), motcua.MaxFeedbackAnswer)
 		if !ok || len([]rune(a)) < 10 {
@@ -388,14 +391,14 @@ type PublishInput struct {
 // AssignFeedback; ECONFLICT no_consent.
 func (s *Service) PublishFeedback(ctx context.Context, code string, in PublishInput) (*FeedbackView, error) {
 	return s.changeFeedback(ctx, code, func(tx motcua.Tx, u *motcua.User, f *motcua.Feedback, v *FeedbackView) error {
+		if !agencyLead(u, f.AgencyID) && !v.coordinator {
+			return motcua.Errorf(motcua.EFORBIDDEN, "may_not_publish", "Chỉ lãnh đạo cơ quan hoặc Trung tâm Phục vụ hành chính công mới công khai được.")
+		}
 		if f.State != motcua.FeedbackAnswered || !f.PublishedAt.IsZero() {
 			return motcua.Errorf(motcua.ECONFLICT, "feedback_not_publishable", "Chỉ công khai được phản ánh, kiến nghị đã trả lời và chưa công khai.")
 		}
 		if !f.Consent {
 			return motcua.Errorf(motcua.ECONFLICT, "no_consent", "Người gửi không đồng ý công khai nội dung phản ánh, kiến nghị này.")
-		}
-		if !v.CanPublish {
-			return motcua.Errorf(motcua.EFORBIDDEN, "may_not_publish", "Chỉ lãnh đạo cơ quan hoặc Trung tâm Phục vụ hành chính công mới công khai được.")
 		}
 		pick := func(given, orig string, field string) (string, error) {
 			if strings.TrimSpace(given) == "" {

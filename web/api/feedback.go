@@ -69,6 +69,11 @@ func (a *API) dossierRating(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) counterRating(w http.ResponseWriter, r *http.Request) {
 	t, err := a.srv.Service.CounterRatingTarget(r.Context())
+	if motcua.ErrorCode(err) == motcua.ENOTFOUND {
+		// Nothing returned yet at this counter: the tablet waits.
+		web.WriteJSON(w, http.StatusOK, struct{}{})
+		return
+	}
 	if err != nil {
 		web.WriteError(w, r, err)
 		return

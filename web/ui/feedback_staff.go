@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -64,7 +65,12 @@ func (u *UI) feedbackList(w http.ResponseWriter, r *http.Request) {
 // feedbackEnterPage is the staff's form for a complaint taken at the
 // counter, by telephone or by letter.
 func (u *UI) feedbackEnterPage(w http.ResponseWriter, r *http.Request) {
-	if u.staff(w, r) == nil {
+	usr := u.staff(w, r)
+	if usr == nil {
+		return
+	}
+	if !slices.ContainsFunc(motcua.HandlingRoles, usr.HasRole) {
+		u.fail(w, r, motcua.Errorf(motcua.EFORBIDDEN, "not_handling_staff", "Chỉ cán bộ, công chức xử lý hồ sơ mới nhập được phản ánh, kiến nghị."))
 		return
 	}
 	u.render(w, r, http.StatusOK, "feedback_send", &page{Title: "Nhập phản ánh, kiến nghị", Section: "feedback_staff", Data: u.sendData(true)})
