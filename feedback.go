@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // FeedbackState is where a complaint or suggestion (phản ánh, kiến nghị,
@@ -269,22 +270,30 @@ var (
 
 // RedactPersonal removes what looks like personal data from a text to be
 // published: e-mail addresses and runs of 9 or more digits (telephone and
-// ID numbers). It is a safety net under the officer's own reading, which
-// remains the rule.
+// ID numbers) that do not continue a word (a dossier code such as
+// H99.101-250310-0001 stays). It is a safety net under the officer's own
+// reading, which remains the rule.
 func RedactPersonal(s string) string {
 	s = personalEmail.ReplaceAllString(s, "[đã ẩn]")
-	return personalNumber.ReplaceAllStringFunc(s, func(m string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range personalNumber.FindAllStringIndex(s, -1) {
 		n := 0
-		for _, r := range m {
+		for _, r := range s[m[0]:m[1]] {
 			if r >= '0' && r <= '9' {
 				n++
 			}
 		}
-		if n < 9 {
-			return m
+		before, _ := utf8.DecodeLastRuneInString(s[:m[0]])
+		if n < 9 || unicode.IsLetter(before) {
+			continue
 		}
-		return "[đã ẩn]"
-	})
+		b.WriteString(s[last:m[0]])
+		b.WriteString("[đã ẩn]")
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // FeedbackFilter selects complaints for the staff's list, newest first.
