@@ -14,7 +14,7 @@ import (
 // and leaves dates, codes and short numbers alone.
 func TestRedactPersonal(t *testing.T) {
 	for in, want := range map[string]string{
-		"Gọi 0912 345 678 hoặc 0912345678.":          "Gọi [đã ẩn] hoặc [đã ẩn].",
+		"Gọi 0912 345 678 hoặc 0912345678.":           "Gọi [đã ẩn] hoặc [đã ẩn].",
 		"CCCD 001193012345, thư an.nguyen@example.vn": "CCCD [đã ẩn], thư [đã ẩn]",
 		"Hồ sơ H99.101-250310-0001 hẹn 13/03/2025.":   "Hồ sơ H99.101-250310-0001 hẹn 13/03/2025.",
 		"Phí 50.000 đồng, 3 ngày.":                    "Phí 50.000 đồng, 3 ngày.",
