@@ -93,7 +93,11 @@ func (s *Service) SubmitFeedback(ctx context.Context, in FeedbackInput, ip strin
 			"Địa chỉ này đã gửi nhiều phản ánh, kiến nghị trong một giờ; vui lòng thử lại sau.")
 	}
 	in.Channel = motcua.FeedbackWeb
-	return s.receiveFeedback(ctx, in, 0)
+	rc, err := s.receiveFeedback(ctx, in, 0)
+	if err != nil {
+		s.feedbackSends().refund(key) // the system failed, not the sender
+	}
+	return rc, err
 }
 
 // EnterFeedback records a complaint a staff member took at the counter,
@@ -277,7 +281,8 @@ func (s *Service) PublishedFeedback(ctx context.Context, beforeID int64) ([]*Pub
 	return out, nil
 }
 
-// feedbackError names the complaint in a refusal.
+// feedbackRefused is the refusal of a complaint the caller may not see:
+// the same as an unknown code.
 func feedbackRefused(code string) error {
 	return motcua.Errorf(motcua.ENOTFOUND, "feedback_not_found", "%s", fmt.Sprintf("Không tìm thấy phản ánh, kiến nghị %s.", code))
 }

@@ -265,10 +265,12 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 			}
 		}
 	}
-	if err := s.paymentIndexInputs(ctx, p, units, unit); err != nil {
+	// Complaints may name agencies without dossiers in the period: their
+	// units are made first, so that the payments' facts reach them too.
+	if err := s.feedbackIndexInputs(ctx, p, units, unit); err != nil {
 		return nil, err
 	}
-	if err := s.feedbackIndexInputs(ctx, p, units, unit); err != nil {
+	if err := s.paymentIndexInputs(ctx, p, units, unit); err != nil {
 		return nil, err
 	}
 	identityHeld, err := s.identityHeld(ctx)

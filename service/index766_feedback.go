@@ -31,7 +31,9 @@ func (u *unitData) feedbackFacts() *feedbackUnit {
 
 // feedbackIndexInputs adds the period's complaints and ratings to the
 // units (the agencies and the province, 0). A complaint not yet assigned
-// to an agency counts for the province only.
+// to an agency counts for the province only. The units that exist after it
+// all know whether feedback is held; a unit made later (by the payments,
+// which run after it) reads as not held, so it must run before them.
 func (s *Service) feedbackIndexInputs(ctx context.Context, p motcua.Period, units map[int64]*unitData, unit func(int64) *unitData) error {
 	from, to := p.From.Start(), p.To.End()
 	at := to
