@@ -295,3 +295,27 @@ func TestComplaintSendingLimited(t *testing.T) {
 		t.Errorf("a complaint of 4,001 characters: %d %s", r.status, r.body)
 	}
 }
+
+// TestRateAsApplicant is the function the citizen's own page calls: only
+// the applicant's own identity rates, once the result is returned.
+func TestRateAsApplicant(t *testing.T) {
+	e := newEnv(t)
+	d := e.resultReadyAtAnPhu(1)[0]
+	in := service.RatingInput{Level: 4, Attitude: 5, Trips: 0, OnTime: true}
+	if _, err := e.svc.RateAsApplicant(ctx, d.Code, d.Applicant.IDNumber, in); motcua.ErrorReason(err) != "not_returned" {
+		t.Errorf("before return: %v", err)
+	}
+	if _, err := e.svc.Act(e.as("motcua.anphu"), d.Code, service.ActInput{Action: motcua.ActReturn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.RateAsApplicant(ctx, d.Code, "001099000000", in); motcua.ErrorCode(err) != motcua.ENOTFOUND {
+		t.Errorf("someone else's dossier: %v", err)
+	}
+	r, err := e.svc.RateAsApplicant(ctx, d.Code, d.Applicant.IDNumber, in)
+	if err != nil || r.Channel != motcua.RateCitizen || r.Level != 4 {
+		t.Fatalf("the applicant's rating: %+v %v", r, err)
+	}
+	if _, err := e.svc.RateAsApplicant(ctx, d.Code, d.Applicant.IDNumber, in); motcua.ErrorReason(err) != "already_rated" {
+		t.Errorf("twice: %v", err)
+	}
+}
