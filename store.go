@@ -39,6 +39,8 @@ type Tx interface {
 	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
+	RatingStore
+	FeedbackStore
 }
 
 // AgencyStore keeps agencies and reception points.

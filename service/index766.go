@@ -20,6 +20,8 @@ type unitData struct {
 	syncRecv, synced int64
 	portalHeld       bool
 	payments         *paymentUnit // 3.5, 3.5b, 3.6 (index766_payment.go)
+	// feedback: 5.1–5.4 (index766_feedback.go)
+	feedback *feedbackUnit
 	// identityHeld: the system records population-database lookups (a
 	// register is connected, or lookups exist), so that 4.5a/4.5b count
 	// what the service verified itself, never what clients asserted.
@@ -263,6 +265,11 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 			}
 		}
 	}
+	// Complaints may name agencies without dossiers in the period: their
+	// units are made first, so that the payments' facts reach them too.
+	if err := s.feedbackIndexInputs(ctx, p, units, unit); err != nil {
+		return nil, err
+	}
 	if err := s.paymentIndexInputs(ctx, p, units, unit); err != nil {
 		return nil, err
 	}
@@ -409,12 +416,15 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 		"4.5a": {citizensInUse, citizens},
 	}
 	paymentValues(values, c.Held, u)
+	feedbackValues(values, c.Held, u)
 	var out []motcua.IndicatorValue
 	for _, ind := range c.Indicators {
 		nd, computed := values[ind.ID]
 		v := c.Valued(ind, nd[0], nd[1])
 		switch {
 		case v.Status == "no_data":
+		case ind.DisplayOnly && ind.ID == "5.1":
+			v.Status, v.Reason, v.Points = "display", feedbackNote(u), 0
 		case ind.DisplayOnly:
 			v.Status, v.Reason, v.Num, v.Den = "display", "Chỉ hiển thị, xem theo từng thủ tục.", 0, 0
 		case !computed:

@@ -94,6 +94,9 @@ type Config struct {
 	// VerifyURL is the public verification page printed on results; ""
 	// leaves it out.
 	VerifyURL string
+	// FeedbackDeadlines are the working days of a complaint's stages
+	// (zero value: motcua.DefaultFeedbackDeadlines).
+	FeedbackDeadlines motcua.FeedbackDeadlines
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -128,6 +131,9 @@ type Service struct {
 	} // when the administrators were last told the portal lags
 	imports importTracker // the catalogue import running here (catalogue_import.go)
 	names   namesSeen     // applicants' names shown in lists today (accesslog.go)
+
+	// fb limits complaints sent and followed per address (feedback.go).
+	fb feedbackLimits
 }
 
 type calendarHolder struct{ c motcua.Calendar }
@@ -169,6 +175,9 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.PopulationTimeout <= 0 {
 		cfg.PopulationTimeout = DefaultPopulationTimeout
+	}
+	if cfg.FeedbackDeadlines == (motcua.FeedbackDeadlines{}) {
+		cfg.FeedbackDeadlines = motcua.DefaultFeedbackDeadlines()
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

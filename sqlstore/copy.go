@@ -59,6 +59,11 @@ var tableSpecs = []string{
 	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
 	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
 	"population_lookups: id:i at:i user_id:i agency_id:i id_number:t purpose:t dossier_code:t outcome:t citizen:t token_hash:t dossier_id:i",
+	"dossier_ratings: id:i dossier_id:i agency_id:i level:i attitude:i trips:i on_time:i comment:t channel:t counter_user_id:i at:i",
+	"feedback: id:i code:t secret_hash:t channel:t name:t contact:t content:t dossier_code:t dossier_id:i consent:i received_at:i " +
+		"received_by:i state:t kind:t topic:t agency_id:i assignee_id:i repeat_of:i classified_at:n classified_by:i answer:t answered_at:n " +
+		"answered_by:i published_at:n published_by:i public_content:t public_answer:t answer_level:i rated_at:n classify_due_at:i " +
+		"answer_due_at:i publish_due_at:n version:i",
 }
 
 type column struct {

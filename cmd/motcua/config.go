@@ -106,6 +106,8 @@ type Config struct {
 	PopDBIntegration string        `flag:"popdb-integration" help:"motcua's integration code at the population database (MaTichHop)"`
 	PopDBSecret      string        `flag:"popdb-secret" help:"shared secret that signs requests to and answers from the population database (use MOTCUA_POPDB_SECRET_FILE)"`
 	PopDBTimeout     time.Duration `flag:"popdb-timeout" help:"how long the counter waits for the population database before it continues with typed data"`
+
+	FeedbackDays string `flag:"feedback-days" help:"working days of a complaint's (PAKN) stages as classify,answer,publish,warn-before; NĐ 20/2008's own counts are not confirmed: the default 2,15,2,2 is what the QĐ 766 indicator 5.2 checks"`
 }
 
 // defaults returns the built-in configuration.
@@ -147,6 +149,7 @@ func defaults() Config {
 		DVCQGAlertLag:      30 * time.Minute,
 		PaymentQueryAfter:  service.DefaultPaymentQueryAfter,
 		PaymentExpireAfter: service.DefaultPaymentExpireAfter,
+		FeedbackDays:       "2,15,2,2",
 	}
 }
 
@@ -327,6 +330,9 @@ func (c *Config) validate() error {
 	}
 	errs = append(errs, c.checkPortal()...)
 	errs = append(errs, c.checkPopDB()...)
+	if _, err := c.feedbackDeadlines(); err != nil {
+		errs = append(errs, fmt.Errorf("--feedback-days: %w", err))
+	}
 	if c.OutboxInterval < 100*time.Millisecond {
 		errs = append(errs, errors.New("--outbox-interval must be at least 100ms"))
 	}

@@ -41,6 +41,10 @@ func seedProvince(t *testing.T, addr, docs string) {
 		Service: service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}, Now: time.Date(2026, 3, 11, 3, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.SeedFeedback(ctx, demo.Options{Store: db, Cal: cal, Hasher: cheapHash,
+		Service: service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}, Now: time.Date(2026, 3, 11, 3, 5, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
 	// Rows of the tables the demo leaves empty, so that every column is
 	// copied and checked.
 	svc := service.New(db, cal, cheapHash, service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern,

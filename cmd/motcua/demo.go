@@ -104,6 +104,10 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		if err != nil {
 			return fmt.Errorf("demo data: %w (run `motcua demo --reset` to start afresh)", err)
 		}
+		if err := demo.SeedFeedback(ctx, demo.Options{Store: db, Cal: a.svc.Calendar(), Hasher: password.Default(),
+			Service: serviceConfig(cfg, rules, pattern), Now: o.now()}); err != nil {
+			return fmt.Errorf("demo ratings and complaints: %w", err)
+		}
 		fmt.Fprintf(stdout, "Loaded %d procedures and %d dossiers in %s.\n", res.Procedures, total(res.Dossiers), time.Since(start).Round(time.Millisecond))
 	}
 	if o.dossiers > 0 {

@@ -209,7 +209,30 @@ var authz = map[string][]string{
 	"GET /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc/dung": {"admin"},
 	"GET /quan-tri/nhap-danh-muc/{id}": {"admin"}, "POST /quan-tri/nhap-danh-muc/{id}/muc/{item}": {"admin"},
 	"POST /quan-tri/nhap-danh-muc/{id}/cap-nhat-tat-ca": {"admin"},
+	// Rating and complaints (feedback.go, rating.go): the matrix's dossier
+	// is not returned, so a rating with the right verifier reaches the
+	// state check (409) for anyone; the complaint is about An Phú's dossier.
+	"POST /tra-cuu/danh-gia": {anyone}, "POST /api/v1/dossiers/{code}/rating": {anyone},
+	"GET /api/v1/dossiers/{code}/rating": {nobody}, // not rated: 404 to all; tested in feedback_test.go
+	"GET /quay/danh-gia":                 {"motcua.anphu", "motcua.hoabinh"}, "POST /quay/danh-gia": {"motcua.anphu", "motcua.hoabinh"},
+	"GET /api/v1/counter/rating": {"motcua.anphu", "motcua.hoabinh"}, "POST /api/v1/counter/rating": {"motcua.anphu", "motcua.hoabinh"},
+	"GET /phan-anh": {anyone}, "POST /phan-anh": {anyone}, "GET /phan-anh/tra-cuu": {anyone}, "POST /phan-anh/tra-cuu/danh-gia": {anyone},
+	"GET /phan-anh/da-tra-loi": {anyone}, "POST /api/v1/public-feedback": {anyone}, "GET /api/v1/public-feedback": {anyone},
+	"GET /api/v1/public-feedback/status": {anyone}, "POST /api/v1/public-feedback/status/rating": {anyone},
+	"GET /quan-ly/phan-anh": feedbackReaders, "GET /api/v1/feedback": feedbackReaders,
+	"GET /quan-ly/phan-anh/moi": handlingStaff, "POST /quan-ly/phan-anh/moi": handlingStaff, "POST /api/v1/feedback": handlingStaff,
+	"GET /quan-ly/phan-anh/{code}": dossierSeen, "GET /api/v1/feedback/{code}": dossierSeen,
+	"POST /quan-ly/phan-anh/{code}/phan-cong": {"ct.anphu"}, "POST /quan-ly/phan-anh/{code}/tra-loi": {"ct.anphu"},
+	"POST /quan-ly/phan-anh/{code}/cong-khai": {"ct.anphu"}, "POST /api/v1/feedback/{code}/assign": {"ct.anphu"},
+	"POST /api/v1/feedback/{code}/answer": {"ct.anphu"}, "POST /api/v1/feedback/{code}/publish": {"ct.anphu"},
 }
+
+// Who works on complaints in the matrix: handling staff anywhere (their
+// own agency's), and the province's supervisor (all).
+var (
+	handlingStaff   = []string{"motcua.anphu", "cv.anphu", "ct.anphu", "motcua.hoabinh", "ct.hoabinh", "tp.congan"}
+	feedbackReaders = append(slices.Clone(handlingStaff), "giamsat.tinh")
+)
 
 // TestAuthorizationMatrix sends a request to every route registered on the
 // server (pages and API) as nobody and as each principal — the own agency,
@@ -249,6 +272,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	d := in.Dossier
 	code, comp := d.Code, d.Components[0].ComponentID
+	fb, err := e.svc.SubmitFeedback(ctx, service.FeedbackInput{Name: "Người Phản Ánh", Contact: "0912000111",
+		Content: "Hồ sơ chậm, cán bộ hẹn nhiều lần.", DossierCode: code}, "192.0.2.200")
+	if err != nil {
+		t.Fatal(err)
+	}
 	file, err := e.svc.AttachFile(e.as("motcua.anphu"), code, comp, "a.pdf", strings.NewReader("%PDF-1.7\n%%EOF"))
 	if err != nil {
 		t.Fatal(err)
@@ -263,16 +291,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	ag := fmt.Sprint(anPhu.ID)
 	query := map[string]string{
-		"GET /api/v1/lookup":           "?code=" + code + "&verifier=" + d.Verifier,
-		"GET /api/v1/users":            "?agency_id=" + ag,
-		"GET /api/v1/reports/dossiers": "?from=2025-03-01&to=2025-03-10&figure=06a.5&agency_id=" + ag,
-		"GET /bao-cao/ho-so":           "?cot=3&tu=2025-03-01&den=2025-03-10&don-vi=" + ag,
-		"GET /so-theo-doi":             "?in=1&tu=01/03/2025&den=10/03/2025&co-quan=" + ag,
-		"GET /nhat-ky-truy-cap":        "?ma=" + code,
+		"GET /api/v1/lookup":                 "?code=" + code + "&verifier=" + d.Verifier,
+		"GET /api/v1/users":                  "?agency_id=" + ag,
+		"GET /api/v1/reports/dossiers":       "?from=2025-03-01&to=2025-03-10&figure=06a.5&agency_id=" + ag,
+		"GET /bao-cao/ho-so":                 "?cot=3&tu=2025-03-01&den=2025-03-10&don-vi=" + ag,
+		"GET /so-theo-doi":                   "?in=1&tu=01/03/2025&den=10/03/2025&co-quan=" + ag,
+		"GET /nhat-ky-truy-cap":              "?ma=" + code,
+		"GET /api/v1/public-feedback/status": "?code=" + fb.Code + "&secret=" + fb.Secret,
+		"GET /api/v1/dossiers/{code}/rating": "?verifier=" + d.Verifier,
 	}
 	vals := func(pattern string) map[string]string {
 		v := map[string]string{"code": code, "form": "receipt", "action": "fly", "name": asset[1], "id": fmt.Sprint(proc.ID)}
 		switch {
+		case strings.Contains(pattern, "phan-anh/{code}"), strings.Contains(pattern, "/feedback/{code}"):
+			v["code"] = fb.Code
 		case strings.Contains(pattern, "/co-quan/"):
 			v["id"] = ag
 		case strings.Contains(pattern, "/tai-khoan/{id}"):
@@ -312,6 +344,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// Sign-in with nothing: refused for bad credentials, which is
 		// not an authorization refusal.
 		"POST /dang-nhap": form(url.Values{"username": {"khach"}, "password": {"x"}}),
+		// A rating with the right verifier reaches the dossier's state.
+		"POST /tra-cuu/danh-gia": form(url.Values{"ma": {code}, "so": {d.Verifier}}),
+		"POST /api/v1/dossiers/{code}/rating": func() (string, []byte) {
+			return "application/json", []byte(`{"verifier":"` + d.Verifier + `","level":5,"attitude":5,"trips":0}`)
+		},
 	}
 	patterns := e.srv.Patterns()
 	for _, pat := range patterns {

@@ -50,7 +50,9 @@ func artifacts(t *testing.T) string {
 // on a phone and sees the state without personal data. Last, a visitor
 // opens the public statistics page (charts drawn, a quarter chosen with the
 // selector) and the administrator follows the total of column 3 of report
-// 06a to the list of dossiers behind it.
+// 06a to the list of dossiers behind it. The citizen rates the returned
+// dossier on the QR's page, and a complaint about it is sent from a phone,
+// answered and published by the vice-chairman, and rated by its sender.
 func TestBrowserFlow(t *testing.T) {
 	const install = "apt-get install chromium nodejs npm; cd web/ui/e2e && npm ci"
 	need(t, "MOTCUA_REQUIRE_CHROMIUM", "chromium", install)
@@ -111,6 +113,20 @@ func TestBrowserFlow(t *testing.T) {
 		t.Fatalf("the receipt's QR code holds %q, want %q", url, want)
 	}
 	run("citizen", url, dir, code)
+	// The citizen rated the returned dossier from the QR's page.
+	var rt *motcua.Rating
+	if err := e.db.Read(ctx, func(tx motcua.Tx) (err error) { rt, err = tx.DossierRating(ctx, d.ID); return err }); err != nil ||
+		rt.Level != motcua.LevelVerySatisfied || rt.Attitude != 4 || rt.Channel != motcua.RateLookup {
+		t.Errorf("the rating the browser gave: %+v %v", rt, err)
+	}
+	// A complaint about it, answered, published and rated.
+	pa, _ := run("complaint", e.ts.URL, dir, code)["code"].(string)
+	var f *motcua.Feedback
+	if err := e.db.Read(ctx, func(tx motcua.Tx) (err error) { f, err = tx.FeedbackByCode(ctx, pa); return err }); err != nil ||
+		f.State != motcua.FeedbackAnswered || f.DossierID != d.ID || f.Kind != motcua.KindConduct || f.PublishedAt.IsZero() ||
+		f.AnswerLevel != motcua.LevelSatisfied {
+		t.Errorf("the complaint the browser followed: %+v %v", f, err)
+	}
 
 	txt := need(t, "MOTCUA_REQUIRE_PDFTOOLS", "pdftotext", "apt-get install poppler-utils")
 	sheet, err := exec.Command(txt, filepath.Join(dir, "control.pdf"), "-").Output()

@@ -19,6 +19,8 @@ type lookupData struct {
 	Pay      *service.PublicPayment
 	Verifier string
 	PayError string
+	// Rate is the rating of a returned dossier (rating.go).
+	Rate *ratingBox
 }
 
 // lookup shows a dossier's state and timeline to whoever has its code and

@@ -96,6 +96,7 @@ func (u *UI) recordCash(w http.ResponseWriter, r *http.Request) {
 // failure to read the fees leaves them out rather than failing the page.
 func (u *UI) lookupData(r *http.Request, d *service.PublicDossier, verifier string) lookupData {
 	ld := lookupData{D: d, Now: u.srv.Service.Now(), Verifier: verifier}
+	ld.Rate = u.lookupRatingBox(r, d, verifier)
 	if pay, err := u.srv.Service.PublicPayments(r.Context(), d.Code, verifier, u.srv.ClientIP(r)); err == nil {
 		ld.Pay = pay
 	} else {

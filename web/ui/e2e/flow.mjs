@@ -5,6 +5,7 @@
 //   node flow.mjs officer BASE_URL ARTIFACT_DIR   → prints {"code": …}
 //   node flow.mjs citizen LOOKUP_URL ARTIFACT_DIR CODE
 //   node flow.mjs stats BASE_URL ARTIFACT_DIR      → prints {"figure": …, "listed": …}
+//   node flow.mjs complaint BASE_URL ARTIFACT_DIR CODE → prints {"code": …} (the complaint's)
 //
 // Every check that fails throws, so the process exits non-zero with the
 // reason; screenshots of the main screens are saved in ARTIFACT_DIR.
@@ -193,8 +194,78 @@ async function citizen(url, code) {
     check(!html.includes(secret), `the public lookup shows personal data: ${secret}`);
   }
   await shot(page, "08-citizen-lookup");
+  // The dossier is returned: the citizen rates it on the same page.
+  const form = page.locator("form#danh-gia");
+  check(await form.count() === 1, "the lookup of a returned dossier offers no rating");
+  await page.check("input[name=muc][value='5']");
+  await page.check("input[name=thai-do][value='4']");
+  await page.check("input[name=di-lai][value='0']");
+  await page.check("input[name=dung-hen]");
+  await Promise.all([page.waitForNavigation(), form.locator("button[type=submit]").click()]);
+  const rated = await page.locator("main").textContent();
+  check(rated.includes("Cảm ơn bạn đã đánh giá") && rated.includes("Rất hài lòng"), `after rating: ${rated.slice(0, 300)}`);
+  check(await page.locator("form#danh-gia").count() === 0, "the rating form is offered again after rating");
+  await shot(page, "08b-citizen-rating");
   await ctx.close();
   console.log(JSON.stringify({ ok: true }));
+}
+
+// complaint: a citizen sends a complaint about a dossier from a phone
+// without signing in; the commune's vice-chairman classifies it, answers
+// and publishes it; the citizen reads the answer with the code and secret
+// of the receipt and rates it; the public list shows it without the
+// sender's name or telephone.
+async function complaint(base, code) {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: "vi-VN" });
+  const p = await phone.newPage();
+  await p.goto(base + "/");
+  await Promise.all([p.waitForNavigation(), p.click("nav a:has-text('Phản ánh, kiến nghị')")]);
+  await p.fill("#f-ho-ten", "Nguyễn Thị Thanh Hà");
+  await p.fill("#f-lien-he", "0912345678");
+  await p.fill("#f-ma-ho-so", code);
+  await p.fill("#f-noi-dung", "Tôi phải chờ ở quầy hơn một giờ dù đã lấy số thứ tự. Đề nghị bố trí thêm cán bộ giờ cao điểm.");
+  await p.check("input[name=dong-y]");
+  await Promise.all([p.waitForNavigation(), p.click("button:has-text('Gửi phản ánh, kiến nghị')")]);
+  const codes = await p.locator(".receipt strong.code").allTextContents();
+  check(codes.length === 2 && codes[0].startsWith("PA"), `no code and secret on the receipt: ${codes}`);
+  const [pa, secret] = codes;
+  await shot(p, "14-complaint-sent");
+
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
+  const page = await desk.newPage();
+  await login(page, base, "ct.anphu");
+  await Promise.all([page.waitForNavigation(), page.click("nav a:has-text('Phản ánh, kiến nghị')")]);
+  await Promise.all([page.waitForNavigation(), page.click(`#ds-phan-anh a:has-text('${pa}')`)]);
+  check((await page.locator("main").textContent()).includes("Nguyễn Thị Thanh Hà"), "the handler does not see the sender");
+  await page.selectOption("#f-loai", "conduct");
+  await page.fill("#f-linh-vuc", "Tổ chức tiếp nhận");
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Lưu phân loại, phân công')")]);
+  await page.fill("#f-tra-loi", "Xã đã bố trí thêm một quầy tiếp nhận vào buổi sáng thứ Hai và thứ Sáu. Xin cảm ơn bà đã phản ánh.");
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Gửi trả lời')")]);
+  check((await page.locator("main h2").first().textContent()).includes("Đã trả lời"), "the complaint is not answered");
+  await Promise.all([page.waitForNavigation(), page.click("form#cong-khai button[type=submit]")]);
+  check((await page.locator("main").textContent()).includes("Đã công khai lúc"), "the answer is not published");
+  await shot(page, "15-complaint-answered");
+  await desk.close();
+
+  await p.goto(base + "/phan-anh/tra-cuu");
+  await p.fill("#f-ma", pa);
+  await p.fill("#f-k", secret);
+  await Promise.all([p.waitForNavigation(), p.click("button:has-text('Tra cứu')")]);
+  check((await p.locator("#tra-loi").textContent()).includes("bố trí thêm một quầy"), "the sender does not see the answer");
+  await p.check("input[name=muc][value='4']");
+  await Promise.all([p.waitForNavigation(), p.click("form#danh-gia-tra-loi button[type=submit]")]);
+  check((await p.locator("main").textContent()).includes("Bạn đã đánh giá câu trả lời: Hài lòng"), "the sender's rating is not recorded");
+  await p.goto(base + "/phan-anh/da-tra-loi");
+  const pub = await p.locator(`article[data-feedback='${pa}']`).textContent();
+  check(pub.includes("bố trí thêm một quầy"), "the public list lacks the answer");
+  const html = await p.content();
+  for (const secretText of ["Nguyễn Thị Thanh Hà", "0912345678"]) {
+    check(!html.includes(secretText), `the public list shows personal data: ${secretText}`);
+  }
+  await shot(p, "16-complaints-public");
+  await phone.close();
+  console.log(JSON.stringify({ code: pa }));
 }
 
 // stats opens the public statistics page as a visitor without a session,
@@ -250,6 +321,7 @@ try {
   if (phase === "officer") await officer(target);
   else if (phase === "citizen") await citizen(target, expectCode);
   else if (phase === "stats") await stats(target);
+  else if (phase === "complaint") await complaint(target, expectCode);
   else throw new Error("unknown phase " + phase);
 } finally {
   await browser.close();
