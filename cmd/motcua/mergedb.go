@@ -24,6 +24,7 @@ type mergeDBOptions struct {
 	from, into, fromBlobs, tag, report string
 	dryRun                             bool
 	batch                              int
+	pause                              time.Duration
 }
 
 func (o *mergeDBOptions) bind(fs *flag.FlagSet) {
@@ -34,6 +35,7 @@ func (o *mergeDBOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.report, "report", "merge-report", "report files to write: <report>.json and <report>.csv (every conflict)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "plan and report only; write nothing")
 	fs.IntVar(&o.batch, "batch", 5000, "rows per resumable batch")
+	fs.DurationVar(&o.pause, "batch-pause", 0, "pause after each batch (spares a disk other systems use); shows every batch")
 }
 
 // runMergeDB merges the province of --from into --into: wiring only (the
@@ -102,7 +104,10 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 	last := time.Time{}
 	opts := sqlstore.MergeOptions{Tag: o.tag, DryRun: o.dryRun, Batch: o.batch, From: from, Into: into, AuditHead: head,
 		Progress: func(stage string, done, _ int64) {
-			if time.Since(last) > 2*time.Second || done == 0 {
+			if o.pause > 0 && done > 0 {
+				time.Sleep(o.pause)
+			}
+			if time.Since(last) > 2*time.Second || done == 0 || o.pause > 0 {
 				last = time.Now()
 				fmt.Fprintf(stdout, "  %6.1fs  %-24s %d\n", time.Since(start).Seconds(), stage, done)
 			}
@@ -114,6 +119,9 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 		}}
 	fmt.Fprintf(stdout, "Merging %s into %s%s…\n", src.Path(), dst.Path(), map[bool]string{true: " (dry run: nothing is written)"}[o.dryRun])
 	rep, err := sqlstore.MergeDB(ctx, src, dst, opts)
+	if rep != nil && rep.Resumed {
+		fmt.Fprintln(stdout, "Resuming the interrupted merge of this database (its plan is read back from the target).")
+	}
 	if rep != nil {
 		printMergeReport(stdout, rep)
 		if o.report != "" {

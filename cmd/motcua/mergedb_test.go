@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/motcua/motcua/sqlstore"
@@ -180,5 +183,108 @@ func TestMergeDBRefusals(t *testing.T) {
 	}
 	if sums(t, da) != before {
 		t.Fatal("a refused merge wrote")
+	}
+}
+
+// mergeChildEnv, when set, makes this test binary run "motcua" with the
+// newline-separated arguments it holds (the merge the parent kills).
+const mergeChildEnv = "MOTCUA_MERGE_CHILD"
+
+// TestMergeDBKilled kills a merge with SIGKILL in the middle of its
+// batches, runs it again, and checks that it resumes to the same verified
+// result as an uninterrupted merge of copies of the same two provinces.
+func TestMergeDBKilled(t *testing.T) {
+	if args := os.Getenv(mergeChildEnv); args != "" {
+		crashServe(strings.Split(args, "\n"))
+		return
+	}
+	if testing.Short() {
+		t.Skip("spawns a merge")
+	}
+	ctx := context.Background()
+	a, b, da, db := twoProvinces(t, sqltest.SQLite)
+	dir := t.TempDir()
+	a2, b2 := filepath.Join(dir, "a2.db"), filepath.Join(dir, "b2.db")
+	for _, c := range []struct {
+		db   *sqlstore.DB
+		path string
+	}{{da, a2}, {db, b2}} {
+		if _, err := c.db.Backup(ctx, c.path, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := func(into, from, docs string) []string {
+		return []string{"merge-db", "--db", into, "--blobs", "file://" + filepath.Join(dir, docs), "--from", from, "--tag", "H98", "--report", ""}
+	}
+	// The reference: an uninterrupted merge of the copies.
+	var out bytes.Buffer
+	if err := run(ctx, args(a2, b2, "docs2"), &out, &out, func(string) string { return "" }); err != nil {
+		t.Fatalf("reference merge: %v\n%s", err, out.String())
+	}
+	// The merge killed half-way through the events.
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMergeDBKilled$")
+	cmd.Env = append(os.Environ(), mergeChildEnv+"="+strings.Join(append(args(a, b, "docs"), "--batch", "3", "--batch-pause", "20ms"), "\n"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	killed := false
+	var seen []string
+	for sc.Scan() {
+		seen = append(seen, sc.Text())
+		if f := strings.Fields(sc.Text()); len(f) == 3 && f[1] == "dossier_events" && f[2] != "0" {
+			cmd.Process.Signal(syscall.SIGKILL)
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatalf("the merge ended before it could be killed:\n%s\n%s", strings.Join(seen, "\n"), stderr.String())
+	}
+	var n int64
+	if n, err = da.CountRows(ctx, "dossier_events"); err != nil {
+		t.Fatal(err)
+	}
+	ref := sqltest.OpenAt(t, a2)
+	full, err := ref.CountRows(ctx, "dossier_events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n >= full {
+		t.Fatalf("killed after the events were all in (%d of %d)", n, full)
+	}
+	out.Reset()
+	if err := run(ctx, args(a, b, "docs"), &out, &out, func(string) string { return "" }); err != nil {
+		t.Fatalf("resumed merge: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "resumed") && !strings.Contains(out.String(), "Resuming") {
+		t.Fatalf("the rerun did not resume:\n%s", out.String())
+	}
+	got, err := da.Checksums(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ref.Checksums(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		switch want[i].Table {
+		case "audit_log", "audit_chain": // the merge's own entries carry their times
+			if got[i].Rows != want[i].Rows {
+				t.Errorf("%s: %d rows after the resumed merge, %d after the uninterrupted one", want[i].Table, got[i].Rows, want[i].Rows)
+			}
+		default:
+			if got[i] != want[i] {
+				t.Errorf("%s: resumed %+v, uninterrupted %+v", want[i].Table, got[i], want[i])
+			}
+		}
 	}
 }
