@@ -44,6 +44,7 @@ const (
 	scorePhrase     = 600  // the query occurs in the name at a word start
 	scoreWordStarts = 500  // every query word starts a word of the name
 	scoreAnywhere   = 300  // every query word occurs in code, name or field
+	scoreTypo       = 200  // every query word is a word (start) of the name but for one letter
 )
 
 // SearchProcedures searches the catalogue (public information) and ranks
@@ -155,7 +156,7 @@ func (e *searchEntry) score(q string, words []string) int {
 	}
 	for _, w := range words {
 		if !strings.Contains(e.all, w) {
-			return 0
+			return e.typoScore(words)
 		}
 	}
 	return scoreAnywhere
