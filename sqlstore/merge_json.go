@@ -1,8 +1,8 @@
 package sqlstore
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -23,69 +23,113 @@ var jsonIDKeys = map[string]byte{
 
 // remapJSON rewrites the ids of doc (see jsonIDKeys); topID, when not 0,
 // is the kind of the document's own top-level "id" ('p' for a procedure).
-// A document without any id key is returned unchanged, byte for byte.
-// Key order is not kept (it carries no meaning to any reader).
+// It rewrites the values in place and leaves every other byte as it was
+// (key order, spacing), so an unchanged document stays byte for byte the
+// same; it scans the text once instead of decoding it, which is what
+// makes a merge of millions of events affordable.
 func (m *mergeMaps) remapJSON(doc string, topID byte) (string, error) {
 	if doc == "" || (!strings.Contains(doc, `_id"`) && !strings.Contains(doc, `_by"`) &&
 		!strings.Contains(doc, `_ref"`) && topID == 0) {
 		return doc, nil
 	}
-	dec := json.NewDecoder(strings.NewReader(doc))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return "", err
-	}
-	if obj, ok := v.(map[string]any); ok && topID != 0 {
-		if n, ok := obj["id"].(json.Number); ok {
-			id, err := n.Int64()
+	var b strings.Builder
+	b.Grow(len(doc) + 16)
+	depth := 0
+	for i := 0; i < len(doc); {
+		c := doc[i]
+		switch c {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case '"':
+			j, err := stringEnd(doc, i)
 			if err != nil {
 				return "", err
 			}
-			obj["id"] = json.Number(strconv.FormatInt(m.mapID(topID, id), 10))
-		}
-	}
-	if err := m.walkJSON(v); err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(buf.String(), "\n"), nil
-}
-
-func (m *mergeMaps) walkJSON(v any) error {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			kind, ok := jsonIDKeys[k]
-			if !ok {
-				if err := m.walkJSON(e); err != nil {
-					return err
-				}
+			b.WriteString(doc[i:j])
+			k := j
+			for k < len(doc) && isSpace(doc[k]) {
+				k++
+			}
+			if k >= len(doc) || doc[k] != ':' {
+				i = j
 				continue
 			}
-			switch n := e.(type) {
-			case json.Number:
-				id, err := n.Int64()
-				if err != nil {
-					return err
-				}
-				x[k] = json.Number(strconv.FormatInt(m.mapID(kind, id), 10))
-			case string: // a file named by its id in text
-				if id, err := strconv.ParseInt(n, 10, 64); err == nil {
-					x[k] = strconv.FormatInt(m.mapID(kind, id), 10)
-				}
+			key := doc[i+1 : j-1]
+			kind, ok := jsonIDKeys[key]
+			if key == "id" && depth == 1 && topID != 0 {
+				kind, ok = topID, true
 			}
+			if !ok {
+				i = j
+				continue
+			}
+			k++
+			for k < len(doc) && isSpace(doc[k]) {
+				k++
+			}
+			b.WriteString(doc[j:k])
+			v, err := m.remapValue(doc, k, kind, &b)
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", key, err)
+			}
+			i = v
+			continue
 		}
-	case []any:
-		for _, e := range x {
-			if err := m.walkJSON(e); err != nil {
-				return err
-			}
+		b.WriteByte(c)
+		i++
+	}
+	if depth != 0 {
+		return "", errors.New("unbalanced JSON document")
+	}
+	return b.String(), nil
+}
+
+// remapValue writes the mapped value that starts at doc[k] (a number, or
+// a string of digits naming an id in text) and returns where it ends; any
+// other value is copied as it is.
+func (m *mergeMaps) remapValue(doc string, k int, kind byte, b *strings.Builder) (int, error) {
+	if k < len(doc) && doc[k] == '"' {
+		j, err := stringEnd(doc, k)
+		if err != nil {
+			return 0, err
+		}
+		if id, err := strconv.ParseInt(doc[k+1:j-1], 10, 64); err == nil {
+			b.WriteByte('"')
+			b.WriteString(strconv.FormatInt(m.mapID(kind, id), 10))
+			b.WriteByte('"')
+		} else {
+			b.WriteString(doc[k:j])
+		}
+		return j, nil
+	}
+	j := k
+	for j < len(doc) && (doc[j] == '-' || doc[j] >= '0' && doc[j] <= '9') {
+		j++
+	}
+	if j == k { // null, an object…: not an id, scanned as usual
+		return k, nil
+	}
+	id, err := strconv.ParseInt(doc[k:j], 10, 64)
+	if err != nil || (j < len(doc) && (doc[j] == '.' || doc[j] == 'e' || doc[j] == 'E')) {
+		return 0, fmt.Errorf("not an integer id at %d", k)
+	}
+	b.WriteString(strconv.FormatInt(m.mapID(kind, id), 10))
+	return j, nil
+}
+
+// stringEnd returns the index after the JSON string starting at doc[i].
+func stringEnd(doc string, i int) (int, error) {
+	for j := i + 1; j < len(doc); j++ {
+		switch doc[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, nil
 		}
 	}
-	return nil
+	return 0, errors.New("unterminated string in JSON document")
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
