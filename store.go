@@ -39,6 +39,7 @@ type Tx interface {
 	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
+	ProcedureVersionStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -209,6 +209,7 @@ var authz = map[string][]string{
 	"GET /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc/dung": {"admin"},
 	"GET /quan-tri/nhap-danh-muc/{id}": {"admin"}, "POST /quan-tri/nhap-danh-muc/{id}/muc/{item}": {"admin"},
 	"POST /quan-tri/nhap-danh-muc/{id}/cap-nhat-tat-ca": {"admin"},
+	"GET /quan-tri/thu-tuc/{id}/phien-ban":              {"admin"}, // versions, their diff, dossiers by version
 }
 
 // TestAuthorizationMatrix sends a request to every route registered on the
