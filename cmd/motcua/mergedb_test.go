@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +18,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/sqlstore/sqltest"
 )
@@ -22,9 +29,13 @@ import (
 // twoProvinces seeds two demo provinces (the same generator, so that every
 // agency code, username, procedure code and dossier code conflicts) and
 // returns their addresses, open.
-func twoProvinces(t *testing.T, e sqltest.Engine) (string, string, *sqlstore.DB, *sqlstore.DB) {
+func twoProvinces(t *testing.T, e sqltest.Engine, from ...sqltest.Engine) (string, string, *sqlstore.DB, *sqlstore.DB) {
 	t.Helper()
-	a, b := sqltest.Fresh(t, e), sqltest.Fresh(t, e)
+	eb := e
+	if len(from) > 0 {
+		eb = from[0]
+	}
+	a, b := sqltest.Fresh(t, e), sqltest.Fresh(t, eb)
 	da, db := sqltest.OpenAt(t, a), sqltest.OpenAt(t, b)
 	seedDemo(t, da)
 	seedDemo(t, db)
@@ -85,8 +96,17 @@ func TestMergeDB(t *testing.T) {
 		t.Skip("seeds two provinces")
 	}
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		testMergeDB(t, e, e)
+		if e == sqltest.Postgres { // a SQLite province into a PostgreSQL one
+			t.Run("from-sqlite", func(t *testing.T) { testMergeDB(t, e, sqltest.SQLite) })
+		}
+	})
+}
+
+func testMergeDB(t *testing.T, e, from sqltest.Engine) {
+	{
 		ctx := context.Background()
-		a, b, da, db := twoProvinces(t, e)
+		a, b, da, db := twoProvinces(t, e, from)
 		dir := t.TempDir()
 		report := filepath.Join(dir, "r")
 		before := sums(t, da)
@@ -149,7 +169,7 @@ func TestMergeDB(t *testing.T) {
 		if sums(t, da) != after {
 			t.Fatal("the refused merge wrote")
 		}
-	})
+	}
 }
 
 // TestMergeDBRefusals: the same database, and a database at another schema
@@ -285,6 +305,103 @@ func TestMergeDBKilled(t *testing.T) {
 			if got[i] != want[i] {
 				t.Errorf("%s: resumed %+v, uninterrupted %+v", want[i].Table, got[i], want[i])
 			}
+		}
+	}
+}
+
+// TestMergeDBDocuments: the absorbed province's documents are copied into
+// the survivor's storage under their dossiers' new ids (a result's
+// document code the survivor uses is suffixed); one missing from the
+// absorbed storage refuses the merge, listed, before anything is written.
+func TestMergeDBDocuments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds two provinces")
+	}
+	ctx := context.Background()
+	a, b, da, db := twoProvinces(t, sqltest.SQLite)
+	dir := t.TempDir()
+	docsA, err := blob.OpenDir(filepath.Join(dir, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docsB, err := blob.OpenDir(filepath.Join(dir, "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A result with the same document code in both, and two scans in B.
+	addFile := func(st *sqlstore.DB, docs motcua.BlobStore, dossierID int64, body, docCode string) *motcua.DossierFile {
+		sum := sha256.Sum256([]byte(body))
+		f := &motcua.DossierFile{DossierID: dossierID, Name: "scan.pdf", ContentType: "application/pdf", Size: int64(len(body)),
+			SHA256: hex.EncodeToString(sum[:]), UploadedBy: 1, UploadedAt: time.Now(), DocCode: docCode}
+		f.BlobKey = fmt.Sprintf("dossiers/%d/%s", dossierID, f.SHA256)
+		if err := docs.Put(ctx, f.BlobKey, strings.NewReader(body)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Write(ctx, func(tx motcua.Tx) error { return tx.AddDossierFile(ctx, f) }); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	addFile(da, docsA, 1, "survivor's result", "KQ-2025-1")
+	var fs []*motcua.DossierFile
+	for i, code := range []string{"KQ-2025-1", "", ""} {
+		fs = append(fs, addFile(db, docsB, int64(i+1), fmt.Sprintf("absorbed document %d", i), code))
+	}
+	args := []string{"merge-db", "--db", a, "--blobs", "file://" + filepath.Join(dir, "a"), "--from", b,
+		"--from-blobs", "file://" + filepath.Join(dir, "b"), "--tag", "H98", "--report", ""}
+	before := sums(t, da)
+	if err := docsB.Delete(ctx, fs[2].BlobKey); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, args, &out, &out, func(string) string { return "" }); err == nil || !strings.Contains(out.String(), "missing document: "+fs[2].BlobKey) {
+		t.Fatalf("a missing document: %v\n%s", err, out.String())
+	}
+	if sums(t, da) != before {
+		t.Fatal("the refused merge wrote")
+	}
+	if err := docsB.Put(ctx, fs[2].BlobKey, strings.NewReader("absorbed document 2")); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, args, &out, &out, func(string) string { return "" }); err != nil {
+		t.Fatalf("merge: %v\n%s", err, out.String())
+	}
+	for i, f := range fs {
+		var got *motcua.DossierFile
+		err := da.Read(ctx, func(tx motcua.Tx) error {
+			code := "KQ-2025-1-H98"
+			if f.DocCode == "" {
+				return nil
+			}
+			var err error
+			got, err = tx.DossierFileByDocCode(ctx, code)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("file %d: %v", i, err)
+		}
+		if got != nil && got.SHA256 != f.SHA256 {
+			t.Fatalf("the absorbed result under the suffixed code: %+v", got)
+		}
+		list, err := docsA.List(ctx, "dossiers/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, bi := range list {
+			if strings.HasSuffix(bi.Key, "/"+f.SHA256) && bi.Key != f.BlobKey {
+				rc, err := docsA.Get(ctx, bi.Key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(rc)
+				rc.Close()
+				found = string(body) == fmt.Sprintf("absorbed document %d", i)
+			}
+		}
+		if !found {
+			t.Fatalf("document %d not in the survivor's storage under a new dossier: %v", i, list)
 		}
 	}
 }
