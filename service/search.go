@@ -144,19 +144,24 @@ func (e *searchEntry) score(q string, words []string) int {
 	case strings.Contains(e.name, " "+q):
 		return scorePhrase
 	}
-	starts := true
+	misses, missed := 0, ""
 	for _, w := range words {
 		if !slices.ContainsFunc(e.words, func(nw string) bool { return strings.HasPrefix(nw, w) }) {
-			starts = false
-			break
+			misses, missed = misses+1, w
+			if misses > 1 {
+				break
+			}
 		}
 	}
-	if starts {
+	if misses == 0 {
 		return scoreWordStarts
 	}
 	for _, w := range words {
 		if !strings.Contains(e.all, w) {
-			return e.typoScore(words)
+			if misses == 1 {
+				return e.typoScore(missed)
+			}
+			return 0
 		}
 	}
 	return scoreAnywhere

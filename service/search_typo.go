@@ -1,41 +1,23 @@
 package service
 
-import "strings"
-
-// typoScore is scoreTypo when every query word but one starts a word of
-// the name and that one, of four letters or more, is one letter off a
-// word of the name or its start: a letter wrong, missing, extra, or two
-// neighbours swapped ("khia sinh" finds "khai sinh"); 0 otherwise. One
-// typo a query: Vietnamese syllables are short and close, and two would
-// match nearly any name. Only a query that matched nothing better gets
-// here, so the common searches pay nothing for it.
-func (e *searchEntry) typoScore(words []string) int {
-	typos := 0
-	for _, w := range words {
-		ok := false
-		for _, nw := range e.words {
-			if strings.HasPrefix(nw, w) {
-				ok = true
-				break
-			}
-		}
-		if !ok && len(w) >= 4 && typos == 0 {
-			for _, nw := range e.words {
-				if oneEdit(w, nw) || (len(nw) > len(w) && oneEdit(w, nw[:len(w)])) {
-					ok = true
-					typos++
-					break
-				}
-			}
-		}
-		if !ok {
-			return 0
-		}
-	}
-	if typos == 0 {
+// typoScore is scoreTypo when w, the one query word that starts no word
+// of the name (the others do), has four letters or more and is one letter
+// off a word of the name or its start: a letter wrong, missing, extra, or
+// two neighbours swapped ("khia sinh" finds "khai sinh"); 0 otherwise.
+// One typo a query: Vietnamese syllables are short and close, and two
+// would match nearly any name. Only a query that matched nothing better
+// gets here, and only with one word missed, so the common searches pay
+// nothing for it.
+func (e *searchEntry) typoScore(w string) int {
+	if len(w) < 4 {
 		return 0
 	}
-	return scoreTypo
+	for _, nw := range e.words {
+		if oneEdit(w, nw) || (len(nw) > len(w) && oneEdit(w, nw[:len(w)])) {
+			return scoreTypo
+		}
+	}
+	return 0
 }
 
 // oneEdit reports whether a and b (folded, ASCII) differ by at most one
