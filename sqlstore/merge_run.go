@@ -86,6 +86,12 @@ func MergeDB(ctx context.Context, src, dst *DB, o MergeOptions) (*MergeReport, e
 	} else if done != "" {
 		return nil, ErrMerged
 	}
+	if other, err := unfinishedMerge(ctx, dst, fp); err != nil {
+		return nil, err
+	} else if other != "" {
+		return nil, motcua.Errorf(motcua.ECONFLICT, "merge_unfinished",
+			"the target holds an unfinished merge of another database, or of this one before it changed (%s): finish that one first (run it again with the database as it was), or restore the target's backup", other)
+	}
 	rep := &MergeReport{Source: src.Path(), Target: dst.Path(), Tag: o.Tag, DryRun: o.DryRun, ConflictCounts: map[string]int{}}
 	var st *mergeState
 	if begun, err := mergeRecord(ctx, dst, mergeBeginAction, fp); err != nil {
@@ -624,4 +630,37 @@ func keyString(vals []any) string {
 		b.WriteByte('|')
 	}
 	return b.String()
+}
+
+// unfinishedMerge returns the fingerprint of a merge begun in dst, for
+// another source than fp, and never finished ("" when there is none): its
+// batches would be mixed with this one's.
+func unfinishedMerge(ctx context.Context, dst *DB, fp string) (string, error) {
+	begun, done := map[string]bool{}, map[string]bool{}
+	err := dst.Read(ctx, func(mt motcua.Tx) error {
+		rows, err := mt.(*tx).query(`SELECT action, detail FROM audit_log WHERE action IN (?, ?)`, mergeBeginAction, mergeDoneAction)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var action, detail string
+			if err := rows.Scan(&action, &detail); err != nil {
+				return err
+			}
+			f, _, _ := strings.Cut(detail, " ")
+			if action == mergeBeginAction {
+				begun[f] = true
+			} else {
+				done[f] = true
+			}
+		}
+		return rows.Err()
+	})
+	for f := range begun {
+		if !done[f] && f != fp {
+			return f, err
+		}
+	}
+	return "", err
 }

@@ -280,6 +280,11 @@ func TestMergeDBKilled(t *testing.T) {
 	if n >= full {
 		t.Fatalf("killed after the events were all in (%d of %d)", n, full)
 	}
+	// Another database cannot be merged while this merge is unfinished.
+	out.Reset()
+	if err := run(ctx, args(a, a2, "docs"), &out, &out, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "unfinished merge") {
+		t.Fatalf("another merge during an unfinished one: %v", err)
+	}
 	out.Reset()
 	if err := run(ctx, args(a, b, "docs"), &out, &out, func(string) string { return "" }); err != nil {
 		t.Fatalf("resumed merge: %v\n%s", err, out.String())
