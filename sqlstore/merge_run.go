@@ -506,20 +506,38 @@ func copyBlobs(ctx context.Context, o MergeOptions, rows [][]any, blobs [][2]str
 		} else if ok {
 			continue
 		}
+		// The source is hashed before anything is stored, so that a
+		// document stored under the new key (which a rerun skips) is
+		// always one that matched its record.
+		if err := checkBlob(ctx, o.From, b[0], rows[i][sumCol].(string)); err != nil {
+			return err
+		}
 		rc, err := o.From.Get(ctx, b[0])
 		if err != nil {
 			return fmt.Errorf("document %s: %w", b[0], err)
 		}
-		h := sha256.New()
-		err = o.Into.Put(ctx, b[1], io.TeeReader(rc, h))
+		err = o.Into.Put(ctx, b[1], rc)
 		rc.Close()
 		if err != nil {
 			return fmt.Errorf("document %s: %w", b[1], err)
 		}
-		if got, want := hex.EncodeToString(h.Sum(nil)), rows[i][sumCol].(string); got != want {
-			o.Into.Delete(ctx, b[1])
-			return fmt.Errorf("document %s: its content's SHA-256 is %s, its record says %s", b[0], got, want)
-		}
+	}
+	return nil
+}
+
+// checkBlob returns an error unless the blob's SHA-256 is want.
+func checkBlob(ctx context.Context, bs motcua.BlobStore, key, want string) error {
+	rc, err := bs.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("document %s: %w", key, err)
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return fmt.Errorf("document %s: %w", key, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		return fmt.Errorf("document %s: its content's SHA-256 is %s, its record says %s", key, got, want)
 	}
 	return nil
 }

@@ -385,6 +385,15 @@ func TestMergeDBDocuments(t *testing.T) {
 	if sums(t, da) != before {
 		t.Fatal("the refused merge wrote")
 	}
+	// A document whose bytes are not the ones its record hashed stops the
+	// merge at its batch; put right, the merge resumes.
+	if err := docsB.Put(ctx, fs[2].BlobKey, strings.NewReader("tampered")); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, args, &out, &out, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "SHA-256") {
+		t.Fatalf("a tampered document: %v\n%s", err, out.String())
+	}
 	if err := docsB.Put(ctx, fs[2].BlobKey, strings.NewReader("absorbed document 2")); err != nil {
 		t.Fatal(err)
 	}
