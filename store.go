@@ -41,6 +41,7 @@ type Tx interface {
 	PaymentStore
 	RatingStore
 	FeedbackStore
+	ProcedureVersionStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -44,6 +44,7 @@ const (
 	scorePhrase     = 600  // the query occurs in the name at a word start
 	scoreWordStarts = 500  // every query word starts a word of the name
 	scoreAnywhere   = 300  // every query word occurs in code, name or field
+	scoreTypo       = 200  // every query word is a word (start) of the name but for one letter
 )
 
 // SearchProcedures searches the catalogue (public information) and ranks
@@ -143,18 +144,23 @@ func (e *searchEntry) score(q string, words []string) int {
 	case strings.Contains(e.name, " "+q):
 		return scorePhrase
 	}
-	starts := true
+	misses, missed := 0, ""
 	for _, w := range words {
 		if !slices.ContainsFunc(e.words, func(nw string) bool { return strings.HasPrefix(nw, w) }) {
-			starts = false
-			break
+			misses, missed = misses+1, w
+			if misses > 1 {
+				break
+			}
 		}
 	}
-	if starts {
+	if misses == 0 {
 		return scoreWordStarts
 	}
 	for _, w := range words {
 		if !strings.Contains(e.all, w) {
+			if misses == 1 {
+				return e.typoScore(missed)
+			}
 			return 0
 		}
 	}

@@ -58,6 +58,10 @@ Commands:
             Copy a whole SQLite province (--from data/motcua.db) into the
             database of --db (PostgreSQL), in one transaction, then verify row
             counts and checksums per table; --from-blobs copies documents too.
+  merge-db  Merge a whole province (--from, SQLite file or postgres://…) into
+            another (--into, default --db): every table, ids remapped,
+            conflicts resolved by listed rules; --dry-run reports first.
+            Resumable: run it again after an interruption.
   audit verify
             Walk the audit log's hash chain and report the first entry
             altered, deleted or inserted after it was sealed (exit status 2),
@@ -95,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version)
 		return nil
-	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data":
+	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data", "merge-db":
 	case "audit":
 		// "audit verify|seal": the word after "audit" is the subcommand.
 		sub := ""
@@ -111,6 +115,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var demoOpts demoOptions
 	var dopts dataOptions
 	dopts.bind(cmd, fs)
+	var mopts mergeDBOptions
+	if cmd == "merge-db" {
+		mopts.bind(fs)
+	}
 	switch cmd {
 	case "demo":
 		demoOpts.bind(fs)
@@ -146,6 +154,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runMigrateData(ctx, cfg, dopts, stdout)
 	case "audit":
 		return runAudit(ctx, cfg, auditSub, stdout)
+	case "merge-db":
+		return runMergeDB(ctx, cfg, mopts, stdout)
 	}
 	return nil
 }

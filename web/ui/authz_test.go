@@ -225,6 +225,7 @@ var authz = map[string][]string{
 	"POST /quan-ly/phan-anh/{code}/phan-cong": {"ct.anphu"}, "POST /quan-ly/phan-anh/{code}/tra-loi": {"ct.anphu"},
 	"POST /quan-ly/phan-anh/{code}/cong-khai": {"ct.anphu"}, "POST /api/v1/feedback/{code}/assign": {"ct.anphu"},
 	"POST /api/v1/feedback/{code}/answer": {"ct.anphu"}, "POST /api/v1/feedback/{code}/publish": {"ct.anphu"},
+	"GET /quan-tri/thu-tuc/{id}/phien-ban": {"admin"}, // versions, their diff, dossiers by version
 }
 
 // Who works on complaints in the matrix: handling staff anywhere (their

@@ -151,6 +151,7 @@ func (u *UI) routes() []route {
 		{"GET /quan-tri/thu-tuc", u.adminProcedures},
 		{"GET /quan-tri/thu-tuc/{id}", u.adminProcedure},
 		{"POST /quan-tri/thu-tuc/{id}", u.adminSaveProcedure},
+		{"GET /quan-tri/thu-tuc/{id}/phien-ban", u.adminProcedureVersions},
 		{"GET /quan-tri/lich", u.adminCalendar},
 		{"POST /quan-tri/lich", u.adminSaveCalendar},
 		{"GET /quan-tri/dong-bo", u.adminPortal},
