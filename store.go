@@ -39,6 +39,8 @@ type Tx interface {
 	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
+	QueueStore
+	WorkloadStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -59,6 +59,10 @@ var tableSpecs = []string{
 	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
 	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
 	"population_lookups: id:i at:i user_id:i agency_id:i id_number:t purpose:t dossier_code:t outcome:t citizen:t token_hash:t dossier_id:i",
+	"queue_areas: id:i reception_point_id:i prefix:t name:t active:b",
+	"queue_devices: token_hash:t reception_point_id:i name:t created_by:i created_at:i revoked:b",
+	"queue_tickets: id:i area_id:i reception_point_id:i day:i number:i issued_at:i state:t first_called_at:n called_at:n " +
+		"called_by:i counter:t recalls:i done_at:n dossier_id:i",
 }
 
 type column struct {
