@@ -576,3 +576,49 @@ func (s *Service) linkTicket(ctx context.Context, tx motcua.Tx, u *motcua.User, 
 	t.State, t.DoneAt, t.DossierID = motcua.TicketDone, now, d.ID
 	return tx.UpdateTicket(ctx, t, motcua.TicketCalled)
 }
+
+// ServingTicket returns the ticket the signed-in officer is serving now at
+// one of the reception points where they receive (nil when none), for the
+// reception form to carry.
+func (s *Service) ServingTicket(ctx context.Context, points []*motcua.ReceptionPoint) (*CalledTicket, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range points {
+		if !u.Has(motcua.RoleReception, p.AgencyID) {
+			continue
+		}
+		if t, err := s.serving(ctx, u, p); t != nil || err != nil {
+			return t, err
+		}
+	}
+	return nil, nil
+}
+
+// QueuePoints lists the reception points whose queue the caller may
+// administer (admin) or read (the rule of QueueReport), by ID.
+func (s *Service) QueuePoints(ctx context.Context, admin bool) ([]*motcua.ReceptionPoint, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	byID, _, err := s.agencyMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*motcua.ReceptionPoint
+	s.agencies.mu.Lock()
+	for _, p := range s.agencies.points {
+		ok := s.holdsOver(u, motcua.RoleAdmin, p.AgencyID, byID)
+		if !admin {
+			ok = s.mayReadAgency(u, p.AgencyID, byID) || s.holdsOver(u, motcua.RoleLeader, p.AgencyID, byID)
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	s.agencies.mu.Unlock()
+	slices.SortFunc(out, func(a, b *motcua.ReceptionPoint) int { return int(a.ID - b.ID) })
+	return out, nil
+}

@@ -19,11 +19,11 @@ const (
 	// congestedShare is the share of overdue dossiers from which an
 	// agency is congested (ùn tắc) whatever its staff.
 	congestedShare = 0.2
-	// workloadWindow is the span of the received-per-day and handling-time
-	// figures.
-	workloadDays    = 7
-	handlingWindow  = 30 * 24 * time.Hour
-	maxSuggestions  = 3
+	// workloadDays is the span of the received-per-day average,
+	// handlingWindow that of the handling times.
+	workloadDays   = 7
+	handlingWindow = 30 * 24 * time.Hour
+	maxSuggestions = 3
 )
 
 // OfficerLoad is one officer's open work at an agency and the handling
