@@ -511,9 +511,6 @@ func (s *Service) TicketAction(ctx context.Context, ticketID int64, action strin
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains([]string{TicketRecall, TicketSkip, TicketFinish}, action) {
-		return nil, motcua.Errorf(motcua.EINVALID, "ticket_action_invalid", "Thao tác với số thứ tự không hợp lệ.")
-	}
 	now := s.now()
 	var out *motcua.Ticket
 	err = s.store.Write(ctx, func(tx motcua.Tx) error {
@@ -526,6 +523,11 @@ func (s *Service) TicketAction(ctx context.Context, ticketID int64, action strin
 		}
 		if t.CalledBy != u.ID {
 			return motcua.Errorf(motcua.EFORBIDDEN, "not_your_ticket", "Số thứ tự này do công chức khác gọi.")
+		}
+		// The action is checked after the caller, so that a stranger
+		// learns nothing of the ticket from the answer.
+		if !slices.Contains([]string{TicketRecall, TicketSkip, TicketFinish}, action) {
+			return motcua.Errorf(motcua.EINVALID, "ticket_action_invalid", "Thao tác với số thứ tự không hợp lệ.")
 		}
 		if t.State != motcua.TicketCalled {
 			return motcua.Errorf(motcua.ECONFLICT, "ticket_closed", "Số thứ tự này đã kết thúc.")

@@ -265,3 +265,25 @@ func (e *env) ticketByLabel(point, area int64, n int) *motcua.Ticket {
 	}
 	return out
 }
+
+// calledTicket sets up a service area and a kiosk at point, issues a ticket
+// and has motcua.anphu call it; it returns the ticket's ID.
+func calledTicket(e *env, point int64) int64 {
+	e.t.Helper()
+	a := &motcua.ServiceArea{ReceptionPointID: point, Prefix: "A", Name: "Hộ tịch", Active: true}
+	if err := e.svc.SaveServiceArea(e.as("admin"), a); err != nil {
+		e.t.Fatal(err)
+	}
+	tok, err := e.svc.BindQueueDevice(e.as("admin"), point, "Máy lấy số")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.svc.IssueTicket(ctx, tok, a.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	c, err := e.svc.CallNext(e.as("motcua.anphu"), point, []int64{a.ID}, "1")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c.Ticket.ID
+}
