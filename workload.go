@@ -50,8 +50,9 @@ type WorkloadStore interface {
 	// AgencyWork counts, per agency (nil: every agency), the distinct
 	// dossiers held there, by the earliest deadline of their duties.
 	AgencyWork(ctx context.Context, agencyIDs []int64, now, soon time.Time) ([]WorkCount, error)
-	// HandlingSamples returns the steps the users finished in [from, to).
-	HandlingSamples(ctx context.Context, userIDs []int64, from, to time.Time) ([]HandlingSample, error)
+	// HandlingSamples returns the steps the users finished in [from, to),
+	// at most the latest perUser of each user.
+	HandlingSamples(ctx context.Context, userIDs []int64, from, to time.Time, perUser int) ([]HandlingSample, error)
 	// AgencyHandlingTimes sums per competent agency (nil: every agency)
 	// the handling times of the dossiers finished in [from, to).
 	AgencyHandlingTimes(ctx context.Context, agencyIDs []int64, from, to time.Time) ([]AgencyHandling, error)

@@ -23,13 +23,17 @@ const (
 	// handlingWindow that of the handling times.
 	workloadDays   = 7
 	handlingWindow = 30 * 24 * time.Hour
-	maxSuggestions = 3
+	// handlingSamples bounds the steps an officer's average is taken
+	// over (the latest of the window), so that a busy officer's page
+	// costs what a quiet one's does.
+	handlingSamples = 200
+	maxSuggestions  = 3
 )
 
 // OfficerLoad is one officer's open work at an agency and the handling
-// time of the steps the officer finished in the last 30 days (working
-// time, from the history: from the event that brought the dossier to the
-// step to the officer's own).
+// time of the steps the officer finished in the last 30 days, at most the
+// latest 200 (working time, from the history: from the event that brought
+// the dossier to the step to the officer's own).
 type OfficerLoad struct {
 	User        *motcua.User
 	Open        int
@@ -160,7 +164,7 @@ func (s *Service) UnitWorkload(ctx context.Context, agencyID int64) (*UnitWorklo
 		for _, x := range users {
 			uids = append(uids, x.ID)
 		}
-		if samples, err = tx.HandlingSamples(ctx, uids, now.Add(-handlingWindow), now); err != nil {
+		if samples, err = tx.HandlingSamples(ctx, uids, now.Add(-handlingWindow), now, handlingSamples); err != nil {
 			return err
 		}
 		if points, err = tx.ReceptionPoints(ctx, agencyID); err != nil {

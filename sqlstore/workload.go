@@ -76,46 +76,55 @@ func (t *tx) AgencyWork(_ ctxT, agencyIDs []int64, now, soon time.Time) ([]motcu
 	return out, rows.Err()
 }
 
-// HandlingSamples implements motcua.WorkloadStore: the users' events of
-// the period by dossier_events_actor, each joined to the event before it
-// by the (dossier_id, seq) key.
-func (t *tx) HandlingSamples(_ ctxT, userIDs []int64, from, to time.Time) ([]motcua.HandlingSample, error) {
-	cond, in, ok := inIDs("e.actor_id", userIDs)
-	if !ok || userIDs == nil {
-		return nil, nil
-	}
-	args := append([]any{from.UnixMilli(), to.UnixMilli()}, in...)
-	rows, err := t.query(`SELECT e.actor_id, p.at, e.at FROM dossier_events e
-		JOIN dossier_events p ON p.dossier_id = e.dossier_id AND p.seq = e.seq - 1
-		WHERE e.at >= ? AND e.at < ?`+cond+` ORDER BY e.actor_id, e.at`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// HandlingSamples implements motcua.WorkloadStore: per user, the latest
+// events of the period by dossier_events_actor (which covers them), each
+// with the time of the event before it read by the (dossier_id, seq) key in
+// a subquery. One bounded range per user, however busy the history.
+func (t *tx) HandlingSamples(_ ctxT, userIDs []int64, from, to time.Time, perUser int) ([]motcua.HandlingSample, error) {
 	var out []motcua.HandlingSample
-	for rows.Next() {
-		var s motcua.HandlingSample
-		var a, b int64
-		if err := rows.Scan(&s.UserID, &a, &b); err != nil {
+	for _, id := range userIDs {
+		rows, err := t.query(`SELECT e.at,
+			(SELECT p.at FROM dossier_events p WHERE p.dossier_id = e.dossier_id AND p.seq = e.seq - 1)
+			FROM dossier_events e WHERE e.actor_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at DESC LIMIT ?`,
+			id, from.UnixMilli(), to.UnixMilli(), perUser)
+		if err != nil {
 			return nil, err
 		}
-		s.From, s.To = time.UnixMilli(a).UTC(), time.UnixMilli(b).UTC()
-		out = append(out, s)
+		for rows.Next() {
+			var at int64
+			var prev sqlNullInt
+			if err := rows.Scan(&at, &prev); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if prev.Valid { // the first event of a dossier ends no step
+				out = append(out, motcua.HandlingSample{UserID: id, From: fromMS(prev), To: time.UnixMilli(at).UTC()})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AgencyHandlingTimes implements motcua.WorkloadStore by the covering
-// index dossiers_finished (finished_at first).
+// index dossiers_finished (finished_at first): the range of the period is
+// read whole and grouped, and the agencies are picked afterwards, since a
+// condition on the agency would lead the planner to an index by agency
+// that covers no handling time.
 func (t *tx) AgencyHandlingTimes(_ ctxT, agencyIDs []int64, from, to time.Time) ([]motcua.AgencyHandling, error) {
-	cond, in, ok := inIDs("competent_agency_id", agencyIDs)
-	if !ok {
+	if agencyIDs != nil && len(agencyIDs) == 0 {
 		return nil, nil
 	}
-	args := append([]any{from.UnixMilli(), to.UnixMilli()}, in...)
+	want := map[int64]bool{}
+	for _, id := range agencyIDs {
+		want[id] = true
+	}
 	rows, err := t.query(`SELECT competent_agency_id, COUNT(*), CAST(SUM(handle_ms) AS BIGINT) FROM dossiers
-		WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND finished_at >= ? AND finished_at < ?`+cond+`
-		GROUP BY competent_agency_id ORDER BY competent_agency_id`, args...)
+		WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND finished_at >= ? AND finished_at < ?
+		GROUP BY competent_agency_id ORDER BY competent_agency_id`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +135,9 @@ func (t *tx) AgencyHandlingTimes(_ ctxT, agencyIDs []int64, from, to time.Time) 
 		if err := rows.Scan(&h.AgencyID, &h.Finished, &h.SumMS); err != nil {
 			return nil, err
 		}
-		out = append(out, h)
+		if agencyIDs == nil || want[h.AgencyID] {
+			out = append(out, h)
+		}
 	}
 	return out, rows.Err()
 }

@@ -65,7 +65,7 @@ func TestWorkloadStore(t *testing.T) {
 			if agency, err = tx.AgencyWork(ctx, nil, now, soon); err != nil {
 				return err
 			}
-			if samples, err = tx.HandlingSamples(ctx, []int64{7}, now.Add(-72*time.Hour), now); err != nil {
+			if samples, err = tx.HandlingSamples(ctx, []int64{7}, now.Add(-72*time.Hour), now, 10); err != nil {
 				return err
 			}
 			if handling, err = tx.AgencyHandlingTimes(ctx, []int64{a.ID}, now.Add(-24*time.Hour), now); err != nil {

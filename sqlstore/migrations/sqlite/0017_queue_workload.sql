@@ -43,10 +43,10 @@ CREATE INDEX queue_tickets_waiting ON queue_tickets (area_id, issued_at) WHERE s
 CREATE INDEX queue_tickets_point ON queue_tickets (reception_point_id, issued_at);
 CREATE INDEX queue_tickets_called ON queue_tickets (reception_point_id, called_at) WHERE called_at IS NOT NULL;
 
--- Workload: an officer's average handling time is read from the events
--- the officer recorded in a period, by this index (never a scan of the
--- history).
-CREATE INDEX dossier_events_actor ON dossier_events (actor_id, at);
+-- Workload: an officer's average handling time is read from the latest
+-- events the officer recorded in a period, by this covering index (never a
+-- scan of the history).
+CREATE INDEX dossier_events_actor ON dossier_events (actor_id, at, dossier_id, seq);
 -- The unfinished dossiers received at a reception point (the counter's
 -- load) are a range of this small index.
 CREATE INDEX dossiers_point_open ON dossiers (reception_point_id, due_at) WHERE received_at IS NOT NULL AND finished_at IS NULL;
