@@ -105,6 +105,10 @@ type Config struct {
 	PopDBIntegration string        `flag:"popdb-integration" help:"motcua's integration code at the population database (MaTichHop)"`
 	PopDBSecret      string        `flag:"popdb-secret" help:"shared secret that signs requests to and answers from the population database (use MOTCUA_POPDB_SECRET_FILE)"`
 	PopDBTimeout     time.Duration `flag:"popdb-timeout" help:"how long the counter waits for the population database before it continues with typed data"`
+
+	QueueWaitTarget time.Duration `flag:"queue-wait-target" help:"longest wait at the counter from ticket to call that the queue pages hold as met (QĐ 468/QĐ-TTg: 30 minutes)"`
+	WorkloadLimit   int           `flag:"workload-limit" help:"open dossiers per officer from which an officer or a unit is marked overloaded"`
+	WorkloadDueSoon time.Duration `flag:"workload-due-soon" help:"working time before a deadline from which the workload pages count a dossier as due soon"`
 }
 
 // defaults returns the built-in configuration.
@@ -146,6 +150,9 @@ func defaults() Config {
 		DVCQGAlertLag:      30 * time.Minute,
 		PaymentQueryAfter:  service.DefaultPaymentQueryAfter,
 		PaymentExpireAfter: service.DefaultPaymentExpireAfter,
+		QueueWaitTarget:    service.DefaultQueueWaitTarget,
+		WorkloadLimit:      service.DefaultWorkloadLimit,
+		WorkloadDueSoon:    service.DefaultWorkloadDueSoon,
 	}
 }
 
@@ -323,6 +330,9 @@ func (c *Config) validate() error {
 		if _, err := webhook.New(c.OutboxURL, nil); err != nil {
 			errs = append(errs, fmt.Errorf("--outbox-url: %w", err))
 		}
+	}
+	if c.QueueWaitTarget <= 0 || c.WorkloadLimit <= 0 || c.WorkloadDueSoon <= 0 {
+		errs = append(errs, errors.New("--queue-wait-target, --workload-limit and --workload-due-soon must be positive"))
 	}
 	errs = append(errs, c.checkPortal()...)
 	errs = append(errs, c.checkPopDB()...)
