@@ -462,6 +462,11 @@ func (s *Service) CallNext(ctx context.Context, pointID int64, areaIDs []int64, 
 		}
 		for _, t := range cur {
 			t.State, t.DoneAt = motcua.TicketDone, now
+			if motcua.DayOf(t.CalledAt) != day {
+				// Left open on an earlier day: when its service ended is
+				// unknown, and it is left out of the service times.
+				t.DoneAt = time.Time{}
+			}
 			if err := tx.UpdateTicket(ctx, t, motcua.TicketCalled); err != nil {
 				return err
 			}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/service"
 )
 
 // kiosk binds a browser as a kiosk of An Phú's first reception point, by an
@@ -286,4 +288,63 @@ func calledTicket(e *env, point int64) int64 {
 		e.t.Fatal(err)
 	}
 	return c.Ticket.ID
+}
+
+// TestQueueCallsNeverCollide has two officers of one point call the same
+// line at once, over HTTP: every ticket is called exactly once. Numbers
+// start again from 1 on the next Vietnam-time day.
+func TestQueueCallsNeverCollide(t *testing.T) {
+	e := newEnv(t)
+	anPhu, points, _ := e.svc.Agency(ctx, "H99.101")
+	if _, err := e.svc.CreateUser(e.as("admin"), service.NewUser{Username: "motcua2.anphu", FullName: "Phan Văn Hai", Title: "Công chức",
+		Password: demo.Password, Grants: []motcua.Grant{{AgencyID: anPhu.ID, Role: motcua.RoleReception}}}); err != nil {
+		t.Fatal(err)
+	}
+	area := &motcua.ServiceArea{ReceptionPointID: points[0].ID, Prefix: "A", Name: "Hộ tịch", Active: true}
+	if err := e.svc.SaveServiceArea(e.as("admin"), area); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.svc.BindQueueDevice(e.as("admin"), points[0].ID, "Máy lấy số")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 12
+	for i := range n {
+		e.set(vn(2025, 3, 10, 7, 30+i))
+		if k, err := e.svc.IssueTicket(ctx, tok, area.ID); err != nil || k.Label != fmt.Sprintf("A%03d", i+1) {
+			t.Fatalf("ticket %d: %+v %v", i+1, k, err)
+		}
+	}
+	e.set(vn(2025, 3, 10, 8, 0))
+	officers := []*browser{e.login("motcua.anphu"), e.login("motcua2.anphu")}
+	done := make(chan int, 2)
+	for i, b := range officers {
+		go func() {
+			calls := 0
+			for {
+				r := b.post("/quay/xep-hang/goi", url.Values{"diem": {fmt.Sprint(points[0].ID)}, "quay": {fmt.Sprint(i + 1)}, "linh-vuc": {fmt.Sprint(area.ID)}})
+				if r.status != http.StatusSeeOther {
+					break
+				}
+				calls++
+			}
+			done <- calls
+		}()
+	}
+	total := <-done + <-done
+	var ts []*motcua.Ticket
+	e.db.Read(ctx, func(tx motcua.Tx) (err error) { ts, err = tx.Tickets(ctx, motcua.TicketFilter{AreaIDs: []int64{area.ID}}); return err })
+	if total != n {
+		t.Errorf("%d calls answered for %d tickets", total, n)
+	}
+	for _, k := range ts {
+		if k.FirstCalledAt.IsZero() || k.State == motcua.TicketWaiting {
+			t.Errorf("ticket %d never called: %+v", k.Number, k)
+		}
+	}
+	// The next morning starts again from A001.
+	e.set(vn(2025, 3, 11, 7, 30))
+	if k, err := e.svc.IssueTicket(ctx, tok, area.ID); err != nil || k.Label != "A001" || k.Ahead != 0 {
+		t.Errorf("the next day's first ticket: %+v %v", k, err)
+	}
 }
