@@ -333,7 +333,10 @@ func TestQueueCallsNeverCollide(t *testing.T) {
 	}
 	total := <-done + <-done
 	var ts []*motcua.Ticket
-	e.db.Read(ctx, func(tx motcua.Tx) (err error) { ts, err = tx.Tickets(ctx, motcua.TicketFilter{AreaIDs: []int64{area.ID}}); return err })
+	e.db.Read(ctx, func(tx motcua.Tx) (err error) {
+		ts, err = tx.Tickets(ctx, motcua.TicketFilter{AreaIDs: []int64{area.ID}})
+		return err
+	})
 	if total != n {
 		t.Errorf("%d calls answered for %d tickets", total, n)
 	}
