@@ -255,6 +255,8 @@ async function device(base, kind, addArea) {
   const page = await ctx.newPage();
   await login(page, base, "admin");
   await page.goto(base + "/quan-tri/xep-hang");
+  await page.selectOption("#chon-diem", { label: "Trung tâm Phục vụ hành chính công xã An Phú" });
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Chọn')")]);
   if (addArea) {
     await page.fill("#f-prefix", "A");
     await page.fill("#f-name", "Hộ tịch, chứng thực");
