@@ -42,6 +42,8 @@ type Tx interface {
 	RatingStore
 	FeedbackStore
 	ProcedureVersionStore
+	QueueStore
+	WorkloadStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -60,6 +60,9 @@ type NewDossier struct {
 	// forwarded; set only by the portal's inbound path (ReceiveFromPortal),
 	// never from a client's JSON.
 	NationalCode string `json:"-"`
+	// TicketID is the queue ticket the officer is serving for this
+	// applicant (0: none); the ticket ends with this dossier (linkTicket).
+	TicketID int64 `json:"ticket_id,omitempty"`
 }
 
 // Intake is the outcome of ReceiveDossier: the dossier, and whether it was
@@ -320,6 +323,9 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 			return err
 		}
 		if err := tx.AddStats(ctx, deltas); err != nil {
+			return err
+		}
+		if err := s.linkTicket(ctx, tx, u, n.TicketID, &nd, now); err != nil {
 			return err
 		}
 		if key != "" {

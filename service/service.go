@@ -97,6 +97,16 @@ type Config struct {
 	// FeedbackDeadlines are the working days of a complaint's stages
 	// (zero value: motcua.DefaultFeedbackDeadlines).
 	FeedbackDeadlines motcua.FeedbackDeadlines
+	// QueueWaitTarget is the longest a citizen should wait at the counter
+	// from taking a ticket to being called (0: DefaultQueueWaitTarget,
+	// the 30 minutes of QĐ 468/QĐ-TTg).
+	QueueWaitTarget time.Duration
+	// WorkloadLimit is the number of open dossiers at which an officer
+	// is overloaded (0: DefaultWorkloadLimit); WorkloadDueSoon is the
+	// working time before a deadline from which a dossier is "due soon"
+	// (0: DefaultWorkloadDueSoon).
+	WorkloadLimit   int
+	WorkloadDueSoon time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -178,6 +188,15 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 	}
 	if cfg.FeedbackDeadlines == (motcua.FeedbackDeadlines{}) {
 		cfg.FeedbackDeadlines = motcua.DefaultFeedbackDeadlines()
+	}
+	if cfg.QueueWaitTarget <= 0 {
+		cfg.QueueWaitTarget = DefaultQueueWaitTarget
+	}
+	if cfg.WorkloadLimit <= 0 {
+		cfg.WorkloadLimit = DefaultWorkloadLimit
+	}
+	if cfg.WorkloadDueSoon <= 0 {
+		cfg.WorkloadDueSoon = DefaultWorkloadDueSoon
 	}
 	if cfg.CacheTTL == 0 {
 		cfg.CacheTTL = 10 * time.Second

@@ -64,6 +64,10 @@ var tableSpecs = []string{
 		"received_by:i state:t kind:t topic:t agency_id:i assignee_id:i repeat_of:i classified_at:n classified_by:i answer:t answered_at:n " +
 		"answered_by:i published_at:n published_by:i public_content:t public_answer:t answer_level:i rated_at:n classify_due_at:i " +
 		"answer_due_at:i publish_due_at:n version:i",
+	"queue_areas: id:i reception_point_id:i prefix:t name:t active:b",
+	"queue_devices: token_hash:t reception_point_id:i name:t created_by:i created_at:i revoked:b",
+	"queue_tickets: id:i area_id:i reception_point_id:i day:i number:i issued_at:i state:t first_called_at:n called_at:n " +
+		"called_by:i counter:t recalls:i done_at:n dossier_id:i",
 }
 
 type column struct {

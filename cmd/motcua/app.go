@@ -191,10 +191,15 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	for _, r := range cfg.Require2FA {
 		twoFactor = append(twoFactor, motcua.Role(r))
 	}
-	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
+	c := service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
 		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag,
 		PaymentQueryAfter: cfg.PaymentQueryAfter, PaymentExpireAfter: cfg.PaymentExpireAfter, RequireTwoFactor: twoFactor,
-		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout, FeedbackDeadlines: cfg.mustFeedbackDeadlines()}
+		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout}
+	// One line per feature below, so that features added side by side
+	// do not touch the same line.
+	c.FeedbackDeadlines = cfg.mustFeedbackDeadlines()
+	c.QueueWaitTarget, c.WorkloadLimit, c.WorkloadDueSoon = cfg.QueueWaitTarget, cfg.WorkloadLimit, cfg.WorkloadDueSoon
+	return c
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with

@@ -107,7 +107,10 @@ type Config struct {
 	PopDBSecret      string        `flag:"popdb-secret" help:"shared secret that signs requests to and answers from the population database (use MOTCUA_POPDB_SECRET_FILE)"`
 	PopDBTimeout     time.Duration `flag:"popdb-timeout" help:"how long the counter waits for the population database before it continues with typed data"`
 
-	FeedbackDays string `flag:"feedback-days" help:"working days of a complaint's (PAKN) stages as classify,answer,publish,warn-before; NĐ 20/2008's own counts are not confirmed: the default 2,15,2,2 is what the QĐ 766 indicator 5.2 checks"`
+	FeedbackDays    string        `flag:"feedback-days" help:"working days of a complaint's (PAKN) stages as classify,answer,publish,warn-before; NĐ 20/2008's own counts are not confirmed: the default 2,15,2,2 is what the QĐ 766 indicator 5.2 checks"`
+	QueueWaitTarget time.Duration `flag:"queue-wait-target" help:"longest wait at the counter from ticket to call that the queue pages hold as met (QĐ 468/QĐ-TTg: 30 minutes)"`
+	WorkloadLimit   int           `flag:"workload-limit" help:"open dossiers per officer from which an officer or a unit is marked overloaded"`
+	WorkloadDueSoon time.Duration `flag:"workload-due-soon" help:"working time before a deadline from which the workload pages count a dossier as due soon"`
 }
 
 // defaults returns the built-in configuration.
@@ -150,6 +153,9 @@ func defaults() Config {
 		PaymentQueryAfter:  service.DefaultPaymentQueryAfter,
 		PaymentExpireAfter: service.DefaultPaymentExpireAfter,
 		FeedbackDays:       "2,15,2,2",
+		QueueWaitTarget:    service.DefaultQueueWaitTarget,
+		WorkloadLimit:      service.DefaultWorkloadLimit,
+		WorkloadDueSoon:    service.DefaultWorkloadDueSoon,
 	}
 }
 
@@ -327,6 +333,9 @@ func (c *Config) validate() error {
 		if _, err := webhook.New(c.OutboxURL, nil); err != nil {
 			errs = append(errs, fmt.Errorf("--outbox-url: %w", err))
 		}
+	}
+	if c.QueueWaitTarget <= 0 || c.WorkloadLimit <= 0 || c.WorkloadDueSoon <= 0 {
+		errs = append(errs, errors.New("--queue-wait-target, --workload-limit and --workload-due-soon must be positive"))
 	}
 	errs = append(errs, c.checkPortal()...)
 	errs = append(errs, c.checkPopDB()...)

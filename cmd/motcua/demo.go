@@ -109,6 +109,12 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 			return fmt.Errorf("demo ratings and complaints: %w", err)
 		}
 		fmt.Fprintf(stdout, "Loaded %d procedures and %d dossiers in %s.\n", res.Procedures, total(res.Dossiers), time.Since(start).Round(time.Millisecond))
+		n, err := demo.SeedQueue(ctx, demo.Options{Store: db, Cal: a.svc.Calendar(), Hasher: password.Default(),
+			Service: serviceConfig(cfg, rules, pattern), Now: o.now()})
+		if err != nil {
+			return fmt.Errorf("demo queue: %w (run `motcua demo --reset` to start afresh)", err)
+		}
+		fmt.Fprintf(stdout, "Queued %d tickets at phường Trung Tâm's centre over its last working mornings.\n", n)
 	}
 	if o.dossiers > 0 {
 		if err := generate(ctx, cfg, a, o, stdout); err != nil {

@@ -70,6 +70,9 @@ var Routes = []Route{
 	{"POST", "/catalogue/imports/{id}/items/{item}/publish", (*API).publishImportItem},
 	{"POST", "/catalogue/imports/{id}/publish", (*API).publishAccepted},
 	{"GET", "/openapi.json", (*API).openapi},
+	{"GET", "/workload", (*API).workload},
+	{"GET", "/workload/province", (*API).provinceWorkload},
+	{"GET", "/queue/stats", (*API).queueStats},
 }
 
 // Prefix is where the API is mounted.

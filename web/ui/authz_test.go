@@ -226,6 +226,23 @@ var authz = map[string][]string{
 	"POST /quan-ly/phan-anh/{code}/cong-khai": {"ct.anphu"}, "POST /api/v1/feedback/{code}/assign": {"ct.anphu"},
 	"POST /api/v1/feedback/{code}/answer": {"ct.anphu"}, "POST /api/v1/feedback/{code}/publish": {"ct.anphu"},
 	"GET /quan-tri/thu-tuc/{id}/phien-ban": {"admin"}, // versions, their diff, dossiers by version
+	// The queue: the kiosk's and the display's pages answer only a device
+	// an administrator bound (its cookie; no session opens them: tested in
+	// queue_test.go); calling and acting on tickets are the point's
+	// one-stop officers' (the ticket is motcua.anphu's own), its
+	// configuration its administrators'.
+	"GET /lay-so": {nobody}, "POST /lay-so": {nobody}, "GET /lay-so/ve": {nobody}, "GET /goi-so": {nobody},
+	"GET /quay/xep-hang":           {"motcua.anphu", "motcua.hoabinh"},
+	"POST /quay/xep-hang/goi":      {"motcua.anphu"},
+	"POST /quay/xep-hang/so":       {"motcua.anphu"},
+	"GET /bao-cao/xep-hang":        dossierSeen,
+	"GET /quan-tri/xep-hang":       {"admin"},
+	"POST /quan-tri/xep-hang/quay": {"admin"}, "POST /quan-tri/xep-hang/thiet-bi": {"admin"},
+	// Workload: an agency's to its staff who carry dossiers and those who
+	// oversee it; the province's view to leaders and supervisors (each
+	// sees the agencies under them).
+	"GET /khoi-luong": dossierSeen, "GET /api/v1/workload": dossierSeen, "GET /api/v1/queue/stats": dossierSeen,
+	"GET /khoi-luong/tinh": {"ct.anphu", "giamsat.tinh", "ct.hoabinh"}, "GET /api/v1/workload/province": {"ct.anphu", "giamsat.tinh", "ct.hoabinh"},
 }
 
 // Who works on complaints in the matrix: handling staff anywhere (their
@@ -291,6 +308,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal("no asset on the home page")
 	}
 	ag := fmt.Sprint(anPhu.ID)
+	pt := fmt.Sprint(points[0].ID)
+	ticket := calledTicket(e, points[0].ID)
 	query := map[string]string{
 		"GET /api/v1/lookup":                 "?code=" + code + "&verifier=" + d.Verifier,
 		"GET /api/v1/users":                  "?agency_id=" + ag,
@@ -300,6 +319,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"GET /nhat-ky-truy-cap":              "?ma=" + code,
 		"GET /api/v1/public-feedback/status": "?code=" + fb.Code + "&secret=" + fb.Secret,
 		"GET /api/v1/dossiers/{code}/rating": "?verifier=" + d.Verifier,
+		"GET /bao-cao/xep-hang":              "?diem=" + pt, "GET /api/v1/queue/stats": "?reception_point_id=" + pt,
+		"GET /khoi-luong": "?don-vi=" + ag, "GET /api/v1/workload": "?agency_id=" + ag,
 	}
 	vals := func(pattern string) map[string]string {
 		v := map[string]string{"code": code, "form": "receipt", "action": "fly", "name": asset[1], "id": fmt.Sprint(proc.ID)}
@@ -342,6 +363,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"POST /quan-tri/co-quan":                                  form(url.Values{"parent_id": {ag}}),
 		"POST /api/v1/catalogue/imports/{id}/items/{item}/review": func() (string, []byte) { return "application/json", []byte(`{"accept":true}`) },
 		"POST /quan-tri/nhap-danh-muc/{id}/muc/{item}":            form(url.Values{"thao-tac": {"chap-nhan"}}),
+		// The queue's forms name An Phú's point (and the ticket
+		// motcua.anphu serves) without the rest: refused as invalid once
+		// the caller may act.
+		"POST /quay/xep-hang/goi":          form(url.Values{"diem": {pt}}),
+		"POST /quay/xep-hang/so":           form(url.Values{"ticket_id": {fmt.Sprint(ticket)}}),
+		"POST /quan-tri/xep-hang/quay":     form(url.Values{"diem": {pt}}),
+		"POST /quan-tri/xep-hang/thiet-bi": form(url.Values{"diem": {pt}}),
 		// Sign-in with nothing: refused for bad credentials, which is
 		// not an authorization refusal.
 		"POST /dang-nhap": form(url.Values{"username": {"khach"}, "password": {"x"}}),

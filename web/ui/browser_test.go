@@ -148,4 +148,18 @@ func TestBrowserFlow(t *testing.T) {
 	if want := rep.Total.Col(3); res["figure"] != float64(want) || res["listed"] != float64(min(want, 50)) {
 		t.Errorf("the browser read %v dossiers in column 3 and listed %v behind it; the report has %d", res["figure"], res["listed"], want)
 	}
+
+	// The counter with a queue ticket: the dossier received ends the ticket
+	// the officer called.
+	res = run("queue", e.ts.URL, dir)
+	qcode, _ := res["code"].(string)
+	var qd *motcua.Dossier
+	if err := e.db.Read(ctx, func(tx motcua.Tx) (err error) { qd, err = tx.DossierByCode(ctx, qcode); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var tickets []*motcua.Ticket
+	e.db.Read(ctx, func(tx motcua.Tx) (err error) { tickets, err = tx.Tickets(ctx, motcua.TicketFilter{}); return err })
+	if res["ticket"] != "A001" || len(tickets) != 1 || tickets[0].DossierID != qd.ID || tickets[0].State != motcua.TicketDone || tickets[0].Counter != "3" {
+		t.Errorf("the queue flow: ticket %v, stored %+v, dossier %s (%d)", res["ticket"], tickets, qcode, qd.ID)
+	}
 }

@@ -34,6 +34,9 @@ type counterData struct {
 	// Earlier are the applicant's earlier results that components of the
 	// procedure may reuse, by component.
 	Earlier map[int64][]motcua.EarlierResult
+	// Ticket is the queue ticket the officer is serving: the dossier
+	// received is linked to it (service.NewDossier.TicketID).
+	Ticket *service.CalledTicket
 }
 
 // applicantFields are the applicant's fields in screen order, for placing
@@ -121,6 +124,9 @@ func (u *UI) showCounterPop(w http.ResponseWriter, r *http.Request, status int, 
 	def("applicant.id_kind", string(motcua.IDPersonal))
 	def("applicant.source", string(motcua.SourceTyped))
 	def("idem", newKey())
+	if d.Ticket, err = u.srv.Service.ServingTicket(ctx, desk.Points); err == nil && d.Ticket != nil {
+		def("ticket_id", strconv.FormatInt(d.Ticket.Ticket.ID, 10))
+	}
 	u.render(w, r, status, "counter", &page{Title: "Tiếp nhận: " + d.P.Name, Section: "counter", Form: f, Data: d})
 }
 
@@ -204,7 +210,7 @@ func (u *UI) receive(w http.ResponseWriter, r *http.Request) {
 func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 	id := func(k string) int64 { n, _ := strconv.ParseInt(f.Get(k), 10, 64); return n }
 	n := service.NewDossier{ProcedureID: id("thu-tuc"), ReceptionPointID: id("reception_point_id"),
-		CompetentAgencyID: id("competent_agency_id"), ReturnMethod: f.Get("return_method"),
+		CompetentAgencyID: id("competent_agency_id"), TicketID: id("ticket_id"), ReturnMethod: f.Get("return_method"),
 		Content: f.Trim("content"), Reason: f.Trim("reason"), Decision: f.Get("decision"),
 		Applicant: motcua.Applicant{Kind: motcua.ApplicantKind(f.Get("applicant.kind")), IDKind: motcua.IDKind(f.Get("applicant.id_kind")),
 			IDNumber: f.Trim("applicant.id_number"), FullName: f.Trim("applicant.full_name"), Gender: f.Trim("applicant.gender"),

@@ -132,10 +132,17 @@ func (u *UI) assignees(r *http.Request, v *service.DossierView) []option {
 	if err != nil {
 		return nil
 	}
+	// Each candidate's open dossiers, when the assigner may see them, so
+	// that work goes to who can take it (the workload's rule).
+	loads, lerr := u.srv.Service.AssigneeLoads(r.Context(), agency)
 	out := []option{{"", "— Chọn người —"}}
 	for _, x := range users {
 		if !x.Disabled {
-			out = append(out, option{strconv.FormatInt(x.ID, 10), x.FullName + " – " + x.Title})
+			label := x.FullName + " – " + x.Title
+			if lerr == nil {
+				label += " (" + loadLabel(loads[x.ID], u.srv.Service.WorkloadLimit()) + ")"
+			}
+			out = append(out, option{strconv.FormatInt(x.ID, 10), label})
 		}
 	}
 	return out

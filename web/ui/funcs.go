@@ -125,6 +125,9 @@ func (u *UI) funcs() template.FuncMap {
 			return ""
 		},
 		"verdictClass": verdictClass,
+		"asset":        u.assets.url,
+		"pct1":         func(x float64) string { return chart.Number(x*100) + " %" },
+		"mins":         func(d time.Duration) string { return chart.Number(d.Minutes()) },
 		"portalKind":   portalKind,
 		"portalOutcome": func(o string) string {
 			return map[string]string{"created": "Đã tạo hồ sơ", "replayed": "Hồ sơ đã có (Cổng gửi lại)", "applied": "Đã cập nhật hồ sơ"}[o]

@@ -163,6 +163,21 @@ func (u *UI) routes() []route {
 		{"GET /quan-tri/nhap-danh-muc/{id}", u.adminImport},
 		{"POST /quan-tri/nhap-danh-muc/{id}/muc/{item}", u.adminImportItem},
 		{"POST /quan-tri/nhap-danh-muc/{id}/cap-nhat-tat-ca", u.adminPublishAccepted},
+		// The counter's queue (queue.go, admin_queue.go) and the workload
+		// (workload.go).
+		{"GET /lay-so", u.kiosk},
+		{"POST /lay-so", u.issue},
+		{"GET /lay-so/ve", u.ticket},
+		{"GET /goi-so", u.display},
+		{"GET /quay/xep-hang", u.queuePage},
+		{"POST /quay/xep-hang/goi", u.callNext},
+		{"POST /quay/xep-hang/so", u.ticketAction},
+		{"GET /bao-cao/xep-hang", u.queueReport},
+		{"GET /quan-tri/xep-hang", u.adminQueue},
+		{"POST /quan-tri/xep-hang/quay", u.adminSaveArea},
+		{"POST /quan-tri/xep-hang/thiet-bi", u.adminBindDevice},
+		{"GET /khoi-luong", u.workload},
+		{"GET /khoi-luong/tinh", u.provinceWorkload},
 	}
 }
 

@@ -6,6 +6,7 @@
 //   node flow.mjs citizen LOOKUP_URL ARTIFACT_DIR CODE
 //   node flow.mjs stats BASE_URL ARTIFACT_DIR      → prints {"figure": …, "listed": …}
 //   node flow.mjs complaint BASE_URL ARTIFACT_DIR CODE → prints {"code": …} (the complaint's)
+//   node flow.mjs queue BASE_URL ARTIFACT_DIR      → prints {"ticket": …, "code": …}
 //
 // Every check that fails throws, so the process exits non-zero with the
 // reason; screenshots of the main screens are saved in ARTIFACT_DIR.
@@ -317,8 +318,76 @@ async function stats(base) {
   console.log(JSON.stringify({ figure, listed }));
 }
 
+// device binds a new browser context as the kiosk or the calling display of
+// An Phú's centre: the administrator signs in on it, adds the service area
+// when asked, binds the device, and signs out (the device keeps its cookie).
+async function device(base, kind, addArea) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "vi-VN" });
+  const page = await ctx.newPage();
+  await login(page, base, "admin");
+  await page.goto(base + "/quan-tri/xep-hang");
+  await page.selectOption("#chon-diem", { label: "Trung tâm Phục vụ hành chính công xã An Phú" });
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Chọn')")]);
+  if (addArea) {
+    await page.fill("#f-prefix", "A");
+    await page.fill("#f-name", "Hộ tịch, chứng thực");
+    await Promise.all([page.waitForNavigation(), page.click("button:has-text('Thêm quầy')")]);
+    check((await page.locator("main table").first().textContent()).includes("Hộ tịch, chứng thực"), "the new service area is not listed");
+  }
+  await page.fill("#ten-thiet-bi", kind === "display" ? "Màn hình sảnh" : "Máy lấy số sảnh");
+  await page.check(`input[name=kind][value=${kind}]`);
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Gắn trình duyệt này')")]);
+  check(page.url().endsWith(kind === "display" ? "/goi-so" : "/lay-so"), `after binding: ${page.url()}`);
+  const out = await ctx.request.post(base + "/dang-xuat");
+  check(out.ok(), "the administrator could not sign out of the device");
+  return page;
+}
+
+// queue: a citizen takes a ticket at the kiosk, the officer calls it to
+// counter 3 (the waiting room's display shows it), then receives a dossier
+// whose form carries the ticket.
+async function queue(base) {
+  const kiosk = await device(base, "kiosk", true);
+  await kiosk.reload();
+  check(await kiosk.locator("header.top").count() === 0, "the kiosk shows the staff navigation");
+  await Promise.all([kiosk.waitForNavigation(), kiosk.click("button:has-text('Hộ tịch, chứng thực')")]);
+  const ticket = (await kiosk.locator(".ticket .no").textContent()).trim();
+  check(ticket === "A001", `the first ticket is ${ticket}`);
+  await shot(kiosk, "21-queue-ticket");
+  const display = await device(base, "display", false);
+
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
+  const page = await ctx.newPage();
+  await login(page, base, "motcua.anphu");
+  await page.goto(base + "/quay/xep-hang");
+  await page.fill("#f-quay", "3");
+  await page.getByLabel("A – Hộ tịch, chứng thực").check();
+  await Promise.all([page.waitForNavigation(), page.click("button:has-text('Gọi số tiếp theo')")]);
+  check((await page.locator("h2#dang-phuc-vu").textContent()).includes("A001"), "the officer does not serve A001");
+  await shot(page, "22-queue-officer");
+  await display.reload();
+  const latest = (await display.locator("tr.latest").textContent()).replace(/\s+/g, " ");
+  check(latest.includes("A001") && latest.includes("Quầy 3"), `the display shows ${latest}`);
+  await shot(display, "23-queue-display");
+
+  await page.click("a:has-text('Tiếp nhận hồ sơ')");
+  await page.fill("#f-q", "dang ky khai sinh");
+  await Promise.all([page.waitForNavigation(), page.press("#f-q", "Enter")]);
+  await Promise.all([page.waitForNavigation(), page.locator("ol.results a").first().click()]);
+  check((await page.locator("#reception").textContent()).includes("gắn với số thứ tự A001"), "the reception form does not carry the ticket");
+  await page.fill("#f-applicant-id-number", "089186004321");
+  await page.fill("#f-applicant-full-name", "Trần Thị Số Một");
+  await page.fill("#f-applicant-phone", "0912 000 111");
+  await page.getByLabel(/^Đã nộp: Giấy chứng sinh/).check();
+  await Promise.all([page.waitForURL(/\/ho-so\/.*\?moi=receive/), page.click("button[value=receive]")]);
+  const code = (await page.locator("h1").textContent()).replace("Hồ sơ", "").trim();
+  await ctx.close();
+  console.log(JSON.stringify({ ticket, code }));
+}
+
 try {
   if (phase === "officer") await officer(target);
+  else if (phase === "queue") await queue(target);
   else if (phase === "citizen") await citizen(target, expectCode);
   else if (phase === "stats") await stats(target);
   else if (phase === "complaint") await complaint(target, expectCode);
