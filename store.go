@@ -39,6 +39,8 @@ type Tx interface {
 	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
+	CitizenSessionStore
+	PersonalResultStore
 }
 
 // AgencyStore keeps agencies and reception points.

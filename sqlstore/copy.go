@@ -59,6 +59,9 @@ var tableSpecs = []string{
 	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
 	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
 	"population_lookups: id:i at:i user_id:i agency_id:i id_number:t purpose:t dossier_code:t outcome:t citizen:t token_hash:t dossier_id:i",
+	"citizen_sessions: token_hash:t id_number:t full_name:t level:i created_at:i expires_at:i user_agent:t ip:t",
+	"personal_results: id:i id_number:t dossier_id:i dossier_code:t procedure_code:t procedure_name:t result_code:t result_name:t " +
+		"number:t file_ref:t agency_code:t agency_name:t issued_at:i pushed_at:n",
 }
 
 type column struct {
