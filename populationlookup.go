@@ -31,7 +31,7 @@ type PopulationLookup struct {
 	// Household is the register's answer about the citizen's household,
 	// when the lookup asked for it.
 	Household *Household `json:"household,omitempty"`
-	TokenHash   []byte    `json:"-"`
+	TokenHash []byte     `json:"-"`
 	// DossierID is the dossier the lookup's data went into, once received.
 	DossierID int64 `json:"dossier_id,omitempty"`
 }
