@@ -209,6 +209,12 @@ var authz = map[string][]string{
 	"GET /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc/dung": {"admin"},
 	"GET /quan-tri/nhap-danh-muc/{id}": {"admin"}, "POST /quan-tri/nhap-danh-muc/{id}/muc/{item}": {"admin"},
 	"POST /quan-tri/nhap-danh-muc/{id}/cap-nhat-tat-ca": {"admin"},
+	// The citizen's own pages: a staff session is no citizen session,
+	// and no sign-on is configured here (TestCitizen* sign in through the
+	// simulator).
+	"GET /cong-dan": {anyone}, "POST /cong-dan/dang-xuat": {anyone},
+	"GET /cong-dan/dang-nhap": {nobody}, "GET /cong-dan/dang-nhap/ve": {nobody},
+	"GET /cong-dan/ho-so/{code}": {nobody}, "GET /cong-dan/ho-so/{code}/ket-qua": {nobody},
 }
 
 // TestAuthorizationMatrix sends a request to every route registered on the

@@ -78,7 +78,7 @@ func Register(srv *web.Server, opts Options) (*UI, error) {
 	if u.pages, err = parsePages(u.funcs()); err != nil {
 		return nil, err
 	}
-	for _, rt := range u.routes() {
+	for _, rt := range append(u.routes(), u.citizenRoutes()...) {
 		srv.Handle(rt.pattern, u.secure(rt.handler))
 	}
 	// A panic or a refused request on a page shows the error page, not
