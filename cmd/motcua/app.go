@@ -159,7 +159,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	if d := outboxDeliverer(portal, hook); d != nil {
+	if d := withStoreDeliverer(outboxDeliverer(portal, hook), svc.StoreDeliverer()); d != nil {
 		ob = append(ob, jobs.Outbox(svc, d))
 	}
 	if m != nil {
@@ -187,7 +187,7 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
 		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag,
 		PaymentQueryAfter: cfg.PaymentQueryAfter, PaymentExpireAfter: cfg.PaymentExpireAfter, RequireTwoFactor: twoFactor,
-		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout}
+		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout, SignOn: cfg.signOn(), ResultStore: cfg.resultStore()}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with

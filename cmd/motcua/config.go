@@ -105,6 +105,15 @@ type Config struct {
 	PopDBIntegration string        `flag:"popdb-integration" help:"motcua's integration code at the population database (MaTichHop)"`
 	PopDBSecret      string        `flag:"popdb-secret" help:"shared secret that signs requests to and answers from the population database (use MOTCUA_POPDB_SECRET_FILE)"`
 	PopDBTimeout     time.Duration `flag:"popdb-timeout" help:"how long the counter waits for the population database before it continues with typed data"`
+
+	SSOIssuer       string `flag:"sso-issuer" help:"issuer URL of the national single sign-on (DVCQG / VNeID, OpenID Connect); empty: the citizen's own pages are off"`
+	SSOClientID     string `flag:"sso-client-id" help:"motcua's client ID at the national single sign-on"`
+	SSOClientSecret string `flag:"sso-client-secret" help:"its client secret (use MOTCUA_SSO_CLIENT_SECRET_FILE)"`
+	SSOACR          string `flag:"sso-acr" help:"assurance level asked of the sign-on: LoA1 or LoA2"`
+
+	KhoURL         string `flag:"kho-url" help:"national store of results and personal e-data (Kho) service address; empty: reuse lists motcua's own results and results are not pushed"`
+	KhoIntegration string `flag:"kho-integration" help:"motcua's integration code at the national store"`
+	KhoSecret      string `flag:"kho-secret" help:"shared secret that signs requests to and answers from the national store (use MOTCUA_KHO_SECRET_FILE)"`
 }
 
 // defaults returns the built-in configuration.
@@ -326,6 +335,7 @@ func (c *Config) validate() error {
 	}
 	errs = append(errs, c.checkPortal()...)
 	errs = append(errs, c.checkPopDB()...)
+	errs = append(errs, c.checkCitizen()...)
 	if c.OutboxInterval < 100*time.Millisecond {
 		errs = append(errs, errors.New("--outbox-interval must be at least 100ms"))
 	}
