@@ -5,8 +5,8 @@ import (
 	"errors"
 	"slices"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/service"
@@ -20,7 +20,9 @@ type fakeStore struct {
 	fail   bool
 }
 
-func (f *fakeStore) Documents(context.Context, motcua.StoreQuery) ([]motcua.StoreDocument, error) { return nil, nil }
+func (f *fakeStore) Documents(context.Context, motcua.StoreQuery) ([]motcua.StoreDocument, error) {
+	return nil, nil
+}
 
 func (f *fakeStore) Push(_ context.Context, r *motcua.PersonalResult) error {
 	f.mu.Lock()
