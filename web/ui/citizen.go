@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/service"
@@ -171,4 +172,16 @@ func (u *UI) citizenResult(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	io.Copy(w, rc)
+}
+
+// reusedFrom says in words where a reused result came from: one of
+// motcua's dossiers, or the national store with the document type code.
+func reusedFrom(src string) string {
+	if code, ok := strings.CutPrefix(src, motcua.ReuseSourceStore); ok {
+		return "Kho dữ liệu điện tử quốc gia, mã " + code
+	}
+	if code, ok := strings.CutPrefix(src, motcua.ReuseSourceMotcua); ok {
+		return "hồ sơ " + code
+	}
+	return src
 }
