@@ -44,6 +44,10 @@ var rules = []rule{
 	{pkg: "popdb/sim", allow: []string{"", "popdb"}, forbidStd: []string{"database/sql"}},
 	{pkg: "sign", allow: []string{""}, forbidStd: []string{"database/sql"}},
 	{pkg: "sign/sim", allow: []string{"", "sign"}, forbidStd: []string{"database/sql"}},
+	{pkg: "sso", allow: []string{""}, forbidStd: []string{"database/sql"}},
+	{pkg: "sso/sim", allow: []string{"", "sso"}, forbidStd: []string{"database/sql"}},
+	{pkg: "kho", allow: []string{""}, forbidStd: []string{"database/sql"}},
+	{pkg: "kho/sim", allow: []string{"", "kho"}, forbidStd: []string{"database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the

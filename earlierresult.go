@@ -18,6 +18,21 @@ type EarlierResult struct {
 	ResultNumber  string    `json:"result_number"`
 	ResultFileRef string    `json:"result_file_ref,omitempty"`
 	IssuedAt      time.Time `json:"issued_at"`
+	// Source says where the result is held: EarlierFromMotcua (the
+	// province's own store, DossierCode set) or EarlierFromStore (the
+	// national store: ResultCode and Issuer set, no dossier code).
+	Source     string `json:"source"`
+	ResultCode string `json:"result_code,omitempty"`
+	Issuer     string `json:"issuer,omitempty"`
+}
+
+// Ref is how the counter names the choice of this result: the dossier
+// code for one of motcua's, StoreReuseRef for the national store's.
+func (e EarlierResult) Ref() string {
+	if e.Source == EarlierFromStore {
+		return StoreReuseRef(e.ResultCode, e.ResultNumber)
+	}
+	return e.DossierCode
 }
 
 // ReuseSourceMotcua prefixes DossierComponent.ReusedFrom for a result of

@@ -21,6 +21,7 @@ const (
 	InputResultKind       IndexInput = "result_kind"       // whether each procedure requires a paper result
 	InputSubjects         IndexInput = "subjects"          // whether each procedure serves citizens
 	InputCertifiedCopying IndexInput = "certified_copying" // electronic certified copies from originals offered
+	InputStore            IndexInput = "store"             // components taken from, and results pushed to, the national store (Kho)
 )
 
 // InputLabel says in Vietnamese what an input is, for "chưa có dữ liệu".
@@ -48,6 +49,8 @@ func (in IndexInput) Label() string {
 		return "cờ số hóa thành phần hồ sơ và tệp kết quả"
 	case InputIdentity:
 		return "cờ xác thực VNeID và khai thác dữ liệu dân cư"
+	case InputStore:
+		return "kết nối Kho dữ liệu điện tử của tổ chức, cá nhân trên Cổng Dịch vụ công quốc gia"
 	}
 	return "dữ liệu hồ sơ"
 }
@@ -111,7 +114,7 @@ func DefaultIndexConfig() IndexConfig {
 			{ID: "4.2", Group: 5, Name: "Hồ sơ được số hóa", Points: 4, Threshold: 0.8, Inputs: []IndexInput{InputDossiers, InputDigitization}},
 			{ID: "4.2b", Group: 5, Name: "Cấp bản sao điện tử từ bản chính", Points: 2, Inputs: []IndexInput{InputCertifiedCopying}},
 			{ID: "4.3", Group: 5, Name: "Hồ sơ tái sử dụng dữ liệu số hóa", Points: 2, Threshold: 0.8, Inputs: []IndexInput{InputDossiers, InputDigitization}},
-			{ID: "4.4", Group: 5, Name: "Hồ sơ khai thác, đồng bộ kho dữ liệu điện tử của công dân", Points: 4, Inputs: []IndexInput{InputDossiers, InputDigitization, InputPortalSync}},
+			{ID: "4.4", Group: 5, Name: "Hồ sơ khai thác, đồng bộ kho dữ liệu điện tử của công dân", Points: 4, Inputs: []IndexInput{InputDossiers, InputDigitization, InputStore}},
 			{ID: "4.5b", Group: 5, Name: "Hồ sơ sử dụng dữ liệu dân cư, định danh điện tử", Points: 2, Inputs: []IndexInput{InputDossiers, InputIdentity}},
 			{ID: "4.5a", Group: 5, Name: "Thủ tục kết nối dữ liệu dân cư, định danh điện tử", Points: 2, Inputs: []IndexInput{InputDossiers, InputIdentity, InputSubjects}},
 			{ID: "5.1", Group: 6, Name: "Phân loại phản ánh, kiến nghị", DisplayOnly: true, Inputs: []IndexInput{InputFeedback}},

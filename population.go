@@ -113,6 +113,9 @@ type RegisterRecord struct {
 	// register holds another one.
 	Conflicts []FieldConflict `json:"conflicts,omitempty"`
 	EIDLevel  int             `json:"eid_level"`
+	// Household is the applicant's household as the register held it,
+	// for procedures that need it (Component.Household).
+	Household *Household `json:"household,omitempty"`
 }
 
 // FieldConflict is a typed applicant value that differs from the

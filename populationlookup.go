@@ -28,7 +28,10 @@ type PopulationLookup struct {
 	DossierCode string    `json:"dossier_code"` // "" before reception
 	Outcome     string    `json:"outcome"`
 	Citizen     *Citizen  `json:"citizen,omitempty"`
-	TokenHash   []byte    `json:"-"`
+	// Household is the register's answer about the citizen's household,
+	// when the lookup asked for it.
+	Household *Household `json:"household,omitempty"`
+	TokenHash []byte     `json:"-"`
 	// DossierID is the dossier the lookup's data went into, once received.
 	DossierID int64 `json:"dossier_id,omitempty"`
 }

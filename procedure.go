@@ -56,6 +56,21 @@ type Component struct {
 	// document type to look up.
 	Reusable    bool   `json:"reusable"`
 	DocTypeCode string `json:"doc_type_code,omitempty"`
+	// Household marks data about the applicant's household (its members
+	// and head, thông tin hộ gia đình): the counter's lookup then also asks
+	// the population database for the household and the dossier keeps it
+	// with the residence (NĐ 104/2022 Art.14).
+	Household bool `json:"household,omitempty"`
+}
+
+// NeedsHousehold reports whether a component of p is marked Household.
+func (p *Procedure) NeedsHousehold() bool {
+	for _, c := range p.Components {
+		if c.Household {
+			return true
+		}
+	}
+	return false
 }
 
 // Fee is a charge (phí) or duty (lệ phí) of a procedure. Amount is in đồng and

@@ -15,6 +15,9 @@ type ReceivedAgg struct {
 	Digitized int64
 	Reused    int64 // indicator 4.3
 	Identity  int64 // VNeID, store or population data (indicator 4.5b)
+	// Store counts dossiers with a component taken from the national
+	// store or whose result the national store accepted (indicator 4.4).
+	Store int64
 	// ResultFile counts dossiers with an electronic result file
 	// (indicators 3.3, 4.1).
 	ResultFile int64

@@ -44,6 +44,8 @@ type Tx interface {
 	ProcedureVersionStore
 	QueueStore
 	WorkloadStore
+	CitizenSessionStore
+	PersonalResultStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -145,6 +145,10 @@ var AuditActions = []struct{ Action, Label string }{
 	{motcua.AuditTOTPFailed, "Nhập sai mã xác thực"},
 	{motcua.AuditRecoveryCodeUsed, "Dùng mã khôi phục"},
 	{motcua.AuditTOTPRemoved, "Gỡ xác thực hai lớp"},
+	{AuditCitizenSignIn, "Công dân đăng nhập (VNeID)"},
+	{AuditCitizenSignInRefused, "Công dân đăng nhập bị từ chối"},
+	{AuditCitizenView, "Công dân xem hồ sơ của mình"},
+	{AuditCitizenDownload, "Công dân tải kết quả"},
 }
 
 func knownAuditAction(a string) bool {

@@ -176,7 +176,7 @@ func mergeComponents(old, national []motcua.Component) []motcua.Component {
 		c.ID, c.Seq = 0, 0
 		if prev, ok := byName[motcua.Fold(c.Name)]; ok {
 			c.ID, c.Mandatory, c.FromNationalDB = prev.ID, prev.Mandatory, prev.FromNationalDB
-			c.Reusable, c.DocTypeCode = prev.Reusable, prev.DocTypeCode
+			c.Reusable, c.DocTypeCode, c.Household = prev.Reusable, prev.DocTypeCode, prev.Household
 			delete(byName, motcua.Fold(c.Name))
 		} else {
 			top++

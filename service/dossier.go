@@ -140,6 +140,11 @@ func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code 
 		if err := s.queuePortalSync(ctx, tx, d.ID, ev.Seq, "", now); err != nil {
 			return err
 		}
+		if st.ResultNumber != "" && (st.ResultNumber != prev.ResultNumber || st.ResultFileRef != prev.ResultFileRef) {
+			if err := s.keepResult(ctx, tx, d, p, byID, now); err != nil {
+				return err
+			}
+		}
 		d.FillComponents(p)
 		// The fee lines say what the payment records say.
 		ps, err := tx.DossierPayments(ctx, d.ID)

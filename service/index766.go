@@ -26,6 +26,10 @@ type unitData struct {
 	// register is connected, or lookups exist), so that 4.5a/4.5b count
 	// what the service verified itself, never what clients asserted.
 	identityHeld bool
+	// storeHeld: the national store is connected, so that 4.4 counts
+	// what the service checked with it (components it confirmed, results
+	// it accepted).
+	storeHeld bool
 }
 
 // indexInputs are the period's counts the index is computed from, by
@@ -105,6 +109,15 @@ func (s *Service) Index766From(ctx context.Context, p motcua.Period, source stri
 			return err
 		}
 		in.synced, err = tx.PortalSyncedIn(ctx, p.From.Start(), p.To.End())
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	// Indicator 4.4 reads the personal store's push records, whatever
+	// the source of the other counts.
+	if err := s.store.Read(ctx, func(tx motcua.Tx) error {
+		st, err := tx.StoreUseIn(ctx, p.From.Start(), p.To.End())
+		in.recv = append(in.recv, st...)
 		return err
 	}); err != nil {
 		return nil, err
@@ -278,7 +291,7 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 		return nil, err
 	}
 	for _, u := range units {
-		u.identityHeld = identityHeld
+		u.identityHeld, u.storeHeld = identityHeld, s.cfg.ResultStore != nil
 	}
 	for id, u := range units {
 		if id == 0 {
@@ -314,6 +327,7 @@ func addReceived(r *motcua.ReceivedAgg, a motcua.ReceivedAgg) {
 	r.Digitized += a.Digitized
 	r.Reused += a.Reused
 	r.Identity += a.Identity
+	r.Store += a.Store
 	r.ResultFile += a.ResultFile
 	r.OnlineWithResult += a.OnlineWithResult
 }
@@ -347,7 +361,8 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 	// what the system records, never a setting.
 	c.Held[motcua.InputPortalSync] = u.portalHeld
 	c.Held[motcua.InputIdentity] = c.Held[motcua.InputIdentity] && u.identityHeld
-	var total, online, digitized, reused, identity int64
+	c.Held[motcua.InputStore] = u.storeHeld
+	var total, online, digitized, reused, identity, store int64
 	var paperDen, paperNum, foDen, foNum int64
 	attr := map[int64]*motcua.Procedure{}
 	for _, p := range u.procedures {
@@ -359,6 +374,7 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 		digitized += r.Digitized
 		reused += r.Reused
 		identity += r.Identity
+		store += r.Store
 		if p := attr[pid]; p != nil {
 			if isTrue(p.PaperResult) {
 				paperDen += r.Total
@@ -412,6 +428,7 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 		"4.1":  {paperNum, paperDen},
 		"4.2":  {digitized, total},
 		"4.3":  {reused, total},
+		"4.4":  {store, total},
 		"4.5b": {identity, total},
 		"4.5a": {citizensInUse, citizens},
 	}

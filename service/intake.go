@@ -36,6 +36,10 @@ type ComponentInput struct {
 	// this component (ReceiveAtCounter checks it and fills the two fields
 	// below, which no client sets).
 	ReuseDossier string `json:"reuse_dossier,omitempty"`
+	// ReuseStore names a document of the national store to reuse
+	// instead, as motcua.StoreReuseRef ("<result code>|<number>");
+	// ReceiveAtCounter asks the store again before believing it.
+	ReuseStore   string `json:"reuse_store,omitempty"`
 	ReusedResult string `json:"-"`
 	ReusedFrom   string `json:"-"`
 }

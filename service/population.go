@@ -130,7 +130,7 @@ func (s *Service) lookUp(ctx context.Context, idNumber, purpose, dossierCode str
 	l := &motcua.PopulationLookup{At: now, UserID: u.ID, AgencyID: agencies[0], IDNumber: idNumber, Purpose: purpose,
 		DossierCode: dossierCode, Outcome: out.Outcome}
 	if out.Outcome == motcua.LookupFound {
-		l.Citizen, out.Citizen = c, c
+		l.Citizen, out.Citizen, l.Household = c, c, out.Household
 		h := sha256.Sum256(secret)
 		l.TokenHash = h[:]
 		out.Warnings = citizenWarnings(c)
@@ -219,7 +219,17 @@ func (s *Service) ReceiveAtCounter(ctx context.Context, key string, n NewDossier
 		a.Source = motcua.SourcePopulationDB
 		a.VNeIDVerified = l.Citizen.EIDLevel >= 1
 		a.Register = &motcua.RegisterRecord{LookupID: l.ID, LookedUpAt: l.At, Permanent: l.Citizen.Permanent, Current: l.Citizen.Current,
-			Verified: verified, Conflicts: conflicts, EIDLevel: l.Citizen.EIDLevel}
+			Verified: verified, Conflicts: conflicts, EIDLevel: l.Citizen.EIDLevel, Household: l.Household}
+	}
+	// The components' reuse flags are the service's to set: only a reuse
+	// it checks (a result of motcua's named, or a document the national
+	// store confirms) counts (indicators 4.3, 4.4).
+	for i := range n.Components {
+		c := &n.Components[i]
+		c.TakenFromStore = false
+		if c.ReuseDossier == "" && c.ReuseStore == "" {
+			c.Reused = false
+		}
 	}
 	if err := s.checkReuse(ctx, &n); err != nil {
 		return nil, err

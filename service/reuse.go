@@ -57,8 +57,12 @@ func (s *Service) EarlierResults(ctx context.Context, procedureID int64, idNumbe
 		}
 		return nil
 	})
-	if err != nil || len(out) == 0 {
-		return out, err
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, s.storeResults(ctx, u, p, idNumber, out)...)
+	if len(out) == 0 {
+		return nil, nil
 	}
 	now := s.now()
 	err = s.store.Write(ctx, func(tx motcua.Tx) error {
@@ -75,7 +79,7 @@ func matchResults(p *motcua.Procedure, d *motcua.Dossier, ep *motcua.Procedure) 
 	for _, c := range p.Components {
 		for _, r := range ep.Results {
 			if motcua.ResultMatches(c, r) {
-				out = append(out, motcua.EarlierResult{ComponentID: c.ID, DossierCode: d.Code, ProcedureName: d.ProcedureName,
+				out = append(out, motcua.EarlierResult{Source: motcua.EarlierFromMotcua, ResultCode: r.Code, ComponentID: c.ID, DossierCode: d.Code, ProcedureName: d.ProcedureName,
 					ResultName: r.Name, ResultNumber: d.Status.ResultNumber, ResultFileRef: d.Status.ResultFileRef, IssuedAt: d.Status.FinishedAt})
 				break
 			}
@@ -93,6 +97,12 @@ func (s *Service) checkReuse(ctx context.Context, n *NewDossier) error {
 	for i := range n.Components {
 		c := &n.Components[i]
 		c.ReusedResult, c.ReusedFrom = "", ""
+		if c.ReuseStore != "" {
+			if err := s.checkStoreReuse(ctx, n, c, &p); err != nil {
+				return err
+			}
+			continue
+		}
 		if c.ReuseDossier == "" {
 			continue
 		}

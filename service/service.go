@@ -107,6 +107,16 @@ type Config struct {
 	// (0: DefaultWorkloadDueSoon).
 	WorkloadLimit   int
 	WorkloadDueSoon time.Duration
+	// SignOn is the national single sign-on for citizens (DVCQG /
+	// VNeID); nil turns the citizen's own pages off.
+	SignOn motcua.SignOn
+	// CitizenSessionTTL is how long a citizen stays signed in (0:
+	// DefaultCitizenSessionTTL).
+	CitizenSessionTTL time.Duration
+	// ResultStore is the national store of results (Kho); nil: the
+	// counter's reuse suggestion lists motcua's own results only and
+	// issued results stay in the province's store.
+	ResultStore motcua.NationalResultStore
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

@@ -68,6 +68,9 @@ var tableSpecs = []string{
 	"queue_devices: token_hash:t reception_point_id:i name:t created_by:i created_at:i revoked:b",
 	"queue_tickets: id:i area_id:i reception_point_id:i day:i number:i issued_at:i state:t first_called_at:n called_at:n " +
 		"called_by:i counter:t recalls:i done_at:n dossier_id:i",
+	"citizen_sessions: token_hash:t id_number:t full_name:t level:i created_at:i expires_at:i user_agent:t ip:t",
+	"personal_results: id:i id_number:t dossier_id:i dossier_code:t procedure_code:t procedure_name:t result_code:t result_name:t " +
+		"number:t file_ref:t agency_code:t agency_name:t issued_at:i pushed_at:n",
 }
 
 type column struct {

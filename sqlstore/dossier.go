@@ -38,13 +38,15 @@ type storedComponent struct {
 	FileRef        string `json:"f,omitempty"`
 	ReusedResult   string `json:"rr,omitempty"`
 	ReusedFrom     string `json:"rf,omitempty"`
+	TakenFromStore bool   `json:"s,omitempty"`
 }
 
 func storeComponents(cs []motcua.DossierComponent) []storedComponent {
 	out := make([]storedComponent, len(cs))
 	for i, c := range cs {
 		out[i] = storedComponent{ID: c.ComponentID, Provided: c.Provided, FromNationalDB: c.FromNationalDB,
-			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef, ReusedResult: c.ReusedResult, ReusedFrom: c.ReusedFrom}
+			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef, ReusedResult: c.ReusedResult, ReusedFrom: c.ReusedFrom,
+			TakenFromStore: c.TakenFromStore}
 	}
 	return out
 }
@@ -53,7 +55,8 @@ func loadComponents(cs []storedComponent) []motcua.DossierComponent {
 	out := make([]motcua.DossierComponent, len(cs))
 	for i, c := range cs {
 		out[i] = motcua.DossierComponent{ComponentID: c.ID, Provided: c.Provided, FromNationalDB: c.FromNationalDB,
-			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef, ReusedResult: c.ReusedResult, ReusedFrom: c.ReusedFrom}
+			Reused: c.Reused, Digitized: c.Digitized, FileRef: c.FileRef, ReusedResult: c.ReusedResult, ReusedFrom: c.ReusedFrom,
+			TakenFromStore: c.TakenFromStore}
 	}
 	return out
 }

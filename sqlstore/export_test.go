@@ -97,6 +97,7 @@ var migrationUndo = map[int][]string{
 	14: {"DROP TABLE signin_challenges", "DROP TABLE recovery_codes", "DROP TABLE user_totp", "DROP TABLE audit_chain"},
 	16: {"DROP INDEX dossier_events_returned", "DROP TABLE feedback", "DROP TABLE dossier_ratings"},
 	17: {"DROP INDEX dossiers_point_open", "DROP INDEX dossier_events_actor", "DROP TABLE queue_tickets", "DROP TABLE queue_devices", "DROP TABLE queue_areas"},
+	18: {"DROP TABLE personal_results", "DROP TABLE citizen_sessions"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

@@ -11,11 +11,20 @@ import (
 
 const lookupColumns = `id, at, user_id, agency_id, id_number, purpose, dossier_code, outcome, citizen, token_hash, dossier_id`
 
+// storedCitizen is the stored answer of a lookup: the citizen's fields
+// and, when asked for, the household.
+type storedCitizen struct {
+	*motcua.Citizen
+	Household *motcua.Household `json:"household,omitempty"`
+}
+
 // SavePopulationLookup implements motcua.PopulationLookupStore.
 func (t *tx) SavePopulationLookup(_ ctxT, l *motcua.PopulationLookup) error {
 	citizen := ""
 	if l.Citizen != nil {
-		b, err := json.Marshal(l.Citizen)
+		// The household, when asked for, travels inside the citizen's
+		// JSON (a "household" key), so that earlier rows read the same.
+		b, err := json.Marshal(storedCitizen{l.Citizen, l.Household})
 		if err != nil {
 			return err
 		}
@@ -42,10 +51,11 @@ func scanLookup(sc interface{ Scan(...any) error }) (*motcua.PopulationLookup, e
 	}
 	l.At = time.UnixMilli(at).UTC()
 	if citizen != "" {
-		l.Citizen = new(motcua.Citizen)
-		if err := json.Unmarshal([]byte(citizen), l.Citizen); err != nil {
+		sc := storedCitizen{Citizen: new(motcua.Citizen)}
+		if err := json.Unmarshal([]byte(citizen), &sc); err != nil {
 			return nil, fmt.Errorf("population lookup %d: %w", l.ID, err)
 		}
+		l.Citizen, l.Household = sc.Citizen, sc.Household
 	}
 	var err error
 	if l.TokenHash, err = hex.DecodeString(token); err != nil {

@@ -162,7 +162,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	if d := outboxDeliverer(portal, hook); d != nil {
+	if d := withStoreDeliverer(outboxDeliverer(portal, hook), svc.StoreDeliverer()); d != nil {
 		ob = append(ob, jobs.Outbox(svc, d))
 	}
 	if m != nil {
@@ -199,6 +199,7 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	// do not touch the same line.
 	c.FeedbackDeadlines = cfg.mustFeedbackDeadlines()
 	c.QueueWaitTarget, c.WorkloadLimit, c.WorkloadDueSoon = cfg.QueueWaitTarget, cfg.WorkloadLimit, cfg.WorkloadDueSoon
+	c.SignOn, c.ResultStore = cfg.signOn(), cfg.resultStore()
 	return c
 }
 

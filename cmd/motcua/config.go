@@ -111,6 +111,15 @@ type Config struct {
 	QueueWaitTarget time.Duration `flag:"queue-wait-target" help:"longest wait at the counter from ticket to call that the queue pages hold as met (QĐ 468/QĐ-TTg: 30 minutes)"`
 	WorkloadLimit   int           `flag:"workload-limit" help:"open dossiers per officer from which an officer or a unit is marked overloaded"`
 	WorkloadDueSoon time.Duration `flag:"workload-due-soon" help:"working time before a deadline from which the workload pages count a dossier as due soon"`
+
+	SSOIssuer       string `flag:"sso-issuer" help:"issuer URL of the national single sign-on (DVCQG / VNeID, OpenID Connect); empty: the citizen's own pages are off"`
+	SSOClientID     string `flag:"sso-client-id" help:"motcua's client ID at the national single sign-on"`
+	SSOClientSecret string `flag:"sso-client-secret" help:"its client secret (use MOTCUA_SSO_CLIENT_SECRET_FILE)"`
+	SSOACR          string `flag:"sso-acr" help:"assurance level asked of the sign-on: LoA1 or LoA2"`
+
+	KhoURL         string `flag:"kho-url" help:"national store of results and personal e-data (Kho) service address; empty: reuse lists motcua's own results and results are not pushed"`
+	KhoIntegration string `flag:"kho-integration" help:"motcua's integration code at the national store"`
+	KhoSecret      string `flag:"kho-secret" help:"shared secret that signs requests to and answers from the national store (use MOTCUA_KHO_SECRET_FILE)"`
 }
 
 // defaults returns the built-in configuration.
@@ -342,6 +351,7 @@ func (c *Config) validate() error {
 	if _, err := c.feedbackDeadlines(); err != nil {
 		errs = append(errs, fmt.Errorf("--feedback-days: %w", err))
 	}
+	errs = append(errs, c.checkCitizen()...)
 	if c.OutboxInterval < 100*time.Millisecond {
 		errs = append(errs, errors.New("--outbox-interval must be at least 100ms"))
 	}

@@ -63,6 +63,7 @@ func seedProvince(t *testing.T, addr, docs string) {
 	}
 	attachFiles(t, db, store)
 	twoFactorRows(t, db)
+	citizenRows(t, db)
 	sealAudit(t, db, cal, pattern)
 	db.Close()
 }

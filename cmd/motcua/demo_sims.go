@@ -46,13 +46,16 @@ type demoSecrets struct {
 	PortalSecret   string `json:"portal_secret"`
 	PaymentSecret  string `json:"payment_secret"`
 	PopDBSecret    string `json:"popdb_secret"`
+	SSOSecret      string `json:"sso_secret"`
+	KhoSecret      string `json:"kho_secret"`
 }
 
 func loadDemoSecrets(dir string) (*demoSecrets, error) {
 	path := filepath.Join(dir, "demo-secrets.json")
 	var s demoSecrets
 	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" && s.PaymentSecret != "" && s.PopDBSecret != "" {
+		if err := json.Unmarshal(b, &s); err == nil && s.PortalSecret != "" && s.PortalPassword != "" && s.PaymentSecret != "" && s.PopDBSecret != "" &&
+			s.SSOSecret != "" && s.KhoSecret != "" {
 			return &s, nil
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -68,6 +71,12 @@ func loadDemoSecrets(dir string) (*demoSecrets, error) {
 	}
 	if s.PopDBSecret == "" {
 		s.PopDBSecret = randomHex(32)
+	}
+	if s.SSOSecret == "" {
+		s.SSOSecret = randomHex(24)
+	}
+	if s.KhoSecret == "" {
+		s.KhoSecret = randomHex(32)
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -97,6 +106,10 @@ func startDemoSims(cfg *Config, stdout io.Writer) (*demoSims, error) {
 		return nil, err
 	}
 	if err := ds.startPopDB(cfg, secrets, stdout); err != nil {
+		return nil, err
+	}
+	if err := ds.startCitizen(cfg, secrets, stdout); err != nil {
+		ds.close()
 		return nil, err
 	}
 	if cfg.portalOn() {

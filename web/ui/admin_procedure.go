@@ -151,7 +151,7 @@ func procedureValues(p *motcua.Procedure) *form {
 		set(k("originals"), strconv.Itoa(c.Originals))
 		set(k("copies"), strconv.Itoa(c.Copies))
 		set(k("doc_type"), c.DocTypeCode)
-		for flag, on := range map[string]bool{"mandatory": c.Mandatory, "national": c.FromNationalDB, "reusable": c.Reusable} {
+		for flag, on := range map[string]bool{"mandatory": c.Mandatory, "national": c.FromNationalDB, "reusable": c.Reusable, "household": c.Household} {
 			if on {
 				set(k(flag), "1")
 			}
@@ -232,7 +232,8 @@ func procedureFromForm(f *form, p *motcua.Procedure) {
 		id, _ := strconv.ParseInt(f.Get(k("id")), 10, 64)
 		p.Components = append(p.Components, motcua.Component{ID: id, Name: f.Trim(k("name")),
 			Originals: int(num(k("originals"), 0)), Copies: int(num(k("copies"), 0)), DocTypeCode: f.Trim(k("doc_type")),
-			Mandatory: f.Get(k("mandatory")) == "1", FromNationalDB: f.Get(k("national")) == "1", Reusable: f.Get(k("reusable")) == "1"})
+			Mandatory: f.Get(k("mandatory")) == "1", FromNationalDB: f.Get(k("national")) == "1", Reusable: f.Get(k("reusable")) == "1",
+			Household: f.Get(k("household")) == "1"})
 	}
 	for i := 0; ; i++ {
 		k := func(s string) string { return fmt.Sprintf("f%d.%s", i, s) }

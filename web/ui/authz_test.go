@@ -243,6 +243,12 @@ var authz = map[string][]string{
 	// sees the agencies under them).
 	"GET /khoi-luong": dossierSeen, "GET /api/v1/workload": dossierSeen, "GET /api/v1/queue/stats": dossierSeen,
 	"GET /khoi-luong/tinh": {"ct.anphu", "giamsat.tinh", "ct.hoabinh"}, "GET /api/v1/workload/province": {"ct.anphu", "giamsat.tinh", "ct.hoabinh"},
+	// The citizen's own pages: a staff session is no citizen session,
+	// and no sign-on is configured here (TestCitizen* sign in through the
+	// simulator).
+	"GET /cong-dan": {anyone}, "POST /cong-dan/dang-xuat": {anyone},
+	"GET /cong-dan/dang-nhap": {nobody}, "GET /cong-dan/dang-nhap/ve": {nobody},
+	"GET /cong-dan/ho-so/{code}": {nobody}, "GET /cong-dan/ho-so/{code}/ket-qua": {nobody},
 }
 
 // Who works on complaints in the matrix: handling staff anywhere (their

@@ -245,10 +245,14 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 				continue
 			}
 			sid := strconv.FormatInt(c.ID, 10)
-			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid), Reused: f.Has("dung-lai", sid),
-				ReuseDossier: f.Trim("dung-lai-tu-" + sid)}
-			if in.ReuseDossier != "" {
-				in.Reused = true
+			// A reuse is the choice of one earlier result (a dossier
+			// code, or a national-store document "<code>|<number>"),
+			// which the service checks.
+			in := service.ComponentInput{ComponentID: c.ID, Provided: f.Has("nop", sid)}
+			if ref := f.Trim("dung-lai-tu-" + sid); strings.Contains(ref, "|") {
+				in.ReuseStore, in.Reused = ref, true
+			} else if ref != "" {
+				in.ReuseDossier, in.Reused = ref, true
 			}
 			n.Components = append(n.Components, in)
 			if !in.Provided && !in.Reused {

@@ -110,6 +110,8 @@ func (u *UI) funcs() template.FuncMap {
 		"vndate":   isoToVN,
 		// fieldLabel names an applicant field the register verified.
 		"fieldLabel": func(f string) string { return popLabels[f] },
+		// reusedFrom says where a reused result came from.
+		"reusedFrom": reusedFrom,
 		"left":       timeLeft,
 		"ms":         func(t time.Time) int64 { return t.UnixMilli() },
 		"add":        func(a, b int) int { return a + b },

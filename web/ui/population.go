@@ -21,6 +21,9 @@ type popView struct {
 	Permanent string
 	Current   string
 	EIDLevel  int
+	// Household is the register's household, for procedures that need
+	// it (motcua.Component.Household).
+	Household *motcua.Household
 }
 
 // Mark is the hint a lookup puts under a field of the reception form ("" when
@@ -57,16 +60,20 @@ func (u *UI) popLookup(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	purpose := "Tiếp nhận hồ sơ"
+	lookUp := u.srv.Service.LookUpCitizen
 	if id, _ := strconv.ParseInt(f.Get("thu-tuc"), 10, 64); id != 0 {
 		if p, err := u.srv.Service.Procedure(ctx, id); err == nil {
 			purpose += ": " + p.Name
+			if p.NeedsHousehold() {
+				lookUp = u.srv.Service.LookUpHousehold
+			}
 		}
 	}
 	f.Values.Del("lookup_token")
 	if f.Get("applicant.source") == string(motcua.SourcePopulationDB) {
 		f.Values.Set("applicant.source", string(motcua.SourceTyped))
 	}
-	res, err := u.srv.Service.LookUpCitizen(ctx, f.Trim("applicant.id_number"), purpose, "")
+	res, err := lookUp(ctx, f.Trim("applicant.id_number"), purpose, "")
 	if err != nil {
 		f.fail(err)
 		u.showCounterPop(w, r, web.Status(err), f, newForm(nil), "applicant.id_number", nil)
@@ -78,7 +85,7 @@ func (u *UI) popLookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := res.Citizen
-	pv.Found, pv.Permanent, pv.Current, pv.EIDLevel = true, c.Permanent.Text, c.Current.Text, c.EIDLevel
+	pv.Found, pv.Permanent, pv.Current, pv.EIDLevel, pv.Household = true, c.Permanent.Text, c.Current.Text, c.EIDLevel, res.Household
 	fill := func(k, v string) {
 		if f.Trim(k) == "" && v != "" {
 			f.Values.Set(k, v)

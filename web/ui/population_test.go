@@ -326,7 +326,7 @@ func TestCounterReusesEarlierResult(t *testing.T) {
 	if !found {
 		t.Errorf("components %+v", d.Components)
 	}
-	if page := b.get("/ho-so/" + d.Code); !strings.Contains(page.body, "dùng lại kết quả điện tử số 77/2025/KS (motcua:"+code+")") {
+	if page := b.get("/ho-so/" + d.Code); !strings.Contains(page.body, "dùng lại kết quả điện tử số 77/2025/KS (hồ sơ "+code+")") {
 		t.Error("the dossier page does not say which result was reused")
 	}
 }

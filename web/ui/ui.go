@@ -78,7 +78,10 @@ func Register(srv *web.Server, opts Options) (*UI, error) {
 	if u.pages, err = parsePages(u.funcs()); err != nil {
 		return nil, err
 	}
-	for _, rt := range append(u.routes(), u.feedbackRoutes()...) {
+	routes := u.routes()
+	routes = append(routes, u.feedbackRoutes()...)
+	routes = append(routes, u.citizenRoutes()...)
+	for _, rt := range routes {
 		srv.Handle(rt.pattern, u.secure(rt.handler))
 	}
 	// A panic or a refused request on a page shows the error page, not

@@ -7,6 +7,7 @@
 //   node flow.mjs stats BASE_URL ARTIFACT_DIR      → prints {"figure": …, "listed": …}
 //   node flow.mjs complaint BASE_URL ARTIFACT_DIR CODE → prints {"code": …} (the complaint's)
 //   node flow.mjs queue BASE_URL ARTIFACT_DIR      → prints {"ticket": …, "code": …}
+//   node flow.mjs register BASE_URL ARTIFACT_DIR ID_NUMBER → prints {"code": …, "typed": …, "clicks": …}
 //
 // Every check that fails throws, so the process exits non-zero with the
 // reason; screenshots of the main screens are saved in ARTIFACT_DIR.
@@ -385,9 +386,45 @@ async function queue(base) {
   console.log(JSON.stringify({ ticket, code }));
 }
 
+// register: the counter with the population database and the national
+// store connected. The officer types the ID number, looks the citizen up
+// (one click), sees the form filled and marked verified and the earlier
+// result the national store holds, picks it (one click), types the phone
+// and receives. Counts what the officer typed and clicked.
+async function register(base, idNumber) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN" });
+  const page = await ctx.newPage();
+  await login(page, base, "motcua.anphu");
+  await page.fill("#f-q", "xac nhan tinh trang hon nhan");
+  await Promise.all([page.waitForNavigation(), page.press("#f-q", "Enter")]);
+  await Promise.all([page.waitForNavigation(), page.locator("ol.results a").first().click()]);
+  let typed = 0, clicks = 1;
+  await page.fill("#f-applicant-id-number", idNumber);
+  typed++;
+  await Promise.all([page.waitForNavigation(), page.click("#pop-lookup")]);
+  clicks++;
+  check(await page.getAttribute("#pop", "data-found") === "true", "the register did not find the citizen");
+  check((await page.inputValue("#f-applicant-full-name")).length > 3, "the name is not filled from the register");
+  check((await page.locator("main").textContent()).includes("Đã xác thực với CSDL dân cư"), "no verified mark");
+  const offer = page.locator("label", { hasText: "Kho dữ liệu điện tử quốc gia" }).first();
+  check(await offer.count() === 1, "the national store's earlier result is not offered");
+  await shot(page, "21-counter-register-reuse");
+  await offer.click();
+  clicks++;
+  await page.fill("#f-applicant-phone", "0912345678");
+  typed++;
+  await Promise.all([page.waitForURL(/\/ho-so\/.*\?moi=receive/), page.click("button[value=receive]")]);
+  clicks++;
+  const code = (await page.locator("h1").textContent()).replace("Hồ sơ", "").trim();
+  await shot(page, "22-received-with-reuse");
+  await ctx.close();
+  console.log(JSON.stringify({ code, typed, clicks }));
+}
+
 try {
   if (phase === "officer") await officer(target);
   else if (phase === "queue") await queue(target);
+  else if (phase === "register") await register(target, expectCode);
   else if (phase === "citizen") await citizen(target, expectCode);
   else if (phase === "stats") await stats(target);
   else if (phase === "complaint") await complaint(target, expectCode);

@@ -1,0 +1,123 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+const personalResultColumns = `id, id_number, dossier_id, dossier_code, procedure_code, procedure_name, result_code, result_name,
+	number, file_ref, agency_code, agency_name, issued_at, pushed_at`
+
+// SavePersonalResult implements motcua.PersonalResultStore: a second save
+// for the same dossier replaces the result's number, name, file and date
+// (a corrected result) and clears its push, so that the national store
+// receives the correction.
+func (t *tx) SavePersonalResult(_ ctxT, r *motcua.PersonalResult) error {
+	row, err := t.queryRow(`SELECT id FROM personal_results WHERE dossier_id = ?`, r.DossierID)
+	if err != nil {
+		return err
+	}
+	var id int64
+	switch err := row.Scan(&id); {
+	case err == sql.ErrNoRows:
+		id, err = t.insert(`INSERT INTO personal_results (id_number, dossier_id, dossier_code, procedure_code, procedure_name,
+			result_code, result_name, number, file_ref, agency_code, agency_name, issued_at, pushed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`, r.IDNumber, r.DossierID, r.DossierCode, r.ProcedureCode, r.ProcedureName,
+			r.ResultCode, r.ResultName, r.Number, r.FileRef, r.AgencyCode, r.AgencyName, r.IssuedAt.UnixMilli())
+		if err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		if _, err := t.exec(`UPDATE personal_results SET result_code = ?, result_name = ?, number = ?, file_ref = ?, issued_at = ?,
+			pushed_at = NULL WHERE id = ?`, r.ResultCode, r.ResultName, r.Number, r.FileRef, r.IssuedAt.UnixMilli(), id); err != nil {
+			return err
+		}
+	}
+	r.ID, r.PushedAt = id, time.Time{}
+	return nil
+}
+
+func scanPersonalResult(sc interface{ Scan(...any) error }) (*motcua.PersonalResult, error) {
+	var r motcua.PersonalResult
+	var issued int64
+	var pushed sql.NullInt64
+	if err := sc.Scan(&r.ID, &r.IDNumber, &r.DossierID, &r.DossierCode, &r.ProcedureCode, &r.ProcedureName, &r.ResultCode,
+		&r.ResultName, &r.Number, &r.FileRef, &r.AgencyCode, &r.AgencyName, &issued, &pushed); err != nil {
+		return nil, err
+	}
+	r.IssuedAt = time.UnixMilli(issued).UTC()
+	if pushed.Valid {
+		r.PushedAt = time.UnixMilli(pushed.Int64).UTC()
+	}
+	return &r, nil
+}
+
+// PersonalResults implements motcua.PersonalResultStore.
+func (t *tx) PersonalResults(_ ctxT, idNumber string, limit int) ([]*motcua.PersonalResult, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := t.query(`SELECT `+personalResultColumns+` FROM personal_results WHERE id_number = ? ORDER BY id DESC LIMIT ?`,
+		idNumber, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*motcua.PersonalResult
+	for rows.Next() {
+		r, err := scanPersonalResult(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// PersonalResultByDossier implements motcua.PersonalResultStore.
+func (t *tx) PersonalResultByDossier(_ ctxT, dossierID int64) (*motcua.PersonalResult, error) {
+	row, err := t.queryRow(`SELECT `+personalResultColumns+` FROM personal_results WHERE dossier_id = ?`, dossierID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := scanPersonalResult(row)
+	if err != nil {
+		return nil, notFound(err, "personal_result_not_found", "Hồ sơ chưa có kết quả trong kho dữ liệu của tỉnh.")
+	}
+	return r, nil
+}
+
+// PersonalResultPushed implements motcua.PersonalResultStore.
+func (t *tx) PersonalResultPushed(_ ctxT, id int64, at time.Time) error {
+	_, err := t.exec(`UPDATE personal_results SET pushed_at = ? WHERE id = ?`, at.UnixMilli(), id)
+	return err
+}
+
+// StoreUseIn implements motcua.PersonalResultStore: per agency and
+// procedure, the dossiers received in [from, to) with a component taken
+// from the national store (the report flag) or whose result the national
+// store accepted.
+func (t *tx) StoreUseIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
+	rows, err := t.query(`SELECT competent_agency_id, procedure_id, COUNT(*) FROM dossiers
+		WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND ((report_flags & ?) <> 0
+		OR EXISTS (SELECT 1 FROM personal_results pr WHERE pr.dossier_id = dossiers.id AND pr.pushed_at IS NOT NULL))
+		GROUP BY competent_agency_id, procedure_id ORDER BY competent_agency_id, procedure_id`,
+		from.UnixMilli(), to.UnixMilli(), int64(motcua.FlagFromStore))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []motcua.ReceivedAgg
+	for rows.Next() {
+		var a motcua.ReceivedAgg
+		if err := rows.Scan(&a.AgencyID, &a.ProcedureID, &a.Store); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
