@@ -57,8 +57,16 @@ type MixedOptions struct {
 	Duration time.Duration
 	// Solo is the length of the single-client latency baseline.
 	Solo time.Duration
-	Out  io.Writer
+	// Without names kinds left out of the mix (by their short names in
+	// KindNames), to see what the others do alone.
+	Without []string
+	Out     io.Writer
 }
+
+// KindNames maps the short names of the kinds (for Without) to the names
+// printed.
+var KindNames = map[string]string{"inbox": kInbox, "filter": kInboxFilter, "page": kDossierPage, "json": kDossierJSON,
+	"action": kAction, "reception": kReception, "receipt": kReceipt, "report": kReport, "lookup": kLookup}
 
 // Kind figures of a mixed run, per kind of operation.
 type KindFigure struct {
@@ -104,7 +112,8 @@ var kindOrder = []string{kInbox, kInboxFilter, kDossierPage, kDossierJSON, kActi
 // role (an action and a reception each add a second request: the dossier's
 // JSON before, the receipt after). Officers mostly read their inbox and
 // dossiers; a reception officer receives at the counter; heads and leaders
-// look at reports now and then; about one request in six is a citizen's
+// open the report page now and then (it is computed from the dossiers:
+// about one request in 150); about one request in six is a citizen's
 // lookup.
 var mixWeights = map[motcua.Role][]struct {
 	kind string
@@ -112,9 +121,9 @@ var mixWeights = map[motcua.Role][]struct {
 }{
 	motcua.RoleReception:  {{kInbox, 25}, {kInboxFilter, 10}, {kDossierPage, 20}, {kAction, 12}, {kReception, 15}, {kLookup, 18}},
 	motcua.RoleSpecialist: {{kInbox, 30}, {kInboxFilter, 10}, {kDossierPage, 28}, {kAction, 15}, {kLookup, 17}},
-	motcua.RoleHead:       {{kInbox, 30}, {kInboxFilter, 10}, {kDossierPage, 25}, {kAction, 15}, {kReport, 3}, {kLookup, 17}},
-	motcua.RoleLeader:     {{kInbox, 30}, {kInboxFilter, 10}, {kDossierPage, 25}, {kAction, 15}, {kReport, 3}, {kLookup, 17}},
-	motcua.RoleSupervisor: {{kInbox, 35}, {kDossierPage, 30}, {kReport, 10}, {kLookup, 25}},
+	motcua.RoleHead:       {{kInbox, 30}, {kInboxFilter, 10}, {kDossierPage, 25}, {kAction, 15}, {kReport, 1}, {kLookup, 17}},
+	motcua.RoleLeader:     {{kInbox, 30}, {kInboxFilter, 10}, {kDossierPage, 25}, {kAction, 15}, {kReport, 1}, {kLookup, 17}},
+	motcua.RoleSupervisor: {{kInbox, 35}, {kDossierPage, 30}, {kReport, 5}, {kLookup, 25}},
 }
 
 // intakeTemplate is what a reception officer's counter receives: a
@@ -141,6 +150,7 @@ type mixed struct {
 	lookups  [][2]string // code, verifier
 	seq      atomic.Int64
 	runID    string // this run's mark, in idempotency keys
+	without  map[string]bool
 	mu       sync.Mutex
 	moved    map[string][2]int // code → (events, index of state in states)
 	states   []motcua.State
@@ -178,6 +188,14 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	m := &mixed{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: tr, Timeout: time.Minute},
 		moved: map[string][2]int{}, stateIdx: map[motcua.State]int{},
 		runID: strconv.FormatInt(time.Now().UnixNano(), 36)}
+	m.without = map[string]bool{}
+	for _, w := range o.Without {
+		k, ok := KindNames[w]
+		if !ok {
+			return nil, fmt.Errorf("mixed: no kind %q to leave out", w)
+		}
+		m.without[k] = true
+	}
 	if err := m.prepare(ctx, o); err != nil {
 		return nil, err
 	}
@@ -390,6 +408,9 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool) (map
 				} else {
 					kind = pick(rng, s.role)
 				}
+				if m.without[kind] {
+					continue
+				}
 				if err := m.do(s, kind, rng, res); err != nil {
 					if ctx.Err() == nil {
 						firstErr.CompareAndSwap(nil, err)
@@ -481,13 +502,18 @@ func (m *mixed) do(s *session, kind string, rng *rand.Rand, res map[string]*kind
 		return err
 	case kDossierPage:
 		if len(s.codes) == 0 {
-			return m.do(s, kInbox, rng, res)
+			// A fresh session opens its inbox first.
+			if err := m.do(s, kInbox, rng, res); err != nil || len(s.codes) == 0 {
+				return err
+			}
 		}
 		_, err := m.timed(res, kDossierPage, s, "GET", "/ho-so/"+s.codes[rng.IntN(len(s.codes))], nil, http.StatusOK)
 		return err
 	case kDossierJSON, kAction:
 		if len(s.codes) == 0 {
-			return m.do(s, kInbox, rng, res)
+			if err := m.do(s, kInbox, rng, res); err != nil || len(s.codes) == 0 {
+				return err
+			}
 		}
 		return m.act(s, s.codes[rng.IntN(len(s.codes))], rng, res)
 	case kReception, kReceipt:
@@ -500,7 +526,10 @@ func (m *mixed) do(s *session, kind string, rng *rand.Rand, res map[string]*kind
 		return err
 	case kLookup:
 		l := m.lookups[rng.IntN(len(m.lookups))]
-		_, err := m.timed(res, kLookup, nil, "GET", "/tra-cuu?ma="+url.QueryEscape(l[0])+"&so="+url.QueryEscape(l[1]), nil, http.StatusOK)
+		b, err := m.timed(res, kLookup, nil, "GET", "/tra-cuu?ma="+url.QueryEscape(l[0])+"&so="+url.QueryEscape(l[1]), nil, http.StatusOK)
+		if err == nil && !bytes.Contains(b, []byte(l[0])) {
+			return fmt.Errorf("mixed: the lookup of %s did not show it", l[0])
+		}
 		return err
 	}
 	return fmt.Errorf("mixed: unknown kind %q", kind)
@@ -571,6 +600,9 @@ func (m *mixed) receive(s *session, res map[string]*kindStats) error {
 		return err
 	}
 	code, _ := codeOf(b)
+	if m.without[kReceipt] {
+		return nil
+	}
 	pdf, err := m.timed(res, kReceipt, s, "GET", "/ho-so/"+url.PathEscape(code)+"/in/receipt", nil, http.StatusOK)
 	if err == nil && !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		return fmt.Errorf("mixed: the receipt of %s is not a PDF", code)
@@ -621,6 +653,11 @@ func (m *mixed) timed(res map[string]*kindStats, kind string, s *session, method
 	}
 	if s != nil {
 		req.Header.Set("Authorization", "Bearer "+s.token)
+	} else {
+		// A citizen, from one of many addresses (the handler believes
+		// the proxy on loopback; see cmd/motcua's mixedBench).
+		n := m.seq.Add(1)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
 	}
 	t0 := time.Now()
 	resp, err := m.client.Do(req)

@@ -30,6 +30,7 @@ type benchOptions struct {
 	mixed    bool
 	sessions string
 	solo     time.Duration
+	without  string
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -47,6 +48,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&b.mixed, "mixed", false, "run the mixed staff workload on the province of --data or --db (fill it first with motcua demo --dossiers N --year Y --no-serve); it changes that database")
 	fs.StringVar(&b.sessions, "sessions", "64,512", "with --mixed: the numbers of concurrent staff sessions, comma-separated")
 	fs.DurationVar(&b.solo, "solo", 10*time.Second, "with --mixed: the length of the single-client latency baseline")
+	fs.StringVar(&b.without, "without", "", "with --mixed: kinds left out of the mix, comma-separated (inbox, filter, page, json, action, reception, receipt, report, lookup)")
 	fs.BoolVar(&b.sign, "sign", false, "measure PDF signatures per second with a key file against raw RSA/ECDSA signatures, and a leader signing 100 results at once")
 
 }

@@ -24,11 +24,20 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 		}
 		counts = append(counts, n)
 	}
+	var without []string
+	if o.without != "" {
+		without = strings.Split(o.without, ",")
+	}
 	db, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	// As behind the reverse proxy of a deployment (docs/deployment.md):
+	// the workload's citizens come from many addresses, which the
+	// proxy on loopback names in X-Forwarded-For, and the limits per
+	// address apply to each of them, not to all at once.
+	cfg.TrustedProxies = append(cfg.TrustedProxies, "127.0.0.1")
 	a, err := newApp(ctx, cfg, db, nil)
 	if err != nil {
 		return err
@@ -40,7 +49,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	fmt.Fprintf(stdout, "mixed staff workload on %s (%d dossiers, engine %s)\n", cfg.DB, n, db.Engine())
 	for _, s := range counts {
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
-			Solo: o.solo, Out: stdout})
+			Solo: o.solo, Without: without, Out: stdout})
 		if err != nil {
 			return err
 		}
@@ -50,8 +59,8 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if sqlstore.IsPostgresURL(cfg.DB) {
 		db2 = "--db postgres://…"
 	}
-	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s\n",
-		db2, db2, o.sessions, o.duration, o.solo)
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s%s\n",
+		db2, db2, o.sessions, o.duration, o.solo, withoutFlag(o.without))
 	return nil
 }
 
@@ -74,3 +83,10 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 }
 
 func msStr(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func withoutFlag(w string) string {
+	if w == "" {
+		return ""
+	}
+	return " --without " + w
+}
