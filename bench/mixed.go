@@ -91,6 +91,10 @@ type MixedReport struct {
 	// Checked is how many dossiers were read back at the end; all of
 	// them matched (a mismatch fails the run).
 	Checked int
+	// CPU is the process's CPU time (user + system, load generator
+	// included, a PostgreSQL server's not) per operation of the
+	// concurrent run: steadier than rates on a shared machine.
+	CPU time.Duration
 }
 
 // Kinds of operations.
@@ -219,10 +223,12 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	// left is given back first: the peak is the workload's.
 	debug.FreeOSMemory()
 	resetPeakRSS()
+	c0 := cpuTime()
 	load, el, err := m.run(ctx, o.Sessions, o.Duration, false)
 	if err != nil {
 		return nil, err
 	}
+	cpu := cpuTime() - c0
 	r.PeakRSS = peakRSS()
 	var total int64
 	for _, k := range kindOrder {
@@ -242,6 +248,9 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 		r.Kinds = append(r.Kinds, f)
 	}
 	r.Rate = float64(total) / el.Seconds()
+	if total > 0 {
+		r.CPU = cpu / time.Duration(total)
+	}
 	if r.Checked, err = m.check(ctx, o.Store); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,10 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 	}
 	fmt.Fprintf(w, "\n%d sessions: %.0f operations/s (%s target ≥ 1000) = %.2f× the minimal handler's %.0f/s\n",
 		r.Sessions, r.Rate, verdict(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
+	if r.CPU > 0 {
+		fmt.Fprintf(w, "  CPU %s per operation (this process, load generator included): %.0f operations/s per dedicated core\n",
+			msStr(r.CPU), float64(time.Second)/float64(r.CPU))
+	}
 	fmt.Fprintf(w, "  %-18s %8s %6s %6s  %9s %9s  %9s %9s  %s\n", "kind", "ok", "409", "4xx", "p50", "p99", "solo p50", "solo p99", "p99 ≤ 50 ms")
 	for _, k := range r.Kinds {
 		fmt.Fprintf(w, "  %-18s %8d %6d %6d  %9s %9s  %9s %9s  %s\n", k.Kind, k.Ops, k.Conflicts, k.Refused,
