@@ -391,7 +391,8 @@ type kindStats struct {
 }
 
 // run runs n workers for d. With solo (n = 1), the kinds are taken in
-// turn rather than by weight, so that each has its baseline. It returns
+// turn rather than by weight, so that each has its baseline, and each is
+// tried at least once even after d. It returns
 // the outcomes by kind and the time it took.
 func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool) (map[string]*kindStats, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
@@ -407,7 +408,9 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool) (map
 			res := map[string]*kindStats{}
 			results[w] = res
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
-			for i := 0; ctx.Err() == nil; i++ {
+			// Alone, every kind is tried at least once however long
+			// it takes (a slow machine, the race detector).
+			for i := 0; ctx.Err() == nil || solo && i < len(kindOrder); i++ {
 				s, kind := m.sessions[w%len(m.sessions)], ""
 				if solo {
 					kind = kindOrder[i%len(kindOrder)]

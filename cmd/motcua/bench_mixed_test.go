@@ -13,9 +13,9 @@ import (
 )
 
 // TestMixedBench runs the mixed staff workload briefly on the demo
-// province, on both engines. It checks that the workload ran through every
-// kind of operation it reports and that the dossiers it received or moved
-// were read back (the command fails when one is stored otherwise than it
+// province, on both engines. It checks that the single-client baseline
+// measured the kinds a reception officer always can do, and that the
+// dossiers the workload received or moved were read back (the command fails when one is stored otherwise than it
 // was answered), not how fast anything is: that is the benchmark's own
 // business.
 func TestMixedBench(t *testing.T) {
@@ -35,10 +35,12 @@ func TestMixedBench(t *testing.T) {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
 		s := out.String()
-		for _, kind := range []string{"inbox page", "dossier page", "dossier (API)", "counter reception", "receipt PDF", "citizen lookup"} {
-			m := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(kind) + ` +(\d+) `).FindStringSubmatch(s)
-			if m == nil || m[1] == "0" {
-				t.Errorf("no %s answered:\n%s", kind, s)
+		// Every kind is tried alone at least once (the single-client
+		// baseline); the reception officer's ones always succeed.
+		for _, kind := range []string{"inbox page", "counter reception", "receipt PDF", "citizen lookup"} {
+			m := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(kind) + ` +\d+ +\d+ +\d+ +[\d.]+ ms +[\d.]+ ms +([\d.]+) ms`).FindStringSubmatch(s)
+			if m == nil || m[1] == "0.0" {
+				t.Errorf("%s not measured alone:\n%s", kind, s)
 			}
 		}
 		m := regexp.MustCompile(`checked: the (\d+) dossiers`).FindStringSubmatch(s)
