@@ -96,6 +96,9 @@ type pgQueued struct {
 	query string
 	args  []any
 	rows  int64
+	// id, if not nil, receives the id the statement returns (an INSERT …
+	// RETURNING id): set when the pipeline is sent, before the commit.
+	id *int64
 }
 
 // pgPipe is the queue of a transaction whose statements are pipelined.
@@ -156,6 +159,21 @@ func (t *tx) execLater(rows int64, query string, args ...any) error {
 	return nil
 }
 
+// insertReturning runs an INSERT and stores the new row's id in *id; in a
+// pipelined transaction it is queued, and *id is set when the pipeline is
+// sent, before the commit. The id is then the database's own, drawn when
+// the row is written (unlike insertLater's, drawn beforehand): for the
+// audit log, whose chain seals entries by id a little after they commit.
+func (t *tx) insertReturning(id *int64, query string, args ...any) error {
+	if !t.pipelined() {
+		n, err := t.insert(query, args...)
+		*id = n
+		return err
+	}
+	t.pipe.queued = append(t.pipe.queued, pgQueued{query: rebind(query + " RETURNING id"), args: args, rows: -1, id: id})
+	return nil
+}
+
 // insertLater is insert for a pipelined transaction: for a table with an
 // id pool it draws the id and queues the INSERT with it (ok true);
 // otherwise it does nothing (ok false).
@@ -206,6 +224,13 @@ func (t *tx) flushPipe() error {
 		br := c.Conn().SendBatch(context.Background(), b)
 		var first error
 		for _, q := range queued {
+			if q.id != nil {
+				err := br.QueryRow().Scan(q.id)
+				if first == nil && err != nil {
+					first = mapError(err)
+				}
+				continue
+			}
 			tag, err := br.Exec()
 			if first != nil {
 				continue

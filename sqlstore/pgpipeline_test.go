@@ -48,6 +48,7 @@ func TestPipelinedBatch(t *testing.T) {
 		mustWrite(t, db, func(tx motcua.Tx) error { _, err := intake(tx, -1, "taken"); return err })
 
 		seen := map[string]bool{}
+		auditIDs := map[int64]bool{}
 		want := 0
 		// First a batch that succeeds as a whole (its INSERTs take their
 		// codes in the pipeline, or by an UPDATE after a read sent them),
@@ -57,6 +58,7 @@ func TestPipelinedBatch(t *testing.T) {
 			const n = 30
 			errs := make([]error, n)
 			made := make([]*motcua.Dossier, n)
+			audits := make([]*motcua.AuditEntry, n)
 			var wg sync.WaitGroup
 			for i := range n {
 				wg.Add(1)
@@ -69,6 +71,12 @@ func TestPipelinedBatch(t *testing.T) {
 						}
 						d, err := intake(tx, 100*phase+i, key)
 						if err != nil {
+							return err
+						}
+						// An access-log entry: its id is the database's,
+						// known once the write commits.
+						audits[i] = &motcua.AuditEntry{At: at, UserID: 1, Action: motcua.AuditViewNames, DossierID: d.ID}
+						if err := tx.Audit(ctx, audits[i]); err != nil {
 							return err
 						}
 						if i%3 == 0 {
@@ -130,6 +138,10 @@ func TestPipelinedBatch(t *testing.T) {
 					t.Errorf("intake %d is not in its agency's inbox", i)
 				}
 				seen[d.Code] = true
+				if id := audits[i].ID; id <= 0 || auditIDs[id] {
+					t.Errorf("intake %d: access-log entry id %d (zero or repeated)", i, id)
+				}
+				auditIDs[audits[i].ID] = true
 			}
 			want += n
 			if reuse {
