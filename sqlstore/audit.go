@@ -6,15 +6,12 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// Audit implements motcua.AuditStore.
+// Audit implements motcua.AuditStore. In a PostgreSQL group commit the
+// INSERT is pipelined (pgpipeline.go) and e.ID is set when the write
+// commits, not at once.
 func (t *tx) Audit(_ ctxT, e *motcua.AuditEntry) error {
-	id, err := t.insert(`INSERT INTO audit_log (at, user_id, action, dossier_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?)`,
+	return t.insertReturning(&e.ID, `INSERT INTO audit_log (at, user_id, action, dossier_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?)`,
 		e.At.UnixMilli(), e.UserID, e.Action, e.DossierID, e.Detail, e.IP)
-	if err != nil {
-		return err
-	}
-	e.ID = id
-	return nil
 }
 
 // AuditEntries implements motcua.AuditStore.

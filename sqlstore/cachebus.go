@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,16 +42,89 @@ type pgBus struct {
 	db      *DB
 	channel string
 	origin  string
+
+	mu      sync.Mutex
+	pending []*pubReq // waiting for the round being sent
+	sending bool      // a sendPending runs
 }
 
 // maxPayload keeps a notification under PostgreSQL's 8000-byte limit.
 const maxPayload = 7000
 
-// Publish implements motcua.CacheBus: one NOTIFY per 7000 bytes of keys,
-// delivered to the listeners when it commits (at once: it runs alone).
+// Publish implements motcua.CacheBus: it returns once a NOTIFY holding
+// the keys has committed (one NOTIFY per 7000 bytes of keys).
+//
+// Publishes are coalesced: while one is being sent, the ones that arrive
+// wait and then go together, in order. Each NOTIFY is a commit, and
+// PostgreSQL lets only one notifying transaction of a database commit at a
+// time; one per change, from every request that changed a dossier at once,
+// queued behind each other (on a busy machine past the callers' time-out,
+// which left other instances' caches stale until their time to live).
 func (b *pgBus) Publish(ctx context.Context, keys ...motcua.CacheKey) error {
+	for _, k := range keys {
+		if strings.ContainsAny(k.Kind+k.Key, "\t\n") || len(k.Kind)+len(k.Key) > maxPayload/2 {
+			return fmt.Errorf("publish cache invalidation: key %q/%q cannot be sent", k.Kind, k.Key)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	r := &pubReq{keys: keys, done: make(chan error, 1)}
+	b.mu.Lock()
+	b.pending = append(b.pending, r)
+	if !b.sending {
+		b.sending = true
+		go b.sendPending()
+	}
+	b.mu.Unlock()
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("publish cache invalidation: %w", ctx.Err())
+	}
+}
+
+// pubReq is a Publish waiting for its keys to be sent.
+type pubReq struct {
+	keys []motcua.CacheKey
+	done chan error
+}
+
+// pubTimeout bounds the sending of one round of publishes (a caller may
+// stop waiting earlier).
+const pubTimeout = 30 * time.Second
+
+// sendPending sends the waiting publishes, round after round, until none
+// is left.
+func (b *pgBus) sendPending() {
+	for {
+		b.mu.Lock()
+		round := b.pending
+		b.pending = nil
+		if len(round) == 0 {
+			b.sending = false
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		var keys []motcua.CacheKey
+		for _, r := range round {
+			keys = append(keys, r.keys...)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), pubTimeout)
+		err := b.send(ctx, keys)
+		cancel()
+		for _, r := range round {
+			r.done <- err
+		}
+	}
+}
+
+// send notifies keys, in order, 7000 bytes at most per NOTIFY.
+func (b *pgBus) send(ctx context.Context, keys []motcua.CacheKey) error {
 	var buf strings.Builder
-	send := func() error {
+	flush := func() error {
 		if buf.Len() == 0 {
 			return nil
 		}
@@ -62,17 +136,14 @@ func (b *pgBus) Publish(ctx context.Context, keys ...motcua.CacheKey) error {
 		return nil
 	}
 	for _, k := range keys {
-		if strings.ContainsAny(k.Kind+k.Key, "\t\n") || len(k.Kind)+len(k.Key) > maxPayload/2 {
-			return fmt.Errorf("publish cache invalidation: key %q/%q cannot be sent", k.Kind, k.Key)
-		}
 		if buf.Len()+len(k.Kind)+len(k.Key)+2 > maxPayload {
-			if err := send(); err != nil {
+			if err := flush(); err != nil {
 				return err
 			}
 		}
 		buf.WriteString("\n" + k.Kind + "\t" + k.Key)
 	}
-	return send()
+	return flush()
 }
 
 // Listen implements motcua.CacheBus on a connection of its own, connecting

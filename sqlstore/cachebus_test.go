@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,4 +150,40 @@ func TestCacheBusSQLite(t *testing.T) {
 	if err != nil || bus != nil {
 		t.Fatalf("SQLite cache bus: %v, %v; want none", bus, err)
 	}
+}
+
+// TestCacheBusConcurrentPublishes: publishes made at once (coalesced into
+// few notifications) each return once sent, and every key arrives once.
+func TestCacheBusConcurrentPublishes(t *testing.T) {
+	sqltest.RequirePostgres(t)
+	addr := sqltest.FreshSchema(t)
+	a, b := openMigrated(t, addr, sqlstore.Options{}), openMigrated(t, addr, sqlstore.Options{})
+	busA, _ := listen(t, a)
+	_, fromB := listen(t, b)
+	const n = 60
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = busA.Publish(ctx, motcua.CacheKey{Kind: motcua.CachePublic, Key: fmt.Sprintf("H99.101-261122-%04d", i)})
+		}()
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("publish %d: %v", i, err)
+		}
+	}
+	for range n {
+		seen[fromB.next(t).Key]++
+	}
+	for i := range n {
+		if k := fmt.Sprintf("H99.101-261122-%04d", i); seen[k] != 1 {
+			t.Errorf("key %s delivered %d times", k, seen[k])
+		}
+	}
+	fromB.none(t)
 }

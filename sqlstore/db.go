@@ -110,6 +110,7 @@ type DB struct {
 	quit     chan struct{}
 	stopped  chan struct{}
 	pgWG     sync.WaitGroup // PostgreSQL's writers
+	pgids    pgIDs          // PostgreSQL: ids drawn beforehand for pipelined INSERTs
 	maxBatch int
 	close    sync.Once
 }

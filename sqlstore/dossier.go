@@ -102,10 +102,11 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 	// A random provisional code, replaced before commit: no other
 	// transaction ever sees it.
 	d.Code = "~" + hex.EncodeToString(b)
+	slot := t.nextSlot() // in a pipeline, where the INSERT is queued
 	if err := t.CreateDossier(ctx, d, e); err != nil {
 		return err
 	}
-	t.numbers = append(t.numbers, pendingNumber{key: key, d: d, render: render})
+	t.numbers = append(t.numbers, pendingNumber{key: key, d: d, render: render, slot: slot})
 	return nil
 }
 
@@ -157,7 +158,7 @@ func (t *tx) saveDuties(id int64, s *motcua.Status, replace bool) error {
 	}
 	next := s.NextDueAt().UnixMilli()
 	for _, w := range s.Duties {
-		if _, err := t.exec(insertDuty, w.AgencyID, string(w.Role), w.UserID, next, id); err != nil {
+		if err := t.execLater(-1, insertDuty, w.AgencyID, string(w.Role), w.UserID, next, id); err != nil {
 			return fmt.Errorf("inbox row of dossier %d: %w", id, err)
 		}
 	}
@@ -563,7 +564,7 @@ func (t *tx) Idempotency(_ ctxT, userID int64, key string) (*motcua.IdempotencyR
 
 // SaveIdempotency implements motcua.DossierStore.
 func (t *tx) SaveIdempotency(_ ctxT, r *motcua.IdempotencyRecord) error {
-	_, err := t.exec(`INSERT INTO idempotency_keys (user_id, key, request_hash, dossier_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+	err := t.execLater(-1, `INSERT INTO idempotency_keys (user_id, key, request_hash, dossier_id, created_at) VALUES (?, ?, ?, ?, ?)`,
 		r.UserID, r.Key, hex.EncodeToString(r.RequestHash), r.DossierID, r.CreatedAt.UnixMilli())
 	return conflict(err, "idempotency_key_reused", "Khóa chống trùng đã được dùng cho một yêu cầu khác.")
 }

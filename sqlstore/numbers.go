@@ -13,6 +13,9 @@ type pendingNumber struct {
 	key    string
 	d      *motcua.Dossier
 	render func(seq int) string
+	// slot is where the dossier's INSERT waits in the pipeline, if it
+	// does: its code is then set there instead of by an UPDATE.
+	slot pgSlot
 }
 
 // flushNumbers draws the numbers of the dossiers created since the last
@@ -46,10 +49,13 @@ func (t *tx) flushNumbers() error {
 	for i, k := range keys {
 		ns[i] = count[k]
 	}
-	rows, err := t.query(`INSERT INTO code_counters (key, n)
+	// Straight to the server, ahead of any queued statement (pgpipeline.go):
+	// the counters depend on none of them, and the dossiers' INSERTs still
+	// waiting in the pipeline then take their codes with them.
+	rows, err := t.pgtx.QueryContext(t.ctx, rebind(`INSERT INTO code_counters (key, n)
 		SELECT k, c FROM unnest(?::text[], ?::int[]) AS u(k, c) ORDER BY k COLLATE "C"
 		ON CONFLICT (key) DO UPDATE SET n = code_counters.n + excluded.n
-		RETURNING key, n`, keys, ns)
+		RETURNING key, n`), keys, ns)
 	if err != nil {
 		return fmt.Errorf("draw dossier numbers: %w", err)
 	}
@@ -67,17 +73,29 @@ func (t *tx) flushNumbers() error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("draw dossier numbers: %w", err)
 	}
-	ids := make([]int64, len(t.numbers))
-	codes := make([]string, len(t.numbers))
+	ids := make([]int64, 0, len(t.numbers))
+	codes := make([]string, 0, len(t.numbers))
+	all := make([]string, len(t.numbers))
 	for i, p := range t.numbers {
 		seq, ok := next[p.key]
 		if !ok {
 			return fmt.Errorf("draw dossier numbers: no number for %q", p.key)
 		}
 		next[p.key] = seq + 1
-		ids[i], codes[i] = p.d.ID, p.render(int(seq))
+		all[i] = p.render(int(seq))
+		if !t.setQueuedCode(p.slot, all[i]) {
+			ids, codes = append(ids, p.d.ID), append(codes, all[i])
+		}
 	}
-	res, err := t.exec(`UPDATE dossiers SET code = u.code FROM unnest(?::bigint[], ?::text[]) AS u(id, code)
+	if len(ids) == 0 {
+		for i, p := range t.numbers {
+			p.d.Code = all[i]
+		}
+		return nil
+	}
+	// Every dossier must get its code (in a pipeline, checked when it is
+	// sent, before the commit).
+	err = t.execLater(int64(len(ids)), `UPDATE dossiers SET code = u.code FROM unnest(?::bigint[], ?::text[]) AS u(id, code)
 		WHERE dossiers.id = u.id`, ids, codes)
 	if err != nil {
 		msg := "Mã hồ sơ đã tồn tại."
@@ -86,11 +104,8 @@ func (t *tx) flushNumbers() error {
 		}
 		return conflict(err, "dossier_code_exists", msg)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
-		return fmt.Errorf("set dossier codes: %d of %d dossiers updated (%v)", n, len(ids), err)
-	}
 	for i, p := range t.numbers {
-		p.d.Code = codes[i]
+		p.d.Code = all[i]
 	}
 	return nil
 }

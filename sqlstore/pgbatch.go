@@ -164,13 +164,27 @@ func pgBackOff(attempt int) {
 // pgBegin starts a batch's transaction. Statements run under a context
 // that no caller can cancel: cancelling one would break the connection
 // under every other caller's work.
-func (db *DB) pgBegin() (*sql.Tx, *tx, error) {
+//
+// The transaction runs on a connection of its own (t.pipe.conn), which the
+// pipeline of queued statements uses too; release gives it back to the
+// pool once the transaction ended. Only the optimistic run queues
+// statements (pipelined), see pgpipeline.go.
+func (db *DB) pgBegin(pipelined bool) (*sql.Tx, *tx, func(), error) {
 	ctx := context.Background()
-	sqlTx, err := db.pg.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	conn, err := db.pg.Conn(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("begin write: %w", err)
+		return nil, nil, nil, fmt.Errorf("begin write: %w", err)
 	}
-	return sqlTx, &tx{db: db, ctx: ctx, pgtx: sqlTx, write: true, stats: map[motcua.StatKey]int64{}}, nil
+	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		conn.Close()
+		return nil, nil, nil, fmt.Errorf("begin write: %w", err)
+	}
+	t := &tx{db: db, ctx: ctx, pgtx: sqlTx, write: true, stats: map[motcua.StatKey]int64{}}
+	if pipelined {
+		t.pipe = &pgPipe{conn: conn}
+	}
+	return sqlTx, t, func() { conn.Close() }, nil
 }
 
 // pgOptimistic runs the batch in one transaction and commits it if every
@@ -179,11 +193,12 @@ func (db *DB) pgBegin() (*sql.Tx, *tx, error) {
 // second return names the reason of a retry.
 func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 	start := time.Now()
-	sqlTx, t, err := db.pgBegin()
+	sqlTx, t, release, err := db.pgBegin(true)
 	if err != nil {
 		db.fail(batch, err)
 		return pgDone, ""
 	}
+	defer release()
 	undo := func(err error) (pgOutcome, string) {
 		sqlTx.Rollback()
 		if reason := retryReason(err); reason != "" {
@@ -205,6 +220,9 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 		return undo(err)
 	}
 	if err := t.flushNumbers(); err != nil {
+		return undo(err)
+	}
+	if err := t.flushPipe(); err != nil {
 		return undo(err)
 	}
 	err = sqlTx.Commit()
@@ -246,11 +264,12 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 // its savepoint and such a failure is its failure alone.
 func (db *DB) pgIsolated(batch []*writeReq, last, drawEach bool) (again []*writeReq, reason string, redo bool) {
 	start := time.Now()
-	sqlTx, t, err := db.pgBegin()
+	sqlTx, t, release, err := db.pgBegin(false)
 	if err != nil {
 		db.fail(batch, err)
 		return nil, "", false
 	}
+	defer release()
 	ctx := t.ctx
 	results := make([]error, len(batch))
 	retry := make([]bool, len(batch))

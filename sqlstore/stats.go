@@ -105,7 +105,8 @@ func (t *tx) putStats(m map[motcua.StatKey]int64, stmts map[int]string) error {
 			args = append(args, int(k.Scale), int(k.Metric), k.Period, k.AgencyID, k.ProcedureID, m[k])
 		}
 		keys = keys[n:]
-		if _, err := t.exec(stmts[n], args...); err != nil {
+		// A copy of the arguments: a pipeline sends them later.
+		if err := t.execLater(-1, stmts[n], append([]any(nil), args...)...); err != nil {
 			return err
 		}
 	}

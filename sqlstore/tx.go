@@ -28,6 +28,9 @@ type tx struct {
 	// numbers, in a PostgreSQL group commit, lists the dossiers waiting
 	// for their number (see CreateNumberedDossier).
 	numbers []pendingNumber
+	// pipe, in the optimistic run of a PostgreSQL group commit, queues
+	// the statements whose results are not needed (pgpipeline.go).
+	pipe *pgPipe
 }
 
 // dropPending forgets the counter changes and numbers a failed transaction
@@ -56,6 +59,9 @@ func (t *tx) opCtx() context.Context {
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 	if t.pgtx != nil {
+		if err := t.flushPipe(); err != nil {
+			return nil, err
+		}
 		res, err := t.pgtx.ExecContext(t.ctx, rebind(query), args...)
 		return res, mapError(err)
 	}
@@ -72,6 +78,9 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 	if t.pgtx != nil {
+		if err := t.flushPipe(); err != nil {
+			return nil, err
+		}
 		rows, err := t.pgtx.QueryContext(t.ctx, rebind(query), args...)
 		return rows, mapError(err)
 	}
@@ -88,6 +97,9 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 
 func (t *tx) queryRow(query string, args ...any) (*sql.Row, error) {
 	if t.pgtx != nil {
+		if err := t.flushPipe(); err != nil {
+			return nil, err
+		}
 		return t.pgtx.QueryRowContext(t.ctx, rebind(query), args...), nil
 	}
 	s, err := t.stmt(query)
@@ -101,6 +113,12 @@ func (t *tx) queryRow(query string, args ...any) (*sql.Row, error) {
 // without a RETURNING clause, which would cost a result set per insert.)
 func (t *tx) insert(query string, args ...any) (int64, error) {
 	if t.pgtx != nil {
+		if id, ok, err := t.insertLater(query, args); ok {
+			return id, err
+		}
+		if err := t.flushPipe(); err != nil {
+			return 0, err
+		}
 		var id int64
 		err := t.pgtx.QueryRowContext(t.ctx, rebind(query+" RETURNING id"), args...).Scan(&id)
 		return id, mapError(err)

@@ -27,6 +27,10 @@ type benchOptions struct {
 	sync     bool
 	syncRate float64
 	sign     bool
+	mixed    bool
+	sessions string
+	solo     time.Duration
+	without  string
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -41,6 +45,10 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	fs.BoolVar(&b.sync, "sync", false, "measure the status synchronisation with the national portal (its simulator on loopback) against the intake")
 	fs.Float64Var(&b.syncRate, "sync-rate", 20, "with --sync: dossiers per second received during the lag measurement")
+	fs.BoolVar(&b.mixed, "mixed", false, "run the mixed staff workload on the province of --data or --db (fill it first with motcua demo --dossiers N --year Y --no-serve); it changes that database")
+	fs.StringVar(&b.sessions, "sessions", "64,512", "with --mixed: the numbers of concurrent staff sessions, comma-separated")
+	fs.DurationVar(&b.solo, "solo", 10*time.Second, "with --mixed: the length of the single-client latency baseline")
+	fs.StringVar(&b.without, "without", "", "with --mixed: kinds left out of the mix, comma-separated (inbox, filter, page, json, action, reception, receipt, report, lookup)")
 	fs.BoolVar(&b.sign, "sign", false, "measure PDF signatures per second with a key file against raw RSA/ECDSA signatures, and a leader signing 100 results at once")
 
 }
@@ -67,6 +75,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	}
 	if o.sign {
 		return signBench(ctx, o, stdout)
+	}
+	if o.mixed {
+		return mixedBench(ctx, cfg, o, stdout)
 	}
 	var pg string
 	if sqlstore.IsPostgresURL(cfg.DB) {

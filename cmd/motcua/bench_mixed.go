@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/bench"
+	"github.com/motcua/motcua/sqlstore"
+)
+
+// mixedBench runs the mixed staff workload (issue 15) on the province of
+// --data or --db, wired exactly as `motcua serve` wires it, once per number
+// of sessions in --sessions.
+func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
+	var counts []int
+	for _, f := range strings.Split(o.sessions, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("--sessions: %q is not a positive number", f)
+		}
+		counts = append(counts, n)
+	}
+	var without []string
+	if o.without != "" {
+		without = strings.Split(o.without, ",")
+	}
+	db, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// As behind the reverse proxy of a deployment (docs/deployment.md):
+	// the workload's citizens come from many addresses, which the
+	// proxy on loopback names in X-Forwarded-For, and the limits per
+	// address apply to each of them, not to all at once.
+	cfg.TrustedProxies = append(cfg.TrustedProxies, "127.0.0.1")
+	a, err := newApp(ctx, cfg, db, nil)
+	if err != nil {
+		return err
+	}
+	var n int64
+	if err := func() error { var err error; n, err = db.CountRows(ctx, "dossiers"); return err }(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "mixed staff workload on %s (%d dossiers, engine %s)\n", cfg.DB, n, db.Engine())
+	for _, s := range counts {
+		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
+			Solo: o.solo, Without: without, Out: stdout})
+		if err != nil {
+			return err
+		}
+		printMixed(stdout, r)
+	}
+	db2 := "--data DIR"
+	if sqlstore.IsPostgresURL(cfg.DB) {
+		db2 = "--db postgres://…"
+	}
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s%s\n",
+		db2, db2, o.sessions, o.duration, o.solo, withoutFlag(o.without))
+	return nil
+}
+
+func printMixed(w io.Writer, r *bench.MixedReport) {
+	verdict := func(ok bool) string {
+		if ok {
+			return "meets"
+		}
+		return "MISSES"
+	}
+	fmt.Fprintf(w, "\n%d sessions: %.0f operations/s (%s target ≥ 1000) = %.2f× the minimal handler's %.0f/s\n",
+		r.Sessions, r.Rate, verdict(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
+	if r.CPU > 0 {
+		fmt.Fprintf(w, "  CPU %s per operation (this process, load generator included): %.0f operations/s per dedicated core\n",
+			msStr(r.CPU), float64(time.Second)/float64(r.CPU))
+	}
+	fmt.Fprintf(w, "  %-18s %8s %6s %6s  %9s %9s  %9s %9s  %s\n", "kind", "ok", "409", "4xx", "p50", "p99", "solo p50", "solo p99", "p99 ≤ 50 ms")
+	for _, k := range r.Kinds {
+		fmt.Fprintf(w, "  %-18s %8d %6d %6d  %9s %9s  %9s %9s  %s\n", k.Kind, k.Ops, k.Conflicts, k.Refused,
+			msStr(k.P50), msStr(k.P99), msStr(k.SoloP50), msStr(k.SoloP99), verdict(k.P99 <= 50*time.Millisecond))
+	}
+	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), verdict(r.PeakRSS <= 256<<20))
+	fmt.Fprintf(w, "  checked: the %d dossiers received or moved are stored with the events and state the workload was answered\n", r.Checked)
+}
+
+func msStr(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func withoutFlag(w string) string {
+	if w == "" {
+		return ""
+	}
+	return " --without " + w
+}

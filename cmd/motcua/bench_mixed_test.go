@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/sqlstore/sqltest"
+)
+
+// TestMixedBench runs the mixed staff workload briefly on the demo
+// province, on both engines. It checks that the single-client baseline
+// measured the kinds a reception officer always can do, and that the
+// dossiers the workload received or moved were read back (the command fails when one is stored otherwise than it
+// was answered), not how fast anything is: that is the benchmark's own
+// business.
+func TestMixedBench(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		if testing.Short() {
+			t.Skip("runs the whole system under load")
+		}
+		ctx := context.Background()
+		dir := t.TempDir()
+		addr := sqltest.Fresh(t, e)
+		db := sqltest.OpenAt(t, addr)
+		seedDemo(t, db)
+		db.Close()
+		var out bytes.Buffer
+		args := []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "1500ms", "--solo", "1500ms"}
+		if err := run(ctx, args, &out, io.Discard, env(nil)); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		s := out.String()
+		// Every kind is tried alone at least once (the single-client
+		// baseline); the reception officer's ones always succeed.
+		for _, kind := range []string{"inbox page", "counter reception", "receipt PDF", "citizen lookup"} {
+			m := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(kind) + ` +\d+ +\d+ +\d+ +[\d.]+ ms +[\d.]+ ms +([\d.]+) ms`).FindStringSubmatch(s)
+			if m == nil || m[1] == "0.0" {
+				t.Errorf("%s not measured alone:\n%s", kind, s)
+			}
+		}
+		m := regexp.MustCompile(`checked: the (\d+) dossiers`).FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("no read-back:\n%s", s)
+		}
+		if n, _ := strconv.Atoi(m[1]); n == 0 {
+			t.Errorf("no dossier received or moved:\n%s", s)
+		}
+		if !strings.Contains(s, "6 sessions:") || !strings.Contains(s, "peak memory") {
+			t.Errorf("figures missing:\n%s", s)
+		}
+	})
+}
