@@ -29,6 +29,7 @@ var idKinds = map[byte]string{
 	'a': "agencies", 'r': "reception_points", 'p': "procedures", 'u': "users", 'd': "dossiers",
 	'e': "dossier_events", 'f': "dossier_files", 'y': "payments", 'l': "audit_log", 'o': "outbox",
 	'c': "catalogue_import_runs", 'i': "catalogue_import_items", 'k': "population_lookups",
+	'w': "dossier_ratings", 'g': "feedback", 'q': "queue_areas", 't': "queue_tickets", 'h': "personal_results",
 }
 
 // cols names the columns a rule rewrites: column → id kind.
@@ -124,6 +125,18 @@ func init() {
 		"catalogue_import_runs":  {phase: 'f', rule: "imported", fix: simple("catalogue_import_runs", map[string]byte{"id": 'c', "started_by": 'u'}, "data")},
 		"catalogue_import_items": {phase: 'f', rule: "imported", fix: simple("catalogue_import_items", map[string]byte{"id": 'i', "run_id": 'c'}, "data")},
 		"population_lookups":     {phase: 'b', key: "id", keyOf: 'k', rule: "imported (the access log of personal data)", fix: fixLookups},
+		"dossier_ratings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers",
+			fix: simple("dossier_ratings", map[string]byte{"id": 'w', "dossier_id": 'd', "agency_id": 'a', "counter_user_id": 'u'})},
+		"feedback": {phase: 'f', rule: "imported; a complaint code the survivor uses is suffixed (listed: tell the sender)", fix: fixFeedback},
+		"queue_areas": {phase: 'f', rule: "imported under the (joined) reception point; a prefix a joined point already uses stops the merge before anything is written (the dry run lists it)",
+			fix: simple("queue_areas", map[string]byte{"id": 'q', "reception_point_id": 'r'})},
+		"queue_devices": {phase: 'f', rule: "imported: kiosks and displays keep working",
+			fix: simple("queue_devices", map[string]byte{"reception_point_id": 'r', "created_by": 'u'})},
+		"queue_tickets": {phase: 'f', rule: "imported (waiting times of past days)",
+			fix: simple("queue_tickets", map[string]byte{"id": 't', "area_id": 'q', "reception_point_id": 'r', "called_by": 'u', "dossier_id": 'd'})},
+		"citizen_sessions": {phase: 's', rule: "not moved: citizens sign in again"},
+		"personal_results": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the province's store of results)",
+			fix: simple("personal_results", map[string]byte{"id": 'h', "dossier_id": 'd'})},
 	}
 }
 
@@ -463,4 +476,11 @@ func fixPortalMessages(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error)
 	}
 	remapCols(ts, map[string]byte{"dossier_id": 'd'})(m, out)
 	return out, nil
+}
+
+func fixFeedback(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+	ts := specByName("feedback")
+	remapCols(ts, map[string]byte{"id": 'g', "dossier_id": 'd', "received_by": 'u', "agency_id": 'a', "assignee_id": 'u',
+		"repeat_of": 'g', "classified_by": 'u', "answered_by": 'u', "published_by": 'u'})(m, rows)
+	return rows, renameTaken(m, c, rows, col(ts, "code"), "feedback", "code", "-", "complaint code used by the survivor")
 }
