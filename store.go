@@ -39,6 +39,8 @@ type Tx interface {
 	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
+	DossierWarningStore
+	NoticeTemplateStore
 }
 
 // AgencyStore keeps agencies and reception points.

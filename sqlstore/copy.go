@@ -59,6 +59,9 @@ var tableSpecs = []string{
 	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
 	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
 	"population_lookups: id:i at:i user_id:i agency_id:i id_number:t purpose:t dossier_code:t outcome:t citizen:t token_hash:t dossier_id:i",
+	"dossier_warnings: id:i dossier_id:i code:t clock:t agency_id:i level:t due_at:i at:i recipients:t",
+	"staff_notifications: id:i user_id:i dossier_id:i code:t level:t text:t at:i read_at:n",
+	"notice_templates: event:t channel:t subject:t body:t updated_by:i updated_at:i",
 }
 
 type column struct {
