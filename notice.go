@@ -257,3 +257,20 @@ func MaskEmail(e string) string {
 	r := []rune(e[:at])
 	return string(r[0]) + strings.Repeat("*", len(r)-1) + e[at:]
 }
+
+// SendError is how a sender reports a failure: Permanent when sending the
+// same message again cannot succeed (an address or number refused for
+// good), so that the outbox gives it up at once (PermanentFailure).
+type SendError struct {
+	Err       error
+	Permanent bool
+}
+
+// Error implements error.
+func (e *SendError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *SendError) Unwrap() error { return e.Err }
+
+// PermanentFailure tells the outbox whether to give the message up.
+func (e *SendError) PermanentFailure() bool { return e.Permanent }

@@ -132,6 +132,8 @@ type DossierWarningStore interface {
 	RecordDossierWarning(ctx context.Context, w *DossierWarning) error
 	// DossierWarningsOf lists a dossier's warnings, oldest first.
 	DossierWarningsOf(ctx context.Context, dossierID int64) ([]*DossierWarning, error)
+	// WarningsOfDossiers lists the warnings recorded for the dossiers.
+	WarningsOfDossiers(ctx context.Context, dossierIDs []int64) ([]*DossierWarning, error)
 	// AddStaffNotification stores n and sets n.ID.
 	AddStaffNotification(ctx context.Context, n *StaffNotification) error
 	// StaffNotifications lists a user's notifications, newest first,
@@ -142,4 +144,84 @@ type DossierWarningStore interface {
 	// MarkStaffNotificationsRead marks every unread notification of the
 	// user read at at; it returns how many.
 	MarkStaffNotificationsRead(ctx context.Context, userID int64, at time.Time) (int, error)
+}
+
+// WarnTimes sets when warnings come, in working time: Lead before a clock
+// ends (ShortLead for short clocks: the counter's duties and any clock
+// whose whole span is at most twice Lead), and, once it has passed, the
+// escalations to the head of the unit (HeadAfter) and to the leader
+// (LeaderAfter). Zero values take the defaults of WithDefaults.
+type WarnTimes struct {
+	Lead        time.Duration
+	ShortLead   time.Duration
+	HeadAfter   time.Duration
+	LeaderAfter time.Duration
+}
+
+// WithDefaults fills the zero durations: one working day of lead (day is
+// the calendar's working day), two working hours for short clocks, the
+// head told after four working hours overdue and the leader after one
+// working day.
+func (w WarnTimes) WithDefaults(day time.Duration) WarnTimes {
+	if w.Lead <= 0 {
+		w.Lead = day
+	}
+	if w.ShortLead <= 0 {
+		w.ShortLead = 2 * time.Hour
+	}
+	if w.HeadAfter <= 0 {
+		w.HeadAfter = 4 * time.Hour
+	}
+	if w.LeaderAfter <= 0 {
+		w.LeaderAfter = day
+	}
+	if w.LeaderAfter < w.HeadAfter {
+		w.LeaderAfter = w.HeadAfter
+	}
+	return w
+}
+
+// LevelsReached returns the warning levels clock c has reached at now, in
+// order: nothing while it is far; LevelDueSoon within its lead; once it
+// has passed, LevelOverdue, then the escalations as their delays pass
+// (LevelDueSoon is left out then: it would come too late to help).
+// Durations are working time by cal; w must have its defaults filled.
+func LevelsReached(c Clock, now time.Time, cal Calendar, w WarnTimes) []string {
+	if now.Before(c.DueAt) {
+		lead := w.Lead
+		if c.Kind == ClockAction || (!c.StartAt.IsZero() && cal.WorkingBetween(c.StartAt, c.DueAt) <= 2*w.Lead) {
+			lead = w.ShortLead
+		}
+		if cal.WorkingBetween(now, c.DueAt) <= lead {
+			return []string{LevelDueSoon}
+		}
+		return nil
+	}
+	out := []string{LevelOverdue}
+	late := cal.WorkingBetween(c.DueAt, now)
+	if late >= w.HeadAfter {
+		out = append(out, LevelEscalateHead)
+	}
+	if late >= w.LeaderAfter {
+		out = append(out, LevelEscalateLeader)
+	}
+	return out
+}
+
+// WorstClock returns the most urgent level any running clock of s has
+// reached at now and that clock (for inbox badges); "" when none is near.
+func WorstClock(s *Status, now time.Time, cal Calendar, w WarnTimes) (string, Clock) {
+	rank := map[string]int{LevelDueSoon: 1, LevelOverdue: 2, LevelEscalateHead: 3, LevelEscalateLeader: 4}
+	best, bestClock := "", Clock{}
+	for _, c := range ClocksOf(s) {
+		lv := LevelsReached(c, now, cal, w)
+		if len(lv) == 0 {
+			continue
+		}
+		top := lv[len(lv)-1]
+		if rank[top] > rank[best] || (rank[top] == rank[best] && c.DueAt.Before(bestClock.DueAt)) {
+			best, bestClock = top, c
+		}
+	}
+	return best, bestClock
 }

@@ -140,6 +140,9 @@ func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code 
 		if err := s.queuePortalSync(ctx, tx, d.ID, ev.Seq, "", now); err != nil {
 			return err
 		}
+		if err := s.queueNotices(ctx, tx, d, &ev, now); err != nil {
+			return err
+		}
 		d.FillComponents(p)
 		// The fee lines say what the payment records say.
 		ps, err := tx.DossierPayments(ctx, d.ID)
@@ -185,6 +188,13 @@ type DossierView struct {
 	// (SignResult): the dossier is approved, the viewer may issue it, and
 	// signing is configured with a certificate for them.
 	CanSignResult bool
+	// Warnings are the deadline warnings and escalations recorded for
+	// the dossier, oldest first (part of its history).
+	Warnings []*motcua.DossierWarning
+	// Alert is the most urgent warning level a running clock of the
+	// dossier has reached now ("" when none), and AlertClock that clock.
+	Alert      string
+	AlertClock motcua.Clock
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -230,6 +240,9 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		if v.Payments, err = s.staffPaymentView(ctx, tx, u, d); err != nil {
 			return err
 		}
+		if v.Warnings, err = tx.DossierWarningsOf(ctx, d.ID); err != nil {
+			return err
+		}
 		return s.uploaders(ctx, tx, v)
 	})
 	if motcua.ErrorReason(err) == "dossier_not_found" {
@@ -261,6 +274,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		(slices.Contains(v.Allowed, motcua.ActIssueResult) || u.Has(motcua.RoleLeader, v.Dossier.CompetentAgencyID) && !resultSigned(v)) &&
 		s.cfg.Signer.CanSign(motcua.Signatory{Username: u.Username})
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
+	v.Alert, v.AlertClock = motcua.WorstClock(&v.Dossier.Status, now, s.Calendar(), s.warnTimes())
 	return v, nil
 }
 

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -54,11 +55,34 @@ func (t *tx) RecordDossierWarning(_ ctxT, w *motcua.DossierWarning) error {
 
 // DossierWarningsOf implements motcua.DossierWarningStore.
 func (t *tx) DossierWarningsOf(_ ctxT, dossierID int64) ([]*motcua.DossierWarning, error) {
-	rows, err := t.query(`SELECT id, dossier_id, code, clock, agency_id, level, due_at, at, recipients FROM dossier_warnings
-		WHERE dossier_id = ? ORDER BY at, id`, dossierID)
+	rows, err := t.query(`SELECT `+warningColumns+` FROM dossier_warnings WHERE dossier_id = ? ORDER BY at, id`, dossierID)
 	if err != nil {
 		return nil, err
 	}
+	return scanWarnings(rows)
+}
+
+// WarningsOfDossiers implements motcua.DossierWarningStore.
+func (t *tx) WarningsOfDossiers(_ ctxT, ids []int64) ([]*motcua.DossierWarning, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q := `SELECT ` + warningColumns + ` FROM dossier_warnings WHERE dossier_id IN (?` + strings.Repeat(", ?", len(ids)-1) + `) ORDER BY at, id`
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanWarnings(rows)
+}
+
+const warningColumns = `id, dossier_id, code, clock, agency_id, level, due_at, at, recipients`
+
+// scanWarnings reads and closes rows of warningColumns.
+func scanWarnings(rows *sql.Rows) ([]*motcua.DossierWarning, error) {
 	defer rows.Close()
 	var out []*motcua.DossierWarning
 	for rows.Next() {
