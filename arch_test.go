@@ -44,6 +44,10 @@ var rules = []rule{
 	{pkg: "popdb/sim", allow: []string{"", "popdb"}, forbidStd: []string{"database/sql"}},
 	{pkg: "sign", allow: []string{""}, forbidStd: []string{"database/sql"}},
 	{pkg: "sign/sim", allow: []string{"", "sign"}, forbidStd: []string{"database/sql"}},
+	{pkg: "mail", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
+	{pkg: "mail/mailtest", forbidStd: []string{"net/http", "database/sql"}},
+	{pkg: "sms", allow: []string{""}, forbidStd: []string{"database/sql"}},
+	{pkg: "sms/sim", allow: []string{"", "sms"}, forbidStd: []string{"database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the
