@@ -129,6 +129,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	if scfg.Bus != nil && m != nil {
 		scfg.Bus = meteredBus{scfg.Bus, m}
 	}
+	scfg.SMS, scfg.Mail = cfg.noticeSenders()
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		// Ready while a write reaches the database (a heartbeat commit,
@@ -159,7 +160,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	if d := outboxDeliverer(portal, hook); d != nil {
+	if d := withNotices(outboxDeliverer(portal, hook), svc.NoticeDeliverers()); d != nil {
 		ob = append(ob, jobs.Outbox(svc, d))
 	}
 	if m != nil {
@@ -187,7 +188,8 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
 		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag,
 		PaymentQueryAfter: cfg.PaymentQueryAfter, PaymentExpireAfter: cfg.PaymentExpireAfter, RequireTwoFactor: twoFactor,
-		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout}
+		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout,
+		Warn: cfg.warnTimes(), BaseURL: cfg.BaseURL}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with
