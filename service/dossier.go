@@ -354,6 +354,11 @@ type InboxItem struct {
 	// working day.
 	DueToday bool
 	DueSoon  bool
+	// Alert is the most urgent warning level any running clock of the
+	// dossier has reached (motcua.WorstClock), and AlertClock that clock:
+	// the inbox's warning badge.
+	Alert      string
+	AlertClock motcua.Clock
 }
 
 // InboxPage is a page of an inbox, with the cursor of the next page ("" at
@@ -423,6 +428,7 @@ func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 	for _, d := range ds {
 		due := d.Status.NextDueAt()
 		it := InboxItem{Dossier: d, Timeliness: d.Status.Result(now, motcua.VietnamTime)}
+		it.Alert, it.AlertClock = motcua.WorstClock(&d.Status, now, cal, s.warnTimes())
 		if !due.Equal(motcua.FarFuture) {
 			it.DueAt = due
 			it.DueToday = motcua.FormatDate(due) == motcua.FormatDate(now)

@@ -209,6 +209,8 @@ var authz = map[string][]string{
 	"GET /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc": {"admin"}, "POST /quan-tri/nhap-danh-muc/dung": {"admin"},
 	"GET /quan-tri/nhap-danh-muc/{id}": {"admin"}, "POST /quan-tri/nhap-danh-muc/{id}/muc/{item}": {"admin"},
 	"POST /quan-tri/nhap-danh-muc/{id}/cap-nhat-tat-ca": {"admin"},
+	"GET /thong-bao": {staff}, "GET /quan-tri/mau-thong-bao": {"admin"}, "POST /quan-tri/mau-thong-bao": {"admin"},
+	"GET /quan-tri/thong-bao-loi": {"admin"}, "POST /quan-tri/thong-bao-loi/{id}": {"admin"},
 }
 
 // TestAuthorizationMatrix sends a request to every route registered on the
@@ -283,7 +285,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			v["id"] = "khac"
 		case strings.Contains(pattern, "/agencies/"):
 			v["code"] = "H99.101"
-		case strings.Contains(pattern, "/dong-bo/"), strings.Contains(pattern, "/dvcqg/sync/"):
+		case strings.Contains(pattern, "/dong-bo/"), strings.Contains(pattern, "/dvcqg/sync/"), strings.Contains(pattern, "/thong-bao-loi/"):
 			v["id"] = fmt.Sprint(portal.Pending[0].Message.ID)
 		case strings.Contains(pattern, "/nhap-danh-muc/"), strings.Contains(pattern, "/catalogue/imports/"):
 			v["id"], v["item"] = fmt.Sprint(run.ID), fmt.Sprint(items[0].ID)

@@ -129,6 +129,8 @@ func (u *UI) funcs() template.FuncMap {
 		},
 		"dur":      vnDuration,
 		"failText": failText,
+		"levelLabel": motcua.LevelLabel,
+		"clockLabel": motcua.ClockLabel,
 		"clause":   clause,
 		"workLeft": u.workLeft,
 		// af returns f for the form of action a (the one just posted, with
