@@ -82,7 +82,10 @@ func TestNoticesFollowTheDossier(t *testing.T) {
 		}
 		// The outbox holds ids, not contacts.
 		var pending []*motcua.OutboxMessage
-		f.db.Read(ctx, func(tx motcua.Tx) (err error) { pending, err = tx.PendingOutbox(ctx, motcua.TopicNoticeSMS, 10); return err })
+		f.db.Read(ctx, func(tx motcua.Tx) (err error) {
+			pending, err = tx.PendingOutbox(ctx, motcua.TopicNoticeSMS, 10)
+			return err
+		})
 		if _, err := f.svc.Act(f.as("motcua.anphu"), code, service.ActInput{Action: motcua.ActTransfer}); err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +97,10 @@ func TestNoticesFollowTheDossier(t *testing.T) {
 			t.Fatal(err)
 		}
 		var all []*motcua.OutboxMessage
-		f.db.Read(ctx, func(tx motcua.Tx) (err error) { all, err = tx.PendingOutbox(ctx, motcua.TopicNoticeEmail, 10); return err })
+		f.db.Read(ctx, func(tx motcua.Tx) (err error) {
+			all, err = tx.PendingOutbox(ctx, motcua.TopicNoticeEmail, 10)
+			return err
+		})
 		for _, m := range append(pending, all...) {
 			if strings.Contains(string(m.Payload), "0912345678") || strings.Contains(string(m.Payload), "oanh@") {
 				t.Fatalf("a contact in the outbox: %s", m.Payload)

@@ -86,7 +86,10 @@ func TestWarningsNotificationsTemplates(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ws []*motcua.DossierWarning
-		mustWrite(t, db, func(tx motcua.Tx) (err error) { ws, err = tx.WarningsOfDossiers(ctx, []int64{ds[0].ID, ds[1].ID}); return err })
+		mustWrite(t, db, func(tx motcua.Tx) (err error) {
+			ws, err = tx.WarningsOfDossiers(ctx, []int64{ds[0].ID, ds[1].ID})
+			return err
+		})
 		if len(ws) != 1 || !reflect.DeepEqual(ws[0], w) {
 			t.Fatalf("warnings read back: %+v, want %+v", ws, w)
 		}
@@ -99,7 +102,10 @@ func TestWarningsNotificationsTemplates(t *testing.T) {
 			t.Fatalf("unread = %d", n)
 		}
 		var marked int
-		mustWrite(t, db, func(tx motcua.Tx) (err error) { marked, err = tx.MarkStaffNotificationsRead(ctx, u.ID, at.Add(3*time.Hour)); return err })
+		mustWrite(t, db, func(tx motcua.Tx) (err error) {
+			marked, err = tx.MarkStaffNotificationsRead(ctx, u.ID, at.Add(3*time.Hour))
+			return err
+		})
 		var ns []*motcua.StaffNotification
 		mustWrite(t, db, func(tx motcua.Tx) (err error) { ns, err = tx.StaffNotifications(ctx, u.ID, 10); return err })
 		if marked != 1 || unread() != 0 || len(ns) != 1 || !ns[0].ReadAt.Equal(at.Add(3*time.Hour)) || ns[0].Text != "Quá hạn" {
