@@ -58,12 +58,18 @@ func (ds *demoSims) startSMS(cfg *Config, stdout io.Writer) error {
 	return nil
 }
 
-// sendNotices receives, once (when the SMS simulator holds no message
-// yet), a dossier at the An Phú counter for a citizen who chose to be told
-// by SMS, as an officer would: the reception's notice goes through the
-// outbox to the SMS simulator, whose page lists it.
+// sendNotices says where the citizens' SMS notices can be read. The
+// online dossiers the portal's simulator forwarded carry phone numbers, so
+// their reception and the rest are notices already; when the simulator
+// holds none (the portal is a real one), a dossier is received at the An
+// Phú counter for a citizen who chose SMS, as an officer would, and its
+// notice goes through the outbox to the simulator.
 func (ds *demoSims) sendNotices(ctx context.Context, a *app, stdout io.Writer) {
-	if ds.sms == nil || len(ds.sms.Messages()) > 0 {
+	if ds.sms == nil {
+		return
+	}
+	if _, err := a.svc.DeliverOutbox(ctx, motcua.DeliverByTopic{Topics: a.svc.NoticeDeliverers()}); err == nil && len(ds.sms.Messages()) > 0 {
+		fmt.Fprintf(stdout, "%d SMS notices to citizens are listed by the SMS gateway's simulator (%s).\n", len(ds.sms.Messages()), ds.smsURL)
 		return
 	}
 	fail := func(err error) { fmt.Fprintf(stdout, "The demo's SMS notice could not be sent: %v\n", err) }
