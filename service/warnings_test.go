@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,6 +134,43 @@ func TestWarningEscalatedInSimulatedTime(t *testing.T) {
 		}
 		if len(v.Warnings) < 4 || v.Alert != motcua.LevelEscalateLeader {
 			t.Fatalf("dossier view: %d warnings, alert %q", len(v.Warnings), v.Alert)
+		}
+	})
+}
+
+// TestWarningEmailedToStaff: with e-mail configured, a warning reaches
+// the recipient's address (read when it is sent) with the dossier's link;
+// a recipient without an address gets only the in-app notification.
+func TestWarningEmailedToStaff(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		mail := &fakeMail{}
+		f := newFixture(t, e, vn(2025, 3, 10, 9, 0), func(c *service.Config) { c.Mail, c.BaseURL = mail, "https://motcua.example.vn" })
+		officer := motcua.UserFromContext(f.as("motcua.anphu"))
+		withMail := *officer
+		withMail.Email = "ngoc.huynh@anphu.gov.vn"
+		if err := f.db.Write(ctx, func(tx motcua.Tx) error { return tx.UpdateUser(ctx, &withMail) }); err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.svc.ReceiveDossier(f.as("motcua.anphu"), "", f.newDossier("0912345678"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.set(res.Dossier.Status.ActionDueAt.Add(time.Minute))
+		if _, err := f.svc.WarnClocks(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.DeliverOutbox(ctx, motcua.DeliverByTopic{Topics: f.svc.NoticeDeliverers()}); err != nil {
+			t.Fatal(err)
+		}
+		var mine []motcua.Mail
+		for _, m := range mail.sent {
+			if strings.Contains(m.Subject, res.Dossier.Code) {
+				mine = append(mine, m)
+			}
+		}
+		if len(mine) != 1 || mine[0].To != "ngoc.huynh@anphu.gov.vn" || !strings.Contains(mine[0].Subject, "Quá hạn") ||
+			!strings.Contains(mine[0].Body, "https://motcua.example.vn/ho-so/"+res.Dossier.Code) {
+			t.Fatalf("warning e-mails of the dossier: %+v", mine)
 		}
 	})
 }
