@@ -148,7 +148,7 @@ func (s *Service) recordWarning(ctx context.Context, d *motcua.Dossier, c motcua
 
 // warningText is what a warning says, without personal data.
 func warningText(d *motcua.Dossier, c motcua.Clock, level string) string {
-	return fmt.Sprintf("%s: hồ sơ %s (%s) — %s %s.", motcua.LevelLabel(level), d.Code, d.ProcedureName,
+	return fmt.Sprintf("%s: hồ sơ %s (%s) — %s: %s.", motcua.LevelLabel(level), d.Code, d.ProcedureName,
 		lowerFirst(motcua.ClockLabel(c.Kind)), motcua.FormatDateTime(c.DueAt))
 }
 

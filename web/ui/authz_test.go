@@ -164,6 +164,7 @@ var authz = map[string][]string{
 	"POST /api/v1/catalogue/imports/{id}/items/{item}/publish": {"admin"},
 	"POST /api/v1/catalogue/imports/{id}/publish":              {"admin"},
 	"GET /api/v1/openapi.json":                                 {anyone},
+	"GET /api/v1/notifications":                                {staff},
 	"/api/v1/":                                                 {nobody},
 	// The pages.
 	"GET /{$}": {anyone}, "GET /dang-nhap": {anyone}, "POST /dang-nhap": {anyone}, "POST /dang-xuat": {anyone},
