@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -105,5 +106,42 @@ func TestBellAndNotificationsPage(t *testing.T) {
 	page := html.UnescapeString(b.get("/ho-so/" + in.Dossier.Code).body)
 	if !strings.Contains(page, "Cảnh báo thời hạn đã gửi") || !strings.Contains(page, "Huỳnh Thị Ngọc") {
 		t.Fatal("the dossier page shows no warning row with its recipient")
+	}
+}
+
+// TestCounterRecordsNoticeChoice: at the counter, SMS notices without a
+// phone number are refused next to the choice; with one, the dossier
+// records the choice and its page shows it.
+func TestCounterRecordsNoticeChoice(t *testing.T) {
+	e := newEnv(t)
+	anPhu, points, _ := e.svc.Agency(ctx, "H99.101")
+	p, _ := e.svc.ProcedureByCode(ctx, "1.004837")
+	v := url.Values{"thu-tuc": {fmt.Sprint(p.ID)}, "idem": {"k-notify"}, "reception_point_id": {fmt.Sprint(points[0].ID)},
+		"competent_agency_id": {fmt.Sprint(anPhu.ID)}, "channel": {"1"}, "return_method": {"counter"}, "decision": {"receive"},
+		"applicant.id_kind": {"personal_id"}, "applicant.id_number": {"001193012345"}, "applicant.full_name": {"Lê Văn An"},
+		"applicant.source": {"typed"}, "applicant.notify": {"sms"}}
+	for _, c := range p.Components {
+		if !c.FromNationalDB {
+			v.Add("nop", fmt.Sprint(c.ID))
+		}
+	}
+	b := e.login("motcua.anphu")
+	r := b.post("/tiep-nhan", v)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(r.body), "Muốn nhận tin nhắn SMS cần có số điện thoại") {
+		t.Fatalf("SMS without a phone: %d", r.status)
+	}
+	if !strings.Contains(r.body, `<option value="sms" selected>`) {
+		t.Fatal("the choice is not kept in the form")
+	}
+	v.Set("applicant.phone", "0912345678")
+	r = b.post("/tiep-nhan", v)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reception: %d\n%s", r.status, r.body)
+	}
+	loc := r.header.Get("Location")
+	code := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/ho-so/")
+	page := html.UnescapeString(b.get("/ho-so/" + code).body)
+	if !strings.Contains(page, "Nhận thông báo qua</dt><dd>Tin nhắn SMS") {
+		t.Fatalf("the dossier page (%s) does not show the choice", loc)
 	}
 }
