@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -208,25 +209,23 @@ func (s *Service) FailedNotices(ctx context.Context) ([]FailedNotice, error) {
 	var out []FailedNotice
 	err := s.store.Read(ctx, func(tx motcua.Tx) error {
 		out = nil
-		for _, topic := range noticeTopics {
-			ms, err := tx.PendingOutbox(ctx, topic, 200)
-			if err != nil {
-				return err
+		ms, err := tx.FailedOutbox(ctx, 1000)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if !slices.Contains(noticeTopics, m.Topic) {
+				continue
 			}
-			for _, m := range ms {
-				if m.FailedAt.IsZero() {
-					continue
+			f := FailedNotice{Message: m, Channel: motcua.ChannelEmail}
+			var msg motcua.NoticeMessage
+			if m.Topic != motcua.TopicStaffEmail && json.Unmarshal(m.Payload, &msg) == nil {
+				f.Event, f.Channel = msg.Event, msg.Channel
+				if d, err := tx.Dossier(ctx, msg.DossierID); err == nil {
+					f.Code = d.Code
 				}
-				f := FailedNotice{Message: m, Channel: motcua.ChannelEmail}
-				var msg motcua.NoticeMessage
-				if topic != motcua.TopicStaffEmail && json.Unmarshal(m.Payload, &msg) == nil {
-					f.Event, f.Channel = msg.Event, msg.Channel
-					if d, err := tx.Dossier(ctx, msg.DossierID); err == nil {
-						f.Code = d.Code
-					}
-				}
-				out = append(out, f)
 			}
+			out = append(out, f)
 		}
 		return nil
 	})
