@@ -74,13 +74,19 @@ func New(cfg Config) (*Client, error) {
 func permanent(err error) error { return &motcua.SendError{Err: err, Permanent: true} }
 
 // classify turns an SMTP reply into a SendError: 5xx is permanent, the
-// rest (4xx, broken connections) worth retrying.
-func classify(step string, err error) error {
+// rest (4xx, broken connections) worth retrying. Servers echo the
+// recipient in their replies ("550 <an@example.vn>: no such user"): the
+// text, which is stored and shown to administrators, has it masked.
+func classify(step, rcpt string, err error) error {
+	mask := strings.NewReplacer(rcpt, motcua.MaskEmail(rcpt))
+	if rcpt == "" {
+		mask = strings.NewReplacer()
+	}
 	var tp *textproto.Error
 	if errors.As(err, &tp) && tp.Code >= 500 {
-		return permanent(fmt.Errorf("smtp %s: %d %s", step, tp.Code, tp.Msg))
+		return permanent(fmt.Errorf("smtp %s: %d %s", step, tp.Code, mask.Replace(tp.Msg)))
 	}
-	return &motcua.SendError{Err: fmt.Errorf("smtp %s: %w", step, err)}
+	return &motcua.SendError{Err: errors.New("smtp " + step + ": " + mask.Replace(err.Error()))}
 }
 
 // SendMail implements motcua.MailSender.
@@ -109,15 +115,15 @@ func (c *Client) SendMail(ctx context.Context, m motcua.Mail) error {
 	defer stop()
 	sc, err := smtp.NewClient(conn, c.host)
 	if err != nil {
-		return classify("greeting", err)
+		return classify("greeting", to.Address, err)
 	}
 	defer sc.Close()
 	if err := sc.Hello("localhost"); err != nil {
-		return classify("hello", err)
+		return classify("hello", to.Address, err)
 	}
 	if ok, _ := sc.Extension("STARTTLS"); ok {
 		if err := sc.StartTLS(&tls.Config{ServerName: c.host, RootCAs: c.cfg.RootCAs, MinVersion: tls.VersionTLS12}); err != nil {
-			return classify("starttls", err)
+			return classify("starttls", to.Address, err)
 		}
 	} else if c.cfg.RequireTLS {
 		return &motcua.SendError{Err: errors.New("smtp server does not offer STARTTLS")}
@@ -127,24 +133,24 @@ func (c *Client) SendMail(ctx context.Context, m motcua.Mail) error {
 			return &motcua.SendError{Err: errors.New("smtp server does not offer AUTH")}
 		}
 		if err := sc.Auth(smtp.PlainAuth("", c.cfg.Username, c.cfg.Password, c.host)); err != nil {
-			return classify("auth", err)
+			return classify("auth", to.Address, err)
 		}
 	}
 	if err := sc.Mail(c.from.Address); err != nil {
-		return classify("mail from", err)
+		return classify("mail from", to.Address, err)
 	}
 	if err := sc.Rcpt(to.Address); err != nil {
-		return classify("rcpt to", err)
+		return classify("rcpt to", to.Address, err)
 	}
 	w, err := sc.Data()
 	if err != nil {
-		return classify("data", err)
+		return classify("data", to.Address, err)
 	}
 	if _, err := w.Write(msg); err != nil {
-		return classify("data", err)
+		return classify("data", to.Address, err)
 	}
 	if err := w.Close(); err != nil {
-		return classify("data end", err)
+		return classify("data end", to.Address, err)
 	}
 	_ = sc.Quit() // the message is accepted; a failed QUIT changes nothing
 	return nil

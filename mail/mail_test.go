@@ -1,8 +1,11 @@
 package mail_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +102,55 @@ func TestNewChecksConfig(t *testing.T) {
 	}
 	if _, err := mail.New(mail.Config{Addr: "smtp.example.vn:587", From: "nobody"}); err == nil {
 		t.Error("bad sender accepted")
+	}
+}
+
+// TestRefusedRecipientMasked: a server that refuses the recipient for
+// good (550, echoing the address, as Postfix does) makes a permanent
+// failure whose text does not hold the address in clear.
+func TestRefusedRecipientMasked(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		fmt.Fprint(c, "220 test ESMTP\r\n")
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch cmd := strings.ToUpper(strings.Fields(line)[0]); cmd {
+			case "EHLO", "HELO":
+				fmt.Fprint(c, "250 test\r\n")
+			case "MAIL":
+				fmt.Fprint(c, "250 2.1.0 Ok\r\n")
+			case "RCPT":
+				fmt.Fprint(c, "550 5.1.1 <mai.anh@example.vn>: Recipient address rejected: User unknown\r\n")
+			case "QUIT":
+				fmt.Fprint(c, "221 Bye\r\n")
+				return
+			default:
+				fmt.Fprint(c, "502 no\r\n")
+			}
+		}
+	}()
+	c, err := mail.New(mail.Config{Addr: ln.Addr().String(), From: "motcua@tinh.gov.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.SendMail(context.Background(), motcua.Mail{To: "mai.anh@example.vn", Subject: "x", Body: "y"})
+	if !motcua.PermanentFailure(err) {
+		t.Fatalf("refused recipient: %v, want permanent", err)
+	}
+	if strings.Contains(err.Error(), "mai.anh@example.vn") || !strings.Contains(err.Error(), "m******@example.vn") {
+		t.Fatalf("error text %q", err)
 	}
 }

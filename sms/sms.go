@@ -115,7 +115,18 @@ func (c *Client) SendSMS(ctx context.Context, m motcua.SMS) error {
 	if err != nil {
 		return &motcua.SendError{Err: fmt.Errorf("sms gateway answer: %w", err)}
 	}
-	return Answer(resp.StatusCode, raw, m.ID)
+	return masked(Answer(resp.StatusCode, raw, m.ID), m.To)
+}
+
+// masked hides the number in err's text (a gateway may echo it), keeping
+// whether the failure is permanent: the text is stored and shown to
+// administrators.
+func masked(err error, number string) error {
+	var se *motcua.SendError
+	if err == nil || number == "" || !errors.As(err, &se) || !strings.Contains(err.Error(), number) {
+		return err
+	}
+	return &motcua.SendError{Err: errors.New(strings.ReplaceAll(err.Error(), number, motcua.MaskPhone(number))), Permanent: se.Permanent}
 }
 
 // Answer reads the gateway's answer to message id: nil when it was

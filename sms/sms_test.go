@@ -101,3 +101,18 @@ func TestGatewayFaults(t *testing.T) {
 		t.Fatalf("%d messages accepted", n)
 	}
 }
+
+// TestRefusalMasksNumber: a gateway that echoes the number in its refusal
+// gives an error whose text holds it masked.
+func TestRefusalMasksNumber(t *testing.T) {
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"error":"invalid_number","message":"0912345678 is not reachable"}`)
+	}))
+	defer hs.Close()
+	c, _ := sms.New(sms.Config{URL: hs.URL, APIKey: "k"})
+	err := c.SendSMS(context.Background(), motcua.SMS{ID: "x", To: "0912345678", Text: "x"})
+	if !motcua.PermanentFailure(err) || strings.Contains(err.Error(), "0912345678") || !strings.Contains(err.Error(), "*******678") {
+		t.Fatalf("err = %v", err)
+	}
+}
