@@ -123,10 +123,13 @@ type StaffNotification struct {
 // DossierWarningStore keeps warnings, escalations and staff notifications.
 type DossierWarningStore interface {
 	// DossiersWithClocks returns unfinished dossiers, not waiting for a
-	// supplement, whose next deadline (Status.NextDueAt) or appointment
-	// is at or before upTo and that come after the cursor (0: from the
-	// start), ordered by id, up to limit: the candidates for warnings.
-	DossiersWithClocks(ctx context.Context, upTo time.Time, afterID int64, limit int) ([]*Dossier, error)
+	// supplement, whose next deadline (Status.NextDueAt; with
+	// byAppointment, the appointment Status.DueAt) is at or before upTo:
+	// the candidates for warnings, ordered by that time then id, after
+	// the cursor (zero: from the start), up to limit. Each order has its
+	// index, so the job reads the dossiers near or past a deadline, not
+	// the table.
+	DossiersWithClocks(ctx context.Context, upTo time.Time, byAppointment bool, after DossierCursor, limit int) ([]*Dossier, error)
 	// RecordDossierWarning stores w and sets w.ID; ECONFLICT when the same
 	// dossier, clock, agency, level and due time was recorded already.
 	RecordDossierWarning(ctx context.Context, w *DossierWarning) error

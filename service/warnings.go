@@ -39,52 +39,59 @@ func (s *Service) WarnClocks(ctx context.Context) (int, error) {
 	w := s.warnTimes()
 	upTo := cal.AddWorking(now, max(w.Lead, w.ShortLead))
 	n := 0
-	var after int64
-	for {
-		var page []*motcua.Dossier
-		var known []*motcua.DossierWarning
-		if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
-			if page, err = tx.DossiersWithClocks(ctx, upTo, after, warnPage); err != nil || len(page) == 0 {
+	for _, byAppointment := range []bool{false, true} {
+		var after motcua.DossierCursor
+		for {
+			var page []*motcua.Dossier
+			var known []*motcua.DossierWarning
+			if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+				if page, err = tx.DossiersWithClocks(ctx, upTo, byAppointment, after, warnPage); err != nil || len(page) == 0 {
+					return err
+				}
+				ids := make([]int64, len(page))
+				for i, d := range page {
+					ids[i] = d.ID
+				}
+				known, err = tx.WarningsOfDossiers(ctx, ids)
 				return err
-			}
-			ids := make([]int64, len(page))
-			for i, d := range page {
-				ids[i] = d.ID
-			}
-			known, err = tx.WarningsOfDossiers(ctx, ids)
-			return err
-		}); err != nil {
-			return n, err
-		}
-		done := map[warnKey]bool{}
-		for _, k := range known {
-			done[warnKey{k.DossierID, k.Clock, k.AgencyID, k.Level, k.DueAt.UnixMilli()}] = true
-		}
-		for _, d := range page {
-			if err := ctx.Err(); err != nil {
+			}); err != nil {
 				return n, err
 			}
-			for _, c := range distinctClocks(motcua.ClocksOf(&d.Status)) {
-				for _, lv := range motcua.LevelsReached(c, now, cal, w) {
-					if done[warnKey{d.ID, c.Kind, c.AgencyID, lv, c.DueAt.UnixMilli()}] {
-						continue
-					}
-					err := s.recordWarning(ctx, d, c, lv, now)
-					switch motcua.ErrorCode(err) {
-					case "":
-						n++
-					case motcua.ECONFLICT: // another instance warned first
-					default:
-						return n, err
+			done := map[warnKey]bool{}
+			for _, k := range known {
+				done[warnKey{k.DossierID, k.Clock, k.AgencyID, k.Level, k.DueAt.UnixMilli()}] = true
+			}
+			for _, d := range page {
+				if err := ctx.Err(); err != nil {
+					return n, err
+				}
+				for _, c := range distinctClocks(motcua.ClocksOf(&d.Status)) {
+					for _, lv := range motcua.LevelsReached(c, now, cal, w) {
+						if done[warnKey{d.ID, c.Kind, c.AgencyID, lv, c.DueAt.UnixMilli()}] {
+							continue
+						}
+						err := s.recordWarning(ctx, d, c, lv, now)
+						switch motcua.ErrorCode(err) {
+						case "":
+							n++
+						case motcua.ECONFLICT: // another instance warned first
+						default:
+							return n, err
+						}
 					}
 				}
 			}
+			if len(page) < warnPage {
+				break
+			}
+			last := page[len(page)-1]
+			after = motcua.DossierCursor{NextDueAt: last.Status.NextDueAt(), ID: last.ID}
+			if byAppointment {
+				after.NextDueAt = last.Status.DueAt
+			}
 		}
-		if len(page) < warnPage {
-			return n, nil
-		}
-		after = page[len(page)-1].ID
 	}
+	return n, nil
 }
 
 type warnKey struct {

@@ -9,14 +9,20 @@ import (
 	"github.com/motcua/motcua"
 )
 
-// DossiersWithClocks implements motcua.DossierWarningStore. A dossier's
-// step, part and counter deadlines all come at or before its next_due_at
-// (the earliest of those that run), and the appointment is due_at.
-func (t *tx) DossiersWithClocks(_ ctxT, upTo time.Time, afterID int64, limit int) ([]*motcua.Dossier, error) {
-	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers d WHERE finished_at IS NULL
+// DossiersWithClocks implements motcua.DossierWarningStore. The step,
+// part and counter deadlines come at or before next_due_at (the one of
+// them that runs); the appointment is due_at. Each is read through its
+// partial index on unfinished dossiers (dossiers_next_due, dossiers_due).
+func (t *tx) DossiersWithClocks(_ ctxT, upTo time.Time, byAppointment bool, after motcua.DossierCursor, limit int) ([]*motcua.Dossier, error) {
+	col := "next_due_at"
+	if byAppointment {
+		col = "due_at"
+	}
+	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers d WHERE finished_at IS NULL AND `+col+` <= ?
+		AND (`+col+` > ? OR (`+col+` = ? AND id > ?))
 		AND state IN ('submitted', 'received', 'processing', 'approved')
-		AND (next_due_at <= ? OR due_at <= ?) AND id > ? ORDER BY id LIMIT ?`,
-		upTo.UnixMilli(), upTo.UnixMilli(), afterID, limit)
+		ORDER BY `+col+`, id LIMIT ?`,
+		upTo.UnixMilli(), after.NextDueAt.UnixMilli(), after.NextDueAt.UnixMilli(), after.ID, limit)
 }
 
 // warningRecipients is how a warning's recipients are kept: ids and names

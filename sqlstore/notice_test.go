@@ -47,25 +47,36 @@ func TestWarningsNotificationsTemplates(t *testing.T) {
 		if back.Applicant.Notify != motcua.NotifySMS {
 			t.Fatalf("notice choice read back as %q", back.Applicant.Notify)
 		}
-		candidates := func(upTo time.Time, after int64) []string {
+		candidates := func(upTo time.Time, byAppointment bool, after motcua.DossierCursor) []string {
 			var out []*motcua.Dossier
-			mustWrite(t, db, func(tx motcua.Tx) (err error) { out, err = tx.DossiersWithClocks(ctx, upTo, after, 10); return err })
+			mustWrite(t, db, func(tx motcua.Tx) (err error) {
+				out, err = tx.DossiersWithClocks(ctx, upTo, byAppointment, after, 10)
+				return err
+			})
 			var codes []string
 			for _, d := range out {
 				codes = append(codes, d.Code)
 			}
 			return codes
 		}
-		if got := candidates(at.Add(30*time.Minute), 0); len(got) != 0 {
+		none := motcua.DossierCursor{}
+		if got := candidates(at.Add(30*time.Minute), false, none); len(got) != 0 {
 			t.Fatalf("candidates before any deadline: %v", got)
 		}
-		if got := candidates(at.Add(2*time.Hour), 0); !reflect.DeepEqual(got, []string{ds[0].Code}) {
+		if got := candidates(at.Add(2*time.Hour), false, none); !reflect.DeepEqual(got, []string{ds[0].Code}) {
 			t.Fatalf("candidates after the first transfer deadline: %v", got)
 		}
-		if got := candidates(at.Add(30*time.Hour), ds[0].ID); !reflect.DeepEqual(got, []string{ds[1].Code}) {
+		if got := candidates(at.Add(30*time.Hour), false, none); !reflect.DeepEqual(got, []string{ds[0].Code, ds[1].Code}) {
+			t.Fatalf("candidates a day later: %v", got)
+		}
+		first := motcua.DossierCursor{NextDueAt: ds[0].Status.NextDueAt(), ID: ds[0].ID}
+		if got := candidates(at.Add(30*time.Hour), false, first); !reflect.DeepEqual(got, []string{ds[1].Code}) {
 			t.Fatalf("candidates after the first, a day later: %v", got)
 		}
-
+		// By appointment: the first is due two days after, the second three.
+		if got := candidates(at.Add(60*time.Hour), true, none); !reflect.DeepEqual(got, []string{ds[0].Code}) {
+			t.Fatalf("candidates by appointment: %v", got)
+		}
 		w := &motcua.DossierWarning{DossierID: ds[0].ID, Code: ds[0].Code, Clock: motcua.ClockAction, AgencyID: a.ID, Level: motcua.LevelOverdue,
 			DueAt: at.Add(time.Hour), At: at.Add(2 * time.Hour), UserIDs: []int64{u.ID}, Names: []string{u.FullName}}
 		mustWrite(t, db, func(tx motcua.Tx) error { return tx.RecordDossierWarning(ctx, w) })
