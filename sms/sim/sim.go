@@ -93,6 +93,10 @@ func New(cfg Config) (*Sim, error) {
 				s.msgs = append(s.msgs, m)
 				s.byID[m.ID] = m
 			}
+			for k, v := range st.Refused {
+				s.refused[k] = v
+			}
+			s.faults = st.Faults
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
