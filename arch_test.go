@@ -48,6 +48,10 @@ var rules = []rule{
 	{pkg: "sso/sim", allow: []string{"", "sso"}, forbidStd: []string{"database/sql"}},
 	{pkg: "kho", allow: []string{""}, forbidStd: []string{"database/sql"}},
 	{pkg: "kho/sim", allow: []string{"", "kho"}, forbidStd: []string{"database/sql"}},
+	{pkg: "mail", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
+	{pkg: "mail/mailtest", forbidStd: []string{"net/http", "database/sql"}},
+	{pkg: "sms", allow: []string{""}, forbidStd: []string{"database/sql"}},
+	{pkg: "sms/sim", allow: []string{"", "sms"}, forbidStd: []string{"database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the

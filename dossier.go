@@ -64,7 +64,10 @@ type Applicant struct {
 	Email       string        `json:"email,omitempty"`
 	Address     string        `json:"address,omitempty"`
 	OnBehalfOf  string        `json:"on_behalf_of,omitempty"`
-	Source      DataSource    `json:"source,omitempty"`
+	// Notify is how the applicant chose to be told of the dossier's
+	// progress (CheckNotice, DefaultNotice); "" when no choice was made.
+	Notify NoticeChoice `json:"notify,omitempty"`
+	Source DataSource   `json:"source,omitempty"`
 	// VNeIDVerified records that the applicant's e-ID account was
 	// authenticated with VNeID (NĐ 118 Art.17(1)(a)).
 	VNeIDVerified bool `json:"vneid_verified,omitempty"`

@@ -46,6 +46,8 @@ type Tx interface {
 	WorkloadStore
 	CitizenSessionStore
 	PersonalResultStore
+	DossierWarningStore
+	NoticeTemplateStore
 }
 
 // AgencyStore keeps agencies and reception points.

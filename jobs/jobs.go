@@ -35,6 +35,8 @@ func Standard(svc *service.Service) []Job {
 			return len(codes), err
 		}},
 		{Name: "warn-deadlines", Run: svc.WarnDeadlines},
+		// Warnings to the people who hold a dossier, escalated when overdue.
+		{Name: "warn-clocks", Run: svc.WarnClocks},
 		{Name: "delete-expired-sessions", Run: svc.DeleteExpiredSessions},
 		{Name: "unpublish-expired-procedures", Run: svc.UnpublishExpired},
 		{Name: "fold-live-counters", Run: svc.FoldCounters},

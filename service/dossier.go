@@ -140,6 +140,9 @@ func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code 
 		if err := s.queuePortalSync(ctx, tx, d.ID, ev.Seq, "", now); err != nil {
 			return err
 		}
+		if err := s.queueNotices(ctx, tx, d, &ev, now); err != nil {
+			return err
+		}
 		if st.ResultNumber != "" && (st.ResultNumber != prev.ResultNumber || st.ResultFileRef != prev.ResultFileRef) {
 			if err := s.keepResult(ctx, tx, d, p, byID, now); err != nil {
 				return err
@@ -190,6 +193,13 @@ type DossierView struct {
 	// (SignResult): the dossier is approved, the viewer may issue it, and
 	// signing is configured with a certificate for them.
 	CanSignResult bool
+	// Warnings are the deadline warnings and escalations recorded for
+	// the dossier, oldest first (part of its history).
+	Warnings []*motcua.DossierWarning
+	// Alert is the most urgent warning level a running clock of the
+	// dossier has reached now ("" when none), and AlertClock that clock.
+	Alert      string
+	AlertClock motcua.Clock
 }
 
 // Dossier returns the dossier with its timeline to a person involved with
@@ -235,6 +245,9 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		if v.Payments, err = s.staffPaymentView(ctx, tx, u, d); err != nil {
 			return err
 		}
+		if v.Warnings, err = tx.DossierWarningsOf(ctx, d.ID); err != nil {
+			return err
+		}
 		return s.uploaders(ctx, tx, v)
 	})
 	if motcua.ErrorReason(err) == "dossier_not_found" {
@@ -266,6 +279,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		(slices.Contains(v.Allowed, motcua.ActIssueResult) || u.Has(motcua.RoleLeader, v.Dossier.CompetentAgencyID) && !resultSigned(v)) &&
 		s.cfg.Signer.CanSign(motcua.Signatory{Username: u.Username})
 	v.Result = v.Dossier.Status.Result(now, motcua.VietnamTime)
+	v.Alert, v.AlertClock = motcua.WorstClock(&v.Dossier.Status, now, s.Calendar(), s.warnTimes())
 	return v, nil
 }
 
@@ -345,6 +359,11 @@ type InboxItem struct {
 	// working day.
 	DueToday bool
 	DueSoon  bool
+	// Alert is the most urgent warning level any running clock of the
+	// dossier has reached (motcua.WorstClock), and AlertClock that clock:
+	// the inbox's warning badge.
+	Alert      string
+	AlertClock motcua.Clock
 }
 
 // InboxPage is a page of an inbox, with the cursor of the next page ("" at
@@ -414,6 +433,7 @@ func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 	for _, d := range ds {
 		due := d.Status.NextDueAt()
 		it := InboxItem{Dossier: d, Timeliness: d.Status.Result(now, motcua.VietnamTime)}
+		it.Alert, it.AlertClock = motcua.WorstClock(&d.Status, now, cal, s.warnTimes())
 		if !due.Equal(motcua.FarFuture) {
 			it.DueAt = due
 			it.DueToday = motcua.FormatDate(due) == motcua.FormatDate(now)

@@ -167,6 +167,19 @@ func (n *NewDossier) normalize(now time.Time) error {
 	if a.Source != motcua.SourceTyped && a.Source != motcua.SourceIDCardQR && a.Source != motcua.SourcePopulationDB {
 		fields["applicant.source"] = "Nguồn dữ liệu người nộp không hợp lệ."
 	}
+	// An online dossier whose message names no choice is told through
+	// every contact it carries; at the counter the officer records the
+	// choice.
+	if a.Notify == "" && n.Channel == motcua.ChannelOnline {
+		a.Notify = motcua.DefaultNotice(*a)
+		if a.Notify.Email() && fields["applicant.email"] != "" {
+			a.Notify = motcua.NotifySMS
+			if a.Phone == "" {
+				a.Notify = motcua.NotifyNone
+			}
+		}
+	}
+	add(motcua.CheckNotice(*a))
 	if !n.Channel.Valid() {
 		fields["channel"] = "Kênh nộp phải là trực tiếp, trực tuyến hoặc bưu chính."
 	}
@@ -340,6 +353,9 @@ func (s *Service) ReceiveDossier(ctx context.Context, key string, n NewDossier) 
 		// After the key: a dossier forwarded again is a replay of the key,
 		// not a second dossier with the same national code.
 		if err := s.queuePortalSync(ctx, tx, nd.ID, e.Seq, n.NationalCode, now); err != nil {
+			return err
+		}
+		if err := s.queueNotices(ctx, tx, &nd, &e, now); err != nil {
 			return err
 		}
 		out.Dossier = &nd

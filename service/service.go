@@ -117,6 +117,16 @@ type Config struct {
 	// counter's reuse suggestion lists motcua's own results only and
 	// issued results stay in the province's store.
 	ResultStore motcua.NationalResultStore
+	// Warn times deadline warnings and escalations (WarnClocks); zero
+	// values take motcua.WarnTimes' defaults.
+	Warn motcua.WarnTimes
+	// SMS and Mail send notices to citizens (and warnings to staff by
+	// e-mail); nil turns that channel off: nothing is queued for it.
+	SMS  motcua.SMSSender
+	Mail motcua.MailSender
+	// BaseURL is the public address of the site, for the lookup link in
+	// notices and the dossier link in warnings.
+	BaseURL string
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

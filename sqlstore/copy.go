@@ -71,6 +71,9 @@ var tableSpecs = []string{
 	"citizen_sessions: token_hash:t id_number:t full_name:t level:i created_at:i expires_at:i user_agent:t ip:t",
 	"personal_results: id:i id_number:t dossier_id:i dossier_code:t procedure_code:t procedure_name:t result_code:t result_name:t " +
 		"number:t file_ref:t agency_code:t agency_name:t issued_at:i pushed_at:n",
+	"dossier_warnings: id:i dossier_id:i code:t clock:t agency_id:i level:t due_at:i at:i recipients:t",
+	"staff_notifications: id:i user_id:i dossier_id:i code:t level:t text:t at:i read_at:n",
+	"notice_templates: event:t channel:t subject:t body:t updated_by:i updated_at:i",
 }
 
 type column struct {

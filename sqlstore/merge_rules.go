@@ -30,6 +30,7 @@ var idKinds = map[byte]string{
 	'e': "dossier_events", 'f': "dossier_files", 'y': "payments", 'l': "audit_log", 'o': "outbox",
 	'c': "catalogue_import_runs", 'i': "catalogue_import_items", 'k': "population_lookups",
 	'w': "dossier_ratings", 'g': "feedback", 'q': "queue_areas", 't': "queue_tickets", 'h': "personal_results",
+	'n': "dossier_warnings", 'm': "staff_notifications",
 }
 
 // cols names the columns a rule rewrites: column → id kind.
@@ -135,6 +136,11 @@ func init() {
 		"queue_tickets": {phase: 'f', rule: "imported (waiting times of past days)",
 			fix: simple("queue_tickets", map[string]byte{"id": 't', "area_id": 'q', "reception_point_id": 'r', "called_by": 'u', "dossier_id": 'd'})},
 		"citizen_sessions": {phase: 's', rule: "not moved: citizens sign in again"},
+		"dossier_warnings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (part of their history)",
+			fix: simple("dossier_warnings", map[string]byte{"id": 'n', "dossier_id": 'd', "agency_id": 'a'})},
+		"staff_notifications": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported for the absorbed province's staff",
+			fix: simple("staff_notifications", map[string]byte{"id": 'm', "user_id": 'u', "dossier_id": 'd'})},
+		"notice_templates": {phase: 's', rule: "not moved: the survivor's notice templates apply to every dossier"},
 		"personal_results": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the province's store of results)",
 			fix: simple("personal_results", map[string]byte{"id": 'h', "dossier_id": 'd'})},
 	}

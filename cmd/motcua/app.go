@@ -132,6 +132,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	if scfg.Bus != nil && m != nil {
 		scfg.Bus = meteredBus{scfg.Bus, m}
 	}
+	scfg.SMS, scfg.Mail = cfg.noticeSenders()
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		// Ready while a write reaches the database (a heartbeat commit,
@@ -162,7 +163,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	if d := withStoreDeliverer(outboxDeliverer(portal, hook), svc.StoreDeliverer()); d != nil {
+	if d := withNotices(withStoreDeliverer(outboxDeliverer(portal, hook), svc.StoreDeliverer()), svc.NoticeDeliverers()); d != nil {
 		ob = append(ob, jobs.Outbox(svc, d))
 	}
 	if m != nil {
@@ -200,6 +201,7 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	c.FeedbackDeadlines = cfg.mustFeedbackDeadlines()
 	c.QueueWaitTarget, c.WorkloadLimit, c.WorkloadDueSoon = cfg.QueueWaitTarget, cfg.WorkloadLimit, cfg.WorkloadDueSoon
 	c.SignOn, c.ResultStore = cfg.signOn(), cfg.resultStore()
+	c.Warn, c.BaseURL = cfg.warnTimes(), cfg.BaseURL
 	return c
 }
 

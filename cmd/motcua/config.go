@@ -120,6 +120,19 @@ type Config struct {
 	KhoURL         string `flag:"kho-url" help:"national store of results and personal e-data (Kho) service address; empty: reuse lists motcua's own results and results are not pushed"`
 	KhoIntegration string `flag:"kho-integration" help:"motcua's integration code at the national store"`
 	KhoSecret      string `flag:"kho-secret" help:"shared secret that signs requests to and answers from the national store (use MOTCUA_KHO_SECRET_FILE)"`
+	SMTPAddr       string `flag:"smtp-addr" help:"SMTP server (host:port) for e-mail notices to citizens and warnings to staff; empty: e-mail off"`
+	SMTPFrom       string `flag:"smtp-from" help:"sender address of notices, e.g. \"Một cửa tỉnh <motcua@tinh.gov.vn>\""`
+	SMTPUser       string `flag:"smtp-user" help:"SMTP user name (AUTH PLAIN, over TLS); empty: no authentication"`
+	SMTPPassword   string `flag:"smtp-password" help:"SMTP password (use MOTCUA_SMTP_PASSWORD_FILE)"`
+	SMTPRequireTLS bool   `flag:"smtp-require-tls" help:"refuse to send e-mail to a server that does not offer STARTTLS"`
+	SMSURL         string `flag:"sms-url" help:"SMS gateway API base URL (POST <url>/v1/messages); empty: SMS notices off"`
+	SMSKey         string `flag:"sms-key" help:"the SMS gateway's API key (use MOTCUA_SMS_KEY_FILE)"`
+	SMSSender      string `flag:"sms-sender" help:"brand name the SMS are sent under"`
+
+	WarnLead       time.Duration `flag:"warn-lead" help:"working time before a deadline when its holders are told it is due soon (default: one working day)"`
+	WarnShortLead  time.Duration `flag:"warn-short-lead" help:"the same for short clocks: the counter's duties and deadlines spanning at most two leads"`
+	EscalateHead   time.Duration `flag:"escalate-head-after" help:"working time past a deadline after which the head of the unit is told"`
+	EscalateLeader time.Duration `flag:"escalate-leader-after" help:"working time past a deadline after which the agency's leader is told (default: one working day)"`
 }
 
 // defaults returns the built-in configuration.
@@ -158,6 +171,9 @@ func defaults() Config {
 		DVCQGAccount:       "dvcqg",
 		DVCQGTimeout:       30 * time.Second,
 		PopDBTimeout:       service.DefaultPopulationTimeout,
+		WarnShortLead:      2 * time.Hour,
+		EscalateHead:       4 * time.Hour,
+		SMSSender:          "MOTCUA",
 		DVCQGAlertLag:      30 * time.Minute,
 		PaymentQueryAfter:  service.DefaultPaymentQueryAfter,
 		PaymentExpireAfter: service.DefaultPaymentExpireAfter,
@@ -352,6 +368,7 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("--feedback-days: %w", err))
 	}
 	errs = append(errs, c.checkCitizen()...)
+	errs = append(errs, c.checkNotices()...)
 	if c.OutboxInterval < 100*time.Millisecond {
 		errs = append(errs, errors.New("--outbox-interval must be at least 100ms"))
 	}

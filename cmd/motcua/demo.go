@@ -56,7 +56,7 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 	if o.reset {
 		// The simulators' state goes with the database it mirrors.
 		for _, f := range []string{cfg.DB, cfg.DB + "-wal", cfg.DB + "-shm", filepath.Join(cfg.DataDir, "dvcqg-sim.json"),
-			filepath.Join(cfg.DataDir, "payment-sim.json")} {
+			filepath.Join(cfg.DataDir, "payment-sim.json"), filepath.Join(cfg.DataDir, "sms-sim.json")} {
 			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
 				return fmt.Errorf("reset: %w", err)
 			}
@@ -133,10 +133,14 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		if sims.paymentURL != "" {
 			fmt.Fprintf(stdout, "Simulator of the national payment platform: %s\n", sims.paymentURL)
 		}
+		if sims.smsURL != "" {
+			fmt.Fprintf(stdout, "Simulator of the SMS gateway: %s\n", sims.smsURL)
+		}
 		go func() {
 			sims.forwardOnline(ctx, a, stdout)
 			sims.importCatalogue(ctx, a, stdout)
 			sims.makePayments(ctx, a, stdout)
+			sims.sendNotices(ctx, a, stdout)
 		}()
 	})
 }

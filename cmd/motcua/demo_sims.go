@@ -23,6 +23,7 @@ import (
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sign"
 	signsim "github.com/motcua/motcua/sign/sim"
+	smssim "github.com/motcua/motcua/sms/sim"
 )
 
 // demoSims are the simulators of the outside systems the demo runs on
@@ -36,6 +37,8 @@ type demoSims struct {
 	paymentURL string
 	popdb      *popsim.Sim
 	popdbURL   string
+	sms        *smssim.Sim
+	smsURL     string
 	servers    []*http.Server
 }
 
@@ -106,6 +109,9 @@ func startDemoSims(cfg *Config, stdout io.Writer) (*demoSims, error) {
 		return nil, err
 	}
 	if err := ds.startPopDB(cfg, secrets, stdout); err != nil {
+		return nil, err
+	}
+	if err := ds.startSMS(cfg, stdout); err != nil {
 		return nil, err
 	}
 	if err := ds.startCitizen(cfg, secrets, stdout); err != nil {

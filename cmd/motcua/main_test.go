@@ -73,6 +73,11 @@ func TestConfigValidation(t *testing.T) {
 		"outbox url":     {"--outbox-url", "notify.internal"},
 		"outbox lease":   {"--outbox-lease", "10ms"},
 		"2fa role":       {"--require-2fa-roles", "admin,boss"},
+		"smtp address":   {"--smtp-addr", "smtp.example.vn", "--smtp-from", "a@b.vn"},
+		"smtp sender":    {"--smtp-addr", "smtp.example.vn:587", "--smtp-from", "nobody"},
+		"sms url":        {"--sms-url", "sms.example.vn", "--sms-key", "k"},
+		"sms key":        {"--sms-url", "https://sms.example.vn"},
+		"escalation":     {"--escalate-head-after", "8h", "--escalate-leader-after", "4h"},
 	}
 	for name, args := range cases {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
@@ -171,6 +176,8 @@ func TestDemoCommand(t *testing.T) {
 	// server is up, then a catalogue import and the payments are made
 	// through the simulators.
 	readUntil("the simulators' work did not happen", func() bool { return strings.Contains(printed.String(), "paid in cash.") })
+	// The citizens' SMS notices reach the SMS gateway's simulator.
+	readUntil("no SMS notices", func() bool { return strings.Contains(printed.String(), "listed by the SMS gateway's simulator") })
 	// Only the scanner reads the pipe (a second reader would take lines
 	// the loop above waits for); it drains the rest so the demo never
 	// blocks on its output.
@@ -180,7 +187,8 @@ func TestDemoCommand(t *testing.T) {
 	}()
 	for _, want := range []string{"motcua.anphu", "MotCua@2026", "Loaded 52 procedures", "Simulator of the national public service portal",
 		"7 online dossiers came in through the national portal's simulator", "A catalogue import from the national portal's simulator waits for review",
-		"paid online through the payment simulator", "Population database: simulator at"} {
+		"paid online through the payment simulator", "Population database: simulator at",
+		"E-mail notices: off (no --smtp-addr given)", "Simulator of the SMS gateway"} {
 		if !strings.Contains(printed.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, printed.String())
 		}

@@ -59,6 +59,7 @@ var Routes = []Route{
 	{"GET", "/reports/index766", (*API).index766},
 	{"GET", "/reports/dossiers", (*API).reportDossiers},
 	{"GET", "/outbox/failed", (*API).failedDeliveries},
+	{"GET", "/notifications", (*API).notifications},
 	{"POST", "/dvcqg/messages", (*API).portalMessage},
 	{"GET", "/dvcqg/sync", (*API).portalSync},
 	{"POST", "/dvcqg/sync/{id}/replay", (*API).portalReplay},

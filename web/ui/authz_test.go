@@ -164,6 +164,7 @@ var authz = map[string][]string{
 	"POST /api/v1/catalogue/imports/{id}/items/{item}/publish": {"admin"},
 	"POST /api/v1/catalogue/imports/{id}/publish":              {"admin"},
 	"GET /api/v1/openapi.json":                                 {anyone},
+	"GET /api/v1/notifications":                                {staff},
 	"/api/v1/":                                                 {nobody},
 	// The pages.
 	"GET /{$}": {anyone}, "GET /dang-nhap": {anyone}, "POST /dang-nhap": {anyone}, "POST /dang-xuat": {anyone},
@@ -249,6 +250,8 @@ var authz = map[string][]string{
 	"GET /cong-dan": {anyone}, "POST /cong-dan/dang-xuat": {anyone},
 	"GET /cong-dan/dang-nhap": {nobody}, "GET /cong-dan/dang-nhap/ve": {nobody},
 	"GET /cong-dan/ho-so/{code}": {nobody}, "GET /cong-dan/ho-so/{code}/ket-qua": {nobody},
+	"GET /thong-bao": {staff}, "GET /quan-tri/mau-thong-bao": {"admin"}, "POST /quan-tri/mau-thong-bao": {"admin"},
+	"GET /quan-tri/thong-bao-loi": {"admin"}, "POST /quan-tri/thong-bao-loi/{id}": {"admin"},
 }
 
 // Who works on complaints in the matrix: handling staff anywhere (their
@@ -343,7 +346,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			v["id"] = "khac"
 		case strings.Contains(pattern, "/agencies/"):
 			v["code"] = "H99.101"
-		case strings.Contains(pattern, "/dong-bo/"), strings.Contains(pattern, "/dvcqg/sync/"):
+		case strings.Contains(pattern, "/dong-bo/"), strings.Contains(pattern, "/dvcqg/sync/"), strings.Contains(pattern, "/thong-bao-loi/"):
 			v["id"] = fmt.Sprint(portal.Pending[0].Message.ID)
 		case strings.Contains(pattern, "/nhap-danh-muc/"), strings.Contains(pattern, "/catalogue/imports/"):
 			v["id"], v["item"] = fmt.Sprint(run.ID), fmt.Sprint(items[0].ID)

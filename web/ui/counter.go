@@ -42,7 +42,7 @@ type counterData struct {
 // applicantFields are the applicant's fields in screen order, for placing
 // the cursor on the first wrong one.
 var applicantFields = []string{"applicant.id_number", "applicant.full_name", "applicant.date_of_birth", "applicant.gender",
-	"applicant.phone", "applicant.email", "applicant.address", "competent_agency_id", "components", "reason"}
+	"applicant.phone", "applicant.email", "applicant.notify", "applicant.address", "competent_agency_id", "components", "reason"}
 
 // counter shows the procedure search or, with ?thu-tuc=ID, the reception
 // form of that procedure.
@@ -216,7 +216,7 @@ func (u *UI) newDossier(r *http.Request, f *form) (service.NewDossier, error) {
 			IDNumber: f.Trim("applicant.id_number"), FullName: f.Trim("applicant.full_name"), Gender: f.Trim("applicant.gender"),
 			Phone: f.Trim("applicant.phone"), Email: f.Trim("applicant.email"), Address: f.Trim("applicant.address"),
 			OnBehalfOf: f.Trim("applicant.on_behalf_of"), Source: motcua.DataSource(f.Get("applicant.source")),
-			EIDHelped: f.Get("applicant.eid_helped") == "1"}}
+			EIDHelped: f.Get("applicant.eid_helped") == "1", Notify: motcua.NoticeChoice(f.Get("applicant.notify"))}}
 	if n.Applicant.IDKind == motcua.IDTaxCode {
 		n.Applicant.Kind = motcua.ApplicantOrganization
 	}

@@ -134,10 +134,12 @@ func (u *UI) funcs() template.FuncMap {
 		"portalOutcome": func(o string) string {
 			return map[string]string{"created": "Đã tạo hồ sơ", "replayed": "Hồ sơ đã có (Cổng gửi lại)", "applied": "Đã cập nhật hồ sơ"}[o]
 		},
-		"dur":      vnDuration,
-		"failText": failText,
-		"clause":   clause,
-		"workLeft": u.workLeft,
+		"dur":        vnDuration,
+		"failText":   failText,
+		"warnLabel":  motcua.WarningLevelLabel,
+		"clockLabel": motcua.ClockLabel,
+		"clause":     clause,
+		"workLeft":   u.workLeft,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
 		"af": func(f *form, a string) *form {

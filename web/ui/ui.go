@@ -181,6 +181,11 @@ func (u *UI) routes() []route {
 		{"POST /quan-tri/xep-hang/thiet-bi", u.adminBindDevice},
 		{"GET /khoi-luong", u.workload},
 		{"GET /khoi-luong/tinh", u.provinceWorkload},
+		{"GET /thong-bao", u.notifications},
+		{"GET /quan-tri/mau-thong-bao", u.adminNoticeTemplates},
+		{"POST /quan-tri/mau-thong-bao", u.adminSaveNoticeTemplate},
+		{"GET /quan-tri/thong-bao-loi", u.adminFailedNotices},
+		{"POST /quan-tri/thong-bao-loi/{id}", u.adminReplayNotice},
 	}
 }
 
@@ -237,6 +242,9 @@ type page struct {
 	// Now is the service's clock: the script's countdowns tick only when
 	// the browser's clock agrees with it.
 	Now time.Time
+	// Unread counts the signed-in staff member's unread notifications
+	// (the bell on every staff page).
+	Unread int
 }
 
 // render writes a page with status.
@@ -251,6 +259,10 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	p.Now = u.srv.Service.Now()
 	if p.Form == nil {
 		p.Form = newForm(nil)
+	}
+	if p.User != nil {
+		// A failed count leaves the bell empty rather than the page.
+		p.Unread, _ = u.srv.Service.UnreadNotifications(r.Context())
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {

@@ -1,0 +1,56 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/motcua/motcua"
+)
+
+// MyNotifications returns the signed-in staff member's notifications,
+// newest first (up to 100), and marks them read. Errors: EUNAUTHORIZED.
+func (s *Service) MyNotifications(ctx context.Context) ([]*motcua.StaffNotification, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var out []*motcua.StaffNotification
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		out, err = tx.StaffNotifications(ctx, u.ID, 100)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if len(out) > 0 && out[0].ReadAt.IsZero() {
+		now := s.now()
+		if err := s.store.Write(ctx, func(tx motcua.Tx) error {
+			_, err := tx.MarkStaffNotificationsRead(ctx, u.ID, now)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// UnreadNotifications counts the signed-in staff member's unread
+// notifications (the bell on every staff page); 0 for anyone else.
+func (s *Service) UnreadNotifications(ctx context.Context) (int, error) {
+	u := motcua.UserFromContext(ctx)
+	if u == nil || u == motcua.SystemUser {
+		return 0, nil
+	}
+	var n int
+	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		n, err = tx.UnreadStaffNotifications(ctx, u.ID)
+		return err
+	})
+	return n, err
+}
+
+// DossierAlert is the most urgent warning level a running clock of the
+// dossier has reached at now ("" when none), for inbox badges; it reads
+// nothing.
+func (s *Service) DossierAlert(d *motcua.Dossier, now time.Time) (string, motcua.Clock) {
+	return motcua.WorstClock(&d.Status, now, s.Calendar(), s.warnTimes())
+}
