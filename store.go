@@ -39,6 +39,7 @@ type Tx interface {
 	ApplicantDossierStore
 	CatalogueImportStore
 	PaymentStore
+	MergerStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -90,6 +90,9 @@ type Config struct {
 	// VerifyURL is the public verification page printed on results; ""
 	// leaves it out.
 	VerifyURL string
+	// MergerUndoPeriod is how long after a merger of agencies it may be
+	// undone (0: DefaultMergerUndoPeriod, 30 days).
+	MergerUndoPeriod time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -122,8 +125,10 @@ type Service struct {
 		sync.Mutex
 		last time.Time
 	} // when the administrators were last told the portal lags
-	imports importTracker // the catalogue import running here (catalogue_import.go)
-	names   namesSeen     // applicants' names shown in lists today (accesslog.go)
+	imports  importTracker // the catalogue import running here (catalogue_import.go)
+	names    namesSeen     // applicants' names shown in lists today (accesslog.go)
+	mergeMu  mergeLock     // one merger of agencies at a time (merger.go)
+	mergeRun mergeTracker  // the merger running in the background (merger_progress.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }
@@ -195,7 +200,7 @@ func (s *Service) Rules() motcua.Rules { return s.cfg.Rules }
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 
 func (s *Service) decider() motcua.Decider {
-	return motcua.Decider{Calendar: s.Calendar(), Rules: s.cfg.Rules}
+	return motcua.Decider{Calendar: s.Calendar(), Rules: s.cfg.Rules, Successor: s.successorOf}
 }
 
 // actor returns the signed-in user or an EUNAUTHORIZED error.

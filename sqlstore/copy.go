@@ -59,6 +59,9 @@ var tableSpecs = []string{
 	"catalogue_import_runs: id:i started_at:i finished_at:i started_by:i data:t",
 	"catalogue_import_items: id:i run_id:i seq:i kind:t code:t status:t data:t",
 	"population_lookups: id:i at:i user_id:i agency_id:i id_number:t purpose:t dossier_code:t outcome:t citizen:t token_hash:t dossier_id:i",
+	"mergers: id:i successor_id:i effective_at:i created_by:i created_at:i undone_by:i undone_at:n data:t",
+	"merger_moves: merger_id:i seq:i kind:t row_id:i role:t from_agency_id:i to_agency_id:i ref:i reception_from:i reception_to:i holder_from:i holder_to:i",
+	"agency_successors: agency_id:i successor_id:i merger_id:i effective_at:i",
 }
 
 type column struct {

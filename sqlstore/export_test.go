@@ -95,6 +95,7 @@ var migrationUndo = map[int][]string{
 		"ALTER TABLE dossier_files DROP COLUMN signer", "ALTER TABLE dossier_files DROP COLUMN doc_code"},
 	13: {"DROP TABLE heartbeat"},
 	14: {"DROP TABLE signin_challenges", "DROP TABLE recovery_codes", "DROP TABLE user_totp", "DROP TABLE audit_chain"},
+	20: {"DROP TABLE agency_successors", "DROP TABLE merger_moves", "DROP TABLE mergers"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the
