@@ -70,6 +70,14 @@ type MergerMove struct {
 	HolderTo      int64 `json:"holder_to,omitempty"`
 }
 
+// DossierMove is a dossier's move between competent agencies by a merger
+// (From before EffectiveAt, To from then on).
+type DossierMove struct {
+	DossierID   int64
+	From, To    int64
+	EffectiveAt time.Time
+}
+
 // Succession is the "merged into" link of an inactive agency.
 type Succession struct {
 	AgencyID    int64     `json:"agency_id"`
@@ -132,6 +140,10 @@ type MergerStore interface {
 	// OpenDossierIDs lists the dossiers not in a terminal state that are
 	// received at, settled by or held by one of the agencies, by id.
 	OpenDossierIDs(ctx context.Context, agencyIDs []int64) ([]int64, error)
+	// DossierMoves returns the moves of dossiers between competent
+	// agencies made by mergers that are not undone, with each merger's
+	// effective time, oldest merger first.
+	DossierMoves(ctx context.Context) ([]DossierMove, error)
 	// DossiersCreatedSince counts the dossiers settled by the agency that
 	// were created at or after t.
 	DossiersCreatedSince(ctx context.Context, agencyID int64, t time.Time) (int64, error)

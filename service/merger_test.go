@@ -123,6 +123,7 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 		n := f.newDossier("0912345678") // at An Phú's point, which will move
 		before := f.allDossiers()
 		reportsBefore := f.reports()
+		index766Before := f.index766s()
 		states := map[motcua.State]int{}
 		open := 0
 		for _, d := range before {
@@ -232,6 +233,8 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 				t.Errorf("%s: province total changed: %+v → %+v", name, r.Total, reportsAfter[name].Total)
 			}
 		}
+		f.checkViews(reportsBefore, index766Before, communes, succ)
+
 		// Staff and counters moved; the merged communes are inactive.
 		desk, err := f.svc.CounterDesk(f.as("motcua.anphu"))
 		if err != nil {
@@ -448,4 +451,88 @@ func mapped(id int64, from []int64, to int64) int64 {
 		}
 	}
 	return id
+}
+
+var viewPeriods = map[string]motcua.Period{
+	"march": {From: motcua.DayOf(vn(2025, 3, 1, 12, 0)), To: motcua.DayOf(vn(2025, 3, 31, 12, 0))},
+	"year":  {From: motcua.DayOf(vn(2025, 1, 1, 12, 0)), To: motcua.DayOf(mergerNow)},
+}
+
+// index766s computes the index for the view periods, by units.
+func (f *fixture) index766s() map[string]map[int64]float64 {
+	f.t.Helper()
+	out := map[string]map[int64]float64{}
+	for name, p := range viewPeriods {
+		r, err := f.svc.Index766View(ctx, p, service.ViewUnits)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		out[name] = map[int64]float64{}
+		for _, u := range r.Units {
+			out[name][u.AgencyID] = u.Points
+		}
+	}
+	return out
+}
+
+// checkViews checks the reports across the merger: by old units, a
+// period before it shows what it showed before the merger (06a and the
+// index); by the successor, the communes' rows are folded into its row;
+// both sources agree in both views.
+func (f *fixture) checkViews(before map[string]*motcua.Report06a, index766Before map[string]map[int64]float64, communes []int64, succ int64) {
+	t := f.t
+	t.Helper()
+	rowsOf := func(r *motcua.Report06a) map[int64]motcua.Row06a {
+		out := map[int64]motcua.Row06a{}
+		for _, x := range r.Rows {
+			if x != (motcua.Row06a{AgencyID: x.AgencyID}) {
+				out[x.AgencyID] = x
+			}
+		}
+		return out
+	}
+	for _, view := range []string{service.ViewUnits, service.ViewSuccessor} {
+		for name, p := range viewPeriods {
+			base, err := f.svc.Report06aView(ctx, p, service.SourceBase, view)
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, err := f.svc.Report06aView(ctx, p, service.SourceLive, view)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rowsOf(base), rowsOf(live)) {
+				t.Errorf("%s by %s: sources disagree:\n%+v\n%+v", name, view, base.Rows, live.Rows)
+			}
+			if base.Total != before[name].Total {
+				t.Errorf("%s by %s: total %+v, before the merger %+v", name, view, base.Total, before[name].Total)
+			}
+			want := rowsOf(before[name])
+			if view == service.ViewSuccessor {
+				folded := motcua.Row06a{AgencyID: succ}
+				for _, c := range communes {
+					folded.Add(want[c])
+					delete(want, c)
+				}
+				want[succ] = folded
+			}
+			got := rowsOf(base)
+			if name == "march" && !reflect.DeepEqual(got, want) {
+				t.Errorf("march by %s after the merger:\n got %+v\nwant %+v", view, got, want)
+			}
+			if name == "year" && view == service.ViewUnits {
+				for _, c := range communes {
+					if got[c].ReceivedOnline+got[c].ReceivedDirect != want[c].ReceivedOnline+want[c].ReceivedDirect {
+						t.Errorf("year by units: commune %d received %+v, before the merger %+v", c, got[c], want[c])
+					}
+				}
+			}
+		}
+	}
+	after := f.index766s()
+	for id, pts := range index766Before["march"] {
+		if after["march"][id] != pts {
+			t.Errorf("index 766 for March by units: agency %d has %.2f points, before the merger %.2f", id, after["march"][id], pts)
+		}
+	}
 }

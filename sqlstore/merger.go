@@ -237,3 +237,25 @@ func (t *tx) DossiersCreatedSince(_ ctxT, agencyID int64, at time.Time) (int64, 
 	var n int64
 	return n, row.Scan(&n)
 }
+
+// DossierMoves implements motcua.MergerStore.
+func (t *tx) DossierMoves(_ ctxT) ([]motcua.DossierMove, error) {
+	rows, err := t.query(`SELECT v.row_id, v.from_agency_id, v.to_agency_id, m.effective_at FROM merger_moves v
+		JOIN mergers m ON m.id = v.merger_id WHERE v.kind = ? AND m.undone_at IS NULL AND v.from_agency_id <> v.to_agency_id
+		ORDER BY m.effective_at, m.id, v.seq`, string(motcua.MoveDossier))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []motcua.DossierMove
+	for rows.Next() {
+		var m motcua.DossierMove
+		var eff int64
+		if err := rows.Scan(&m.DossierID, &m.From, &m.To, &eff); err != nil {
+			return nil, err
+		}
+		m.EffectiveAt = time.UnixMilli(eff).UTC()
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
