@@ -145,6 +145,8 @@ var AuditActions = []struct{ Action, Label string }{
 	{motcua.AuditTOTPFailed, "Nhập sai mã xác thực"},
 	{motcua.AuditRecoveryCodeUsed, "Dùng mã khôi phục"},
 	{motcua.AuditTOTPRemoved, "Gỡ xác thực hai lớp"},
+	{AuditAgencyMerger, "Sáp nhập cơ quan, đơn vị"},
+	{AuditAgencyMergerUndone, "Hoàn tác sáp nhập cơ quan, đơn vị"},
 }
 
 func knownAuditAction(a string) bool {

@@ -89,7 +89,9 @@ func (s *Service) Merge(ctx context.Context, in MergeInput, progress MergeProgre
 // keeps it so across instances).
 type mergeLock = sync.Mutex
 
-func (s *Service) merge(ctx context.Context, in MergeInput, dry bool, progress MergeProgress) (*MergerReport, error) {
+// prepareMerge checks the caller and the input against the agencies,
+// before any transaction.
+func (s *Service) prepareMerge(ctx context.Context, in MergeInput, progress MergeProgress) (*mergerRun, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
@@ -112,6 +114,14 @@ func (s *Service) merge(ctx context.Context, in MergeInput, dry bool, progress M
 		return nil, err
 	}
 	r.planned = *r.succ
+	return r, nil
+}
+
+func (s *Service) merge(ctx context.Context, in MergeInput, dry bool, progress MergeProgress) (*MergerReport, error) {
+	r, err := s.prepareMerge(ctx, in, progress)
+	if err != nil {
+		return nil, err
+	}
 	err = s.store.Write(ctx, func(tx motcua.Tx) error {
 		// A store may run fn again: start from what was validated.
 		r.moves, r.rep, r.m = nil, &MergerReport{DryRun: dry, Predecessors: r.preds}, nil

@@ -33,10 +33,11 @@ type mergeTracker struct {
 // transaction are done first and their errors returned at once. ECONFLICT
 // when a merger is already running here.
 func (s *Service) StartMerge(ctx context.Context, in MergeInput) error {
-	u, err := actor(motcua.UserFromContext(ctx))
+	r, err := s.prepareMerge(ctx, in, nil)
 	if err != nil {
 		return err
 	}
+	u := r.u
 	t := &s.mergeRun
 	t.mu.Lock()
 	if t.status.Running {
@@ -60,10 +61,11 @@ func (s *Service) StartMerge(ctx context.Context, in MergeInput) error {
 	return nil
 }
 
-// MergeStatus returns the state of the last merger started here by
-// StartMerge; only its administrator sees it (EFORBIDDEN otherwise).
+// MergeStatus returns the state of the last merger the caller started here
+// by StartMerge (the zero status when there is none) to the province's
+// administrators (EFORBIDDEN otherwise).
 func (s *Service) MergeStatus(ctx context.Context) (MergerStatus, error) {
-	u, err := actor(motcua.UserFromContext(ctx))
+	u, err := s.provinceAdmin(ctx)
 	if err != nil {
 		return MergerStatus{}, err
 	}
@@ -71,7 +73,7 @@ func (s *Service) MergeStatus(ctx context.Context) (MergerStatus, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.byUser != u.ID {
-		return MergerStatus{}, motcua.Errorf(motcua.ENOTFOUND, "merger_not_started", "Bạn chưa bắt đầu đợt sáp nhập nào.")
+		return MergerStatus{}, nil
 	}
 	return t.status, nil
 }
