@@ -214,13 +214,21 @@ func negate(r motcua.Row06a) motcua.Row06a {
 // ViewSuccessor). The payment indicators are read per agency as recorded
 // and are not re-attributed.
 func (s *Service) Index766View(ctx context.Context, p motcua.Period, view string) (*motcua.IndexReport, error) {
+	return s.Index766ViewFrom(ctx, p, "", view)
+}
+
+// Index766ViewFrom is Index766View from a chosen source ("" chooses as
+// Index766 does).
+func (s *Service) Index766ViewFrom(ctx context.Context, p motcua.Period, source, view string) (*motcua.IndexReport, error) {
 	view, err := checkView(view)
 	if err != nil {
 		return nil, err
 	}
-	source := SourceBase
-	if p.WholeMonths() {
-		source = SourceLive
+	if source == "" {
+		source = SourceBase
+		if p.WholeMonths() {
+			source = SourceLive
+		}
 	}
 	return s.index766From(ctx, p, source, func(in *indexInputs) error {
 		if view == ViewSuccessor {

@@ -100,7 +100,7 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 	if !rep.Total.Balanced() {
 		d.Unbalanced = append(d.Unbalanced, "Tổng cộng")
 	}
-	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "source": {d.Source}}
+	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "source": {d.Source}, "view": {mergerView(f)}}
 	q.Set("format", "xlsx")
 	d.XLSX = "/api/v1/reports/06a?" + q.Encode()
 	q.Set("format", "csv")

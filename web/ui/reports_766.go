@@ -148,7 +148,7 @@ func (u *UI) index766(w http.ResponseWriter, r *http.Request) {
 	if d.Province {
 		d.Averages = rep.Averages
 	}
-	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}}
+	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "view": {mergerView(f)}}
 	q.Set("format", "xlsx")
 	d.XLSX = "/api/v1/reports/index766?" + q.Encode()
 	q.Set("format", "csv")
