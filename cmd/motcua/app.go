@@ -187,7 +187,7 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	return service.Config{Rules: rules, CodePattern: pattern, AgencyCodes: checker, SessionTTL: cfg.SessionTTL, CacheTTL: cfg.CacheTTL,
 		MaxFileSize: maxFile, OutboxLease: cfg.OutboxLease, PortalSync: cfg.portalOn(), PortalAlertAfter: cfg.DVCQGAlertLag,
 		PaymentQueryAfter: cfg.PaymentQueryAfter, PaymentExpireAfter: cfg.PaymentExpireAfter, RequireTwoFactor: twoFactor,
-		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout}
+		Population: cfg.populationRegister(), PopulationTimeout: cfg.PopDBTimeout, MergerUndoPeriod: cfg.MergerUndoPeriod}
 }
 
 // loadCalendar builds the working-time calendar: the built-in years (with

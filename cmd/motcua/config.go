@@ -105,6 +105,8 @@ type Config struct {
 	PopDBIntegration string        `flag:"popdb-integration" help:"motcua's integration code at the population database (MaTichHop)"`
 	PopDBSecret      string        `flag:"popdb-secret" help:"shared secret that signs requests to and answers from the population database (use MOTCUA_POPDB_SECRET_FILE)"`
 	PopDBTimeout     time.Duration `flag:"popdb-timeout" help:"how long the counter waits for the population database before it continues with typed data"`
+
+	MergerUndoPeriod time.Duration `flag:"merger-undo-period" help:"how long after a merger of agencies (/quan-tri/sap-nhap) it may be undone"`
 }
 
 // defaults returns the built-in configuration.
@@ -146,6 +148,7 @@ func defaults() Config {
 		DVCQGAlertLag:      30 * time.Minute,
 		PaymentQueryAfter:  service.DefaultPaymentQueryAfter,
 		PaymentExpireAfter: service.DefaultPaymentExpireAfter,
+		MergerUndoPeriod:   service.DefaultMergerUndoPeriod,
 	}
 }
 
@@ -298,6 +301,9 @@ func (c *Config) validate() error {
 	var errs []error
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("--data must not be empty"))
+	}
+	if c.MergerUndoPeriod <= 0 {
+		errs = append(errs, errors.New("--merger-undo-period must be positive, e.g. 720h (30 days)"))
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "motcua.db")
