@@ -243,6 +243,12 @@ func (s *Service) successorOf(id int64) int64 {
 	return s.agencies.succ.Final(id)
 }
 
+// Successions returns the "merged into" links of the agencies merged into
+// others (public information).
+func (s *Service) Successions(ctx context.Context) (motcua.Successors, error) {
+	return s.successions(ctx)
+}
+
 // successions returns the "merged into" links, loading them if needed.
 func (s *Service) successions(ctx context.Context) (motcua.Successors, error) {
 	if _, _, err := s.agencyMap(ctx); err != nil {

@@ -48,6 +48,10 @@ func TestMergerPages(t *testing.T) {
 	hoaBinh, _, _ := e.svc.Agency(ctx, "H99.103")
 	form := url.Values{"co_quan": {itoa(hoaBinh.ID)}, "ke_thua": {itoa(anPhu.ID)}, "quyet_dinh": {"Nghị quyết số 1656/NQ-UBTVQH15"}}
 
+	open := e.dossierCodes("H99.103", motcua.StateProcessing)
+	if len(open) == 0 {
+		t.Fatal("no dossier in processing at Hòa Bình")
+	}
 	page := b.get("/quan-tri/sap-nhap")
 	if page.status != http.StatusOK || !strings.Contains(page.body, "Đợt sáp nhập mới") {
 		t.Fatalf("mergers page: %d", page.status)
@@ -97,6 +101,15 @@ func TestMergerPages(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Errorf("index 766 %s: %d", q, r.status)
 		}
+	}
+	if list := b.get("/quan-tri/co-quan"); !strings.Contains(list.body, "Đã sáp nhập vào "+anPhu.Name) {
+		t.Errorf("the agency list does not say Hòa Bình was merged into An Phú")
+	}
+	// Hòa Bình's staff, now An Phú's, see the moved dossier and the row
+	// that says it moved.
+	hb := e.login("ct.hoabinh")
+	if v := hb.get("/ho-so/" + open[0]); v.status != http.StatusOK || !strings.Contains(v.body, motcua.ActMerge.Label()) {
+		t.Errorf("moved dossier %s as Hòa Bình's leader: %d", open[0], v.status)
 	}
 	ms, err := e.svc.Mergers(e.as("admin"))
 	if err != nil || len(ms) != 1 {
