@@ -3,6 +3,8 @@ package service_test
 import (
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,10 +25,17 @@ func newMergerFixture(t *testing.T, e sqltest.Engine) *fixture {
 	f := newFixture(t, e, mergerNow, nil)
 	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
 	if _, err := demo.Generate(ctx, demo.GenerateOptions{Store: f.db, Cal: f.svc.Calendar(), Rules: motcua.DefaultRules(), Pattern: pattern,
-		Dossiers: 1500, Year: 2025, Now: mergerNow, Seed: 14}); err != nil {
+		Dossiers: 600, Year: 2025, Now: mergerNow, Seed: 14}); err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// forgetUsers drops the accounts as() read: a merger moved their roles.
+func (f *fixture) forgetUsers() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	clear(f.users)
 }
 
 // communes returns the ids of the demo's three communes.
@@ -116,14 +125,27 @@ func sameClocks(t *testing.T, a, b *motcua.Dossier) {
 	}
 }
 
-func TestMergeThreeCommunesAndUndo(t *testing.T) {
+// TestMergeCommunes merges the demo's communes, with a year of generated
+// dossiers in every state, on one database per engine: into an existing
+// commune with a new code, then undone (everything exactly as before); an
+// interrupted merger (nothing written); the three into a new commune
+// (every open dossier moved with its clocks, closed ones left, codes that
+// still look up, counters equal to a recount, reports by old units and by
+// the successor, reception routed to the successor); undo refused when it
+// could not restore exactly, and after the undo period.
+func TestMergeCommunes(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		f := newMergerFixture(t, e)
 		communes := f.communes()
-		n := f.newDossier("0912345678") // at An Phú's point, which will move
+		admin := f.as("admin")
+		n := f.newDossier("0912345678") // at An Phú's point
 		before := f.allDossiers()
 		reportsBefore := f.reports()
 		index766Before := f.index766s()
+		f.mergeAndUndo(communes, before, reportsBefore)
+		f.interruptedMerge(communes, reportsBefore)
+
+		before = f.allDossiers()
 		states := map[motcua.State]int{}
 		open := 0
 		for _, d := range before {
@@ -139,7 +161,6 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 		}
 		in := service.MergeInput{Predecessors: communes, Decision: "Nghị quyết số 1656/NQ-UBTVQH15 ngày 16/6/2025",
 			NewSuccessor: &motcua.Agency{Code: "H99.110", Name: "Ủy ban nhân dân xã An Hòa Bình"}}
-		admin := f.as("admin")
 
 		// The dry run reports and writes nothing.
 		plan, err := f.svc.PlanMerger(admin, in)
@@ -154,17 +175,14 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 				t.Errorf("dry run: %d dossiers in state %s, want %d", got, st, n)
 			}
 		}
-		if plan.Merger.ID != 0 || !plan.DryRun {
-			t.Errorf("dry run stored merger %d", plan.Merger.ID)
+		if plan.Merger.ID != 0 || !plan.DryRun || len(plan.Figures) == 0 {
+			t.Errorf("dry run: merger %d, dry %v, %d figures", plan.Merger.ID, plan.DryRun, len(plan.Figures))
 		}
 		if _, _, err := f.svc.Agency(ctx, "H99.110"); motcua.ErrorCode(err) != motcua.ENOTFOUND {
 			t.Errorf("dry run left the new agency behind: %v", err)
 		}
 		if !reflect.DeepEqual(f.allDossiers(), before) {
 			t.Error("dry run changed dossiers")
-		}
-		if len(plan.Figures) == 0 {
-			t.Error("dry run reports no figures")
 		}
 
 		// The real run.
@@ -176,35 +194,34 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 		if calls == 0 || rep.Merger.ID == 0 || countOf(rep, "dossiers", "") != open {
 			t.Fatalf("merge: %d progress calls, merger %d, %d dossiers (want %d)", calls, rep.Merger.ID, countOf(rep, "dossiers", ""), open)
 		}
+		f.forgetUsers() // their roles moved
 		succ := rep.Successor.ID
 		after := f.allDossiers()
+		checked := false
 		for id, b := range before {
 			a := after[id]
 			sameClocks(t, b, a)
-			if isOpen(b, communes) {
-				if a.CompetentAgencyID != mapped(b.CompetentAgencyID, communes, succ) || a.Status.AgencyID != mapped(b.Status.AgencyID, communes, succ) ||
-					a.ReceptionAgencyID != mapped(b.ReceptionAgencyID, communes, succ) {
-					t.Errorf("open dossier %s not moved: competent %d holder %d", a.Code, a.CompetentAgencyID, a.Status.AgencyID)
-				}
-				if a.Status.Seq != b.Status.Seq+1 {
-					t.Errorf("dossier %s: seq %d after %d", a.Code, a.Status.Seq, b.Status.Seq)
-				}
-				for _, du := range a.Status.Duties {
-					for _, c := range communes {
-						if du.AgencyID == c {
-							t.Errorf("dossier %s still waits on merged commune %d", a.Code, c)
-						}
-					}
-				}
-			} else if a.Status.Seq != b.Status.Seq || a.CompetentAgencyID != b.CompetentAgencyID {
-				t.Errorf("closed or unrelated dossier %s changed", a.Code)
-			}
-		}
-		// The history says it moved, by whom, under which merger.
-		for id, b := range before {
 			if !isOpen(b, communes) {
+				if a.Status.Seq != b.Status.Seq || a.CompetentAgencyID != b.CompetentAgencyID {
+					t.Errorf("closed or unrelated dossier %s changed", a.Code)
+				}
 				continue
 			}
+			if a.CompetentAgencyID != mapped(b.CompetentAgencyID, communes, succ) || a.Status.AgencyID != mapped(b.Status.AgencyID, communes, succ) ||
+				a.ReceptionAgencyID != mapped(b.ReceptionAgencyID, communes, succ) || a.Status.Seq != b.Status.Seq+1 {
+				t.Errorf("open dossier %s not moved: competent %d holder %d seq %d", a.Code, a.CompetentAgencyID, a.Status.AgencyID, a.Status.Seq)
+			}
+			for _, du := range a.Status.Duties {
+				if slices.Contains(communes, du.AgencyID) {
+					t.Errorf("dossier %s still waits on merged commune %d", a.Code, du.AgencyID)
+				}
+			}
+			if checked {
+				continue
+			}
+			checked = true
+			// The history says it moved, by whom, under which merger;
+			// the code printed on its receipt still looks it up.
 			var evs []motcua.Event
 			if err := f.db.Read(ctx, func(tx motcua.Tx) (err error) { evs, err = tx.Events(ctx, id); return err }); err != nil {
 				t.Fatal(err)
@@ -213,18 +230,12 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 			if last.Action != motcua.ActMerge || last.MergerID != rep.Merger.ID || last.ActorName == "" {
 				t.Errorf("dossier %s: last event %+v", b.Code, last)
 			}
-			st, err := motcua.Replay(evs)
-			if err != nil || st.AgencyID != after[id].Status.AgencyID {
+			if st, err := motcua.Replay(evs); err != nil || st.AgencyID != a.Status.AgencyID {
 				t.Errorf("dossier %s: replayed history disagrees: %v", b.Code, err)
 			}
-			break
-		}
-		// Codes printed on receipts still look up.
-		for _, b := range before {
 			if _, err := f.svc.Lookup(ctx, b.Code, b.Verifier, "192.0.2.1"); err != nil {
 				t.Errorf("lookup of %s after the merger: %v", b.Code, err)
 			}
-			break
 		}
 		// Province totals do not change; live counters equal the recount.
 		reportsAfter := f.reports()
@@ -246,10 +257,8 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 			}
 		}
 		for _, a := range desk.Communes {
-			for _, c := range communes {
-				if a.ID == c {
-					t.Errorf("merged commune %s still offered at the counter", a.Name)
-				}
+			if slices.Contains(communes, a.ID) {
+				t.Errorf("merged commune %s still offered at the counter", a.Name)
 			}
 		}
 		// Reception regardless of boundary: a dossier for a merged commune
@@ -262,86 +271,138 @@ func TestMergeThreeCommunesAndUndo(t *testing.T) {
 		if got.Dossier.CompetentAgencyID != succ {
 			t.Errorf("dossier for a merged commune went to %d, want successor %d", got.Dossier.CompetentAgencyID, succ)
 		}
-
 		// A second merger of a merged commune is refused.
-		if _, err := f.svc.PlanMerger(admin, service.MergeInput{Predecessors: communes[:1], SuccessorID: succ, Decision: "x"}); motcua.ErrorReason(err) != "merger_agency_merged" {
+		if _, err := f.svc.PlanMerger(admin, service.MergeInput{Predecessors: communes[:1], SuccessorID: succ, Decision: "NQ"}); motcua.ErrorReason(err) != "merger_agency_merged" {
 			t.Errorf("merging a merged agency again: %v", err)
 		}
 
-		// Undo is refused while a dossier received for the new successor
-		// exists; the refusal writes nothing.
-		if err := f.svc.UndoMerger(admin, rep.Merger.ID); motcua.ErrorReason(err) != "merger_undo_blocked" {
-			t.Fatalf("undo with a new dossier at the successor: %v", err)
-		}
-	})
-}
-
-func TestMergeUndoRestoresExactly(t *testing.T) {
-	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
-		f := newMergerFixture(t, e)
-		communes := f.communes()
-		before := f.allDossiers()
-		reportsBefore := f.reports()
-		anphu := f.as("motcua.anphu")
-		deskBefore, err := f.svc.CounterDesk(anphu)
-		if err != nil {
-			t.Fatal(err)
-		}
-		admin := f.as("admin")
-		// Into an existing commune, with a new code for it.
-		in := service.MergeInput{Predecessors: communes[1:], SuccessorID: communes[0], NewCode: "H99.120", Decision: "Nghị quyết số 1656/NQ-UBTVQH15"}
-		rep, err := f.svc.Merge(admin, in, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a, _, err := f.svc.Agency(ctx, "H99.120"); err != nil || a.ID != communes[0] {
-			t.Fatalf("successor's new code: %v %v", a, err)
-		}
-		f.reports()
-		f.set(mergerNow.Add(24 * time.Hour))
-		if err := f.svc.UndoMerger(admin, rep.Merger.ID); err != nil {
-			t.Fatal(err)
-		}
-		after := f.allDossiers()
-		for id, b := range before {
-			a := after[id]
-			sameClocks(t, b, a)
-			if a.CompetentAgencyID != b.CompetentAgencyID || a.ReceptionAgencyID != b.ReceptionAgencyID || a.Status.AgencyID != b.Status.AgencyID ||
-				!reflect.DeepEqual(a.Status.Duties, b.Status.Duties) || !reflect.DeepEqual(a.Status.Parts, b.Status.Parts) {
-				t.Errorf("dossier %s not restored: competent %d→%d holder %d→%d duties %v→%v", a.Code, b.CompetentAgencyID, a.CompetentAgencyID,
-					b.Status.AgencyID, a.Status.AgencyID, b.Status.Duties, a.Status.Duties)
+		// Undo is refused, writing nothing, while it could not restore the
+		// previous assignment: a dossier received for the new successor,
+		// a moved dossier acted on since.
+		var online *motcua.Dossier
+		for id, d := range f.allDossiers() {
+			if d.Status.State == motcua.StateSubmitted && before[id] != nil && isOpen(before[id], communes) {
+				online = d
+				break
 			}
 		}
-		reportsAfter := f.reports()
-		for name, r := range reportsBefore {
-			if !reflect.DeepEqual(r.Rows, reportsAfter[name].Rows) {
-				t.Errorf("%s: report not restored by the undo:\nbefore %+v\nafter  %+v", name, r.Rows, reportsAfter[name].Rows)
-			}
+		if online == nil {
+			t.Fatal("no online dossier moved")
 		}
-		if _, _, err := f.svc.Agency(ctx, "H99.101"); err != nil {
-			t.Errorf("old code not restored: %v", err)
+		if _, err := f.svc.Act(f.as("motcua.anphu"), online.Code, service.ActInput{Action: motcua.ActRefuse, Reason: "Không đủ điều kiện"}); err != nil {
+			t.Fatalf("An Phú's officer, now at the successor, refusing a moved online dossier: %v", err)
 		}
-		deskAfter, err := f.svc.CounterDesk(anphu)
-		if err != nil {
-			t.Fatal(err)
+		snapshot := f.allDossiers()
+		err = f.svc.UndoMerger(admin, rep.Merger.ID)
+		if motcua.ErrorReason(err) != "merger_undo_blocked" || !strings.Contains(motcua.ErrorMessage(err), online.Code) ||
+			!strings.Contains(motcua.ErrorMessage(err), "hồ sơ mới") {
+			t.Errorf("undo after a new dossier and a moved one acted on: %v", err)
 		}
-		if !reflect.DeepEqual(deskBefore, deskAfter) {
-			t.Errorf("counter desk not restored:\n%+v\n%+v", deskBefore, deskAfter)
-		}
-		if err := f.svc.UndoMerger(admin, rep.Merger.ID); motcua.ErrorReason(err) != "merger_already_undone" {
-			t.Errorf("second undo: %v", err)
-		}
-		// Merge again; a dossier acted on since blocks the undo, and the
-		// undo period ends it anyway.
-		rep, err = f.svc.Merge(admin, in, nil)
-		if err != nil {
-			t.Fatal(err)
+		if !reflect.DeepEqual(f.allDossiers(), snapshot) {
+			t.Error("a refused undo changed dossiers")
 		}
 		f.set(mergerNow.Add(60 * 24 * time.Hour))
 		if err := f.svc.UndoMerger(admin, rep.Merger.ID); motcua.ErrorReason(err) != "merger_undo_expired" {
 			t.Errorf("undo after the period: %v", err)
 		}
 	})
+}
+
+// mergeAndUndo merges two communes into the third with a new code and
+// undoes it: dossiers, reports, counters and the counter desk are exactly
+// as before.
+func (f *fixture) mergeAndUndo(communes []int64, before map[int64]*motcua.Dossier, reportsBefore map[string]*motcua.Report06a) {
+	t := f.t
+	t.Helper()
+	admin, anphu := f.as("admin"), f.as("motcua.anphu")
+	deskBefore, err := f.svc.CounterDesk(anphu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := service.MergeInput{Predecessors: communes[1:], SuccessorID: communes[0], NewCode: "H99.120", Decision: "Nghị quyết số 1656/NQ-UBTVQH15"}
+	rep, err := f.svc.Merge(admin, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.forgetUsers()
+	if a, _, err := f.svc.Agency(ctx, "H99.120"); err != nil || a.ID != communes[0] {
+		t.Fatalf("successor's new code: %v %v", a, err)
+	}
+	f.reports()
+	f.set(mergerNow.Add(24 * time.Hour))
+	defer f.set(mergerNow)
+	if err := f.svc.UndoMerger(admin, rep.Merger.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.forgetUsers()
+	after := f.allDossiers()
+	for id, b := range before {
+		a := after[id]
+		sameClocks(t, b, a)
+		if a.CompetentAgencyID != b.CompetentAgencyID || a.ReceptionAgencyID != b.ReceptionAgencyID || a.Status.AgencyID != b.Status.AgencyID ||
+			!reflect.DeepEqual(a.Status.Duties, b.Status.Duties) || !reflect.DeepEqual(a.Status.Parts, b.Status.Parts) {
+			t.Errorf("dossier %s not restored: competent %d→%d holder %d→%d duties %v→%v", a.Code, b.CompetentAgencyID, a.CompetentAgencyID,
+				b.Status.AgencyID, a.Status.AgencyID, b.Status.Duties, a.Status.Duties)
+		}
+	}
+	reportsAfter := f.reports()
+	for name, r := range reportsBefore {
+		if !reflect.DeepEqual(r.Rows, reportsAfter[name].Rows) {
+			t.Errorf("%s: report not restored by the undo:\nbefore %+v\nafter  %+v", name, r.Rows, reportsAfter[name].Rows)
+		}
+	}
+	if _, _, err := f.svc.Agency(ctx, "H99.101"); err != nil {
+		t.Errorf("old code not restored: %v", err)
+	}
+	deskAfter, err := f.svc.CounterDesk(anphu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(deskBefore, deskAfter) {
+		t.Errorf("counter desk not restored:\n%+v\n%+v", deskBefore, deskAfter)
+	}
+	if err := f.svc.UndoMerger(admin, rep.Merger.ID); motcua.ErrorReason(err) != "merger_already_undone" {
+		t.Errorf("second undo: %v", err)
+	}
+}
+
+// interruptedMerge stops a merger half-way through its dossiers: nothing
+// of it is written.
+func (f *fixture) interruptedMerge(communes []int64, reportsBefore map[string]*motcua.Report06a) {
+	t := f.t
+	t.Helper()
+	before := f.allDossiers()
+	ms, err := f.svc.Mergers(f.as("admin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("power cut")
+	_, err = f.svc.Merge(f.as("admin"), service.MergeInput{Predecessors: communes[1:], SuccessorID: communes[0], Decision: "NQ"},
+		func(done, total int) error {
+			if done > total/2 {
+				return stop
+			}
+			return nil
+		})
+	if !errors.Is(err, stop) {
+		t.Fatalf("interrupted merge: %v", err)
+	}
+	if !reflect.DeepEqual(f.allDossiers(), before) {
+		t.Error("an interrupted merger changed dossiers")
+	}
+	if after, err := f.svc.Mergers(f.as("admin")); err != nil || len(after) != len(ms) {
+		t.Errorf("interrupted merger stored: %v %v", after, err)
+	}
+	desk, err := f.svc.CounterDesk(f.as("motcua.hoabinh"))
+	if err != nil || len(desk.Points) == 0 || desk.Points[0].AgencyID != communes[2] {
+		t.Errorf("interrupted merger moved points or roles: %v %v", desk, err)
+	}
+	reportsAfter := f.reports()
+	for name, r := range reportsBefore {
+		if !reflect.DeepEqual(r.Rows, reportsAfter[name].Rows) {
+			t.Errorf("%s: report changed by an interrupted merger", name)
+		}
+	}
 }
 
 func TestMergeRefusals(t *testing.T) {
@@ -392,45 +453,6 @@ func TestMergeRefusals(t *testing.T) {
 		// Only the province's administrators.
 		if _, err := f.svc.PlanMerger(f.as("motcua.anphu"), service.MergeInput{Predecessors: communes[1:], SuccessorID: communes[0], Decision: "NQ"}); motcua.ErrorCode(err) != motcua.EFORBIDDEN {
 			t.Errorf("a reception officer merging: %v", err)
-		}
-	})
-}
-
-// TestMergeInterrupted stops a merger half-way through its dossiers:
-// nothing of it is written.
-func TestMergeInterrupted(t *testing.T) {
-	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
-		f := newMergerFixture(t, e)
-		communes := f.communes()
-		before := f.allDossiers()
-		reportsBefore := f.reports()
-		stop := errors.New("power cut")
-		_, err := f.svc.Merge(f.as("admin"), service.MergeInput{Predecessors: communes[1:], SuccessorID: communes[0], Decision: "NQ"},
-			func(done, total int) error {
-				if done > total/2 {
-					return stop
-				}
-				return nil
-			})
-		if !errors.Is(err, stop) {
-			t.Fatalf("interrupted merge: %v", err)
-		}
-		if !reflect.DeepEqual(f.allDossiers(), before) {
-			t.Error("an interrupted merger changed dossiers")
-		}
-		ms, err := f.svc.Mergers(f.as("admin"))
-		if err != nil || len(ms) != 0 {
-			t.Errorf("interrupted merger stored: %v %v", ms, err)
-		}
-		desk, err := f.svc.CounterDesk(f.as("motcua.hoabinh"))
-		if err != nil || len(desk.Points) == 0 || desk.Points[0].AgencyID != communes[2] {
-			t.Errorf("interrupted merger moved points or roles: %v %v", desk, err)
-		}
-		reportsAfter := f.reports()
-		for name, r := range reportsBefore {
-			if !reflect.DeepEqual(r.Rows, reportsAfter[name].Rows) {
-				t.Errorf("%s: report changed by an interrupted merger", name)
-			}
 		}
 	})
 }

@@ -112,6 +112,11 @@ func (u *UI) mergerFail(w http.ResponseWriter, r *http.Request, f *form, err err
 		return
 	}
 	f.fail(err)
+	if msg, ok := f.Errors["code"]; ok && f.Trim("ke_thua") != "moi" {
+		// The new code of an existing successor.
+		delete(f.Errors, "code")
+		f.Errors["ma_moi"] = msg
+	}
 	for from, to := range mergerFields {
 		if msg, ok := f.Errors[from]; ok {
 			delete(f.Errors, from)
