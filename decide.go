@@ -34,6 +34,18 @@ type Command struct {
 type Decider struct {
 	Calendar Calendar
 	Rules    Rules
+	// Successor returns the agency that stands for an agency named in a
+	// procedure's process now (the successor of a merged one); nil keeps
+	// every agency as named.
+	Successor func(agencyID int64) int64
+}
+
+// current maps an agency named by a process to the one standing for it.
+func (dc Decider) current(id int64) int64 {
+	if dc.Successor == nil || id == 0 {
+		return id
+	}
+	return dc.Successor(id)
 }
 
 // Decide checks that actor may perform cmd on dossier d (of procedure p) at
@@ -397,7 +409,7 @@ func placesOf(d *Dossier, pl Place) []int64 {
 
 func (dc Decider) stepAgency(d *Dossier, p *Procedure, i int) int64 {
 	if a := p.Process.Steps[i].AgencyID; a != 0 {
-		return a
+		return dc.current(a)
 	}
 	return d.CompetentAgencyID
 }
@@ -413,7 +425,7 @@ func (dc Decider) enterStep(ev *Event, d *Dossier, p *Procedure, i int, now time
 	ev.StepDueAt = dc.share(ev.ClockStartAt, ev.DueAt, st.Share, now)
 	ev.Parts = nil
 	for _, part := range st.Parts {
-		agency := part.AgencyID
+		agency := dc.current(part.AgencyID)
 		if agency == 0 {
 			agency = d.CompetentAgencyID
 		}

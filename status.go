@@ -163,6 +163,9 @@ type Event struct {
 	PartAgencyID  int64        `json:"part_agency_id,omitempty"`
 	// Duties are whom the dossier waits on after the event (DutiesOf).
 	Duties []Duty `json:"duties,omitempty"`
+	// MergerID names the merger of agencies that wrote the event
+	// (ActMerge, ActMergeUndo).
+	MergerID int64 `json:"merger_id,omitempty"`
 }
 
 // normalize stores every instant in UTC, whatever zone computed it, so that

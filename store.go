@@ -48,6 +48,7 @@ type Tx interface {
 	PersonalResultStore
 	DossierWarningStore
 	NoticeTemplateStore
+	MergerStore
 }
 
 // AgencyStore keeps agencies and reception points.

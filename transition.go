@@ -59,6 +59,10 @@ func (a Action) Label() string {
 		return "Dừng xử lý"
 	case ActClose:
 		return "Đóng hồ sơ"
+	case ActMerge:
+		return "Chuyển cơ quan do sáp nhập"
+	case ActMergeUndo:
+		return "Hoàn tác sáp nhập"
 	}
 	return string(a)
 }

@@ -149,6 +149,8 @@ var AuditActions = []struct{ Action, Label string }{
 	{AuditCitizenSignInRefused, "Công dân đăng nhập bị từ chối"},
 	{AuditCitizenView, "Công dân xem hồ sơ của mình"},
 	{AuditCitizenDownload, "Công dân tải kết quả"},
+	{AuditAgencyMerger, "Sáp nhập cơ quan, đơn vị"},
+	{AuditAgencyMergerUndone, "Hoàn tác sáp nhập cơ quan, đơn vị"},
 }
 
 func knownAuditAction(a string) bool {

@@ -17,6 +17,8 @@ type agencyCache struct {
 	byID   map[int64]*motcua.Agency
 	list   []*motcua.Agency
 	points map[int64]*motcua.ReceptionPoint
+	// succ holds the "merged into" links of merged agencies (mergers).
+	succ motcua.Successors
 }
 
 const agencyCacheTTL = time.Minute
@@ -30,8 +32,12 @@ func (s *Service) agencyMap(ctx context.Context) (map[int64]*motcua.Agency, []*m
 	}
 	var list []*motcua.Agency
 	var points []*motcua.ReceptionPoint
+	var succ motcua.Successors
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
 		if list, err = tx.Agencies(ctx); err != nil {
+			return err
+		}
+		if succ, err = tx.Successions(ctx); err != nil {
 			return err
 		}
 		points, err = tx.ReceptionPoints(ctx, 0)
@@ -47,7 +53,7 @@ func (s *Service) agencyMap(ctx context.Context) (map[int64]*motcua.Agency, []*m
 	for _, p := range points {
 		c.points[p.ID] = p
 	}
-	c.list, c.loaded = list, time.Now()
+	c.list, c.loaded, c.succ = list, time.Now(), succ
 	return c.byID, c.list, nil
 }
 
@@ -225,4 +231,30 @@ func (s *Service) receptionPoint(ctx context.Context, id int64) (*motcua.Recepti
 func (s *Service) AgencyIndex(ctx context.Context) (map[int64]*motcua.Agency, error) {
 	byID, _, err := s.agencyMap(ctx)
 	return byID, err
+}
+
+// successorOf returns the agency that stands for id now: id, or the end
+// of its chain of successors when it was merged. It reads the cached
+// links only (never the store), because the decider calls it inside
+// write transactions; the callers load the cache first (agencyMap).
+func (s *Service) successorOf(id int64) int64 {
+	s.agencies.mu.Lock()
+	defer s.agencies.mu.Unlock()
+	return s.agencies.succ.Final(id)
+}
+
+// Successions returns the "merged into" links of the agencies merged into
+// others (public information).
+func (s *Service) Successions(ctx context.Context) (motcua.Successors, error) {
+	return s.successions(ctx)
+}
+
+// successions returns the "merged into" links, loading them if needed.
+func (s *Service) successions(ctx context.Context) (motcua.Successors, error) {
+	if _, _, err := s.agencyMap(ctx); err != nil {
+		return nil, err
+	}
+	s.agencies.mu.Lock()
+	defer s.agencies.mu.Unlock()
+	return s.agencies.succ, nil
 }

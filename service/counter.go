@@ -41,8 +41,13 @@ func (s *Service) CounterDesk(ctx context.Context) (*CounterDesk, error) {
 	}
 	s.agencies.mu.Unlock()
 	slices.SortFunc(desk.Points, func(a, b *motcua.ReceptionPoint) int { return int(a.ID - b.ID) })
+	succ, err := s.successions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range list {
-		if a.Kind == motcua.KindCommuneCommittee {
+		// A merged commune is no longer offered: its successor is.
+		if a.Kind == motcua.KindCommuneCommittee && succ.Active(a.ID) {
 			desk.Communes = append(desk.Communes, a)
 		}
 	}

@@ -81,6 +81,12 @@ func (s *Service) Index766(ctx context.Context, p motcua.Period) (*motcua.IndexR
 // Index766From is Index766 from a chosen source; "live" needs a period of
 // whole months.
 func (s *Service) Index766From(ctx context.Context, p motcua.Period, source string) (*motcua.IndexReport, error) {
+	return s.index766From(ctx, p, source, nil)
+}
+
+// index766From is Index766From with the inputs adjusted by adjust (a view
+// across mergers, merger_stats.go) when it is not nil.
+func (s *Service) index766From(ctx context.Context, p motcua.Period, source string, adjust func(*indexInputs) error) (*motcua.IndexReport, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -121,6 +127,11 @@ func (s *Service) Index766From(ctx context.Context, p motcua.Period, source stri
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	if adjust != nil {
+		if err := adjust(in); err != nil {
+			return nil, err
+		}
 	}
 	out, err := s.index766(ctx, p, in)
 	if err != nil {

@@ -412,19 +412,28 @@ func (s *Service) replayIntake(ctx context.Context, userID int64, key string, re
 // own agency, or for commune-level procedures the chosen commune (by
 // default the reception agency when it is a commune), since dossiers are
 // received regardless of administrative boundary (Art.3(7), 14(2)).
+//
+// After a merger of agencies the dossier goes to the successor of a merged
+// agency, whether the procedure names the merged one or the officer chose
+// it (a counter of the new unit receives every procedure of the units it
+// replaced).
 func (s *Service) competentAgency(p *motcua.Procedure, point *motcua.ReceptionPoint, chosen int64, byID map[int64]*motcua.Agency) (*motcua.Agency, error) {
+	if chosen != 0 {
+		chosen = s.successorOf(chosen)
+	}
 	if p.AgencyID != 0 {
-		if chosen != 0 && chosen != p.AgencyID {
+		owner := s.successorOf(p.AgencyID)
+		if chosen != 0 && chosen != owner {
 			return nil, motcua.FieldError("competent_agency_id", "competent_agency_mismatch", "Thủ tục này do một cơ quan xác định giải quyết; không thể chọn cơ quan khác.")
 		}
-		a, ok := byID[p.AgencyID]
+		a, ok := byID[owner]
 		if !ok {
 			return nil, motcua.Errorf(motcua.ECONFLICT, "procedure_agency_missing", "Thủ tục chưa được gán cơ quan giải quyết; quản trị viên cần cập nhật.")
 		}
 		return a, nil
 	}
 	if chosen == 0 {
-		if a := byID[point.AgencyID]; a != nil && a.Level == p.Level && a.Kind == motcua.KindCommuneCommittee {
+		if a := byID[s.successorOf(point.AgencyID)]; a != nil && a.Level == p.Level && a.Kind == motcua.KindCommuneCommittee {
 			return a, nil
 		}
 		return nil, motcua.FieldError("competent_agency_id", "competent_agency_required", "Vui lòng chọn xã, phường có thẩm quyền giải quyết hồ sơ.")

@@ -97,6 +97,19 @@ func (s *Service) ReceiveFromPortal(ctx context.Context, sub *motcua.PortalSubmi
 	}); err != nil {
 		return nil, err
 	}
+	// The portal may still name a unit merged into another: the dossier
+	// goes to its successor (issue 14).
+	if succ, err := s.successions(ctx); err != nil {
+		return nil, err
+	} else if id := succ.Final(agency.ID); id != agency.ID {
+		byID, _, err := s.agencyMap(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if a, ok := byID[id]; ok {
+			agency = a
+		}
+	}
 	point, err := s.onlinePoint(ctx, agency.ID)
 	if err != nil {
 		return nil, err
@@ -115,7 +128,7 @@ func (s *Service) ReceiveFromPortal(ctx context.Context, sub *motcua.PortalSubmi
 	switch {
 	case proc.AgencyID == 0:
 		n.CompetentAgencyID = agency.ID
-	case proc.AgencyID != agency.ID:
+	case s.successorOf(proc.AgencyID) != agency.ID:
 		return nil, motcua.FieldError("agency_code", "agency_not_competent",
 			"Cơ quan "+agency.Name+" không phải cơ quan giải quyết thủ tục "+proc.Code+".")
 	}

@@ -127,6 +127,9 @@ type Config struct {
 	// BaseURL is the public address of the site, for the lookup link in
 	// notices and the dossier link in warnings.
 	BaseURL string
+	// MergerUndoPeriod is how long after a merger of agencies it may be
+	// undone (0: DefaultMergerUndoPeriod, 30 days).
+	MergerUndoPeriod time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent
@@ -159,11 +162,11 @@ type Service struct {
 		sync.Mutex
 		last time.Time
 	} // when the administrators were last told the portal lags
-	imports importTracker // the catalogue import running here (catalogue_import.go)
-	names   namesSeen     // applicants' names shown in lists today (accesslog.go)
-
-	// fb limits complaints sent and followed per address (feedback.go).
-	fb feedbackLimits
+	imports  importTracker  // the catalogue import running here (catalogue_import.go)
+	names    namesSeen      // applicants' names shown in lists today (accesslog.go)
+	fb       feedbackLimits // complaints sent and followed per address (feedback.go)
+	mergeMu  mergeLock      // one merger of agencies at a time (merger.go)
+	mergeRun mergeTracker   // the merger running in the background (merger_progress.go)
 }
 
 type calendarHolder struct{ c motcua.Calendar }
@@ -247,7 +250,7 @@ func (s *Service) Rules() motcua.Rules { return s.cfg.Rules }
 func (s *Service) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 
 func (s *Service) decider() motcua.Decider {
-	return motcua.Decider{Calendar: s.Calendar(), Rules: s.cfg.Rules}
+	return motcua.Decider{Calendar: s.Calendar(), Rules: s.cfg.Rules, Successor: s.successorOf}
 }
 
 // actor returns the signed-in user or an EUNAUTHORIZED error.

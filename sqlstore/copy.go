@@ -74,6 +74,9 @@ var tableSpecs = []string{
 	"dossier_warnings: id:i dossier_id:i code:t clock:t agency_id:i level:t due_at:i at:i recipients:t",
 	"staff_notifications: id:i user_id:i dossier_id:i code:t level:t text:t at:i read_at:n",
 	"notice_templates: event:t channel:t subject:t body:t updated_by:i updated_at:i",
+	"mergers: id:i successor_id:i effective_at:i created_by:i created_at:i undone_by:i undone_at:n data:t",
+	"merger_moves: merger_id:i seq:i kind:t row_id:i role:t from_agency_id:i to_agency_id:i ref:i reception_from:i reception_to:i holder_from:i holder_to:i",
+	"agency_successors: agency_id:i successor_id:i merger_id:i effective_at:i",
 }
 
 type column struct {

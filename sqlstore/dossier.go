@@ -188,6 +188,7 @@ type eventData struct {
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
 	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
 	Duties        []motcua.Duty       `json:"duties,omitempty"`
+	MergerID      int64               `json:"merger_id,omitempty"`
 	// DueAt is only read, from rows written before the due_at column.
 	DueAt time.Time `json:"due_at,omitzero"`
 }
@@ -196,7 +197,7 @@ func (t *tx) insertEvent(e *motcua.Event) error {
 	data, err := json.Marshal(eventData{ActorName: e.ActorName, ActorRole: e.ActorRole, FromStep: e.FromStep, ToStep: e.ToStep,
 		AssigneeID: e.AssigneeID, ClockStartAt: e.ClockStartAt, StepDueAt: e.StepDueAt, ActionDueAt: e.ActionDueAt,
 		HandoverDueAt: e.HandoverDueAt, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing, Supplied: e.Supplied, AppraiserID: e.AppraiserID, ResultNumber: e.ResultNumber,
-		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties})
+		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties, MergerID: e.MergerID})
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
 	}
@@ -352,6 +353,7 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = x.ClockStartAt, x.StepDueAt, x.ActionDueAt, x.HandoverDueAt
 		e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
 		e.Parts, e.PartAgencyID, e.Duties, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Duties, x.Supplied, x.AppraiserID
+		e.MergerID = x.MergerID
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -99,6 +99,7 @@ var migrationUndo = map[int][]string{
 	17: {"DROP INDEX dossiers_point_open", "DROP INDEX dossier_events_actor", "DROP TABLE queue_tickets", "DROP TABLE queue_devices", "DROP TABLE queue_areas"},
 	18: {"DROP TABLE personal_results", "DROP TABLE citizen_sessions"},
 	15: {"DROP INDEX dossiers_next_due", "DROP TABLE notice_templates", "DROP TABLE staff_notifications", "DROP TABLE dossier_warnings"},
+	20: {"DROP TABLE agency_successors", "DROP TABLE merger_moves", "DROP TABLE mergers"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

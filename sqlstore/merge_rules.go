@@ -30,7 +30,7 @@ var idKinds = map[byte]string{
 	'e': "dossier_events", 'f': "dossier_files", 'y': "payments", 'l': "audit_log", 'o': "outbox",
 	'c': "catalogue_import_runs", 'i': "catalogue_import_items", 'k': "population_lookups",
 	'w': "dossier_ratings", 'g': "feedback", 'q': "queue_areas", 't': "queue_tickets", 'h': "personal_results",
-	'n': "dossier_warnings", 'm': "staff_notifications",
+	'n': "dossier_warnings", 'm': "staff_notifications", 'x': "mergers",
 }
 
 // cols names the columns a rule rewrites: column → id kind.
@@ -136,6 +136,11 @@ func init() {
 		"queue_tickets": {phase: 'f', rule: "imported (waiting times of past days)",
 			fix: simple("queue_tickets", map[string]byte{"id": 't', "area_id": 'q', "reception_point_id": 'r', "called_by": 'u', "dossier_id": 'd'})},
 		"citizen_sessions": {phase: 's', rule: "not moved: citizens sign in again"},
+		"mergers": {phase: 'f', rule: "imported (the absorbed province's mergers of agencies, with their successors); an undo of one is refused where merge-db joined or renumbered what it moved",
+			fix: simple("mergers", map[string]byte{"id": 'x', "successor_id": 'a', "created_by": 'u', "undone_by": 'u'}, "data")},
+		"merger_moves": {phase: 'f', rule: "imported, each moved row's id remapped by its kind", fix: fixMergerMoves},
+		"agency_successors": {phase: 'f', rule: "imported: reports and routing still follow the absorbed province's successions",
+			fix: simple("agency_successors", map[string]byte{"agency_id": 'a', "successor_id": 'a', "merger_id": 'x'})},
 		"dossier_warnings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (part of their history)",
 			fix: simple("dossier_warnings", map[string]byte{"id": 'n', "dossier_id": 'd', "agency_id": 'a'})},
 		"staff_notifications": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported for the absorbed province's staff",
@@ -489,4 +494,20 @@ func fixFeedback(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 	remapCols(ts, map[string]byte{"id": 'g', "dossier_id": 'd', "received_by": 'u', "agency_id": 'a', "assignee_id": 'u',
 		"repeat_of": 'g', "classified_by": 'u', "answered_by": 'u', "published_by": 'u'})(m, rows)
 	return rows, renameTaken(m, c, rows, col(ts, "code"), "feedback", "code", "-", "complaint code used by the survivor")
+}
+
+func fixMergerMoves(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+	ts := specByName("merger_moves")
+	remapCols(ts, map[string]byte{"merger_id": 'x', "from_agency_id": 'a', "to_agency_id": 'a', "reception_from": 'a',
+		"reception_to": 'a', "holder_from": 'a', "holder_to": 'a'})(m, rows)
+	kind, row := col(ts, "kind"), col(ts, "row_id")
+	byKind := map[string]byte{"grant": 'u', "grant_drop": 'u', "point": 'r', "procedure": 'p', "parent": 'a', "dossier": 'd'}
+	for _, r := range rows {
+		k, ok := byKind[r[kind].(string)]
+		if !ok {
+			return nil, fmt.Errorf("merger_moves: unknown kind %q", r[kind])
+		}
+		r[row] = m.mapID(k, r[row].(int64))
+	}
+	return rows, nil
 }

@@ -202,6 +202,7 @@ func serviceConfig(cfg Config, rules motcua.Rules, pattern motcua.CodePattern) s
 	c.QueueWaitTarget, c.WorkloadLimit, c.WorkloadDueSoon = cfg.QueueWaitTarget, cfg.WorkloadLimit, cfg.WorkloadDueSoon
 	c.SignOn, c.ResultStore = cfg.signOn(), cfg.resultStore()
 	c.Warn, c.BaseURL = cfg.warnTimes(), cfg.BaseURL
+	c.MergerUndoPeriod = cfg.MergerUndoPeriod
 	return c
 }
 

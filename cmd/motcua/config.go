@@ -129,10 +129,11 @@ type Config struct {
 	SMSKey         string `flag:"sms-key" help:"the SMS gateway's API key (use MOTCUA_SMS_KEY_FILE)"`
 	SMSSender      string `flag:"sms-sender" help:"brand name the SMS are sent under"`
 
-	WarnLead       time.Duration `flag:"warn-lead" help:"working time before a deadline when its holders are told it is due soon (default: one working day)"`
-	WarnShortLead  time.Duration `flag:"warn-short-lead" help:"the same for short clocks: the counter's duties and deadlines spanning at most two leads"`
-	EscalateHead   time.Duration `flag:"escalate-head-after" help:"working time past a deadline after which the head of the unit is told"`
-	EscalateLeader time.Duration `flag:"escalate-leader-after" help:"working time past a deadline after which the agency's leader is told (default: one working day)"`
+	WarnLead         time.Duration `flag:"warn-lead" help:"working time before a deadline when its holders are told it is due soon (default: one working day)"`
+	WarnShortLead    time.Duration `flag:"warn-short-lead" help:"the same for short clocks: the counter's duties and deadlines spanning at most two leads"`
+	EscalateHead     time.Duration `flag:"escalate-head-after" help:"working time past a deadline after which the head of the unit is told"`
+	EscalateLeader   time.Duration `flag:"escalate-leader-after" help:"working time past a deadline after which the agency's leader is told (default: one working day)"`
+	MergerUndoPeriod time.Duration `flag:"merger-undo-period" help:"how long after a merger of agencies (/quan-tri/sap-nhap) it may be undone"`
 }
 
 // defaults returns the built-in configuration.
@@ -181,6 +182,7 @@ func defaults() Config {
 		QueueWaitTarget:    service.DefaultQueueWaitTarget,
 		WorkloadLimit:      service.DefaultWorkloadLimit,
 		WorkloadDueSoon:    service.DefaultWorkloadDueSoon,
+		MergerUndoPeriod:   service.DefaultMergerUndoPeriod,
 	}
 }
 
@@ -333,6 +335,9 @@ func (c *Config) validate() error {
 	var errs []error
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("--data must not be empty"))
+	}
+	if c.MergerUndoPeriod <= 0 {
+		errs = append(errs, errors.New("--merger-undo-period must be positive, e.g. 720h (30 days)"))
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "motcua.db")

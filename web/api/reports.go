@@ -85,7 +85,12 @@ func (a *API) report06a(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
-	rep, err := a.srv.Service.Report06a(r.Context(), p, r.URL.Query().Get("source"))
+	var rep *motcua.Report06a
+	if view := r.URL.Query().Get("view"); view != "" {
+		rep, err = a.srv.Service.Report06aView(r.Context(), p, r.URL.Query().Get("source"), view)
+	} else {
+		rep, err = a.srv.Service.Report06a(r.Context(), p, r.URL.Query().Get("source"))
+	}
 	if err != nil {
 		web.WriteError(w, r, err)
 		return
@@ -170,7 +175,9 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var rep *motcua.IndexReport
-	if source := r.URL.Query().Get("source"); source != "" {
+	if view := r.URL.Query().Get("view"); view != "" {
+		rep, err = a.srv.Service.Index766ViewFrom(r.Context(), p, r.URL.Query().Get("source"), view)
+	} else if source := r.URL.Query().Get("source"); source != "" {
 		rep, err = a.srv.Service.Index766From(r.Context(), p, source)
 	} else {
 		rep, err = a.srv.Service.Index766(r.Context(), p)

@@ -37,7 +37,10 @@ type adminHomeData struct {
 
 // agencyData is the agencies page or one agency's page.
 type agencyData struct {
-	List    []*motcua.Agency
+	List []*motcua.Agency
+	// Merged says, for each agency merged into another, into which and
+	// since when.
+	Merged  map[int64]string
 	A       *motcua.Agency
 	Points  []*motcua.ReceptionPoint
 	Parents []option
@@ -52,7 +55,20 @@ func (u *UI) agencyChoices(r *http.Request) (*agencyData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &agencyData{List: list, PointForm: newForm(nil)}
+	d := &agencyData{List: list, PointForm: newForm(nil), Merged: map[int64]string{}}
+	succ, err := u.srv.Service.Successions(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	byID, err := u.srv.Service.AgencyIndex(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for id, x := range succ {
+		if to, ok := byID[x.SuccessorID]; ok {
+			d.Merged[id] = "Đã sáp nhập vào " + to.Name + " từ " + motcua.FormatDate(x.EffectiveAt)
+		}
+	}
 	for _, a := range list {
 		d.Parents = append(d.Parents, option{strconv.FormatInt(a.ID, 10), a.Name})
 	}

@@ -252,6 +252,8 @@ var authz = map[string][]string{
 	"GET /cong-dan/ho-so/{code}": {nobody}, "GET /cong-dan/ho-so/{code}/ket-qua": {nobody},
 	"GET /thong-bao": {staff}, "GET /quan-tri/mau-thong-bao": {"admin"}, "POST /quan-tri/mau-thong-bao": {"admin"},
 	"GET /quan-tri/thong-bao-loi": {"admin"}, "POST /quan-tri/thong-bao-loi/{id}": {"admin"},
+	"GET /quan-tri/sap-nhap": {"admin"}, "POST /quan-tri/sap-nhap/chay-thu": {"admin"}, "POST /quan-tri/sap-nhap": {"admin"},
+	"GET /quan-tri/sap-nhap/tien-do": {"admin"}, "POST /quan-tri/sap-nhap/{id}/hoan-tac": {"admin"},
 }
 
 // Who works on complaints in the matrix: handling staff anywhere (their
@@ -297,6 +299,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err != nil || len(items) != 1 {
 		t.Fatalf("the import's changed items: %v %v", items, err)
 	}
+	// A merger of two new communes, undone: undoing it again reaches the
+	// caller's check and is then refused as done already.
+	merged := e.emptyMerger()
 	d := in.Dossier
 	code, comp := d.Code, d.Components[0].ComponentID
 	fb, err := e.svc.SubmitFeedback(ctx, service.FeedbackInput{Name: "Người Phản Ánh", Contact: "0912000111",
@@ -348,6 +353,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			v["code"] = "H99.101"
 		case strings.Contains(pattern, "/dong-bo/"), strings.Contains(pattern, "/dvcqg/sync/"), strings.Contains(pattern, "/thong-bao-loi/"):
 			v["id"] = fmt.Sprint(portal.Pending[0].Message.ID)
+		case strings.Contains(pattern, "/sap-nhap/"):
+			v["id"] = fmt.Sprint(merged)
 		case strings.Contains(pattern, "/nhap-danh-muc/"), strings.Contains(pattern, "/catalogue/imports/"):
 			v["id"], v["item"] = fmt.Sprint(run.ID), fmt.Sprint(items[0].ID)
 		}

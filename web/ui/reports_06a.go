@@ -47,7 +47,7 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sd, f := u.newStatsData(r, "/bao-cao/06a")
-	sd.Sources = sourceOptions
+	sd.Sources, sd.Views = sourceOptions, mergerViews
 	d := &report06aData{statsData: *sd, Source: f.Trim("nguon")}
 	if d.Source == "" {
 		d.Source = service.SourceBase
@@ -61,7 +61,7 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 		show(http.StatusUnprocessableEntity)
 		return
 	}
-	rep, err := u.srv.Service.Report06a(r.Context(), sd.Period.Period, d.Source)
+	rep, err := u.srv.Service.Report06aView(r.Context(), sd.Period.Period, d.Source, mergerView(f))
 	if err != nil {
 		f.fail(err)
 		if msg := f.Errors["source"]; msg != "" {
@@ -100,7 +100,7 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 	if !rep.Total.Balanced() {
 		d.Unbalanced = append(d.Unbalanced, "Tổng cộng")
 	}
-	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "source": {d.Source}}
+	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "source": {d.Source}, "view": {mergerView(f)}}
 	q.Set("format", "xlsx")
 	d.XLSX = "/api/v1/reports/06a?" + q.Encode()
 	q.Set("format", "csv")

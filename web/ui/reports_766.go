@@ -82,6 +82,7 @@ func (u *UI) index766(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sd, f := u.newStatsData(r, "/bao-cao/chi-so-766")
+	sd.Views = mergerViews
 	d := &indexData{statsData: *sd}
 	const title = "Chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ (QĐ 766)"
 	show := func(status int) {
@@ -100,7 +101,7 @@ func (u *UI) index766(w http.ResponseWriter, r *http.Request) {
 		show(http.StatusUnprocessableEntity)
 		return
 	}
-	rep, err := u.srv.Service.Index766(r.Context(), sd.Period.Period)
+	rep, err := u.srv.Service.Index766View(r.Context(), sd.Period.Period, mergerView(f))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -147,7 +148,7 @@ func (u *UI) index766(w http.ResponseWriter, r *http.Request) {
 	if d.Province {
 		d.Averages = rep.Averages
 	}
-	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}}
+	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "view": {mergerView(f)}}
 	q.Set("format", "xlsx")
 	d.XLSX = "/api/v1/reports/index766?" + q.Encode()
 	q.Set("format", "csv")

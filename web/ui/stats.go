@@ -23,7 +23,10 @@ type statsData struct {
 	Hidden []option
 	// Sources, when set, offers the choice of how report 06a is computed.
 	Sources []option
-	Period  statPeriod
+	// Views, when set, offers the reports' views across mergers of
+	// agencies (mergerViews).
+	Views  []option
+	Period statPeriod
 	// Shown is false when the period is wrong: the page then shows only
 	// the selector with its messages.
 	Shown bool
