@@ -208,17 +208,30 @@ func (s *seeder) run(sc scenario, total float64) error {
 			continue // the missing one
 		}
 		if !c.FromNationalDB {
-			in.Components = append(in.Components, service.ComponentInput{ComponentID: c.ID, Provided: true, Digitized: true})
+			in.Components = append(in.Components, service.ComponentInput{ComponentID: c.ID, Provided: true})
 		}
 	}
 	res, err := s.svc.ReceiveDossier(s.as(sc.user), "", in)
 	if err != nil {
 		return err
 	}
+	if res.Dossier.Status.State == motcua.StateReceived {
+		if err := s.scanComponents(sc.user, res.Dossier, p); err != nil {
+			return err
+		}
+	}
 	for _, st := range sc.steps {
 		s.clock = s.o.Cal.AddWorking(s.o.Cal.NextWorkingMoment(s.clock), time.Duration(st.after*float64(time.Hour)))
 		if !s.clock.Before(s.o.Now) {
 			return nil
+		}
+		if st.in.Action == motcua.ActIssueResult && s.signs() {
+			// The electronic result, made from the template, signed and
+			// issued in one step as the issuer does from the dossier page.
+			if _, err := s.svc.SignResult(s.as(st.user), res.Dossier.Code); err != nil {
+				return fmt.Errorf("sign result by %s: %w", st.user, err)
+			}
+			continue
 		}
 		if _, err := s.svc.Act(s.as(st.user), res.Dossier.Code, st.in); err != nil {
 			return fmt.Errorf("%s by %s: %w", st.in.Action, st.user, err)

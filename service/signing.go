@@ -25,6 +25,11 @@ const (
 	reasonResult = "Ký kết quả giải quyết thủ tục hành chính (Điều 22 Nghị định 118/2025/NĐ-CP)"
 )
 
+// ScanReason is the reason written in the officer's signature on a scan
+// made at reception, for those who sign scans outside the service (the
+// demo generator) to write the same.
+const ScanReason = reasonScan
+
 // signUpload signs an uploaded PDF as uploader u when signing is
 // configured and u has a certificate: a scan of a component gets u's
 // personal signature (NĐ 118 Art.17(1)(c)) on top of any signature it

@@ -109,9 +109,6 @@ func TestScanSignedAndDigitized(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		f, docs := newSigningFixture(t, e)
 		nd := f.newDossier("0912000666")
-		for i := range nd.Components {
-			nd.Components[i].Digitized = false
-		}
 		in, err := f.svc.ReceiveDossier(f.as("motcua.anphu"), "", nd)
 		if err != nil {
 			t.Fatal(err)

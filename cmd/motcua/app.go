@@ -40,6 +40,9 @@ type app struct {
 	// outbox is the delivery of the outbox, run more often than jobs.
 	outbox []jobs.Job
 	bus    motcua.CacheBus // nil on SQLite
+	// scfg is the service's configuration as wired (documents, signer),
+	// for the demo's seeding service.
+	scfg service.Config
 }
 
 func setupLogging(level string, w io.Writer) {
@@ -173,7 +176,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 			return svc.Now().Sub(st.Oldest).Seconds(), nil
 		})
 	}
-	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, outbox: ob, bus: scfg.Bus}, nil
+	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, outbox: ob, bus: scfg.Bus, scfg: scfg}, nil
 }
 
 // serviceConfig is the service's part of the configuration.
