@@ -2,10 +2,12 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/web"
 )
@@ -19,6 +21,8 @@ type lookupData struct {
 	Pay      *service.PublicPayment
 	Verifier string
 	PayError string
+	// ResultError says why the electronic result could not be sent.
+	ResultError string
 }
 
 // lookup shows a dossier's state and timeline to whoever has its code and
@@ -56,4 +60,34 @@ func (u *UI) lookup(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = u.lookupData(r, d, verifier)
 	u.render(w, r, http.StatusOK, "lookup", p)
+}
+
+// lookupResult sends the signed electronic result of a dossier to whoever
+// gives its code and verifier (the lookup page's "Tải kết quả điện tử"
+// form, posted so that the verifier stays out of addresses and logs). A
+// refusal brings the lookup page back with the message.
+func (u *UI) lookupResult(w http.ResponseWriter, r *http.Request) {
+	f, err := readForm(w, r)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	code, verifier := norm.NFC.String(f.Trim("ma")), f.Trim("so")
+	file, rc, err := u.srv.Service.ResultDownload(r.Context(), code, verifier, u.srv.ClientIP(r))
+	if err != nil {
+		web.LogError(r, err)
+		pg := &page{Title: "Tra cứu hồ sơ", Section: "lookup", Form: newForm(url.Values{"ma": {code}, "so": {verifier}})}
+		pg.Form.Message = motcua.ErrorMessage(err)
+		if d, lerr := u.srv.Service.Lookup(r.Context(), code, verifier, u.srv.ClientIP(r)); lerr == nil {
+			ld := u.lookupData(r, d, verifier)
+			ld.ResultError = pg.Form.Message
+			pg.Data = ld
+		} else {
+			pg.Form.Errors["ma"] = pg.Form.Message
+		}
+		u.render(w, r, web.Status(err), "lookup", pg)
+		return
+	}
+	defer rc.Close()
+	web.WriteAttachment(w, file, rc)
 }
