@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -88,4 +89,25 @@ func (s *Service) ResultDownload(ctx context.Context, code, verifier, ip string)
 		return nil, nil, fmt.Errorf("audit result download: %w", err)
 	}
 	return f, rc, nil
+}
+
+// ResultLink is where the holder of a dossier's lookup secret downloads its
+// signed electronic result (the public lookup's link, as the receipt's QR
+// code holds it), or "" when the site's address is not configured.
+func (s *Service) ResultLink(code, secret string) string {
+	if s.cfg.BaseURL == "" || secret == "" {
+		return ""
+	}
+	return strings.TrimRight(s.cfg.BaseURL, "/") + "/tra-cuu/ket-qua?" + url.Values{"ma": {code}, "k": {secret}}.Encode()
+}
+
+// linkPortalResults gives each electronic result of the portal's record
+// (one with a document code) the link where the applicant downloads it,
+// so that the national portal carries the file as well as its code.
+func (s *Service) linkPortalResults(rec *motcua.PortalDossier, d *motcua.Dossier) {
+	for i := range rec.Results {
+		if rec.Results[i].Code != "" {
+			rec.Results[i].URL = s.ResultLink(d.Code, d.LookupSecret)
+		}
+	}
 }

@@ -90,6 +90,10 @@ type Config struct {
 	// VerifyURL is the public verification page printed on results; ""
 	// leaves it out.
 	VerifyURL string
+	// BaseURL is the site's public address; with it, an electronic result
+	// sent to the national portal carries the link where the applicant
+	// downloads it (ResultLink). "" sends the document code alone.
+	BaseURL string
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

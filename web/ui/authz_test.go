@@ -204,6 +204,7 @@ var authz = map[string][]string{
 	"GET /quan-tri/lich": {staff}, "POST /quan-tri/lich": {"admin"},
 	"POST /tra-cuu/thanh-toan":   {nobody}, // no payment platform (see the API's entries)
 	"POST /tra-cuu/ket-qua":      {nobody}, // needs a dossier's code and verifier; tested in lookup_result_test.go
+	"GET /tra-cuu/ket-qua":       {nobody}, // needs a dossier's code and lookup secret; tested in lookup_result_test.go
 	"GET /thanh-toan/ket-qua":    {nobody}, // the return page of a payment the platform names; none here
 	"POST /ho-so/{code}/thu-phi": {"motcua.anphu"},
 	"GET /quan-tri/dong-bo":      {"admin"}, "POST /quan-tri/dong-bo/{id}": {"admin"}, "POST /quan-tri/dong-bo": {"admin"},

@@ -60,6 +60,19 @@ func TestLookupOffersSignedResult(t *testing.T) {
 		!strings.HasPrefix(r.body, "%PDF-") {
 		t.Fatalf("download: %d %v", r.status, r.header)
 	}
+	// The link the national portal carries: the dossier's long secret.
+	var d *motcua.Dossier
+	if err := e.db.Read(ctx, func(tx motcua.Tx) (err error) { d, err = tx.DossierByCode(ctx, code); return err }); err != nil {
+		t.Fatal(err)
+	}
+	r = pub.get("/tra-cuu/ket-qua?" + url.Values{"ma": {code}, "k": {d.LookupSecret}}.Encode())
+	if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.body, "%PDF-") {
+		t.Fatalf("download by the portal's link: %d %v", r.status, r.header)
+	}
+	// A short verifier is never accepted in an address.
+	if r = pub.get("/tra-cuu/ket-qua?" + url.Values{"ma": {code}, "k": {"0888"}}.Encode()); r.status != http.StatusNotFound || strings.HasPrefix(r.body, "%PDF-") {
+		t.Fatalf("download by a short verifier in the address: %d", r.status)
+	}
 	r = pub.post("/tra-cuu/ket-qua", url.Values{"ma": {code}, "so": {"0999"}})
 	if r.status != http.StatusNotFound || strings.HasPrefix(r.body, "%PDF-") || !strings.Contains(r.body, "Không tìm thấy hồ sơ") {
 		t.Fatalf("download with a wrong verifier: %d\n%s", r.status, r.body)

@@ -112,6 +112,7 @@ func (u *UI) routes() []route {
 		{"POST /xac-thuc", u.verify},
 		{"POST /tra-cuu/thanh-toan", u.lookupPay},
 		{"POST /tra-cuu/ket-qua", u.lookupResult},
+		{"GET /tra-cuu/ket-qua", u.lookupResult},
 		{"GET /thanh-toan/ket-qua", u.paymentReturn},
 		{"GET /bang-tien-do", u.board},
 		{"GET /thong-ke", u.stats},
