@@ -112,6 +112,11 @@ func (s *seeder) scenarios() error {
 			steps: []step{{1, "motcua.tinh", act(motcua.ActTransfer)}, {2, "tp.noivu", assign("cv2.noivu")}}},
 		{name: "liên thông với cơ quan thuế, chờ ý kiến của xã", at: -16, user: "motcua.anphu", point: "xa-an-phu", procedure: "1.013949", applicant: 1,
 			steps: []step{{1, "motcua.anphu", act(motcua.ActTransfer)}, {3, "cv.anphu", act(motcua.ActForward)}, {4, "cv.thue", act(motcua.ActForward)}}},
+		// A certified copy from the original, issued as a signed electronic
+		// copy when the demo signs (indicator 4.2b).
+		{name: "chứng thực bản sao điện tử từ bản chính", at: 20, user: "motcua.anphu", point: "xa-an-phu", procedure: "2.000815", applicant: 4,
+			steps: []step{{0.5, "motcua.anphu", act(motcua.ActTransfer)}, {0.5, "cv.anphu", act(motcua.ActForward)},
+				{0.5, "ct.anphu", act(motcua.ActApprove)}, {0.5, "cv.anphu", result("01/2026/CT-BS")}, {1, "motcua.anphu", act(motcua.ActReturn)}}},
 		{name: "khai sinh trong ngày", at: -3, user: "motcua.hoabinh", point: "xa-hoa-binh", procedure: "1.001193", applicant: 3,
 			steps: []step{{0.5, "motcua.hoabinh", act(motcua.ActTransfer)}, {1, "cv.hoabinh", act(motcua.ActForward)}}},
 	}

@@ -474,3 +474,47 @@ func TestIndexFollowsCatalogue(t *testing.T) {
 		t.Errorf("the unpublished procedure is still in the index: %+v", idx.Averages)
 	}
 }
+
+// TestIndicator42bFromSignedCopies: indicator 4.2b counts, of the dossiers
+// of a procedure that certifies copies from originals, those whose result
+// is a signed electronic copy; it has no data where no procedure is known
+// to certify copies.
+func TestIndicator42bFromSignedCopies(t *testing.T) {
+	yes := true
+	s := newSmall(t, sqltest.SQLite, func(p *motcua.Procedure) { p.CertifiesCopies = &yes })
+	s.receive("C1", "a", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("C1", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 4, 9, 0), true)
+	s.receive("C2", "a", vn(2025, 3, 5, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("C2", "a", vn(2025, 3, 5, 9, 0), vn(2025, 3, 6, 9, 0), false)
+	s.receive("C3", "b", vn(2025, 3, 5, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	march := motcua.Period{From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 3, 31)}
+	for _, src := range []string{service.SourceBase, service.SourceLive} {
+		idx, err := s.svc.Index766From(ctx, march, src)
+		must(t, err)
+		got := map[int64]motcua.IndicatorValue{}
+		for _, u := range idx.Units {
+			for _, v := range u.Values {
+				if v.ID == "4.2b" {
+					got[u.AgencyID] = v
+				}
+			}
+		}
+		if a := got[s.a.ID]; a.Status != "ok" || a.Num != 1 || a.Den != 2 {
+			t.Errorf("source %v, commune A: 4.2b %+v, want 1/2", src, a)
+		}
+		if b := got[s.b.ID]; b.Status != "ok" || b.Num != 0 || b.Den != 1 {
+			t.Errorf("source %v, commune B: 4.2b %+v, want 0/1", src, b)
+		}
+	}
+	plain := newSmall(t, sqltest.SQLite)
+	plain.receive("P1", "a", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	idx, err := plain.svc.Index766(ctx, march)
+	must(t, err)
+	for _, u := range idx.Units {
+		for _, v := range u.Values {
+			if v.ID == "4.2b" && v.Status != "no_data" {
+				t.Errorf("4.2b without a certifying procedure: %+v", v)
+			}
+		}
+	}
+}
