@@ -134,8 +134,8 @@ type Procedure struct {
 	// (chứng thực bản sao từ bản chính), whose result may be an electronic
 	// certified copy (NĐ 45/2020); indicator 4.2b counts its dossiers.
 	CertifiesCopies *bool `json:"certifies_copies,omitempty"`
-	Published          bool  `json:"published"`
-	Version            int   `json:"version"`
+	Published       bool  `json:"published"`
+	Version         int   `json:"version"`
 	// Sources records where each published fact came from.
 	Sources   []string  `json:"sources,omitempty"`
 	Notes     string    `json:"notes,omitempty"`
