@@ -90,6 +90,10 @@ type Config struct {
 	// VerifyURL is the public verification page printed on results; ""
 	// leaves it out.
 	VerifyURL string
+	// ImageToPDF makes a one-page PDF of a JPEG or PNG scan (pdf.FromImage)
+	// so that it can be signed; nil stores image scans unsigned. It
+	// refuses an oversized image with EINVALID.
+	ImageToPDF func(img []byte) ([]byte, error)
 	// BaseURL is the site's public address; with it, an electronic result
 	// sent to the national portal carries the link where the applicant
 	// downloads it (ResultLink). "" sends the document code alone.

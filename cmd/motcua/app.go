@@ -113,7 +113,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 			}
 		}
 		scfg.Signer, scfg.RenderResult, scfg.VerifyURL = ring, pdf.Result, cfg.BaseURL+"/xac-thuc"
-		scfg.BaseURL = cfg.BaseURL
+		scfg.BaseURL, scfg.ImageToPDF = cfg.BaseURL, pdf.FromImage
 	}
 	scfg.PortalSync = cfg.portalOn()
 	if c := cfg.portalClient(); c != nil {
