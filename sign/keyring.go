@@ -27,6 +27,8 @@ type Keyring struct {
 	// TSA, when set, timestamps every signature (PAdES B-T).
 	TSA   Timestamper
 	dir   string
+	// passphrase opens encrypted key files (OpenKeyringWith).
+	passphrase []byte
 	roots *x509.CertPool
 	mu    sync.Mutex
 	cache map[string]*Signer
@@ -54,6 +56,33 @@ func OpenKeyring(dir string) (*Keyring, error) {
 		}
 		if n == 0 {
 			return nil, fmt.Errorf("no certificate in %s", filepath.Join(dir, "ca.pem"))
+		}
+	}
+	return k, nil
+}
+
+// OpenKeyringWith is OpenKeyring for a folder whose key files may be
+// encrypted with passphrase. Every key file of users/ and agencies/ is
+// opened at once, so that a wrong passphrase (or a damaged or encrypted
+// file with none given) stops the start-up with a clear error rather than
+// the first signature of the day.
+func OpenKeyringWith(dir string, passphrase []byte) (*Keyring, error) {
+	k, err := OpenKeyring(dir)
+	if err != nil {
+		return nil, err
+	}
+	k.passphrase = passphrase
+	for _, sub := range []string{"users", "agencies"} {
+		files, err := filepath.Glob(filepath.Join(dir, sub, "*.pem"))
+		if err != nil {
+			return nil, fmt.Errorf("key folder: %w", err)
+		}
+		for _, p := range files {
+			s, err := LoadKeyFileWith(p, passphrase)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", p, err)
+			}
+			k.cache[p] = s
 		}
 	}
 	return k, nil
@@ -99,7 +128,7 @@ func (k *Keyring) Signer(who motcua.Signatory) (*Signer, error) {
 	}
 	if p != "" {
 		var err error
-		s, err = LoadKeyFile(p)
+		s, err = LoadKeyFileWith(p, k.passphrase)
 		if err == nil {
 			k.mu.Lock()
 			k.cache[p] = s

@@ -100,7 +100,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 	scfg := serviceConfig(cfg, rules, pattern)
 	scfg.Blobs = docs
 	if cfg.Keys != "" {
-		ring, err := sign.OpenKeyring(cfg.Keys)
+		ring, err := sign.OpenKeyringWith(cfg.Keys, []byte(cfg.KeyPassphrase))
 		if err != nil {
 			return nil, fmt.Errorf("--keys: %w", err)
 		}
