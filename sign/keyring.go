@@ -25,13 +25,13 @@ import (
 // found on its first use.
 type Keyring struct {
 	// TSA, when set, timestamps every signature (PAdES B-T).
-	TSA   Timestamper
-	dir   string
+	TSA Timestamper
+	dir string
 	// passphrase opens encrypted key files (OpenKeyringWith).
 	passphrase []byte
-	roots *x509.CertPool
-	mu    sync.Mutex
-	cache map[string]*Signer
+	roots      *x509.CertPool
+	mu         sync.Mutex
+	cache      map[string]*Signer
 }
 
 var _ motcua.DocumentSigner = (*Keyring)(nil)
