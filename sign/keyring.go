@@ -29,6 +29,10 @@ type Keyring struct {
 	dir string
 	// passphrase opens encrypted key files (OpenKeyringWith).
 	passphrase []byte
+	// Revocation, when set, is consulted before every signature (a
+	// revoked certificate may not sign) and by VerifyPDF.
+	Revocation *Revocation
+	cas        []*x509.Certificate // the certificates of ca.pem
 	roots      *x509.CertPool
 	mu         sync.Mutex
 	cache      map[string]*Signer
@@ -52,6 +56,7 @@ func OpenKeyring(dir string) (*Keyring, error) {
 				return nil, fmt.Errorf("trusted CA in %s: %w", dir, err)
 			}
 			k.roots.AddCert(c)
+			k.cas = append(k.cas, c)
 			n++
 		}
 		if n == 0 {
@@ -192,6 +197,11 @@ func (k *Keyring) SignPDF(ctx context.Context, doc []byte, who motcua.Signatory,
 	if err != nil {
 		return nil, err
 	}
+	if k.Revocation != nil {
+		if err := k.Revocation.checkBeforeSigning(ctx, k.cas, s.Cert, at); err != nil {
+			return nil, err
+		}
+	}
 	loc := ""
 	if len(s.Cert.Subject.Organization) > 0 {
 		loc = s.Cert.Subject.Organization[0]
@@ -201,5 +211,11 @@ func (k *Keyring) SignPDF(ctx context.Context, doc []byte, who motcua.Signatory,
 
 // VerifyPDF verifies doc against the keyring's trusted authorities.
 func (k *Keyring) VerifyPDF(ctx context.Context, doc []byte) (*motcua.SignatureCheck, error) {
-	return Verify(doc, k.roots)
+	if k.Revocation == nil {
+		return Verify(doc, k.roots)
+	}
+	now := time.Now()
+	return verifyWith(doc, k.roots, func(cert *x509.Certificate, at time.Time) string {
+		return k.Revocation.problem(ctx, k.cas, cert, at, now)
+	})
 }

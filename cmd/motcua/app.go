@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -106,6 +107,11 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		}
 		if cfg.TSAURL != "" {
 			ring.TSA = &sign.TSAClient{URL: cfg.TSAURL}
+		}
+		if cfg.CRLURL != "" {
+			ring.Revocation = &sign.Revocation{Source: sign.CRLURL{URL: cfg.CRLURL}}
+		} else if crl := filepath.Join(cfg.Keys, "crl.pem"); fileExists(crl) { // the demo CA's, without its simulator
+			ring.Revocation = &sign.Revocation{Source: sign.CRLFile(crl)}
 		}
 		if cfg.PKCS11Module != "" {
 			if err := openToken(cfg, ring); err != nil {
@@ -351,3 +357,6 @@ func openToken(cfg Config, ring *sign.Keyring) error {
 	slog.Info("signing token opened", "token", cfg.PKCS11Token, "key", cfg.PKCS11Key, "signer", cfg.PKCS11Signer)
 	return nil
 }
+
+// fileExists reports whether path names an existing file.
+func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }

@@ -67,6 +67,7 @@ type Config struct {
 	MaxFileSize   string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
 	Keys          string `flag:"keys" help:"folder of signing key files (PEM, key then certificate chain): ca.pem (trusted CAs), users/<username>.pem, agencies/<code>.pem; empty: signing off (motcua demo: <data>/keys, made on first run)"`
 	TSAURL        string `flag:"tsa-url" help:"RFC 3161 time-stamping authority to timestamp every signature with (PAdES B-T); empty: baseline B (motcua demo: its simulator on loopback)"`
+	CRLURL        string `flag:"crl-url" help:"certificate revocation list of the trusted CA, consulted before signing and when verifying (empty: <keys>/crl.pem if present; motcua demo: its simulator)"`
 	KeyPassphrase string `flag:"key-passphrase" help:"passphrase of the encrypted key files in --keys (PKCS#8; use MOTCUA_KEY_PASSPHRASE_FILE); every key file is opened at start-up"`
 	PKCS11Module  string `flag:"pkcs11-module" help:"PKCS#11 library of a signing token or HSM (e.g. /usr/lib/softhsm/libsofthsm2.so); empty: key files only"`
 	PKCS11Token   string `flag:"pkcs11-token" help:"label of the token"`

@@ -85,6 +85,9 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 	if err := demoKeys(&cfg, o.certFrom()); err != nil {
 		return err
 	}
+	if err := sign.EnsureDemoCRL(cfg.Keys, time.Now()); err != nil {
+		return fmt.Errorf("demo revocation list: %w", err)
+	}
 	if sims != nil {
 		if err := sims.startTSA(&cfg, stdout); err != nil {
 			return err
