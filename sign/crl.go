@@ -78,7 +78,7 @@ type Revocation struct {
 	Source CRLSource
 	// MaxAge is how long a fetched list is used before fetching again;
 	// 0 means 5 minutes.
-	MaxAge time.Duration
+	MaxAge  time.Duration
 	mu      sync.Mutex
 	list    *x509.RevocationList
 	fetched time.Time
