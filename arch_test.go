@@ -44,6 +44,7 @@ var rules = []rule{
 	{pkg: "popdb/sim", allow: []string{"", "popdb"}, forbidStd: []string{"database/sql"}},
 	{pkg: "sign", allow: []string{""}, forbidStd: []string{"database/sql"}},
 	{pkg: "sign/sim", allow: []string{"", "sign"}, forbidStd: []string{"database/sql"}},
+	{pkg: "ocr", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the
