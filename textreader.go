@@ -29,3 +29,7 @@ type DocumentMetadata struct {
 	ValidUntil   time.Time `json:"valid_until,omitzero"`    // thời hạn hiệu lực; zero: not stated (or without limit)
 	Summary      string    `json:"summary,omitempty"`       // trích yếu nội dung
 }
+
+// TopicScanText is the outbox topic of reading a stored scan's text (OCR),
+// a job done after the upload, never in the request.
+const TopicScanText = "file.ocr"

@@ -94,6 +94,9 @@ type Config struct {
 	// so that it can be signed; nil stores image scans unsigned. It
 	// refuses an oversized image with EINVALID.
 	ImageToPDF func(img []byte) ([]byte, error)
+	// Text reads the text of stored scans (OCR, package ocr), as an outbox
+	// job after each component's upload (ScanTextDeliverer); nil: off.
+	Text motcua.TextReader
 	// BaseURL is the site's public address; with it, an electronic result
 	// sent to the national portal carries the link where the applicant
 	// downloads it (ResultLink). "" sends the document code alone.

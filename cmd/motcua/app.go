@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/jobs"
 	"github.com/motcua/motcua/metrics"
+	"github.com/motcua/motcua/ocr"
 	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/pdf"
@@ -121,6 +122,14 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		scfg.Signer, scfg.RenderResult, scfg.VerifyURL = ring, pdf.Result, cfg.BaseURL+"/xac-thuc"
 		scfg.BaseURL, scfg.ImageToPDF = cfg.BaseURL, pdf.FromImage
 	}
+	if scfg.Blobs != nil {
+		if t := (ocr.Tesseract{}); t.Available() == nil {
+			scfg.Text = t
+			slog.Info("scans are read by OCR (tesseract, vie)")
+		} else {
+			slog.Info("OCR of scans off", "why", t.Available().Error())
+		}
+	}
 	scfg.PortalSync = cfg.portalOn()
 	if c := cfg.portalClient(); c != nil {
 		scfg.Catalogue = c
@@ -169,7 +178,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	if d := outboxDeliverer(portal, hook); d != nil {
+	if d := withScanText(outboxDeliverer(portal, hook), svc.ScanTextDeliverer()); d != nil {
 		ob = append(ob, jobs.Outbox(svc, d))
 	}
 	if m != nil {

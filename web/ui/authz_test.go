@@ -183,6 +183,7 @@ var authz = map[string][]string{
 	"GET /ho-so/{code}/in/{form}":     dossierSeen,
 	"POST /ho-so/{code}/tai-lieu":     {"motcua.anphu", "ct.anphu"},
 	"GET /ho-so/{code}/tai-lieu/{id}": dossierSeen,
+	"GET /ho-so/{code}/tai-lieu/{id}/van-ban": dossierSeen,
 	"GET /so-theo-doi":                dossierSeen, // An Phú's book: its staff who work on dossiers, and the supervisor
 	"GET /tai-khoan":                  {staff}, "POST /tai-khoan/mat-khau": {staff}, "POST /tai-khoan/phien/{id}": {staff},
 	"POST /tai-khoan/xac-thuc-hai-lop": {staff}, "POST /tai-khoan/xac-thuc-hai-lop/xac-nhan": {staff},
