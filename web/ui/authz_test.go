@@ -175,17 +175,17 @@ var authz = map[string][]string{
 	"POST /tiep-nhan":                {"motcua.anphu", "motcua.hoabinh"},
 	"POST /tiep-nhan/tra-cuu-dan-cu": {"motcua.anphu", "motcua.hoabinh"},
 	"GET /xac-thuc":                  {anyone}, "POST /xac-thuc": {anyone},
-	"POST /ho-so/{code}/ky-ket-qua":   {nobody}, // no signing key here (see the API's entry)
-	"POST /tiep-nhan/quet":            {"motcua.anphu", "motcua.hoabinh"},
-	"GET /hop-thu":                    {staff},
-	"GET /ho-so/{code}":               dossierSeen,
-	"POST /ho-so/{code}/thao-tac":     dossierSeen,
-	"GET /ho-so/{code}/in/{form}":     dossierSeen,
-	"POST /ho-so/{code}/tai-lieu":     {"motcua.anphu", "ct.anphu"},
-	"GET /ho-so/{code}/tai-lieu/{id}": dossierSeen,
+	"POST /ho-so/{code}/ky-ket-qua":           {nobody}, // no signing key here (see the API's entry)
+	"POST /tiep-nhan/quet":                    {"motcua.anphu", "motcua.hoabinh"},
+	"GET /hop-thu":                            {staff},
+	"GET /ho-so/{code}":                       dossierSeen,
+	"POST /ho-so/{code}/thao-tac":             dossierSeen,
+	"GET /ho-so/{code}/in/{form}":             dossierSeen,
+	"POST /ho-so/{code}/tai-lieu":             {"motcua.anphu", "ct.anphu"},
+	"GET /ho-so/{code}/tai-lieu/{id}":         dossierSeen,
 	"GET /ho-so/{code}/tai-lieu/{id}/van-ban": dossierSeen,
-	"GET /so-theo-doi":                dossierSeen, // An Phú's book: its staff who work on dossiers, and the supervisor
-	"GET /tai-khoan":                  {staff}, "POST /tai-khoan/mat-khau": {staff}, "POST /tai-khoan/phien/{id}": {staff},
+	"GET /so-theo-doi":                        dossierSeen, // An Phú's book: its staff who work on dossiers, and the supervisor
+	"GET /tai-khoan":                          {staff}, "POST /tai-khoan/mat-khau": {staff}, "POST /tai-khoan/phien/{id}": {staff},
 	"POST /tai-khoan/xac-thuc-hai-lop": {staff}, "POST /tai-khoan/xac-thuc-hai-lop/xac-nhan": {staff},
 	// The second step of a sign-in needs the half-signed-in cookie that
 	// only a right password gives: without it, back to the password.
