@@ -54,8 +54,8 @@ func signingDemo(t *testing.T, from time.Time) (motcua.BlobStore, *sign.Keyring,
 // checkDigitized checks every dossier of the store: a component is
 // digitized exactly when one of its files is signed, that file's bytes are
 // stored and verify, and at least want components are digitized. It
-// returns one signed scan.
-func checkDigitized(t *testing.T, db *sqlstore.DB, docs motcua.BlobStore, ring *sign.Keyring, want int) []byte {
+// returns one signed scan and the number of digitized components.
+func checkDigitized(t *testing.T, db *sqlstore.DB, docs motcua.BlobStore, ring *sign.Keyring, want int) ([]byte, int) {
 	t.Helper()
 	ctx := context.Background()
 	var one []byte
@@ -118,7 +118,7 @@ func checkDigitized(t *testing.T, db *sqlstore.DB, docs motcua.BlobStore, ring *
 	if digitized < want || one == nil {
 		t.Fatalf("%d digitized components (want at least %d)", digitized, want)
 	}
-	return one
+	return one, digitized
 }
 
 // pdfsigValid runs poppler's pdfsig; skips without it unless
@@ -168,13 +168,13 @@ func TestSeedAndGenerateDigitizeBySignedScans(t *testing.T) {
 		Service: cfg, Scan: scanPage, Now: now}); err != nil {
 		t.Fatal(err)
 	}
-	seeded := checkDigitized(t, db, docs, ring, 10)
+	seeded, nSeeded := checkDigitized(t, db, docs, ring, 10)
 	if ok, out := pdfsigValid(t, seeded); !ok {
 		t.Fatalf("pdfsig on a demo scan:\n%s", out)
 	}
 	var certified []string
-	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: cfg.Rules, Pattern: pattern, Dossiers: 300,
-		Year: 2025, Now: now, Communes: 5, Seed: 7, Scans: &demo.Scanner{Signer: ring, Blobs: docs, Page: scanPage,
+	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: cfg.Rules, Pattern: pattern, Dossiers: 100,
+		Year: 2025, Now: now, Communes: 4, Seed: 7, Scans: &demo.Scanner{Signer: ring, Blobs: docs, Page: scanPage,
 			Certify: func(officers []demo.Officer) error {
 				var holders []sign.DemoHolder
 				for _, o := range officers {
@@ -186,10 +186,10 @@ func TestSeedAndGenerateDigitizeBySignedScans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.CommunesAdded != 2 || len(certified) < 6 {
+	if res.CommunesAdded != 1 || len(certified) < 6 {
 		t.Fatalf("generated %+v, certified %v", res, certified)
 	}
-	generated := checkDigitized(t, db, docs, ring, 150)
+	generated, _ := checkDigitized(t, db, docs, ring, nSeeded+25) // about 40 from 100 dossiers (components from national databases, reused, not yet received: none)
 	if ok, out := pdfsigValid(t, generated); !ok {
 		t.Fatalf("pdfsig on a generated scan:\n%s", out)
 	}
