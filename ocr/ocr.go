@@ -10,6 +10,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	_ "image/jpeg" // DecodeConfig of JPEG scans
+	_ "image/png"  // DecodeConfig of PNG scans
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +29,11 @@ const (
 	MaxBytes  = 64 << 20         // input size
 	MaxText   = 200_000          // characters of text kept
 	PageTimer = 60 * time.Second // per page
-	dpi       = "200"
+	// MaxPixels bounds an image read (a "pixel bomb" is refused from its
+	// header); pages of a PDF are rendered at most maxSide pixels on
+	// their longer side (A4 at 250 dpi), whatever size they claim.
+	MaxPixels = 60_000_000
+	maxSide   = "2900"
 )
 
 // Tesseract recognizes text with the tesseract and pdftoppm programs.
@@ -120,7 +127,7 @@ func (t Tesseract) ReadText(ctx context.Context, doc []byte, contentType string)
 		}
 		c, cancel := context.WithTimeout(ctx, PageTimer*MaxPages)
 		defer cancel()
-		if out, err := exec.CommandContext(c, conv, "-r", dpi, "-gray", "-png", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		if out, err := exec.CommandContext(c, conv, "-scale-to", maxSide, "-gray", "-png", "-l", fmt.Sprint(MaxPages), in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
 			return "", fmt.Errorf("pdftoppm: %v: %s", err, bytes.TrimSpace(out))
 		}
 		if pages, err = filepath.Glob(filepath.Join(dir, "p-*.png")); err != nil {
@@ -128,6 +135,10 @@ func (t Tesseract) ReadText(ctx context.Context, doc []byte, contentType string)
 		}
 		sort.Strings(pages) // p-01.png, p-02.png… (zero-padded by pdftoppm)
 	case "image/jpeg", "image/png":
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(doc))
+		if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+			return "", motcua.Errorf(motcua.EINVALID, "ocr_image", "Ảnh quét không đọc được hoặc quá lớn để nhận dạng chữ.")
+		}
 		in := filepath.Join(dir, "in.img")
 		if err := os.WriteFile(in, doc, 0o600); err != nil {
 			return "", fmt.Errorf("ocr: %w", err)

@@ -3,6 +3,10 @@ package ocr_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	_ "image/png"
 	"os"
 	"strings"
 	"testing"
@@ -57,5 +61,22 @@ func TestReadResultAndProposeMetadata(t *testing.T) {
 	}
 	if _, err := tr.ReadText(context.Background(), []byte("GIF89a"), "image/gif"); motcua.ErrorCode(err) != motcua.EINVALID {
 		t.Errorf("a GIF: %v", err)
+	}
+}
+
+// TestImageBombRefused: an image whose header claims more than MaxPixels
+// is refused before tesseract sees it.
+func TestImageBombRefused(t *testing.T) {
+	tr := need(t)
+	// A PNG signature and a valid IHDR (checksum right) of 100000 × 100000
+	// grey pixels: image.DecodeConfig reads it, the size is refused.
+	ihdr := []byte("IHDR\x00\x01\x86\xa0\x00\x01\x86\xa0\x08\x00\x00\x00\x00")
+	bomb := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d"), ihdr...)
+	bomb = binary.BigEndian.AppendUint32(bomb, crc32.ChecksumIEEE(ihdr))
+	if _, _, err := image.DecodeConfig(bytes.NewReader(bomb)); err != nil {
+		t.Fatalf("the test's header does not parse: %v", err)
+	}
+	if _, err := tr.ReadText(context.Background(), bomb, "image/png"); motcua.ErrorCode(err) != motcua.EINVALID {
+		t.Fatalf("a pixel bomb: %v", err)
 	}
 }
