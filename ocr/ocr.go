@@ -153,6 +153,9 @@ func (t Tesseract) ReadText(ctx context.Context, doc []byte, contentType string)
 		var stderr bytes.Buffer
 		cmd := exec.CommandContext(c, bin, p, "stdout", "-l", t.lang())
 		cmd.Stderr = &stderr
+		// One thread: a page at a time is enough, and the service's own
+		// work (the counter, the portal's sync) keeps the other cores.
+		cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 		out, err := cmd.Output()
 		cancel()
 		if err != nil {

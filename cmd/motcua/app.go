@@ -178,8 +178,20 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	if d := withScanText(outboxDeliverer(portal, hook), svc.ScanTextDeliverer()); d != nil {
-		ob = append(ob, jobs.Outbox(svc, d))
+	// OCR (seconds a page) is delivered by the scheduled jobs, not the
+	// outbox's runner, so that it never delays the portal's sync; a
+	// webhook, which takes every other topic, is kept from its messages by
+	// naming their deliverer beside it.
+	text := svc.ScanTextDeliverer()
+	main := outboxDeliverer(portal, hook)
+	if hook != nil {
+		main = withScanText(main, text)
+	}
+	if main != nil {
+		ob = append(ob, jobs.Outbox(svc, main))
+	}
+	if text != nil {
+		js = append(js, jobs.Job{Name: "read-scans", Run: jobs.Outbox(svc, withScanText(nil, text)).Run})
 	}
 	if m != nil {
 		js, ob = jobs.Observed(js, m.Job), jobs.Observed(ob, m.Job)
