@@ -52,6 +52,7 @@ var rules = []rule{
 	{pkg: "mail/mailtest", forbidStd: []string{"net/http", "database/sql"}},
 	{pkg: "sms", allow: []string{""}, forbidStd: []string{"database/sql"}},
 	{pkg: "sms/sim", allow: []string{"", "sms"}, forbidStd: []string{"database/sql"}},
+	{pkg: "ocr", allow: []string{""}, forbidStd: []string{"net/http", "database/sql"}},
 }
 
 // TestDependencyRule enforces the table with `go list -deps`, so that the

@@ -145,8 +145,12 @@ type Procedure struct {
 	PaperResult        *bool `json:"paper_result,omitempty"`         // the result is (also) a paper document
 	FullOnlineEligible *bool `json:"full_online_eligible,omitempty"` // eligible for full online service (toàn trình)
 	ForCitizens        *bool `json:"for_citizens,omitempty"`         // citizens or foreigners are among its subjects
-	Published          bool  `json:"published"`
-	Version            int   `json:"version"`
+	// CertifiesCopies: the procedure certifies copies from originals
+	// (chứng thực bản sao từ bản chính), whose result may be an electronic
+	// certified copy (NĐ 45/2020); indicator 4.2b counts its dossiers.
+	CertifiesCopies *bool `json:"certifies_copies,omitempty"`
+	Published       bool  `json:"published"`
+	Version         int   `json:"version"`
 	// Sources records where each published fact came from.
 	Sources   []string  `json:"sources,omitempty"`
 	Notes     string    `json:"notes,omitempty"`

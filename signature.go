@@ -95,3 +95,8 @@ type ResultDocument struct {
 // ResultCode returns the document code of the result motcua makes for the
 // dossier with code dossierCode.
 func ResultCode(dossierCode string) string { return "KQ-" + dossierCode }
+
+// AuditResultDownloaded records that a signed electronic result was
+// downloaded from the public lookup (by whoever held the dossier's code
+// and verifier; no user).
+const AuditResultDownloaded = "result_downloaded"

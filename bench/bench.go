@@ -443,7 +443,7 @@ func (e *env) prepare(ctx context.Context, svc *service.Service) error {
 	e.procID = p.ID
 	for _, c := range p.Components {
 		if !c.FromNationalDB {
-			e.comps = append(e.comps, service.ComponentInput{ComponentID: c.ID, Provided: true, Digitized: true})
+			e.comps = append(e.comps, service.ComponentInput{ComponentID: c.ID, Provided: true})
 		}
 	}
 	return e.db.Read(ctx, func(tx motcua.Tx) error {

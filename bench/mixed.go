@@ -317,7 +317,7 @@ func (m *mixed) prepare(ctx context.Context, o MixedOptions) error {
 				t := &intakeTemplate{procID: p.ID, pointID: d.ReceptionPointID, competent: d.CompetentAgencyID}
 				for _, c := range p.Components {
 					if !c.FromNationalDB {
-						t.comps = append(t.comps, service.ComponentInput{ComponentID: c.ID, Provided: true, Digitized: true})
+						t.comps = append(t.comps, service.ComponentInput{ComponentID: c.ID, Provided: true})
 					}
 				}
 				x.intake = t

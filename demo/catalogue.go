@@ -43,6 +43,13 @@ type catalogueProcedure struct {
 	Notes         string              `json:"notes"`
 }
 
+// certifyingCopies are the procedures of the demo catalogue that certify
+// copies from originals, by national code, with why (indicator 4.2b).
+var certifyingCopies = map[string]string{
+	"2.000815": "Thủ tục chứng thực bản sao từ bản chính (Nghị định 23/2015/NĐ-CP); bản sao điện tử được chứng thực từ bản chính " +
+		"là kết quả điện tử của thủ tục này, ký số (Nghị định 45/2020/NĐ-CP): chỉ tiêu 4.2b tính từ các hồ sơ của thủ tục.",
+}
+
 // Catalogue returns the demo procedures, with AgencyID unset and the agency
 // key of provincial procedures returned alongside (index-aligned). Records
 // whose level the sources leave unknown are skipped.
@@ -73,6 +80,11 @@ func Catalogue() ([]*motcua.Procedure, []string, error) {
 			notes = strings.TrimSpace("Thời hạn theo nguồn: " + c.TimeLimitSource + "\n" + notes)
 		}
 		p.Notes = notes
+		if basis, ok := certifyingCopies[c.Code]; ok {
+			yes := true
+			p.CertifiesCopies = &yes
+			p.Notes = strings.TrimSpace(p.Notes + "\n" + basis)
+		}
 		out = append(out, p)
 		keys = append(keys, c.Agency)
 	}

@@ -29,6 +29,9 @@ type GenerateOptions struct {
 	// communes), and never fewer than the demo's.
 	Communes int
 	Seed     uint64
+	// Scans, when set, digitizes components through signed scans stored
+	// as their files (see Scanner); without it none is digitized.
+	Scans *Scanner
 	// Progress is called after each stored chunk (may be nil).
 	Progress func(done, total int)
 }
@@ -66,7 +69,9 @@ const (
 // It can be interrupted: what was stored stays consistent (each chunk is
 // one transaction), and the code sequences are brought up to date at once.
 func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
-	g := &generator{o: o, dc: motcua.Decider{Calendar: o.Cal, Rules: o.Rules}, actors: map[int64]map[motcua.Role]*motcua.User{}}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	g := &generator{ctx: ctx, stop: stop, o: o, dc: motcua.Decider{Calendar: o.Cal, Rules: o.Rules}, actors: map[int64]map[motcua.Role]*motcua.User{}}
 	if err := g.load(ctx); err != nil {
 		return nil, err
 	}
@@ -76,6 +81,17 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	}
 	if err := g.plan(); err != nil {
 		return nil, err
+	}
+	if o.Scans != nil && o.Scans.Certify != nil {
+		var staff []Officer
+		for _, a := range g.communes {
+			for _, u := range g.actors[a.ID] {
+				staff = append(staff, Officer{User: u, Agency: a.Name})
+			}
+		}
+		if err := o.Scans.Certify(staff); err != nil {
+			return nil, fmt.Errorf("certificates of the generated communes' officers: %w", err)
+		}
 	}
 	res := &GenerateResult{CommunesAdded: added}
 	seqs := map[string]int{}
@@ -100,6 +116,7 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	type batch struct {
 		ds     []*motcua.Dossier
 		events [][]motcua.Event
+		files  [][]*motcua.DossierFile
 		stats  map[statKey]int64 // the counters' changes of these dossiers
 	}
 	perDay := g.perDay()
@@ -117,7 +134,11 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	work := make(chan span)
 	out := make(chan batch, 4)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	workers := runtime.GOMAXPROCS(0)
+	if o.Scans != nil {
+		workers = max(workers, 8) // storing a scan waits on the disk (fsync), not the processor
+	}
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -126,9 +147,9 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 				b := batch{stats: map[statKey]int64{}}
 				for di := sp.from; di < sp.to; di++ {
 					for range perDay[di] {
-						d, evs := g.dossier(rng, g.days[di], b.stats)
+						d, evs, files := g.dossier(rng, g.days[di], b.stats)
 						if d != nil {
-							b.ds, b.events = append(b.ds, d), append(b.events, evs)
+							b.ds, b.events, b.files = append(b.ds, d), append(b.events, evs), append(b.files, files)
 						}
 					}
 				}
@@ -172,6 +193,12 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 				if err := tx.ImportHistory(ctx, d, b.events[i]); err != nil {
 					return err
 				}
+				for _, f := range b.files[i] {
+					f.DossierID = d.ID
+					if err := tx.AddDossierFile(ctx, f); err != nil {
+						return err
+					}
+				}
 			}
 			return nil
 		})
@@ -189,6 +216,12 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 		if o.Progress != nil {
 			o.Progress(min(done, o.Dossiers), o.Dossiers)
 		}
+	}
+	if err := g.scanErr(); err != nil {
+		if serr := g.storeStats(context.WithoutCancel(ctx), stats); serr != nil {
+			return res, fmt.Errorf("generation stopped after %d dossiers, whose live counters could not be stored (%v): %w", res.Dossiers, serr, err)
+		}
+		return res, fmt.Errorf("generation stopped after %d dossiers (stored, with their live counters): %w", res.Dossiers, err)
 	}
 	if err := ctx.Err(); err != nil {
 		if serr := g.storeStats(context.WithoutCancel(ctx), stats); serr != nil {
@@ -240,6 +273,11 @@ func (g *generator) storeStats(ctx context.Context, total map[statKey]int64) err
 }
 
 type generator struct {
+	ctx context.Context
+	// stop cancels the generation when a scan fails; failed holds why.
+	stop       context.CancelFunc
+	failMu     sync.Mutex
+	failed     error
 	o          GenerateOptions
 	dc         motcua.Decider
 	agencies   []*motcua.Agency
@@ -495,7 +533,7 @@ func applicant(rng *rand.Rand) motcua.Applicant {
 
 // dossier generates one dossier and its history, adding its live-counter
 // changes to stats. It returns nil when its reception falls after Now.
-func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]int64) (*motcua.Dossier, []motcua.Event) {
+func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]int64) (*motcua.Dossier, []motcua.Event, []*motcua.DossierFile) {
 	cal := g.o.Cal
 	var p *motcua.Procedure
 	var competent, reception *motcua.Agency
@@ -513,7 +551,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 	}
 	at := cal.AddWorking(day.Start().Add(7*time.Hour+30*time.Minute), time.Duration(rng.Int64N(int64(8*time.Hour))))
 	if at.After(g.o.Now) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	channel := motcua.ChannelCounter
 	switch r := rng.Float64(); {
@@ -526,13 +564,17 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 		Applicant: applicant(rng), Channel: channel, ReceptionPointID: g.points[reception.ID].ID,
 		ReceptionAgencyID: reception.ID, CompetentAgencyID: competent.ID, ReturnMethod: "counter", Status: motcua.Status{Step: -1}}
 	d.Verifier = motcua.VerifierFor(d.Applicant)
-	for _, c := range p.Components {
+	var scans []int // components the receiving officer scans
+	for i, c := range p.Components {
 		dc := motcua.DossierComponent{ComponentID: c.ID, FromNationalDB: c.FromNationalDB}
 		if !c.FromNationalDB {
 			dc.Provided = true
-			dc.Digitized = rng.Float64() < shareDigitized
+			scan := rng.Float64() < shareDigitized
 			if c.Reusable && rng.Float64() < shareReused*3 {
-				dc.Reused, dc.Provided = true, false
+				dc.Reused, dc.Provided, scan = true, false, false
+			}
+			if scan {
+				scans = append(scans, i)
 			}
 			if c.Reusable && rng.Float64() < shareFromStore*3 {
 				dc.TakenFromStore = true
@@ -554,7 +596,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 		sub := at.Add(-time.Duration(rng.Int64N(int64(6 * time.Hour))))
 		d.CreatedAt = sub
 		if !act(g.portal, sub, motcua.Command{Action: motcua.ActSubmit}) {
-			return nil, nil
+			return nil, nil, nil
 		}
 	case rng.Float64() < shareSuppReceipt:
 		first := at.Add(-time.Duration(1+rng.IntN(5)) * 24 * time.Hour)
@@ -570,6 +612,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 	if !act(recv, at, motcua.Command{Action: motcua.ActReceive}) {
 		return h.done()
 	}
+	h.scan(rng, recv, scans)
 	t := cal.AddWorking(at, time.Duration(rng.Int64N(int64(3*time.Hour))))
 	if d.Status.ActionDueAt.Before(t) {
 		t = d.Status.ActionDueAt
@@ -687,8 +730,46 @@ type history struct {
 	d      *motcua.Dossier
 	p      *motcua.Procedure
 	events []motcua.Event
+	files  []*motcua.DossierFile
 	last   time.Time
 	stats  map[statKey]int64
+}
+
+// scan digitizes the components at indexes idx as officer u receives the
+// dossier (at h.last), when the generation has a Scanner. A failure stops
+// the generation: a dossier is never stored digitized without its file.
+func (h *history) scan(rng *rand.Rand, u *motcua.User, idx []int) {
+	sc := h.g.o.Scans
+	if sc == nil {
+		return
+	}
+	for _, i := range idx {
+		f, err := sc.scan(h.g.ctx, u, h.last, h.p.Components[i], h.d.Applicant.FullName+" — "+h.p.Name, rng.Uint64())
+		if err != nil {
+			h.g.fail(err)
+			return
+		}
+		if f != nil {
+			h.d.Components[i].Digitized = true
+			h.files = append(h.files, f)
+		}
+	}
+}
+
+// fail records the first error of a worker and stops the generation.
+func (g *generator) fail(err error) {
+	g.failMu.Lock()
+	defer g.failMu.Unlock()
+	if g.failed == nil {
+		g.failed = err
+		g.stop()
+	}
+}
+
+func (g *generator) scanErr() error {
+	g.failMu.Lock()
+	defer g.failMu.Unlock()
+	return g.failed
 }
 
 // act decides and applies a command at t, unless t is after Now or the
@@ -726,12 +807,12 @@ func (h *history) close(at time.Time) {
 
 // done finishes the dossier's report facts and returns it with its
 // history (nil if nothing happened).
-func (h *history) done() (*motcua.Dossier, []motcua.Event) {
+func (h *history) done() (*motcua.Dossier, []motcua.Event, []*motcua.DossierFile) {
 	if len(h.events) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	h.d.Status.Report = motcua.ReportFactsOf(h.d, h.p, h.g.o.Cal)
 	h.d.Status.Report.LastEventAt = h.last
 	addStats(h.stats, motcua.FlowDeltas(h.d.CompetentAgencyID, h.d.ProcedureID, h.d.Channel, &motcua.Status{}, &h.d.Status))
-	return h.d, h.events
+	return h.d, h.events, h.files
 }

@@ -112,6 +112,11 @@ func (s *seeder) scenarios() error {
 			steps: []step{{1, "motcua.tinh", act(motcua.ActTransfer)}, {2, "tp.noivu", assign("cv2.noivu")}}},
 		{name: "liên thông với cơ quan thuế, chờ ý kiến của xã", at: -16, user: "motcua.anphu", point: "xa-an-phu", procedure: "1.013949", applicant: 1,
 			steps: []step{{1, "motcua.anphu", act(motcua.ActTransfer)}, {3, "cv.anphu", act(motcua.ActForward)}, {4, "cv.thue", act(motcua.ActForward)}}},
+		// A certified copy from the original, issued as a signed electronic
+		// copy when the demo signs (indicator 4.2b).
+		{name: "chứng thực bản sao điện tử từ bản chính", at: 20, user: "motcua.anphu", point: "xa-an-phu", procedure: "2.000815", applicant: 4,
+			steps: []step{{0.5, "motcua.anphu", act(motcua.ActTransfer)}, {0.5, "cv.anphu", act(motcua.ActForward)},
+				{0.5, "ct.anphu", act(motcua.ActApprove)}, {0.5, "cv.anphu", result("01/2026/CT-BS")}, {1, "motcua.anphu", act(motcua.ActReturn)}}},
 		{name: "khai sinh trong ngày", at: -3, user: "motcua.hoabinh", point: "xa-hoa-binh", procedure: "1.001193", applicant: 3,
 			steps: []step{{0.5, "motcua.hoabinh", act(motcua.ActTransfer)}, {1, "cv.hoabinh", act(motcua.ActForward)}}},
 	}
@@ -208,17 +213,30 @@ func (s *seeder) run(sc scenario, total float64) error {
 			continue // the missing one
 		}
 		if !c.FromNationalDB {
-			in.Components = append(in.Components, service.ComponentInput{ComponentID: c.ID, Provided: true, Digitized: true})
+			in.Components = append(in.Components, service.ComponentInput{ComponentID: c.ID, Provided: true})
 		}
 	}
 	res, err := s.svc.ReceiveDossier(s.as(sc.user), "", in)
 	if err != nil {
 		return err
 	}
+	if res.Dossier.Status.State == motcua.StateReceived {
+		if err := s.scanComponents(sc.user, res.Dossier, p); err != nil {
+			return err
+		}
+	}
 	for _, st := range sc.steps {
 		s.clock = s.o.Cal.AddWorking(s.o.Cal.NextWorkingMoment(s.clock), time.Duration(st.after*float64(time.Hour)))
 		if !s.clock.Before(s.o.Now) {
 			return nil
+		}
+		if st.in.Action == motcua.ActIssueResult && s.signs() {
+			// The electronic result, made from the template, signed and
+			// issued in one step as the issuer does from the dossier page.
+			if _, err := s.svc.SignResult(s.as(st.user), res.Dossier.Code); err != nil {
+				return fmt.Errorf("sign result by %s: %w", st.user, err)
+			}
+			continue
 		}
 		if _, err := s.svc.Act(s.as(st.user), res.Dossier.Code, st.in); err != nil {
 			return fmt.Errorf("%s by %s: %w", st.in.Action, st.user, err)

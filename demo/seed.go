@@ -18,6 +18,11 @@ type Options struct {
 	// Service is the configuration of the services Seed drives (its Now
 	// is replaced by the seeding clock).
 	Service service.Config
+	// Scan, with a Signer, Blobs and RenderResult in Service, makes the
+	// scans the receiving officers upload (so their components are
+	// digitized by signed files) and lets issuers sign electronic results;
+	// without it the demo dossiers carry no documents.
+	Scan ScanPage
 	// Now is the present; demo dossiers lie in the weeks before it.
 	Now time.Time
 	// Progress receives one line per stage (may be nil).

@@ -226,6 +226,9 @@ func (s *Service) saveFile(ctx context.Context, dossierID, componentID int64, na
 				return err
 			}
 		}
+		if err := s.enqueueScanText(ctx, tx, &rec); err != nil {
+			return err
+		}
 		if meta.after != nil {
 			if err := meta.after(tx, &rec); err != nil {
 				return err

@@ -359,6 +359,11 @@ func held(cfg motcua.IndexConfig, procs []*motcua.Procedure) map[motcua.IndexInp
 	h[motcua.InputServiceLevels] = h[motcua.InputServiceLevels] || levels
 	h[motcua.InputResultKind] = h[motcua.InputResultKind] || results
 	h[motcua.InputSubjects] = h[motcua.InputSubjects] || subjects
+	// 4.2b is counted from the dossiers of the procedures known to
+	// certify copies from originals: held when the unit has one.
+	for _, p := range procs {
+		h[motcua.InputCertifiedCopying] = h[motcua.InputCertifiedCopying] || isTrue(p.CertifiesCopies)
+	}
 	return h
 }
 
@@ -375,6 +380,7 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 	c.Held[motcua.InputStore] = u.storeHeld
 	var total, online, digitized, reused, identity, store int64
 	var paperDen, paperNum, foDen, foNum int64
+	var copyDen, copyNum int64 // 4.2b: certification dossiers, those with a signed electronic copy
 	attr := map[int64]*motcua.Procedure{}
 	for _, p := range u.procedures {
 		attr[p.ID] = p
@@ -390,6 +396,10 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 			if isTrue(p.PaperResult) {
 				paperDen += r.Total
 				paperNum += r.ResultFile
+			}
+			if isTrue(p.CertifiesCopies) {
+				copyDen += r.Total
+				copyNum += r.ResultFile
 			}
 			if isTrue(p.FullOnlineEligible) {
 				foDen += r.Total
@@ -438,6 +448,7 @@ func computeUnit(cfg motcua.IndexConfig, u *unitData) []motcua.IndicatorValue {
 		"3.3":  {num33, den33},
 		"4.1":  {paperNum, paperDen},
 		"4.2":  {digitized, total},
+		"4.2b": {copyNum, copyDen},
 		"4.3":  {reused, total},
 		"4.4":  {store, total},
 		"4.5b": {identity, total},

@@ -29,7 +29,11 @@ type ComponentInput struct {
 	ComponentID int64 `json:"component_id"`
 	Provided    bool  `json:"provided"`
 	Reused      bool  `json:"reused"`
-	Digitized   bool  `json:"digitized"`
+	// IgnoredDigitized is accepted (the API's "digitized", kept so that
+	// older clients are not refused) and ignored: a component is digitized
+	// exactly when a validly signed file of it is stored (AttachFile),
+	// never on a caller's word.
+	IgnoredDigitized bool `json:"digitized,omitempty"`
 	// TakenFromStore: taken from the citizen's electronic data store.
 	TakenFromStore bool `json:"taken_from_store,omitempty"`
 	// ReuseDossier names the earlier dossier whose result is reused for
@@ -478,7 +482,7 @@ func dossierComponents(p *motcua.Procedure, n NewDossier) ([]motcua.DossierCompo
 			return nil, motcua.FieldError("components", "component_not_reusable", "Thành phần \""+pc.Name+"\" không thể dùng lại kết quả điện tử đã có.")
 		}
 		out = append(out, motcua.DossierComponent{ComponentID: pc.ID, Name: pc.Name, Mandatory: pc.Mandatory,
-			Provided: g.Provided, FromNationalDB: pc.FromNationalDB, Reused: g.Reused, Digitized: g.Digitized && g.Provided,
+			Provided: g.Provided, FromNationalDB: pc.FromNationalDB, Reused: g.Reused,
 			TakenFromStore: g.TakenFromStore, ReusedResult: g.ReusedResult, ReusedFrom: g.ReusedFrom})
 	}
 	return out, nil

@@ -35,6 +35,10 @@ type PublicDossier struct {
 	// SupplementDeadline is set while the dossier waits for the applicant.
 	SupplementDeadline time.Time    `json:"supplement_deadline,omitzero"`
 	Timeline           []PublicStep `json:"timeline"`
+	// ResultDocCode is the document code of the signed electronic result
+	// the dossier was issued with, which the holder of the code and
+	// verifier may download (ResultDownload); "" when there is none.
+	ResultDocCode string `json:"result_doc_code,omitempty"`
 }
 
 // Lookup returns the public view of a dossier to whoever gives its code
@@ -117,6 +121,17 @@ func (s *Service) Lookup(ctx context.Context, code, verifier, ip string) (*Publi
 	for _, e := range rec.Events {
 		p.Timeline = append(p.Timeline, PublicStep{At: e.At, Action: e.Action, Label: e.Action.Label(),
 			Agency: name(e.AgencyID), Timeliness: e.Timeliness})
+	}
+	if st.State == motcua.StateResultReady || st.State == motcua.StateReturned {
+		if err := s.store.Read(ctx, func(tx motcua.Tx) error {
+			f, err := s.issuedResultFile(ctx, tx, rec.ID, st.State)
+			if f != nil {
+				p.ResultDocCode = f.DocCode
+			}
+			return err
+		}); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

@@ -168,6 +168,7 @@ func (s *Service) portalRecord(ctx context.Context, job portalJob) (*motcua.Port
 		national = d.Code
 	}
 	rec := portalDossierOf(d, p, events, files, payments, byID, national)
+	s.linkPortalResults(rec, d)
 	var rows []*motcua.PortalProgress
 	for seq := job.FromSeq; seq <= job.Seq; seq++ {
 		rows = append(rows, portalProgressOf(d, &events[seq-1], byID, national))
@@ -206,6 +207,7 @@ func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Eve
 			r.PaymentPending = r.PaymentPending || pm.State == motcua.PaymentPending
 		}
 	}
+	var resultRefs []string // the file each result was issued with
 	for _, e := range events {
 		switch {
 		case e.Action == motcua.ActRefuse && e.ToState == motcua.StateRejected:
@@ -218,6 +220,7 @@ func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Eve
 		}
 		if e.Action == motcua.ActIssueResult {
 			r.Results = append(r.Results, motcua.PortalResult{Name: resultName(p), Number: e.ResultNumber})
+			resultRefs = append(resultRefs, e.ResultFileRef)
 			if r.FinishedAt.IsZero() {
 				r.FinishedAt = e.At
 			}
@@ -239,8 +242,13 @@ func portalDossierOf(d *motcua.Dossier, p *motcua.Procedure, events []motcua.Eve
 		// component's own flag is derived from such files).
 		pf := motcua.PortalFile{ID: strconv.FormatInt(f.ID, 10), Name: f.Name, Digitized: f.Signed()}
 		if f.ComponentID == motcua.ResultComponent {
-			if len(r.Results) > 0 {
-				r.Results[len(r.Results)-1].URL = pf.ID
+			// A result issued with a signed file is an electronic
+			// result: the portal gets its document code (and, from
+			// linkPortalResults, where to download it).
+			for i, ref := range resultRefs {
+				if ref == pf.ID && f.Signed() {
+					r.Results[i].Code = f.DocCode
+				}
 			}
 			continue
 		}

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -82,9 +83,10 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 		// Flags the index counts: digitized or reused components, an
 		// applicant identified through VNeID, postal intake.
 		comp := provided
+		scan := false // a signed scan of the first component, at reception
 		switch rng.IntN(4) {
 		case 0:
-			comp[0].Digitized = true
+			scan = true
 		case 1:
 			comp[1] = service.ComponentInput{Reused: true}
 		}
@@ -114,6 +116,9 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 			}
 		default:
 			s.receive(name, c, at, channel, "", comp, who)
+		}
+		if scan {
+			s.scan(name, "reception."+c)
 		}
 		if rng.IntN(12) == 0 {
 			continue // left waiting for transfer
@@ -150,7 +155,17 @@ func reportProperty(t *testing.T, e sqltest.Engine, seed uint64) {
 		at = later(at, 0.2, 6)
 		result := service.ActInput{Action: motcua.ActIssueResult, ResultNumber: name + "/KQ"}
 		if rng.IntN(2) == 0 {
-			result.ResultFileRef = name + ".pdf"
+			s.set(at)
+			// An electronic result: a file the service signs, attached
+			// when the dossier is approved (the approval may have failed).
+			f, err := s.svc.AttachFile(s.ctxOf("specialist."+c), s.codes[name], motcua.ResultComponent, "ket-qua.pdf",
+				bytes.NewReader(scanPage(t, "Kết quả "+name)))
+			if err != nil && motcua.ErrorCode(err) == motcua.EINTERNAL {
+				t.Fatalf("%s result file: %v", name, err)
+			}
+			if err == nil {
+				result.ResultFileRef = f.IDString()
+			}
 		}
 		try(name, "specialist."+c, at, result)
 	}

@@ -1,13 +1,17 @@
 package service_test
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/pdf"
 	"github.com/motcua/motcua/service"
+	"github.com/motcua/motcua/sign"
 	"github.com/motcua/motcua/sqlstore/sqltest"
 )
 
@@ -23,7 +27,9 @@ type small struct {
 }
 
 // newSmall sets up two communes with their staff and one procedure, which
-// attrs (if any) may complete before it is published.
+// attrs (if any) may complete before it is published. Documents are kept in
+// a folder and every member of staff has a demo certificate, so that a
+// component is digitized, and a result electronic, only by a signed file.
 func newSmall(t *testing.T, e sqltest.Engine, attrs ...func(*motcua.Procedure)) *small {
 	t.Helper()
 	f := &fixture{t: t, users: map[string]*motcua.User{}}
@@ -35,8 +41,24 @@ func newSmall(t *testing.T, e sqltest.Engine, attrs ...func(*motcua.Procedure)) 
 	}
 	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
 	f.db = db
+	docs, err := blob.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := t.TempDir()
+	var holders []sign.DemoHolder
+	for _, name := range []string{"reception.a", "specialist.a", "leader.a", "reception.b", "specialist.b", "leader.b"} {
+		holders = append(holders, sign.DemoHolder{Username: name, Name: name, Organization: "Xã thử"})
+	}
+	if err := sign.EnsureDemo(keys, vn(2025, 2, 1, 8, 0), "Tỉnh thử", holders); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := sign.OpenKeyring(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.svc = service.New(db, cal, cheap, service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern,
-		SessionTTL: time.Hour, Now: func() time.Time { return *f.clock.Load() }})
+		SessionTTL: time.Hour, Now: func() time.Time { return *f.clock.Load() }, Blobs: docs, Signer: ring})
 	s := &small{fixture: f, codes: map[string]string{}, staff: map[string]*motcua.User{}}
 	root := &motcua.Agency{Code: "H98", Name: "Tỉnh thử", Level: motcua.LevelProvince, Kind: motcua.KindProvinceCommittee}
 	must(t, f.svc.SetupAgency(ctx, root))
@@ -127,13 +149,54 @@ func (s *small) act(name, user string, t time.Time, in service.ActInput) {
 }
 
 // finish takes a received dossier of commune c through transfer, appraisal
-// and approval to its result at t.
-func (s *small) finish(name, c string, received, t time.Time, file string) {
+// and approval to its result at t, an electronic one when withFile.
+func (s *small) finish(name, c string, received, t time.Time, withFile bool) {
 	s.t.Helper()
 	s.act(name, "reception."+c, received.Add(30*time.Minute), service.ActInput{Action: motcua.ActTransfer})
 	s.act(name, "specialist."+c, received.Add(time.Hour), service.ActInput{Action: motcua.ActForward})
 	s.act(name, "leader."+c, received.Add(90*time.Minute), service.ActInput{Action: motcua.ActApprove})
-	s.act(name, "specialist."+c, t, service.ActInput{Action: motcua.ActIssueResult, ResultNumber: "1/KQ", ResultFileRef: file})
+	ref := ""
+	if withFile {
+		s.set(t)
+		ref = s.resultFile(name, "specialist."+c)
+	}
+	s.act(name, "specialist."+c, t, service.ActInput{Action: motcua.ActIssueResult, ResultNumber: "1/KQ", ResultFileRef: ref})
+}
+
+// scanPage is a scanned paper, a small PDF.
+func scanPage(t *testing.T, title string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := pdf.WriteScan(&b, pdf.Scan{Title: title, Subject: "thử"}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// scan uploads, as user, a scan of the first component of the dossier
+// name; the service signs it with user's certificate, which is what makes
+// the component digitized.
+func (s *small) scan(name, user string) {
+	s.t.Helper()
+	f, err := s.svc.AttachFile(s.ctxOf(user), s.codes[name], s.proc.Components[0].ID, "scan.pdf", bytes.NewReader(scanPage(s.t, name)))
+	if err != nil {
+		s.t.Fatalf("scan of %s: %v", name, err)
+	}
+	if !f.Signed() {
+		s.t.Fatalf("scan of %s stored unsigned", name)
+	}
+}
+
+// resultFile uploads, as user, the result of the approved dossier name,
+// signed by the service with user's certificate, and returns its reference
+// for issue_result.
+func (s *small) resultFile(name, user string) string {
+	s.t.Helper()
+	f, err := s.svc.AttachFile(s.ctxOf(user), s.codes[name], motcua.ResultComponent, "ket-qua.pdf", bytes.NewReader(scanPage(s.t, "Kết quả "+name)))
+	if err != nil {
+		s.t.Fatalf("result file of %s: %v", name, err)
+	}
+	return f.IDString()
 }
 
 var provided = [2]service.ComponentInput{{Provided: true}, {Provided: true}}
@@ -148,11 +211,10 @@ func TestReportsByHand(t *testing.T) {
 
 func reportsByHand(t *testing.T, e sqltest.Engine) {
 	s := newSmall(t, e)
-	digitized := [2]service.ComponentInput{{Provided: true, Digitized: true}, {Provided: true}}
 	reused := [2]service.ComponentInput{{Provided: true}, {Reused: true}}
 	// D8: received and finished on 28 Feb: outside March entirely.
 	s.receive("D8", "a", vn(2025, 2, 28, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
-	s.finish("D8", "a", vn(2025, 2, 28, 9, 0), vn(2025, 2, 28, 16, 0), "")
+	s.finish("D8", "a", vn(2025, 2, 28, 9, 0), vn(2025, 2, 28, 16, 0), false)
 	// D10: received Thu 27 Feb 09:00, due Tue 4 Mar 09:00 (6.5 + 8 + 8 +
 	// 1.5 h); still pending at the end of March, finished 2 Apr: carried
 	// over, overdue at the period's end (known only from its history).
@@ -161,17 +223,19 @@ func reportsByHand(t *testing.T, e sqltest.Engine) {
 	// D1: received Fri 28 Feb 10:00, due Wed 5 Mar 10:00, result Tue 4
 	// Mar: carried over, early.
 	s.receive("D1", "a", vn(2025, 2, 28, 10, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
-	s.finish("D1", "a", vn(2025, 2, 28, 10, 0), vn(2025, 3, 4, 10, 0), "")
+	s.finish("D1", "a", vn(2025, 2, 28, 10, 0), vn(2025, 3, 4, 10, 0), false)
 	// D2: online, received Mon 3 Mar 09:00, due Thu 6 Mar 09:00, result
 	// Thu 08:00 with its file: on time; digitized and with a result file.
 	s.set(vn(2025, 3, 3, 8, 0))
-	s.receive("D2", "a", vn(2025, 3, 3, 8, 0), motcua.ChannelOnline, service.DecisionSubmit, digitized, motcua.Applicant{})
+	s.receive("D2", "a", vn(2025, 3, 3, 8, 0), motcua.ChannelOnline, service.DecisionSubmit, provided, motcua.Applicant{})
 	s.act("D2", "reception.a", vn(2025, 3, 3, 9, 0), service.ActInput{Action: motcua.ActReceive})
-	s.finish("D2", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 6, 8, 0), "kq/D2.pdf")
+	s.scan("D2", "reception.a")
+	s.finish("D2", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 6, 8, 0), true)
 	// D3: received Mon 3 Mar 10:00, due Thu 6 Mar 10:00, result Fri 7 Mar
 	// without a file: late; digitized components but no electronic result.
-	s.receive("D3", "a", vn(2025, 3, 3, 10, 0), motcua.ChannelCounter, "", digitized, motcua.Applicant{})
-	s.finish("D3", "a", vn(2025, 3, 3, 10, 0), vn(2025, 3, 7, 9, 0), "")
+	s.receive("D3", "a", vn(2025, 3, 3, 10, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.scan("D3", "reception.a")
+	s.finish("D3", "a", vn(2025, 3, 3, 10, 0), vn(2025, 3, 7, 9, 0), false)
 	// D7: received Mon 10 Mar 09:00 (due Thu 13 Mar 09:00), withdrawn Tue
 	// 11 Mar: on time in 06a; for 2.1 it ended before its appointment.
 	// Applicant data from the population database.
@@ -197,7 +261,8 @@ func reportsByHand(t *testing.T, e sqltest.Engine) {
 	// D4: received Tue 25 Mar 09:00 (due Fri 28 Mar 09:00), digitized,
 	// supplement asked Wed 26 Mar 09:00 and brought Wed 2 Apr: waiting at
 	// the end of March (column 9); for 2.1 it ended at the request, on time.
-	s.receive("D4", "a", vn(2025, 3, 25, 9, 0), motcua.ChannelCounter, "", digitized, motcua.Applicant{})
+	s.receive("D4", "a", vn(2025, 3, 25, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.scan("D4", "reception.a")
 	s.act("D4", "reception.a", vn(2025, 3, 25, 9, 30), service.ActInput{Action: motcua.ActTransfer})
 	s.act("D4", "specialist.a", vn(2025, 3, 26, 9, 0), service.ActInput{Action: motcua.ActRequestSupplement})
 	// D5: received Thu 27 Mar 09:00, due Tue 1 Apr 09:00: within time at
@@ -205,7 +270,7 @@ func reportsByHand(t *testing.T, e sqltest.Engine) {
 	s.receive("D5", "a", vn(2025, 3, 27, 9, 0), motcua.ChannelCounter, "", reused, motcua.Applicant{})
 	// D13 at commune B: received Mon 3 Mar, result Wed 5 Mar: early.
 	s.receive("D13", "b", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
-	s.finish("D13", "b", vn(2025, 3, 3, 9, 0), vn(2025, 3, 5, 9, 0), "")
+	s.finish("D13", "b", vn(2025, 3, 3, 9, 0), vn(2025, 3, 5, 9, 0), false)
 	// April: D4's supplement arrives, D10 is finished.
 	s.act("D4", "reception.a", vn(2025, 4, 2, 9, 0), service.ActInput{Action: motcua.ActSupplementReceived})
 	s.act("D10", "specialist.a", vn(2025, 4, 2, 10, 0), service.ActInput{Action: motcua.ActForward})
@@ -393,7 +458,7 @@ func TestIndexFollowsCatalogue(t *testing.T) {
 	must(t, err)
 	s.staff["admin"] = admin
 	s.receive("D1", "a", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
-	s.finish("D1", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 4, 9, 0), "")
+	s.finish("D1", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 4, 9, 0), false)
 	march := motcua.Period{From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 3, 31)}
 	idx, err := s.svc.Index766(ctx, march)
 	must(t, err)
@@ -407,5 +472,49 @@ func TestIndexFollowsCatalogue(t *testing.T) {
 	must(t, err)
 	if len(idx.Averages) != 0 {
 		t.Errorf("the unpublished procedure is still in the index: %+v", idx.Averages)
+	}
+}
+
+// TestIndicator42bFromSignedCopies: indicator 4.2b counts, of the dossiers
+// of a procedure that certifies copies from originals, those whose result
+// is a signed electronic copy; it has no data where no procedure is known
+// to certify copies.
+func TestIndicator42bFromSignedCopies(t *testing.T) {
+	yes := true
+	s := newSmall(t, sqltest.SQLite, func(p *motcua.Procedure) { p.CertifiesCopies = &yes })
+	s.receive("C1", "a", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("C1", "a", vn(2025, 3, 3, 9, 0), vn(2025, 3, 4, 9, 0), true)
+	s.receive("C2", "a", vn(2025, 3, 5, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	s.finish("C2", "a", vn(2025, 3, 5, 9, 0), vn(2025, 3, 6, 9, 0), false)
+	s.receive("C3", "b", vn(2025, 3, 5, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	march := motcua.Period{From: motcua.DayOfDate(2025, 3, 1), To: motcua.DayOfDate(2025, 3, 31)}
+	for _, src := range []string{service.SourceBase, service.SourceLive} {
+		idx, err := s.svc.Index766From(ctx, march, src)
+		must(t, err)
+		got := map[int64]motcua.IndicatorValue{}
+		for _, u := range idx.Units {
+			for _, v := range u.Values {
+				if v.ID == "4.2b" {
+					got[u.AgencyID] = v
+				}
+			}
+		}
+		if a := got[s.a.ID]; a.Status != "ok" || a.Num != 1 || a.Den != 2 {
+			t.Errorf("source %v, commune A: 4.2b %+v, want 1/2", src, a)
+		}
+		if b := got[s.b.ID]; b.Status != "ok" || b.Num != 0 || b.Den != 1 {
+			t.Errorf("source %v, commune B: 4.2b %+v, want 0/1", src, b)
+		}
+	}
+	plain := newSmall(t, sqltest.SQLite)
+	plain.receive("P1", "a", vn(2025, 3, 3, 9, 0), motcua.ChannelCounter, "", provided, motcua.Applicant{})
+	idx, err := plain.svc.Index766(ctx, march)
+	must(t, err)
+	for _, u := range idx.Units {
+		for _, v := range u.Values {
+			if v.ID == "4.2b" && v.Status != "no_data" {
+				t.Errorf("4.2b without a certifying procedure: %+v", v)
+			}
+		}
 	}
 }

@@ -124,12 +124,21 @@ type Config struct {
 	// e-mail); nil turns that channel off: nothing is queued for it.
 	SMS  motcua.SMSSender
 	Mail motcua.MailSender
-	// BaseURL is the public address of the site, for the lookup link in
-	// notices and the dossier link in warnings.
+	// BaseURL is the public address of the site: the lookup link in
+	// notices, the dossier link in warnings, and the link an electronic
+	// result sent to the national portal carries (ResultLink; "" sends the
+	// document code alone).
 	BaseURL string
 	// MergerUndoPeriod is how long after a merger of agencies it may be
 	// undone (0: DefaultMergerUndoPeriod, 30 days).
 	MergerUndoPeriod time.Duration
+	// ImageToPDF makes a one-page PDF of a JPEG or PNG scan (pdf.FromImage)
+	// so that it can be signed; nil stores image scans unsigned. It
+	// refuses an oversized image with EINVALID.
+	ImageToPDF func(img []byte) ([]byte, error)
+	// Text reads the text of stored scans (OCR, package ocr), as an outbox
+	// job after each component's upload (ScanTextDeliverer); nil: off.
+	Text motcua.TextReader
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

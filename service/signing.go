@@ -25,17 +25,25 @@ const (
 	reasonResult = "Ký kết quả giải quyết thủ tục hành chính (Điều 22 Nghị định 118/2025/NĐ-CP)"
 )
 
+// ScanReason is the reason written in the officer's signature on a scan
+// made at reception, for those who sign scans outside the service (the
+// demo generator) to write the same.
+const ScanReason = reasonScan
+
 // signUpload signs an uploaded PDF as uploader u when signing is
 // configured and u has a certificate: a scan of a component gets u's
 // personal signature (NĐ 118 Art.17(1)(c)) on top of any signature it
 // already has; a result that arrives validly signed is kept as it is, and
 // an unsigned one is signed by u. The signed file is verified again before
 // it is stored. A PDF whose signatures are not valid is refused, and so is
-// one that cannot be read; JPEG and PNG scans, and uploads by people
-// without a certificate, are stored unsigned (and so do not make their
-// component digitized). Errors: EINVALID on field file.
+// one that cannot be read. A JPEG or PNG scan of a component is first made
+// into a one-page PDF (Config.ImageToPDF; an oversized image is refused)
+// and then signed like any PDF scan; without ImageToPDF, image scans, and
+// uploads by people without a certificate, are stored unsigned (and so do
+// not make their component digitized). Errors: EINVALID on field file.
 func (s *Service) signUpload(ctx context.Context, u *motcua.User, componentID int64, doc *document) (*document, *motcua.SignatureInfo, error) {
-	if s.cfg.Signer == nil || doc.contentType != "application/pdf" {
+	image := doc.contentType == "image/jpeg" || doc.contentType == "image/png"
+	if s.cfg.Signer == nil || (doc.contentType != "application/pdf" && !(image && s.cfg.ImageToPDF != nil && componentID != motcua.ResultComponent)) {
 		return doc, nil, nil
 	}
 	body, err := io.ReadAll(doc.body)
@@ -47,6 +55,15 @@ func (s *Service) signUpload(ctx context.Context, u *motcua.User, componentID in
 			return motcua.FieldError("file", motcua.ErrorReason(err), motcua.ErrorMessage(err))
 		}
 		return err
+	}
+	if image {
+		if !s.cfg.Signer.CanSign(motcua.Signatory{Username: u.Username}) {
+			return bytesDocument(doc.contentType, body), nil, nil
+		}
+		if body, err = s.cfg.ImageToPDF(body); err != nil {
+			return nil, nil, fileErr(err)
+		}
+		doc = bytesDocument("application/pdf", body)
 	}
 	check, err := s.cfg.Signer.VerifyPDF(ctx, body)
 	if err != nil {

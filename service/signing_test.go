@@ -20,8 +20,9 @@ import (
 
 // newSigningFixture is the demo province with documents in a folder and
 // demo certificates for An Phú's counter officer, specialist and leader
-// (not for the other communes' staff).
-func newSigningFixture(t *testing.T, e sqltest.Engine) (*fixture, motcua.BlobStore) {
+// (not for the other communes' staff); more, if any, completes the
+// configuration.
+func newSigningFixture(t *testing.T, e sqltest.Engine, more ...func(*service.Config)) (*fixture, motcua.BlobStore) {
 	t.Helper()
 	docs, err := blob.OpenDir(t.TempDir())
 	if err != nil {
@@ -42,6 +43,9 @@ func newSigningFixture(t *testing.T, e sqltest.Engine) (*fixture, motcua.BlobSto
 	}
 	f := newFixture(t, e, now, func(c *service.Config) {
 		c.Blobs, c.Signer, c.RenderResult, c.VerifyURL = docs, ring, pdf.Result, "https://motcua.example/xac-thuc"
+		for _, m := range more {
+			m(c)
+		}
 	})
 	return f, docs
 }
@@ -109,9 +113,6 @@ func TestScanSignedAndDigitized(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		f, docs := newSigningFixture(t, e)
 		nd := f.newDossier("0912000666")
-		for i := range nd.Components {
-			nd.Components[i].Digitized = false
-		}
 		in, err := f.svc.ReceiveDossier(f.as("motcua.anphu"), "", nd)
 		if err != nil {
 			t.Fatal(err)

@@ -114,8 +114,24 @@ func LoadKeyFile(path string) (*Signer, error) {
 	return ParseKeyPEM(b)
 }
 
+// LoadKeyFileWith is LoadKeyFile for a key file whose private key may be
+// encrypted with passphrase (PKCS#8 "ENCRYPTED PRIVATE KEY", PBES2, as
+// `openssl pkcs8 -topk8 -v2 aes-256-cbc` or EncryptKeyPEM writes it).
+func LoadKeyFileWith(path string, passphrase []byte) (*Signer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key file: %w", err)
+	}
+	return ParseKeyPEMWith(b, passphrase)
+}
+
 // ParseKeyPEM is LoadKeyFile on bytes.
-func ParseKeyPEM(b []byte) (*Signer, error) {
+func ParseKeyPEM(b []byte) (*Signer, error) { return ParseKeyPEMWith(b, nil) }
+
+// ParseKeyPEMWith is LoadKeyFileWith on bytes. An encrypted key without a
+// passphrase, or with a wrong one, is EINVALID (reasons key_encrypted,
+// key_passphrase).
+func ParseKeyPEMWith(b []byte, passphrase []byte) (*Signer, error) {
 	bad := func(why string) error {
 		return motcua.Errorf(motcua.EINVALID, "key_file", "Tệp khóa ký số không dùng được: %s.", why)
 	}
@@ -144,7 +160,14 @@ func ParseKeyPEM(b []byte) (*Signer, error) {
 			}
 			key = k
 		case "ENCRYPTED PRIVATE KEY":
-			return nil, bad("khóa bí mật được mã hóa bằng mật khẩu, hãy dùng khóa không mã hóa trong tệp chỉ người chạy dịch vụ đọc được, hoặc thiết bị ký số (PKCS#11)")
+			if key != nil {
+				return nil, bad("có nhiều hơn một khóa bí mật")
+			}
+			k, err := decryptKey(blk.Bytes, passphrase)
+			if err != nil {
+				return nil, err
+			}
+			key = k
 		}
 	}
 	if key == nil {

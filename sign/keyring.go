@@ -25,11 +25,17 @@ import (
 // found on its first use.
 type Keyring struct {
 	// TSA, when set, timestamps every signature (PAdES B-T).
-	TSA   Timestamper
-	dir   string
-	roots *x509.CertPool
-	mu    sync.Mutex
-	cache map[string]*Signer
+	TSA Timestamper
+	dir string
+	// passphrase opens encrypted key files (OpenKeyringWith).
+	passphrase []byte
+	// Revocation, when set, is consulted before every signature (a
+	// revoked certificate may not sign) and by VerifyPDF.
+	Revocation *Revocation
+	cas        []*x509.Certificate // the certificates of ca.pem
+	roots      *x509.CertPool
+	mu         sync.Mutex
+	cache      map[string]*Signer
 }
 
 var _ motcua.DocumentSigner = (*Keyring)(nil)
@@ -50,10 +56,38 @@ func OpenKeyring(dir string) (*Keyring, error) {
 				return nil, fmt.Errorf("trusted CA in %s: %w", dir, err)
 			}
 			k.roots.AddCert(c)
+			k.cas = append(k.cas, c)
 			n++
 		}
 		if n == 0 {
 			return nil, fmt.Errorf("no certificate in %s", filepath.Join(dir, "ca.pem"))
+		}
+	}
+	return k, nil
+}
+
+// OpenKeyringWith is OpenKeyring for a folder whose key files may be
+// encrypted with passphrase. Every key file of users/ and agencies/ is
+// opened at once, so that a wrong passphrase (or a damaged or encrypted
+// file with none given) stops the start-up with a clear error rather than
+// the first signature of the day.
+func OpenKeyringWith(dir string, passphrase []byte) (*Keyring, error) {
+	k, err := OpenKeyring(dir)
+	if err != nil {
+		return nil, err
+	}
+	k.passphrase = passphrase
+	for _, sub := range []string{"users", "agencies"} {
+		files, err := filepath.Glob(filepath.Join(dir, sub, "*.pem"))
+		if err != nil {
+			return nil, fmt.Errorf("key folder: %w", err)
+		}
+		for _, p := range files {
+			s, err := LoadKeyFileWith(p, passphrase)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", p, err)
+			}
+			k.cache[p] = s
 		}
 	}
 	return k, nil
@@ -99,7 +133,7 @@ func (k *Keyring) Signer(who motcua.Signatory) (*Signer, error) {
 	}
 	if p != "" {
 		var err error
-		s, err = LoadKeyFile(p)
+		s, err = LoadKeyFileWith(p, k.passphrase)
 		if err == nil {
 			k.mu.Lock()
 			k.cache[p] = s
@@ -163,6 +197,11 @@ func (k *Keyring) SignPDF(ctx context.Context, doc []byte, who motcua.Signatory,
 	if err != nil {
 		return nil, err
 	}
+	if k.Revocation != nil {
+		if err := k.Revocation.checkBeforeSigning(ctx, k.cas, s.Cert, at); err != nil {
+			return nil, err
+		}
+	}
 	loc := ""
 	if len(s.Cert.Subject.Organization) > 0 {
 		loc = s.Cert.Subject.Organization[0]
@@ -172,5 +211,11 @@ func (k *Keyring) SignPDF(ctx context.Context, doc []byte, who motcua.Signatory,
 
 // VerifyPDF verifies doc against the keyring's trusted authorities.
 func (k *Keyring) VerifyPDF(ctx context.Context, doc []byte) (*motcua.SignatureCheck, error) {
-	return Verify(doc, k.roots)
+	if k.Revocation == nil {
+		return Verify(doc, k.roots)
+	}
+	now := time.Now()
+	return verifyWith(doc, k.roots, func(cert *x509.Certificate, at time.Time) string {
+		return k.Revocation.problem(ctx, k.cas, cert, at, now)
+	})
 }

@@ -18,10 +18,28 @@ import (
 // MaxPDFSize is the largest PDF SignPDF and Verify read, in bytes.
 const MaxPDFSize = 64 << 20
 
-// contentsSize is the room reserved for the CMS in /Contents, in bytes:
-// the signer's certificate and its issuers, the signature, and later an
-// RFC 3161 timestamp token.
+// contentsSize is the room reserved for the CMS in /Contents, in bytes,
+// when a timestamp is added: the signer's certificate and its issuers, the
+// signature, and an RFC 3161 timestamp token (whose size the TSA decides).
 const contentsSize = 16 << 10
+
+// contentsRoom is the room reserved for the CMS of a signature with opt:
+// without a timestamp, what the certificates and the signature need with
+// a margin, so that a signed scan stays small (a few kilobytes, not 32).
+func (s *Signer) contentsRoom(opt Options) int {
+	if opt.TSA != nil {
+		return contentsSize + s.chainSize()
+	}
+	return s.chainSize() + 3072 // signed attributes, a signature of up to 4096 bits, the structure
+}
+
+func (s *Signer) chainSize() int {
+	n := len(s.Cert.Raw)
+	for _, c := range s.Chain {
+		n += len(c.Raw)
+	}
+	return n
+}
 
 // Options describes one signature.
 type Options struct {
@@ -145,7 +163,8 @@ func (s *Signer) update(f *file, opt Options) ([]byte, error) {
 	var sig bytes.Buffer
 	sig.WriteString("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange " + brPlaceholder)
 	sig.WriteString(" /Contents <")
-	sig.Write(bytes.Repeat([]byte("0"), 2*contentsSize))
+	room := s.contentsRoom(opt)
+	sig.Write(bytes.Repeat([]byte("0"), 2*room))
 	sig.WriteString(">")
 	fmt.Fprintf(&sig, " /M %s /Name %s", pdfDate(opt.Time), pdfText(s.Cert.Subject.CommonName))
 	if opt.Reason != "" {
@@ -194,7 +213,7 @@ func (s *Signer) update(f *file, opt Options) ([]byte, error) {
 	sigAt := offsets[sigNum]
 	brAt := sigAt + bytes.Index(out[sigAt:], []byte(brPlaceholder))
 	cAt := sigAt + bytes.Index(out[sigAt:], []byte("/Contents <")) + len("/Contents ")
-	cEnd := cAt + 2 + 2*contentsSize // past '>'
+	cEnd := cAt + 2 + 2*room // past '>'
 	br := fmt.Sprintf("[0 %d %d %d]", cAt, cEnd, len(out)-cEnd)
 	if len(br) > len(brPlaceholder) {
 		return nil, tooBig(len(out))
@@ -208,8 +227,8 @@ func (s *Signer) update(f *file, opt Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(cms) > contentsSize {
-		return nil, fmt.Errorf("cms of %d bytes exceeds the %d reserved", len(cms), contentsSize)
+	if len(cms) > room {
+		return nil, fmt.Errorf("cms of %d bytes exceeds the %d reserved", len(cms), room)
 	}
 	hex.Encode(out[cAt+1:], cms)
 	return out, nil

@@ -21,6 +21,16 @@ import (
 // to roots at the signing time. Errors: EINVALID (pdf_malformed,
 // pdf_encrypted, pdf_too_large).
 func Verify(doc []byte, roots *x509.CertPool) (*motcua.SignatureCheck, error) {
+	return verifyWith(doc, roots, nil)
+}
+
+// revokedFunc says, in Vietnamese, why cert may not have signed at time at
+// (it was revoked by then); "" when it may.
+type revokedFunc func(cert *x509.Certificate, at time.Time) string
+
+// verifyWith is Verify consulting revoked (may be nil) for every signer's
+// certificate.
+func verifyWith(doc []byte, roots *x509.CertPool, revoked revokedFunc) (*motcua.SignatureCheck, error) {
 	if len(doc) > MaxPDFSize {
 		return nil, tooBig(len(doc))
 	}
@@ -48,7 +58,7 @@ func Verify(doc []byte, roots *x509.CertPool) (*motcua.SignatureCheck, error) {
 			continue // the same signature written again by a later update
 		}
 		seen[string(br.raw)] = true
-		info, end, tampered := checkOne(doc, d, roots)
+		info, end, tampered := checkOne(doc, d, roots, revoked)
 		out.Signatures = append(out.Signatures, info)
 		if info.Valid {
 			lastEnd = max(lastEnd, end)
@@ -129,7 +139,7 @@ func enclosingDict(doc []byte, at int) (value, bool) {
 // checkOne verifies the signature dictionary d; end is where its signed
 // bytes end, tampered whether the signed bytes or their framing were
 // altered (rather than the signature being unusable for another reason).
-func checkOne(doc []byte, d value, roots *x509.CertPool) (info motcua.SignatureInfo, end int, tampered bool) {
+func checkOne(doc []byte, d value, roots *x509.CertPool, revoked revokedFunc) (info motcua.SignatureInfo, end int, tampered bool) {
 	fail := func(format string, args ...any) (motcua.SignatureInfo, int, bool) {
 		info.Valid = false
 		info.Problem = fmt.Sprintf(format, args...)
@@ -202,6 +212,11 @@ func checkOne(doc []byte, d value, roots *x509.CertPool) (info motcua.SignatureI
 	}
 	if at.Before(cert.NotBefore) || at.After(cert.NotAfter) {
 		return fail("Chứng thư số của người ký không còn hiệu lực vào thời điểm ký (%s).", vnDate(at))
+	}
+	if revoked != nil {
+		if why := revoked(cert, at); why != "" {
+			return fail("%s", why)
+		}
 	}
 	info.Valid = true
 	if roots != nil {

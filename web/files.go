@@ -70,6 +70,12 @@ func (s *Server) SendFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer rc.Close()
+	WriteAttachment(w, f, rc)
+}
+
+// WriteAttachment answers with the bytes of file f read from rc, as an
+// attachment (never inline; nosniff; not cached).
+func WriteAttachment(w http.ResponseWriter, f *motcua.DossierFile, rc io.Reader) {
 	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(transferTime))
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/jobs"
 	"github.com/motcua/motcua/metrics"
+	"github.com/motcua/motcua/ocr"
 	"github.com/motcua/motcua/password"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/pdf"
@@ -40,6 +42,9 @@ type app struct {
 	// outbox is the delivery of the outbox, run more often than jobs.
 	outbox []jobs.Job
 	bus    motcua.CacheBus // nil on SQLite
+	// scfg is the service's configuration as wired (documents, signer),
+	// for the demo's seeding service.
+	scfg service.Config
 }
 
 func setupLogging(level string, w io.Writer) {
@@ -100,12 +105,17 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		return nil, err
 	}
 	if cfg.Keys != "" {
-		ring, err := sign.OpenKeyring(cfg.Keys)
+		ring, err := sign.OpenKeyringWith(cfg.Keys, []byte(cfg.KeyPassphrase))
 		if err != nil {
 			return nil, fmt.Errorf("--keys: %w", err)
 		}
 		if cfg.TSAURL != "" {
 			ring.TSA = &sign.TSAClient{URL: cfg.TSAURL}
+		}
+		if cfg.CRLURL != "" {
+			ring.Revocation = &sign.Revocation{Source: sign.CRLURL{URL: cfg.CRLURL}}
+		} else if crl := filepath.Join(cfg.Keys, "crl.pem"); fileExists(crl) { // the demo CA's, without its simulator
+			ring.Revocation = &sign.Revocation{Source: sign.CRLFile(crl)}
 		}
 		if cfg.PKCS11Module != "" {
 			if err := openToken(cfg, ring); err != nil {
@@ -113,6 +123,15 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 			}
 		}
 		scfg.Signer, scfg.RenderResult, scfg.VerifyURL = ring, pdf.Result, cfg.BaseURL+"/xac-thuc"
+		scfg.BaseURL, scfg.ImageToPDF = cfg.BaseURL, pdf.FromImage
+	}
+	if scfg.Blobs != nil {
+		if t := (ocr.Tesseract{}); t.Available() == nil {
+			scfg.Text = t
+			slog.Info("scans are read by OCR (tesseract, vie)")
+		} else {
+			slog.Info("OCR of scans off", "why", t.Available().Error())
+		}
 	}
 	scfg.PortalSync = cfg.portalOn()
 	if c := cfg.portalClient(); c != nil {
@@ -163,8 +182,20 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	if d := withNotices(withStoreDeliverer(outboxDeliverer(portal, hook), svc.StoreDeliverer()), svc.NoticeDeliverers()); d != nil {
-		ob = append(ob, jobs.Outbox(svc, d))
+	// OCR (seconds a page) is delivered by the scheduled jobs, not the
+	// outbox's runner, so that it never delays the portal's sync; a
+	// webhook, which takes every other topic, is kept from its messages by
+	// naming their deliverer beside it.
+	text := svc.ScanTextDeliverer()
+	main := outboxDeliverer(portal, hook)
+	if hook != nil {
+		main = withScanText(main, text)
+	}
+	if main = withNotices(withStoreDeliverer(main, svc.StoreDeliverer()), svc.NoticeDeliverers()); main != nil {
+		ob = append(ob, jobs.Outbox(svc, main))
+	}
+	if text != nil {
+		js = append(js, jobs.Job{Name: "read-scans", Run: jobs.Outbox(svc, withScanText(nil, text)).Run})
 	}
 	if m != nil {
 		js, ob = jobs.Observed(js, m.Job), jobs.Observed(ob, m.Job)
@@ -181,7 +212,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 			return svc.Now().Sub(st.Oldest).Seconds(), nil
 		})
 	}
-	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, outbox: ob, bus: scfg.Bus}, nil
+	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, outbox: ob, bus: scfg.Bus, scfg: scfg}, nil
 }
 
 // serviceConfig is the service's part of the configuration.
@@ -363,3 +394,6 @@ func openToken(cfg Config, ring *sign.Keyring) error {
 	slog.Info("signing token opened", "token", cfg.PKCS11Token, "key", cfg.PKCS11Key, "signer", cfg.PKCS11Signer)
 	return nil
 }
+
+// fileExists reports whether path names an existing file.
+func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }

@@ -65,15 +65,17 @@ type Config struct {
 	GCPercent   int    `flag:"gc-percent" help:"garbage collector target (Go's GOGC): higher uses more memory and less CPU"`
 	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the process, e.g. 512MiB or 2GiB; the collector works harder near it"`
 
-	MaxFileSize  string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
-	Keys         string `flag:"keys" help:"folder of signing key files (PEM, key then certificate chain): ca.pem (trusted CAs), users/<username>.pem, agencies/<code>.pem; empty: signing off (motcua demo: <data>/keys, made on first run)"`
-	TSAURL       string `flag:"tsa-url" help:"RFC 3161 time-stamping authority to timestamp every signature with (PAdES B-T); empty: baseline B (motcua demo: its simulator on loopback)"`
-	PKCS11Module string `flag:"pkcs11-module" help:"PKCS#11 library of a signing token or HSM (e.g. /usr/lib/softhsm/libsofthsm2.so); empty: key files only"`
-	PKCS11Token  string `flag:"pkcs11-token" help:"label of the token"`
-	PKCS11Key    string `flag:"pkcs11-key" help:"label of the private key on the token"`
-	PKCS11PIN    string `flag:"pkcs11-pin" help:"the token's user PIN (use MOTCUA_PKCS11_PIN_FILE)"`
-	PKCS11Cert   string `flag:"pkcs11-cert" help:"PEM file with the token key's certificate and its issuers"`
-	PKCS11Signer string `flag:"pkcs11-signer" help:"whose signature the token's key is: a username, or agency:<code> for an agency's seal"`
+	MaxFileSize   string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
+	Keys          string `flag:"keys" help:"folder of signing key files (PEM, key then certificate chain): ca.pem (trusted CAs), users/<username>.pem, agencies/<code>.pem; empty: signing off (motcua demo: <data>/keys, made on first run)"`
+	TSAURL        string `flag:"tsa-url" help:"RFC 3161 time-stamping authority to timestamp every signature with (PAdES B-T); empty: baseline B (motcua demo: its simulator on loopback)"`
+	CRLURL        string `flag:"crl-url" help:"certificate revocation list of the trusted CA, consulted before signing and when verifying (empty: <keys>/crl.pem if present; motcua demo: its simulator)"`
+	KeyPassphrase string `flag:"key-passphrase" help:"passphrase of the encrypted key files in --keys (PKCS#8; use MOTCUA_KEY_PASSPHRASE_FILE); every key file is opened at start-up"`
+	PKCS11Module  string `flag:"pkcs11-module" help:"PKCS#11 library of a signing token or HSM (e.g. /usr/lib/softhsm/libsofthsm2.so); empty: key files only"`
+	PKCS11Token   string `flag:"pkcs11-token" help:"label of the token"`
+	PKCS11Key     string `flag:"pkcs11-key" help:"label of the private key on the token"`
+	PKCS11PIN     string `flag:"pkcs11-pin" help:"the token's user PIN (use MOTCUA_PKCS11_PIN_FILE)"`
+	PKCS11Cert    string `flag:"pkcs11-cert" help:"PEM file with the token key's certificate and its issuers"`
+	PKCS11Signer  string `flag:"pkcs11-signer" help:"whose signature the token's key is: a username, or agency:<code> for an agency's seal"`
 
 	WALLimit     string `flag:"wal-limit" help:"SQLite: size the write-ahead log is kept under, e.g. 16MiB (see docs/deployment.md, disk space)"`
 	MinFreeSpace string `flag:"min-free-space" help:"SQLite: free disk space under which writes are refused with 503 so that the database can recover, e.g. 64MiB; 0 turns the check off"`

@@ -34,6 +34,18 @@ func (d *demoOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&d.noServe, "no-serve", false, "stop after loading the data instead of serving")
 }
 
+// certFrom is the moment the demo's certificates are made at (valid from a
+// year before it for three years): now, or the start of a generated past
+// year, so that the scans and results of that year were signed with valid
+// certificates.
+func (d *demoOptions) certFrom() time.Time {
+	now := time.Now()
+	if start := time.Date(d.year, 1, 1, 0, 0, 0, 0, motcua.VietnamTime); d.dossiers > 0 && start.Before(now) {
+		return start
+	}
+	return now
+}
+
 // now is the demo's present: today, or the end of the generated year when
 // it is past, so that the scenarios in every state sit at the end of the
 // generated year as they would in a real database of that time.
@@ -70,8 +82,11 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		}
 		defer sims.close()
 	}
-	if err := demoKeys(&cfg); err != nil {
+	if err := demoKeys(&cfg, o.certFrom()); err != nil {
 		return err
+	}
+	if err := sign.EnsureDemoCRL(cfg.Keys, time.Now()); err != nil {
+		return fmt.Errorf("demo revocation list: %w", err)
 	}
 	if sims != nil {
 		if err := sims.startTSA(&cfg, stdout); err != nil {
@@ -99,8 +114,10 @@ func runDemo(ctx context.Context, cfg Config, stdout io.Writer, o demoOptions) e
 		rules, _ := cfg.rules()
 		pattern, _ := motcua.ParseCodePattern(cfg.CodePattern)
 		start := time.Now()
+		scfg := serviceConfig(cfg, rules, pattern)
+		scfg.Blobs, scfg.Signer, scfg.RenderResult, scfg.VerifyURL = a.scfg.Blobs, a.scfg.Signer, a.scfg.RenderResult, a.scfg.VerifyURL
 		res, err := demo.Seed(ctx, demo.Options{Store: db, Cal: a.svc.Calendar(), Hasher: password.Default(),
-			Service: serviceConfig(cfg, rules, pattern), Now: o.now(), Progress: stdout})
+			Service: scfg, Scan: scanPage, Now: o.now(), Progress: stdout})
 		if err != nil {
 			return fmt.Errorf("demo data: %w (run `motcua demo --reset` to start afresh)", err)
 		}
@@ -154,7 +171,7 @@ func generate(ctx context.Context, cfg Config, a *app, o demoOptions, stdout io.
 	start := time.Now()
 	lastPct := -1
 	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: a.db, Cal: a.svc.Calendar(), Rules: rules, Pattern: pattern,
-		Dossiers: o.dossiers, Year: o.year, Now: now, Seed: o.seed,
+		Dossiers: o.dossiers, Year: o.year, Now: now, Seed: o.seed, Scans: demoScanner(cfg, a, o.certFrom()),
 		Progress: func(done, total int) {
 			if pct := done * 100 / total; pct/5 != lastPct/5 {
 				lastPct = pct
@@ -193,7 +210,7 @@ func printAccounts(w io.Writer, url string) {
 // demoKeys makes the demo's own CA and a personal certificate for every
 // demo account in <data>/keys (first run only) unless --keys names a
 // folder, and signs with them.
-func demoKeys(cfg *Config) error {
+func demoKeys(cfg *Config, from time.Time) error {
 	if cfg.Keys == "" {
 		cfg.Keys = filepath.Join(cfg.DataDir, "keys")
 	}
@@ -201,7 +218,7 @@ func demoKeys(cfg *Config) error {
 	for _, a := range demo.Accounts() {
 		holders = append(holders, sign.DemoHolder{Username: a.Username, Name: a.FullName, Organization: a.Agency})
 	}
-	if err := sign.EnsureDemo(cfg.Keys, time.Now(), "Tỉnh Mẫu (dữ liệu mẫu)", holders); err != nil {
+	if err := sign.EnsureDemo(cfg.Keys, from, "Tỉnh Mẫu (dữ liệu mẫu)", holders); err != nil {
 		return fmt.Errorf("demo certificates: %w", err)
 	}
 	return nil

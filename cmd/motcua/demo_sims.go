@@ -202,10 +202,15 @@ func (ds *demoSims) startTSA(cfg *Config, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("simulator of the time-stamping authority: %w", err)
 	}
-	hs := &http.Server{Handler: signsim.New(s), ReadHeaderTimeout: 10 * time.Second}
+	tsa := signsim.New(s)
+	tsa.CRLPath = filepath.Join(cfg.Keys, "crl.pem") // the demo CA's revocation list, at /crl
+	hs := &http.Server{Handler: tsa, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	ds.servers = append(ds.servers, hs)
 	cfg.TSAURL = "http://" + ln.Addr().String()
+	if cfg.CRLURL == "" {
+		cfg.CRLURL = cfg.TSAURL + "/crl"
+	}
 	return nil
 }
 

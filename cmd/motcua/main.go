@@ -67,6 +67,9 @@ Commands:
             altered, deleted or inserted after it was sealed (exit status 2),
             and the head hash to compare with one kept outside the database.
             "audit seal" seals the entries old enough now, as the job does.
+  revoke    Revoke an officer's demo certificate (--user, in --keys, by default
+            <data>/keys): the demo CA issues a new revocation list (crl.pem),
+            which the signing check and the verifier consult.
   version   Print the version.
 
 Every setting can be given as a flag, as an environment variable MOTCUA_<NAME>
@@ -99,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version)
 		return nil
-	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data", "merge-db":
+	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data", "merge-db", "revoke":
 	case "audit":
 		// "audit verify|seal": the word after "audit" is the subcommand.
 		sub := ""
@@ -114,12 +117,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var bopts benchOptions
 	var demoOpts demoOptions
 	var dopts dataOptions
+	var revokeUser string
 	dopts.bind(cmd, fs)
 	var mopts mergeDBOptions
 	if cmd == "merge-db" {
 		mopts.bind(fs)
 	}
 	switch cmd {
+	case "revoke":
+		fs.StringVar(&revokeUser, "user", "", "the officer whose demo certificate to revoke (users/<user>.pem)")
 	case "demo":
 		demoOpts.bind(fs)
 	case "bench":
@@ -156,6 +162,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runAudit(ctx, cfg, auditSub, stdout)
 	case "merge-db":
 		return runMergeDB(ctx, cfg, mopts, stdout)
+	case "revoke":
+		return runRevoke(cfg, revokeUser, stdout)
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func newSignWorld(t *testing.T) *signWorld {
 	seedDemo(t, store)
 	store.Close()
 	cfg := Config{DataDir: dir}
-	if err := demoKeys(&cfg); err != nil {
+	if err := demoKeys(&cfg, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	tsaKey, err := sign.LoadKeyFile(filepath.Join(cfg.Keys, "tsa.pem"))

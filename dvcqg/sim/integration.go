@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/motcua/motcua/dvcqg"
@@ -343,6 +344,19 @@ func checkRecord(h *dvcqg.HoSo) string {
 		for _, v := range []int{f.DuocSoHoa, f.DuocTaiSuDung, f.DuocLayTuKhoDMQG, f.IsDeleted} {
 			if v != 0 && v != 1 {
 				return "cờ của tài liệu nộp chỉ nhận 0 hoặc 1."
+			}
+		}
+	}
+	for _, k := range h.DanhSachGiayToKetQua {
+		// An electronic result's file is fetched by the portal: an
+		// absolute http(s) address, and only with the result's code.
+		if p := k.DuongDanTepTinKetQua; p != "" {
+			u, err := url.Parse(p)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return "DuongDanTepTinKetQua phải là địa chỉ http(s) đầy đủ."
+			}
+			if k.MaGiayToKetQua == "" {
+				return "giấy tờ kết quả có tệp điện tử phải có MaGiayToKetQua."
 			}
 		}
 	}

@@ -65,6 +65,7 @@ td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:to
 <p>Chủ hồ sơ: {{.Record.ChuHoSo}}. Trạng thái: <b>{{.Record.TrangThaiHoSo}} – {{status .Record.TrangThaiHoSo}}</b>.
 Hẹn trả: {{when .Record.NgayHenTra}}. Số lần cập nhật: {{.Updates}}.</p>
 <p>Các trạng thái đã nhận: {{range $i, $s := .Statuses}}{{if $i}} → {{end}}{{$s}}{{end}}</p>
+{{with .Record.DanhSachGiayToKetQua}}<p>Giấy tờ kết quả: {{range $i, $k := .}}{{if $i}}; {{end}}{{$k.TenGiayTo}}{{with $k.SoKyHieu}}, số {{.}}{{end}}{{with $k.MaGiayToKetQua}}, kết quả điện tử mã <b>{{.}}</b>{{end}}{{with $k.DuongDanTepTinKetQua}} (<a href="{{.}}">tải tệp kết quả đã ký số</a>){{end}}{{end}}.</p>{{end}}
 {{if .Rows}}<table><tr><th>#</th><th>Thời điểm</th><th>Người xử lý</th><th>Đơn vị</th><th>Nội dung</th><th>Trạng thái</th><th>Hạn</th><th>Ghi chú</th></tr>
 {{range $i, $r := .Rows}}<tr><td>{{$i}}</td><td>{{when $r.ThoiDiemXuLy}}</td><td>{{$r.NguoiXuLy}} ({{$r.ChucDanh}})</td><td>{{$r.PhongBanXuLy}}</td>
 <td>{{$r.NoiDungXuLy}}</td><td>{{$r.TrangThai}} – {{status $r.TrangThai}}</td><td>{{when $r.NgayKetThucTheoQuyDinh}}</td>

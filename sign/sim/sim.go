@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,10 @@ type TSA struct {
 	Down atomic.Bool
 	// Served counts the tokens issued.
 	Served atomic.Int64
+	// CRLPath, when set, is the file of the CA's revocation list served
+	// at GET /crl (read at each request, so that a revocation shows at
+	// once).
+	CRLPath string
 }
 
 // New returns a TSA signing with signer, whose certificate must be for
@@ -35,6 +40,16 @@ func (t *TSA) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	query, reply := sign.TimestampMediaTypes()
 	if t.Down.Load() {
 		http.Error(w, "down", http.StatusServiceUnavailable)
+		return
+	}
+	if r.Method == http.MethodGet && r.URL.Path == "/crl" && t.CRLPath != "" {
+		b, err := os.ReadFile(t.CRLPath)
+		if err != nil {
+			http.Error(w, "no revocation list", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pkix-crl")
+		w.Write(b)
 		return
 	}
 	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != query {

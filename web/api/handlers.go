@@ -178,10 +178,8 @@ func (a *API) createDossier(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A component is digitized when a signed scan of it is stored
-	// (POST /dossiers/{code}/files), never on a client's word.
-	for i := range in.Components {
-		in.Components[i].Digitized = false
-	}
+	// (POST /dossiers/{code}/files), never on a client's word: the
+	// service ignores service.ComponentInput.IgnoredDigitized.
 	// The applicant's source and VNeID flags are believed only with the
 	// token of the caller's own lookup (service.ReceiveAtCounter).
 	res, err := a.srv.Service.ReceiveAtCounter(r.Context(), r.Header.Get("Idempotency-Key"), in, r.Header.Get(HeaderLookupToken))

@@ -176,16 +176,17 @@ var authz = map[string][]string{
 	"POST /tiep-nhan":                {"motcua.anphu", "motcua.hoabinh"},
 	"POST /tiep-nhan/tra-cuu-dan-cu": {"motcua.anphu", "motcua.hoabinh"},
 	"GET /xac-thuc":                  {anyone}, "POST /xac-thuc": {anyone},
-	"POST /ho-so/{code}/ky-ket-qua":   {nobody}, // no signing key here (see the API's entry)
-	"POST /tiep-nhan/quet":            {"motcua.anphu", "motcua.hoabinh"},
-	"GET /hop-thu":                    {staff},
-	"GET /ho-so/{code}":               dossierSeen,
-	"POST /ho-so/{code}/thao-tac":     dossierSeen,
-	"GET /ho-so/{code}/in/{form}":     dossierSeen,
-	"POST /ho-so/{code}/tai-lieu":     {"motcua.anphu", "ct.anphu"},
-	"GET /ho-so/{code}/tai-lieu/{id}": dossierSeen,
-	"GET /so-theo-doi":                dossierSeen, // An Phú's book: its staff who work on dossiers, and the supervisor
-	"GET /tai-khoan":                  {staff}, "POST /tai-khoan/mat-khau": {staff}, "POST /tai-khoan/phien/{id}": {staff},
+	"POST /ho-so/{code}/ky-ket-qua":           {nobody}, // no signing key here (see the API's entry)
+	"POST /tiep-nhan/quet":                    {"motcua.anphu", "motcua.hoabinh"},
+	"GET /hop-thu":                            {staff},
+	"GET /ho-so/{code}":                       dossierSeen,
+	"POST /ho-so/{code}/thao-tac":             dossierSeen,
+	"GET /ho-so/{code}/in/{form}":             dossierSeen,
+	"POST /ho-so/{code}/tai-lieu":             {"motcua.anphu", "ct.anphu"},
+	"GET /ho-so/{code}/tai-lieu/{id}":         dossierSeen,
+	"GET /ho-so/{code}/tai-lieu/{id}/van-ban": dossierSeen,
+	"GET /so-theo-doi":                        dossierSeen, // An Phú's book: its staff who work on dossiers, and the supervisor
+	"GET /tai-khoan":                          {staff}, "POST /tai-khoan/mat-khau": {staff}, "POST /tai-khoan/phien/{id}": {staff},
 	"POST /tai-khoan/xac-thuc-hai-lop": {staff}, "POST /tai-khoan/xac-thuc-hai-lop/xac-nhan": {staff},
 	// The second step of a sign-in needs the half-signed-in cookie that
 	// only a right password gives: without it, back to the password.
@@ -204,6 +205,8 @@ var authz = map[string][]string{
 	"GET /quan-tri/thu-tuc": {staff}, "GET /quan-tri/thu-tuc/{id}": {staff}, "POST /quan-tri/thu-tuc/{id}": {"admin"},
 	"GET /quan-tri/lich": {staff}, "POST /quan-tri/lich": {"admin"},
 	"POST /tra-cuu/thanh-toan":   {nobody}, // no payment platform (see the API's entries)
+	"POST /tra-cuu/ket-qua":      {nobody}, // needs a dossier's code and verifier; tested in lookup_result_test.go
+	"GET /tra-cuu/ket-qua":       {nobody}, // needs a dossier's code and lookup secret; tested in lookup_result_test.go
 	"GET /thanh-toan/ket-qua":    {nobody}, // the return page of a payment the platform names; none here
 	"POST /ho-so/{code}/thu-phi": {"motcua.anphu"},
 	"GET /quan-tri/dong-bo":      {"admin"}, "POST /quan-tri/dong-bo/{id}": {"admin"}, "POST /quan-tri/dong-bo": {"admin"},

@@ -30,6 +30,8 @@ type dossierData struct {
 	Missing []motcua.Component
 	// MaxFile is the largest file the upload form takes, in bytes.
 	MaxFile int64
+	// ScanText: scans are read by OCR (each links to its text).
+	ScanText bool
 }
 
 // ResultCode is the document code the signed result will carry.
@@ -89,7 +91,7 @@ func (u *UI) showDossier(w http.ResponseWriter, r *http.Request, status int, cod
 		u.fail(w, r, err)
 		return
 	}
-	d := &dossierData{V: v, D: v.Dossier, Now: u.srv.Service.Now(), MaxFile: u.srv.Service.MaxFileSize()}
+	d := &dossierData{V: v, D: v.Dossier, Now: u.srv.Service.Now(), MaxFile: u.srv.Service.MaxFileSize(), ScanText: u.srv.Service.ReadsScans()}
 	st := &v.Dossier.Status
 	if st.Step >= 0 && st.Step < len(v.Procedure.Process.Steps) {
 		d.Step = &v.Procedure.Process.Steps[st.Step]

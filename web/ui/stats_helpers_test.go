@@ -12,7 +12,10 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/pdf"
+	"github.com/motcua/motcua/sign"
 )
 
 // parseHTML parses a page.
@@ -156,13 +159,37 @@ func (e *env) agencyByName() map[string]*motcua.Agency {
 }
 
 // generate adds n generated dossiers over the current year up to the
-// test's clock, for lists longer than a page.
+// test's clock, for lists longer than a page; components are digitized
+// through signed scans (demo certificates for every officer).
 func (e *env) generate(n int) {
 	e.t.Helper()
 	cal := e.svc.Calendar()
 	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
+	keys, docs := e.t.TempDir(), e.t.TempDir()
+	if err := sign.EnsureDemo(keys, vn(2025, 1, 1, 0, 0), "Tỉnh Mẫu", nil); err != nil {
+		e.t.Fatal(err)
+	}
+	ring, err := sign.OpenKeyring(keys)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	blobs, err := blob.OpenDir(docs)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	scans := &demo.Scanner{Signer: ring, Blobs: blobs, Page: func(title, subject string, seed uint64) ([]byte, error) {
+		var b bytes.Buffer
+		err := pdf.WriteScan(&b, pdf.Scan{Title: title, Subject: subject, Seed: seed})
+		return b.Bytes(), err
+	}, Certify: func(officers []demo.Officer) error {
+		var holders []sign.DemoHolder
+		for _, o := range officers {
+			holders = append(holders, sign.DemoHolder{Username: o.User.Username, Name: o.User.FullName, Organization: o.Agency})
+		}
+		return sign.EnsureDemo(keys, vn(2025, 1, 1, 0, 0), "Tỉnh Mẫu", holders)
+	}}
 	if _, err := demo.Generate(ctx, demo.GenerateOptions{Store: e.db, Cal: cal, Rules: motcua.DefaultRules(), Pattern: pattern,
-		Dossiers: n, Year: 2025, Now: testNow, Seed: 11}); err != nil {
+		Dossiers: n, Year: 2025, Now: testNow, Seed: 11, Scans: scans}); err != nil {
 		e.t.Fatal(err)
 	}
 }
