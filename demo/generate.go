@@ -56,11 +56,14 @@ const (
 	shareRefuse       = 0.01  // refused at approval
 	shareExtend       = 0.3   // of late-running dossiers, extended in time
 	shareDigitized    = 0.7   // components scanned
-	shareReused       = 0.1   // a component reused
-	shareFromStore    = 0.05  // a component taken from the citizen's store
-	shareVNeID        = 0.3   // applicants authenticated with VNeID
-	sharePopulationDB = 0.4   // applicant data from the population database
-	shareResultFile   = 0.6   // results with an electronic file
+	// Of online dossiers, those whose applicant signed in to the portal
+	// with a VNeID account (the portal's signed message says so). The
+	// generator makes no population lookups, reuses no earlier result and
+	// takes nothing from the store: those flags are set only by the
+	// counter's real lookups and reuse (indicators 4.3–4.5 of generated
+	// years are therefore zero, as they would be without those systems).
+	shareVNeIDOnline = 0.6
+	shareResultFile  = 0.6 // results with an electronic file
 )
 
 // Generate receives o.Dossiers dossiers over o.Year in the demo province
@@ -513,7 +516,7 @@ var (
 	birthPlaces = []string{"001", "031", "038", "040", "048", "079", "089", "092", "096"}
 )
 
-func applicant(rng *rand.Rand) motcua.Applicant {
+func applicant(rng *rand.Rand, online bool) motcua.Applicant {
 	yy := 40 + rng.IntN(65) // 1940–2004
 	century := 0
 	if yy >= 100 {
@@ -524,10 +527,9 @@ func applicant(rng *rand.Rand) motcua.Applicant {
 		FullName: familyNames[rng.IntN(len(familyNames))] + " " + middleNames[rng.IntN(len(middleNames))] + " " + givenNames[rng.IntN(len(givenNames))],
 		IDNumber: fmt.Sprintf("%s%d%02d%06d", birthPlaces[rng.IntN(len(birthPlaces))], century+rng.IntN(2), yy, rng.IntN(1000000)),
 		Phone:    fmt.Sprintf("09%08d", rng.IntN(100000000)), Address: "Tỉnh Mẫu", Source: motcua.SourceTyped}
-	if rng.Float64() < sharePopulationDB {
-		a.Source = motcua.SourcePopulationDB
-	}
-	a.VNeIDVerified = rng.Float64() < shareVNeID
+	// As ReceiveFromPortal records it from the account level the portal
+	// states.
+	a.VNeIDVerified = online && rng.Float64() < shareVNeIDOnline
 	return a
 }
 
@@ -561,7 +563,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 		channel = motcua.ChannelPost
 	}
 	d := &motcua.Dossier{ProcedureID: p.ID, ProcedureVersion: p.Version, ProcedureCode: p.Code, ProcedureName: p.Name,
-		Applicant: applicant(rng), Channel: channel, ReceptionPointID: g.points[reception.ID].ID,
+		Applicant: applicant(rng, channel == motcua.ChannelOnline), Channel: channel, ReceptionPointID: g.points[reception.ID].ID,
 		ReceptionAgencyID: reception.ID, CompetentAgencyID: competent.ID, ReturnMethod: "counter", Status: motcua.Status{Step: -1}}
 	d.Verifier = motcua.VerifierFor(d.Applicant)
 	var scans []int // components the receiving officer scans
@@ -570,14 +572,8 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 		if !c.FromNationalDB {
 			dc.Provided = true
 			scan := rng.Float64() < shareDigitized
-			if c.Reusable && rng.Float64() < shareReused*3 {
-				dc.Reused, dc.Provided, scan = true, false, false
-			}
 			if scan {
 				scans = append(scans, i)
-			}
-			if c.Reusable && rng.Float64() < shareFromStore*3 {
-				dc.TakenFromStore = true
 			}
 		}
 		d.Components = append(d.Components, dc)
