@@ -53,7 +53,13 @@ func SeedFeedback(ctx context.Context, o Options) error {
 		if i >= len(answers) {
 			break
 		}
-		if _, err := svc.RateByLookup(ctx, d.Code, d.LookupSecret, "198.51.100.10", answers[i]); err != nil {
+		// The receipt's QR secret, or for a dossier received online
+		// (which has no receipt) the four digits the citizen types.
+		key := d.LookupSecret
+		if key == "" {
+			key = d.Verifier
+		}
+		if _, err := svc.RateByLookup(ctx, d.Code, key, "198.51.100.10", answers[i]); err != nil {
 			return fmt.Errorf("demo rating of %s: %w", d.Code, err)
 		}
 		if about == "" && d.CompetentAgencyID == users["ct.anphu"].Grants[0].AgencyID {
