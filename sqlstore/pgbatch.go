@@ -210,12 +210,15 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 		if err := call(r.fn, t); err != nil {
 			if retryReason(err) != "" {
 				r.aborts++
-			} else if len(batch) == 1 && sqlTx.Rollback() == nil {
+			} else if len(batch) == 1 && !t.pipeUsed() && sqlTx.Rollback() == nil {
 				// Alone in its batch, on a connection that still
 				// answers: running it again in a savepoint would give
 				// the same answer at twice the cost (see runOptimistic).
 				// A lost connection still goes the isolated way, on a
-				// new one.
+				// new one; so does a write whose statements were
+				// pipelined: a queued statement's failure surfaces at a
+				// later send, unmapped to the domain error (a replayed
+				// key, a taken code) that the isolated run reports.
 				db.observe(1, start, nil)
 				r.done <- err
 				return pgDone, ""

@@ -256,3 +256,8 @@ func firstWords(q string) string {
 	}
 	return q
 }
+
+// pipeUsed reports whether any statement of t was queued in its pipeline.
+func (t *tx) pipeUsed() bool {
+	return t.pipe != nil && (t.pipe.sent > 0 || len(t.pipe.queued) > 0)
+}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -151,7 +152,7 @@ func testMergeDB(t *testing.T, e, from sqltest.Engine) {
 		before := sums(t, da)
 		oldA, oldB := codes(t, da), codes(t, db)
 		args := []string{"merge-db", "--db", a, "--blobs", "file://" + dir + "/docs", "--from", b, "--tag", "H98", "--report", report, "--batch", "7"}
-		var out bytes.Buffer
+		var out syncBuffer
 		if err := run(ctx, append(args, "--dry-run"), &out, &out, func(string) string { return "" }); err != nil {
 			t.Fatalf("dry run: %v\n%s", err, out.String())
 		}
@@ -233,7 +234,7 @@ func TestMergeDBRefusals(t *testing.T) {
 	dir := t.TempDir()
 	before := sums(t, da)
 	try := func(from string) error {
-		var out bytes.Buffer
+		var out syncBuffer
 		return run(ctx, []string{"merge-db", "--db", a, "--blobs", "file://" + dir, "--from", from, "--tag", "X", "--report", ""}, &out, &out, func(string) string { return "" })
 	}
 	if err := try(a); err == nil || !strings.Contains(err.Error(), "same database") {
@@ -287,7 +288,7 @@ func TestMergeDBKilled(t *testing.T) {
 		return []string{"merge-db", "--db", into, "--blobs", "file://" + filepath.Join(dir, docs), "--from", from, "--tag", "H98", "--report", ""}
 	}
 	// The reference: an uninterrupted merge of the copies.
-	var out bytes.Buffer
+	var out syncBuffer
 	if err := run(ctx, args(a2, b2, "docs2"), &out, &out, func(string) string { return "" }); err != nil {
 		t.Fatalf("reference merge: %v\n%s", err, out.String())
 	}
@@ -408,7 +409,7 @@ func TestMergeDBDocuments(t *testing.T) {
 	if err := docsB.Delete(ctx, fs[2].BlobKey); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
+	var out syncBuffer
 	if err := run(ctx, args, &out, &out, func(string) string { return "" }); err == nil || !strings.Contains(out.String(), "missing document: "+fs[2].BlobKey) {
 		t.Fatalf("a missing document: %v\n%s", err, out.String())
 	}
@@ -468,4 +469,29 @@ func TestMergeDBDocuments(t *testing.T) {
 			t.Fatalf("document %d not in the survivor's storage under a new dossier: %v", i, list)
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the command's output and the
+// log lines its store's background work writes at the same time.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
 }
