@@ -125,7 +125,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		scfg.Signer, scfg.RenderResult, scfg.VerifyURL = ring, pdf.Result, cfg.BaseURL+"/xac-thuc"
 		scfg.BaseURL, scfg.ImageToPDF = cfg.BaseURL, pdf.FromImage
 	}
-	if scfg.Blobs != nil {
+	if scfg.Blobs != nil && !cfg.OCR {
+		slog.Info("OCR of scans off", "why", "--ocr=false")
+	} else if scfg.Blobs != nil {
 		if t := (ocr.Tesseract{}); t.Available() == nil {
 			scfg.Text = t
 			slog.Info("scans are read by OCR (tesseract, vie)")

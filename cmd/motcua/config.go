@@ -126,6 +126,7 @@ type Config struct {
 	SMTPFrom       string `flag:"smtp-from" help:"sender address of notices, e.g. \"Một cửa tỉnh <motcua@tinh.gov.vn>\""`
 	SMTPUser       string `flag:"smtp-user" help:"SMTP user name (AUTH PLAIN, over TLS); empty: no authentication"`
 	SMTPPassword   string `flag:"smtp-password" help:"SMTP password (use MOTCUA_SMTP_PASSWORD_FILE)"`
+	OCR            bool   `flag:"ocr" help:"read scans by OCR (Debian's tesseract with its Vietnamese model) when it is installed; --ocr=false turns it off"`
 	SMTPRequireTLS bool   `flag:"smtp-require-tls" help:"refuse to send e-mail to a server that does not offer STARTTLS"`
 	SMSURL         string `flag:"sms-url" help:"SMS gateway API base URL (POST <url>/v1/messages); empty: SMS notices off"`
 	SMSKey         string `flag:"sms-key" help:"the SMS gateway's API key (use MOTCUA_SMS_KEY_FILE)"`
@@ -151,6 +152,7 @@ func defaults() Config {
 		WorkPeriods:             "07:30-11:30,13:00-17:00",
 		Weekend:                 "sat,sun",
 		MoveDeadlines:           true,
+		OCR:                     true,
 		OnlineDecisionH:         r.OnlineDecision.Hours(),
 		TransferCutOff:          r.TransferCutOff.String(),
 		TransferGrace:           r.TransferNextDayWithin,
