@@ -29,8 +29,13 @@ func TestStorageSize(t *testing.T) {
 			mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, pr) })
 		}
 		after, err := db.Size(ctx)
-		if err != nil || after.Bytes <= before.Bytes {
-			t.Errorf("size after 400 procedures: %+v (before %+v) %v", after, before, err)
+		if err != nil || after.Bytes <= 0 {
+			t.Fatalf("size after 400 procedures: %+v %v", after, err)
+		}
+		// On PostgreSQL the size is the whole database's, which the other
+		// tests' schemas share (and drop): only SQLite's file is ours.
+		if e == sqltest.SQLite && after.Bytes <= before.Bytes {
+			t.Errorf("size after 400 procedures: %+v (before %+v)", after, before)
 		}
 	})
 }
