@@ -1,16 +1,14 @@
 package popdb
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/signedhttp"
 )
 
 // Config configures a Client. The secret is given as a value: reading it
@@ -84,32 +82,16 @@ func (c *Client) call(ctx context.Context, service string, q motcua.PopulationQu
 	if err != nil {
 		return nil, failf(service, "encode: %v", err)
 	}
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+"/"+service, bytes.NewReader(body))
+	data, err := c.link().Post(ctx, service, body)
 	if err != nil {
-		return nil, failf(service, "request: %v", err)
-	}
-	ts := strconv.FormatInt(c.cfg.Now().Unix(), 10)
-	hr.Header.Set("Content-Type", "application/json")
-	hr.Header.Set(HeaderClient, c.cfg.Integration)
-	hr.Header.Set(HeaderTimestamp, ts)
-	hr.Header.Set(HeaderSignature, Sign(c.cfg.Secret, ts, body))
-	resp, err := c.http.Do(hr)
-	if err != nil {
-		return nil, failf(service, "transport: %v", err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswer+1))
-	if err != nil {
-		return nil, failf(service, "read answer: %v", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, failf(service, "HTTP status %d", resp.StatusCode)
-	}
-	if len(data) > MaxAnswer {
-		return nil, failf(service, "answer larger than %d bytes", MaxAnswer)
-	}
-	if !Verify(c.cfg.Secret, resp.Header.Get(HeaderTimestamp), data, resp.Header.Get(HeaderSignature), c.cfg.Now()) {
-		return nil, failf(service, "answer unsigned, wrongly signed or stale")
+		return nil, failf(service, "%v", err)
 	}
 	return ParseAnswer(service, req, data)
+}
+
+// link is the signed transport of this client's calls.
+func (c *Client) link() signedhttp.Link {
+	return signedhttp.Link{HTTP: c.http, BaseURL: c.cfg.BaseURL, Integration: c.cfg.Integration, Secret: c.cfg.Secret,
+		Headers:   signedhttp.Headers{Client: HeaderClient, Timestamp: HeaderTimestamp, Signature: HeaderSignature},
+		MaxAnswer: MaxAnswer, Now: c.cfg.Now}
 }
