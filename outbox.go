@@ -89,12 +89,16 @@ type OutboxStore interface {
 // OutboxState is the backlog of one topic: how many messages wait, how
 // many were given up, how many failed at least once, and the oldest
 // undelivered message's creation (zero when none): now minus it is the
-// delivery lag.
+// delivery lag. OldestFailing is the creation of the oldest message still
+// retried after a failure (zero when none): a backlog that has not failed
+// (a history imported, a queue draining) is not an outage, and a message
+// given up waits for a person, not for the destination.
 type OutboxState struct {
-	Pending  int       `json:"pending"`
-	Failed   int       `json:"failed"`
-	Retrying int       `json:"retrying"`
-	Oldest   time.Time `json:"oldest,omitzero"`
+	Pending       int       `json:"pending"`
+	Failed        int       `json:"failed"`
+	Retrying      int       `json:"retrying"`
+	Oldest        time.Time `json:"oldest,omitzero"`
+	OldestFailing time.Time `json:"oldest_failing,omitzero"`
 }
 
 // Deliverer sends one outbox message to its destination. It returns nil

@@ -12,6 +12,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -125,9 +126,14 @@ func RunOnce(ctx context.Context, jobs []Job) map[string]int {
 		}
 		n, err := j.Run(ctx)
 		out[j.Name] = n
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
+			// Stopped by the shutdown, not failed: what it did is kept and
+			// the rest waits for the next start.
+			slog.Info("scheduled job stopped by shutdown", "job", j.Name, "handled", n)
+		case err != nil:
 			slog.Error("scheduled job failed", "job", j.Name, "err", err)
-		} else if n > 0 {
+		case n > 0:
 			slog.Info("scheduled job", "job", j.Name, "handled", n)
 		}
 	}

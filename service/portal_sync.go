@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -161,6 +162,14 @@ func (s *Service) portalRecord(ctx context.Context, job portalJob) (*motcua.Port
 	}
 	if job.Seq > len(events) {
 		return nil, nil, nil, fmt.Errorf("portal job for event %d of dossier %s, which has %d", job.Seq, d.Code, len(events))
+	}
+	if strings.TrimSpace(p.Code) == "" {
+		// The portal refuses a record without MaTTHC, and retrying cannot
+		// change that: give the message up at once and tell a person what
+		// to mend (the procedure's national code in the catalogue; the
+		// dossier is sent again on its next event or by a retry).
+		return nil, nil, nil, &motcua.SendError{Permanent: true, Err: motcua.Errorf(motcua.EINVALID, "procedure_without_national_code",
+			"Thủ tục %q chưa có mã thủ tục quốc gia trong danh mục, Cổng Dịch vụ công quốc gia không nhận hồ sơ %s. Bổ sung mã thủ tục rồi gửi lại.", p.Name, d.Code)}
 	}
 	d.FillComponents(p)
 	national := sync.NationalCode
@@ -324,11 +333,11 @@ func (s *Service) alertPortalLag(ctx context.Context, now time.Time) {
 	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
 		st, err = tx.OutboxTopicState(ctx, motcua.TopicPortalSync, now)
 		return err
-	}); err != nil || st.Oldest.IsZero() || now.Sub(st.Oldest) < s.cfg.PortalAlertAfter {
+	}); err != nil || st.OldestFailing.IsZero() || now.Sub(st.OldestFailing) < s.cfg.PortalAlertAfter {
 		return
 	}
 	s.portalAlert.last = now
-	lag := now.Sub(st.Oldest).Round(time.Second)
+	lag := now.Sub(st.OldestFailing).Round(time.Second)
 	slog.Error("deliveries to the national portal keep failing", "lag", lag, "pending", st.Pending, "failed", st.Failed)
 	payload, _ := json.Marshal(map[string]any{"kind": "portal_sync_lag", "lag_seconds": int64(lag.Seconds()),
 		"pending": st.Pending, "failed": st.Failed,

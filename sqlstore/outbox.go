@@ -137,17 +137,18 @@ func (t *tx) OutboxBacklog(_ ctxT) (int, error) {
 // OutboxTopicState implements motcua.OutboxStore.
 func (t *tx) OutboxTopicState(_ ctxT, topic string, now time.Time) (motcua.OutboxState, error) {
 	var st motcua.OutboxState
-	var oldest sql.NullInt64
+	var oldest, oldestFailing sql.NullInt64
 	row, err := t.queryRow(`SELECT COUNT(*), COALESCE(SUM(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN failed_at IS NULL AND last_error <> '' THEN 1 ELSE 0 END), 0), MIN(created_at)
+		COALESCE(SUM(CASE WHEN failed_at IS NULL AND last_error <> '' THEN 1 ELSE 0 END), 0), MIN(created_at),
+		MIN(CASE WHEN failed_at IS NULL AND last_error <> '' THEN created_at END)
 		FROM outbox WHERE delivered_at IS NULL AND topic = ?`, topic)
 	if err != nil {
 		return st, err
 	}
-	if err := row.Scan(&st.Pending, &st.Failed, &st.Retrying, &oldest); err != nil {
+	if err := row.Scan(&st.Pending, &st.Failed, &st.Retrying, &oldest, &oldestFailing); err != nil {
 		return st, err
 	}
-	st.Oldest = fromMS(oldest)
+	st.Oldest, st.OldestFailing = fromMS(oldest), fromMS(oldestFailing)
 	return st, nil
 }
 
