@@ -15,8 +15,8 @@ import (
 type indexData struct {
 	statsData
 	// AsOf and Replica are as in report06aData.
-	AsOf    string
-	Replica bool
+	AsOf     string
+	Replica  bool
 	Units    []unitSummary
 	Unit     unitDetail
 	Averages []motcua.ProcedureAverage
