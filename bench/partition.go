@@ -111,16 +111,23 @@ func RunPartition(ctx context.Context, o PartitionOptions) ([]PartitionFigures, 
 		return nil, err
 	}
 	var codes []string
-	rows, err := admin.QueryContext(ctx, `SELECT code FROM dossiers TABLESAMPLE SYSTEM (1) LIMIT 2000`)
-	if err != nil {
-		return nil, err
+	// A sample of pages on a large table; a small one has too few pages
+	// for a 1 % sample, and is read whole.
+	for _, q := range []string{`SELECT code FROM dossiers TABLESAMPLE SYSTEM (1) LIMIT 2000`, `SELECT code FROM dossiers LIMIT 2000`} {
+		rows, err := admin.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c string
+			rows.Scan(&c)
+			codes = append(codes, c)
+		}
+		rows.Close()
+		if len(codes) >= 100 {
+			break
+		}
 	}
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		codes = append(codes, c)
-	}
-	rows.Close()
 	if len(codes) == 0 {
 		return nil, fmt.Errorf("no dossiers in %s", o.DB)
 	}
