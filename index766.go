@@ -1,5 +1,7 @@
 package motcua
 
+import "time"
+
 // IndexInput is a kind of data an indicator of the QĐ 766 index needs.
 // An indicator whose inputs are not all held is shown as "chưa có dữ liệu"
 // (no data), never as a number made up from partial data.
@@ -261,6 +263,9 @@ type IndexReport struct {
 	Units    []IndexResult      `json:"units"`
 	Averages []ProcedureAverage `json:"averages"`
 	Config   IndexConfig        `json:"config"`
+	// AsOf and FromReplica are as in Report06a.
+	AsOf        time.Time `json:"as_of"`
+	FromReplica bool      `json:"from_replica,omitempty"`
 }
 
 // Indicator returns the configuration of indicator id.

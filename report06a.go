@@ -1,6 +1,9 @@
 package motcua
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Period is a reporting period: whole days from From to To inclusive, in
 // Vietnam time.
@@ -116,6 +119,12 @@ type Report06a struct {
 	// Source says how the figures were computed: "base" (from the dossiers
 	// themselves) or "live" (from the counters kept at every change).
 	Source string `json:"source"`
+	// AsOf is the moment up to which the figures hold every change: the
+	// time of the computation, or earlier when they were read from a
+	// replica that had not replayed the last changes yet (ReportReader).
+	AsOf time.Time `json:"as_of"`
+	// FromReplica says the figures were read from the replica.
+	FromReplica bool `json:"from_replica,omitempty"`
 }
 
 // Columns06a are the column headings of report II.06a (domain-vn.md §8).

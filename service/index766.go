@@ -92,16 +92,18 @@ func (s *Service) index766From(ctx context.Context, p motcua.Period, source stri
 	}
 	var in *indexInputs
 	var err error
+	var asOf time.Time
+	var replica bool
 	switch source {
 	case SourceBase, "":
 		source = SourceBase
-		err = s.store.Read(ctx, func(tx motcua.Tx) (err error) { in, err = baseIndexInputs(ctx, tx, p); return err })
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = baseIndexInputs(ctx, tx, p); return err })
 	case SourceLive:
 		if !p.WholeMonths() {
 			return nil, motcua.FieldError("source", "period_not_whole_months",
 				"Số liệu tức thời của chỉ số chỉ có theo tháng: hãy chọn kỳ gồm các tháng trọn vẹn, hoặc nguồn \"base\".")
 		}
-		err = s.store.Read(ctx, func(tx motcua.Tx) (err error) { in, err = liveIndexInputs(ctx, tx, p); return err })
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = liveIndexInputs(ctx, tx, p); return err })
 	default:
 		return nil, motcua.FieldError("source", "source_unknown", "Nguồn số liệu phải là \"base\" hoặc \"live\".")
 	}
@@ -138,6 +140,7 @@ func (s *Service) index766From(ctx context.Context, p motcua.Period, source stri
 		return nil, err
 	}
 	out.Source = source
+	out.AsOf, out.FromReplica = asOf, replica
 	return out, nil
 }
 

@@ -32,12 +32,14 @@ func (s *Service) Report06a(ctx context.Context, p motcua.Period, source string)
 		return r
 	}
 	var err error
+	var asOf time.Time
+	var replica bool
 	switch source {
 	case SourceBase, "":
 		source = SourceBase
-		err = s.store.Read(ctx, func(tx motcua.Tx) error { return s.base06a(ctx, tx, p, row) })
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) error { return s.base06a(ctx, tx, p, row) })
 	case SourceLive:
-		err = s.store.Read(ctx, func(tx motcua.Tx) error { return live06a(ctx, tx, p, row) })
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) error { return live06a(ctx, tx, p, row) })
 	default:
 		return nil, motcua.FieldError("source", "source_unknown", "Nguồn số liệu phải là \"base\" hoặc \"live\".")
 	}
@@ -48,7 +50,7 @@ func (s *Service) Report06a(ctx context.Context, p motcua.Period, source string)
 	if err != nil {
 		return nil, err
 	}
-	out := &motcua.Report06a{Period: p, Source: source}
+	out := &motcua.Report06a{Period: p, Source: source, AsOf: asOf, FromReplica: replica}
 	for _, r := range rows {
 		out.Rows = append(out.Rows, *r)
 		out.Total.Add(*r)

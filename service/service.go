@@ -139,6 +139,12 @@ type Config struct {
 	// Text reads the text of stored scans (OCR, package ocr), as an outbox
 	// job after each component's upload (ScanTextDeliverer); nil: off.
 	Text motcua.TextReader
+	// Reports is a copy of the database (a streaming replica) that the
+	// reports read from; nil: they read the store. ReportMaxLag is how far
+	// behind it may be before they read the store instead (0:
+	// DefaultReportMaxLag); see reportRead.
+	Reports      motcua.ReportReader
+	ReportMaxLag time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

@@ -154,6 +154,9 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		scfg.Bus = meteredBus{scfg.Bus, m}
 	}
 	scfg.SMS, scfg.Mail = cfg.noticeSenders()
+	if err := wireReportReplica(ctx, cfg, db, &scfg, m); err != nil {
+		return nil, err
+	}
 	svc := service.New(db, cal, password.Default(), scfg)
 	opts := web.Options{SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
 		// Ready while a write reaches the database (a heartbeat commit,

@@ -31,6 +31,8 @@ type benchOptions struct {
 	sessions string
 	solo     time.Duration
 	without  string
+
+	partition bool
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -49,6 +51,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&b.sessions, "sessions", "64,512", "with --mixed: the numbers of concurrent staff sessions, comma-separated")
 	fs.DurationVar(&b.solo, "solo", 10*time.Second, "with --mixed: the length of the single-client latency baseline")
 	fs.StringVar(&b.without, "without", "", "with --mixed: kinds left out of the mix, comma-separated (inbox, filter, page, json, action, reception, receipt, report, lookup)")
+	fs.BoolVar(&b.partition, "partition", false, "with --db postgres://…: copy the dossiers into a table partitioned by month of --year and time the same inbox, lookup, 06a and inserts on both (needs space for a copy of the dossiers)")
 	fs.BoolVar(&b.sign, "sign", false, "measure PDF signatures per second with a key file against raw RSA/ECDSA signatures, and a leader signing 100 results at once")
 
 }
@@ -78,6 +81,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	}
 	if o.mixed {
 		return mixedBench(ctx, cfg, o, stdout)
+	}
+	if o.partition {
+		return partitionBench(ctx, cfg, o, stdout)
 	}
 	var pg string
 	if sqlstore.IsPostgresURL(cfg.DB) {

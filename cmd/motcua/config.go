@@ -31,6 +31,11 @@ type Config struct {
 	DataDir string `flag:"data" help:"data folder: database and documents of the embedded default"`
 	DB      string `flag:"db" help:"database: a SQLite file (default <data>/motcua.db) or postgres://user:password@host:port/db"`
 	Blobs   string `flag:"blobs" help:"document storage: file:///folder (default <data>/documents) or s3://bucket?endpoint=http://host:port (keys in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)"`
+
+	// ReportDB is a streaming replica the reports read (reportdb.go).
+	ReportDB     string        `flag:"report-db" help:"PostgreSQL streaming replica (hot standby) of --db that the reports read, postgres://…; empty: reports read --db"`
+	ReportMaxLag time.Duration `flag:"report-max-lag" help:"how far behind --db the report replica may be before reports read --db instead"`
+
 	Listen  string `flag:"listen" help:"address to serve HTTP on"`
 	BaseURL string `flag:"base-url" help:"public URL of the service, printed on receipts and QR codes (default http://<listen>)"`
 
@@ -163,6 +168,7 @@ func defaults() Config {
 		JobsInterval:            time.Minute,
 		OutboxLease:             service.DefaultOutboxLease,
 		CacheTTL:                10 * time.Second,
+		ReportMaxLag:            service.DefaultReportMaxLag,
 		// The live heap is small and most allocations are short-lived
 		// request data: collecting less often saved a fifth of the CPU per
 		// dossier in the intake benchmark. The memory limit bounds the cost.

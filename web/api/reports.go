@@ -141,8 +141,12 @@ func (a *API) report06a(w http.ResponseWriter, r *http.Request) {
 			Source string       `json:"source"`
 			Rows   []row06aJSON `json:"rows"`
 			Total  row06aJSON   `json:"total"`
+
+			// AsOf: every change up to it is counted (a replica may lag).
+			AsOf        time.Time `json:"as_of"`
+			FromReplica bool      `json:"from_replica"`
 		}{Period: p.String(), From: dateOf(p.From), To: dateOf(p.To), Source: rep.Source, Rows: []row06aJSON{},
-			Total: row06aJSON{Columns: columns06a(rep.Total)}}
+			Total: row06aJSON{Columns: columns06a(rep.Total)}, AsOf: rep.AsOf, FromReplica: rep.FromReplica}
 		for _, row := range rep.Rows {
 			out.Rows = append(out.Rows, row06aJSON{Agency: refOf(byID, row.AgencyID), Columns: columns06a(row)})
 		}
@@ -228,8 +232,11 @@ func (a *API) index766(w http.ResponseWriter, r *http.Request) {
 			Indicators []motcua.Indicator        `json:"indicators"`
 			Units      []unitJSON                `json:"units"`
 			Averages   []motcua.ProcedureAverage `json:"averages"`
+
+			AsOf        time.Time `json:"as_of"`
+			FromReplica bool      `json:"from_replica"`
 		}{Period: p.String(), From: dateOf(p.From), To: dateOf(p.To), Source: rep.Source, Groups: rep.Config.Groups, Indicators: rep.Config.Indicators,
-			Units: []unitJSON{}, Averages: rep.Averages}
+			Units: []unitJSON{}, Averages: rep.Averages, AsOf: rep.AsOf, FromReplica: rep.FromReplica}
 		if out.Averages == nil {
 			out.Averages = []motcua.ProcedureAverage{}
 		}

@@ -20,6 +20,10 @@ type report06aData struct {
 	Unbalanced []string
 	// Downloads are the same report as a workbook and as CSV.
 	XLSX, CSV string
+	// AsOf is when the figures hold every change up to (a replica may lag),
+	// for people; Replica says they were read from the report replica.
+	AsOf    string
+	Replica bool
 }
 
 // row06a is a line of the report: columns 3 to 13, each with the address
@@ -96,6 +100,7 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 			d.Unbalanced = append(d.Unbalanced, name)
 		}
 	}
+	d.AsOf, d.Replica = motcua.FormatDateTime(rep.AsOf), rep.FromReplica
 	d.Total = line(0, 0, "Tổng cộng", rep.Total)
 	if !rep.Total.Balanced() {
 		d.Unbalanced = append(d.Unbalanced, "Tổng cộng")

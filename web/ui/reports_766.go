@@ -14,6 +14,9 @@ import (
 // and indicators of the unit chosen.
 type indexData struct {
 	statsData
+	// AsOf and Replica are as in report06aData.
+	AsOf     string
+	Replica  bool
 	Units    []unitSummary
 	Unit     unitDetail
 	Averages []motcua.ProcedureAverage
@@ -151,6 +154,7 @@ func (u *UI) index766(w http.ResponseWriter, r *http.Request) {
 	q := url.Values{"from": {isoDay(p.From)}, "to": {isoDay(p.To)}, "view": {mergerView(f)}}
 	q.Set("format", "xlsx")
 	d.XLSX = "/api/v1/reports/index766?" + q.Encode()
+	d.AsOf, d.Replica = motcua.FormatDateTime(rep.AsOf), rep.FromReplica
 	q.Set("format", "csv")
 	d.CSV = "/api/v1/reports/index766?" + q.Encode()
 	show(http.StatusOK)
