@@ -106,8 +106,8 @@ type DB struct {
 	rpool        *readerPool
 	lpool        *readerPool   // SQLite: the long reads' connections
 	longSem      chan struct{} // PostgreSQL: bounds the long reads at once
-	checkpointer *sql.DB      // a separate connection for background checkpoints
-	rmu          sync.RWMutex // readers hold it shared; Close takes it to stop them
+	checkpointer *sql.DB       // a separate connection for background checkpoints
+	rmu          sync.RWMutex  // readers hold it shared; Close takes it to stop them
 	rclosed      bool
 	lowSpace     atomic.Bool // the disk's free space is under Options.MinFreeSpace (wal.go)
 	minFree      int64       // Options.MinFreeSpace; negative: no reserve
