@@ -61,6 +61,10 @@ type MixedOptions struct {
 	// KindNames), to see what the others do alone.
 	Without []string
 	Out     io.Writer
+	// Profile, if set, is called just before the concurrent run and the
+	// function it returns just after (a CPU profile of the workload
+	// alone, without the sign-ins and baselines).
+	Profile func() (stop func())
 }
 
 // KindNames maps the short names of the kinds (for Without) to the names
@@ -223,12 +227,17 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	// left is given back first: the peak is the workload's.
 	debug.FreeOSMemory()
 	resetPeakRSS()
+	stop := func() {}
+	if o.Profile != nil {
+		stop = o.Profile()
+	}
 	c0 := cpuTime()
 	load, el, err := m.run(ctx, o.Sessions, o.Duration, false)
+	cpu := cpuTime() - c0
+	stop()
 	if err != nil {
 		return nil, err
 	}
-	cpu := cpuTime() - c0
 	r.PeakRSS = peakRSS()
 	var total int64
 	for _, k := range kindOrder {

@@ -19,15 +19,16 @@ const (
 // repertoire is what the cut fonts hold, as ranges of code points: Latin
 // with every Vietnamese letter (ơ, ư and the tone-marked vowels of Latin
 // Extended Additional), the combining marks a text not fully composed
-// keeps, punctuation, currency (₫), letterlike symbols (№), arrows,
-// mathematical operators, shapes and check marks. A name or an address in
-// another script (Greek, Cyrillic, …) switches its document to the whole
+// keeps, punctuation, currency (₫), № and a few arrows and operators. It
+// ends low on purpose: the library walks every code point up to the
+// font's last one for each font of each document. A text with anything
+// else (another script, a symbol) switches its document to the whole
 // fonts.
 var repertoire = [][2]rune{
 	{0x20, 0x7e}, {0xa0, 0x24f}, {0x300, 0x36f}, {0x1e00, 0x1eff},
-	{0x2000, 0x206f}, {0x20a0, 0x20cf}, {0x2100, 0x214f}, {0x2190, 0x21ff},
-	{0x2200, 0x22ff}, {0x25a0, 0x25ff}, {0x2610, 0x2613}, {0x2713, 0x2717},
-	{0xfffd, 0xfffd},
+	{0x2000, 0x206f}, {0x20a0, 0x20cf}, {0x2116, 0x2116}, {0x2122, 0x2122},
+	{0x2190, 0x2193}, {0x2212, 0x2212}, {0x2248, 0x2248}, {0x2260, 0x2260},
+	{0x2264, 0x2265},
 }
 
 // covered reports whether every character of s is in the repertoire of the
