@@ -10,18 +10,14 @@
 package pdf
 
 import (
-	"bytes"
 	"fmt"
-	"image/png"
+	"image/color"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
-	"github.com/go-fonts/dejavu/dejavusans"
-	"github.com/go-fonts/dejavu/dejavusansbold"
-	"github.com/go-fonts/dejavu/dejavusansoblique"
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/text/unicode/norm"
 
@@ -34,17 +30,17 @@ const (
 	NationalMotto = "Độc lập - Tự do - Hạnh phúc"
 )
 
-const font = "dejavu"
-
 // doc is a form being written on A4 paper, in millimetres.
 type doc struct {
-	f            *fpdf.Fpdf
-	left, right  float64 // margins
-	width        float64 // writable width
-	landscape    bool
-	lineH        float64
-	size         float64 // body text, points
-	registeredQR int
+	f           *fpdf.Fpdf
+	family      string // fontCut, or fontFull once a text needed it
+	style       string // of the font set last, to set it again on a switch
+	fontSize    float64
+	left, right float64 // margins
+	width       float64 // writable width
+	landscape   bool
+	lineH       float64
+	size        float64 // body text, points
 }
 
 func newDoc(landscape bool, title string) *doc {
@@ -53,14 +49,15 @@ func newDoc(landscape bool, title string) *doc {
 		orient = "L"
 	}
 	f := fpdf.New(orient, "mm", "A4", "")
-	f.AddUTF8FontFromBytes(font, "", dejavusans.TTF)
-	f.AddUTF8FontFromBytes(font, "B", dejavusansbold.TTF)
-	f.AddUTF8FontFromBytes(font, "I", dejavusansoblique.TTF)
+	// The fonts cut to the Vietnamese repertoire once per process: the
+	// whole DejaVu fonts cost ~30 ms of CPU per document to parse and
+	// subset; t switches to them when a text needs a glyph outside it.
+	addFonts(f, fontCut, cutFonts())
 	f.SetTitle(nfc(title), true)
 	f.SetCreator("motcua", true)
 	f.SetMargins(20, 15, 15)
 	f.SetAutoPageBreak(true, 15)
-	d := &doc{f: f, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
+	d := &doc{f: f, family: fontCut, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
 	pw, _ := f.GetPageSize()
 	d.width = pw - d.left - d.right
 	f.AddPage()
@@ -70,7 +67,28 @@ func newDoc(landscape bool, title string) *doc {
 // nfc normalizes text to the precomposed form the fonts render correctly.
 func nfc(s string) string { return norm.NFC.String(s) }
 
-func (d *doc) font(style string, size float64) { d.f.SetFont(font, style, size) }
+// font sets the style ("", "B" bold, "I" oblique) and size of the text
+// written next.
+func (d *doc) font(style string, size float64) {
+	d.style, d.fontSize = style, size
+	d.f.SetFont(d.family, style, size)
+}
+
+// t is s normalized to NFC, as every text is before it is measured or
+// written. A text with a character outside the cut fonts' repertoire
+// switches the document to the whole fonts, from this text on: the glyphs
+// both share have the same widths, so what was laid out stays right.
+func (d *doc) t(s string) string {
+	s = nfc(s)
+	if d.family == fontCut && !covered(s) {
+		addFonts(d.f, fontFull, fullFonts)
+		d.family = fontFull
+		if d.style != "" || d.fontSize != 0 {
+			d.f.SetFont(d.family, d.style, d.fontSize)
+		}
+	}
+	return s
+}
 
 // header writes the agency header (left: the superior body, then the
 // agency in bold) beside the national header (right), the form number
@@ -82,7 +100,7 @@ func (d *doc) header(number, superior, agency, place string, date time.Time) {
 	if number != "" {
 		d.font("I", 9)
 		f.SetXY(d.left, top-5)
-		f.CellFormat(d.width, 4, nfc(number), "", 1, "R", false, 0, "")
+		f.CellFormat(d.width, 4, d.t(number), "", 1, "R", false, 0, "")
 		top = f.GetY() + 1
 	}
 	colL := d.width * 0.42
@@ -91,11 +109,11 @@ func (d *doc) header(number, superior, agency, place string, date time.Time) {
 	f.SetXY(d.left, top)
 	if superior != "" {
 		d.font("", 10)
-		f.MultiCell(colL, 5, nfc(strings.ToUpper(superior)), "", "C", false)
+		f.MultiCell(colL, 5, d.t(strings.ToUpper(superior)), "", "C", false)
 		f.SetX(d.left)
 	}
 	d.font("B", 10)
-	f.MultiCell(colL, 5, nfc(strings.ToUpper(agency)), "", "C", false)
+	f.MultiCell(colL, 5, d.t(strings.ToUpper(agency)), "", "C", false)
 	yL := f.GetY()
 	f.Line(d.left+colL/2-12, yL+0.5, d.left+colL/2+12, yL+0.5)
 	f.SetXY(xR, top)
@@ -111,7 +129,7 @@ func (d *doc) header(number, superior, agency, place string, date time.Time) {
 	d.font("I", 10)
 	line := longDate(date)
 	if place != "" {
-		line = nfc(place) + ", " + line
+		line = d.t(place) + ", " + line
 	}
 	f.CellFormat(colR, 5, line, "", 1, "C", false, 0, "")
 	f.Ln(4)
@@ -122,11 +140,11 @@ func (d *doc) header(number, superior, agency, place string, date time.Time) {
 func (d *doc) title(t, sub string) {
 	d.font("B", 13)
 	d.f.SetX(d.left)
-	d.f.MultiCell(d.width, 7, nfc(strings.ToUpper(t)), "", "C", false)
+	d.f.MultiCell(d.width, 7, d.t(strings.ToUpper(t)), "", "C", false)
 	if sub != "" {
 		d.font("I", 10)
 		d.f.SetX(d.left)
-		d.f.MultiCell(d.width, 5, nfc(sub), "", "C", false)
+		d.f.MultiCell(d.width, 5, d.t(sub), "", "C", false)
 	}
 	d.f.Ln(4)
 }
@@ -135,7 +153,7 @@ func (d *doc) title(t, sub string) {
 func (d *doc) para(text string) {
 	d.font("", d.size)
 	d.f.SetX(d.left)
-	d.f.MultiCell(d.width, d.lineH, nfc(text), "", "J", false)
+	d.f.MultiCell(d.width, d.lineH, d.t(text), "", "J", false)
 }
 
 // field writes "label: value" with the label plain and the value bold,
@@ -144,25 +162,25 @@ func (d *doc) field(label, value string) {
 	f := d.f
 	d.font("", d.size)
 	f.SetX(d.left)
-	label = nfc(label) + ": "
+	label = d.t(label) + ": "
 	lw := f.GetStringWidth(label)
 	if lw > d.width*0.55 {
 		f.MultiCell(d.width, d.lineH, label, "", "L", false)
 		f.SetX(d.left + 8)
 		d.font("B", d.size)
-		f.MultiCell(d.width-8, d.lineH, nfc(value), "", "L", false)
+		f.MultiCell(d.width-8, d.lineH, d.t(value), "", "L", false)
 		return
 	}
 	f.CellFormat(lw, d.lineH, label, "", 0, "L", false, 0, "")
 	d.font("B", d.size)
-	f.MultiCell(d.width-lw, d.lineH, nfc(value), "", "L", false)
+	f.MultiCell(d.width-lw, d.lineH, d.t(value), "", "L", false)
 }
 
 // item writes an indented line, for lists.
 func (d *doc) item(text string) {
 	d.font("", d.size)
 	d.f.SetX(d.left + 6)
-	d.f.MultiCell(d.width-6, d.lineH, nfc(text), "", "L", false)
+	d.f.MultiCell(d.width-6, d.lineH, d.t(text), "", "L", false)
 }
 
 // signatures writes signature blocks side by side: a heading, "(Ký, ghi rõ
@@ -181,41 +199,51 @@ func (d *doc) signatures(blocks ...[2]string) {
 		x := d.left + float64(i)*w
 		f.SetXY(x, y)
 		d.font("B", 11)
-		f.MultiCell(w, 5.5, nfc(strings.ToUpper(b[0])), "", "C", false)
+		f.MultiCell(w, 5.5, d.t(strings.ToUpper(b[0])), "", "C", false)
 		f.SetX(x)
 		d.font("I", 10)
 		f.CellFormat(w, 5, "(Ký, ghi rõ họ tên)", "", 2, "C", false, 0, "")
 		if b[1] != "" {
 			f.SetXY(x, f.GetY()+20)
 			d.font("B", 11)
-			f.MultiCell(w, 5.5, nfc(b[1]), "", "C", false)
+			f.MultiCell(w, 5.5, d.t(b[1]), "", "C", false)
 		}
 	}
 	f.SetY(y + 40)
 }
 
 // qr draws a QR code of content with its top-left corner at (x, y), side
-// mm wide.
+// mm wide. The dark modules are filled rectangles (one per run of a row):
+// sharp at any resolution for scanners, and no image to encode and
+// compress.
 func (d *doc) qr(content string, x, y, side float64) error {
 	code, err := qr.Encode(content, qr.M, qr.Auto)
 	if err != nil {
 		return fmt.Errorf("qr code: %w", err)
 	}
-	// Whole pixels per module keep the modules sharp for scanners.
-	px := code.Bounds().Dx() * 8
-	if code, err = barcode.Scale(code, px, px); err != nil {
-		return fmt.Errorf("qr code: %w", err)
+	n := code.Bounds().Dx()
+	m := side / float64(n)
+	d.f.SetFillColor(0, 0, 0)
+	for row := range n {
+		for col := 0; col < n; {
+			if !dark(code, col, row) {
+				col++
+				continue
+			}
+			run := col
+			for run < n && dark(code, run, row) {
+				run++
+			}
+			d.f.Rect(x+float64(col)*m, y+float64(row)*m, float64(run-col)*m, m, "F")
+			col = run
+		}
 	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, code); err != nil {
-		return fmt.Errorf("qr code: %w", err)
-	}
-	d.registeredQR++
-	name := fmt.Sprintf("qr%d", d.registeredQR)
-	opt := fpdf.ImageOptions{ImageType: "PNG"}
-	d.f.RegisterImageOptionsReader(name, opt, &buf)
-	d.f.ImageOptions(name, x, y, side, side, false, opt, 0, "")
 	return nil
+}
+
+// dark reports whether the module at (x, y) of a QR code is dark.
+func dark(code barcode.Barcode, x, y int) bool {
+	return color.Gray16Model.Convert(code.At(x, y)).(color.Gray16).Y < 0x8000
 }
 
 // table writes a table with a header row repeated on each page; cells wrap
@@ -230,7 +258,7 @@ func (d *doc) table(widths []float64, head []string, rows [][]string, size float
 		lines := 1
 		split := make([][]string, len(cells))
 		for i, c := range cells {
-			split[i] = f.SplitText(nfc(c), widths[i]-2)
+			split[i] = f.SplitText(d.t(c), widths[i]-2)
 			lines = max(lines, len(split[i]))
 		}
 		h := float64(lines)*lh + 2
@@ -267,7 +295,7 @@ func drawHead(f *fpdf.Fpdf, d *doc, widths []float64, head []string, size, lh fl
 	lines := 1
 	split := make([][]string, len(head))
 	for i, c := range head {
-		split[i] = f.SplitText(nfc(c), widths[i]-2)
+		split[i] = f.SplitText(d.t(c), widths[i]-2)
 		lines = max(lines, len(split[i]))
 	}
 	h := float64(lines)*lh + 2

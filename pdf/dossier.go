@@ -219,7 +219,7 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 		lw := f.GetStringWidth(label + ": ")
 		f.CellFormat(lw, doc.lineH, label+": ", "", 0, "L", false, 0, "")
 		doc.font("B", doc.size)
-		f.MultiCell(textW-lw, doc.lineH, nfc(value), "", "L", false)
+		f.MultiCell(textW-lw, doc.lineH, doc.t(value), "", "L", false)
 	}
 	line("Mã số hồ sơ", d.Code)
 	place := d.agencyName(d.ReceptionAgencyID)
@@ -228,7 +228,7 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 	}
 	doc.font("", doc.size)
 	f.SetX(doc.left)
-	f.MultiCell(textW, doc.lineH, nfc("Bộ phận tiếp nhận và trả kết quả: "+place), "", "L", false)
+	f.MultiCell(textW, doc.lineH, doc.t("Bộ phận tiếp nhận và trả kết quả: "+place), "", "L", false)
 	// The applicant's lines sit beside the QR code too, which would
 	// otherwise leave its height blank.
 	for _, l := range applicantLines(d.Applicant, "Tiếp nhận hồ sơ của") {
@@ -280,7 +280,7 @@ func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
 	doc.para("7. Phí, lệ phí: " + feeLine(d.Fees) + ".")
 	doc.font("I", 9)
 	f.SetX(doc.left)
-	f.MultiCell(doc.width, 4.2, nfc("Tra cứu tình trạng hồ sơ: quét mã QR trên giấy này, hoặc truy cập "+url+
+	f.MultiCell(doc.width, 4.2, doc.t("Tra cứu tình trạng hồ sơ: quét mã QR trên giấy này, hoặc truy cập "+url+
 		" (nhập mã số hồ sơ và 4 chữ số cuối của số điện thoại đã đăng ký, hoặc của số định danh khi không có điện thoại)."), "", "L", false)
 	doc.signatures([2]string{"Người nộp hồ sơ", d.Applicant.FullName}, [2]string{"Người tiếp nhận hồ sơ", ev.ActorName})
 	return doc.output(w)

@@ -42,12 +42,12 @@ func Result(w io.Writer, r *motcua.ResultDocument) error {
 	x := d.left + d.width/2
 	d.f.SetXY(x, y)
 	d.font("B", 11)
-	d.f.MultiCell(d.width/2, 5.5, nfc(strings.ToUpper(title)), "", "C", false)
+	d.f.MultiCell(d.width/2, 5.5, d.t(strings.ToUpper(title)), "", "C", false)
 	d.f.SetX(x)
 	d.font("I", 10)
 	d.f.CellFormat(d.width/2, 5, "(Đã ký số)", "", 2, "C", false, 0, "")
 	d.f.SetXY(x, d.f.GetY()+8)
 	d.font("B", 11)
-	d.f.MultiCell(d.width/2, 5.5, nfc(r.Signer), "", "C", false)
+	d.f.MultiCell(d.width/2, 5.5, d.t(r.Signer), "", "C", false)
 	return d.output(w)
 }

@@ -35,6 +35,12 @@ type Options struct {
 	// ReadConns is the size of the reader pool (default 2 × GOMAXPROCS,
 	// at least 4).
 	ReadConns int
+	// LongReadConns is how many long reads (contexts marked by
+	// motcua.NewContextLongRead: reports computed from the dossiers) run
+	// at once (default 2). On SQLite they have connections of their own,
+	// beside the ReadConns; on PostgreSQL they share its PGConns but no
+	// more than these at a time.
+	LongReadConns int
 	// MaxBatch is the most transactions committed together (default 256).
 	MaxBatch int
 	// PGWriters is the number of writers on PostgreSQL, each committing
@@ -98,8 +104,10 @@ type DB struct {
 	wconn        *pconn // used by the writer goroutine only
 	readers      *sql.DB
 	rpool        *readerPool
-	checkpointer *sql.DB      // a separate connection for background checkpoints
-	rmu          sync.RWMutex // readers hold it shared; Close takes it to stop them
+	lpool        *readerPool   // SQLite: the long reads' connections
+	longSem      chan struct{} // PostgreSQL: bounds the long reads at once
+	checkpointer *sql.DB       // a separate connection for background checkpoints
+	rmu          sync.RWMutex  // readers hold it shared; Close takes it to stop them
 	rclosed      bool
 	lowSpace     atomic.Bool // the disk's free space is under Options.MinFreeSpace (wal.go)
 	minFree      int64       // Options.MinFreeSpace; negative: no reserve
@@ -135,6 +143,9 @@ type writeReq struct {
 func Open(path string, opts Options) (*DB, error) {
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	if opts.LongReadConns <= 0 {
+		opts.LongReadConns = 2
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 256
@@ -203,9 +214,10 @@ func Open(path string, opts Options) (*DB, error) {
 		db.writer.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
-	db.readers.SetMaxOpenConns(opts.ReadConns)
-	db.readers.SetMaxIdleConns(opts.ReadConns)
+	db.readers.SetMaxOpenConns(opts.ReadConns + opts.LongReadConns)
+	db.readers.SetMaxIdleConns(opts.ReadConns + opts.LongReadConns)
 	db.rpool = newReaderPool(db.readers, opts.ReadConns)
+	db.lpool = newReaderPool(db.readers, opts.LongReadConns)
 	if db.checkpointer, err = sql.Open("sqlite", base(false)); err != nil {
 		db.wconn.close()
 		db.writer.Close()
@@ -287,6 +299,7 @@ func (db *DB) Close() error {
 		db.rclosed = true
 		db.rmu.Unlock()
 		db.rpool.closeAll()
+		db.lpool.closeAll()
 		err = errors.Join(db.wconn.close(), db.writer.Close(), db.readers.Close(), db.checkpointer.Close())
 	})
 	return err
@@ -294,9 +307,19 @@ func (db *DB) Close() error {
 
 // Read runs fn in a read-only transaction on a reader connection; readers
 // see the last committed state and never wait for the writer. A database
-// that cannot be reached or read is EUNAVAILABLE, as for Write.
+// that cannot be reached or read is EUNAVAILABLE, as for Write. The reads
+// of a context marked by motcua.NewContextLongRead wait for one of the
+// Options.LongReadConns, never for the other readers' connections.
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.dialect == postgresDialect {
+		if motcua.IsLongRead(ctx) {
+			select {
+			case db.longSem <- struct{}{}:
+				defer func() { <-db.longSem }()
+			case <-ctx.Done():
+				return classify(fmt.Errorf("reader connection: %w", ctx.Err()))
+			}
+		}
 		return classify(db.pgRead(ctx, fn))
 	}
 	return classify(db.sqliteRead(ctx, fn))
@@ -308,22 +331,26 @@ func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.rclosed {
 		return ErrClosed
 	}
-	c, err := db.rpool.get(ctx)
+	pool := db.rpool
+	if motcua.IsLongRead(ctx) {
+		pool = db.lpool
+	}
+	c, err := pool.get(ctx)
 	if err != nil {
 		return fmt.Errorf("reader connection: %w", err)
 	}
 	if err := c.control(ctx, "BEGIN"); err != nil {
-		db.rpool.discard(c)
+		pool.discard(c)
 		return fmt.Errorf("begin read: %w", err)
 	}
 	ferr := fn(&tx{db: db, ctx: ctx, conn: c})
 	// A cancelled context may have interrupted a statement; the
 	// connection's state is then unknown and it is not reused.
 	if err := c.control(context.Background(), "ROLLBACK"); err != nil {
-		db.rpool.discard(c)
+		pool.discard(c)
 		return errors.Join(ferr, fmt.Errorf("end read: %w", err))
 	}
-	db.rpool.put(c)
+	pool.put(c)
 	return ferr
 }
 

@@ -71,8 +71,12 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.PGWriters <= 0 {
 		opts.PGWriters = 2
 	}
+	if opts.LongReadConns <= 0 {
+		opts.LongReadConns = 2
+	}
 	db := &DB{dialect: postgresDialect, pg: pg, pgcfg: cfg.Copy(), path: redact(dsn), obs: opts.Observer,
-		writes: make(chan *writeReq), quit: make(chan struct{}), maxBatch: opts.MaxBatch}
+		writes: make(chan *writeReq), quit: make(chan struct{}), maxBatch: opts.MaxBatch,
+		longSem: make(chan struct{}, opts.LongReadConns)}
 	db.startPGWriters(opts.PGWriters)
 	return db, nil
 }

@@ -44,7 +44,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.IntVar(&b.year, "year", time.Now().In(motcua.VietnamTime).Year()-1, "with --reports: the generated year")
 	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup")
 	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://…: the store's number of writers (default: the store's default)")
-	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof); with --mixed, of each concurrent run only (FILE.N for N sessions when there are several)")
 	fs.BoolVar(&b.sync, "sync", false, "measure the status synchronisation with the national portal (its simulator on loopback) against the intake")
 	fs.Float64Var(&b.syncRate, "sync-rate", 20, "with --sync: dossiers per second received during the lag measurement")
 	fs.BoolVar(&b.mixed, "mixed", false, "run the mixed staff workload on the province of --data or --db (fill it first with motcua demo --dossiers N --year Y --no-serve); it changes that database")
@@ -59,7 +59,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 // runBench runs the benchmark and prints the figures as ratios to their
 // baselines, with the targets of issue 2 (and of issue 5 with --reports).
 func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
-	if o.profile != "" {
+	if o.profile != "" && !o.mixed { // --mixed profiles its concurrent runs only
 		f, err := os.Create(o.profile)
 		if err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +51,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	fmt.Fprintf(stdout, "mixed staff workload on %s (%d dossiers, engine %s)\n", cfg.DB, n, db.Engine())
 	for _, s := range counts {
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
-			Solo: o.solo, Without: without, Out: stdout})
+			Solo: o.solo, Without: without, Out: stdout, Profile: mixedProfile(o.profile, s, len(counts) > 1, stdout)})
 		if err != nil {
 			return err
 		}
@@ -62,6 +64,35 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s%s\n",
 		db2, db2, o.sessions, o.duration, o.solo, withoutFlag(o.without))
 	return nil
+}
+
+// mixedProfile returns the hook that writes a CPU profile of one
+// concurrent run to path (path.N for N sessions when there are several
+// runs), or nil without a path.
+func mixedProfile(path string, sessions int, several bool, stdout io.Writer) func() func() {
+	if path == "" {
+		return nil
+	}
+	if several {
+		path += "." + strconv.Itoa(sessions)
+	}
+	return func() func() {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(stdout, "no CPU profile: %v\n", err)
+			return func() {}
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			fmt.Fprintf(stdout, "no CPU profile: %v\n", err)
+			return func() {}
+		}
+		return func() {
+			pprof.StopCPUProfile()
+			f.Close()
+			fmt.Fprintf(stdout, "CPU profile of the %d-session run: %s\n", sessions, path)
+		}
+	}
 }
 
 func printMixed(w io.Writer, r *bench.MixedReport) {

@@ -80,8 +80,14 @@ func (u *UI) book(w http.ResponseWriter, r *http.Request) {
 	if p, ok := agencies[a.ParentID]; ok {
 		b.Superior = p.Name
 	}
+	release, err := pdfSlot(r.Context())
+	if err != nil {
+		return // the client left while the PDFs before it were rendered
+	}
 	var buf bytes.Buffer
-	if err := u.pdf.Book(&buf, b); err != nil {
+	err = u.pdf.Book(&buf, b)
+	release()
+	if err != nil {
 		u.fail(w, r, err)
 		return
 	}

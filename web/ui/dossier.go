@@ -250,8 +250,14 @@ func (u *UI) print(w http.ResponseWriter, r *http.Request) {
 	for _, e := range v.Events {
 		pd.Users[e.ActorID] = e.ActorName
 	}
+	release, err := pdfSlot(ctx)
+	if err != nil {
+		return // the client left while the PDFs before it were rendered
+	}
 	var buf bytes.Buffer
-	if err := u.pdf.Render(&buf, form, pd); err != nil {
+	err = u.pdf.Render(&buf, form, pd)
+	release()
+	if err != nil {
 		u.fail(w, r, err)
 		return
 	}

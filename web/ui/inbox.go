@@ -13,12 +13,48 @@ import (
 // inboxData is a page of the inbox with its filters.
 type inboxData struct {
 	Page     *service.InboxPage
+	Rows     []inboxRow // the page's items, as the table shows them
 	Agencies map[int64]*motcua.Agency
 	Mine     []option
 	Own      []option // the user's agencies
 	States   []option
 	Channels []option
 	Next     string // address of the next page
+}
+
+// inboxRow is a line of the inbox with its texts written once, in Go: the
+// template then only reads fields. Each function or method a template
+// calls costs about a microsecond of reflection, and at ten a line and
+// fifty lines a page they were a third of the CPU of the page officers
+// open most.
+type inboxRow struct {
+	service.InboxItem
+	Due      string // date and time of the deadline; "" without one
+	Late     bool   // the deadline has passed
+	State    string // label of the dossier's state
+	Channel  string // label of its channel
+	Agency   string // name of the agency holding it
+	Warn     string // label of the warning level (Alert), if any
+	Clock    string // label of the clock that warns
+	ClockDue string // that clock's deadline
+}
+
+// inboxRows writes the texts of the page's lines.
+func inboxRows(items []service.InboxItem, agencies map[int64]*motcua.Agency) []inboxRow {
+	rows := make([]inboxRow, len(items))
+	for i, it := range items {
+		x := it.Dossier
+		r := inboxRow{InboxItem: it, Due: motcua.FormatDateTime(it.DueAt), Late: it.Timeliness == motcua.Overdue,
+			State: x.Status.State.Label(), Channel: x.Channel.Label()}
+		if a, ok := agencies[x.Status.AgencyID]; ok {
+			r.Agency = a.Name
+		}
+		if it.Alert != "" {
+			r.Warn, r.Clock, r.ClockDue = motcua.WarningLevelLabel(it.Alert), motcua.ClockLabel(it.AlertClock.Kind), motcua.FormatDateTime(it.AlertClock.DueAt)
+		}
+		rows[i] = r
+	}
+	return rows
 }
 
 // inbox lists the dossiers waiting on the officer (at a step one of their
@@ -76,6 +112,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 			status = web.Status(err)
 		} else {
 			d.Page = page
+			d.Rows = inboxRows(page.Items, agencies)
 			if page.Next != "" {
 				next := url.Values{}
 				for k, v := range qv {
