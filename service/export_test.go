@@ -20,10 +20,17 @@ var CleanFileName = cleanFileName
 // WithExtension is withExtension, for its fuzz test.
 var WithExtension = withExtension
 
-// Report06aByQueries is Report06a from the dossiers computed as before
-// PeriodFacts (the reference of the agreement tests).
-func (s *Service) Report06aByQueries(ctx context.Context, p motcua.Period) (*motcua.Report06a, error) {
-	return s.report06a(ctx, p, SourceBase, s.base06aByQueries)
+// Report06aFromFacts is Report06a from the dossiers computed from
+// PeriodFacts, as the index reads them (the agreement tests).
+func (s *Service) Report06aFromFacts(ctx context.Context, p motcua.Period) (*motcua.Report06a, error) {
+	return s.report06a(ctx, p, SourceBase, func(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
+		bp, err := readBasePeriod(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		bp.rows06a(p, row)
+		return nil
+	})
 }
 
 // Index766ByQueries is Index766From(p, "base") computed as before

@@ -88,7 +88,7 @@ func sortByAgency(rows []motcua.Row06a, byID map[int64]*motcua.Agency) {
 	})
 }
 
-// basePeriod is what the reports read of the dossiers for a period: the
+// basePeriod is what the index reads of the dossiers for a period: the
 // facts the store gathers in one pass, and the standing at the period's
 // end of every dossier pending then.
 type basePeriod struct {
@@ -110,18 +110,13 @@ func readBasePeriod(ctx context.Context, tx motcua.Tx, p motcua.Period) (*basePe
 	return &basePeriod{facts: facts, pending: pending}, nil
 }
 
-// base06a computes the report from the dossiers: receptions and finishes of
-// the period and the dossiers carried over into it, counted per agency
-// from the store's pass over the period; the dossiers pending at the
-// period's end are classified by their standing at that moment — their
-// current one, or, for those changed since, the one their history gives.
+// base06a computes the report from the dossiers. It counts per agency
+// (base06aByQueries): on SQLite a count of an index range costs a fraction
+// of reading the period's rows, which the index's per-procedure figures
+// need (readBasePeriod); measured on 1.6 million dossiers, 1.8 s against
+// 20 s for a year on the loaded reference machine (issue 15).
 func (s *Service) base06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
-	bp, err := readBasePeriod(ctx, tx, p)
-	if err != nil {
-		return err
-	}
-	bp.rows06a(p, row)
-	return nil
+	return s.base06aByQueries(ctx, tx, p, row)
 }
 
 // rows06a adds the period's figures to the rows of report 06a.

@@ -8,15 +8,17 @@ import (
 
 // The reports from the dossiers were computed, before issue 15, by one
 // store query per figure: the receptions, the finishes, the dossiers
-// carried over and those pending at the end, each a pass of its own. They
-// now come from one pass (motcua.PeriodFacts); the former computation is
-// kept, unused by the program, as the independent reference the tests
-// compare the new one with on generated provinces (both engines).
+// carried over and those pending at the end, each a pass of its own.
+// Report 06a still is (its figures are per agency, and counting index
+// ranges per agency is cheaper than reading rows); the index's inputs now
+// come from one pass (motcua.PeriodFacts), and their former computation is
+// kept as the independent reference the tests compare the new one with on
+// generated provinces (both engines).
 
-// base06aByQueries computes the report from the dossiers as before
-// PeriodFacts: receptions and finishes of the period are counted per
-// agency in the indexes; the dossiers pending at the period's end are
-// classified by their standing at that moment.
+// base06aByQueries computes report 06a from the dossiers: receptions and
+// finishes of the period are counted per agency in the indexes; the
+// dossiers pending at the period's end are classified by their standing
+// at that moment.
 func (s *Service) base06aByQueries(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
 	from, to := p.From.Start(), p.To.End()
 	recv, err := tx.ReceivedByAgency(ctx, from, to)
