@@ -103,20 +103,23 @@ func (t *tx) PersonalResultPushed(_ ctxT, id int64, at time.Time) error {
 // from the national store (the report flag) or whose result the national
 // store accepted.
 //
-// The two kinds are read from their own side and merged (a dossier of
-// both kinds counts once): the flagged receptions of the period from the
+// The two kinds are read from their own side and added (a dossier of
+// both kinds counts once, with the flag): the flagged receptions of the period from the
 // index of receptions (its flags column), the accepted results from
 // personal_results (far fewer rows than the receptions). A test of
 // personal_results for every reception of the period cost 3.5 s on
 // 400,000 dossiers on PostgreSQL (issue 15).
 func (t *tx) StoreUseIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
 	f, tt := from.UnixMilli(), to.UnixMilli()
-	rows, err := t.query(fmt.Sprintf(`SELECT competent_agency_id, procedure_id, COUNT(*) FROM (
-		SELECT id, competent_agency_id, procedure_id FROM dossiers`+t.db.dialect.indexedBy("dossiers_received")+`
-			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND (report_flags & %d) <> 0
-		UNION
-		SELECT d.id, d.competent_agency_id, d.procedure_id FROM personal_results pr JOIN dossiers d ON d.id = pr.dossier_id
-			WHERE pr.pushed_at IS NOT NULL AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ?) AS u
+	// The results of flagged dossiers are counted with the flag already.
+	rows, err := t.query(fmt.Sprintf(`SELECT competent_agency_id, procedure_id, CAST(SUM(n) AS BIGINT) FROM (
+		SELECT competent_agency_id, procedure_id, COUNT(*) AS n FROM dossiers`+t.db.dialect.indexedBy("dossiers_received")+`
+			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND (report_flags & %[1]d) <> 0
+			GROUP BY competent_agency_id, procedure_id
+		UNION ALL
+		SELECT d.competent_agency_id, d.procedure_id, COUNT(*) FROM personal_results pr JOIN dossiers d ON d.id = pr.dossier_id
+			WHERE pr.pushed_at IS NOT NULL AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %[1]d) = 0
+			GROUP BY d.competent_agency_id, d.procedure_id) AS u
 		GROUP BY competent_agency_id, procedure_id ORDER BY competent_agency_id, procedure_id`, motcua.FlagFromStore),
 		f, tt, f, tt)
 	if err != nil {
