@@ -58,6 +58,7 @@ type HistoryLine struct {
 // ReportStore answers the reports' questions with aggregates over the
 // dossiers' report columns and the live counters.
 type ReportStore interface {
+	PeriodFactsReader
 	// ReceivedByAgency counts per agency the dossiers received in
 	// [from, to): Total, Online and Post only.
 	ReceivedByAgency(ctx context.Context, from, to time.Time) ([]ReceivedAgg, error)

@@ -2,10 +2,12 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
 	"runtime"
+	"runtime/metrics"
 	"sort"
 	"syscall"
 	"time"
@@ -37,7 +39,13 @@ type ReportFigures struct {
 	IndexYear     time.Duration // the QĐ 766 index for every unit, the whole year (live counters)
 	IndexBaseYear time.Duration // the same from the dossiers
 	MaxRSS        int64         // bytes, the process's peak resident memory
-	GoHeapSys     uint64        // bytes obtained from the system by the Go heap
+	// Four is the time of four reports at once from the dossiers (two
+	// indexes and two 06a for the year), and FourPeak the Go runtime's
+	// peak memory meanwhile (runtime/metrics /memory/classes/total:bytes,
+	// sampled every 5 ms: what the process obtained from the system).
+	Four          time.Duration
+	FourPeak      uint64
+	GoHeapSys     uint64 // bytes obtained from the system by the Go heap
 	Units, Agency int
 }
 
@@ -152,6 +160,17 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 		return nil, fmt.Errorf("the two sources of the index disagree")
 	}
 	f.Units = len(idx.Units)
+	if f.Four, f.FourPeak, err = fourAtOnce(func(i int) error {
+		if i%2 == 0 {
+			_, err := svc.Index766From(ctx, year, service.SourceBase)
+			return err
+		}
+		_, err := svc.Report06a(ctx, year, service.SourceBase)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(o.Out, "  %-44s %8.1f ms, peak Go memory %.1f MB\n", "four at once (2 indexes, 2 06a), from the dossiers", ms(f.Four), float64(f.FourPeak)/(1<<20))
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	f.MaxRSS = ru.Maxrss * 1024
@@ -165,3 +184,39 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// fourAtOnce runs fn(0..3) at once and returns their time and the peak of
+// the memory the Go runtime holds meanwhile.
+func fourAtOnce(fn func(i int) error) (time.Duration, uint64, error) {
+	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	var peak uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	t0 := time.Now()
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() { errs <- fn(i) }()
+	}
+	var err error
+	for range 4 {
+		err = errors.Join(err, <-errs)
+	}
+	d := time.Since(t0)
+	close(stop)
+	<-sampled
+	return d, peak, err
+}

@@ -87,6 +87,14 @@ func (s *Service) Index766From(ctx context.Context, p motcua.Period, source stri
 // index766From is Index766From with the inputs adjusted by adjust (a view
 // across mergers, merger_stats.go) when it is not nil.
 func (s *Service) index766From(ctx context.Context, p motcua.Period, source string, adjust func(*indexInputs) error) (*motcua.IndexReport, error) {
+	return s.index766Via(ctx, p, source, adjust, baseIndexInputs)
+}
+
+// baseInputsFunc reads the index's inputs from the dossiers.
+type baseInputsFunc func(ctx context.Context, tx motcua.Tx, p motcua.Period) (*indexInputs, error)
+
+// index766Via is index766From reading the base source with base.
+func (s *Service) index766Via(ctx context.Context, p motcua.Period, source string, adjust func(*indexInputs) error, base baseInputsFunc) (*motcua.IndexReport, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -97,7 +105,7 @@ func (s *Service) index766From(ctx context.Context, p motcua.Period, source stri
 	switch source {
 	case SourceBase, "":
 		source = SourceBase
-		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = baseIndexInputs(ctx, tx, p); return err })
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = base(ctx, tx, p); return err })
 	case SourceLive:
 		if !p.WholeMonths() {
 			return nil, motcua.FieldError("source", "period_not_whole_months",
@@ -146,33 +154,30 @@ func (s *Service) index766From(ctx context.Context, p motcua.Period, source stri
 
 // baseIndexInputs reads the inputs from the dossiers.
 func baseIndexInputs(ctx context.Context, tx motcua.Tx, p motcua.Period) (*indexInputs, error) {
-	from, to := p.From.Start(), p.To.End()
-	in := newIndexInputs()
-	var err error
-	if in.recv, err = tx.ReceivedIn(ctx, from, to); err != nil {
-		return nil, err
-	}
-	fin, err := tx.FinishedIn(ctx, from, to)
+	bp, err := readBasePeriod(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range fin {
+	return bp.indexInputs(p), nil
+}
+
+// indexInputs are the index's inputs from the period's facts.
+func (bp *basePeriod) indexInputs(p motcua.Period) *indexInputs {
+	in := newIndexInputs()
+	in.recv = append(in.recv, bp.facts.Received...)
+	for _, a := range bp.facts.Finished {
 		n := a.Early + a.OnTime + a.Late
 		addTo(in.finished, a.AgencyID, n, a.OnTime766)
 		addTo(in.handled, a.ProcedureID, a.HandleMS, n)
 	}
-	pending, err := pendingAt(ctx, tx, to)
-	if err != nil {
-		return nil, err
-	}
-	for _, pd := range pending {
+	for _, pd := range bp.pending {
 		ok := int64(0)
 		if pd.Stock.OnTime766(p.To) {
 			ok = 1
 		}
 		addTo(in.pending, pd.AgencyID, 1, ok)
 	}
-	return in, nil
+	return in
 }
 
 // liveIndexInputs reads the inputs from the live counters.

@@ -84,14 +84,12 @@ func (r *mergerRun) figures(ctx context.Context, tx motcua.Tx, agencies []int64)
 		}
 		return x
 	}
-	if err := r.s.base06a(ctx, tx, p, row); err != nil {
-		return nil, err
-	}
-	in, err := baseIndexInputs(ctx, tx, p)
+	bp, err := readBasePeriod(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
-	out := &mergerFigures{rows: map[int64]motcua.Row06a{}, idx: in}
+	bp.rows06a(p, row)
+	out := &mergerFigures{rows: map[int64]motcua.Row06a{}, idx: bp.indexInputs(p)}
 	for _, a := range agencies {
 		out.rows[a] = *row(a)
 	}

@@ -19,6 +19,14 @@ const (
 // personal data); the dossiers behind them are listed by ReportDossiers to
 // staff only. Both sources give the same figures; "live" is the fast one.
 func (s *Service) Report06a(ctx context.Context, p motcua.Period, source string) (*motcua.Report06a, error) {
+	return s.report06a(ctx, p, source, s.base06a)
+}
+
+// base06aFunc computes report 06a's rows from the dossiers.
+type base06aFunc func(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error
+
+// report06a is Report06a computing the base source with base.
+func (s *Service) report06a(ctx context.Context, p motcua.Period, source string, base base06aFunc) (*motcua.Report06a, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -37,7 +45,7 @@ func (s *Service) Report06a(ctx context.Context, p motcua.Period, source string)
 	switch source {
 	case SourceBase, "":
 		source = SourceBase
-		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) error { return s.base06a(ctx, tx, p, row) })
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) error { return base(ctx, tx, p, row) })
 	case SourceLive:
 		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) error { return live06a(ctx, tx, p, row) })
 	default:
@@ -82,46 +90,56 @@ func sortByAgency(rows []motcua.Row06a, byID map[int64]*motcua.Agency) {
 	})
 }
 
-// base06a computes the report from the dossiers: receptions and finishes of
-// the period are counted per agency in the indexes; the dossiers pending at
-// the period's end are classified by their standing at that moment — their
-// current one, or, for those changed since, the one their history gives.
-func (s *Service) base06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
-	from, to := p.From.Start(), p.To.End()
-	recv, err := tx.ReceivedByAgency(ctx, from, to)
+// basePeriod is what the index reads of the dossiers for a period: the
+// facts the store gathers in one pass, and the standing at the period's
+// end of every dossier pending then.
+type basePeriod struct {
+	facts   *motcua.PeriodFacts
+	pending []pendingDossier
+}
+
+// readBasePeriod reads a period's facts from the dossiers.
+func readBasePeriod(ctx context.Context, tx motcua.Tx, p motcua.Period) (*basePeriod, error) {
+	to := p.To.End()
+	facts, err := tx.PeriodFacts(ctx, p.From.Start(), to)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, a := range recv {
+	pending, err := standings(ctx, tx, facts.Pending, to)
+	if err != nil {
+		return nil, err
+	}
+	return &basePeriod{facts: facts, pending: pending}, nil
+}
+
+// base06a computes the report from the dossiers. It counts per agency
+// (base06aByQueries): on SQLite a count of an index range costs a fraction
+// of reading the period's rows, which the index's per-procedure figures
+// need (readBasePeriod); measured on 1.6 million dossiers, 1.8 s against
+// 20 s for a year on the loaded reference machine (issue 15).
+func (s *Service) base06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
+	return s.base06aByQueries(ctx, tx, p, row)
+}
+
+// rows06a adds the period's figures to the rows of report 06a.
+func (bp *basePeriod) rows06a(p motcua.Period, row func(int64) *motcua.Row06a) {
+	for _, a := range bp.facts.Received {
 		r := row(a.AgencyID)
 		r.ReceivedOnline += a.Online
 		r.ReceivedDirect += a.Total - a.Online
 	}
-	fin, err := tx.FinishedByAgency(ctx, from, to)
-	if err != nil {
-		return err
-	}
-	for _, a := range fin {
+	for _, a := range bp.facts.Finished {
 		r := row(a.AgencyID)
 		r.Early += a.Early
 		r.FinishedOnTime += a.OnTime
 		r.Late += a.Late
 	}
-	carried, err := tx.CountPendingAt(ctx, from)
-	if err != nil {
-		return err
-	}
-	for agency, n := range carried {
+	for agency, n := range bp.facts.CarriedOver {
 		row(agency).CarriedOver += n
 	}
-	pending, err := pendingAt(ctx, tx, to)
-	if err != nil {
-		return err
-	}
-	for _, pd := range pending {
+	for _, pd := range bp.pending {
 		row(pd.AgencyID).Count(pd.Stock.At(p.To))
 	}
-	return nil
 }
 
 // sumStats sums live counters over the days of a period (whole months only

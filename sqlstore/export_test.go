@@ -100,6 +100,8 @@ var migrationUndo = map[int][]string{
 	18: {"DROP TABLE personal_results", "DROP TABLE citizen_sessions"},
 	15: {"DROP INDEX dossiers_next_due", "DROP TABLE notice_templates", "DROP TABLE staff_notifications", "DROP TABLE dossier_warnings"},
 	20: {"DROP TABLE agency_successors", "DROP TABLE merger_moves", "DROP TABLE mergers"},
+	26: {"DROP INDEX dossiers_received", `CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, procedure_id, channel, report_flags, finished_at)
+    WHERE received_at IS NOT NULL`},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

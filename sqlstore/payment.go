@@ -149,33 +149,44 @@ func (t *tx) PaymentAggs(_ ctxT, from, to time.Time) ([]motcua.PaymentAgg, error
 		}
 		return a
 	}
-	// 3.6: the fee-bearing dossiers received in the period, and which of
-	// them have a paid online payment.
-	rows, err := t.query(fmt.Sprintf(`SELECT d.competent_agency_id, d.procedure_id, COUNT(*),
-		SUM(CASE WHEN EXISTS (SELECT 1 FROM payments p WHERE p.dossier_id = d.id AND p.method = 'online' AND p.state = 'paid')
-			THEN 1 ELSE 0 END)
-		FROM dossiers d WHERE d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %d) != 0
-		GROUP BY d.competent_agency_id, d.procedure_id`, motcua.FlagFeeBearing), f, tt)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var k key
-		var n, paid int64
-		if err := rows.Scan(&k.agency, &k.procedure, &n, &paid); err != nil {
-			rows.Close()
+	// 3.6: the fee-bearing dossiers received in the period (from the index
+	// of receptions), and which of them have a paid online payment (from
+	// the paid payments: testing the payments of every fee-bearing
+	// reception cost 2 s on 400,000 dossiers on PostgreSQL, issue 15).
+	for i, q := range []string{
+		fmt.Sprintf(`SELECT competent_agency_id, procedure_id, COUNT(*) FROM dossiers`+t.db.dialect.indexedBy("dossiers_received")+`
+			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND (report_flags & %d) != 0
+			GROUP BY competent_agency_id, procedure_id`, motcua.FlagFeeBearing),
+		// CROSS JOIN: SQLite then reads the payments first.
+		fmt.Sprintf(`SELECT d.competent_agency_id, d.procedure_id, COUNT(DISTINCT d.id) FROM payments p CROSS JOIN dossiers d
+			WHERE d.id = p.dossier_id AND p.method = 'online' AND p.state = 'paid'
+			AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %d) != 0
+			GROUP BY d.competent_agency_id, d.procedure_id`, motcua.FlagFeeBearing),
+	} {
+		rows, err := t.query(q, f, tt)
+		if err != nil {
 			return nil, err
 		}
-		a := agg(k)
-		a.FeeDossiers += n
-		a.PaidOnline += paid
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		for rows.Next() {
+			var k key
+			var n int64
+			if err := rows.Scan(&k.agency, &k.procedure, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if i == 0 {
+				agg(k).FeeDossiers += n
+			} else {
+				agg(k).PaidOnline += n
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	// 3.5 and 3.5b: online payments started, and paid, in the period.
-	rows, err = t.query(`SELECT d.competent_agency_id, d.procedure_id,
+	rows, err := t.query(`SELECT d.competent_agency_id, d.procedure_id,
 		SUM(CASE WHEN p.created_at >= ? AND p.created_at < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN p.state = 'paid' AND p.paid_at >= ? AND p.paid_at < ? THEN 1 ELSE 0 END)
 		FROM payments p JOIN dossiers d ON d.id = p.dossier_id

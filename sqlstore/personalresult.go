@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -101,12 +102,26 @@ func (t *tx) PersonalResultPushed(_ ctxT, id int64, at time.Time) error {
 // procedure, the dossiers received in [from, to) with a component taken
 // from the national store (the report flag) or whose result the national
 // store accepted.
+//
+// The two kinds are read from their own side and added (a dossier of
+// both kinds counts once, with the flag): the flagged receptions of the period from the
+// index of receptions (its flags column), the accepted results from
+// personal_results (far fewer rows than the receptions). A test of
+// personal_results for every reception of the period cost 3.5 s on
+// 400,000 dossiers on PostgreSQL (issue 15).
 func (t *tx) StoreUseIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
-	rows, err := t.query(`SELECT competent_agency_id, procedure_id, COUNT(*) FROM dossiers
-		WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND ((report_flags & ?) <> 0
-		OR EXISTS (SELECT 1 FROM personal_results pr WHERE pr.dossier_id = dossiers.id AND pr.pushed_at IS NOT NULL))
-		GROUP BY competent_agency_id, procedure_id ORDER BY competent_agency_id, procedure_id`,
-		from.UnixMilli(), to.UnixMilli(), int64(motcua.FlagFromStore))
+	f, tt := from.UnixMilli(), to.UnixMilli()
+	// The results of flagged dossiers are counted with the flag already.
+	rows, err := t.query(fmt.Sprintf(`SELECT competent_agency_id, procedure_id, CAST(SUM(n) AS BIGINT) FROM (
+		SELECT competent_agency_id, procedure_id, COUNT(*) AS n FROM dossiers`+t.db.dialect.indexedBy("dossiers_received")+`
+			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND (report_flags & %[1]d) <> 0
+			GROUP BY competent_agency_id, procedure_id
+		UNION ALL
+		SELECT d.competent_agency_id, d.procedure_id, COUNT(*) FROM personal_results pr JOIN dossiers d ON d.id = pr.dossier_id
+			WHERE pr.pushed_at IS NOT NULL AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %[1]d) = 0
+			GROUP BY d.competent_agency_id, d.procedure_id) AS u
+		GROUP BY competent_agency_id, procedure_id ORDER BY competent_agency_id, procedure_id`, motcua.FlagFromStore),
+		f, tt, f, tt)
 	if err != nil {
 		return nil, err
 	}
