@@ -113,6 +113,8 @@ type DB struct {
 	pgids    pgIDs          // PostgreSQL: ids drawn beforehand for pipelined INSERTs
 	maxBatch int
 	close    sync.Once
+	// actors caches the committed event_actors rows (compact.go).
+	actors actorCache
 }
 
 // ErrClosed is returned by Write and Read after Close.

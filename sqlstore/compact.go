@@ -1,0 +1,158 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/motcua/motcua"
+)
+
+// Bytes per dossier (migration 22, docs/deployment.md §17): what a row holds
+// in a column is not repeated in a JSON document, and what repeats in every
+// row of a history (the actor's name and role) is stored once.
+
+// statusExtra is the part of a dossier's status without a column of its
+// own, stored as JSON in dossiers.status ("" when empty). The rest of the
+// status is rebuilt from the columns on read (scanDossier). The key names
+// are the Status ones, so rows written before migration 22, which hold the
+// whole status, decode the same way, and merge-db finds the ids to remap
+// by their key (merge_json.go).
+type statusExtra struct {
+	AppraiserID   int64               `json:"appraiser_id,omitempty"`
+	Parts         []motcua.PartStatus `json:"parts,omitempty"`
+	Supplements   []motcua.Supplement `json:"supplements,omitempty"`
+	Extensions    []motcua.Extension  `json:"extensions,omitempty"`
+	ResultNumber  string              `json:"result_number,omitempty"`
+	ResultFileRef string              `json:"result_file_ref,omitempty"`
+	Duties        []motcua.Duty       `json:"duties,omitempty"`
+}
+
+// encodeStatusExtra returns the JSON of what s holds beyond its columns.
+func encodeStatusExtra(s *motcua.Status) (string, error) {
+	x := statusExtra{AppraiserID: s.AppraiserID, Parts: s.Parts, Supplements: s.Supplements, Extensions: s.Extensions,
+		ResultNumber: s.ResultNumber, ResultFileRef: s.ResultFileRef, Duties: s.Duties}
+	b, err := json.Marshal(x)
+	if err != nil {
+		return "", fmt.Errorf("encode status: %w", err)
+	}
+	if string(b) == "{}" {
+		return "", nil
+	}
+	return string(b), nil
+}
+
+// statusColumns are the status's own columns as scanDossier reads them,
+// after dossierColumns' earlier ones.
+const statusColumns = `state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at,
+	step_started_at, step_due_at, action_due_at, finished_at, returned_at, seq`
+
+// statusCols receives statusColumns.
+type statusCols struct {
+	state                                               string
+	step, seq                                           int
+	holder, assignee                                    int64
+	submitted, received, clock, due, stepStart, stepDue sql.NullInt64
+	action, finished, returned                          sql.NullInt64
+}
+
+func (c *statusCols) dest() []any {
+	return []any{&c.state, &c.step, &c.holder, &c.assignee, &c.submitted, &c.received, &c.clock, &c.due,
+		&c.stepStart, &c.stepDue, &c.action, &c.finished, &c.returned, &c.seq}
+}
+
+// apply sets the status fields kept in columns; the others come from the
+// extra document, decoded before.
+func (c *statusCols) apply(s *motcua.Status) {
+	s.State, s.Step, s.AgencyID, s.AssigneeID, s.Seq = motcua.State(c.state), c.step, c.holder, c.assignee, c.seq
+	s.SubmittedAt, s.ReceivedAt, s.ClockStartAt, s.DueAt = fromMS(c.submitted), fromMS(c.received), fromMS(c.clock), fromMS(c.due)
+	s.StepStartedAt, s.StepDueAt, s.ActionDueAt = fromMS(c.stepStart), fromMS(c.stepDue), fromMS(c.action)
+	s.FinishedAt, s.ReturnedAt = fromMS(c.finished), fromMS(c.returned)
+}
+
+// eventExtra is the part of an event without a column of its own: rare
+// fields, stored as JSON in dossier_events.data ("" when empty). Ids keep
+// their usual key names for merge-db (merge_json.go).
+type eventExtra struct {
+	AssigneeID    int64               `json:"assignee_id,omitempty"`
+	Stage         motcua.Stage        `json:"stage,omitempty"`
+	Reason        string              `json:"reason,omitempty"`
+	Missing       []int64             `json:"missing,omitempty"`
+	Supplied      []int64             `json:"supplied,omitempty"`
+	AppraiserID   int64               `json:"appraiser_id,omitempty"`
+	ResultNumber  string              `json:"result_number,omitempty"`
+	ResultFileRef string              `json:"result_file_ref,omitempty"`
+	Parts         []motcua.PartStatus `json:"parts,omitempty"`
+	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
+	Duties        []motcua.Duty       `json:"duties,omitempty"`
+	MergerID      int64               `json:"merger_id,omitempty"`
+}
+
+func encodeEventExtra(e *motcua.Event) (string, error) {
+	b, err := json.Marshal(eventExtra{AssigneeID: e.AssigneeID, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing,
+		Supplied: e.Supplied, AppraiserID: e.AppraiserID, ResultNumber: e.ResultNumber, ResultFileRef: e.ResultFileRef,
+		Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties, MergerID: e.MergerID})
+	if err != nil {
+		return "", fmt.Errorf("encode event: %w", err)
+	}
+	if string(b) == "{}" {
+		return "", nil
+	}
+	return string(b), nil
+}
+
+// eventActor is the name and role an actor's events carry unless the event
+// says otherwise (event_actors): the first ones recorded, never changed, so
+// a renamed account's earlier events keep the name it had then and its
+// later ones store the new name themselves.
+type eventActor struct{ name, role string }
+
+// actorCache holds event_actors rows known to be committed. Rows are never
+// updated, so a cached row stays true; only a row this process saw
+// committed is cached (see actorOf).
+type actorCache struct{ m sync.Map } // int64 → eventActor
+
+// actorOf returns the stored name and role for an event of actor id: NULL
+// (nil) for each that equals the actor's event_actors row. Without a row,
+// the event keeps both, and the row is written with this transaction (the
+// first one committed wins; later ones are ignored).
+func (t *tx) actorOf(id int64, name string, role motcua.Role) (storedName, storedRole any, err error) {
+	storedName, storedRole = name, string(role)
+	if id == 0 {
+		return // no account: citizens, the system
+	}
+	var a eventActor
+	if v, ok := t.db.actors.m.Load(id); ok {
+		a = v.(eventActor)
+	} else if t.newActors[id] {
+		return // this transaction wrote the row: it may still roll back
+	} else {
+		row, err := t.queryRow(`SELECT name, role FROM event_actors WHERE actor_id = ?`, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch err := row.Scan(&a.name, &a.role); err {
+		case nil:
+			// Not written by this transaction, so committed by another.
+			t.db.actors.m.Store(id, a)
+		case sql.ErrNoRows:
+			if t.newActors == nil {
+				t.newActors = map[int64]bool{}
+			}
+			t.newActors[id] = true
+			err := t.execLater(-1, `INSERT INTO event_actors (actor_id, name, role) VALUES (?, ?, ?) ON CONFLICT (actor_id) DO NOTHING`,
+				id, name, string(role))
+			return storedName, storedRole, err
+		default:
+			return nil, nil, err
+		}
+	}
+	if a.name == name {
+		storedName = nil
+	}
+	if a.role == string(role) {
+		storedRole = nil
+	}
+	return storedName, storedRole, nil
+}
