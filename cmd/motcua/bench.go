@@ -31,6 +31,7 @@ type benchOptions struct {
 	sessions string
 	solo     time.Duration
 	without  string
+	bytes    bool
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -49,6 +50,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&b.sessions, "sessions", "64,512", "with --mixed: the numbers of concurrent staff sessions, comma-separated")
 	fs.DurationVar(&b.solo, "solo", 10*time.Second, "with --mixed: the length of the single-client latency baseline")
 	fs.StringVar(&b.without, "without", "", "with --mixed: kinds left out of the mix, comma-separated (inbox, filter, page, json, action, reception, receipt, report, lookup)")
+	fs.BoolVar(&b.bytes, "bytes", false, "print the bytes per dossier of the database of --data or --db, rows and indexes separately, table by table (reads only)")
 	fs.BoolVar(&b.sign, "sign", false, "measure PDF signatures per second with a key file against raw RSA/ECDSA signatures, and a leader signing 100 results at once")
 
 }
@@ -78,6 +80,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	}
 	if o.mixed {
 		return mixedBench(ctx, cfg, o, stdout)
+	}
+	if o.bytes {
+		return bytesBench(ctx, cfg, stdout)
 	}
 	var pg string
 	if sqlstore.IsPostgresURL(cfg.DB) {
