@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/motcua/motcua"
@@ -71,8 +73,8 @@ func (c *statusCols) apply(s *motcua.Status) {
 	s.FinishedAt, s.ReturnedAt = fromMS(c.finished), fromMS(c.returned)
 }
 
-// eventExtra is the part of an event without a column of its own: rare
-// fields, stored as JSON in dossier_events.data ("" when empty). Ids keep
+// eventExtra is the part of an event without a column of its own (the
+// duties have theirs, encodeDuties): rare fields, stored as JSON in dossier_events.data ("" when empty). Ids keep
 // their usual key names for merge-db (merge_json.go).
 type eventExtra struct {
 	AssigneeID    int64               `json:"assignee_id,omitempty"`
@@ -85,14 +87,13 @@ type eventExtra struct {
 	ResultFileRef string              `json:"result_file_ref,omitempty"`
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
 	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
-	Duties        []motcua.Duty       `json:"duties,omitempty"`
 	MergerID      int64               `json:"merger_id,omitempty"`
 }
 
 func encodeEventExtra(e *motcua.Event) (string, error) {
 	b, err := json.Marshal(eventExtra{AssigneeID: e.AssigneeID, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing,
 		Supplied: e.Supplied, AppraiserID: e.AppraiserID, ResultNumber: e.ResultNumber, ResultFileRef: e.ResultFileRef,
-		Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties, MergerID: e.MergerID})
+		Parts: e.Parts, PartAgencyID: e.PartAgencyID, MergerID: e.MergerID})
 	if err != nil {
 		return "", fmt.Errorf("encode event: %w", err)
 	}
@@ -155,4 +156,118 @@ func (t *tx) actorOf(id int64, name string, role motcua.Role) (storedName, store
 		storedRole = nil
 	}
 	return storedName, storedRole, nil
+}
+
+// dutyRoles are the one-letter codes of the roles an event's duties name
+// (dossier_events.duties). A role without a code is written out; codes are
+// one letter and roles longer, so the two never meet.
+var dutyRoles = map[motcua.Role]string{
+	motcua.RoleReception: "r", motcua.RoleSpecialist: "s", motcua.RoleHead: "h", motcua.RoleLeader: "l",
+	motcua.RoleAdmin: "a", motcua.RoleSupervisor: "v", motcua.RoleIntegration: "i", motcua.RoleSystem: "y",
+}
+
+var dutyCodes = func() map[string]motcua.Role {
+	m := map[string]motcua.Role{}
+	for r, c := range dutyRoles {
+		m[c] = r
+	}
+	return m
+}()
+
+// encodeDuties writes duties as "agency:role[:user]" joined by commas
+// ("13:r", "13::32"), NULL (nil) when there are none: the duties are in
+// nearly every event, and as JSON they were most of its data.
+func encodeDuties(ds []motcua.Duty) any {
+	if len(ds) == 0 {
+		return nil
+	}
+	b := make([]byte, 0, 8*len(ds))
+	for i, d := range ds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, d.AgencyID, 10)
+		b = append(b, ':')
+		if c, ok := dutyRoles[d.Role]; ok {
+			b = append(b, c...)
+		} else {
+			b = append(b, d.Role...)
+		}
+		if d.UserID != 0 {
+			b = append(b, ':')
+			b = strconv.AppendInt(b, d.UserID, 10)
+		}
+	}
+	return string(b)
+}
+
+// decodeDuties reads what encodeDuties wrote.
+func decodeDuties(s string) ([]motcua.Duty, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []motcua.Duty
+	for _, part := range strings.Split(s, ",") {
+		f := strings.Split(part, ":")
+		if len(f) < 2 || len(f) > 3 {
+			return nil, fmt.Errorf("duty %q", part)
+		}
+		var d motcua.Duty
+		var err error
+		if d.AgencyID, err = strconv.ParseInt(f[0], 10, 64); err != nil {
+			return nil, fmt.Errorf("duty %q: %w", part, err)
+		}
+		switch r, ok := dutyCodes[f[1]]; {
+		case ok:
+			d.Role = r
+		case len(f[1]) == 1:
+			return nil, fmt.Errorf("duty %q: unknown role code", part)
+		default:
+			d.Role = motcua.Role(f[1])
+		}
+		if len(f) == 3 {
+			if d.UserID, err = strconv.ParseInt(f[2], 10, 64); err != nil {
+				return nil, fmt.Errorf("duty %q: %w", part, err)
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// remapDuties rewrites the agency and user ids of an encoded duties value
+// for merge-db.
+func (m *mergeMaps) remapDuties(v any) (any, error) {
+	s, ok := v.(string)
+	if !ok {
+		return v, nil // NULL
+	}
+	ds, err := decodeDuties(s)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		ds[i].AgencyID = m.mapID('a', ds[i].AgencyID)
+		if ds[i].UserID != 0 {
+			ds[i].UserID = m.mapID('u', ds[i].UserID)
+		}
+	}
+	return encodeDuties(ds), nil
+}
+
+// fixEvents adds to an events merge rule the ids inside the duties column.
+func fixEvents(fix func(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error)) func(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+	duties := col(specByName("dossier_events"), "duties")
+	return func(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+		rows, err := fix(m, c, rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if r[duties], err = m.remapDuties(r[duties]); err != nil {
+				return nil, fmt.Errorf("dossier_events.duties: %w", err)
+			}
+		}
+		return rows, nil
+	}
 }

@@ -52,7 +52,7 @@ func undoCompactRows(t *tx) error {
 			return err
 		}
 	}
-	for _, c := range []string{"actor_name", "actor_role", "from_step", "to_step", "clock_start_at", "step_due_at", "action_due_at", "handover_due_at"} {
+	for _, c := range []string{"actor_name", "actor_role", "from_step", "to_step", "clock_start_at", "step_due_at", "action_due_at", "handover_due_at", "duties"} {
 		if _, err := t.exec("ALTER TABLE dossier_events DROP COLUMN " + c); err != nil {
 			return err
 		}

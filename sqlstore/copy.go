@@ -43,7 +43,7 @@ var tableSpecs = []string{
 	"dossier_work: agency_id:i role:t user_id:i next_due_at:i dossier_id:i",
 	"dossier_events: id:i dossier_id:i seq:i action:t at:i actor_id:i actor_agency_id:i from_state:t to_state:t from_agency_id:i " +
 		"to_agency_id:i timeliness:t due_at:n data:t actor_name:s actor_role:s from_step:i to_step:i clock_start_at:n step_due_at:n " +
-		"action_due_at:n handover_due_at:n",
+		"action_due_at:n handover_due_at:n duties:s",
 	"dossier_files: id:i dossier_id:i component_id:i name:t content_type:t size:i sha256:t blob_key:t uploaded_by:i uploaded_at:i " +
 		"doc_code:t signer:t signed_at:i",
 	"payments: id:i dossier_id:i method:t amount:i fees:t reference:t state:t transaction_id:t receipt_number:t receipt_url:t " +

@@ -176,10 +176,10 @@ func (t *tx) insertEvent(e *motcua.Event) error {
 	}
 	id, err := t.insert(`INSERT INTO dossier_events (dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
 		from_agency_id, to_agency_id, timeliness, due_at, actor_name, actor_role, from_step, to_step, clock_start_at, step_due_at,
-		action_due_at, handover_due_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		action_due_at, handover_due_at, duties, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.ActorAgencyID, e.FromState, e.ToState, e.FromAgencyID, e.ToAgencyID,
 		e.Timeliness, ms(e.DueAt), name, role, e.FromStep, e.ToStep, ms(e.ClockStartAt), ms(e.StepDueAt), ms(e.ActionDueAt),
-		ms(e.HandoverDueAt), data)
+		ms(e.HandoverDueAt), encodeDuties(e.Duties), data)
 	if err != nil {
 		return conflict(err, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
 	}
@@ -307,7 +307,7 @@ func (t *tx) DossierByCode(_ ctxT, code string) (*motcua.Dossier, error) {
 func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 	rows, err := t.query(`SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id, e.from_state, e.to_state,
 		e.from_agency_id, e.to_agency_id, e.timeliness, e.due_at, COALESCE(e.actor_name, a.name, ''), COALESCE(e.actor_role, a.role, ''),
-		e.from_step, e.to_step, e.clock_start_at, e.step_due_at, e.action_due_at, e.handover_due_at, e.data
+		e.from_step, e.to_step, e.clock_start_at, e.step_due_at, e.action_due_at, e.handover_due_at, e.duties, e.data
 		FROM dossier_events e LEFT JOIN event_actors a ON a.actor_id = e.actor_id WHERE e.dossier_id = ? ORDER BY e.seq`, dossierID)
 	if err != nil {
 		return nil, err
@@ -319,10 +319,14 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 		var at int64
 		var due, clock, stepDue, actionDue, handover sql.NullInt64
 		var data string
+		var duties sql.NullString
 		if err := rows.Scan(&e.ID, &e.DossierID, &e.Seq, &e.Action, &at, &e.ActorID, &e.ActorAgencyID, &e.FromState, &e.ToState,
 			&e.FromAgencyID, &e.ToAgencyID, &e.Timeliness, &due, &e.ActorName, &e.ActorRole, &e.FromStep, &e.ToStep,
-			&clock, &stepDue, &actionDue, &handover, &data); err != nil {
+			&clock, &stepDue, &actionDue, &handover, &duties, &data); err != nil {
 			return nil, err
+		}
+		if e.Duties, err = decodeDuties(duties.String); err != nil {
+			return nil, fmt.Errorf("decode event %d: %w", e.ID, err)
 		}
 		var x eventExtra
 		if data != "" {
@@ -333,7 +337,7 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 		e.At, e.DueAt = time.UnixMilli(at).UTC(), fromMS(due)
 		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = fromMS(clock), fromMS(stepDue), fromMS(actionDue), fromMS(handover)
 		e.AssigneeID, e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.AssigneeID, x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
-		e.Parts, e.PartAgencyID, e.Duties, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Duties, x.Supplied, x.AppraiserID
+		e.Parts, e.PartAgencyID, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Supplied, x.AppraiserID
 		e.MergerID = x.MergerID
 		out = append(out, e)
 	}

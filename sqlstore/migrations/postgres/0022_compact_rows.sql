@@ -4,8 +4,9 @@
 -- result, duties; '' when none), the rest is rebuilt from the columns on
 -- read, and step_started_at gets its column. An event's frequent fields
 -- (steps, deadlines, actor's name and role) move from its JSON data to
--- typed columns, times as milliseconds instead of RFC 3339 text; the rare
--- ones stay in data ('' when none). The actor's name and role, which every
+-- typed columns, times as milliseconds instead of RFC 3339 text, the
+-- duties as "agency:role[:user]" with one-letter role codes (compact.go);
+-- the rare ones stay in data ('' when none). The actor's name and role, which every
 -- event copied, are stored once per actor in event_actors (the first ones
 -- recorded, never changed); an event stores its own only when they differ
 -- (a renamed account, a second role) and NULL otherwise, so the history
@@ -47,12 +48,13 @@ CREATE TABLE dossier_events_new (
     step_due_at     BIGINT,
     action_due_at   BIGINT,
     handover_due_at BIGINT,
+    duties          TEXT,
     data            TEXT     NOT NULL,
     UNIQUE (dossier_id, seq)
 );
 INSERT INTO dossier_events_new (id, dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
     from_agency_id, to_agency_id, timeliness, due_at, actor_name, actor_role, from_step, to_step, clock_start_at,
-    step_due_at, action_due_at, handover_due_at, data)
+    step_due_at, action_due_at, handover_due_at, duties, data)
 SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id, e.from_state, e.to_state,
     e.from_agency_id, e.to_agency_id, e.timeliness, COALESCE(e.due_at, CASE WHEN (CAST(e.data AS jsonb) ->> 'due_at') IS NULL OR (CAST(e.data AS jsonb) ->> 'due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND(EXTRACT(EPOCH FROM CAST((CAST(e.data AS jsonb) ->> 'due_at') AS timestamptz)) * 1000) AS BIGINT) END),
     CASE WHEN a.name IS NOT NULL AND a.name = COALESCE((CAST(e.data AS jsonb) ->> 'actor_name'), '') THEN NULL ELSE COALESCE((CAST(e.data AS jsonb) ->> 'actor_name'), '') END,
@@ -62,7 +64,8 @@ SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id,
     CASE WHEN (CAST(e.data AS jsonb) ->> 'step_due_at') IS NULL OR (CAST(e.data AS jsonb) ->> 'step_due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND(EXTRACT(EPOCH FROM CAST((CAST(e.data AS jsonb) ->> 'step_due_at') AS timestamptz)) * 1000) AS BIGINT) END,
     CASE WHEN (CAST(e.data AS jsonb) ->> 'action_due_at') IS NULL OR (CAST(e.data AS jsonb) ->> 'action_due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND(EXTRACT(EPOCH FROM CAST((CAST(e.data AS jsonb) ->> 'action_due_at') AS timestamptz)) * 1000) AS BIGINT) END,
     CASE WHEN (CAST(e.data AS jsonb) ->> 'handover_due_at') IS NULL OR (CAST(e.data AS jsonb) ->> 'handover_due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND(EXTRACT(EPOCH FROM CAST((CAST(e.data AS jsonb) ->> 'handover_due_at') AS timestamptz)) * 1000) AS BIGINT) END,
-    CASE WHEN CAST(CAST(e.data AS jsonb) - ARRAY['actor_name', 'actor_role', 'from_step', 'to_step', 'clock_start_at', 'step_due_at', 'action_due_at', 'handover_due_at', 'due_at', 'id', 'dossier_id', 'seq', 'action', 'at', 'actor_id', 'actor_agency_id', 'from_state', 'to_state', 'from_agency_id', 'to_agency_id', 'timeliness'] AS TEXT) = '{}' THEN '' ELSE CAST(CAST(e.data AS jsonb) - ARRAY['actor_name', 'actor_role', 'from_step', 'to_step', 'clock_start_at', 'step_due_at', 'action_due_at', 'handover_due_at', 'due_at', 'id', 'dossier_id', 'seq', 'action', 'at', 'actor_id', 'actor_agency_id', 'from_state', 'to_state', 'from_agency_id', 'to_agency_id', 'timeliness'] AS TEXT) END
+    (SELECT string_agg((d.v ->> 'agency_id') || ':' || CASE d.v ->> 'role' WHEN 'reception_officer' THEN 'r' WHEN 'specialist' THEN 's' WHEN 'head_of_department' THEN 'h' WHEN 'agency_leader' THEN 'l' WHEN 'admin' THEN 'a' WHEN 'supervisor' THEN 'v' WHEN 'integration' THEN 'i' WHEN 'system' THEN 'y' ELSE COALESCE(d.v ->> 'role', '') END || CASE WHEN COALESCE(CAST(d.v ->> 'user_id' AS BIGINT), 0) <> 0 THEN ':' || (d.v ->> 'user_id') ELSE '' END, ',' ORDER BY d.n) FROM jsonb_array_elements(CAST(e.data AS jsonb) -> 'duties') WITH ORDINALITY AS d(v, n)),
+    CASE WHEN CAST(CAST(e.data AS jsonb) - ARRAY['actor_name', 'actor_role', 'from_step', 'to_step', 'clock_start_at', 'step_due_at', 'action_due_at', 'handover_due_at', 'due_at', 'id', 'dossier_id', 'seq', 'action', 'at', 'actor_id', 'actor_agency_id', 'from_state', 'to_state', 'from_agency_id', 'to_agency_id', 'timeliness', 'duties'] AS TEXT) = '{}' THEN '' ELSE CAST(CAST(e.data AS jsonb) - ARRAY['actor_name', 'actor_role', 'from_step', 'to_step', 'clock_start_at', 'step_due_at', 'action_due_at', 'handover_due_at', 'due_at', 'id', 'dossier_id', 'seq', 'action', 'at', 'actor_id', 'actor_agency_id', 'from_state', 'to_state', 'from_agency_id', 'to_agency_id', 'timeliness', 'duties'] AS TEXT) END
 FROM dossier_events e LEFT JOIN event_actors a ON a.actor_id = e.actor_id ORDER BY e.id;
 DROP TABLE dossier_events;
 ALTER TABLE dossier_events_new RENAME TO dossier_events;

@@ -4,8 +4,9 @@
 -- result, duties; '' when none), the rest is rebuilt from the columns on
 -- read, and step_started_at gets its column. An event's frequent fields
 -- (steps, deadlines, actor's name and role) move from its JSON data to
--- typed columns, times as milliseconds instead of RFC 3339 text; the rare
--- ones stay in data ('' when none). The actor's name and role, which every
+-- typed columns, times as milliseconds instead of RFC 3339 text, the
+-- duties as "agency:role[:user]" with one-letter role codes (compact.go);
+-- the rare ones stay in data ('' when none). The actor's name and role, which every
 -- event copied, are stored once per actor in event_actors (the first ones
 -- recorded, never changed); an event stores its own only when they differ
 -- (a renamed account, a second role) and NULL otherwise, so the history
@@ -45,12 +46,13 @@ CREATE TABLE dossier_events_new (
     step_due_at     BIGINT,
     action_due_at   BIGINT,
     handover_due_at BIGINT,
+    duties          TEXT,
     data            TEXT    NOT NULL,
     UNIQUE (dossier_id, seq)
 );
 INSERT INTO dossier_events_new (id, dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
     from_agency_id, to_agency_id, timeliness, due_at, actor_name, actor_role, from_step, to_step, clock_start_at,
-    step_due_at, action_due_at, handover_due_at, data)
+    step_due_at, action_due_at, handover_due_at, duties, data)
 SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id, e.from_state, e.to_state,
     e.from_agency_id, e.to_agency_id, e.timeliness, COALESCE(e.due_at, CASE WHEN json_extract(e.data, '$.due_at') IS NULL OR json_extract(e.data, '$.due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND((julianday(json_extract(e.data, '$.due_at')) - 2440587.5) * 86400000.0) AS INTEGER) END),
     CASE WHEN a.name IS NOT NULL AND a.name = COALESCE(json_extract(e.data, '$.actor_name'), '') THEN NULL ELSE COALESCE(json_extract(e.data, '$.actor_name'), '') END,
@@ -60,7 +62,8 @@ SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id,
     CASE WHEN json_extract(e.data, '$.step_due_at') IS NULL OR json_extract(e.data, '$.step_due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND((julianday(json_extract(e.data, '$.step_due_at')) - 2440587.5) * 86400000.0) AS INTEGER) END,
     CASE WHEN json_extract(e.data, '$.action_due_at') IS NULL OR json_extract(e.data, '$.action_due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND((julianday(json_extract(e.data, '$.action_due_at')) - 2440587.5) * 86400000.0) AS INTEGER) END,
     CASE WHEN json_extract(e.data, '$.handover_due_at') IS NULL OR json_extract(e.data, '$.handover_due_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND((julianday(json_extract(e.data, '$.handover_due_at')) - 2440587.5) * 86400000.0) AS INTEGER) END,
-    CASE WHEN json_remove(e.data, '$.actor_name', '$.actor_role', '$.from_step', '$.to_step', '$.clock_start_at', '$.step_due_at', '$.action_due_at', '$.handover_due_at', '$.due_at', '$.id', '$.dossier_id', '$.seq', '$.action', '$.at', '$.actor_id', '$.actor_agency_id', '$.from_state', '$.to_state', '$.from_agency_id', '$.to_agency_id', '$.timeliness') = '{}' THEN '' ELSE json_remove(e.data, '$.actor_name', '$.actor_role', '$.from_step', '$.to_step', '$.clock_start_at', '$.step_due_at', '$.action_due_at', '$.handover_due_at', '$.due_at', '$.id', '$.dossier_id', '$.seq', '$.action', '$.at', '$.actor_id', '$.actor_agency_id', '$.from_state', '$.to_state', '$.from_agency_id', '$.to_agency_id', '$.timeliness') END
+    (SELECT group_concat(x, ',') FROM (SELECT json_extract(d.value, '$.agency_id') || ':' || CASE json_extract(d.value, '$.role') WHEN 'reception_officer' THEN 'r' WHEN 'specialist' THEN 's' WHEN 'head_of_department' THEN 'h' WHEN 'agency_leader' THEN 'l' WHEN 'admin' THEN 'a' WHEN 'supervisor' THEN 'v' WHEN 'integration' THEN 'i' WHEN 'system' THEN 'y' ELSE COALESCE(json_extract(d.value, '$.role'), '') END || CASE WHEN COALESCE(json_extract(d.value, '$.user_id'), 0) <> 0 THEN ':' || json_extract(d.value, '$.user_id') ELSE '' END AS x FROM json_each(e.data, '$.duties') d ORDER BY d.key)),
+    CASE WHEN json_remove(e.data, '$.actor_name', '$.actor_role', '$.from_step', '$.to_step', '$.clock_start_at', '$.step_due_at', '$.action_due_at', '$.handover_due_at', '$.due_at', '$.id', '$.dossier_id', '$.seq', '$.action', '$.at', '$.actor_id', '$.actor_agency_id', '$.from_state', '$.to_state', '$.from_agency_id', '$.to_agency_id', '$.timeliness', '$.duties') = '{}' THEN '' ELSE json_remove(e.data, '$.actor_name', '$.actor_role', '$.from_step', '$.to_step', '$.clock_start_at', '$.step_due_at', '$.action_due_at', '$.handover_due_at', '$.due_at', '$.id', '$.dossier_id', '$.seq', '$.action', '$.at', '$.actor_id', '$.actor_agency_id', '$.from_state', '$.to_state', '$.from_agency_id', '$.to_agency_id', '$.timeliness', '$.duties') END
 FROM dossier_events e LEFT JOIN event_actors a ON a.actor_id = e.actor_id ORDER BY e.id;
 DROP TABLE dossier_events;
 ALTER TABLE dossier_events_new RENAME TO dossier_events;
