@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -270,4 +271,83 @@ func fixEvents(fix func(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error
 		}
 		return rows, nil
 	}
+}
+
+// A dossier's procedure name is its procedure version's (the service copies
+// it at reception), and versions are never changed once written: the row
+// stores '' for "the version's name" and the name itself only when it
+// differs (fillNames, procedureNameOf).
+
+// versionNames caches the names of committed procedure versions: key
+// [2]int64{procedure id, version} → name; loading marks keys being read.
+type versionNames struct{ m, loading sync.Map }
+
+// versionName returns the name of a procedure version. Only a read
+// transaction caches it: what a write transaction reads may be its own
+// uncommitted version.
+func (t *tx) versionName(pid int64, version int) (string, error) {
+	key := [2]int64{pid, int64(version)}
+	if v, ok := t.db.versions.m.Load(key); ok {
+		return v.(string), nil
+	}
+	row, err := t.queryRow(`SELECT data FROM procedure_versions WHERE procedure_id = ? AND version = ?`, pid, version)
+	if err != nil {
+		return "", err
+	}
+	var data string
+	if err := row.Scan(&data); err != nil {
+		return "", fmt.Errorf("procedure %d version %d: %w", pid, version, err)
+	}
+	var p struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal([]byte(data), &p); err != nil {
+		return "", fmt.Errorf("decode procedure %d version %d: %w", pid, version, err)
+	}
+	if !t.write {
+		t.db.versions.m.Store(key, p.Name)
+	}
+	return p.Name, nil
+}
+
+// procedureNameOf returns what dossiers.procedure_name stores for d: ” when
+// the cached name of its version is the same. Without a cached name the
+// name is stored, and the version's name is read in the background (from
+// committed data) for the next dossiers.
+func (t *tx) procedureNameOf(d *motcua.Dossier) string {
+	key := [2]int64{d.ProcedureID, int64(d.ProcedureVersion)}
+	if v, ok := t.db.versions.m.Load(key); ok {
+		if v.(string) == d.ProcedureName && d.ProcedureName != "" {
+			return ""
+		}
+		return d.ProcedureName
+	}
+	if _, busy := t.db.versions.loading.LoadOrStore(key, true); !busy {
+		db := t.db
+		go func() {
+			defer db.versions.loading.Delete(key)
+			_ = db.Read(context.Background(), func(mt motcua.Tx) error {
+				_, err := mt.(*tx).versionName(key[0], int(key[1]))
+				return err
+			})
+		}()
+	}
+	return d.ProcedureName
+}
+
+// fillNames gives the dossiers read whose row stores ” their version's
+// procedure name. (Called after their rows are closed: a PostgreSQL
+// transaction runs one query at a time.)
+func (t *tx) fillNames(ds ...*motcua.Dossier) error {
+	for _, d := range ds {
+		if d == nil || d.ProcedureName != "" {
+			continue
+		}
+		name, err := t.versionName(d.ProcedureID, d.ProcedureVersion)
+		if err != nil {
+			return err
+		}
+		d.ProcedureName = name
+	}
+	return nil
 }

@@ -26,7 +26,7 @@ func undoCompactRows(t *tx) error {
 		if err != nil {
 			return err
 		}
-		if _, err := t.exec(`UPDATE dossiers SET status = ? WHERE id = ?`, string(b), d.ID); err != nil {
+		if _, err := t.exec(`UPDATE dossiers SET status = ?, procedure_name = ? WHERE id = ?`, string(b), d.ProcedureName, d.ID); err != nil {
 			return err
 		}
 		events, err := t.Events(t.ctx, d.ID)
@@ -58,6 +58,7 @@ func undoCompactRows(t *tx) error {
 		}
 	}
 	t.db.actors.m.Clear()
+	t.db.versions.m.Clear()
 	return nil
 }
 

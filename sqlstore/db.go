@@ -115,6 +115,8 @@ type DB struct {
 	close    sync.Once
 	// actors caches the committed event_actors rows (compact.go).
 	actors actorCache
+	// versions caches procedure versions' names (compact.go).
+	versions versionNames
 }
 
 // ErrClosed is returned by Write and Read after Close.

@@ -129,7 +129,7 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 		action_due_at, finished_at, returned_at, next_due_at, seq, status,
 		finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, d.ProcedureName, int(d.Channel), d.ReceptionPointID,
+		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, t.procedureNameOf(d), int(d.Channel), d.ReceptionPointID,
 		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, string(facts), d.CreatedAt.UnixMilli(),
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepStartedAt),
 		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, status,
@@ -289,7 +289,10 @@ func (t *tx) Dossier(_ ctxT, id int64) (*motcua.Dossier, error) {
 		return nil, err
 	}
 	d, err := scanDossier(row)
-	return d, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ.")
+	if err != nil {
+		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ.")
+	}
+	return d, t.fillNames(d)
 }
 
 // DossierByCode implements motcua.DossierStore.
@@ -299,7 +302,10 @@ func (t *tx) DossierByCode(_ ctxT, code string) (*motcua.Dossier, error) {
 		return nil, err
 	}
 	d, err := scanDossier(row)
-	return d, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+	if err != nil {
+		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+	}
+	return d, t.fillNames(d)
 }
 
 // Events implements motcua.DossierStore. An event whose actor_name or
@@ -477,22 +483,33 @@ func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
 		}
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, t.fillNames(out...)
 }
 
 // PublicDossier implements motcua.DossierStore.
 func (t *tx) PublicDossier(_ ctxT, code string) (*motcua.PublicRecord, error) {
 	row, err := t.queryRow(`SELECT id, code, verifier, facts, procedure_code, procedure_name, competent_agency_id, state,
-		received_at, due_at, finished_at, returned_at, action_due_at FROM dossiers WHERE code = ?`, code)
+		received_at, due_at, finished_at, returned_at, action_due_at, procedure_id, procedure_version FROM dossiers WHERE code = ?`, code)
 	if err != nil {
 		return nil, err
 	}
 	var r motcua.PublicRecord
 	var received, due, finished, returned, action sql.NullInt64
 	var facts string
+	var pid int64
+	var version int
 	if err := row.Scan(&r.ID, &r.Code, &r.Verifier, &facts, &r.ProcedureCode, &r.ProcedureName, &r.CompetentAgencyID, &r.Status.State,
-		&received, &due, &finished, &returned, &action); err != nil {
+		&received, &due, &finished, &returned, &action, &pid, &version); err != nil {
 		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+	}
+	if r.ProcedureName == "" {
+		if r.ProcedureName, err = t.versionName(pid, version); err != nil {
+			return nil, err
+		}
 	}
 	r.Status.ReceivedAt, r.Status.DueAt, r.Status.FinishedAt = fromMS(received), fromMS(due), fromMS(finished)
 	r.Status.ReturnedAt, r.Status.ActionDueAt = fromMS(returned), fromMS(action)
