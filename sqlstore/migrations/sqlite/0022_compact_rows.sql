@@ -1,22 +1,27 @@
--- Bytes per dossier (issue 15, docs/deployment.md §17). A dossier's status
--- was kept twice, as columns and as a JSON document: the document now holds
--- only what has no column (appraiser, parts, supplements, extensions,
--- result, duties; '' when none), the rest is rebuilt from the columns on
--- read, and step_started_at gets its column. The procedure's name, copied
--- into every dossier, is '' where it is the name of the dossier's procedure
--- version (versions are never changed), read from there. An event's frequent fields
--- (steps, deadlines, actor's name and role) move from its JSON data to
--- typed columns, times as milliseconds instead of RFC 3339 text, the
--- duties as "agency:role[:user]" with one-letter role codes (compact.go);
--- the rare ones stay in data ('' when none). The actor's name and role, which every
--- event copied, are stored once per actor in event_actors (the first ones
--- recorded, never changed); an event stores its own only when they differ
--- (a renamed account, a second role) and NULL otherwise, so the history
--- keeps the name the actor had at the time.
+-- Bytes per dossier (issue 15, docs/deployment.md §17).
+-- A dossier's status was kept twice, as columns and as a JSON document: the
+-- document now holds only what has no column (appraiser, parts,
+-- supplements, extensions, result, duties; '' when none), the rest is
+-- rebuilt from the columns on read, and step_started_at gets its column.
+-- The procedure's name, copied into every dossier, is '' where it is the
+-- name of the dossier's procedure version (versions never change).
+-- An event's frequent fields (steps, deadlines, actor's name and role) move
+-- from its JSON data to typed columns, times as milliseconds instead of
+-- RFC 3339 text, the duties as "agency:role[:user]" with one-letter role
+-- codes (compact.go); the rare ones stay in data ('' when none). The
+-- actor's name and role, which every event copied, are stored once per
+-- actor in event_actors (the first ones recorded, never changed); an event
+-- stores its own only when they differ (a renamed account, a second role)
+-- and NULL otherwise, so the history keeps the name the actor had then.
 ALTER TABLE dossiers ADD COLUMN step_started_at BIGINT;
-UPDATE dossiers SET procedure_name = CASE WHEN procedure_name <> '' AND procedure_name = (SELECT json_extract(v.data, '$.name') FROM procedure_versions v WHERE v.procedure_id = dossiers.procedure_id AND v.version = dossiers.procedure_version) THEN '' ELSE procedure_name END,
+-- The versions' names, decoded once rather than once per dossier.
+CREATE TEMP TABLE m22_names (procedure_id BIGINT, version INTEGER, name TEXT, PRIMARY KEY (procedure_id, version));
+INSERT INTO temp.m22_names SELECT procedure_id, version, json_extract(data, '$.name') FROM procedure_versions;
+UPDATE dossiers SET procedure_name = CASE WHEN procedure_name <> '' AND procedure_name = (SELECT n.name FROM temp.m22_names n WHERE n.procedure_id = dossiers.procedure_id AND n.version = dossiers.procedure_version) THEN '' ELSE procedure_name END,
     step_started_at = CASE WHEN json_extract(status, '$.step_started_at') IS NULL OR json_extract(status, '$.step_started_at') LIKE '0001-%' THEN NULL ELSE CAST(ROUND((julianday(json_extract(status, '$.step_started_at')) - 2440587.5) * 86400000.0) AS INTEGER) END,
     status = CASE WHEN json_remove(status, '$.state', '$.step', '$.agency_id', '$.assignee_id', '$.submitted_at', '$.received_at', '$.clock_start_at', '$.due_at', '$.step_started_at', '$.step_due_at', '$.action_due_at', '$.finished_at', '$.returned_at', '$.seq') = '{}' THEN '' ELSE json_remove(status, '$.state', '$.step', '$.agency_id', '$.assignee_id', '$.submitted_at', '$.received_at', '$.clock_start_at', '$.due_at', '$.step_started_at', '$.step_due_at', '$.action_due_at', '$.finished_at', '$.returned_at', '$.seq') END;
+
+DROP TABLE temp.m22_names;
 
 CREATE TABLE event_actors (
     actor_id BIGINT PRIMARY KEY,
