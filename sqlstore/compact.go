@@ -284,7 +284,7 @@ type versionNames struct{ m, loading sync.Map }
 
 // versionName returns the name of a procedure version. Only a read
 // transaction caches it: what a write transaction reads may be its own
-// uncommitted version.
+// uncommitted version, so it has the name read again from committed data.
 func (t *tx) versionName(pid int64, version int) (string, error) {
 	key := [2]int64{pid, int64(version)}
 	if v, ok := t.db.versions.m.Load(key); ok {
@@ -306,8 +306,26 @@ func (t *tx) versionName(pid int64, version int) (string, error) {
 	}
 	if !t.write {
 		t.db.versions.m.Store(key, p.Name)
+	} else {
+		t.db.loadVersionName(key)
 	}
 	return p.Name, nil
+}
+
+// loadVersionName reads the name of a procedure version in the background,
+// in a read transaction (committed data only), for the cache; at most one
+// read per version at a time.
+func (db *DB) loadVersionName(key [2]int64) {
+	if _, busy := db.versions.loading.LoadOrStore(key, true); busy {
+		return
+	}
+	go func() {
+		defer db.versions.loading.Delete(key)
+		_ = db.Read(context.Background(), func(mt motcua.Tx) error {
+			_, err := mt.(*tx).versionName(key[0], int(key[1]))
+			return err
+		})
+	}()
 }
 
 // procedureNameOf returns what dossiers.procedure_name stores for d: ” when
@@ -322,16 +340,7 @@ func (t *tx) procedureNameOf(d *motcua.Dossier) string {
 		}
 		return d.ProcedureName
 	}
-	if _, busy := t.db.versions.loading.LoadOrStore(key, true); !busy {
-		db := t.db
-		go func() {
-			defer db.versions.loading.Delete(key)
-			_ = db.Read(context.Background(), func(mt motcua.Tx) error {
-				_, err := mt.(*tx).versionName(key[0], int(key[1]))
-				return err
-			})
-		}()
-	}
+	t.db.loadVersionName(key)
 	return d.ProcedureName
 }
 
