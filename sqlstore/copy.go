@@ -21,7 +21,7 @@ import (
 // the readiness probe's scratch row, which is a running instance's state
 // and changes under a copy taken from a live database.
 //
-// Column kinds: i BIGINT/INTEGER, n nullable BIGINT, t TEXT, b boolean
+// Column kinds: i BIGINT/INTEGER, n nullable BIGINT, t TEXT, s nullable TEXT, b boolean
 // (INTEGER 0/1 on SQLite, BOOLEAN on PostgreSQL).
 var tableSpecs = []string{
 	"agencies: id:i code:t name:t level:t kind:t parent_id:n address:t phone:t one_stop:b",
@@ -38,10 +38,12 @@ var tableSpecs = []string{
 		"reception_agency_id:i competent_agency_id:i applicant_id_number:t applicant_name:t verifier:t facts:t created_at:i state:t step:i " +
 		"holder_agency_id:i assignee_id:i submitted_at:n received_at:n clock_start_at:n due_at:n step_due_at:n action_due_at:n " +
 		"finished_at:n returned_at:n next_due_at:i seq:i status:t " +
-		"finish_class:t ontime_766:b handle_ms:i supp_count:i supp_last_at:n report_flags:i last_event_at:n",
+		"finish_class:t ontime_766:b handle_ms:i supp_count:i supp_last_at:n report_flags:i last_event_at:n step_started_at:n",
+	"event_actors: actor_id:i name:t role:t",
 	"dossier_work: agency_id:i role:t user_id:i next_due_at:i dossier_id:i",
 	"dossier_events: id:i dossier_id:i seq:i action:t at:i actor_id:i actor_agency_id:i from_state:t to_state:t from_agency_id:i " +
-		"to_agency_id:i timeliness:t due_at:n data:t",
+		"to_agency_id:i timeliness:t due_at:n data:t actor_name:s actor_role:s from_step:i to_step:i clock_start_at:n step_due_at:n " +
+		"action_due_at:n handover_due_at:n duties:s",
 	"dossier_files: id:i dossier_id:i component_id:i name:t content_type:t size:i sha256:t blob_key:t uploaded_by:i uploaded_at:i " +
 		"doc_code:t signer:t signed_at:i",
 	"payments: id:i dossier_id:i method:t amount:i fees:t reference:t state:t transaction_id:t receipt_number:t receipt_url:t " +
@@ -188,9 +190,15 @@ func canonical(cols []column, raw []any, buf []byte) ([]byte, []any, error) {
 			} else {
 				buf = append(buf, 'F')
 			}
-		case 't':
+		case 't', 's':
 			var s string
 			switch x := v.(type) {
+			case nil:
+				if c.kind == 't' {
+					return nil, nil, fmt.Errorf("column %s is NULL", c.name)
+				}
+				buf = append(buf, 'N', 0)
+				continue
 			case string:
 				s = x
 			case []byte:

@@ -121,6 +121,10 @@ type DB struct {
 	pgids    pgIDs          // PostgreSQL: ids drawn beforehand for pipelined INSERTs
 	maxBatch int
 	close    sync.Once
+	// actors caches the committed event_actors rows (compact.go).
+	actors actorCache
+	// versions caches procedure versions' names (compact.go).
+	versions versionNames
 }
 
 // ErrClosed is returned by Write and Read after Close.

@@ -118,22 +118,22 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	if err != nil {
 		return fmt.Errorf("encode dossier: %w", err)
 	}
-	status, err := json.Marshal(&d.Status)
-	if err != nil {
-		return fmt.Errorf("encode status: %w", err)
-	}
 	s := &d.Status
+	status, err := encodeStatusExtra(s)
+	if err != nil {
+		return err
+	}
 	r := &s.Report
 	id, err := t.insert(`INSERT INTO dossiers (code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
 		reception_point_id, reception_agency_id, competent_agency_id, applicant_id_number, applicant_name, verifier, facts, created_at,
-		state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at, step_due_at,
+		state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at, step_started_at, step_due_at,
 		action_due_at, finished_at, returned_at, next_due_at, seq, status,
 		finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, d.ProcedureName, int(d.Channel), d.ReceptionPointID,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, t.procedureNameOf(d), int(d.Channel), d.ReceptionPointID,
 		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, string(facts), d.CreatedAt.UnixMilli(),
-		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepDueAt),
-		ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status),
+		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepStartedAt),
+		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, status,
 		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt))
 	if err != nil {
 		return conflict(err, "dossier_code_exists", "Mã hồ sơ "+d.Code+" đã tồn tại.")
@@ -166,46 +166,21 @@ func (t *tx) saveDuties(id int64, s *motcua.Status, replace bool) error {
 	return nil
 }
 
-// eventData is the part of an event without a column of its own, stored
-// as JSON. (Rows written before this split hold the whole event; they
-// decode the same way.)
-type eventData struct {
-	ActorName     string              `json:"actor_name,omitempty"`
-	ActorRole     motcua.Role         `json:"actor_role,omitempty"`
-	FromStep      int                 `json:"from_step"`
-	ToStep        int                 `json:"to_step"`
-	AssigneeID    int64               `json:"assignee_id,omitempty"`
-	ClockStartAt  time.Time           `json:"clock_start_at,omitzero"`
-	StepDueAt     time.Time           `json:"step_due_at,omitzero"`
-	ActionDueAt   time.Time           `json:"action_due_at,omitzero"`
-	HandoverDueAt time.Time           `json:"handover_due_at,omitzero"`
-	Stage         motcua.Stage        `json:"stage,omitempty"`
-	Reason        string              `json:"reason,omitempty"`
-	Missing       []int64             `json:"missing,omitempty"`
-	Supplied      []int64             `json:"supplied,omitempty"`
-	AppraiserID   int64               `json:"appraiser_id,omitempty"`
-	ResultNumber  string              `json:"result_number,omitempty"`
-	ResultFileRef string              `json:"result_file_ref,omitempty"`
-	Parts         []motcua.PartStatus `json:"parts,omitempty"`
-	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
-	Duties        []motcua.Duty       `json:"duties,omitempty"`
-	MergerID      int64               `json:"merger_id,omitempty"`
-	// DueAt is only read, from rows written before the due_at column.
-	DueAt time.Time `json:"due_at,omitzero"`
-}
-
 func (t *tx) insertEvent(e *motcua.Event) error {
-	data, err := json.Marshal(eventData{ActorName: e.ActorName, ActorRole: e.ActorRole, FromStep: e.FromStep, ToStep: e.ToStep,
-		AssigneeID: e.AssigneeID, ClockStartAt: e.ClockStartAt, StepDueAt: e.StepDueAt, ActionDueAt: e.ActionDueAt,
-		HandoverDueAt: e.HandoverDueAt, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing, Supplied: e.Supplied, AppraiserID: e.AppraiserID, ResultNumber: e.ResultNumber,
-		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties, MergerID: e.MergerID})
+	data, err := encodeEventExtra(e)
 	if err != nil {
-		return fmt.Errorf("encode event: %w", err)
+		return err
+	}
+	name, role, err := t.actorOf(e.ActorID, e.ActorName, e.ActorRole)
+	if err != nil {
+		return err
 	}
 	id, err := t.insert(`INSERT INTO dossier_events (dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
-		from_agency_id, to_agency_id, timeliness, due_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		from_agency_id, to_agency_id, timeliness, due_at, actor_name, actor_role, from_step, to_step, clock_start_at, step_due_at,
+		action_due_at, handover_due_at, duties, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.ActorAgencyID, e.FromState, e.ToState, e.FromAgencyID, e.ToAgencyID,
-		e.Timeliness, ms(e.DueAt), string(data))
+		e.Timeliness, ms(e.DueAt), name, role, e.FromStep, e.ToStep, ms(e.ClockStartAt), ms(e.StepDueAt), ms(e.ActionDueAt),
+		ms(e.HandoverDueAt), encodeDuties(e.Duties), data)
 	if err != nil {
 		return conflict(err, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
 	}
@@ -246,18 +221,18 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	if err := t.insertEvent(e); err != nil {
 		return err
 	}
-	status, err := json.Marshal(s)
+	status, err := encodeStatusExtra(s)
 	if err != nil {
-		return fmt.Errorf("encode status: %w", err)
+		return err
 	}
 	r := &s.Report
 	res, err := t.exec(`UPDATE dossiers SET state = ?, step = ?, holder_agency_id = ?, assignee_id = ?, submitted_at = ?,
-		received_at = ?, clock_start_at = ?, due_at = ?, step_due_at = ?, action_due_at = ?, finished_at = ?, returned_at = ?,
-		next_due_at = ?, seq = ?, status = ?, finish_class = ?, ontime_766 = ?, handle_ms = ?, supp_count = ?, supp_last_at = ?,
-		report_flags = ?, last_event_at = ? WHERE id = ? AND seq = ?`,
+		received_at = ?, clock_start_at = ?, due_at = ?, step_started_at = ?, step_due_at = ?, action_due_at = ?, finished_at = ?,
+		returned_at = ?, next_due_at = ?, seq = ?, status = ?, finish_class = ?, ontime_766 = ?, handle_ms = ?, supp_count = ?,
+		supp_last_at = ?, report_flags = ?, last_event_at = ? WHERE id = ? AND seq = ?`,
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt),
-		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, string(status),
-		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt),
+		ms(s.StepStartedAt), ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq,
+		status, r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt),
 		e.DossierID, e.Seq-1)
 	if err != nil {
 		return err
@@ -272,7 +247,7 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 
 const dossierColumns = `id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
 	reception_point_id, reception_agency_id, competent_agency_id, verifier, facts, created_at, status,
-	finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at`
+	finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at, ` + statusColumns
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
@@ -281,9 +256,10 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var created, flags int64
 	var last, lastRequest sqlNullInt
 	var r motcua.ReportFacts
-	if err := sc.Scan(&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &d.ProcedureCode, &d.ProcedureName, &channel, &d.ReceptionPointID,
+	var sc2 statusCols
+	if err := sc.Scan(append([]any{&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &d.ProcedureCode, &d.ProcedureName, &channel, &d.ReceptionPointID,
 		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &facts, &created, &status,
-		&r.Class, &r.OnTime766, &r.HandleMS, &r.Supplements, &lastRequest, &flags, &last); err != nil {
+		&r.Class, &r.OnTime766, &r.HandleMS, &r.Supplements, &lastRequest, &flags, &last}, sc2.dest()...)...); err != nil {
 		return nil, err
 	}
 	r.Flags, r.LastEventAt, r.LastRequestAt = motcua.ReportFlags(flags), fromMS(last), fromMS(lastRequest)
@@ -295,9 +271,12 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	}
 	d.Applicant, d.Assisted, d.Content, d.ReturnMethod = f.Applicant, f.Assisted, f.Content, f.ReturnMethod
 	d.Components, d.Fees, d.LookupSecret = loadComponents(f.Components), unpaidFees(f.Fees), f.LookupSecret
-	if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
-		return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
+	if status != "" {
+		if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
+			return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
+		}
 	}
+	sc2.apply(&d.Status)
 	// The report facts as stored: the live counters' changes at the next
 	// event are computed against them.
 	d.Status.Report = r
@@ -311,7 +290,10 @@ func (t *tx) Dossier(_ ctxT, id int64) (*motcua.Dossier, error) {
 		return nil, err
 	}
 	d, err := scanDossier(row)
-	return d, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ.")
+	if err != nil {
+		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ.")
+	}
+	return d, t.fillNames(d)
 }
 
 // DossierByCode implements motcua.DossierStore.
@@ -321,13 +303,19 @@ func (t *tx) DossierByCode(_ ctxT, code string) (*motcua.Dossier, error) {
 		return nil, err
 	}
 	d, err := scanDossier(row)
-	return d, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+	if err != nil {
+		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+	}
+	return d, t.fillNames(d)
 }
 
-// Events implements motcua.DossierStore.
+// Events implements motcua.DossierStore. An event whose actor_name or
+// actor_role is NULL has its actor's event_actors ones (compact.go).
 func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
-	rows, err := t.query(`SELECT id, dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
-		from_agency_id, to_agency_id, timeliness, due_at, data FROM dossier_events WHERE dossier_id = ? ORDER BY seq`, dossierID)
+	rows, err := t.query(`SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id, e.from_state, e.to_state,
+		e.from_agency_id, e.to_agency_id, e.timeliness, e.due_at, COALESCE(e.actor_name, a.name, ''), COALESCE(e.actor_role, a.role, ''),
+		e.from_step, e.to_step, e.clock_start_at, e.step_due_at, e.action_due_at, e.handover_due_at, e.duties, e.data
+		FROM dossier_events e LEFT JOIN event_actors a ON a.actor_id = e.actor_id WHERE e.dossier_id = ? ORDER BY e.seq`, dossierID)
 	if err != nil {
 		return nil, err
 	}
@@ -336,24 +324,27 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 	for rows.Next() {
 		var e motcua.Event
 		var at int64
-		var due sql.NullInt64
+		var due, clock, stepDue, actionDue, handover sql.NullInt64
 		var data string
+		var duties sql.NullString
 		if err := rows.Scan(&e.ID, &e.DossierID, &e.Seq, &e.Action, &at, &e.ActorID, &e.ActorAgencyID, &e.FromState, &e.ToState,
-			&e.FromAgencyID, &e.ToAgencyID, &e.Timeliness, &due, &data); err != nil {
+			&e.FromAgencyID, &e.ToAgencyID, &e.Timeliness, &due, &e.ActorName, &e.ActorRole, &e.FromStep, &e.ToStep,
+			&clock, &stepDue, &actionDue, &handover, &duties, &data); err != nil {
 			return nil, err
 		}
-		var x eventData
-		if err := json.Unmarshal([]byte(data), &x); err != nil {
+		if e.Duties, err = decodeDuties(duties.String); err != nil {
 			return nil, fmt.Errorf("decode event %d: %w", e.ID, err)
 		}
-		e.At, e.DueAt = time.UnixMilli(at).UTC(), fromMS(due)
-		if !due.Valid {
-			e.DueAt = x.DueAt
+		var x eventExtra
+		if data != "" {
+			if err := json.Unmarshal([]byte(data), &x); err != nil {
+				return nil, fmt.Errorf("decode event %d: %w", e.ID, err)
+			}
 		}
-		e.ActorName, e.ActorRole, e.FromStep, e.ToStep, e.AssigneeID = x.ActorName, x.ActorRole, x.FromStep, x.ToStep, x.AssigneeID
-		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = x.ClockStartAt, x.StepDueAt, x.ActionDueAt, x.HandoverDueAt
-		e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
-		e.Parts, e.PartAgencyID, e.Duties, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Duties, x.Supplied, x.AppraiserID
+		e.At, e.DueAt = time.UnixMilli(at).UTC(), fromMS(due)
+		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = fromMS(clock), fromMS(stepDue), fromMS(actionDue), fromMS(handover)
+		e.AssigneeID, e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.AssigneeID, x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
+		e.Parts, e.PartAgencyID, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Supplied, x.AppraiserID
 		e.MergerID = x.MergerID
 		out = append(out, e)
 	}
@@ -496,22 +487,33 @@ func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
 		}
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, t.fillNames(out...)
 }
 
 // PublicDossier implements motcua.DossierStore.
 func (t *tx) PublicDossier(_ ctxT, code string) (*motcua.PublicRecord, error) {
 	row, err := t.queryRow(`SELECT id, code, verifier, facts, procedure_code, procedure_name, competent_agency_id, state,
-		received_at, due_at, finished_at, returned_at, action_due_at FROM dossiers WHERE code = ?`, code)
+		received_at, due_at, finished_at, returned_at, action_due_at, procedure_id, procedure_version FROM dossiers WHERE code = ?`, code)
 	if err != nil {
 		return nil, err
 	}
 	var r motcua.PublicRecord
 	var received, due, finished, returned, action sql.NullInt64
 	var facts string
+	var pid int64
+	var version int
 	if err := row.Scan(&r.ID, &r.Code, &r.Verifier, &facts, &r.ProcedureCode, &r.ProcedureName, &r.CompetentAgencyID, &r.Status.State,
-		&received, &due, &finished, &returned, &action); err != nil {
+		&received, &due, &finished, &returned, &action, &pid, &version); err != nil {
 		return nil, notFound(err, "dossier_not_found", "Không tìm thấy hồ sơ có mã "+code+".")
+	}
+	if r.ProcedureName == "" {
+		if r.ProcedureName, err = t.versionName(pid, version); err != nil {
+			return nil, err
+		}
 	}
 	r.Status.ReceivedAt, r.Status.DueAt, r.Status.FinishedAt = fromMS(received), fromMS(due), fromMS(finished)
 	r.Status.ReturnedAt, r.Status.ActionDueAt = fromMS(returned), fromMS(action)

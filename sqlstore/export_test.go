@@ -71,11 +71,19 @@ func (db *DB) Rewind(ctx context.Context, version int, undo ...string) error {
 		// The migrations after those the tests rewind to undo themselves
 		// here, newest first, so that each test names only the undo of the
 		// migration it is about.
-		var later []string
 		for v := 99; v >= version; v-- {
-			later = append(later, migrationUndo[v]...)
+			for _, q := range migrationUndo[v] {
+				if _, err := t.exec(q); err != nil {
+					return err
+				}
+			}
+			if f := migrationUndoFuncs[v]; f != nil {
+				if err := f(t); err != nil {
+					return err
+				}
+			}
 		}
-		for _, q := range append(later, undo...) {
+		for _, q := range undo {
 			if _, err := t.exec(q); err != nil {
 				return err
 			}

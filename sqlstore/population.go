@@ -132,18 +132,5 @@ func (t *tx) DossiersOfApplicant(_ ctxT, idNumber string, limit int) ([]*motcua.
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := t.query(`SELECT `+dossierColumns+` FROM dossiers WHERE applicant_id_number = ? ORDER BY id DESC LIMIT ?`, idNumber, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*motcua.Dossier
-	for rows.Next() {
-		d, err := scanDossier(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return t.dossiers(`SELECT `+dossierColumns+` FROM dossiers WHERE applicant_id_number = ? ORDER BY id DESC LIMIT ?`, idNumber, limit)
 }

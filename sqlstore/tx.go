@@ -31,6 +31,9 @@ type tx struct {
 	// pipe, in the optimistic run of a PostgreSQL group commit, queues
 	// the statements whose results are not needed (pgpipeline.go).
 	pipe *pgPipe
+	// newActors are the event_actors rows this transaction wrote (see
+	// actorOf): not committed yet, so never cached.
+	newActors map[int64]bool
 }
 
 // dropPending forgets the counter changes and numbers a failed transaction

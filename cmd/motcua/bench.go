@@ -33,6 +33,7 @@ type benchOptions struct {
 	without  string
 
 	partition bool
+	bytes     bool
 }
 
 func (b *benchOptions) bind(fs *flag.FlagSet) {
@@ -52,6 +53,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&b.solo, "solo", 10*time.Second, "with --mixed: the length of the single-client latency baseline")
 	fs.StringVar(&b.without, "without", "", "with --mixed: kinds left out of the mix, comma-separated (inbox, filter, page, json, action, reception, receipt, report, lookup)")
 	fs.BoolVar(&b.partition, "partition", false, "with --db postgres://…: copy the dossiers into a table partitioned by month of --year and time the same inbox, lookup, 06a and inserts on both (needs space for a copy of the dossiers)")
+	fs.BoolVar(&b.bytes, "bytes", false, "print the bytes per dossier of the database of --data or --db, rows and indexes separately, table by table (reads only)")
 	fs.BoolVar(&b.sign, "sign", false, "measure PDF signatures per second with a key file against raw RSA/ECDSA signatures, and a leader signing 100 results at once")
 
 }
@@ -84,6 +86,9 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	}
 	if o.partition {
 		return partitionBench(ctx, cfg, o, stdout)
+	}
+	if o.bytes {
+		return bytesBench(ctx, cfg, stdout)
 	}
 	var pg string
 	if sqlstore.IsPostgresURL(cfg.DB) {
