@@ -185,6 +185,7 @@ type eventData struct {
 	AppraiserID   int64               `json:"appraiser_id,omitempty"`
 	ResultNumber  string              `json:"result_number,omitempty"`
 	ResultFileRef string              `json:"result_file_ref,omitempty"`
+	ResultSigned  bool                `json:"result_signed,omitempty"`
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
 	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
 	Duties        []motcua.Duty       `json:"duties,omitempty"`
@@ -197,7 +198,7 @@ func (t *tx) insertEvent(e *motcua.Event) error {
 	data, err := json.Marshal(eventData{ActorName: e.ActorName, ActorRole: e.ActorRole, FromStep: e.FromStep, ToStep: e.ToStep,
 		AssigneeID: e.AssigneeID, ClockStartAt: e.ClockStartAt, StepDueAt: e.StepDueAt, ActionDueAt: e.ActionDueAt,
 		HandoverDueAt: e.HandoverDueAt, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing, Supplied: e.Supplied, AppraiserID: e.AppraiserID, ResultNumber: e.ResultNumber,
-		ResultFileRef: e.ResultFileRef, Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties, MergerID: e.MergerID})
+		ResultFileRef: e.ResultFileRef, ResultSigned: e.ResultSigned, Parts: e.Parts, PartAgencyID: e.PartAgencyID, Duties: e.Duties, MergerID: e.MergerID})
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
 	}
@@ -352,6 +353,7 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 		e.ActorName, e.ActorRole, e.FromStep, e.ToStep, e.AssigneeID = x.ActorName, x.ActorRole, x.FromStep, x.ToStep, x.AssigneeID
 		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = x.ClockStartAt, x.StepDueAt, x.ActionDueAt, x.HandoverDueAt
 		e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
+		e.ResultSigned = x.ResultSigned
 		e.Parts, e.PartAgencyID, e.Duties, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Duties, x.Supplied, x.AppraiserID
 		e.MergerID = x.MergerID
 		out = append(out, e)
