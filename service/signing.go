@@ -30,6 +30,10 @@ const (
 // demo generator) to write the same.
 const ScanReason = reasonScan
 
+// ResultReason is the reason written in a signature on an electronic
+// result (SignResult), for the demo generator to write the same.
+const ResultReason = reasonResult
+
 // signUpload signs an uploaded PDF as uploader u when signing is
 // configured and u has a certificate: a scan of a component gets u's
 // personal signature (NĐ 118 Art.17(1)(c)) on top of any signature it
