@@ -705,7 +705,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 			// paper only.
 			var res *pendingResult
 			if rng.Float64() < shareResultFile && h.g.o.Scans != nil {
-				signer := g.actors[agency][motcua.RoleLeader]
+				signer := g.actors[competent.ID][motcua.RoleLeader]
 				if signer == nil || !h.g.o.Scans.Signer.CanSign(motcua.Signatory{Username: signer.Username}) {
 					signer = who
 				}
