@@ -21,6 +21,11 @@ type Command struct {
 	ResultNumber string `json:"result_number,omitempty"`
 	// ResultFileRef names the electronic result file (issue_result).
 	ResultFileRef string `json:"result_file_ref,omitempty"`
+	// ResultSigned says that the file ResultFileRef names was verified to
+	// carry a valid signature when it was stored (issue_result). Only the
+	// service sets it, from its file record, never from a client's input;
+	// it is what makes the result count as electronic (indicator 4.1).
+	ResultSigned bool `json:"-"`
 	// Missing lists the components that must be supplemented.
 	Missing []int64 `json:"missing,omitempty"`
 	// Supplied lists the components that arrived with a supplement
@@ -212,6 +217,7 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 		dc.judge(&ev, s.DueAt)
 		ev.ResultNumber = strings.TrimSpace(cmd.ResultNumber)
 		ev.ResultFileRef = strings.TrimSpace(cmd.ResultFileRef)
+		ev.ResultSigned = cmd.ResultSigned
 		ev.ToAgencyID, ev.ToStep, ev.StepDueAt, ev.AssigneeID = d.ReceptionAgencyID, -1, time.Time{}, 0
 
 	case ActReturn:

@@ -41,6 +41,15 @@ type DossierFile struct {
 // Signed reports whether the file was stored with a valid signature.
 func (f *DossierFile) Signed() bool { return !f.SignedAt.IsZero() }
 
+// HistoryFile is a file of a history being imported
+// (DossierStore.ImportHistory): File's record is stored right after the
+// event with sequence number AfterSeq, where the service would have stored
+// it (a scan after the reception, a signed result before its issue_result).
+type HistoryFile struct {
+	File     *DossierFile
+	AfterSeq int
+}
+
 // ResultComponent is the ComponentID of a dossier's result file.
 const ResultComponent int64 = 0
 

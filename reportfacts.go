@@ -14,7 +14,7 @@ const (
 	FlagFromStore                            // a component taken from the citizen's e-data store (DuocLayTuKhoDMQG)
 	FlagVNeID                                // the applicant's account authenticated with VNeID (TaiKhoanDuocXacThucVoiVNeID)
 	FlagPopulationDB                         // applicant data from the population database (MaCSDL)
-	FlagResultFile                           // an electronic result file is recorded (DuongDanTepTinKetQua)
+	FlagResultFile                           // a signed electronic result file is recorded (DuongDanTepTinKetQua; Status.ResultSigned)
 	FlagFeeBearing                           // at least one fee line with a non-zero amount
 	FlagPaidOnline                           // unused: indicator 3.6 reads the payment records (PaymentAggs); kept so that later bits keep their values
 	FlagResultIssued                         // a result was issued (with or without a file)
@@ -57,7 +57,7 @@ func FlagsOf(d *Dossier) ReportFlags {
 	if d.Applicant.Source == SourcePopulationDB {
 		f |= FlagPopulationDB
 	}
-	if d.Status.ResultFileRef != "" {
+	if d.Status.ResultSigned {
 		f |= FlagResultFile
 	}
 	if d.Status.State == StateResultReady || (d.Status.State == StateReturned && d.Status.ResultNumber != "") || d.Status.ResultFileRef != "" {

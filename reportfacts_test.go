@@ -65,13 +65,19 @@ func TestReportFacts(t *testing.T) {
 	d = &motcua.Dossier{Channel: motcua.ChannelOnline, Applicant: motcua.Applicant{VNeIDVerified: true},
 		Components: []motcua.DossierComponent{{Digitized: true}, {TakenFromStore: true}},
 		Fees:       []motcua.DossierFee{{Amount: 0}, {Amount: 8000, PaidOnline: true}},
-		Status:     motcua.Status{State: motcua.StateResultReady, ResultFileRef: "kq.pdf"}}
+		Status:     motcua.Status{State: motcua.StateResultReady, ResultFileRef: "17", ResultSigned: true}}
 	// A fee line claiming to be paid online sets nothing: paid is what
 	// the payment records say.
 	want := motcua.FlagOnline | motcua.FlagVNeID | motcua.FlagDigitized | motcua.FlagFromStore | motcua.FlagFeeBearing |
 		motcua.FlagResultFile | motcua.FlagResultIssued
 	if got := motcua.FlagsOf(d); got != want {
 		t.Errorf("flags %b, want %b", got, want)
+	}
+	// A result file not known to be signed (uploaded while signing was
+	// off, or kept elsewhere) is issued but not electronic.
+	d.Status.ResultSigned = false
+	if got := motcua.FlagsOf(d); got != want&^motcua.FlagResultFile {
+		t.Errorf("unsigned result file: flags %b, want %b", got, want&^motcua.FlagResultFile)
 	}
 }
 

@@ -69,6 +69,10 @@ type Status struct {
 	ResultNumber string       `json:"result_number,omitempty"`
 	// ResultFileRef names the electronic result file.
 	ResultFileRef string `json:"result_file_ref,omitempty"`
+	// ResultSigned reports that the result was issued with an electronic
+	// file verified valid signed when stored (Command.ResultSigned): the
+	// electronic results indicator 4.1 (and 4.2b) counts.
+	ResultSigned bool `json:"result_signed,omitempty"`
 	// Duties are whom the dossier waits on now (DutiesOf), as recorded by
 	// the last event; nil for histories written before they were recorded.
 	Duties []Duty `json:"duties,omitempty"`
@@ -156,11 +160,13 @@ type Event struct {
 	// process with no assignment step (set on that forward).
 	AppraiserID int64 `json:"appraiser_id,omitempty"`
 	// Supplied are the components that arrived with a supplement.
-	Supplied      []int64      `json:"supplied,omitempty"`
-	ResultNumber  string       `json:"result_number,omitempty"`
-	ResultFileRef string       `json:"result_file_ref,omitempty"`
-	Parts         []PartStatus `json:"parts,omitempty"`
-	PartAgencyID  int64        `json:"part_agency_id,omitempty"`
+	Supplied      []int64 `json:"supplied,omitempty"`
+	ResultNumber  string  `json:"result_number,omitempty"`
+	ResultFileRef string  `json:"result_file_ref,omitempty"`
+	// ResultSigned: the result file was signed (Command.ResultSigned).
+	ResultSigned bool         `json:"result_signed,omitempty"`
+	Parts        []PartStatus `json:"parts,omitempty"`
+	PartAgencyID int64        `json:"part_agency_id,omitempty"`
 	// Duties are whom the dossier waits on after the event (DutiesOf).
 	Duties []Duty `json:"duties,omitempty"`
 	// MergerID names the merger of agencies that wrote the event
@@ -246,7 +252,7 @@ func (s Status) Apply(e Event) (Status, error) {
 		s.Extensions = append(s.Extensions, Extension{At: e.At, OldDue: prev.DueAt, NewDue: e.DueAt, Reason: e.Reason})
 	case ActIssueResult:
 		s.FinishedAt = e.At
-		s.ResultNumber, s.ResultFileRef = e.ResultNumber, e.ResultFileRef
+		s.ResultNumber, s.ResultFileRef, s.ResultSigned = e.ResultNumber, e.ResultFileRef, e.ResultSigned
 	case ActReturn:
 		s.ReturnedAt = e.At
 	case ActRefuse, ActWithdraw, ActStop, ActClose:

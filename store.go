@@ -183,8 +183,15 @@ type IdempotencyRecord struct {
 // DossierStore keeps dossiers and their histories.
 type DossierStore interface {
 	// ImportHistory stores a dossier whose Status is the result of events,
-	// with those events (bulk loads). The first event's DossierID is set.
-	ImportHistory(ctx context.Context, d *Dossier, events []Event) error
+	// with those events and its files, each file's record right after the
+	// event it followed (HistoryFile), as the service stores them (bulk
+	// loads). An issue_result event with no ResultFileRef names the newest
+	// signed result file stored before it, as the service's issue_result
+	// does: its ResultFileRef, and the status's, become that file's id. An
+	// event claiming a signed result (ResultSigned) with no such file is
+	// refused, nothing stored. Sets d.ID, the events' DossierID and the
+	// files' ID and DossierID.
+	ImportHistory(ctx context.Context, d *Dossier, events []Event, files []HistoryFile) error
 	// CodeSeqs returns every code sequence's last number.
 	CodeSeqs(ctx context.Context) (map[string]int, error)
 	// SetCodeSeq raises a code sequence's last number to n (never lowers).

@@ -30,7 +30,9 @@ type GenerateOptions struct {
 	Communes int
 	Seed     uint64
 	// Scans, when set, digitizes components through signed scans stored
-	// as their files (see Scanner); without it none is digitized.
+	// as their files, and makes electronic results signed by the competent
+	// agency's leader (see Scanner); without it no component is digitized
+	// and every result is on paper.
 	Scans *Scanner
 	// Progress is called after each stored chunk (may be nil).
 	Progress func(done, total int)
@@ -63,7 +65,7 @@ const (
 	// counter's real lookups and reuse (indicators 4.3–4.5 of generated
 	// years are therefore zero, as they would be without those systems).
 	shareVNeIDOnline = 0.6
-	shareResultFile  = 0.6 // results with an electronic file
+	shareResultFile  = 0.6 // results with a signed electronic file (when the generation signs)
 )
 
 // Generate receives o.Dossiers dossiers over o.Year in the demo province
@@ -117,10 +119,11 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 	// dates and codes grow at their ends instead of taking writes all over.
 	const chunk = 1000
 	type batch struct {
-		ds     []*motcua.Dossier
-		events [][]motcua.Event
-		files  [][]*motcua.DossierFile
-		stats  map[statKey]int64 // the counters' changes of these dossiers
+		ds      []*motcua.Dossier
+		events  [][]motcua.Event
+		files   [][]motcua.HistoryFile
+		results []*pendingResult  // the electronic result to sign once the dossier has its code, or nil
+		stats   map[statKey]int64 // the counters' changes of these dossiers
 	}
 	perDay := g.perDay()
 	type span struct{ from, to, count int } // days [from, to) of g.days
@@ -150,9 +153,8 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 				b := batch{stats: map[statKey]int64{}}
 				for di := sp.from; di < sp.to; di++ {
 					for range perDay[di] {
-						d, evs, files := g.dossier(rng, g.days[di], b.stats)
-						if d != nil {
-							b.ds, b.events, b.files = append(b.ds, d), append(b.events, evs), append(b.files, files)
+						if h := g.dossier(rng, g.days[di], b.stats); h != nil {
+							b.ds, b.events, b.files, b.results = append(b.ds, h.d), append(b.events, h.events), append(b.files, h.files), append(b.results, h.result)
 						}
 					}
 				}
@@ -191,16 +193,14 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 			touched[key] = true
 			d.Code = o.Pattern.Render(g.codeAgency(d), d.CreatedAt, seqs[key])
 		}
+		if err := g.signResults(b.ds, b.results, b.files); err != nil {
+			g.fail(err)
+			continue
+		}
 		err := o.Store.Write(ctx, func(tx motcua.Tx) error {
 			for i, d := range b.ds {
-				if err := tx.ImportHistory(ctx, d, b.events[i]); err != nil {
+				if err := tx.ImportHistory(ctx, d, b.events[i], b.files[i]); err != nil {
 					return err
-				}
-				for _, f := range b.files[i] {
-					f.DossierID = d.ID
-					if err := tx.AddDossierFile(ctx, f); err != nil {
-						return err
-					}
 				}
 			}
 			return nil
@@ -535,7 +535,7 @@ func applicant(rng *rand.Rand, online bool) motcua.Applicant {
 
 // dossier generates one dossier and its history, adding its live-counter
 // changes to stats. It returns nil when its reception falls after Now.
-func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]int64) (*motcua.Dossier, []motcua.Event, []*motcua.DossierFile) {
+func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]int64) *history {
 	cal := g.o.Cal
 	var p *motcua.Procedure
 	var competent, reception *motcua.Agency
@@ -553,7 +553,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 	}
 	at := cal.AddWorking(day.Start().Add(7*time.Hour+30*time.Minute), time.Duration(rng.Int64N(int64(8*time.Hour))))
 	if at.After(g.o.Now) {
-		return nil, nil, nil
+		return nil
 	}
 	channel := motcua.ChannelCounter
 	switch r := rng.Float64(); {
@@ -592,7 +592,7 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 		sub := at.Add(-time.Duration(rng.Int64N(int64(6 * time.Hour))))
 		d.CreatedAt = sub
 		if !act(g.portal, sub, motcua.Command{Action: motcua.ActSubmit}) {
-			return nil, nil, nil
+			return nil
 		}
 	case rng.Float64() < shareSuppReceipt:
 		first := at.Add(-time.Duration(1+rng.IntN(5)) * 24 * time.Hour)
@@ -698,10 +698,26 @@ func (g *generator) dossier(rng *rand.Rand, day motcua.Day, stats map[statKey]in
 			act(who, when, motcua.Command{Action: motcua.ActApprove})
 		case motcua.StepIssue:
 			cmd := motcua.Command{Action: motcua.ActIssueResult, ResultNumber: fmt.Sprintf("%d/KQ", rng.IntN(100000))}
-			if rng.Float64() < shareResultFile {
-				cmd.ResultFileRef = fmt.Sprintf("ket-qua/%d.pdf", rng.Int64())
+			// An electronic result is signed by the agency's leader (ký
+			// duyệt) and stored before the issue names it, as
+			// service.SignResult does; the file is made once the dossier
+			// has its code (signResults). Without a Scanner results are on
+			// paper only.
+			var res *pendingResult
+			if rng.Float64() < shareResultFile && h.g.o.Scans != nil {
+				signer := g.actors[competent.ID][motcua.RoleLeader]
+				if signer == nil || !h.g.o.Scans.Signer.CanSign(motcua.Signatory{Username: signer.Username}) {
+					signer = who
+				}
+				if signer != nil && h.g.o.Scans.Signer.CanSign(motcua.Signatory{Username: signer.Username}) {
+					res = &pendingResult{by: signer, afterSeq: d.Status.Seq, seed: rng.Uint64()}
+					cmd.ResultSigned = true
+				}
 			}
-			act(who, when, cmd)
+			if act(who, when, cmd) && res != nil {
+				res.at = h.last
+				h.result = res
+			}
 		}
 	}
 	if d.Status.State == motcua.StateResultReady || d.Status.State == motcua.StateRefused {
@@ -726,7 +742,8 @@ type history struct {
 	d      *motcua.Dossier
 	p      *motcua.Procedure
 	events []motcua.Event
-	files  []*motcua.DossierFile
+	files  []motcua.HistoryFile
+	result *pendingResult // the electronic result the last event issued, to be signed
 	last   time.Time
 	stats  map[statKey]int64
 }
@@ -747,7 +764,7 @@ func (h *history) scan(rng *rand.Rand, u *motcua.User, idx []int) {
 		}
 		if f != nil {
 			h.d.Components[i].Digitized = true
-			h.files = append(h.files, f)
+			h.files = append(h.files, motcua.HistoryFile{File: f, AfterSeq: h.d.Status.Seq})
 		}
 	}
 }
@@ -801,14 +818,14 @@ func (h *history) close(at time.Time) {
 	h.act(motcua.SystemUser, at, motcua.Command{Action: motcua.ActClose})
 }
 
-// done finishes the dossier's report facts and returns it with its
-// history (nil if nothing happened).
-func (h *history) done() (*motcua.Dossier, []motcua.Event, []*motcua.DossierFile) {
+// done finishes the dossier's report facts and returns the history (nil
+// if nothing happened).
+func (h *history) done() *history {
 	if len(h.events) == 0 {
-		return nil, nil, nil
+		return nil
 	}
 	h.d.Status.Report = motcua.ReportFactsOf(h.d, h.p, h.g.o.Cal)
 	h.d.Status.Report.LastEventAt = h.last
 	addStats(h.stats, motcua.FlowDeltas(h.d.CompetentAgencyID, h.d.ProcedureID, h.d.Channel, &motcua.Status{}, &h.d.Status))
-	return h.d, h.events, h.files
+	return h
 }

@@ -92,6 +92,24 @@ func TestGenerateYear(t *testing.T) {
 		if !reflect.DeepEqual(base.Units, live.Units) || !reflect.DeepEqual(base.Averages, live.Averages) {
 			t.Errorf("%s: the index differs between sources", p)
 		}
+		// Generated without a signer: every result is on paper, none
+		// counts as electronic.
+		for _, u := range base.Units {
+			for _, v := range u.Values {
+				if (v.ID == "4.1" || v.ID == "4.2b") && v.Num != 0 {
+					t.Errorf("%s: agency %d %s %+v with no result file made", p, u.AgencyID, v.ID, v)
+				}
+			}
+		}
+	}
+	ds := withResults(t, db)
+	for _, d := range ds {
+		if d.Status.ResultFileRef != "" || d.Status.ResultSigned {
+			t.Fatalf("%s: a result file %q (signed %v) generated without a signer", d.Code, d.Status.ResultFileRef, d.Status.ResultSigned)
+		}
+	}
+	if len(ds) < 1000 {
+		t.Errorf("%d dossiers with a result", len(ds))
 	}
 	tot, _ := svc.Report06a(ctx, year, service.SourceLive)
 	r := tot.Total
@@ -112,6 +130,27 @@ func TestGenerateYear(t *testing.T) {
 	}
 	if sum < res.Dossiers {
 		t.Errorf("code sequences sum to %d for %d generated dossiers", sum, res.Dossiers)
+	}
+}
+
+// withResults returns every dossier of db with a result (ready or
+// returned), page by page.
+func withResults(t *testing.T, db motcua.Store) []*motcua.Dossier {
+	t.Helper()
+	ctx := context.Background()
+	var all []*motcua.Dossier
+	f := motcua.DossierFilter{States: []motcua.State{motcua.StateReturned, motcua.StateResultReady}, Limit: 500}
+	for {
+		var page []*motcua.Dossier
+		if err := db.Read(ctx, func(tx motcua.Tx) (err error) { page, err = tx.FindDossiers(ctx, f); return err }); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page...)
+		if len(page) < f.Limit {
+			return all
+		}
+		last := page[len(page)-1]
+		f.After = &motcua.DossierCursor{NextDueAt: last.Status.NextDueAt(), ID: last.ID}
 	}
 }
 

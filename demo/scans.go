@@ -43,35 +43,47 @@ type Officer struct {
 // by officer u at time at, and returns its file record (its DossierID still
 // to be set); nil, nil when u has no certificate, as at a real counter.
 func (sc *Scanner) scan(ctx context.Context, u *motcua.User, at time.Time, c motcua.Component, subject string, seed uint64) (*motcua.DossierFile, error) {
-	who := motcua.Signatory{Username: u.Username}
-	if !sc.Signer.CanSign(who) {
+	if !sc.Signer.CanSign(motcua.Signatory{Username: u.Username}) {
 		return nil, nil
 	}
 	page, err := sc.Page(c.Name, subject, seed)
 	if err != nil {
 		return nil, fmt.Errorf("scan page: %w", err)
 	}
-	signed, err := sc.Signer.SignPDF(ctx, page, who, at, service.ScanReason)
+	f, err := sc.signStore(ctx, u, at, page, service.ScanReason)
 	if err != nil {
-		return nil, fmt.Errorf("sign scan as %s: %w", u.Username, err)
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	f.ComponentID, f.Name = c.ID, "ban-quet-"+strconv.FormatInt(c.ID, 10)+".pdf"
+	return f, nil
+}
+
+// signStore signs page as u at time at with reason, verifies the
+// signature, stores the signed PDF and returns its file record (with no
+// dossier, component or name yet). Verified here as the service verifies
+// what it signs: a file is recorded signed only when its signature checks.
+func (sc *Scanner) signStore(ctx context.Context, u *motcua.User, at time.Time, page []byte, reason string) (*motcua.DossierFile, error) {
+	signed, err := sc.Signer.SignPDF(ctx, page, motcua.Signatory{Username: u.Username}, at, reason)
+	if err != nil {
+		return nil, fmt.Errorf("sign as %s: %w", u.Username, err)
 	}
 	check, err := sc.Signer.VerifyPDF(ctx, signed)
 	if err != nil {
-		return nil, fmt.Errorf("verify scan: %w", err)
+		return nil, fmt.Errorf("verify: %w", err)
 	}
 	if !check.Valid {
-		return nil, fmt.Errorf("the scan signed by %s does not verify: %s", u.Username, check.Summary)
+		return nil, fmt.Errorf("the PDF signed by %s does not verify: %s", u.Username, check.Summary)
 	}
 	sig := check.Signatures[len(check.Signatures)-1]
 	sum := sha256.Sum256(signed)
-	f := &motcua.DossierFile{ComponentID: c.ID, Name: "ban-quet-" + strconv.FormatInt(c.ID, 10) + ".pdf", ContentType: "application/pdf",
+	f := &motcua.DossierFile{ContentType: "application/pdf",
 		Size: int64(len(signed)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: u.ID, UploadedAt: at,
 		Signer: sig.Signer, SignedAt: sig.SignedAt.UTC().Truncate(time.Millisecond)}
 	// Content-addressed like the service's keys, under a folder of its own
 	// since the dossier's id is not known until it is stored.
 	f.BlobKey = "dossiers/generated/" + f.SHA256
 	if err := sc.Blobs.Put(ctx, f.BlobKey, bytes.NewReader(signed)); err != nil {
-		return nil, fmt.Errorf("store scan: %w", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	return f, nil
 }

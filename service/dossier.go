@@ -99,13 +99,14 @@ func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code 
 		if err != nil {
 			return err
 		}
+		signed := false
 		if in.Action == motcua.ActIssueResult {
-			if in, err = s.resultFile(ctx, tx, d, in); err != nil {
+			if in, signed, err = s.resultFile(ctx, tx, d, in); err != nil {
 				return err
 			}
 		}
 		cmd := motcua.Command{Action: in.Action, Reason: in.Reason, NewDueAt: in.NewDueAt,
-			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, Missing: in.Missing, Supplied: in.Supplied}
+			ResultNumber: in.ResultNumber, ResultFileRef: in.ResultFileRef, ResultSigned: signed, Missing: in.Missing, Supplied: in.Supplied}
 		if in.AssigneeID != 0 {
 			if cmd.Assignee, err = tx.User(ctx, in.AssigneeID); err != nil {
 				if motcua.ErrorCode(err) == motcua.ENOTFOUND {

@@ -24,6 +24,7 @@ type small struct {
 	proc           *motcua.Procedure
 	codes          map[string]string
 	staff          map[string]*motcua.User
+	docs           motcua.BlobStore // where the service keeps documents
 }
 
 // newSmall sets up two communes with their staff and one procedure, which
@@ -59,7 +60,7 @@ func newSmall(t *testing.T, e sqltest.Engine, attrs ...func(*motcua.Procedure)) 
 	}
 	f.svc = service.New(db, cal, cheap, service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern,
 		SessionTTL: time.Hour, Now: func() time.Time { return *f.clock.Load() }, Blobs: docs, Signer: ring})
-	s := &small{fixture: f, codes: map[string]string{}, staff: map[string]*motcua.User{}}
+	s := &small{fixture: f, codes: map[string]string{}, staff: map[string]*motcua.User{}, docs: docs}
 	root := &motcua.Agency{Code: "H98", Name: "Tỉnh thử", Level: motcua.LevelProvince, Kind: motcua.KindProvinceCommittee}
 	must(t, f.svc.SetupAgency(ctx, root))
 	s.a = &motcua.Agency{Code: "H98.001", Name: "Xã A", Level: motcua.LevelCommune, Kind: motcua.KindCommuneCommittee, ParentID: root.ID, OneStop: true}

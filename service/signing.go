@@ -30,6 +30,10 @@ const (
 // demo generator) to write the same.
 const ScanReason = reasonScan
 
+// ResultReason is the reason written in a signature on an electronic
+// result (SignResult), for the demo generator to write the same.
+const ResultReason = reasonResult
+
 // signUpload signs an uploaded PDF as uploader u when signing is
 // configured and u has a certificate: a scan of a component gets u's
 // personal signature (NĐ 118 Art.17(1)(c)) on top of any signature it
@@ -151,14 +155,18 @@ func (s *Service) markDigitized(ctx context.Context, tx motcua.Tx, dossierID, co
 // with no reference the dossier's newest signed result file is the one, if
 // any. The result number defaults to the file's document code. Without a
 // document store the reference is recorded as given (a file kept
-// elsewhere). Errors: EINVALID on field result_file_ref.
-func (s *Service) resultFile(ctx context.Context, tx motcua.Tx, d *motcua.Dossier, in ActInput) (ActInput, error) {
+// elsewhere). signed reports whether the file named was verified valid
+// signed when it was stored (DossierFile.Signed): only such a result is
+// electronic for the reports (motcua.Command.ResultSigned) — an unsigned
+// file uploaded while signing is off, or a file kept elsewhere, is not.
+// Errors: EINVALID on field result_file_ref.
+func (s *Service) resultFile(ctx context.Context, tx motcua.Tx, d *motcua.Dossier, in ActInput) (_ ActInput, signed bool, _ error) {
 	if s.cfg.Blobs == nil {
-		return in, nil
+		return in, false, nil
 	}
 	files, err := tx.DossierFiles(ctx, d.ID)
 	if err != nil {
-		return in, err
+		return in, false, err
 	}
 	var f *motcua.DossierFile
 	if ref := strings.TrimSpace(in.ResultFileRef); ref != "" {
@@ -169,11 +177,11 @@ func (s *Service) resultFile(ctx context.Context, tx motcua.Tx, d *motcua.Dossie
 			}
 		}
 		if f == nil {
-			return in, motcua.FieldError("result_file_ref", "result_file_unknown",
+			return in, false, motcua.FieldError("result_file_ref", "result_file_unknown",
 				"Tệp kết quả đã chọn không phải là tệp kết quả của hồ sơ này.")
 		}
 		if s.cfg.Signer != nil && !f.Signed() {
-			return in, motcua.FieldError("result_file_ref", "result_file_unsigned",
+			return in, false, motcua.FieldError("result_file_ref", "result_file_unsigned",
 				"Tệp kết quả chưa có chữ ký số hợp lệ nên chưa thể trả kết quả điện tử. Vui lòng ký số tệp kết quả.")
 		}
 	} else {
@@ -189,5 +197,5 @@ func (s *Service) resultFile(ctx context.Context, tx motcua.Tx, d *motcua.Dossie
 			in.ResultNumber = f.DocCode
 		}
 	}
-	return in, nil
+	return in, f != nil && f.Signed(), nil
 }

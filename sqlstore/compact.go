@@ -29,13 +29,14 @@ type statusExtra struct {
 	Extensions    []motcua.Extension  `json:"extensions,omitempty"`
 	ResultNumber  string              `json:"result_number,omitempty"`
 	ResultFileRef string              `json:"result_file_ref,omitempty"`
+	ResultSigned  bool                `json:"result_signed,omitempty"`
 	Duties        []motcua.Duty       `json:"duties,omitempty"`
 }
 
 // encodeStatusExtra returns the JSON of what s holds beyond its columns.
 func encodeStatusExtra(s *motcua.Status) (string, error) {
 	x := statusExtra{AppraiserID: s.AppraiserID, Parts: s.Parts, Supplements: s.Supplements, Extensions: s.Extensions,
-		ResultNumber: s.ResultNumber, ResultFileRef: s.ResultFileRef, Duties: s.Duties}
+		ResultNumber: s.ResultNumber, ResultFileRef: s.ResultFileRef, ResultSigned: s.ResultSigned, Duties: s.Duties}
 	b, err := json.Marshal(x)
 	if err != nil {
 		return "", fmt.Errorf("encode status: %w", err)
@@ -86,6 +87,7 @@ type eventExtra struct {
 	AppraiserID   int64               `json:"appraiser_id,omitempty"`
 	ResultNumber  string              `json:"result_number,omitempty"`
 	ResultFileRef string              `json:"result_file_ref,omitempty"`
+	ResultSigned  bool                `json:"result_signed,omitempty"`
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
 	PartAgencyID  int64               `json:"part_agency_id,omitempty"`
 	MergerID      int64               `json:"merger_id,omitempty"`
@@ -94,7 +96,7 @@ type eventExtra struct {
 func encodeEventExtra(e *motcua.Event) (string, error) {
 	b, err := json.Marshal(eventExtra{AssigneeID: e.AssigneeID, Stage: e.Stage, Reason: e.Reason, Missing: e.Missing,
 		Supplied: e.Supplied, AppraiserID: e.AppraiserID, ResultNumber: e.ResultNumber, ResultFileRef: e.ResultFileRef,
-		Parts: e.Parts, PartAgencyID: e.PartAgencyID, MergerID: e.MergerID})
+		ResultSigned: e.ResultSigned, Parts: e.Parts, PartAgencyID: e.PartAgencyID, MergerID: e.MergerID})
 	if err != nil {
 		return "", fmt.Errorf("encode event: %w", err)
 	}

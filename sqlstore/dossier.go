@@ -345,6 +345,7 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 		e.ClockStartAt, e.StepDueAt, e.ActionDueAt, e.HandoverDueAt = fromMS(clock), fromMS(stepDue), fromMS(actionDue), fromMS(handover)
 		e.AssigneeID, e.Stage, e.Reason, e.Missing, e.ResultNumber, e.ResultFileRef = x.AssigneeID, x.Stage, x.Reason, x.Missing, x.ResultNumber, x.ResultFileRef
 		e.Parts, e.PartAgencyID, e.Supplied, e.AppraiserID = x.Parts, x.PartAgencyID, x.Supplied, x.AppraiserID
+		e.ResultSigned = x.ResultSigned
 		e.MergerID = x.MergerID
 		out = append(out, e)
 	}

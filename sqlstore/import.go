@@ -1,26 +1,77 @@
 package sqlstore
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/motcua/motcua"
 )
 
 // ImportHistory implements motcua.DossierStore: it stores a dossier whose
-// Status is already the result of its whole history, and the history, in
-// one go (bulk loads: demo data, moves between systems).
-func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event) error {
+// Status is already the result of its whole history, the history, and the
+// dossier's files in between, in one go (bulk loads: demo data, moves
+// between systems).
+func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, files []motcua.HistoryFile) error {
 	if len(events) == 0 || events[len(events)-1].Seq != d.Status.Seq {
 		return fmt.Errorf("import dossier %s: history of %d events does not end at seq %d", d.Code, len(events), d.Status.Seq)
+	}
+	for _, f := range files {
+		if f.File == nil || f.AfterSeq < events[0].Seq || f.AfterSeq > d.Status.Seq {
+			return fmt.Errorf("import dossier %s: a file placed after event %d, outside its history", d.Code, f.AfterSeq)
+		}
 	}
 	first := events[0]
 	if err := t.CreateDossier(ctx, d, &first); err != nil {
 		return err
 	}
+	var result *motcua.DossierFile // the newest signed result file stored so far
+	store := func(seq int) error {
+		for _, f := range files {
+			if f.AfterSeq != seq {
+				continue
+			}
+			f.File.DossierID = d.ID
+			if err := t.AddDossierFile(ctx, f.File); err != nil {
+				return err
+			}
+			if f.File.ComponentID == motcua.ResultComponent && f.File.Signed() {
+				result = f.File
+			}
+		}
+		return nil
+	}
+	if err := store(first.Seq); err != nil {
+		return err
+	}
+	// The status is written with the dossier, before the files have ids: a
+	// result file named by an issue_result is set in it afterwards.
+	issued, named := false, ""
 	for i := 1; i < len(events); i++ {
 		e := events[i]
 		e.DossierID = d.ID
+		if e.Action == motcua.ActIssueResult {
+			if e.ResultFileRef == "" && result != nil {
+				e.ResultFileRef = result.IDString()
+			}
+			if e.ResultSigned && (result == nil || e.ResultFileRef != result.IDString()) {
+				return fmt.Errorf("import dossier %s: event %d claims a signed result file the history does not store", d.Code, e.Seq)
+			}
+			issued, named = true, e.ResultFileRef
+		}
 		if err := t.insertEvent(&e); err != nil {
+			return err
+		}
+		if err := store(e.Seq); err != nil {
+			return err
+		}
+	}
+	if issued && named != d.Status.ResultFileRef {
+		d.Status.ResultFileRef = named
+		status, err := json.Marshal(&d.Status)
+		if err != nil {
+			return fmt.Errorf("encode status: %w", err)
+		}
+		if _, err := t.exec(`UPDATE dossiers SET status = ? WHERE id = ?`, string(status), d.ID); err != nil {
 			return err
 		}
 	}

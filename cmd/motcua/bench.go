@@ -43,7 +43,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&b.dir, "dir", "", "scratch folder on the disk to measure (default: a temporary folder)")
 	fs.BoolVar(&b.reports, "reports", false, "time reports 06a and the QĐ 766 index on the database of --data or --db (fill it first with motcua demo --dossiers 1600000 --year Y --no-serve; for PostgreSQL, then motcua migrate-data)")
 	fs.IntVar(&b.year, "year", time.Now().In(motcua.VietnamTime).Year()-1, "with --reports: the generated year")
-	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup")
+	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup; sign is --sign")
 	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://…: the store's number of writers (default: the store's default)")
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof); with --mixed, of each concurrent run only (FILE.N for N sessions when there are several)")
 	fs.BoolVar(&b.sync, "sync", false, "measure the status synchronisation with the national portal (its simulator on loopback) against the intake")
@@ -78,7 +78,12 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	if o.sync {
 		return syncBench(ctx, cfg, o, stdout)
 	}
-	if o.sign {
+	switch o.only {
+	case "", "intake", "lookup", "sign":
+	default: // not silently the whole run
+		return fmt.Errorf("--only %q: choose intake, lookup or sign", o.only)
+	}
+	if o.sign || o.only == "sign" {
 		return signBench(ctx, o, stdout)
 	}
 	if o.mixed {

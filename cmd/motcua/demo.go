@@ -33,7 +33,7 @@ func (d *demoOptions) bind(fs *flag.FlagSet) {
 	fs.IntVar(&d.year, "year", time.Now().In(motcua.VietnamTime).Year(), "the year to generate (up to today for the current year)")
 	fs.Uint64Var(&d.seed, "seed", 1, "random seed of the generator (the same seed gives the same province)")
 	fs.BoolVar(&d.noServe, "no-serve", false, "stop after loading the data instead of serving")
-	fs.BoolVar(&d.noScans, "no-scans", false, "with --dossiers: scan and sign no component (none is then digitized); about 15 times faster, for sizing runs")
+	fs.BoolVar(&d.noScans, "no-scans", false, "with --dossiers: scan and sign no component and make no electronic result (none is then digitized, every result is on paper: indicators 4.1 and 4.2 read 0); about 15 times faster, for sizing runs")
 }
 
 // certFrom is the moment the demo's certificates are made at (valid from a

@@ -52,9 +52,12 @@ type statusJSON struct {
 	Extensions   []motcua.Extension  `json:"extensions"`
 	ResultNumber string              `json:"result_number,omitempty"`
 	// ResultFileRef is the id of the dossier's electronic result file.
-	ResultFileRef string              `json:"result_file_ref,omitempty"`
-	Parts         []motcua.PartStatus `json:"parts,omitempty"`
-	EventCount    int                 `json:"event_count"`
+	ResultFileRef string `json:"result_file_ref,omitempty"`
+	// ResultSigned: that file was verified signed when stored, so the
+	// result is electronic (indicator 4.1).
+	ResultSigned bool                `json:"result_signed,omitempty"`
+	Parts        []motcua.PartStatus `json:"parts,omitempty"`
+	EventCount   int                 `json:"event_count"`
 }
 
 type eventJSON struct {
@@ -105,7 +108,7 @@ func statusOf(s *motcua.Status, p *motcua.Procedure, agencies map[int64]*motcua.
 		AssigneeID: s.AssigneeID, SubmittedAt: vn(s.SubmittedAt), ReceivedAt: vn(s.ReceivedAt), ClockStartAt: vn(s.ClockStartAt),
 		DueAt: vn(s.DueAt), StepDueAt: vn(s.StepDueAt), ActionDueAt: vn(s.ActionDueAt), FinishedAt: vn(s.FinishedAt),
 		ReturnedAt: vn(s.ReturnedAt), Timeliness: t, Supplements: s.Supplements, Extensions: s.Extensions,
-		ResultNumber: s.ResultNumber, ResultFileRef: s.ResultFileRef, EventCount: s.Seq}
+		ResultNumber: s.ResultNumber, ResultFileRef: s.ResultFileRef, ResultSigned: s.ResultSigned, EventCount: s.Seq}
 	out.Supplements = make([]motcua.Supplement, len(s.Supplements))
 	for i, x := range s.Supplements {
 		x.RequestedAt, x.Deadline, x.CompletedAt = vn(x.RequestedAt), vn(x.Deadline), vn(x.CompletedAt)

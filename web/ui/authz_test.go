@@ -177,6 +177,8 @@ var authz = map[string][]string{
 	"POST /tiep-nhan/tra-cuu-dan-cu": {"motcua.anphu", "motcua.hoabinh"},
 	"GET /xac-thuc":                  {anyone}, "POST /xac-thuc": {anyone},
 	"POST /ho-so/{code}/ky-ket-qua":           {nobody}, // no signing key here (see the API's entry)
+	"GET /ky-so-ket-qua":                      {nobody}, // the page says signing is off (web/ui/signing_batch_test.go signs)
+	"POST /ky-so-ket-qua":                     {nobody},
 	"POST /tiep-nhan/quet":                    {"motcua.anphu", "motcua.hoabinh"},
 	"GET /hop-thu":                            {staff},
 	"GET /ho-so/{code}":                       dossierSeen,

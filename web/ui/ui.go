@@ -133,6 +133,8 @@ func (u *UI) routes() []route {
 		{"GET /ho-so/{code}/in/{form}", u.print},
 		{"POST /ho-so/{code}/tai-lieu", u.attach},
 		{"POST /ho-so/{code}/ky-ket-qua", u.signResult},
+		{"GET /ky-so-ket-qua", u.signBatch},
+		{"POST /ky-so-ket-qua", u.signBatch},
 		{"GET /ho-so/{code}/tai-lieu/{id}", u.download},
 		{"GET /ho-so/{code}/tai-lieu/{id}/van-ban", u.scanText},
 		{"POST /ho-so/{code}/thu-phi", u.recordCash},
