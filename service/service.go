@@ -139,6 +139,9 @@ type Config struct {
 	// Text reads the text of stored scans (OCR, package ocr), as an outbox
 	// job after each component's upload (ScanTextDeliverer); nil: off.
 	Text motcua.TextReader
+	// ScanReadBudget is the time one scan's reading may take before it is
+	// stopped (0: DefaultScanReadBudget); its claim lasts a minute more.
+	ScanReadBudget time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

@@ -100,6 +100,7 @@ var migrationUndo = map[int][]string{
 	18: {"DROP TABLE personal_results", "DROP TABLE citizen_sessions"},
 	15: {"DROP INDEX dossiers_next_due", "DROP TABLE notice_templates", "DROP TABLE staff_notifications", "DROP TABLE dossier_warnings"},
 	20: {"DROP TABLE agency_successors", "DROP TABLE merger_moves", "DROP TABLE mergers"},
+	19: {"DROP TABLE file_metadata", "DROP TABLE scan_texts"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the
