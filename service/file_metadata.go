@@ -138,10 +138,6 @@ func (s *Service) ConfirmMetadata(ctx context.Context, code string, id int64, in
 	if s.cfg.Blobs == nil {
 		return nil, documentsOff()
 	}
-	md, err := ParseMetadata(in)
-	if err != nil {
-		return nil, err
-	}
 	byID, _, err := s.agencyMap(ctx)
 	if err != nil {
 		return nil, err
@@ -163,6 +159,12 @@ func (s *Service) ConfirmMetadata(ctx context.Context, code string, id int64, in
 			return motcua.Errorf(motcua.EFORBIDDEN, "not_handling", "Chỉ cán bộ xử lý hồ sơ được xác nhận thông tin văn bản.")
 		}
 		f, err := tx.DossierFile(ctx, d.ID, id)
+		if err != nil {
+			return err
+		}
+		// Checked once the caller may act: a stranger learns nothing of
+		// the dossier from the form's errors.
+		md, err := ParseMetadata(in)
 		if err != nil {
 			return err
 		}

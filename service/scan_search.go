@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -20,6 +21,7 @@ const (
 	maxScanSearchWords = 8
 	// snippet words before and after the first match.
 	snippetBefore, snippetAfter = 8, 16
+	maxSnippet                  = 300
 )
 
 // ScanSearchHit is a scan whose text matched, with a snippet of the text
@@ -112,33 +114,52 @@ func (s *Service) SearchScans(ctx context.Context, query string, page int, ip st
 	return out, nil
 }
 
-// Snippet is the part of text around the first of its words whose search
-// form holds one of words: a few words before and after, with "…" where
-// text goes on. It is the start of text when no word matches.
+// Snippet is the part of text around where the words of the query are
+// closest together: the first place where a run of a few of its words
+// holds the most of them, with a few words before and after and "…"
+// where text goes on; at most maxSnippet characters. It is the start of
+// text when no word matches.
 func Snippet(text string, words []string) string {
 	fields := strings.FieldsFunc(text, unicode.IsSpace)
-	at := -1
+	// The query word each field holds (-1: none).
+	hit := make([]int, len(fields))
 	for i, f := range fields {
+		hit[i] = -1
 		for _, w := range motcua.SearchWords(f) {
-			for _, q := range words {
-				if w == q {
-					at = i
-				}
-			}
-			if at >= 0 {
+			if j := slices.Index(words, w); j >= 0 {
+				hit[i] = j
 				break
 			}
 		}
-		if at >= 0 {
-			break
+	}
+	span := 2 * len(words)
+	at, best := 0, 0
+	seen := make([]bool, len(words))
+	for i := range fields {
+		if hit[i] < 0 {
+			continue
+		}
+		clear(seen)
+		n := 0
+		for _, h := range hit[i:min(i+span, len(hit))] {
+			if h >= 0 && !seen[h] {
+				seen[h] = true
+				n++
+			}
+		}
+		if n > best {
+			at, best = i, n
 		}
 	}
-	from, to := max(at-snippetBefore, 0), min(max(at, 0)+snippetAfter+1, len(fields))
+	from, to := max(at-snippetBefore, 0), min(at+snippetAfter+1, len(fields))
 	out := strings.Join(fields[from:to], " ")
+	if r := []rune(out); len(r) > maxSnippet {
+		out, to = string(r[:maxSnippet]), len(fields)+1
+	}
 	if from > 0 {
 		out = "… " + out
 	}
-	if to < len(fields) {
+	if to != len(fields) {
 		out += " …"
 	}
 	return out

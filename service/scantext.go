@@ -191,8 +191,10 @@ type ScanText struct {
 	Ready    bool                    `json:"ready"`
 	Text     string                  `json:"text"`
 	Proposed motcua.DocumentMetadata `json:"proposed"`
-	// Confirmed is nil until an officer confirms the metadata.
-	Confirmed *motcua.ConfirmedMetadata `json:"confirmed,omitempty"`
+	// Confirmed is nil until an officer confirms the metadata;
+	// ConfirmedByName is that officer's name.
+	Confirmed       *motcua.ConfirmedMetadata `json:"confirmed,omitempty"`
+	ConfirmedByName string                    `json:"confirmed_by_name,omitempty"`
 	// MayConfirm: the reader may confirm the metadata (ConfirmMetadata).
 	MayConfirm bool `json:"may_confirm"`
 	// File is the scan's record.
@@ -235,7 +237,15 @@ func (s *Service) FileText(ctx context.Context, code string, id int64, ip string
 		if err != nil {
 			return err
 		}
-		out.Confirmed = meta[id]
+		if out.Confirmed = meta[id]; out.Confirmed != nil {
+			by, err := tx.User(ctx, out.Confirmed.ConfirmedBy)
+			if err != nil && motcua.ErrorCode(err) != motcua.ENOTFOUND {
+				return err
+			}
+			if by != nil {
+				out.ConfirmedByName = by.FullName
+			}
+		}
 		st, err = tx.StoredScanText(ctx, id)
 		if motcua.ErrorCode(err) == motcua.ENOTFOUND {
 			return nil

@@ -135,6 +135,8 @@ func (u *UI) routes() []route {
 		{"POST /ho-so/{code}/ky-ket-qua", u.signResult},
 		{"GET /ho-so/{code}/tai-lieu/{id}", u.download},
 		{"GET /ho-so/{code}/tai-lieu/{id}/van-ban", u.scanText},
+		{"POST /ho-so/{code}/tai-lieu/{id}/van-ban", u.confirmMetadata},
+		{"GET /tim-ban-quet", u.scanSearch},
 		{"POST /ho-so/{code}/thu-phi", u.recordCash},
 		{"GET /so-theo-doi", u.book},
 		{"GET /tai-khoan", u.account},
