@@ -186,14 +186,14 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	// OCR (seconds a page) is delivered by the scheduled jobs, not the
-	// outbox's runner, so that it never delays the portal's sync; a
-	// webhook, which takes every other topic, is kept from its messages by
-	// naming their deliverer beside it.
+	// OCR (seconds a page) is delivered by a job of its own, not the
+	// outbox's runner, so that it never delays the portal's sync; the
+	// runner of a webhook, which takes every other topic, does not even
+	// claim its messages.
 	text := svc.ScanTextDeliverer()
 	main := outboxDeliverer(portal, hook)
 	if hook != nil {
-		main = withScanText(main, text)
+		main = withoutScanText(main)
 	}
 	if main = withNotices(withStoreDeliverer(main, svc.StoreDeliverer()), svc.NoticeDeliverers()); main != nil {
 		ob = append(ob, jobs.Outbox(svc, main))
