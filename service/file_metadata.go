@@ -184,8 +184,9 @@ func (s *Service) ConfirmMetadata(ctx context.Context, code string, id int64, in
 
 // FilesMetadata returns the confirmed metadata of the files of the
 // dossier with code, by file id, to anyone who may see the dossier (as
-// DossierFiles). Errors: EUNAUTHORIZED, ENOTFOUND.
-func (s *Service) FilesMetadata(ctx context.Context, code string) (map[int64]*motcua.ConfirmedMetadata, error) {
+// DossierFiles); metadata may name the applicant, so a non-empty answer is
+// written to the access log. Errors: EUNAUTHORIZED, ENOTFOUND.
+func (s *Service) FilesMetadata(ctx context.Context, code, ip string) (map[int64]*motcua.ConfirmedMetadata, error) {
 	u, err := actor(motcua.UserFromContext(ctx))
 	if err != nil {
 		return nil, err
@@ -195,13 +196,24 @@ func (s *Service) FilesMetadata(ctx context.Context, code string) (map[int64]*mo
 		return nil, err
 	}
 	var out map[int64]*motcua.ConfirmedMetadata
+	var dossierID int64
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
 		d, _, err := s.fileDossier(ctx, tx, u, code, byID, false)
 		if err != nil {
 			return err
 		}
+		dossierID = d.ID
 		out, err = tx.FileMetadata(ctx, d.ID)
 		return err
 	})
-	return out, err
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	if err := s.store.Write(ctx, func(tx motcua.Tx) error {
+		return tx.Audit(ctx, &motcua.AuditEntry{At: s.now(), UserID: u.ID, Action: motcua.AuditViewPersonalData, DossierID: dossierID,
+			Detail: fmt.Sprintf("metadata of the files of dossier %s", code), IP: ip})
+	}); err != nil {
+		return nil, fmt.Errorf("audit metadata view: %w", err)
+	}
+	return out, nil
 }

@@ -74,7 +74,7 @@ func TestConfirmMetadata(t *testing.T) {
 			!c.ConfirmedAt.Equal(m.ConfirmedAt) || c.ConfirmedBy != m.ConfirmedBy {
 			t.Errorf("confirmed %+v", c)
 		}
-		meta, err := f.svc.FilesMetadata(f.as("ct.anphu"), code)
+		meta, err := f.svc.FilesMetadata(f.as("ct.anphu"), code, "")
 		if err != nil || meta[id] == nil || meta[id].NumberSymbol != "12/QĐ-UBND" {
 			t.Errorf("files' metadata: %v %v", meta, err)
 		}

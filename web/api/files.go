@@ -57,7 +57,7 @@ func (a *API) dossierFiles(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
-	meta, err := a.srv.Service.FilesMetadata(r.Context(), r.PathValue("code"))
+	meta, err := a.srv.Service.FilesMetadata(r.Context(), r.PathValue("code"), a.srv.ClientIP(r))
 	if err != nil {
 		web.WriteError(w, r, err)
 		return
