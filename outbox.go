@@ -60,7 +60,7 @@ type OutboxStore interface {
 	// m.ID.
 	Enqueue(ctx context.Context, m *OutboxMessage) error
 	// ClaimOutbox leases up to limit messages of the topics (nil: any
-	// topic) that are due at now, neither delivered nor failed nor leased
+	// topic; an entry "!t" leaves topic t out instead) that are due at now, neither delivered nor failed nor leased
 	// to someone else, until the lease ends at until, counts the attempt,
 	// and returns them oldest first. Two claims, from any instances, never
 	// return the same message while its lease runs.
@@ -133,13 +133,25 @@ func PermanentFailure(err error) bool {
 type DeliverByTopic struct {
 	Topics  map[string]Deliverer
 	Default Deliverer
+	// Except are topics the Default never takes: a runner of their own
+	// delivers them (the OCR job), so this one does not even claim them.
+	Except []string
 }
 
 // Claims lists the topics r delivers, or nil when it has a Default (it
-// delivers every topic).
+// delivers every topic), or "!t" for each topic t of Except when it has
+// a Default and exceptions.
 func (r DeliverByTopic) Claims() []string {
 	if r.Default != nil {
-		return nil
+		if len(r.Except) == 0 {
+			return nil
+		}
+		out := make([]string, 0, len(r.Except))
+		for _, t := range r.Except {
+			out = append(out, "!"+t)
+		}
+		slices.Sort(out)
+		return out
 	}
 	out := make([]string, 0, len(r.Topics))
 	for t := range r.Topics {
@@ -167,7 +179,7 @@ func (r DeliverByTopic) Deliver(ctx context.Context, m *OutboxMessage) error {
 	if d, ok := r.Topics[m.Topic]; ok {
 		return d.Deliver(ctx, m)
 	}
-	if r.Default != nil {
+	if r.Default != nil && !slices.Contains(r.Except, m.Topic) {
 		return r.Default.Deliver(ctx, m)
 	}
 	return Errorf(EINTERNAL, "no_deliverer", "Không có nơi nhận cho thông điệp loại %s.", m.Topic)

@@ -49,6 +49,7 @@ type Tx interface {
 	DossierWarningStore
 	NoticeTemplateStore
 	MergerStore
+	ScanTextStore
 }
 
 // AgencyStore keeps agencies and reception points.

@@ -151,6 +151,7 @@ var AuditActions = []struct{ Action, Label string }{
 	{AuditCitizenDownload, "Công dân tải kết quả"},
 	{AuditAgencyMerger, "Sáp nhập cơ quan, đơn vị"},
 	{AuditAgencyMergerUndone, "Hoàn tác sáp nhập cơ quan, đơn vị"},
+	{AuditFileMetadata, "Xác nhận thông tin văn bản số hóa"},
 }
 
 func knownAuditAction(a string) bool {

@@ -69,32 +69,8 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 		}
 		close(work)
 		wg.Wait()
-		// The outcomes are recorded even if ctx ended meanwhile: a
-		// delivered message must not be sent again needlessly.
-		rctx := context.WithoutCancel(ctx)
-		ok := 0
-		if err := s.store.Write(rctx, func(tx motcua.Tx) error {
-			ok = 0
-			for i, m := range batch {
-				if err := errs[i]; err != nil {
-					giveUp := m.Attempts >= motcua.MaxOutboxAttempts || motcua.PermanentFailure(err)
-					if err := tx.OutboxRetry(rctx, m.ID, motcua.ErrorText(err), at[i], at[i].Add(motcua.OutboxBackoff(m.Attempts)), giveUp); err != nil {
-						return err
-					}
-					continue
-				}
-				if err := tx.OutboxDelivered(rctx, m.ID, at[i]); err != nil {
-					return err
-				}
-				if rec != nil {
-					if err := rec.Recorded(rctx, tx, m, at[i]); err != nil {
-						return err
-					}
-				}
-				ok++
-			}
-			return nil
-		}); err != nil {
+		ok, err := s.recordDeliveries(ctx, batch, errs, at, rec)
+		if err != nil {
 			return delivered, err
 		}
 		delivered += ok
@@ -103,6 +79,41 @@ func (s *Service) DeliverOutbox(ctx context.Context, d motcua.Deliverer) (int, e
 		}
 	}
 	return delivered, nil
+}
+
+// recordDeliveries records, in one transaction, the outcome of each
+// message of batch (errs[i] nil: delivered at at[i]) and returns how many
+// were delivered. The outcomes are recorded even if ctx ended meanwhile:
+// a delivered message must not be sent again needlessly.
+func (s *Service) recordDeliveries(ctx context.Context, batch []*motcua.OutboxMessage, errs []error, at []time.Time, rec motcua.DeliveryRecorder) (int, error) {
+	rctx := context.WithoutCancel(ctx)
+	ok := 0
+	err := s.store.Write(rctx, func(tx motcua.Tx) error {
+		ok = 0
+		for i, m := range batch {
+			if err := errs[i]; err != nil {
+				giveUp := m.Attempts >= motcua.MaxOutboxAttempts || motcua.PermanentFailure(err)
+				if err := tx.OutboxRetry(rctx, m.ID, motcua.ErrorText(err), at[i], at[i].Add(motcua.OutboxBackoff(m.Attempts)), giveUp); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.OutboxDelivered(rctx, m.ID, at[i]); err != nil {
+				return err
+			}
+			if rec != nil {
+				if err := rec.Recorded(rctx, tx, m, at[i]); err != nil {
+					return err
+				}
+			}
+			ok++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return ok, nil
 }
 
 // FailedDeliveries lists the outbox messages given up after every attempt,

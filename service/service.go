@@ -145,6 +145,9 @@ type Config struct {
 	// DefaultReportMaxLag); see reportRead.
 	Reports      motcua.ReportReader
 	ReportMaxLag time.Duration
+	// ScanReadBudget is the time one scan's reading may take before it is
+	// stopped (0: DefaultScanReadBudget); its claim lasts a minute more.
+	ScanReadBudget time.Duration
 }
 
 // Service implements the use cases on a store. It is safe for concurrent

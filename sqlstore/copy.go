@@ -79,6 +79,8 @@ var tableSpecs = []string{
 	"mergers: id:i successor_id:i effective_at:i created_by:i created_at:i undone_by:i undone_at:n data:t",
 	"merger_moves: merger_id:i seq:i kind:t row_id:i role:t from_agency_id:i to_agency_id:i ref:i reception_from:i reception_to:i holder_from:i holder_to:i",
 	"agency_successors: agency_id:i successor_id:i merger_id:i effective_at:i",
+	"scan_texts: file_id:i dossier_id:i leased_until:i read_at:i text:t folded:t",
+	"file_metadata: file_id:i dossier_id:i doc_type:t number_symbol:t issued_on:i issuer:t signer:t valid_until:i summary:t confirmed_by:i confirmed_at:i",
 }
 
 type column struct {

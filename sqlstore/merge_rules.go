@@ -149,6 +149,10 @@ func init() {
 		"notice_templates": {phase: 's', rule: "not moved: the survivor's notice templates apply to every dossier"},
 		"personal_results": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the province's store of results)",
 			fix: simple("personal_results", map[string]byte{"id": 'h', "dossier_id": 'd'})},
+		"scan_texts": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their files (the text read from scans, searchable)",
+			fix: simple("scan_texts", map[string]byte{"file_id": 'f', "dossier_id": 'd'})},
+		"file_metadata": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their files (the metadata officers confirmed)",
+			fix: simple("file_metadata", map[string]byte{"file_id": 'f', "dossier_id": 'd', "confirmed_by": 'u'})},
 	}
 }
 

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -66,12 +67,23 @@ func (t *tx) ClaimOutbox(_ ctxT, now, until time.Time, limit int, topics []strin
 	args := []any{until.UnixMilli(), now.UnixMilli(), now.UnixMilli()}
 	only := ""
 	if topics != nil {
-		only = " AND topic IN (''"
+		// "!t" leaves topic t out (motcua.DeliverByTopic.Except).
+		var in, out []any
 		for _, tp := range topics {
-			only += ", ?"
-			args = append(args, tp)
+			if rest, ok := strings.CutPrefix(tp, "!"); ok {
+				out = append(out, rest)
+			} else {
+				in = append(in, tp)
+			}
 		}
-		only += ")"
+		if len(in) > 0 || len(out) == 0 {
+			only = " AND topic IN (''" + strings.Repeat(", ?", len(in)) + ")"
+			args = append(args, in...)
+		}
+		if len(out) > 0 {
+			only += " AND topic NOT IN (" + strings.Repeat("?, ", len(out)-1) + "?)"
+			args = append(args, out...)
+		}
 	}
 	rows, err := t.query(`UPDATE outbox SET leased_until = ?, attempts = attempts + 1 WHERE id IN (
 		SELECT id FROM outbox o WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND leased_until <= ?`+only+`

@@ -41,7 +41,9 @@ type app struct {
 	jobs    []jobs.Job
 	// outbox is the delivery of the outbox, run more often than jobs.
 	outbox []jobs.Job
-	bus    motcua.CacheBus // nil on SQLite
+	// scans is the OCR job (none when OCR is off), run beside the others.
+	scans []jobs.Job
+	bus   motcua.CacheBus // nil on SQLite
 	// scfg is the service's configuration as wired (documents, signer),
 	// for the demo's seeding service.
 	scfg service.Config
@@ -187,22 +189,26 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 		portal = svc.PortalDeliverer(c)
 	}
 	var ob []jobs.Job
-	// OCR (seconds a page) is delivered by the scheduled jobs, not the
-	// outbox's runner, so that it never delays the portal's sync; a
-	// webhook, which takes every other topic, is kept from its messages by
-	// naming their deliverer beside it.
+	// OCR (seconds a page) is delivered by a job of its own, not the
+	// outbox's runner, so that it never delays the portal's sync; the
+	// runner of a webhook, which takes every other topic, does not even
+	// claim its messages.
 	text := svc.ScanTextDeliverer()
 	main := outboxDeliverer(portal, hook)
 	if hook != nil {
-		main = withScanText(main, text)
+		main = withoutScanText(main)
 	}
 	if main = withNotices(withStoreDeliverer(main, svc.StoreDeliverer()), svc.NoticeDeliverers()); main != nil {
 		ob = append(ob, jobs.Outbox(svc, main))
 	}
+	var scans []jobs.Job
 	if text != nil {
-		js = append(js, jobs.Job{Name: "read-scans", Run: jobs.Outbox(svc, withScanText(nil, text)).Run})
+		// Its own runner: a scan at a time, each under its own claim and
+		// time budget, never holding up the other scheduled jobs.
+		scans = append(scans, jobs.Job{Name: "read-scans", Run: svc.ReadScans})
 	}
 	if m != nil {
+		scans = jobs.Observed(scans, m.Job)
 		js, ob = jobs.Observed(js, m.Job), jobs.Observed(ob, m.Job)
 		m.OutboxBacklog(svc.OutboxBacklog)
 		m.StorageSize(func(ctx context.Context) (int64, int64, error) {
@@ -217,7 +223,7 @@ func newApp(ctx context.Context, cfg Config, db *sqlstore.DB, m *metrics.Metrics
 			return svc.Now().Sub(st.Oldest).Seconds(), nil
 		})
 	}
-	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, outbox: ob, bus: scfg.Bus, scfg: scfg}, nil
+	return &app{cfg: cfg, db: db, svc: svc, srv: srv, metrics: m, jobs: js, outbox: ob, bus: scfg.Bus, scfg: scfg, scans: scans}, nil
 }
 
 // serviceConfig is the service's part of the configuration.
@@ -313,10 +319,12 @@ func (a *app) run(ctx context.Context, stdout io.Writer, ready func(url string))
 		defer close(outboxDone)
 		jobs.RunNudged(jobCtx, a.cfg.OutboxInterval, 50*time.Millisecond, a.svc.OutboxNudges(), a.outbox)
 	}()
+	scansDone := make(chan struct{})
+	go func() { defer close(scansDone); jobs.Run(jobCtx, a.cfg.OutboxInterval, a.scans) }()
 	listening := a.listenChanges(jobCtx)
 	// The jobs stop before the store is closed: a delivery under way
 	// records its outcome first.
-	defer func() { stopJobs(); <-jobsDone; <-outboxDone; <-listening }()
+	defer func() { stopJobs(); <-jobsDone; <-outboxDone; <-scansDone; <-listening }()
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
 	if a.cfg.MetricsListen != "" && a.metrics != nil {

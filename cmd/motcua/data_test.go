@@ -191,6 +191,24 @@ func attachFiles(t *testing.T, db *sqlstore.DB, docs motcua.BlobStore) {
 			t.Fatal(err)
 		}
 	}
+	// The text read from the first scan and its confirmed metadata, so
+	// that both tables are copied.
+	if err := db.Write(ctx, func(tx motcua.Tx) error {
+		fs, err := tx.DossierFiles(ctx, res.Dossier.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ClaimScanRead(ctx, fs[0].ID, res.Dossier.ID, at, at.Add(time.Minute)); err != nil {
+			return err
+		}
+		if err := tx.SaveScanText(ctx, &motcua.ScanText{FileID: fs[0].ID, DossierID: res.Dossier.ID, Text: "TỜ KHAI ĐĂNG KÝ KHAI SINH", ReadAt: at}); err != nil {
+			return err
+		}
+		return tx.SaveFileMetadata(ctx, &motcua.ConfirmedMetadata{FileID: fs[0].ID, DossierID: res.Dossier.ID, ConfirmedBy: u.ID, ConfirmedAt: at,
+			DocumentMetadata: motcua.DocumentMetadata{DocType: "Tờ khai", IssuedOn: time.Date(2026, 3, 10, 0, 0, 0, 0, motcua.VietnamTime), Issuer: "Người nộp"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // sameRows compares two stores table by table, row by row.

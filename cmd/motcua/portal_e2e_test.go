@@ -72,11 +72,9 @@ func newPortalWorldOn(t *testing.T, db string, n int) *portalWorld {
 	w.simSrv.Config.Handler = w.portal
 	args := []string{"--data", dir, "--log-level", "error", "--dvcqg-url", w.simSrv.URL, "--dvcqg-user", "motcua",
 		"--dvcqg-password", "portal-password", "--dvcqg-dstcode", "H99", "--dvcqg-agency", "000.00.00.H99",
-		"--dvcqg-inbound-secret", e2eSecret, "--dvcqg-timeout", "2s", "--outbox-lease", "5s",
-		// OCR off: these tests measure the portal's sync, and two
-		// instances reading every forwarded scan under a 5 s lease take
-		// the CPU a loaded CI machine has for it.
-		"--ocr=false"}
+		// OCR at its default (on when tesseract is installed): each
+		// forwarded scan is read once, by one instance, beside the sync.
+		"--dvcqg-inbound-secret", e2eSecret, "--dvcqg-timeout", "2s", "--outbox-lease", "5s"}
 	if db != "" {
 		args = append(args, "--db", db)
 	}

@@ -2,23 +2,21 @@ package main
 
 import "github.com/motcua/motcua"
 
-// withScanText adds the OCR job's deliverer (nil: OCR off) to the outbox's
-// deliverer d (nil: none), so that a webhook never receives those jobs.
-func withScanText(d, text motcua.Deliverer) motcua.Deliverer {
-	if text == nil {
-		return d
-	}
-	r := motcua.DeliverByTopic{Topics: map[string]motcua.Deliverer{}}
-	switch d := d.(type) {
+// withoutScanText keeps the OCR job's messages from the outbox's deliverer
+// d (nil: none) when it takes every other topic (a webhook): the
+// read-scans job delivers them on its own runner, a scan at a time, so the
+// outbox's runner neither claims them nor hands them to the webhook.
+func withoutScanText(d motcua.Deliverer) motcua.Deliverer {
+	switch r := d.(type) {
 	case nil:
+		return nil
 	case motcua.DeliverByTopic:
-		r.Default = d.Default
-		for k, v := range d.Topics {
-			r.Topics[k] = v
+		if r.Default == nil {
+			return r // it claims only its own topics
 		}
+		r.Except = append(r.Except[:len(r.Except):len(r.Except)], motcua.TopicScanText)
+		return r
 	default:
-		r.Default = d
+		return motcua.DeliverByTopic{Topics: map[string]motcua.Deliverer{}, Default: d, Except: []string{motcua.TopicScanText}}
 	}
-	r.Topics[motcua.TopicScanText] = text
-	return r
 }

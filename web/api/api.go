@@ -45,6 +45,8 @@ var Routes = []Route{
 	{"POST", "/dossiers/{code}/files", (*API).attachFile},
 	{"GET", "/dossiers/{code}/files", (*API).dossierFiles},
 	{"GET", "/dossiers/{code}/files/{id}", (*API).dossierFile},
+	{"PUT", "/dossiers/{code}/files/{id}/metadata", (*API).confirmMetadata},
+	{"GET", "/scans/search", (*API).searchScans},
 	{"POST", "/dossiers/{code}/result/sign", (*API).signResult},
 	{"POST", "/results/sign", (*API).signResults},
 	{"POST", "/verify", (*API).verifyUpload},

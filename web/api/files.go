@@ -24,6 +24,9 @@ type fileJSON struct {
 	Signer   string     `json:"signer,omitempty"`
 	SignedAt *time.Time `json:"signed_at,omitempty"`
 	DocCode  string     `json:"doc_code,omitempty"`
+	// Metadata is the Art.19(2) metadata an officer confirmed; absent
+	// until then.
+	Metadata *metadataJSON `json:"metadata,omitempty"`
 }
 
 func fileOf(f *motcua.DossierFile) fileJSON {
@@ -54,9 +57,16 @@ func (a *API) dossierFiles(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, r, err)
 		return
 	}
+	meta, err := a.srv.Service.FilesMetadata(r.Context(), r.PathValue("code"), a.srv.ClientIP(r))
+	if err != nil {
+		web.WriteError(w, r, err)
+		return
+	}
 	out := []fileJSON{}
 	for _, f := range files {
-		out = append(out, fileOf(f))
+		j := fileOf(f)
+		j.Metadata = metadataOf(meta[f.ID])
+		out = append(out, j)
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 }

@@ -110,6 +110,10 @@ var (
 	dossierSeen = append(ownHandlers, "giamsat.tinh")
 )
 
+// scanSearchers may search scans' text: every account that handles or
+// supervises dossiers somewhere.
+var scanSearchers = append(slices.Clone(dossierSeen), "motcua.hoabinh", "ct.hoabinh", "tp.congan")
+
 // authz is the one table of who passes each route's authorization, for the
 // requests TestAuthorizationMatrix sends (on a dossier received at An Phú,
 // its file, An Phú's agency, account, book and report lists). Every route
@@ -259,6 +263,11 @@ var authz = map[string][]string{
 	"GET /quan-tri/thong-bao-loi": {"admin"}, "POST /quan-tri/thong-bao-loi/{id}": {"admin"},
 	"GET /quan-tri/sap-nhap": {"admin"}, "POST /quan-tri/sap-nhap/chay-thu": {"admin"}, "POST /quan-tri/sap-nhap": {"admin"},
 	"GET /quan-tri/sap-nhap/tien-do": {"admin"}, "POST /quan-tri/sap-nhap/{id}/hoan-tac": {"admin"},
+	// Confirming a scan's metadata: those who handle the dossier, not its
+	// supervisor (who reads it). Searching scans: whoever handles or
+	// supervises dossiers somewhere (each in their own).
+	"POST /ho-so/{code}/tai-lieu/{id}/van-ban": ownHandlers, "PUT /api/v1/dossiers/{code}/files/{id}/metadata": ownHandlers,
+	"GET /tim-ban-quet": scanSearchers, "GET /api/v1/scans/search": scanSearchers,
 }
 
 // Who works on complaints in the matrix: handling staff anywhere (their
@@ -340,6 +349,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"GET /api/v1/dossiers/{code}/rating": "?verifier=" + d.Verifier,
 		"GET /bao-cao/xep-hang":              "?diem=" + pt, "GET /api/v1/queue/stats": "?reception_point_id=" + pt,
 		"GET /khoi-luong": "?don-vi=" + ag, "GET /api/v1/workload": "?agency_id=" + ag,
+		"GET /tim-ban-quet": "?q=giay+khai+sinh", "GET /api/v1/scans/search": "?q=giay+khai+sinh",
 	}
 	vals := func(pattern string) map[string]string {
 		v := map[string]string{"code": code, "form": "receipt", "action": "fly", "name": asset[1], "id": fmt.Sprint(proc.ID)}

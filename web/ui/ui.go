@@ -137,6 +137,8 @@ func (u *UI) routes() []route {
 		{"POST /ky-so-ket-qua", u.signBatch},
 		{"GET /ho-so/{code}/tai-lieu/{id}", u.download},
 		{"GET /ho-so/{code}/tai-lieu/{id}/van-ban", u.scanText},
+		{"POST /ho-so/{code}/tai-lieu/{id}/van-ban", u.confirmMetadata},
+		{"GET /tim-ban-quet", u.scanSearch},
 		{"POST /ho-so/{code}/thu-phi", u.recordCash},
 		{"GET /so-theo-doi", u.book},
 		{"GET /tai-khoan", u.account},
