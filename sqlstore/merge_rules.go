@@ -118,7 +118,7 @@ func init() {
 		"audit_log":              {phase: 'f', rule: "imported after the survivor's entries; the absorbed chain's head is recorded in the merge's audit entry and re-verified from the imported rows", fix: simple("audit_log", map[string]byte{"id": 'l', "user_id": 'u', "dossier_id": 'd'})},
 		"audit_chain":            {phase: 's', rule: "not moved: the imported entries are sealed into the survivor's chain"},
 		"calendar_years":         {phase: 'f', rule: "a year the survivor has: the survivor's calendar kept (listed when it differs)", fix: fixCalendar},
-		"outbox":                 {phase: 'b', key: "id", keyOf: 'o', rule: "imported: undelivered messages are delivered by the survivor", fix: fixOutbox},
+		"outbox":                 {phase: 'b', key: "id", keyOf: 'o', rule: "imported: undelivered messages are delivered by the survivor, carrying a suffixed dossier code", fix: fixOutbox},
 		"deadline_warnings":      {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported", fix: fixWarnings},
 		"stat_counts":            {phase: 'z', rule: "added to the survivor's counters of the same (joined) agency and procedure", fix: simple("stat_counts", map[string]byte{"agency_id": 'a', "procedure_id": 'p'})},
 		"portal_sync":            {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported; a national code the survivor already tracks is blanked on the absorbed row (listed)", fix: fixPortalSync},
@@ -141,13 +141,13 @@ func init() {
 		"merger_moves": {phase: 'f', rule: "imported, each moved row's id remapped by its kind", fix: fixMergerMoves},
 		"agency_successors": {phase: 'f', rule: "imported: reports and routing still follow the absorbed province's successions",
 			fix: simple("agency_successors", map[string]byte{"agency_id": 'a', "successor_id": 'a', "merger_id": 'x'})},
-		"dossier_warnings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (part of their history)",
-			fix: simple("dossier_warnings", map[string]byte{"id": 'n', "dossier_id": 'd', "agency_id": 'a'})},
-		"staff_notifications": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported for the absorbed province's staff",
-			fix: simple("staff_notifications", map[string]byte{"id": 'm', "user_id": 'u', "dossier_id": 'd'})},
+		"dossier_warnings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (part of their history), with a suffixed dossier code",
+			fix: fixDossierWarnings},
+		"staff_notifications": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported for the absorbed province's staff, a suffixed dossier code in their text and link",
+			fix: fixStaffNotifications},
 		"notice_templates": {phase: 's', rule: "not moved: the survivor's notice templates apply to every dossier"},
-		"personal_results": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the province's store of results)",
-			fix: simple("personal_results", map[string]byte{"id": 'h', "dossier_id": 'd'})},
+		"personal_results": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the province's store of results), with a suffixed dossier code",
+			fix: fixPersonalResults},
 	}
 }
 
@@ -430,7 +430,7 @@ func fixOutbox(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 		}
 		r[payload] = s
 	}
-	return rows, nil
+	return rows, renamePending(m, c, rows)
 }
 
 func fixWarnings(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {

@@ -96,11 +96,23 @@ func sums(t *testing.T, db *sqlstore.DB) string {
 // the canonical rows of the table (columns 1, 11 and 15).
 func codes(t *testing.T, db *sqlstore.DB) map[string]string {
 	t.Helper()
-	rows, err := db.Rows(context.Background(), "dossiers")
+	out := map[string]string{}
+	for _, vals := range fields(t, db, "dossiers") {
+		out[vals[1]] = vals[11] + "|" + vals[15]
+	}
+	return out
+}
+
+// fields returns the rows of a table as text, column by column, decoded
+// from their canonical form (strings as they are, other values as their
+// text).
+func fields(t *testing.T, db *sqlstore.DB, table string) [][]string {
+	t.Helper()
+	rows, err := db.Rows(context.Background(), table)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
+	var out [][]string
 	for _, q := range rows {
 		r, err := strconv.Unquote(q)
 		if err != nil {
@@ -113,13 +125,13 @@ func codes(t *testing.T, db *sqlstore.DB) map[string]string {
 				n, k := binary.Uvarint(b[1:])
 				vals = append(vals, string(b[1+k:1+k+int(n)]))
 				b = b[1+k+int(n)+1:]
-			default:
+			default: // I<number>, N (NULL), T, F
 				i := bytes.IndexByte(b, 0)
-				vals = append(vals, string(b[:i]))
+				vals = append(vals, strings.TrimPrefix(string(b[:i]), "I"))
 				b = b[i+1:]
 			}
 		}
-		out[vals[1]] = vals[11] + "|" + vals[15]
+		out = append(out, vals)
 	}
 	return out
 }
