@@ -90,11 +90,34 @@ func (s *Service) index766From(ctx context.Context, p motcua.Period, source stri
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	in, err := s.indexInputsFor(ctx, p, source)
+	if err != nil {
+		return nil, err
+	}
+	if source == "" {
+		source = SourceBase
+	}
+	if adjust != nil {
+		if err := adjust(in); err != nil {
+			return nil, err
+		}
+	}
+	out, err := s.index766(ctx, p, in)
+	if err != nil {
+		return nil, err
+	}
+	out.Source = source
+	return out, nil
+}
+
+// indexInputsFor reads the index inputs of p from source ("base" or "",
+// "live": whole months only), with what the portal and the national store
+// hold whatever the source.
+func (s *Service) indexInputsFor(ctx context.Context, p motcua.Period, source string) (*indexInputs, error) {
 	var in *indexInputs
 	var err error
 	switch source {
 	case SourceBase, "":
-		source = SourceBase
 		err = s.store.Read(ctx, func(tx motcua.Tx) (err error) { in, err = baseIndexInputs(ctx, tx, p); return err })
 	case SourceLive:
 		if !p.WholeMonths() {
@@ -128,17 +151,7 @@ func (s *Service) index766From(ctx context.Context, p motcua.Period, source stri
 	}); err != nil {
 		return nil, err
 	}
-	if adjust != nil {
-		if err := adjust(in); err != nil {
-			return nil, err
-		}
-	}
-	out, err := s.index766(ctx, p, in)
-	if err != nil {
-		return nil, err
-	}
-	out.Source = source
-	return out, nil
+	return in, nil
 }
 
 // baseIndexInputs reads the inputs from the dossiers.

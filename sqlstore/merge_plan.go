@@ -54,6 +54,51 @@ type MergeReport struct {
 	Figures        []MergeFigure   `json:"figures"`
 	MissingFiles   []string        `json:"missing_files,omitempty"`
 	Verified       []MergeCheck    `json:"verified,omitempty"`
+	// Years are the first and last years (Vietnam time) in which either
+	// province created a dossier: the period of the figures to compare.
+	Years [2]int `json:"years"`
+	// Counters is what the merge changes in the survivor's reports (06a,
+	// QĐ 766), filled by the caller (service.MergeDBFigures).
+	Counters json.RawMessage `json:"counters,omitempty"`
+	// AgencyMap and ProcedureMap say where each absorbed agency and
+	// procedure id goes in the survivor (joined or numbered after its
+	// rows).
+	AgencyMap    map[int64]int64 `json:"-"`
+	ProcedureMap map[int64]int64 `json:"-"`
+}
+
+// noteIDs records, from the absorbed rows of the dry pass, where agencies
+// and procedures go and the years the dossiers were created in.
+func noteIDs(m *mergeMaps, rep *MergeReport, ts tableSpec, rows [][]any) {
+	switch ts.name {
+	case "agencies", "procedures":
+		kind, to := byte('a'), &rep.AgencyMap
+		if ts.name == "procedures" {
+			kind, to = 'p', &rep.ProcedureMap
+		}
+		if *to == nil {
+			*to = map[int64]int64{}
+		}
+		for _, r := range rows {
+			id := r[col(ts, "id")].(int64)
+			(*to)[id] = m.mapID(kind, id)
+		}
+	case "dossiers":
+		ci := col(ts, "created_at")
+		for _, r := range rows {
+			rep.noteYear(r[ci].(int64))
+		}
+	}
+}
+
+func (rep *MergeReport) noteYear(ms int64) {
+	y := time.UnixMilli(ms).In(motcua.VietnamTime).Year()
+	if rep.Years[0] == 0 || y < rep.Years[0] {
+		rep.Years[0] = y
+	}
+	if y > rep.Years[1] {
+		rep.Years[1] = y
+	}
 }
 
 // MergeTable is what moves of one table.
@@ -452,9 +497,21 @@ func setSums(ctx context.Context, db *DB) (map[string]setSum, error) {
 
 // figures lists, per agency of the survivor that gains dossiers, how many
 // it settles before and how many the merge adds.
-func figures(ctx context.Context, dst *DB, st *mergeState, added map[int64]int64, names map[int64][2]string) ([]MergeFigure, error) {
+func figures(ctx context.Context, dst *DB, st *mergeState, added map[int64]int64, names map[int64][2]string, rep *MergeReport) ([]MergeFigure, error) {
 	before := map[int64]int64{}
 	err := dst.Read(ctx, func(mt motcua.Tx) error {
+		row, err := mt.(*tx).queryRow(`SELECT COUNT(*), COALESCE(MIN(created_at), 0), COALESCE(MAX(created_at), 0) FROM dossiers WHERE id <= ?`, st.Off["dossiers"])
+		if err != nil {
+			return err
+		}
+		var n, lo, hi int64
+		if err := row.Scan(&n, &lo, &hi); err != nil {
+			return err
+		}
+		if n > 0 {
+			rep.noteYear(lo)
+			rep.noteYear(hi)
+		}
 		rows, err := mt.(*tx).query(`SELECT competent_agency_id, COUNT(*) FROM dossiers WHERE id <= ? GROUP BY competent_agency_id`, st.Off["dossiers"])
 		if err != nil {
 			return err

@@ -281,6 +281,7 @@ func dryPass(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions, re
 						names[m.mapID('a', row[0].(int64))] = [2]string{row[1].(string), row[2].(string)}
 					}
 				}
+				noteIDs(m, rep, ts, rows)
 				out, err := r.fix(m, c, rows)
 				if err != nil {
 					return err
@@ -334,7 +335,7 @@ func dryPass(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions, re
 	}); err != nil {
 		return err
 	}
-	rep.Figures, err = figures(ctx, dst, m.st, added, names)
+	rep.Figures, err = figures(ctx, dst, m.st, added, names, rep)
 	return err
 }
 

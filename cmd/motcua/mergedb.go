@@ -122,6 +122,9 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 	if rep != nil && rep.Resumed {
 		fmt.Fprintln(stdout, "Resuming the interrupted merge of this database (its plan is read back from the target).")
 	}
+	if rep != nil && err == nil && o.dryRun {
+		err = mergeDBFigures(ctx, cfg, src, dst, rep, o.report, stdout)
+	}
 	if rep != nil {
 		printMergeReport(stdout, rep)
 		if o.report != "" {

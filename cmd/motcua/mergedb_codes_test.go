@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -238,4 +240,68 @@ func codesOf(t *testing.T, m *motcua.OutboxMessage) []string {
 		return []string{c}
 	}
 	panic(fmt.Sprintf("topic %s", m.Topic))
+}
+
+// checkPredicted: the dry run's figures after the merge (report 06a of the
+// province and of every unit listed, each QĐ 766 indicator of the
+// province) are the survivor's figures once merged.
+func checkPredicted(t *testing.T, da *sqlstore.DB, rep *sqlstore.MergeReport) {
+	t.Helper()
+	ctx := context.Background()
+	var figs service.MergeDBFigures
+	if err := json.Unmarshal(rep.Counters, &figs); err != nil || len(figs.Rows06a) == 0 || len(figs.Points766) == 0 {
+		t.Fatalf("the dry run's report has no figures: %v %s", err, rep.Counters)
+	}
+	if figs.Period.From != motcua.DayOfDate(rep.Years[0], 1, 1) || rep.Years[0] == 0 {
+		t.Fatalf("period %v for the years %v", figs.Period, rep.Years)
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(da, cal, nil, service.Config{Rules: motcua.DefaultRules()})
+	r, err := svc.Report06a(ctx, figs.Period, service.SourceLive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]motcua.Row06a{0: r.Total}
+	for _, x := range r.Rows {
+		byID[x.AgencyID] = x
+	}
+	changed := false
+	for _, x := range figs.Rows06a {
+		if x.After != byID[x.AgencyID] {
+			t.Fatalf("06a of %d %s: predicted %+v, after the merge %+v", x.AgencyID, x.Name, x.After, byID[x.AgencyID])
+		}
+		changed = changed || (x.AgencyID == 0 && x.Before != x.After)
+	}
+	if !changed {
+		t.Fatal("the province's 06a does not change: the test proves nothing")
+	}
+	idx, err := svc.Index766From(ctx, figs.Period, service.SourceLive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]motcua.IndicatorValue{}
+	for _, u := range idx.Units {
+		if u.AgencyID == 0 {
+			for _, v := range u.Values {
+				got[v.ID] = v
+			}
+		}
+	}
+	n := 0
+	for _, x := range figs.Points766 {
+		if x.AgencyID != 0 || slices.Contains(figs.NotPredicted, x.Indicator) {
+			continue
+		}
+		if g := got[x.Indicator]; g.Points != x.After || g.Status != x.StatusAfter {
+			t.Fatalf("indicator %s of the province: predicted %.2f (%s), after the merge %.2f (%s)", x.Indicator, x.After, x.StatusAfter, g.Points, g.Status)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no indicator of the province was predicted")
+	}
+	t.Logf("predicted and found: %d rows of 06a, %d indicators of the province (%v)", len(figs.Rows06a), n, figs.Period)
 }

@@ -221,6 +221,7 @@ func testMergeDB(t *testing.T, e, from sqltest.Engine) {
 		if ok, note, err := sqlstore.RecountStats(ctx, da); err != nil || !ok {
 			t.Fatalf("recount: %v %s", err, note)
 		}
+		checkPredicted(t, da, &rep)
 		out.Reset()
 		if err := run(ctx, []string{"audit", "verify", "--db", a}, &out, &out, func(string) string { return "" }); err != nil {
 			t.Fatalf("audit verify: %v\n%s", err, out.String())
