@@ -412,7 +412,7 @@ func plan(ctx context.Context, src, dst *DB, fp string, srcMax map[string]int64,
 			for id := range tk {
 				st.SkipMessages[id] = true
 			}
-			return nil
+			return planMergers(m, s)
 		})
 	})
 	if err != nil {

@@ -137,7 +137,7 @@ func init() {
 			fix: simple("queue_tickets", map[string]byte{"id": 't', "area_id": 'q', "reception_point_id": 'r', "called_by": 'u', "dossier_id": 'd'})},
 		"citizen_sessions": {phase: 's', rule: "not moved: citizens sign in again"},
 		"mergers": {phase: 'f', rule: "imported (the absorbed province's mergers of agencies, with their successors); an undo of one is refused where merge-db joined or renumbered what it moved",
-			fix: simple("mergers", map[string]byte{"id": 'x', "successor_id": 'a', "created_by": 'u', "undone_by": 'u'}, "data")},
+			fix: fixMergers},
 		"merger_moves": {phase: 'f', rule: "imported, each moved row's id remapped by its kind", fix: fixMergerMoves},
 		"agency_successors": {phase: 'f', rule: "imported: reports and routing still follow the absorbed province's successions",
 			fix: simple("agency_successors", map[string]byte{"agency_id": 'a', "successor_id": 'a', "merger_id": 'x'})},

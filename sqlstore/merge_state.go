@@ -26,6 +26,9 @@ type mergeState struct {
 	Versions     map[string]versionMap `json:"versions"`
 	SkipYears    map[int64]bool        `json:"skip_years"` // year → same calendar
 	SkipMessages map[string]bool       `json:"skip_messages"`
+	// JoinedMergers lists, per absorbed merger of agencies, what it moved
+	// that this merge joins to the survivor's rows (see motcua.MergerImport).
+	JoinedMergers map[int64][]string `json:"joined_mergers,omitempty"`
 	// Before is each table's count and additive checksum at the plan.
 	Before map[string]setSum `json:"before"`
 	// AuditHead is the absorbed chain's verified head (0, "" if none).
