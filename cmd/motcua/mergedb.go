@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"text/tabwriter"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 // mergeDBOptions are the settings of merge-db.
 type mergeDBOptions struct {
 	from, into, fromBlobs, tag, report string
+	cpuProfile                         string
 	dryRun                             bool
 	batch                              int
 	pause                              time.Duration
@@ -36,6 +38,7 @@ func (o *mergeDBOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "plan and report only; write nothing")
 	fs.IntVar(&o.batch, "batch", 5000, "rows per resumable batch")
 	fs.DurationVar(&o.pause, "batch-pause", 0, "pause after each batch (spares a disk other systems use); shows every batch")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 }
 
 // runMergeDB merges the province of --from into --into: wiring only (the
@@ -47,6 +50,17 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 	}
 	if o.into == "" {
 		o.into = cfg.DB
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	open := func(url string) (*sqlstore.DB, error) {
 		if !sqlstore.IsPostgresURL(url) {
