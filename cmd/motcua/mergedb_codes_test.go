@@ -26,14 +26,16 @@ func (nopMail) SendMail(context.Context, motcua.Mail) error { return nil }
 
 // capturePortal records the dossier codes of the records sent to it.
 type capturePortal struct {
-	mu    sync.Mutex
-	codes []string
+	mu       sync.Mutex
+	codes    []string
+	agencies []string
 }
 
 func (p *capturePortal) SyncDossier(_ context.Context, d *motcua.PortalDossier, _ bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.codes = append(p.codes, d.Code)
+	p.agencies = append(p.agencies, d.AgencyCode)
 	return nil
 }
 
@@ -304,4 +306,76 @@ func checkPredicted(t *testing.T, da *sqlstore.DB, rep *sqlstore.MergeReport) {
 		t.Fatal("no indicator of the province was predicted")
 	}
 	t.Logf("predicted and found: %d rows of 06a, %d indicators of the province (%v)", len(figs.Rows06a), n, figs.Period)
+}
+
+// TestMergerPendingAgencyCode: after a merger of agencies that gives the
+// successor a new e-ID code, the messages to the national portal queued
+// before it, for the dossiers it moved and for the successor's own, carry
+// the successor's new code and the dossiers' unchanged codes: they are
+// built at delivery (no outbox payload holds an agency code).
+func TestMergerPendingAgencyCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds a province")
+	}
+	ctx := context.Background()
+	_, _, da, _ := twoProvinces(t, sqltest.SQLite)
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(da, cal, nil, service.Config{Rules: motcua.DefaultRules(), PortalSync: true})
+	if n, err := svc.QueueAllForPortal(motcua.NewContextWithUser(ctx, motcua.SystemUser), nil); err != nil || n == 0 {
+		t.Fatalf("queue for the portal: %d %v", n, err)
+	}
+	byID := map[int64]string{}
+	for _, r := range fields(t, da, "dossiers") {
+		id, _ := strconv.ParseInt(r[0], 10, 64)
+		byID[id] = r[1]
+	}
+	admin := signedIn(t, da, "admin")
+	preds := []int64{agencyByCode(t, svc, "H99.101").ID, agencyByCode(t, svc, "H99.102").ID}
+	succ := agencyByCode(t, svc, "H99.103")
+	rep, err := svc.Merge(admin, service.MergeInput{Predecessors: preds, SuccessorID: succ.ID, NewCode: "H99.109", Decision: "Nghị quyết 3/2026"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := map[int64]bool{}
+	if err := da.Read(ctx, func(tx motcua.Tx) error {
+		moves, err := tx.MergerMoves(ctx, rep.Merger.ID)
+		for _, mv := range moves {
+			if mv.Kind == motcua.MoveDossier {
+				moved[mv.RowID] = true
+			}
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := &capturePortal{}
+	checked := 0
+	for _, m := range pending(t, da, motcua.TopicPortalSync) {
+		id, _ := strconv.ParseInt(strings.TrimPrefix(m.Key, "dossier:"), 10, 64)
+		var d *motcua.Dossier
+		if err := da.Read(ctx, func(tx motcua.Tx) (err error) { d, err = tx.Dossier(ctx, id); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if d.CompetentAgencyID != succ.ID {
+			continue
+		}
+		if err := svc.PortalDeliverer(p).Deliver(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if got := p.agencies[len(p.agencies)-1]; got != "H99.109" {
+			t.Fatalf("dossier %s (moved %v): the portal was sent agency %s, want the successor's new code H99.109", d.Code, moved[id], got)
+		}
+		if got := p.codes[len(p.codes)-1]; got != byID[id] {
+			t.Fatalf("the portal was sent dossier code %s, the dossier's code is %s", got, byID[id])
+		}
+		if moved[id] {
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no pending portal message of a moved dossier: the test proves nothing")
+	}
 }
