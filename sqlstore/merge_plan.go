@@ -418,7 +418,7 @@ func plan(ctx context.Context, src, dst *DB, fp string, srcMax map[string]int64,
 	if err != nil {
 		return nil, err
 	}
-	st.Before, err = setSums(ctx, dst)
+	st.Before, err = setSums(ctx, dst, "plan: sum ", o.Progress)
 	return st, err
 }
 
@@ -476,14 +476,18 @@ func planVersions(m *mergeMaps, s, dt *tx) error {
 	return nil
 }
 
-// setSums returns every table's count and additive checksum.
-func setSums(ctx context.Context, db *DB) (map[string]setSum, error) {
+// setSums returns every table's count and additive checksum, telling
+// progress (stage prefix + table) every 50,000 rows.
+func setSums(ctx context.Context, db *DB, prefix string, progress func(string, int64, int64)) (map[string]setSum, error) {
 	out := map[string]setSum{}
 	err := db.Read(ctx, func(mt motcua.Tx) error {
 		for _, ts := range specs() {
 			var a acc
 			if err := scanTable(mt.(*tx), ts, func(row []byte, _ []any) error {
 				a.addRow(row, 1)
+				if a.n%50000 == 0 {
+					progress(prefix+ts.name, a.n, 0)
+				}
 				return ctx.Err()
 			}); err != nil {
 				return err

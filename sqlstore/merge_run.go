@@ -271,6 +271,9 @@ func dryPass(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions, re
 		o.Progress("check "+ts.name, 0, 0)
 		handle := func(rows [][]any) error {
 			mt.Source += int64(len(rows))
+			if r.phase == 'b' {
+				o.Progress("check "+ts.name, mt.Source, 0)
+			}
 			if r.phase == 's' {
 				return nil
 			}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -118,10 +119,13 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 	last := time.Time{}
 	opts := sqlstore.MergeOptions{Tag: o.tag, DryRun: o.dryRun, Batch: o.batch, From: from, Into: into, AuditHead: head,
 		Progress: func(stage string, done, _ int64) {
-			if o.pause > 0 && done > 0 {
+			// An import batch's stage is its table's name; the checks,
+			// sums and verification ("check …", "verify …") read only.
+			batch := !strings.ContainsRune(stage, ' ')
+			if o.pause > 0 && done > 0 && batch {
 				time.Sleep(o.pause)
 			}
-			if time.Since(last) > 2*time.Second || done == 0 || o.pause > 0 {
+			if time.Since(last) > 2*time.Second || done == 0 || (o.pause > 0 && batch) {
 				last = time.Now()
 				fmt.Fprintf(stdout, "  %6.1fs  %-24s %d\n", time.Since(start).Seconds(), stage, done)
 			}
