@@ -53,7 +53,10 @@ type MergeReport struct {
 	Conflicts      []MergeConflict `json:"conflicts"`
 	Figures        []MergeFigure   `json:"figures"`
 	MissingFiles   []string        `json:"missing_files,omitempty"`
-	Verified       []MergeCheck    `json:"verified,omitempty"`
+	// Blocking lists the conflicts no rule resolves: the merge is refused
+	// until the operator resolves them (each says how).
+	Blocking []string     `json:"blocking,omitempty"`
+	Verified []MergeCheck `json:"verified,omitempty"`
 	// Years are the first and last years (Vietnam time) in which either
 	// province created a dossier: the period of the figures to compare.
 	Years [2]int `json:"years"`
@@ -363,6 +366,9 @@ func plan(ctx context.Context, src, dst *DB, fp string, srcMax map[string]int64,
 				}
 			}
 			rows.Close()
+			if err := planAreas(m, s, dt); err != nil {
+				return err
+			}
 			dPr, err := queryPairs(dt, `SELECT code, id FROM procedures WHERE code <> ''`)
 			if err != nil {
 				return err
@@ -537,4 +543,36 @@ func figures(ctx context.Context, dst *DB, st *mergeState, added map[int64]int64
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Agency < out[j].Agency })
 	return out, err
+}
+
+// planAreas finds the queue areas of a joined reception point whose
+// prefix the survivor's point uses too: both queues' past tickets carry
+// the same numbers, so one province must rename its area's prefix first.
+func planAreas(m *mergeMaps, s, dt *tx) error {
+	have, err := queryPairs(dt, `SELECT reception_point_id || '|' || prefix, id FROM queue_areas`)
+	if err != nil {
+		return err
+	}
+	rows, err := s.query(`SELECT id, reception_point_id, prefix FROM queue_areas`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, pt int64
+		var prefix string
+		if err := rows.Scan(&id, &pt, &prefix); err != nil {
+			return err
+		}
+		if _, joined := m.st.Points[pt]; !joined {
+			continue
+		}
+		if to, ok := have[strconv.FormatInt(m.mapID('r', pt), 10)+"|"+prefix]; ok {
+			if m.st.AreaClashes == nil {
+				m.st.AreaClashes = map[int64]int64{}
+			}
+			m.st.AreaClashes[id] = to
+		}
+	}
+	return rows.Err()
 }

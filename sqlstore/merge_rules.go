@@ -129,8 +129,8 @@ func init() {
 		"dossier_ratings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers",
 			fix: simple("dossier_ratings", map[string]byte{"id": 'w', "dossier_id": 'd', "agency_id": 'a', "counter_user_id": 'u'})},
 		"feedback": {phase: 'f', rule: "imported; a complaint code the survivor uses is suffixed (listed: tell the sender)", fix: fixFeedback},
-		"queue_areas": {phase: 'f', rule: "imported under the (joined) reception point; a prefix a joined point already uses stops the merge before anything is written (the dry run lists it)",
-			fix: simple("queue_areas", map[string]byte{"id": 'q', "reception_point_id": 'r'})},
+		"queue_areas": {phase: 'f', rule: "imported under the (joined) reception point; a prefix a joined point already uses stops the merge before anything is written (the dry run lists it: rename the prefix in one province first)",
+			fix: fixQueueAreas},
 		"queue_devices": {phase: 'f', rule: "imported: kiosks and displays keep working",
 			fix: simple("queue_devices", map[string]byte{"reception_point_id": 'r', "created_by": 'u'})},
 		"queue_tickets": {phase: 'f', rule: "imported (waiting times of past days)",
@@ -510,4 +510,22 @@ func fixMergerMoves(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 		r[row] = m.mapID(k, r[row].(int64))
 	}
 	return rows, nil
+}
+
+func fixQueueAreas(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+	ts := specByName("queue_areas")
+	id, prefix := col(ts, "id"), col(ts, "prefix")
+	var out [][]any
+	for _, r := range rows {
+		if to, ok := m.st.AreaClashes[r[id].(int64)]; ok {
+			c.conflict(r[prefix].(string), "stops the merge: rename the prefix of one of the two areas first (queue administration)",
+				"the survivor's queue area "+strconv.FormatInt(to, 10)+" at the same (joined) reception point has this prefix: past tickets' numbers would clash")
+			if c.rep != nil && c.rep.rep != nil {
+				c.rep.rep.Blocking = append(c.rep.rep.Blocking, fmt.Sprintf("queue area %v (prefix %s) of the absorbed province: the survivor's area %d at the same reception point has the prefix; rename one of them", r[id], r[prefix], to))
+			}
+		}
+		out = append(out, r)
+	}
+	remapCols(ts, map[string]byte{"id": 'q', "reception_point_id": 'r'})(m, out)
+	return out, nil
 }

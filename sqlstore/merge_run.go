@@ -118,6 +118,9 @@ func MergeDB(ctx context.Context, src, dst *DB, o MergeOptions) (*MergeReport, e
 	if err := dryPass(ctx, src, dst, m, o, rep); err != nil {
 		return rep, err
 	}
+	if len(rep.Blocking) > 0 && !o.DryRun {
+		return rep, motcua.Errorf(motcua.ECONFLICT, "merge_blocked", "%d conflicts no rule resolves (listed in the report, each with what to do): nothing was written", len(rep.Blocking))
+	}
 	if len(rep.MissingFiles) > 0 {
 		return rep, motcua.Errorf(motcua.ECONFLICT, "merge_missing_files", "%d documents of the absorbed province are missing from its storage (listed in the report): nothing was written", len(rep.MissingFiles))
 	}

@@ -22,6 +22,10 @@ type mergeState struct {
 	Agencies   map[int64]int64 `json:"agencies"`
 	Points     map[int64]int64 `json:"points"`
 	Procedures map[int64]int64 `json:"procedures"`
+	// AreaClashes: queue areas of a joined reception point with a prefix
+	// the survivor's point uses there too (their tickets' numbers would
+	// clash): absorbed area → the survivor's. They stop the merge.
+	AreaClashes map[int64]int64 `json:"area_clashes,omitempty"`
 	// Versions of joined procedures, by "absorbed procedure/version".
 	Versions     map[string]versionMap `json:"versions"`
 	SkipYears    map[int64]bool        `json:"skip_years"` // year → same calendar

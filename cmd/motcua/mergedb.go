@@ -197,6 +197,9 @@ func printMergeReport(w io.Writer, rep *sqlstore.MergeReport) {
 			fmt.Fprintf(w, "  %-16s %-50s %d + %d\n", f.Agency, f.Name, f.Before, f.Added)
 		}
 	}
+	for _, b := range rep.Blocking {
+		fmt.Fprintf(w, "  STOPS THE MERGE: %s\n", b)
+	}
 	for i, m := range rep.MissingFiles {
 		if i == 20 {
 			fmt.Fprintf(w, "  … and %d more (see the report)\n", len(rep.MissingFiles)-20)

@@ -43,6 +43,15 @@ func twoProvinces(t *testing.T, e sqltest.Engine, from ...sqltest.Engine) (strin
 	da, db := sqltest.OpenAt(t, a), sqltest.OpenAt(t, b)
 	for i, st := range []*sqlstore.DB{da, db} {
 		svc := seedDemo(t, st)
+		// The demo's queue at its centre: the same reception point and
+		// area prefixes in both provinces.
+		if _, err := demo.SeedQueue(context.Background(), demo.Options{Store: st, Cal: svc.Calendar(), Hasher: cheapHash,
+			Service: service.Config{Rules: motcua.DefaultRules()}, Now: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 { // the absorbed centre's areas renamed, as an operator must (see TestMergeDBQueueClash)
+			renameAreas(t, st, svc, "DEF")
+		}
 		// Audit entries naming users and dossiers, with a gap (a rolled
 		// back insert), sealed into the chain as the job would a minute on.
 		err := st.Write(context.Background(), func(tx motcua.Tx) error {
