@@ -418,6 +418,24 @@ func plan(ctx context.Context, src, dst *DB, fp string, srcMax map[string]int64,
 			for id := range tk {
 				st.SkipMessages[id] = true
 			}
+			devs, err := queryPairs(s, `SELECT token_hash, 0 FROM queue_devices`)
+			if err != nil {
+				return err
+			}
+			var hashes []string
+			for h := range devs {
+				hashes = append(hashes, h)
+			}
+			// Not numbered: every survivor row counts ("0 <= 0").
+			if tk, err = c.taken("queue_devices", "token_hash", "0", 0, hashes); err != nil {
+				return err
+			}
+			for h := range tk {
+				if st.SkipDevices == nil {
+					st.SkipDevices = map[string]bool{}
+				}
+				st.SkipDevices[h] = true
+			}
 			return planMergers(m, s)
 		})
 	})

@@ -131,8 +131,8 @@ func init() {
 		"feedback": {phase: 'f', rule: "imported; a complaint code the survivor uses is suffixed (listed: tell the sender)", fix: fixFeedback},
 		"queue_areas": {phase: 'f', rule: "imported under the (joined) reception point; a prefix a joined point already uses stops the merge before anything is written (the dry run lists it: rename the prefix in one province first)",
 			fix: fixQueueAreas},
-		"queue_devices": {phase: 'f', rule: "imported: kiosks and displays keep working",
-			fix: simple("queue_devices", map[string]byte{"reception_point_id": 'r', "created_by": 'u'})},
+		"queue_devices": {phase: 'f', rule: "imported: kiosks and displays keep working; a device whose token the survivor has registered already (one database copied from the other) is not imported twice (listed)",
+			fix: fixQueueDevices},
 		"queue_tickets": {phase: 'f', rule: "imported (waiting times of past days)",
 			fix: simple("queue_tickets", map[string]byte{"id": 't', "area_id": 'q', "reception_point_id": 'r', "called_by": 'u', "dossier_id": 'd'})},
 		"citizen_sessions": {phase: 's', rule: "not moved: citizens sign in again"},
@@ -527,5 +527,20 @@ func fixQueueAreas(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 		out = append(out, r)
 	}
 	remapCols(ts, map[string]byte{"id": 'q', "reception_point_id": 'r'})(m, out)
+	return out, nil
+}
+
+func fixQueueDevices(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+	ts := specByName("queue_devices")
+	th := col(ts, "token_hash")
+	var out [][]any
+	for _, r := range rows {
+		if m.st.SkipDevices[r[th].(string)] {
+			c.conflict(r[col(ts, "name")].(string), "not imported", "the survivor has registered this device already")
+			continue
+		}
+		out = append(out, r)
+	}
+	remapCols(ts, map[string]byte{"reception_point_id": 'r', "created_by": 'u'})(m, out)
 	return out, nil
 }

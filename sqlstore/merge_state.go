@@ -30,6 +30,8 @@ type mergeState struct {
 	Versions     map[string]versionMap `json:"versions"`
 	SkipYears    map[int64]bool        `json:"skip_years"` // year → same calendar
 	SkipMessages map[string]bool       `json:"skip_messages"`
+	// SkipDevices: queue devices (by token hash) the survivor has.
+	SkipDevices map[string]bool `json:"skip_devices,omitempty"`
 	// JoinedMergers lists, per absorbed merger of agencies, what it moved
 	// that this merge joins to the survivor's rows (see motcua.MergerImport).
 	JoinedMergers map[int64][]string `json:"joined_mergers,omitempty"`
