@@ -375,7 +375,11 @@ func TestMergeDBKilled(t *testing.T) {
 	}
 	for i := range want {
 		switch want[i].Table {
-		case "audit_log", "audit_chain": // the merge's own entries carry their times
+		case "audit_chain":
+			// Seals are made by the clock (entries old enough when the
+			// merge ends), not by the merge: a resumed merge ending a
+			// minute later seals more. The chain is verified by the merge.
+		case "audit_log": // the merge's own entries carry their times
 			if got[i].Rows != want[i].Rows {
 				t.Errorf("%s: %d rows after the resumed merge, %d after the uninterrupted one", want[i].Table, got[i].Rows, want[i].Rows)
 			}
