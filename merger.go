@@ -35,6 +35,19 @@ type Merger struct {
 	CreatedAt   time.Time `json:"created_at"`
 	UndoneBy    int64     `json:"undone_by,omitempty"`
 	UndoneAt    time.Time `json:"undone_at,omitzero"`
+	// Imported is set on a merger that came over with the database of a
+	// province merged into this one (motcua merge-db).
+	Imported *MergerImport `json:"imported,omitempty"`
+}
+
+// MergerImport says how a merger came over with a merged province's
+// database: Tag is that merge's tag; Joined lists, as "agency:<code>",
+// "point:<code>" or "procedure:<code>", what the merger moved that the
+// database merge joined to this province's own row of the same code — an
+// undo would move this province's row, so it is refused.
+type MergerImport struct {
+	Tag    string   `json:"tag"`
+	Joined []string `json:"joined,omitempty"`
 }
 
 // MoveKind says what a merger log row moved.

@@ -98,45 +98,12 @@ func (s *Service) index766Via(ctx context.Context, p motcua.Period, source strin
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	var in *indexInputs
-	var err error
-	var asOf time.Time
-	var replica bool
-	switch source {
-	case SourceBase, "":
-		source = SourceBase
-		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = base(ctx, tx, p); return err })
-	case SourceLive:
-		if !p.WholeMonths() {
-			return nil, motcua.FieldError("source", "period_not_whole_months",
-				"Số liệu tức thời của chỉ số chỉ có theo tháng: hãy chọn kỳ gồm các tháng trọn vẹn, hoặc nguồn \"base\".")
-		}
-		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = liveIndexInputs(ctx, tx, p); return err })
-	default:
-		return nil, motcua.FieldError("source", "source_unknown", "Nguồn số liệu phải là \"base\" hoặc \"live\".")
-	}
+	in, asOf, replica, err := s.indexInputsVia(ctx, p, source, base)
 	if err != nil {
 		return nil, err
 	}
-	// What the portal holds is known only from the sync records, whatever
-	// the source of the other counts.
-	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
-		if in.portalHeld, err = tx.PortalSyncHeld(ctx); err != nil || !in.portalHeld {
-			return err
-		}
-		in.synced, err = tx.PortalSyncedIn(ctx, p.From.Start(), p.To.End())
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	// Indicator 4.4 reads the personal store's push records, whatever
-	// the source of the other counts.
-	if err := s.store.Read(ctx, func(tx motcua.Tx) error {
-		st, err := tx.StoreUseIn(ctx, p.From.Start(), p.To.End())
-		in.recv = append(in.recv, st...)
-		return err
-	}); err != nil {
-		return nil, err
+	if source == "" {
+		source = SourceBase
 	}
 	if adjust != nil {
 		if err := adjust(in); err != nil {
@@ -150,6 +117,55 @@ func (s *Service) index766Via(ctx context.Context, p motcua.Period, source strin
 	out.Source = source
 	out.AsOf, out.FromReplica = asOf, replica
 	return out, nil
+}
+
+// indexInputsFor is indexInputsVia reading the base source from the
+// dossiers, without saying where from.
+func (s *Service) indexInputsFor(ctx context.Context, p motcua.Period, source string) (*indexInputs, error) {
+	in, _, _, err := s.indexInputsVia(ctx, p, source, baseIndexInputs)
+	return in, err
+}
+
+// indexInputsVia reads the index inputs of p from source ("base" or "",
+// "live": whole months only), with what the portal and the national store
+// hold whatever the source.
+func (s *Service) indexInputsVia(ctx context.Context, p motcua.Period, source string, base baseInputsFunc) (in *indexInputs, asOf time.Time, replica bool, err error) {
+	switch source {
+	case SourceBase, "":
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = base(ctx, tx, p); return err })
+	case SourceLive:
+		if !p.WholeMonths() {
+			return nil, asOf, false, motcua.FieldError("source", "period_not_whole_months",
+				"Số liệu tức thời của chỉ số chỉ có theo tháng: hãy chọn kỳ gồm các tháng trọn vẹn, hoặc nguồn \"base\".")
+		}
+		asOf, replica, err = s.reportRead(ctx, func(tx motcua.Tx) (err error) { in, err = liveIndexInputs(ctx, tx, p); return err })
+	default:
+		return nil, asOf, false, motcua.FieldError("source", "source_unknown", "Nguồn số liệu phải là \"base\" hoặc \"live\".")
+	}
+	if err != nil {
+		return nil, asOf, false, err
+	}
+	// What the portal holds is known only from the sync records, whatever
+	// the source of the other counts.
+	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+		if in.portalHeld, err = tx.PortalSyncHeld(ctx); err != nil || !in.portalHeld {
+			return err
+		}
+		in.synced, err = tx.PortalSyncedIn(ctx, p.From.Start(), p.To.End())
+		return err
+	}); err != nil {
+		return nil, asOf, false, err
+	}
+	// Indicator 4.4 reads the personal store's push records, whatever
+	// the source of the other counts.
+	if err := s.store.Read(ctx, func(tx motcua.Tx) error {
+		st, err := tx.StoreUseIn(ctx, p.From.Start(), p.To.End())
+		in.recv = append(in.recv, st...)
+		return err
+	}); err != nil {
+		return nil, asOf, false, err
+	}
+	return in, asOf, replica, nil
 }
 
 // baseIndexInputs reads the inputs from the dossiers.

@@ -158,6 +158,10 @@ func (s *Service) undoBlockers(ctx context.Context, tx motcua.Tx, m *motcua.Merg
 			why = append(why, msg)
 		}
 	}
+	if imp := m.Imported; imp != nil && len(imp.Joined) > 0 {
+		add("đợt sáp nhập này được chuyển sang khi hợp nhất cơ sở dữ liệu của hai tỉnh (" + imp.Tag + ") và " + joinedLabels(imp.Joined) +
+			" đã được gộp vào đơn vị cùng mã của tỉnh này")
+	}
 	for _, mv := range moves {
 		switch mv.Kind {
 		case motcua.MoveDossier:
@@ -274,4 +278,24 @@ func (s *Service) undoMove(ctx context.Context, tx motcua.Tx, m *motcua.Merger, 
 		return []motcua.CacheKey{{Kind: motcua.CachePublic, Key: d.Code}}, nil
 	}
 	return nil, nil
+}
+
+// joinedLabels names, in Vietnamese, what a database merge joined (see
+// motcua.MergerImport).
+func joinedLabels(joined []string) string {
+	var out []string
+	for _, j := range joined {
+		kind, code, _ := strings.Cut(j, ":")
+		switch kind {
+		case "agency":
+			out = append(out, "cơ quan "+code)
+		case "point":
+			out = append(out, "điểm tiếp nhận "+code)
+		case "procedure":
+			out = append(out, "thủ tục "+code)
+		default:
+			out = append(out, j)
+		}
+	}
+	return joinNames(first(out, 5))
 }

@@ -53,7 +53,55 @@ type MergeReport struct {
 	Conflicts      []MergeConflict `json:"conflicts"`
 	Figures        []MergeFigure   `json:"figures"`
 	MissingFiles   []string        `json:"missing_files,omitempty"`
-	Verified       []MergeCheck    `json:"verified,omitempty"`
+	// Blocking lists the conflicts no rule resolves: the merge is refused
+	// until the operator resolves them (each says how).
+	Blocking []string     `json:"blocking,omitempty"`
+	Verified []MergeCheck `json:"verified,omitempty"`
+	// Years are the first and last years (Vietnam time) in which either
+	// province created a dossier: the period of the figures to compare.
+	Years [2]int `json:"years"`
+	// Counters is what the merge changes in the survivor's reports (06a,
+	// QĐ 766), filled by the caller (service.MergeDBFigures).
+	Counters json.RawMessage `json:"counters,omitempty"`
+	// AgencyMap and ProcedureMap say where each absorbed agency and
+	// procedure id goes in the survivor (joined or numbered after its
+	// rows).
+	AgencyMap    map[int64]int64 `json:"-"`
+	ProcedureMap map[int64]int64 `json:"-"`
+}
+
+// noteIDs records, from the absorbed rows of the dry pass, where agencies
+// and procedures go and the years the dossiers were created in.
+func noteIDs(m *mergeMaps, rep *MergeReport, ts tableSpec, rows [][]any) {
+	switch ts.name {
+	case "agencies", "procedures":
+		kind, to := byte('a'), &rep.AgencyMap
+		if ts.name == "procedures" {
+			kind, to = 'p', &rep.ProcedureMap
+		}
+		if *to == nil {
+			*to = map[int64]int64{}
+		}
+		for _, r := range rows {
+			id := r[col(ts, "id")].(int64)
+			(*to)[id] = m.mapID(kind, id)
+		}
+	case "dossiers":
+		ci := col(ts, "created_at")
+		for _, r := range rows {
+			rep.noteYear(r[ci].(int64))
+		}
+	}
+}
+
+func (rep *MergeReport) noteYear(ms int64) {
+	y := time.UnixMilli(ms).In(motcua.VietnamTime).Year()
+	if rep.Years[0] == 0 || y < rep.Years[0] {
+		rep.Years[0] = y
+	}
+	if y > rep.Years[1] {
+		rep.Years[1] = y
+	}
 }
 
 // MergeTable is what moves of one table.
@@ -318,6 +366,9 @@ func plan(ctx context.Context, src, dst *DB, fp string, srcMax map[string]int64,
 				}
 			}
 			rows.Close()
+			if err := planAreas(m, s, dt); err != nil {
+				return err
+			}
 			dPr, err := queryPairs(dt, `SELECT code, id FROM procedures WHERE code <> ''`)
 			if err != nil {
 				return err
@@ -367,13 +418,31 @@ func plan(ctx context.Context, src, dst *DB, fp string, srcMax map[string]int64,
 			for id := range tk {
 				st.SkipMessages[id] = true
 			}
-			return nil
+			devs, err := queryPairs(s, `SELECT token_hash, 0 FROM queue_devices`)
+			if err != nil {
+				return err
+			}
+			var hashes []string
+			for h := range devs {
+				hashes = append(hashes, h)
+			}
+			// Not numbered: every survivor row counts ("0 <= 0").
+			if tk, err = c.taken("queue_devices", "token_hash", "0", 0, hashes); err != nil {
+				return err
+			}
+			for h := range tk {
+				if st.SkipDevices == nil {
+					st.SkipDevices = map[string]bool{}
+				}
+				st.SkipDevices[h] = true
+			}
+			return planMergers(m, s)
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	st.Before, err = setSums(ctx, dst)
+	st.Before, err = setSums(ctx, dst, "plan: sum ", o.Progress)
 	return st, err
 }
 
@@ -431,14 +500,18 @@ func planVersions(m *mergeMaps, s, dt *tx) error {
 	return nil
 }
 
-// setSums returns every table's count and additive checksum.
-func setSums(ctx context.Context, db *DB) (map[string]setSum, error) {
+// setSums returns every table's count and additive checksum, telling
+// progress (stage prefix + table) every 50,000 rows.
+func setSums(ctx context.Context, db *DB, prefix string, progress func(string, int64, int64)) (map[string]setSum, error) {
 	out := map[string]setSum{}
 	err := db.Read(ctx, func(mt motcua.Tx) error {
 		for _, ts := range specs() {
 			var a acc
 			if err := scanTable(mt.(*tx), ts, func(row []byte, _ []any) error {
 				a.addRow(row, 1)
+				if a.n%50000 == 0 {
+					progress(prefix+ts.name, a.n, 0)
+				}
 				return ctx.Err()
 			}); err != nil {
 				return err
@@ -452,9 +525,21 @@ func setSums(ctx context.Context, db *DB) (map[string]setSum, error) {
 
 // figures lists, per agency of the survivor that gains dossiers, how many
 // it settles before and how many the merge adds.
-func figures(ctx context.Context, dst *DB, st *mergeState, added map[int64]int64, names map[int64][2]string) ([]MergeFigure, error) {
+func figures(ctx context.Context, dst *DB, st *mergeState, added map[int64]int64, names map[int64][2]string, rep *MergeReport) ([]MergeFigure, error) {
 	before := map[int64]int64{}
 	err := dst.Read(ctx, func(mt motcua.Tx) error {
+		row, err := mt.(*tx).queryRow(`SELECT COUNT(*), COALESCE(MIN(created_at), 0), COALESCE(MAX(created_at), 0) FROM dossiers WHERE id <= ?`, st.Off["dossiers"])
+		if err != nil {
+			return err
+		}
+		var n, lo, hi int64
+		if err := row.Scan(&n, &lo, &hi); err != nil {
+			return err
+		}
+		if n > 0 {
+			rep.noteYear(lo)
+			rep.noteYear(hi)
+		}
 		rows, err := mt.(*tx).query(`SELECT competent_agency_id, COUNT(*) FROM dossiers WHERE id <= ? GROUP BY competent_agency_id`, st.Off["dossiers"])
 		if err != nil {
 			return err
@@ -476,4 +561,36 @@ func figures(ctx context.Context, dst *DB, st *mergeState, added map[int64]int64
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Agency < out[j].Agency })
 	return out, err
+}
+
+// planAreas finds the queue areas of a joined reception point whose
+// prefix the survivor's point uses too: both queues' past tickets carry
+// the same numbers, so one province must rename its area's prefix first.
+func planAreas(m *mergeMaps, s, dt *tx) error {
+	have, err := queryPairs(dt, `SELECT reception_point_id || '|' || prefix, id FROM queue_areas`)
+	if err != nil {
+		return err
+	}
+	rows, err := s.query(`SELECT id, reception_point_id, prefix FROM queue_areas`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, pt int64
+		var prefix string
+		if err := rows.Scan(&id, &pt, &prefix); err != nil {
+			return err
+		}
+		if _, joined := m.st.Points[pt]; !joined {
+			continue
+		}
+		if to, ok := have[strconv.FormatInt(m.mapID('r', pt), 10)+"|"+prefix]; ok {
+			if m.st.AreaClashes == nil {
+				m.st.AreaClashes = map[int64]int64{}
+			}
+			m.st.AreaClashes[id] = to
+		}
+	}
+	return rows.Err()
 }

@@ -119,7 +119,7 @@ func init() {
 		"audit_log":              {phase: 'f', rule: "imported after the survivor's entries; the absorbed chain's head is recorded in the merge's audit entry and re-verified from the imported rows", fix: simple("audit_log", map[string]byte{"id": 'l', "user_id": 'u', "dossier_id": 'd'})},
 		"audit_chain":            {phase: 's', rule: "not moved: the imported entries are sealed into the survivor's chain"},
 		"calendar_years":         {phase: 'f', rule: "a year the survivor has: the survivor's calendar kept (listed when it differs)", fix: fixCalendar},
-		"outbox":                 {phase: 'b', key: "id", keyOf: 'o', rule: "imported: undelivered messages are delivered by the survivor", fix: fixOutbox},
+		"outbox":                 {phase: 'b', key: "id", keyOf: 'o', rule: "imported: undelivered messages are delivered by the survivor, carrying a suffixed dossier code", fix: fixOutbox},
 		"deadline_warnings":      {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported", fix: fixWarnings},
 		"stat_counts":            {phase: 'z', rule: "added to the survivor's counters of the same (joined) agency and procedure", fix: simple("stat_counts", map[string]byte{"agency_id": 'a', "procedure_id": 'p'})},
 		"portal_sync":            {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported; a national code the survivor already tracks is blanked on the absorbed row (listed)", fix: fixPortalSync},
@@ -130,25 +130,25 @@ func init() {
 		"dossier_ratings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers",
 			fix: simple("dossier_ratings", map[string]byte{"id": 'w', "dossier_id": 'd', "agency_id": 'a', "counter_user_id": 'u'})},
 		"feedback": {phase: 'f', rule: "imported; a complaint code the survivor uses is suffixed (listed: tell the sender)", fix: fixFeedback},
-		"queue_areas": {phase: 'f', rule: "imported under the (joined) reception point; a prefix a joined point already uses stops the merge before anything is written (the dry run lists it)",
-			fix: simple("queue_areas", map[string]byte{"id": 'q', "reception_point_id": 'r'})},
-		"queue_devices": {phase: 'f', rule: "imported: kiosks and displays keep working",
-			fix: simple("queue_devices", map[string]byte{"reception_point_id": 'r', "created_by": 'u'})},
+		"queue_areas": {phase: 'f', rule: "imported under the (joined) reception point; a prefix a joined point already uses stops the merge before anything is written (the dry run lists it: rename the prefix in one province first)",
+			fix: fixQueueAreas},
+		"queue_devices": {phase: 'f', rule: "imported: kiosks and displays keep working; a device whose token the survivor has registered already (one database copied from the other) is not imported twice (listed)",
+			fix: fixQueueDevices},
 		"queue_tickets": {phase: 'f', rule: "imported (waiting times of past days)",
 			fix: simple("queue_tickets", map[string]byte{"id": 't', "area_id": 'q', "reception_point_id": 'r', "called_by": 'u', "dossier_id": 'd'})},
 		"citizen_sessions": {phase: 's', rule: "not moved: citizens sign in again"},
 		"mergers": {phase: 'f', rule: "imported (the absorbed province's mergers of agencies, with their successors); an undo of one is refused where merge-db joined or renumbered what it moved",
-			fix: simple("mergers", map[string]byte{"id": 'x', "successor_id": 'a', "created_by": 'u', "undone_by": 'u'}, "data")},
+			fix: fixMergers},
 		"merger_moves": {phase: 'f', rule: "imported, each moved row's id remapped by its kind", fix: fixMergerMoves},
 		"agency_successors": {phase: 'f', rule: "imported: reports and routing still follow the absorbed province's successions",
 			fix: simple("agency_successors", map[string]byte{"agency_id": 'a', "successor_id": 'a', "merger_id": 'x'})},
-		"dossier_warnings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (part of their history)",
-			fix: simple("dossier_warnings", map[string]byte{"id": 'n', "dossier_id": 'd', "agency_id": 'a'})},
-		"staff_notifications": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported for the absorbed province's staff",
-			fix: simple("staff_notifications", map[string]byte{"id": 'm', "user_id": 'u', "dossier_id": 'd'})},
+		"dossier_warnings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (part of their history), with a suffixed dossier code",
+			fix: fixDossierWarnings},
+		"staff_notifications": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported for the absorbed province's staff, a suffixed dossier code in their text and link",
+			fix: fixStaffNotifications},
 		"notice_templates": {phase: 's', rule: "not moved: the survivor's notice templates apply to every dossier"},
-		"personal_results": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the province's store of results)",
-			fix: simple("personal_results", map[string]byte{"id": 'h', "dossier_id": 'd'})},
+		"personal_results": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the province's store of results), with a suffixed dossier code",
+			fix: fixPersonalResults},
 		"scan_texts": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their files (the text read from scans, searchable)",
 			fix: simple("scan_texts", map[string]byte{"file_id": 'f', "dossier_id": 'd'})},
 		"file_metadata": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their files (the metadata officers confirmed)",
@@ -435,7 +435,7 @@ func fixOutbox(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 		}
 		r[payload] = s
 	}
-	return rows, nil
+	return rows, renamePending(m, c, rows)
 }
 
 func fixWarnings(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
@@ -515,4 +515,37 @@ func fixMergerMoves(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 		r[row] = m.mapID(k, r[row].(int64))
 	}
 	return rows, nil
+}
+
+func fixQueueAreas(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+	ts := specByName("queue_areas")
+	id, prefix := col(ts, "id"), col(ts, "prefix")
+	var out [][]any
+	for _, r := range rows {
+		if to, ok := m.st.AreaClashes[r[id].(int64)]; ok {
+			c.conflict(r[prefix].(string), "stops the merge: rename the prefix of one of the two areas first (queue administration)",
+				"the survivor's queue area "+strconv.FormatInt(to, 10)+" at the same (joined) reception point has this prefix: past tickets' numbers would clash")
+			if c.rep != nil && c.rep.rep != nil {
+				c.rep.rep.Blocking = append(c.rep.rep.Blocking, fmt.Sprintf("queue area %v (prefix %s) of the absorbed province: the survivor's area %d at the same reception point has the prefix; rename one of them", r[id], r[prefix], to))
+			}
+		}
+		out = append(out, r)
+	}
+	remapCols(ts, map[string]byte{"id": 'q', "reception_point_id": 'r'})(m, out)
+	return out, nil
+}
+
+func fixQueueDevices(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
+	ts := specByName("queue_devices")
+	th := col(ts, "token_hash")
+	var out [][]any
+	for _, r := range rows {
+		if m.st.SkipDevices[r[th].(string)] {
+			c.conflict(r[col(ts, "name")].(string), "not imported", "the survivor has registered this device already")
+			continue
+		}
+		out = append(out, r)
+	}
+	remapCols(ts, map[string]byte{"reception_point_id": 'r', "created_by": 'u'})(m, out)
+	return out, nil
 }

@@ -118,6 +118,9 @@ func MergeDB(ctx context.Context, src, dst *DB, o MergeOptions) (*MergeReport, e
 	if err := dryPass(ctx, src, dst, m, o, rep); err != nil {
 		return rep, err
 	}
+	if len(rep.Blocking) > 0 && !o.DryRun {
+		return rep, motcua.Errorf(motcua.ECONFLICT, "merge_blocked", "%d conflicts no rule resolves (listed in the report, each with what to do): nothing was written", len(rep.Blocking))
+	}
 	if len(rep.MissingFiles) > 0 {
 		return rep, motcua.Errorf(motcua.ECONFLICT, "merge_missing_files", "%d documents of the absorbed province are missing from its storage (listed in the report): nothing was written", len(rep.MissingFiles))
 	}
@@ -271,6 +274,9 @@ func dryPass(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions, re
 		o.Progress("check "+ts.name, 0, 0)
 		handle := func(rows [][]any) error {
 			mt.Source += int64(len(rows))
+			if r.phase == 'b' {
+				o.Progress("check "+ts.name, mt.Source, 0)
+			}
 			if r.phase == 's' {
 				return nil
 			}
@@ -281,6 +287,7 @@ func dryPass(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions, re
 						names[m.mapID('a', row[0].(int64))] = [2]string{row[1].(string), row[2].(string)}
 					}
 				}
+				noteIDs(m, rep, ts, rows)
 				out, err := r.fix(m, c, rows)
 				if err != nil {
 					return err
@@ -334,7 +341,7 @@ func dryPass(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions, re
 	}); err != nil {
 		return err
 	}
-	rep.Figures, err = figures(ctx, dst, m.st, added, names)
+	rep.Figures, err = figures(ctx, dst, m.st, added, names, rep)
 	return err
 }
 

@@ -22,10 +22,19 @@ type mergeState struct {
 	Agencies   map[int64]int64 `json:"agencies"`
 	Points     map[int64]int64 `json:"points"`
 	Procedures map[int64]int64 `json:"procedures"`
+	// AreaClashes: queue areas of a joined reception point with a prefix
+	// the survivor's point uses there too (their tickets' numbers would
+	// clash): absorbed area → the survivor's. They stop the merge.
+	AreaClashes map[int64]int64 `json:"area_clashes,omitempty"`
 	// Versions of joined procedures, by "absorbed procedure/version".
 	Versions     map[string]versionMap `json:"versions"`
 	SkipYears    map[int64]bool        `json:"skip_years"` // year → same calendar
 	SkipMessages map[string]bool       `json:"skip_messages"`
+	// SkipDevices: queue devices (by token hash) the survivor has.
+	SkipDevices map[string]bool `json:"skip_devices,omitempty"`
+	// JoinedMergers lists, per absorbed merger of agencies, what it moved
+	// that this merge joins to the survivor's rows (see motcua.MergerImport).
+	JoinedMergers map[int64][]string `json:"joined_mergers,omitempty"`
 	// Before is each table's count and additive checksum at the plan.
 	Before map[string]setSum `json:"before"`
 	// AuditHead is the absorbed chain's verified head (0, "" if none).

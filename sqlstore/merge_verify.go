@@ -31,7 +31,7 @@ func verifyMerge(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions
 	if err := json.Unmarshal([]byte(doneDetail), &deltas); err != nil {
 		return nil, fmt.Errorf("read the merge's done record: %w", err)
 	}
-	after, err := setSums(ctx, dst)
+	after, err := setSums(ctx, dst, "verify: sum ", o.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,12 @@ func verifyMerge(ctx context.Context, src, dst *DB, m *mergeMaps, o MergeOptions
 				return nil, err
 			}
 		case 'b':
-			if err := eachBatch(ctx, src, ts, r, 0, o.Batch, func(rows [][]any, _ int64) error { return turn(rows) }); err != nil {
+			var n int64
+			if err := eachBatch(ctx, src, ts, r, 0, o.Batch, func(rows [][]any, _ int64) error {
+				n += int64(len(rows))
+				o.Progress("verify "+ts.name, n, 0)
+				return turn(rows)
+			}); err != nil {
 				return nil, err
 			}
 		case 'z':

@@ -16,6 +16,8 @@ type mergerData struct {
 	SuccessorCreated bool    `json:"successor_created,omitempty"`
 	OldCode          string  `json:"old_code,omitempty"`
 	Decision         string  `json:"decision"`
+	// Imported is written by MergeDB (fixMergers) only.
+	Imported *motcua.MergerImport `json:"merge_db,omitempty"`
 }
 
 // CreateMerger implements motcua.MergerStore.
@@ -48,7 +50,7 @@ func scanMerger(sc interface{ Scan(...any) error }) (*motcua.Merger, error) {
 	if err := json.Unmarshal([]byte(data), &d); err != nil {
 		return nil, fmt.Errorf("decode merger %d: %w", m.ID, err)
 	}
-	m.Predecessors, m.SuccessorCreated, m.OldCode, m.Decision = d.Predecessors, d.SuccessorCreated, d.OldCode, d.Decision
+	m.Predecessors, m.SuccessorCreated, m.OldCode, m.Decision, m.Imported = d.Predecessors, d.SuccessorCreated, d.OldCode, d.Decision, d.Imported
 	m.EffectiveAt, m.CreatedAt, m.UndoneAt = time.UnixMilli(eff).UTC(), time.UnixMilli(created).UTC(), fromMS(undone)
 	return &m, nil
 }

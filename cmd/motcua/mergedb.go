@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 // mergeDBOptions are the settings of merge-db.
 type mergeDBOptions struct {
 	from, into, fromBlobs, tag, report string
+	cpuProfile                         string
 	dryRun                             bool
 	batch                              int
 	pause                              time.Duration
@@ -36,6 +39,7 @@ func (o *mergeDBOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "plan and report only; write nothing")
 	fs.IntVar(&o.batch, "batch", 5000, "rows per resumable batch")
 	fs.DurationVar(&o.pause, "batch-pause", 0, "pause after each batch (spares a disk other systems use); shows every batch")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 }
 
 // runMergeDB merges the province of --from into --into: wiring only (the
@@ -47,6 +51,17 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 	}
 	if o.into == "" {
 		o.into = cfg.DB
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	open := func(url string) (*sqlstore.DB, error) {
 		if !sqlstore.IsPostgresURL(url) {
@@ -104,10 +119,13 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 	last := time.Time{}
 	opts := sqlstore.MergeOptions{Tag: o.tag, DryRun: o.dryRun, Batch: o.batch, From: from, Into: into, AuditHead: head,
 		Progress: func(stage string, done, _ int64) {
-			if o.pause > 0 && done > 0 {
+			// An import batch's stage is its table's name; the checks,
+			// sums and verification ("check …", "verify …") read only.
+			batch := !strings.ContainsRune(stage, ' ')
+			if o.pause > 0 && done > 0 && batch {
 				time.Sleep(o.pause)
 			}
-			if time.Since(last) > 2*time.Second || done == 0 || o.pause > 0 {
+			if time.Since(last) > 2*time.Second || done == 0 || (o.pause > 0 && batch) {
 				last = time.Now()
 				fmt.Fprintf(stdout, "  %6.1fs  %-24s %d\n", time.Since(start).Seconds(), stage, done)
 			}
@@ -121,6 +139,9 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 	rep, err := sqlstore.MergeDB(ctx, src, dst, opts)
 	if rep != nil && rep.Resumed {
 		fmt.Fprintln(stdout, "Resuming the interrupted merge of this database (its plan is read back from the target).")
+	}
+	if rep != nil && err == nil && o.dryRun {
+		err = mergeDBFigures(ctx, cfg, src, dst, rep, o.report, stdout)
 	}
 	if rep != nil {
 		printMergeReport(stdout, rep)
@@ -175,6 +196,9 @@ func printMergeReport(w io.Writer, rep *sqlstore.MergeReport) {
 		for _, f := range rep.Figures {
 			fmt.Fprintf(w, "  %-16s %-50s %d + %d\n", f.Agency, f.Name, f.Before, f.Added)
 		}
+	}
+	for _, b := range rep.Blocking {
+		fmt.Fprintf(w, "  STOPS THE MERGE: %s\n", b)
 	}
 	for i, m := range rep.MissingFiles {
 		if i == 20 {

@@ -276,8 +276,9 @@ func (d *mergerData) TableLabel(t string) string {
 // Checked reports whether the agency is among those chosen.
 func (d *mergerData) Checked(id int64) bool { return slices.Contains(d.Chosen, id) }
 
-// Cols are the columns of report 06a the page compares.
-func (d *mergerData) Cols() []int { return []int{3, 4, 5, 6, 7, 11} }
+// Cols are the columns of report 06a the page compares: every counter (3
+// to 13), as the CSV file does.
+func (d *mergerData) Cols() []int { return []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13} }
 
 // Percent is how far the merger has come, 0 to 100.
 func (d *mergerData) Percent() int {
