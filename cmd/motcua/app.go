@@ -302,6 +302,14 @@ func (a *app) listenChanges(ctx context.Context) <-chan struct{} {
 	return done
 }
 
+// everyJob lists every scheduled job run starts (the periodic jobs, the
+// outbox's and the OCR runner's), for a harness that runs them all on one
+// ticker: a runner added to run must be added here, so that no test
+// starts an instance without it.
+func (a *app) everyJob() []jobs.Job {
+	return append(append(append([]jobs.Job(nil), a.jobs...), a.outbox...), a.scans...)
+}
+
 // run serves until ctx ends; ready (if not nil) is called with the URL once
 // the listener is open.
 func (a *app) run(ctx context.Context, stdout io.Writer, ready func(url string)) error {

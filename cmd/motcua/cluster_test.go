@@ -82,7 +82,7 @@ func startInstance(t *testing.T, args []string) *instance {
 	listening := a.listenChanges(jctx)
 	go func() {
 		defer close(in.jobsDone)
-		jobs.Run(jctx, 100*time.Millisecond, append(append(a.jobs, a.outbox...), a.scans...))
+		jobs.Run(jctx, 100*time.Millisecond, a.everyJob())
 		<-listening
 	}()
 	t.Cleanup(in.stop)
