@@ -64,6 +64,13 @@ type MixedOptions struct {
 	// function it returns just after (a CPU profile of the workload
 	// alone, without the sign-ins and baselines).
 	Profile func() (stop func())
+	// Rate, if positive, paces the concurrent run: the sessions together
+	// offer about Rate requests per second at random times (officers
+	// think between clicks), and latencies count from when each request
+	// was due. Zero: every session sends its next request as soon as the
+	// last is answered (a closed loop, which measures capacity; its
+	// latencies are sessions ÷ throughput by Little's law).
+	Rate float64
 }
 
 // KindNames maps the short names of the kinds (for Without) to the names
@@ -85,6 +92,7 @@ type KindFigure struct {
 // MixedReport is the outcome of a mixed run.
 type MixedReport struct {
 	Sessions    int
+	Offered     float64 // requests per second offered when paced (0: closed loop)
 	Rate        float64 // operations per second, every kind
 	MinimalRate float64 // the minimal handler, same number of clients
 	Kinds       []KindFigure
@@ -206,10 +214,10 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	if err := m.prepare(ctx, o); err != nil {
 		return nil, err
 	}
-	r := &MixedReport{Sessions: o.Sessions}
+	r := &MixedReport{Sessions: o.Sessions, Offered: o.Rate}
 
 	fmt.Fprintf(o.Out, "single-client baseline (%s, every kind in turn)…\n", o.Solo)
-	solo, _, err := m.run(ctx, 1, o.Solo, true)
+	solo, _, err := m.run(ctx, 1, o.Solo, true, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +239,7 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 		stop = o.Profile()
 	}
 	c0 := cpuTime()
-	load, el, err := m.run(ctx, o.Sessions, o.Duration, false)
+	load, el, err := m.run(ctx, o.Sessions, o.Duration, false, o.Rate)
 	cpu := cpuTime() - c0
 	stop()
 	if err != nil {
@@ -398,28 +406,52 @@ type kindStats struct {
 	conflicts, refused int64
 }
 
+// workerRes is what one worker records: its outcomes by kind and, when
+// paced, the time its next request was due.
+type workerRes struct {
+	stats map[string]*kindStats
+	due   time.Time
+}
+
 // run runs n workers for d. With solo (n = 1), the kinds are taken in
 // turn rather than by weight, so that each has its baseline, and each is
-// tried at least once even after d. It returns
-// the outcomes by kind and the time it took.
-func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool) (map[string]*kindStats, time.Duration, error) {
+// tried at least once even after d. With rate > 0 (and not solo) the
+// workers are paced: each session starts its operations at random
+// (Poisson) times so that the n sessions together offer about rate
+// requests per second, and a request's latency counts from when it was
+// due, so that a server falling behind shows in the figures rather than
+// slowing the offered load. It returns the outcomes by kind and the time
+// it took.
+func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate float64) (map[string]*kindStats, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	results := make([]map[string]*kindStats, n)
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	start := time.Now()
+	end := start.Add(d)
 	for w := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res := map[string]*kindStats{}
-			results[w] = res
+			res := &workerRes{stats: map[string]*kindStats{}}
+			results[w] = res.stats
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+			s := m.sessions[w%len(m.sessions)]
+			// The mean time between two of this session's picks: a
+			// pick of some kinds sends two requests.
+			var gap float64
+			if rate > 0 && !solo {
+				gap = float64(n) * requestsPerPick(s.role) / rate
+			}
+			next := start
+			if gap > 0 {
+				next = start.Add(time.Duration(rng.Float64() * gap * float64(time.Second)))
+			}
 			// Alone, every kind is tried at least once however long
 			// it takes (a slow machine, the race detector).
 			for i := 0; ctx.Err() == nil || solo && i < len(kindOrder); i++ {
-				s, kind := m.sessions[w%len(m.sessions)], ""
+				kind := ""
 				if solo {
 					kind = kindOrder[i%len(kindOrder)]
 					if s = m.sessionFor(kind, i); s == nil {
@@ -430,6 +462,20 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool) (map
 				}
 				if m.without[kind] {
 					continue
+				}
+				if gap > 0 {
+					if !next.Before(end) {
+						return
+					}
+					if wait := time.Until(next); wait > 0 {
+						select {
+						case <-ctx.Done():
+							return
+						case <-time.After(wait):
+						}
+					}
+					res.due = next
+					next = next.Add(time.Duration(rng.ExpFloat64() * gap * float64(time.Second)))
 				}
 				if err := m.do(s, kind, rng, res); err != nil {
 					if ctx.Err() == nil {
@@ -460,6 +506,25 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool) (map
 		}
 	}
 	return out, el, nil
+}
+
+// requestsPerPick is the mean number of requests a pick of role sends:
+// an action opens the dossier's JSON first, a reception prints its
+// receipt.
+func requestsPerPick(role motcua.Role) float64 {
+	var sum, w float64
+	for _, x := range mixWeights[role] {
+		r := 1.0
+		if x.kind == kAction || x.kind == kReception {
+			r = 2
+		}
+		sum += r * float64(x.w)
+		w += float64(x.w)
+	}
+	if w == 0 {
+		return 1
+	}
+	return sum / w
 }
 
 // sessionFor returns a session whose role does kind (the i-th of them).
@@ -522,7 +587,7 @@ var filterStates = []motcua.State{motcua.StateReceived, motcua.StateProcessing, 
 
 // do runs one operation of kind as s, recording its outcome in res; an
 // error is an answer the workload did not expect (a failure of the run).
-func (m *mixed) do(s *session, kind string, rng *rand.Rand, res map[string]*kindStats) error {
+func (m *mixed) do(s *session, kind string, rng *rand.Rand, res *workerRes) error {
 	switch kind {
 	case kInbox:
 		b, err := m.timed(res, kInbox, s, "GET", "/hop-thu", nil, http.StatusOK)
@@ -587,7 +652,7 @@ var workActions = map[motcua.Action]bool{motcua.ActTransfer: true, motcua.ActAss
 	motcua.ActApprove: true, motcua.ActIssueResult: true, motcua.ActReturn: true, motcua.ActReceive: true}
 
 // act opens a dossier's JSON and takes one of the allowed actions.
-func (m *mixed) act(s *session, code string, rng *rand.Rand, res map[string]*kindStats) error {
+func (m *mixed) act(s *session, code string, rng *rand.Rand, res *workerRes) error {
 	b, err := m.timed(res, kDossierJSON, s, "GET", "/api/v1/dossiers/"+url.PathEscape(code), nil, http.StatusOK)
 	if err != nil {
 		return err
@@ -622,7 +687,7 @@ func (m *mixed) act(s *session, code string, rng *rand.Rand, res map[string]*kin
 }
 
 // receive receives a dossier at the counter and prints its receipt.
-func (m *mixed) receive(s *session, res map[string]*kindStats) error {
+func (m *mixed) receive(s *session, res *workerRes) error {
 	k := m.seq.Add(1)
 	in := service.NewDossier{ProcedureID: s.intake.procID, ReceptionPointID: s.intake.pointID, CompetentAgencyID: s.intake.competent,
 		Channel: motcua.ChannelCounter, Components: s.intake.comps,
@@ -671,11 +736,11 @@ func (m *mixed) moved1(b []byte) error {
 // records its latency under kind. A 409 is counted as a conflict and
 // another 4xx as refused (both return a nil body, no error); any other
 // status than want is an error.
-func (m *mixed) timed(res map[string]*kindStats, kind string, s *session, method, path string, body []byte, want int) ([]byte, error) {
-	st := res[kind]
+func (m *mixed) timed(res *workerRes, kind string, s *session, method, path string, body []byte, want int) ([]byte, error) {
+	st := res.stats[kind]
 	if st == nil {
 		st = &kindStats{}
-		res[kind] = st
+		res.stats[kind] = st
 	}
 	var rd io.Reader
 	if body != nil {
@@ -697,6 +762,15 @@ func (m *mixed) timed(res map[string]*kindStats, kind string, s *session, method
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
 	}
 	t0 := time.Now()
+	if !res.due.IsZero() {
+		// Paced: the operation was due at res.due; time spent behind
+		// the session's previous one is the user's wait too (no
+		// coordinated omission).
+		if res.due.Before(t0) {
+			t0 = res.due
+		}
+		res.due = time.Time{}
+	}
 	resp, err := m.client.Do(req)
 	if err != nil {
 		return nil, err

@@ -51,7 +51,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	fmt.Fprintf(stdout, "mixed staff workload on %s (%d dossiers, engine %s)\n", cfg.DB, n, db.Engine())
 	for _, s := range counts {
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
-			Solo: o.solo, Without: without, Out: stdout, Profile: mixedProfile(o.profile, s, len(counts) > 1, stdout)})
+			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: mixedProfile(o.profile, s, len(counts) > 1, stdout)})
 		if err != nil {
 			return err
 		}
@@ -61,8 +61,12 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if sqlstore.IsPostgresURL(cfg.DB) {
 		db2 = "--db postgres://…"
 	}
-	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s%s\n",
-		db2, db2, o.sessions, o.duration, o.solo, withoutFlag(o.without))
+	rate := ""
+	if o.rate > 0 {
+		rate = fmt.Sprintf(" --rate %g", o.rate)
+	}
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s%s%s\n",
+		db2, db2, o.sessions, o.duration, o.solo, withoutFlag(o.without), rate)
 	return nil
 }
 
@@ -102,8 +106,12 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 		}
 		return "MISSES"
 	}
-	fmt.Fprintf(w, "\n%d sessions: %.0f operations/s (%s target ≥ 1000) = %.2f× the minimal handler's %.0f/s\n",
-		r.Sessions, r.Rate, verdict(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
+	how := "closed loop: each session clicks again as soon as answered"
+	if r.Offered > 0 {
+		how = fmt.Sprintf("paced: %.0f requests/s offered at random times, latency from when each was due", r.Offered)
+	}
+	fmt.Fprintf(w, "\n%d sessions (%s): %.0f operations/s (%s target ≥ 1000) = %.2f× the minimal handler's %.0f/s\n",
+		r.Sessions, how, r.Rate, verdict(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
 	if r.CPU > 0 {
 		fmt.Fprintf(w, "  CPU %s per operation (this process, load generator included): %.0f operations/s per dedicated core\n",
 			msStr(r.CPU), float64(time.Second)/float64(r.CPU))

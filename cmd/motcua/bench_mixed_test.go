@@ -50,8 +50,28 @@ func TestMixedBench(t *testing.T) {
 		if n, _ := strconv.Atoi(m[1]); n == 0 {
 			t.Errorf("no dossier received or moved:\n%s", s)
 		}
-		if !strings.Contains(s, "6 sessions:") || !strings.Contains(s, "peak memory") {
+		if !strings.Contains(s, "6 sessions (closed loop") || !strings.Contains(s, "peak memory") {
 			t.Errorf("figures missing:\n%s", s)
+		}
+
+		// Paced, the sessions offer about --rate requests per second
+		// whatever the server could take: a closed loop on the demo
+		// province does hundreds.
+		out.Reset()
+		args = []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "3s", "--solo", "100ms", "--rate", "20"}
+		if err := run(ctx, args, &out, io.Discard, env(nil)); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		s = out.String()
+		m = regexp.MustCompile(`6 sessions \(paced: 20 requests/s offered[^)]*\): (\d+) operations/s`).FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("no paced figures:\n%s", s)
+		}
+		if n, _ := strconv.Atoi(m[1]); n < 1 || n > 40 {
+			t.Errorf("paced at 20 requests/s, the sessions sent %d/s:\n%s", n, s)
+		}
+		if !strings.Contains(s, "--rate 20") {
+			t.Errorf("the command to reproduce lacks --rate:\n%s", s)
 		}
 	})
 }
