@@ -32,7 +32,8 @@ const (
 
 // doc is a form being written on A4 paper, in millimetres.
 type doc struct {
-	f           *fpdf.Fpdf
+	f           surface
+	fast        bool   // f is the fast writer (fastdoc.go)
 	family      string // fontCut, or fontFull once a text needed it
 	style       string // of the font set last, to set it again on a switch
 	fontSize    float64
@@ -43,7 +44,19 @@ type doc struct {
 	size        float64 // body text, points
 }
 
-func newDoc(landscape bool, title string) *doc {
+// newDoc starts a form on the fast writer when fast (the dossier forms;
+// render retries through fpdf when a text needs a glyph its fonts lack),
+// else on fpdf.
+func newDoc(landscape bool, title string, fast bool) *doc {
+	if fast {
+		if f, err := newFastDoc(landscape, nfc(title)); err == nil {
+			d := &doc{f: f, fast: true, family: fontCut, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
+			pw, _ := f.GetPageSize()
+			d.width = pw - d.left - d.right
+			f.AddPage()
+			return d
+		}
+	}
 	orient := "P"
 	if landscape {
 		orient = "L"
@@ -80,8 +93,8 @@ func (d *doc) font(style string, size float64) {
 // both share have the same widths, so what was laid out stays right.
 func (d *doc) t(s string) string {
 	s = nfc(s)
-	if d.family == fontCut && !covered(s) {
-		addFonts(d.f, fontFull, fullFonts)
+	if d.family == fontCut && !d.fast && !covered(s) {
+		addFonts(d.f.(*fpdf.Fpdf), fontFull, fullFonts)
 		d.family = fontFull
 		if d.style != "" || d.fontSize != 0 {
 			d.f.SetFont(d.family, d.style, d.fontSize)
@@ -290,7 +303,7 @@ func (d *doc) table(widths []float64, head []string, rows [][]string, size float
 	}
 }
 
-func drawHead(f *fpdf.Fpdf, d *doc, widths []float64, head []string, size, lh float64) {
+func drawHead(f surface, d *doc, widths []float64, head []string, size, lh float64) {
 	d.font("B", size)
 	lines := 1
 	split := make([][]string, len(head))
@@ -311,7 +324,8 @@ func drawHead(f *fpdf.Fpdf, d *doc, widths []float64, head []string, size, lh fl
 	f.SetXY(d.left, y+h)
 }
 
-// output writes the document, or the first error met while building it.
+// output writes the document, or the first error met while building it;
+// errGlyphs from the fast writer when a text needs a glyph its fonts lack.
 func (d *doc) output(w io.Writer) error {
 	// A document of several pages numbers every page, the first too (a
 	// footer cannot know, while page 1 is written, that a second follows).
