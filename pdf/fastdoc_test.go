@@ -30,6 +30,37 @@ func layout(t *testing.T, b []byte) string {
 	return string(out)
 }
 
+// pixelsApart renders the pages of two PDFs in grey at 100 dpi
+// (pdftoppm) and counts the pixels that differ: the same glyphs drawn at
+// the same places give the same pixels.
+func pixelsApart(t *testing.T, a, b []byte) (int, int) {
+	t.Helper()
+	bin := tool(t, "pdftoppm")
+	dir := t.TempDir()
+	var pix [2][]byte
+	for i, doc := range [][]byte{a, b} {
+		f := filepath.Join(dir, "f.pdf")
+		if err := os.WriteFile(f, doc, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "-r", "100", "-gray", f).Output()
+		if err != nil {
+			t.Fatalf("pdftoppm: %v", err)
+		}
+		pix[i] = out
+	}
+	if len(pix[0]) != len(pix[1]) {
+		return max(len(pix[0]), len(pix[1])), max(len(pix[0]), len(pix[1]))
+	}
+	n := 0
+	for i := range pix[0] {
+		if pix[0][i] != pix[1][i] {
+			n++
+		}
+	}
+	return n, len(pix[0])
+}
+
 // eventful is the sample dossier with an event of every kind a form
 // records, so that every form can be printed.
 func eventful() *pdf.Dossier {
@@ -71,6 +102,9 @@ func TestFastWriterLaysOutLikeFpdf(t *testing.T) {
 			if lf != ls {
 				t.Errorf("%s %s: the fast writer's layout differs from fpdf's\nfast:\n%s\nfpdf:\n%s", name, form, lf, ls)
 			}
+			if n, total := pixelsApart(t, fast.Bytes(), slow.Bytes()); n > 0 {
+				t.Errorf("%s %s: %d of %d pixels differ between the two writers' pages", name, form, n, total)
+			}
 			if form == pdf.FormReceipt && !strings.Contains(lf, "Nguyễn Thị Thanh Hà") {
 				t.Errorf("%s receipt: no applicant name in\n%s", name, lf)
 			}
@@ -99,5 +133,34 @@ func TestFastWriterFallsBackToFpdf(t *testing.T) {
 	inOrder(t, s, "Mã số hồ sơ: H99.101-250310-0001", "Tiếp nhận hồ sơ của: Νίκος Παπαδόπουλος", "NGƯỜI TIẾP NHẬN HỒ SƠ")
 	if bytes.Contains(buf.Bytes(), []byte("/Producer (motcua)")) {
 		t.Error("the receipt with a Greek name was written by the fast writer")
+	}
+}
+
+// TestFastWriterPDFsAreValid: qpdf finds no syntax or stream error in the
+// fast writer's forms (cross-reference table, object streams, the font
+// programs and their Unicode maps), of one page and of several.
+func TestFastWriterPDFsAreValid(t *testing.T) {
+	bin := tool(t, "qpdf")
+	long := eventful()
+	for i := 0; i < 30; i++ {
+		long.Components = append(long.Components, motcua.DossierComponent{ComponentID: int64(100 + i), Provided: true, Name: "Giấy tờ kèm theo"})
+	}
+	r := renderer()
+	dir := t.TempDir()
+	for name, d := range map[string]*pdf.Dossier{"sample": eventful(), "long": long} {
+		for _, form := range d.Available() {
+			var b bytes.Buffer
+			if err := r.RenderWith(&b, form, d, true); err != nil {
+				t.Fatal(err)
+			}
+			f := filepath.Join(dir, name+string(form)+".pdf")
+			if err := os.WriteFile(f, b.Bytes(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(bin, "--check", f).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") || strings.Contains(string(out), "WARNING") {
+				t.Errorf("%s %s: qpdf --check: %v\n%s", name, form, err, out)
+			}
+		}
 	}
 }

@@ -50,7 +50,10 @@ type fastFont struct {
 	descent  int
 	capH     int
 	italic   float64
-	file     []byte // the TrueType program, tables the PDF needs only
+	tables   sfnt       // the tables a PDF needs but loca and glyf
+	glyf     []byte     // the glyph outlines,
+	loca     []uint32   // glyph g is glyf[loca[g]:loca[g+1]]
+	comps    [][]uint16 // the glyphs a composite glyph is made of
 	nGlyphs  int
 	widths   []int  // per glyph, thousandths of an em
 	unicode  []rune // per glyph, the character it draws (0: none)
@@ -58,12 +61,12 @@ type fastFont struct {
 
 // fastFonts are the regular, bold and oblique styles and the PDF objects
 // that embed all three, numbered from fastFontObj (the same in every
-// document, so they are written once per process).
+// document, so they are written once per process) — but the font
+// programs, which hold only the glyphs a document draws (fontFile).
 var fastFonts struct {
 	once  sync.Once
 	style [3]*fastFont
-	blob  []byte // the objects, serialized
-	offs  []int  // offset of each object in blob, from fastFontObj on
+	objs  [15][]byte // serialized; nil for the font programs (j = 3)
 	err   error
 }
 
@@ -81,7 +84,7 @@ const (
 
 // prepareFastFonts cuts the DejaVu fonts to fastRepertoire, reads their
 // metrics and serializes the PDF objects that embed them (~0.1 s, once).
-func prepareFastFonts() ([3]*fastFont, []byte, []int, error) {
+func prepareFastFonts() ([3]*fastFont, [15][]byte, error) {
 	fastFonts.once.Do(func() {
 		var rs []rune
 		for _, rg := range fastRepertoire {
@@ -103,17 +106,17 @@ func prepareFastFonts() ([3]*fastFont, []byte, []int, error) {
 			}
 			fastFonts.style[i] = ft
 		}
-		var b bytes.Buffer
 		for i, ft := range fastFonts.style {
-			n := fastFontObj + 5*i
 			for j := range 5 {
-				fastFonts.offs = append(fastFonts.offs, b.Len())
-				ft.writeObj(&b, n, j)
+				if j != 3 {
+					var b bytes.Buffer
+					ft.writeObj(&b, fastFontObj+5*i, j)
+					fastFonts.objs[5*i+j] = b.Bytes()
+				}
 			}
 		}
-		fastFonts.blob = b.Bytes()
 	})
-	return fastFonts.style, fastFonts.blob, fastFonts.offs, fastFonts.err
+	return fastFonts.style, fastFonts.objs, fastFonts.err
 }
 
 // sfnt is a TrueType file's tables by tag.
@@ -253,11 +256,118 @@ func parseFastFont(ttf []byte, rs []rune) (*fastFont, error) {
 			ft.unicode[g] = r
 		}
 	}
+	if err := ft.readGlyphs(t); err != nil {
+		return nil, err
+	}
 	// What a PDF reader needs of a TrueType program in a CIDFont (ISO
-	// 32000-1 §9.9): no cmap (glyphs are chosen by CIDToGIDMap), names or
-	// PostScript names.
-	ft.file = t.write([]string{"head", "hhea", "hmtx", "loca", "glyf", "maxp", "cvt ", "fpgm", "prep"})
+	// 32000-1 §9.9), but loca and glyf, made for each document: no cmap
+	// (glyphs are chosen by CIDToGIDMap), names or PostScript names.
+	ft.tables = sfnt{}
+	for _, tag := range []string{"head", "hhea", "hmtx", "maxp", "cvt ", "fpgm", "prep"} {
+		if t[tag] != nil {
+			ft.tables[tag] = t[tag]
+		}
+	}
+	headCopy := append([]byte(nil), t["head"]...)
+	binary.BigEndian.PutUint16(headCopy[50:], 1) // long loca offsets
+	ft.tables["head"] = headCopy
 	return ft, nil
+}
+
+// readGlyphs reads the glyph table, its index, and the glyphs each
+// composite glyph is made of.
+func (ft *fastFont) readGlyphs(t sfnt) error {
+	long := binary.BigEndian.Uint16(t["head"][50:]) == 1
+	loca, glyf := t["loca"], t["glyf"]
+	n := ft.nGlyphs
+	ft.loca = make([]uint32, n+1)
+	for g := range n + 1 {
+		switch {
+		case long && 4*g+4 <= len(loca):
+			ft.loca[g] = binary.BigEndian.Uint32(loca[4*g:])
+		case !long && 2*g+2 <= len(loca):
+			ft.loca[g] = 2 * uint32(binary.BigEndian.Uint16(loca[2*g:]))
+		default:
+			return fmt.Errorf("short loca")
+		}
+		if ft.loca[g] > uint32(len(glyf)) || g > 0 && ft.loca[g] < ft.loca[g-1] {
+			return fmt.Errorf("loca out of order")
+		}
+	}
+	ft.glyf = glyf
+	ft.comps = make([][]uint16, n)
+	for g := range n {
+		b := glyf[ft.loca[g]:ft.loca[g+1]]
+		if len(b) < 10 || int16(binary.BigEndian.Uint16(b)) >= 0 {
+			continue
+		}
+		// A composite glyph (OpenType glyf table): components of flags,
+		// glyph index, offsets (two bytes or four) and a scale (none,
+		// one, two or four numbers of two bytes).
+		for o := 10; o+4 <= len(b); {
+			flags := binary.BigEndian.Uint16(b[o:])
+			c := binary.BigEndian.Uint16(b[o+2:])
+			if int(c) >= n {
+				return fmt.Errorf("glyph %d is made of glyph %d, out of the font", g, c)
+			}
+			ft.comps[g] = append(ft.comps[g], c)
+			o += 4 + 2
+			if flags&1 != 0 {
+				o += 2
+			}
+			switch {
+			case flags&8 != 0:
+				o += 2
+			case flags&0x40 != 0:
+				o += 4
+			case flags&0x80 != 0:
+				o += 8
+			}
+			if flags&0x20 == 0 {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// fontFile is the TrueType program with only the glyphs used (and those
+// they are made of, and glyph 0) drawn; the others are left empty, under
+// their numbers, so that glyph numbers and widths stay those of the whole
+// prepared font. used is indexed by glyph and is extended in place.
+func (ft *fastFont) fontFile(used []bool) []byte {
+	var mark func(g uint16)
+	mark = func(g uint16) {
+		for _, c := range ft.comps[g] {
+			if !used[c] {
+				used[c] = true
+				mark(c)
+			}
+		}
+	}
+	used[0] = true
+	for g, u := range used {
+		if u {
+			mark(uint16(g))
+		}
+	}
+	loca := make([]byte, 4*(ft.nGlyphs+1))
+	var glyf []byte
+	for g := range ft.nGlyphs {
+		binary.BigEndian.PutUint32(loca[4*g:], uint32(len(glyf)))
+		if used[g] {
+			glyf = append(glyf, ft.glyf[ft.loca[g]:ft.loca[g+1]]...)
+			for len(glyf)%4 != 0 {
+				glyf = append(glyf, 0)
+			}
+		}
+	}
+	binary.BigEndian.PutUint32(loca[4*ft.nGlyphs:], uint32(len(glyf)))
+	t := sfnt{"loca": loca, "glyf": glyf}
+	for k, v := range ft.tables {
+		t[k] = v
+	}
+	return t.write([]string{"head", "hhea", "hmtx", "loca", "glyf", "maxp", "cvt ", "fpgm", "prep"})
 }
 
 // cmap4 returns the lookup of a cmap table's Unicode BMP subtable
@@ -309,7 +419,8 @@ func cmap4(c []byte) (func(rune) int, error) {
 	return nil, fmt.Errorf("no Unicode format 4 cmap")
 }
 
-// writeObj writes object j of the font's five as object number base+j.
+// writeObj writes object j of the font's five as object number base+j,
+// but the font program (j = 3, written per document by the writer).
 func (ft *fastFont) writeObj(b *bytes.Buffer, base, j int) {
 	n := base + j
 	fmt.Fprintf(b, "%d 0 obj\n", n)
@@ -330,11 +441,6 @@ func (ft *fastFont) writeObj(b *bytes.Buffer, base, j int) {
 	case 2:
 		fmt.Fprintf(b, "<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle %s /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>",
 			ft.baseName, ft.flags, ft.bbox[0], ft.bbox[1], ft.bbox[2], ft.bbox[3], strconv.FormatFloat(ft.italic, 'f', -1, 64), ft.ascent, ft.descent, ft.capH, base+3)
-	case 3:
-		z := deflate(ft.file)
-		fmt.Fprintf(b, "<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n", len(z), len(ft.file))
-		b.Write(z)
-		b.WriteString("\nendstream")
 	case 4:
 		z := deflate(ft.toUnicode())
 		fmt.Fprintf(b, "<< /Length %d /Filter /FlateDecode >>\nstream\n", len(z))
