@@ -4,7 +4,10 @@
 // sheet, the tracking book and the transfer slip. It is an output adapter:
 // it reads the domain values of the root package and writes PDF with
 // go-pdf/fpdf, DejaVu Sans embedded (full Vietnamese coverage) and QR codes
-// from boombuler/barcode. All text is normalized to Unicode NFC first: the
+// from boombuler/barcode. The dossier forms (the receipt first) are written
+// by a small writer of this package (fastdoc.go), which lays text out as
+// fpdf does but embeds fonts prepared once per process; a form with a
+// character outside those fonts is written by fpdf. All text is normalized to Unicode NFC first: the
 // PDF libraries do no mark positioning, so decomposed text would misplace
 // the tone marks.
 package pdf
@@ -230,21 +233,32 @@ func (d *doc) signatures(blocks ...[2]string) {
 // sharp at any resolution for scanners, and no image to encode and
 // compress.
 func (d *doc) qr(content string, x, y, side float64) error {
-	code, err := qr.Encode(content, qr.M, qr.Auto)
-	if err != nil {
-		return fmt.Errorf("qr code: %w", err)
+	mods, ok := qrMatrix(content) // level M, byte mode, versions 1–10
+	if !ok {
+		code, err := qr.Encode(content, qr.M, qr.Auto)
+		if err != nil {
+			return fmt.Errorf("qr code: %w", err)
+		}
+		n := code.Bounds().Dx()
+		mods = make([][]bool, n)
+		for row := range n {
+			mods[row] = make([]bool, n)
+			for col := range n {
+				mods[row][col] = dark(code, col, row)
+			}
+		}
 	}
-	n := code.Bounds().Dx()
+	n := len(mods)
 	m := side / float64(n)
 	d.f.SetFillColor(0, 0, 0)
 	for row := range n {
 		for col := 0; col < n; {
-			if !dark(code, col, row) {
+			if !mods[row][col] {
 				col++
 				continue
 			}
 			run := col
-			for run < n && dark(code, run, row) {
+			for run < n && mods[row][run] {
 				run++
 			}
 			d.f.Rect(x+float64(col)*m, y+float64(row)*m, float64(run-col)*m, m, "F")

@@ -164,3 +164,35 @@ func TestFastWriterPDFsAreValid(t *testing.T) {
 		}
 	}
 }
+
+// TestLongLookupAddressQR: a lookup address long enough for the largest
+// version the forms' own QR encoder makes (10) and one beyond it (made by
+// boombuler/barcode) both decode from the printed receipt.
+func TestLongLookupAddressQR(t *testing.T) {
+	ppm, zbar := tool(t, "pdftoppm"), tool(t, "zbarimg")
+	for _, n := range []int{200, 260} {
+		want := "https://dichvucong.tinhmau.gov.vn/motcua/tra-cuu?ma=H99.101-250310-0001&k=" + strings.Repeat("q7Rk2mWx9P", 30)
+		want = want[:n]
+		r := &pdf.Renderer{Forms: pdf.DefaultForms(), LookupURL: func(string, string) string { return want }}
+		var buf bytes.Buffer
+		if err := r.Receipt(&buf, sample()); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		f := filepath.Join(dir, "r.pdf")
+		if err := os.WriteFile(f, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		png := filepath.Join(dir, "page")
+		if out, err := exec.Command(ppm, "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile", f, png).CombinedOutput(); err != nil {
+			t.Fatalf("pdftoppm: %v %s", err, out)
+		}
+		out, err := exec.Command(zbar, "--raw", "-q", png+".png").Output()
+		if err != nil {
+			t.Fatalf("%d bytes: zbarimg found no code: %v", n, err)
+		}
+		if got := strings.TrimSpace(string(out)); got != want {
+			t.Errorf("%d bytes: QR code holds %q, want %q", n, got, want)
+		}
+	}
+}
