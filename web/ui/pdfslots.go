@@ -9,8 +9,8 @@ import (
 // render is CPU only, so more at once than cores only add memory. (With
 // fpdf a receipt took ~20 ms of CPU and ~17 MB of short-lived buffers, and
 // at 512 sessions a queue of receipts took the process past 500 MB; the
-// forms' own writer takes ~2 ms and ~0.5 MB, but the control sheet of a
-// long history, the tracking book and forms with rare characters still
+// forms' own writer takes ~2 ms and ~0.5 MB, but the tracking book, the
+// electronic result and a form with a character outside its fonts still
 // go through fpdf.)
 var pdfSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 
