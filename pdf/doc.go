@@ -4,12 +4,13 @@
 // sheet, the tracking book and the transfer slip. It is an output adapter:
 // it reads the domain values of the root package and writes PDF with
 // go-pdf/fpdf, DejaVu Sans embedded (full Vietnamese coverage) and QR codes
-// from boombuler/barcode. The dossier forms (the receipt first) are written
-// by a small writer of this package (fastdoc.go), which lays text out as
-// fpdf does but embeds fonts prepared once per process; a form with a
-// character outside those fonts is written by fpdf. All text is normalized to Unicode NFC first: the
-// PDF libraries do no mark positioning, so decomposed text would misplace
-// the tone marks.
+// of its own (qrcode.go; boombuler/barcode for long contents). The dossier
+// forms (the receipt first) are written by a small writer of this package
+// (fastdoc.go), which lays text out as fpdf does but embeds fonts prepared
+// once per process; a form with a character outside those fonts is
+// written by fpdf. All text is normalized to Unicode NFC first: the PDF
+// writers do no mark positioning, so decomposed text would misplace the
+// tone marks.
 package pdf
 
 import (
