@@ -51,7 +51,7 @@ type fastFont struct {
 	capH     int
 	italic   float64
 	tables   sfnt       // the tables a PDF needs but loca and glyf
-	glyf     []byte     // the glyph outlines,
+	glyf     []byte     // the glyph outlines of the prepared font
 	loca     []uint32   // glyph g is glyf[loca[g]:loca[g+1]]
 	comps    [][]uint16 // the glyphs a composite glyph is made of
 	nGlyphs  int
