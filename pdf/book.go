@@ -24,7 +24,7 @@ type Book struct {
 // result and return, and its state and verdict at printing time.
 func (r *Renderer) Book(w io.Writer, b *Book) error {
 	t := r.Forms[FormBook]
-	doc := newDoc(true, t.Title+" – "+b.Agency.Name)
+	doc := newDoc(true, t.Title+" – "+b.Agency.Name, false)
 	doc.header(t.Number, b.Superior, b.Agency.Name, placeOf(b.Agency.Name), b.PrintedAt)
 	doc.title(t.Title, fmt.Sprintf("Từ ngày %s đến ngày %s", motcua.FormatDate(b.From), motcua.FormatDate(b.To)))
 	var rows [][]string

@@ -4,9 +4,13 @@
 // sheet, the tracking book and the transfer slip. It is an output adapter:
 // it reads the domain values of the root package and writes PDF with
 // go-pdf/fpdf, DejaVu Sans embedded (full Vietnamese coverage) and QR codes
-// from boombuler/barcode. All text is normalized to Unicode NFC first: the
-// PDF libraries do no mark positioning, so decomposed text would misplace
-// the tone marks.
+// of its own (qrcode.go; boombuler/barcode for long contents). The dossier
+// forms (the receipt first) are written by a small writer of this package
+// (fastdoc.go), which lays text out as fpdf does but embeds fonts prepared
+// once per process; a form with a character outside those fonts is
+// written by fpdf. All text is normalized to Unicode NFC first: the PDF
+// writers do no mark positioning, so decomposed text would misplace the
+// tone marks.
 package pdf
 
 import (
@@ -32,7 +36,8 @@ const (
 
 // doc is a form being written on A4 paper, in millimetres.
 type doc struct {
-	f           *fpdf.Fpdf
+	f           surface
+	fast        bool   // f is the fast writer (fastdoc.go)
 	family      string // fontCut, or fontFull once a text needed it
 	style       string // of the font set last, to set it again on a switch
 	fontSize    float64
@@ -43,7 +48,19 @@ type doc struct {
 	size        float64 // body text, points
 }
 
-func newDoc(landscape bool, title string) *doc {
+// newDoc starts a form on the fast writer when fast (the dossier forms;
+// render retries through fpdf when a text needs a glyph its fonts lack),
+// else on fpdf.
+func newDoc(landscape bool, title string, fast bool) *doc {
+	if fast {
+		if f, err := newFastDoc(landscape, nfc(title)); err == nil {
+			d := &doc{f: f, fast: true, family: fontCut, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
+			pw, _ := f.GetPageSize()
+			d.width = pw - d.left - d.right
+			f.AddPage()
+			return d
+		}
+	}
 	orient := "P"
 	if landscape {
 		orient = "L"
@@ -80,8 +97,8 @@ func (d *doc) font(style string, size float64) {
 // both share have the same widths, so what was laid out stays right.
 func (d *doc) t(s string) string {
 	s = nfc(s)
-	if d.family == fontCut && !covered(s) {
-		addFonts(d.f, fontFull, fullFonts)
+	if d.family == fontCut && !d.fast && !covered(s) {
+		addFonts(d.f.(*fpdf.Fpdf), fontFull, fullFonts)
 		d.family = fontFull
 		if d.style != "" || d.fontSize != 0 {
 			d.f.SetFont(d.family, d.style, d.fontSize)
@@ -217,21 +234,32 @@ func (d *doc) signatures(blocks ...[2]string) {
 // sharp at any resolution for scanners, and no image to encode and
 // compress.
 func (d *doc) qr(content string, x, y, side float64) error {
-	code, err := qr.Encode(content, qr.M, qr.Auto)
-	if err != nil {
-		return fmt.Errorf("qr code: %w", err)
+	mods, ok := qrMatrix(content) // level M, byte mode, versions 1–10
+	if !ok {
+		code, err := qr.Encode(content, qr.M, qr.Auto)
+		if err != nil {
+			return fmt.Errorf("qr code: %w", err)
+		}
+		n := code.Bounds().Dx()
+		mods = make([][]bool, n)
+		for row := range n {
+			mods[row] = make([]bool, n)
+			for col := range n {
+				mods[row][col] = dark(code, col, row)
+			}
+		}
 	}
-	n := code.Bounds().Dx()
+	n := len(mods)
 	m := side / float64(n)
 	d.f.SetFillColor(0, 0, 0)
 	for row := range n {
 		for col := 0; col < n; {
-			if !dark(code, col, row) {
+			if !mods[row][col] {
 				col++
 				continue
 			}
 			run := col
-			for run < n && dark(code, run, row) {
+			for run < n && mods[row][run] {
 				run++
 			}
 			d.f.Rect(x+float64(col)*m, y+float64(row)*m, float64(run-col)*m, m, "F")
@@ -290,7 +318,7 @@ func (d *doc) table(widths []float64, head []string, rows [][]string, size float
 	}
 }
 
-func drawHead(f *fpdf.Fpdf, d *doc, widths []float64, head []string, size, lh float64) {
+func drawHead(f surface, d *doc, widths []float64, head []string, size, lh float64) {
 	d.font("B", size)
 	lines := 1
 	split := make([][]string, len(head))
@@ -311,7 +339,8 @@ func drawHead(f *fpdf.Fpdf, d *doc, widths []float64, head []string, size, lh fl
 	f.SetXY(d.left, y+h)
 }
 
-// output writes the document, or the first error met while building it.
+// output writes the document, or the first error met while building it;
+// errGlyphs from the fast writer when a text needs a glyph its fonts lack.
 func (d *doc) output(w io.Writer) error {
 	// A document of several pages numbers every page, the first too (a
 	// footer cannot know, while page 1 is written, that a second follows).

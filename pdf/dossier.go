@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -127,9 +128,21 @@ func noEvent(form string) error {
 	return motcua.Errorf(motcua.ECONFLICT, "form_not_available", "Hồ sơ chưa có %s để in.", form)
 }
 
-func (r *Renderer) start(form Form, d *Dossier, agencyID int64, landscape bool) *doc {
+// render writes a dossier form on the fast writer, and again through fpdf
+// when one of its texts needs a glyph the fast fonts lack (another
+// script, a rare symbol): both lay a form out alike, fpdf only costs
+// more.
+func render(form func(io.Writer, *Dossier, bool) error, w io.Writer, d *Dossier) error {
+	err := form(w, d, true)
+	if errors.Is(err, errGlyphs) {
+		return form(w, d, false)
+	}
+	return err
+}
+
+func (r *Renderer) start(form Form, d *Dossier, agencyID int64, landscape, fast bool) *doc {
 	t := r.Forms[form]
-	doc := newDoc(landscape, t.Title+" – "+d.Code)
+	doc := newDoc(landscape, t.Title+" – "+d.Code, fast)
 	doc.header(t.Number, d.superior(agencyID), d.agencyName(agencyID), d.place(agencyID), d.PrintedAt)
 	return doc
 }
@@ -194,12 +207,14 @@ func returnPlace(d *Dossier) string {
 // lookup, the applicant, the request, the components, the valid-reception
 // time that starts the clock, the appointment, the place and manner of
 // return (NĐ 118 Art.17(3), 22(3)) and the fees.
-func (r *Renderer) Receipt(w io.Writer, d *Dossier) error {
+func (r *Renderer) Receipt(w io.Writer, d *Dossier) error { return render(r.receipt, w, d) }
+
+func (r *Renderer) receipt(w io.Writer, d *Dossier, fast bool) error {
 	ev, ok := d.last(motcua.ActReceive)
 	if !ok {
 		return noEvent("giấy tiếp nhận")
 	}
-	doc := r.start(FormReceipt, d, d.ReceptionAgencyID, false)
+	doc := r.start(FormReceipt, d, d.ReceptionAgencyID, false, fast)
 	// The receipt is handed over as one sheet: catalogue component
 	// names run to several lines each, so its text is set tighter.
 	doc.size, doc.lineH = 10, 4.8
@@ -318,12 +333,14 @@ func feeLine(fees []motcua.DossierFee) string {
 // thiện hồ sơ) from the last request: what to supplement, with complete
 // guidance once, the components missing and the deadline after which the
 // dossier is closed.
-func (r *Renderer) Supplement(w io.Writer, d *Dossier) error {
+func (r *Renderer) Supplement(w io.Writer, d *Dossier) error { return render(r.supplement, w, d) }
+
+func (r *Renderer) supplement(w io.Writer, d *Dossier, fast bool) error {
 	ev, ok := d.last(motcua.ActRequestSupplement)
 	if !ok {
 		return noEvent("phiếu yêu cầu bổ sung")
 	}
-	doc := r.start(FormSupplement, d, d.ReceptionAgencyID, false)
+	doc := r.start(FormSupplement, d, d.ReceptionAgencyID, false, fast)
 	doc.title(r.Forms[FormSupplement].Title, "")
 	doc.field("Mã số hồ sơ", d.Code)
 	applicant(doc, d.Applicant, "Kính gửi")
@@ -355,12 +372,14 @@ func (r *Renderer) Supplement(w io.Writer, d *Dossier) error {
 
 // Refusal writes the refusal (Phiếu từ chối tiếp nhận giải quyết hồ sơ)
 // from the refusal event, at reception or after appraisal, with its reason.
-func (r *Renderer) Refusal(w io.Writer, d *Dossier) error {
+func (r *Renderer) Refusal(w io.Writer, d *Dossier) error { return render(r.refusal, w, d) }
+
+func (r *Renderer) refusal(w io.Writer, d *Dossier, fast bool) error {
 	ev, ok := d.last(motcua.ActRefuse)
 	if !ok {
 		return noEvent("phiếu từ chối")
 	}
-	doc := r.start(FormRefusal, d, d.ReceptionAgencyID, false)
+	doc := r.start(FormRefusal, d, d.ReceptionAgencyID, false, fast)
 	doc.title(r.Forms[FormRefusal].Title, "")
 	doc.field("Mã số hồ sơ", d.Code)
 	applicant(doc, d.Applicant, "Kính gửi")
@@ -380,7 +399,9 @@ func (r *Renderer) Refusal(w io.Writer, d *Dossier) error {
 // đề nghị gia hạn thời gian giải quyết; under NĐ 61 "Phiếu xin lỗi và hẹn
 // lại ngày trả kết quả") from the extension event: the reason for the
 // delay, the apology and the new appointment (Art.19(6)).
-func (r *Renderer) Extension(w io.Writer, d *Dossier) error {
+func (r *Renderer) Extension(w io.Writer, d *Dossier) error { return render(r.extension, w, d) }
+
+func (r *Renderer) extension(w io.Writer, d *Dossier, fast bool) error {
 	ev, ok := d.last(motcua.ActExtend)
 	if !ok {
 		return noEvent("văn bản xin lỗi và gia hạn")
@@ -391,7 +412,7 @@ func (r *Renderer) Extension(w io.Writer, d *Dossier) error {
 			oldDue = x.OldDue
 		}
 	}
-	doc := r.start(FormExtension, d, d.CompetentAgencyID, false)
+	doc := r.start(FormExtension, d, d.CompetentAgencyID, false, fast)
 	doc.title(r.Forms[FormExtension].Title, "")
 	applicant(doc, d.Applicant, "Kính gửi")
 	doc.field("Mã số hồ sơ", d.Code)
@@ -408,7 +429,9 @@ func (r *Renderer) Extension(w io.Writer, d *Dossier) error {
 // Stop writes the notice that processing has ended without a result
 // (Thông báo dừng giải quyết hồ sơ): stopped, withdrawn at the applicant's
 // request, or closed because the supplement did not come.
-func (r *Renderer) Stop(w io.Writer, d *Dossier) error {
+func (r *Renderer) Stop(w io.Writer, d *Dossier) error { return render(r.stop, w, d) }
+
+func (r *Renderer) stop(w io.Writer, d *Dossier, fast bool) error {
 	ev, ok := d.last(motcua.ActStop, motcua.ActWithdraw, motcua.ActClose)
 	if !ok {
 		return noEvent("thông báo dừng giải quyết")
@@ -417,7 +440,7 @@ func (r *Renderer) Stop(w io.Writer, d *Dossier) error {
 	if ev.Action != motcua.ActStop {
 		agency = d.ReceptionAgencyID
 	}
-	doc := r.start(FormStop, d, agency, false)
+	doc := r.start(FormStop, d, agency, false, fast)
 	doc.title(r.Forms[FormStop].Title, "")
 	applicant(doc, d.Applicant, "Kính gửi")
 	doc.field("Mã số hồ sơ", d.Code)
@@ -466,8 +489,10 @@ func takerAfter(later []motcua.Event, to int64) string {
 // quyết hồ sơ) from the dossier's history: one row per event after
 // reception, with who handed what to whom and when, and the verdict on the
 // work it finished (early, on time, late).
-func (r *Renderer) ControlSheet(w io.Writer, d *Dossier) error {
-	doc := r.start(FormControl, d, d.ReceptionAgencyID, false)
+func (r *Renderer) ControlSheet(w io.Writer, d *Dossier) error { return render(r.controlSheet, w, d) }
+
+func (r *Renderer) controlSheet(w io.Writer, d *Dossier, fast bool) error {
+	doc := r.start(FormControl, d, d.ReceptionAgencyID, false, fast)
 	doc.title(r.Forms[FormControl].Title, "")
 	doc.field("Kèm theo hồ sơ của", d.Applicant.FullName)
 	doc.field("Mã hồ sơ", d.Code)
@@ -522,12 +547,14 @@ func (r *Renderer) ControlSheet(w io.Writer, d *Dossier) error {
 // Transfer writes the transfer slip (Phiếu chuyển xử lý, Art.20(2)(a))
 // from the transfer to the competent agency: the dossier, and each step of
 // the process with its agency, what it does and its share of the time.
-func (r *Renderer) Transfer(w io.Writer, d *Dossier) error {
+func (r *Renderer) Transfer(w io.Writer, d *Dossier) error { return render(r.transfer, w, d) }
+
+func (r *Renderer) transfer(w io.Writer, d *Dossier, fast bool) error {
 	ev, ok := d.last(motcua.ActTransfer)
 	if !ok {
 		return noEvent("phiếu chuyển xử lý")
 	}
-	doc := r.start(FormTransfer, d, d.ReceptionAgencyID, false)
+	doc := r.start(FormTransfer, d, d.ReceptionAgencyID, false, fast)
 	doc.title(r.Forms[FormTransfer].Title, "")
 	doc.field("Kính gửi", d.agencyName(ev.ToAgencyID))
 	doc.field("Mã số hồ sơ", d.Code)

@@ -24,9 +24,9 @@ func tool(t *testing.T, name string) string {
 	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("MOTCUA_REQUIRE_PDFTOOLS") == "1" {
-			t.Fatalf("%s is required (MOTCUA_REQUIRE_PDFTOOLS=1) but not installed: apt-get install poppler-utils zbar-tools", name)
+			t.Fatalf("%s is required (MOTCUA_REQUIRE_PDFTOOLS=1) but not installed: apt-get install poppler-utils zbar-tools qpdf", name)
 		}
-		t.Skipf("%s not installed (apt-get install poppler-utils zbar-tools); skipping", name)
+		t.Skipf("%s not installed (apt-get install poppler-utils zbar-tools qpdf); skipping", name)
 	}
 	return p
 }

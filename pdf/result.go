@@ -13,7 +13,7 @@ import (
 // signature is added to it as an incremental update (package sign), so
 // the printed copy and the signed file show the same page.
 func Result(w io.Writer, r *motcua.ResultDocument) error {
-	d := newDoc(false, "Kết quả giải quyết thủ tục hành chính "+r.DocCode)
+	d := newDoc(false, "Kết quả giải quyết thủ tục hành chính "+r.DocCode, false)
 	d.header("", r.Superior, r.Agency, placeOf(r.Agency), r.IssuedAt)
 	d.title("Kết quả giải quyết thủ tục hành chính", "Số: "+r.DocCode)
 	d.field("Mã hồ sơ", r.DossierCode)

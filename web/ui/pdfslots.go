@@ -6,10 +6,12 @@ import (
 )
 
 // pdfSlots bounds the PDF documents rendered at once to the cores: a
-// receipt takes ~20 ms of CPU and ~17 MB of short-lived buffers (the PDF
-// library's font tables and compressors), so more renders at once than
-// cores only add memory — at 512 sessions a queue of receipts took the
-// process past 500 MB.
+// render is CPU only, so more at once than cores only add memory. (With
+// fpdf a receipt took ~20 ms of CPU and ~17 MB of short-lived buffers, and
+// at 512 sessions a queue of receipts took the process past 500 MB; the
+// forms' own writer takes ~2 ms and ~0.5 MB, but the tracking book, the
+// electronic result and a form with a character outside its fonts still
+// go through fpdf.)
 var pdfSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 
 // pdfSlot waits for a render slot; release gives it back. It fails only
