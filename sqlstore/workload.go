@@ -77,9 +77,11 @@ func (t *tx) AgencyWork(_ ctxT, agencyIDs []int64, now, soon time.Time) ([]motcu
 }
 
 // HandlingSamples implements motcua.WorkloadStore: per user, the latest
-// events of the period by dossier_events_actor (which covers them), each
-// with the time of the event before it read by the (dossier_id, seq) key in
-// a subquery. One bounded range per user, however busy the history.
+// events of the period by dossier_events_actor (on PostgreSQL (actor_id,
+// at) only, migration 0030: the rows returned are read for their
+// dossier_id and seq), each with the time of the event before it read by
+// the (dossier_id, seq) key in a subquery. One bounded range per user,
+// however busy the history.
 func (t *tx) HandlingSamples(_ ctxT, userIDs []int64, from, to time.Time, perUser int) ([]motcua.HandlingSample, error) {
 	var out []motcua.HandlingSample
 	for _, id := range userIDs {
