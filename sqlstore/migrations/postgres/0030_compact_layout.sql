@@ -14,6 +14,13 @@
 -- and seq from the 200 rows it returns. dossier_events_returned (returns
 -- only) stays: without it an officer who returns nothing would have his
 -- whole history read to find none.
+-- The primary key is the event's natural one, (dossier_id, seq), which
+-- every read of a history uses; the surrogate id keeps its identity
+-- sequence (ids are drawn from it, copies and merges keep or offset them)
+-- but no index: nothing looks an event up by id, and that index cost 146
+-- bytes per dossier. merge-db batches the events by dossier_id.
+-- The facts documents are rewritten without what the row's columns hold
+-- by the program right after this file (compactFacts, sqlstore/facts.go).
 -- The foreign key to dossiers is recreated as it was found (migration
 -- 0028 may have made it DEFERRABLE), after the rows are copied.
 CREATE TABLE dossier_events_new (
@@ -57,8 +64,7 @@ DROP TABLE dossier_events;
 ALTER TABLE dossier_events_new RENAME TO dossier_events;
 ALTER SEQUENCE dossier_events_new_id_seq RENAME TO dossier_events_id_seq;
 SELECT setval(pg_get_serial_sequence('dossier_events', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM dossier_events;
-ALTER TABLE dossier_events ADD CONSTRAINT dossier_events_pkey PRIMARY KEY (id);
-ALTER TABLE dossier_events ADD CONSTRAINT dossier_events_dossier_id_seq_key UNIQUE (dossier_id, seq);
+ALTER TABLE dossier_events ADD CONSTRAINT dossier_events_pkey PRIMARY KEY (dossier_id, seq);
 DO $$
 DECLARE
     def TEXT;
