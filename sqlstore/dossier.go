@@ -18,12 +18,12 @@ import (
 // names come from the procedure version (Dossier.FillComponents), which
 // keeps rows small.
 type dossierFacts struct {
-	Applicant    motcua.Applicant    `json:"applicant"`
-	Assisted     bool                `json:"assisted,omitempty"`
-	Content      string              `json:"content,omitempty"`
-	ReturnMethod string              `json:"return_method"`
-	Components   []storedComponent   `json:"components"`
-	Fees         []motcua.DossierFee `json:"fees,omitempty"`
+	Applicant    storedApplicant   `json:"applicant"`
+	Assisted     bool              `json:"assisted,omitempty"`
+	Content      string            `json:"content,omitempty"`
+	ReturnMethod string            `json:"return_method"`
+	Components   []storedComponent `json:"components"`
+	Fees         []storedFee       `json:"fees,omitempty"`
 	// LookupSecret is kept with the facts (a JSON field, no column): it is
 	// read only by the public lookup and copied with the dossier.
 	LookupSecret string `json:"lookup_secret,omitempty"`
@@ -113,10 +113,9 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 
 // CreateDossier implements motcua.DossierStore.
 func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
-	facts, err := json.Marshal(dossierFacts{Applicant: d.Applicant, Assisted: d.Assisted, Content: d.Content,
-		ReturnMethod: d.ReturnMethod, Components: storeComponents(d.Components), Fees: unpaidFees(d.Fees), LookupSecret: d.LookupSecret})
+	facts, err := encodeFacts(d)
 	if err != nil {
-		return fmt.Errorf("encode dossier: %w", err)
+		return err
 	}
 	s := &d.Status
 	status, err := encodeStatusExtra(s)
@@ -131,7 +130,7 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 		finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, t.procedureNameOf(d), int(d.Channel), d.ReceptionPointID,
-		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, string(facts), d.CreatedAt.UnixMilli(),
+		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, facts, d.CreatedAt.UnixMilli(),
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepStartedAt),
 		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, status,
 		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt))
@@ -246,31 +245,28 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 }
 
 const dossierColumns = `id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
-	reception_point_id, reception_agency_id, competent_agency_id, verifier, facts, created_at, status,
+	reception_point_id, reception_agency_id, competent_agency_id, verifier, applicant_id_number, applicant_name, facts, created_at, status,
 	finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at, ` + statusColumns
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var d motcua.Dossier
 	var channel int
-	var facts, status string
+	var idNumber, name, facts, status string
 	var created, flags int64
 	var last, lastRequest sqlNullInt
 	var r motcua.ReportFacts
 	var sc2 statusCols
 	if err := sc.Scan(append([]any{&d.ID, &d.Code, &d.ProcedureID, &d.ProcedureVersion, &d.ProcedureCode, &d.ProcedureName, &channel, &d.ReceptionPointID,
-		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &facts, &created, &status,
+		&d.ReceptionAgencyID, &d.CompetentAgencyID, &d.Verifier, &idNumber, &name, &facts, &created, &status,
 		&r.Class, &r.OnTime766, &r.HandleMS, &r.Supplements, &lastRequest, &flags, &last}, sc2.dest()...)...); err != nil {
 		return nil, err
 	}
 	r.Flags, r.LastEventAt, r.LastRequestAt = motcua.ReportFlags(flags), fromMS(last), fromMS(lastRequest)
 	d.Channel = motcua.Channel(channel)
 	d.CreatedAt = time.UnixMilli(created).UTC()
-	var f dossierFacts
-	if err := json.Unmarshal([]byte(facts), &f); err != nil {
-		return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
+	if err := decodeFacts(&d, facts, idNumber, name); err != nil {
+		return nil, err
 	}
-	d.Applicant, d.Assisted, d.Content, d.ReturnMethod = f.Applicant, f.Assisted, f.Content, f.ReturnMethod
-	d.Components, d.Fees, d.LookupSecret = loadComponents(f.Components), unpaidFees(f.Fees), f.LookupSecret
 	if status != "" {
 		if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 			return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)

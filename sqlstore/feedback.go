@@ -233,10 +233,15 @@ func (t *tx) DossierRating(_ ctxT, dossierID int64) (*motcua.Rating, error) {
 }
 
 // LastReturnedBy implements motcua.RatingStore (index
-// dossier_events_returned).
+// dossier_events_returned; on PostgreSQL by actor and day, see actorDay:
+// the user's last day with a return is read and sorted).
 func (t *tx) LastReturnedBy(ctx ctxT, userID int64) (*motcua.Dossier, error) {
+	order := `at DESC, id DESC`
+	if t.db.dialect == postgresDialect {
+		order = actorDay + ` DESC, at DESC, id DESC`
+	}
 	row, err := t.queryRow(`SELECT dossier_id FROM dossier_events WHERE actor_id = ? AND action = 'return'
-		ORDER BY at DESC, id DESC LIMIT 1`, userID)
+		ORDER BY `+order+` LIMIT 1`, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package sqlstore
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -107,12 +105,13 @@ func (t *tx) SaveDigitized(ctx ctxT, d *motcua.Dossier) error {
 			}
 		}
 	}
-	facts, err := json.Marshal(dossierFacts{Applicant: cur.Applicant, Assisted: cur.Assisted, Content: cur.Content,
-		ReturnMethod: cur.ReturnMethod, Components: storeComponents(cur.Components), Fees: unpaidFees(cur.Fees)})
+	// The whole facts document is written again, lookup secret included
+	// (before encodeFacts, this write left the secret out).
+	facts, err := encodeFacts(cur)
 	if err != nil {
-		return fmt.Errorf("encode dossier: %w", err)
+		return err
 	}
 	_, err = t.exec(`UPDATE dossiers SET facts = ?, report_flags = ? WHERE id = ? AND seq = ?`,
-		string(facts), int64(d.Status.Report.Flags), d.ID, d.Status.Seq)
+		facts, int64(d.Status.Report.Flags), d.ID, d.Status.Seq)
 	return err
 }

@@ -71,6 +71,9 @@ func latestVersion(ms []migration) int {
 var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) error{
 	4: backfillDuties,
 	5: refoldSearchText,
+	// 30: the facts documents without what the row's columns hold
+	// (facts.go); on both engines.
+	30: compactFacts,
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -228,18 +228,3 @@ func (t *tx) PaymentsRecorded(_ ctxT) (bool, error) {
 	}
 	return n > 0, nil
 }
-
-// unpaidFees returns fees with their paid flags cleared: whether fees are
-// paid is read from the payments table (motcua.MarkFeesPaid), so a flag
-// in a dossier's stored facts — set by an older version, or by whoever
-// built the dossier — is neither kept nor believed.
-func unpaidFees(fees []motcua.DossierFee) []motcua.DossierFee {
-	if fees == nil {
-		return nil
-	}
-	out := make([]motcua.DossierFee, len(fees))
-	for i, f := range fees {
-		out[i] = motcua.DossierFee{Name: f.Name, Amount: f.Amount}
-	}
-	return out
-}

@@ -77,36 +77,94 @@ func (t *tx) AgencyWork(_ ctxT, agencyIDs []int64, now, soon time.Time) ([]motcu
 }
 
 // HandlingSamples implements motcua.WorkloadStore: per user, the latest
-// events of the period by dossier_events_actor (which covers them), each
-// with the time of the event before it read by the (dossier_id, seq) key in
-// a subquery. One bounded range per user, however busy the history.
+// events of the period by dossier_events_actor, each with the time of the
+// event before it read by the (dossier_id, seq) key in a subquery. One
+// bounded range per user, however busy the history. On SQLite the index
+// is (actor_id, at, dossier_id, seq) and covers the query; on PostgreSQL
+// it is by actor and day (handlingStartDay).
 func (t *tx) HandlingSamples(_ ctxT, userIDs []int64, from, to time.Time, perUser int) ([]motcua.HandlingSample, error) {
+	f, e := from.UnixMilli(), to.UnixMilli()
 	var out []motcua.HandlingSample
 	for _, id := range userIDs {
-		rows, err := t.query(`SELECT e.at,
-			(SELECT p.at FROM dossier_events p WHERE p.dossier_id = e.dossier_id AND p.seq = e.seq - 1)
-			FROM dossier_events e WHERE e.actor_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at DESC LIMIT ?`,
-			id, from.UnixMilli(), to.UnixMilli(), perUser)
+		if t.db.dialect != postgresDialect {
+			s, _, err := t.handlingSamples(id, `SELECT e.at,
+				(SELECT p.at FROM dossier_events p WHERE p.dossier_id = e.dossier_id AND p.seq = e.seq - 1)
+				FROM dossier_events e WHERE e.actor_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.at DESC LIMIT ?`, id, f, e, perUser)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s...)
+			continue
+		}
+		first, last := f/actorDayMS, (e-1)/actorDayMS
+		start, err := t.handlingStartDay(id, first, last, perUser)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var at int64
-			var prev sqlNullInt
-			if err := rows.Scan(&at, &prev); err != nil {
-				rows.Close()
+		for {
+			s, n, err := t.handlingSamples(id, `SELECT e.at,
+				(SELECT p.at FROM dossier_events p WHERE p.dossier_id = e.dossier_id AND p.seq = e.seq - 1)
+				FROM dossier_events e WHERE e.actor_id = ? AND `+actorDay+` >= ? AND `+actorDay+` <= ? AND e.at >= ? AND e.at < ?
+				ORDER BY `+actorDay+` DESC, e.at DESC LIMIT ?`, id, start, last, f, e, perUser)
+			if err != nil {
 				return nil, err
 			}
-			if prev.Valid { // the first event of a dossier ends no step
-				out = append(out, motcua.HandlingSample{UserID: id, From: fromMS(prev), To: time.UnixMilli(at).UTC()})
+			if n < perUser && start > first {
+				// Events of the last day at or after to (none when to is
+				// now) were counted: read the whole period.
+				start = first
+				continue
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+			out = append(out, s...)
+			break
 		}
 	}
 	return out, nil
+}
+
+// handlingSamples runs one user's query of HandlingSamples; n is the
+// number of events it read.
+func (t *tx) handlingSamples(id int64, q string, args ...any) (out []motcua.HandlingSample, n int, err error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at int64
+		var prev sqlNullInt
+		if err := rows.Scan(&at, &prev); err != nil {
+			return nil, 0, err
+		}
+		n++
+		if prev.Valid { // the first event of a dossier ends no step
+			out = append(out, motcua.HandlingSample{UserID: id, From: fromMS(prev), To: time.UnixMilli(at).UTC()})
+		}
+	}
+	return out, n, rows.Err()
+}
+
+// handlingStartDay returns, on PostgreSQL, the day of the user's perUser-th
+// latest event in the days first…last, read from dossier_events_actor
+// alone (first when he has fewer). The index is by actor and day
+// (actorDay): the query of HandlingSamples then reads the days from that
+// one on, each sorted by time. Left to itself the planner may read the
+// user's whole period and sort it (a bitmap scan: 27 ms for 3,000 events
+// of a 100k province, against 3 ms).
+func (t *tx) handlingStartDay(id, first, last int64, perUser int) (int64, error) {
+	row, err := t.queryRow(`SELECT COALESCE(MIN(d), ?), COUNT(*) FROM (SELECT `+actorDay+` AS d FROM dossier_events
+		WHERE actor_id = ? AND `+actorDay+` >= ? AND `+actorDay+` <= ? ORDER BY `+actorDay+` DESC LIMIT ?) AS x`, first, id, first, last, perUser)
+	if err != nil {
+		return 0, err
+	}
+	var start, n int64
+	if err := row.Scan(&start, &n); err != nil {
+		return 0, err
+	}
+	if n < int64(perUser) {
+		return first, nil
+	}
+	return start, nil
 }
 
 // AgencyHandlingTimes implements motcua.WorkloadStore by the covering
@@ -166,3 +224,16 @@ func (t *tx) PointsOpen(_ ctxT, pointIDs []int64, now time.Time) ([]motcua.Point
 	}
 	return out, rows.Err()
 }
+
+// actorDay is the second key of PostgreSQL's dossier_events_actor and
+// dossier_events_returned (migration 0030): the event's UTC day. An
+// index by (actor, time) is filled in random order (every actor appends
+// at his own end), so its pages stay about 60 % full, and its entries
+// take 24 bytes each; by (actor, day) the events of an actor's day are
+// one entry with a list of row addresses (B-tree deduplication), about
+// 6 bytes an event: 306 → about 60 bytes per dossier. A query names the
+// expression exactly as the index does.
+const actorDay = `(at / 86400000)`
+
+// actorDayMS is a day in milliseconds, the unit of actorDay.
+const actorDayMS = 86400000

@@ -1,0 +1,156 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/motcua/motcua"
+)
+
+// A dossier's facts document (dossiers.facts) does not repeat what the row
+// has in columns or what is always the same (bytes per dossier, issue 15,
+// migration 0030): the applicant's ID number and name are the columns
+// applicant_id_number and applicant_name, and a stored fee is only its
+// name and amount: whether fees are paid is read from the payments table
+// (motcua.MarkFeesPaid), so a paid flag in the stored facts — set by an
+// older version, or by whoever built the dossier — is neither kept nor
+// believed. Documents written before keep those keys and are read as
+// before: a key present in the document wins over the column.
+
+// storedApplicant is the applicant as the facts document holds it: the
+// two fields below, when empty, are left out and read from the columns.
+// They shadow the embedded ones of the same JSON name (encoding/json takes
+// the less nested field).
+type storedApplicant struct {
+	motcua.Applicant
+	IDNumber string `json:"id_number,omitempty"`
+	FullName string `json:"full_name,omitempty"`
+}
+
+// storedFee is a fee as the facts document holds it.
+type storedFee struct {
+	Name   string `json:"name"`
+	Amount int64  `json:"amount"`
+}
+
+// encodeFacts returns d's facts document.
+func encodeFacts(d *motcua.Dossier) (string, error) {
+	a := d.Applicant
+	a.IDNumber, a.FullName = "", ""
+	f := dossierFacts{Applicant: storedApplicant{Applicant: a}, Assisted: d.Assisted, Content: d.Content,
+		ReturnMethod: d.ReturnMethod, Components: storeComponents(d.Components), LookupSecret: d.LookupSecret}
+	if d.Fees != nil {
+		f.Fees = make([]storedFee, len(d.Fees))
+		for i, x := range d.Fees {
+			f.Fees[i] = storedFee{Name: x.Name, Amount: x.Amount}
+		}
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return "", fmt.Errorf("encode dossier: %w", err)
+	}
+	return string(b), nil
+}
+
+// decodeFacts sets d's facts from its document and its applicant columns.
+func decodeFacts(d *motcua.Dossier, facts, idNumber, name string) error {
+	var f dossierFacts
+	if err := json.Unmarshal([]byte(facts), &f); err != nil {
+		return fmt.Errorf("decode dossier %d: %w", d.ID, err)
+	}
+	d.Applicant = f.Applicant.Applicant
+	d.Applicant.IDNumber, d.Applicant.FullName = f.Applicant.IDNumber, f.Applicant.FullName
+	if d.Applicant.IDNumber == "" {
+		d.Applicant.IDNumber = idNumber
+	}
+	if d.Applicant.FullName == "" {
+		d.Applicant.FullName = name
+	}
+	d.Assisted, d.Content, d.ReturnMethod = f.Assisted, f.Content, f.ReturnMethod
+	d.Components, d.LookupSecret = loadComponents(f.Components), f.LookupSecret
+	d.Fees = nil
+	if f.Fees != nil {
+		d.Fees = make([]motcua.DossierFee, len(f.Fees))
+		for i, x := range f.Fees {
+			d.Fees[i] = motcua.DossierFee{Name: x.Name, Amount: x.Amount}
+		}
+	}
+	return nil
+}
+
+// compactFacts rewrites the facts documents written before migration 0030
+// in its form, 5,000 dossiers at a time; a document whose applicant's ID
+// number or name differs from its column keeps it (decodeFacts prefers
+// the document's), so every dossier reads back as before.
+func compactFacts(ctx context.Context, c *sql.Conn, dl dialect) error {
+	sel, upd := `SELECT id, applicant_id_number, applicant_name, facts FROM dossiers WHERE id > ? ORDER BY id LIMIT 5000`,
+		`UPDATE dossiers SET facts = ? WHERE id = ?`
+	if dl == postgresDialect {
+		sel, upd = rebind(sel), rebind(upd)
+	}
+	type change struct {
+		id    int64
+		facts string
+	}
+	var after int64
+	for {
+		rows, err := c.QueryContext(ctx, sel, after)
+		if err != nil {
+			return fmt.Errorf("read dossiers: %w", err)
+		}
+		var changes []change
+		n := 0
+		for rows.Next() {
+			var d motcua.Dossier
+			var idNumber, name, facts string
+			if err := rows.Scan(&d.ID, &idNumber, &name, &facts); err != nil {
+				rows.Close()
+				return err
+			}
+			n, after = n+1, d.ID
+			if err := decodeFacts(&d, facts, "", ""); err != nil {
+				rows.Close()
+				return err
+			}
+			keepID, keepName := d.Applicant.IDNumber, d.Applicant.FullName
+			out, err := encodeFacts(&d)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if keepID != idNumber || keepName != name {
+				// Rare (not written by this program): keep the document's
+				// applicant whole.
+				var f dossierFacts
+				if err := json.Unmarshal([]byte(out), &f); err != nil {
+					rows.Close()
+					return err
+				}
+				f.Applicant.IDNumber, f.Applicant.FullName = keepID, keepName
+				b, err := json.Marshal(f)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				out = string(b)
+			}
+			if out != facts {
+				changes = append(changes, change{d.ID, out})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, ch := range changes {
+			if _, err := c.ExecContext(ctx, upd, ch.facts, ch.id); err != nil {
+				return fmt.Errorf("facts of dossier %d: %w", ch.id, err)
+			}
+		}
+		if n < 5000 {
+			return nil
+		}
+	}
+}
