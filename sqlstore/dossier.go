@@ -250,6 +250,18 @@ const dossierColumns = `id, code, procedure_id, procedure_version, procedure_cod
 	finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at, ` + statusColumns
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
+	return scanDossierAs(sc, false)
+}
+
+// briefFacts is the part of dossierFacts a brief dossier holds
+// (motcua.DossierFilter.Brief): json skips the rest without building it.
+type briefFacts struct {
+	Applicant motcua.Applicant `json:"applicant"`
+	Assisted  bool             `json:"assisted,omitempty"`
+}
+
+// scanDossierAs scans a dossier's row, brief or whole.
+func scanDossierAs(sc interface{ Scan(...any) error }, brief bool) (*motcua.Dossier, error) {
 	var d motcua.Dossier
 	var channel int
 	var facts, status string
@@ -265,12 +277,20 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	r.Flags, r.LastEventAt, r.LastRequestAt = motcua.ReportFlags(flags), fromMS(last), fromMS(lastRequest)
 	d.Channel = motcua.Channel(channel)
 	d.CreatedAt = time.UnixMilli(created).UTC()
-	var f dossierFacts
-	if err := json.Unmarshal([]byte(facts), &f); err != nil {
-		return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
+	if brief {
+		var f briefFacts
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
+		}
+		d.Applicant, d.Assisted = f.Applicant, f.Assisted
+	} else {
+		var f dossierFacts
+		if err := json.Unmarshal([]byte(facts), &f); err != nil {
+			return nil, fmt.Errorf("decode dossier %d: %w", d.ID, err)
+		}
+		d.Applicant, d.Assisted, d.Content, d.ReturnMethod = f.Applicant, f.Assisted, f.Content, f.ReturnMethod
+		d.Components, d.Fees, d.LookupSecret = loadComponents(f.Components), unpaidFees(f.Fees), f.LookupSecret
 	}
-	d.Applicant, d.Assisted, d.Content, d.ReturnMethod = f.Applicant, f.Assisted, f.Content, f.ReturnMethod
-	d.Components, d.Fees, d.LookupSecret = loadComponents(f.Components), unpaidFees(f.Fees), f.LookupSecret
 	if status != "" {
 		if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 			return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
@@ -359,6 +379,9 @@ func (t *tx) FindDossiers(_ ctxT, f motcua.DossierFilter) ([]*motcua.Dossier, er
 	q, args, ok := findDossiersQuery(f)
 	if !ok {
 		return nil, nil
+	}
+	if f.Brief {
+		return t.dossiersAs(true, q, args...)
 	}
 	return t.dossiers(q, args...)
 }
@@ -475,6 +498,11 @@ func dossierWhere(f motcua.DossierFilter, prefix string) (where []string, args [
 }
 
 func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
+	return t.dossiersAs(false, q, args...)
+}
+
+// dossiersAs reads the dossiers of q, brief or whole.
+func (t *tx) dossiersAs(brief bool, q string, args ...any) ([]*motcua.Dossier, error) {
 	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
@@ -482,7 +510,7 @@ func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
 	defer rows.Close()
 	var out []*motcua.Dossier
 	for rows.Next() {
-		d, err := scanDossier(rows)
+		d, err := scanDossierAs(rows, brief)
 		if err != nil {
 			return nil, err
 		}
