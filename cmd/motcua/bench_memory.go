@@ -20,7 +20,7 @@ import (
 type memSample struct {
 	rss       uint64 // resident set size (/proc/self/statm)
 	heapLive  uint64 // heap objects (live and not yet swept)
-	heapFree  uint64 // heap spans free but not returned to the OS
+	heapFree  uint64 // heap memory unused in spans or free, not returned to the OS
 	stacks    uint64 // goroutine stacks
 	runtime   uint64 // the runtime's other memory (metadata, buffers)
 	released  uint64 // heap returned to the OS (mapped, not resident)
@@ -28,8 +28,9 @@ type memSample struct {
 	goroutine uint64
 }
 
-// outside is the resident memory the Go runtime does not account for
-// (never negative).
+// outside is the resident memory the Go runtime does not account for, a
+// lower bound: the runtime counts free heap spans it has not returned even
+// when they are not resident, so with much free heap this is 0.
 func (s memSample) outside() uint64 {
 	inGo := s.goTotal - s.released
 	if s.rss < inGo {
@@ -128,6 +129,6 @@ func rss() uint64 {
 
 func printMemSample(w io.Writer, s memSample) {
 	mb := func(b uint64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
-	fmt.Fprintf(w, "  at the highest RSS sampled (%s, %d goroutines): Go heap objects %s, heap free not yet returned %s, stacks %s, Go runtime's other %s, outside Go (SQLite's caches, code) %s\n",
+	fmt.Fprintf(w, "  at the highest RSS sampled (%s, %d goroutines): Go heap objects %s, heap spans unused or free (not returned to the OS) %s, stacks %s, Go runtime's other %s, outside Go (SQLite's caches, code) %s\n",
 		mb(s.rss), s.goroutine, mb(s.heapLive), mb(s.heapFree), mb(s.stacks), mb(s.runtime), mb(s.outside()))
 }
