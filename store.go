@@ -140,6 +140,11 @@ type DossierFilter struct {
 	Channel           Channel
 	After             *DossierCursor
 	Limit             int
+	// Brief lets the store leave out what a list of dossiers never shows
+	// (the inbox): their components, fees, content, return method and
+	// lookup secret may be empty in the dossiers returned. Decoding them
+	// was most of the cost of reading an inbox page's fifty dossiers.
+	Brief bool
 }
 
 // DossierCursor is the position after the last dossier of a page.

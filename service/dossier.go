@@ -353,7 +353,7 @@ type InboxQuery struct {
 
 // InboxItem is one dossier of an inbox with its urgency at the time asked.
 type InboxItem struct {
-	Dossier    *motcua.Dossier
+	Dossier    *motcua.Dossier // brief (motcua.DossierFilter.Brief): no components, fees or content
 	DueAt      time.Time
 	Timeliness motcua.Timeliness
 	// DueToday and DueSoon flag deadlines that fall today or within one
@@ -396,7 +396,9 @@ func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 			duties = append(duties, w)
 		}
 	}
-	f := motcua.DossierFilter{Duties: duties, States: q.States, ProcedureID: q.ProcedureID, Channel: q.Channel}
+	// Brief: the inbox shows each dossier's code, procedure, applicant's
+	// name, state and deadlines, never its components or fees.
+	f := motcua.DossierFilter{Duties: duties, States: q.States, ProcedureID: q.ProcedureID, Channel: q.Channel, Brief: true}
 	for _, st := range q.States {
 		if !st.Valid() {
 			return nil, motcua.FieldError("state", "state_unknown", "Trạng thái hồ sơ không hợp lệ: "+string(st)+".")

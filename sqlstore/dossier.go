@@ -249,6 +249,11 @@ const dossierColumns = `id, code, procedure_id, procedure_version, procedure_cod
 	finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at, ` + statusColumns
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
+	return scanDossierAs(sc, false)
+}
+
+// scanDossierAs scans a dossier's row, brief or whole.
+func scanDossierAs(sc interface{ Scan(...any) error }, brief bool) (*motcua.Dossier, error) {
 	var d motcua.Dossier
 	var channel int
 	var idNumber, name, facts, status string
@@ -264,7 +269,11 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	r.Flags, r.LastEventAt, r.LastRequestAt = motcua.ReportFlags(flags), fromMS(last), fromMS(lastRequest)
 	d.Channel = motcua.Channel(channel)
 	d.CreatedAt = time.UnixMilli(created).UTC()
-	if err := decodeFacts(&d, facts, idNumber, name); err != nil {
+	if brief {
+		if err := decodeBriefFacts(&d, facts, idNumber, name); err != nil {
+			return nil, err
+		}
+	} else if err := decodeFacts(&d, facts, idNumber, name); err != nil {
 		return nil, err
 	}
 	if status != "" {
@@ -355,6 +364,9 @@ func (t *tx) FindDossiers(_ ctxT, f motcua.DossierFilter) ([]*motcua.Dossier, er
 	q, args, ok := findDossiersQuery(f)
 	if !ok {
 		return nil, nil
+	}
+	if f.Brief {
+		return t.dossiersAs(true, q, args...)
 	}
 	return t.dossiers(q, args...)
 }
@@ -471,6 +483,11 @@ func dossierWhere(f motcua.DossierFilter, prefix string) (where []string, args [
 }
 
 func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
+	return t.dossiersAs(false, q, args...)
+}
+
+// dossiersAs reads the dossiers of q, brief or whole.
+func (t *tx) dossiersAs(brief bool, q string, args ...any) ([]*motcua.Dossier, error) {
 	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
@@ -478,7 +495,7 @@ func (t *tx) dossiers(q string, args ...any) ([]*motcua.Dossier, error) {
 	defer rows.Close()
 	var out []*motcua.Dossier
 	for rows.Next() {
-		d, err := scanDossier(rows)
+		d, err := scanDossierAs(rows, brief)
 		if err != nil {
 			return nil, err
 		}

@@ -29,6 +29,20 @@ type storedApplicant struct {
 	FullName string `json:"full_name,omitempty"`
 }
 
+// read returns the applicant, its ID number and name from the columns
+// unless the document holds them (written before migration 0030).
+func (a storedApplicant) read(idNumber, name string) motcua.Applicant {
+	out := a.Applicant
+	out.IDNumber, out.FullName = a.IDNumber, a.FullName
+	if out.IDNumber == "" {
+		out.IDNumber = idNumber
+	}
+	if out.FullName == "" {
+		out.FullName = name
+	}
+	return out
+}
+
 // storedFee is a fee as the facts document holds it.
 type storedFee struct {
 	Name   string `json:"name"`
@@ -60,14 +74,7 @@ func decodeFacts(d *motcua.Dossier, facts, idNumber, name string) error {
 	if err := json.Unmarshal([]byte(facts), &f); err != nil {
 		return fmt.Errorf("decode dossier %d: %w", d.ID, err)
 	}
-	d.Applicant = f.Applicant.Applicant
-	d.Applicant.IDNumber, d.Applicant.FullName = f.Applicant.IDNumber, f.Applicant.FullName
-	if d.Applicant.IDNumber == "" {
-		d.Applicant.IDNumber = idNumber
-	}
-	if d.Applicant.FullName == "" {
-		d.Applicant.FullName = name
-	}
+	d.Applicant = f.Applicant.read(idNumber, name)
 	d.Assisted, d.Content, d.ReturnMethod = f.Assisted, f.Content, f.ReturnMethod
 	d.Components, d.LookupSecret = loadComponents(f.Components), f.LookupSecret
 	d.Fees = nil
@@ -77,6 +84,25 @@ func decodeFacts(d *motcua.Dossier, facts, idNumber, name string) error {
 			d.Fees[i] = motcua.DossierFee{Name: x.Name, Amount: x.Amount}
 		}
 	}
+	return nil
+}
+
+// briefFacts is the part of the facts document a brief dossier holds
+// (motcua.DossierFilter.Brief): json skips the rest without building it.
+type briefFacts struct {
+	Applicant storedApplicant `json:"applicant"`
+	Assisted  bool            `json:"assisted,omitempty"`
+}
+
+// decodeBriefFacts sets only d's applicant (with the columns' ID number
+// and name, as decodeFacts does) and assisted flag from its document.
+func decodeBriefFacts(d *motcua.Dossier, facts, idNumber, name string) error {
+	var f briefFacts
+	if err := json.Unmarshal([]byte(facts), &f); err != nil {
+		return fmt.Errorf("decode dossier %d: %w", d.ID, err)
+	}
+	d.Applicant = f.Applicant.read(idNumber, name)
+	d.Assisted = f.Assisted
 	return nil
 }
 

@@ -20,18 +20,21 @@ type benchOptions struct {
 	rounds   int
 	dir      string
 	profile  string
-	only     string
-	reports  bool
-	year     int
-	writers  int
-	sync     bool
-	syncRate float64
-	sign     bool
-	mixed    bool
-	sessions string
-	solo     time.Duration
-	without  string
-	rate     float64
+	// memprofile is where --mixed writes a heap profile of each
+	// concurrent run, taken when its Go heap was highest.
+	memprofile string
+	only       string
+	reports    bool
+	year       int
+	writers    int
+	sync       bool
+	syncRate   float64
+	sign       bool
+	mixed      bool
+	sessions   string
+	solo       time.Duration
+	without    string
+	rate       float64
 
 	partition bool
 	bytes     bool
@@ -47,6 +50,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup; sign is --sign")
 	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://…: the store's number of writers (default: the store's default)")
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof); with --mixed, of each concurrent run only (FILE.N for N sessions when there are several)")
+	fs.StringVar(&b.memprofile, "memprofile", "", "with --mixed: write a heap profile of each concurrent run, taken at its highest Go heap, to this file (FILE.N for N sessions when there are several)")
 	fs.BoolVar(&b.sync, "sync", false, "measure the status synchronisation with the national portal (its simulator on loopback) against the intake")
 	fs.Float64Var(&b.syncRate, "sync-rate", 20, "with --sync: dossiers per second received during the lag measurement")
 	fs.BoolVar(&b.mixed, "mixed", false, "run the mixed staff workload on the province of --data or --db (fill it first with motcua demo --dossiers N --year Y --no-serve); it changes that database")

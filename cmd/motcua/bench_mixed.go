@@ -50,12 +50,30 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	}
 	fmt.Fprintf(stdout, "mixed staff workload on %s (%d dossiers, engine %s)\n", cfg.DB, n, db.Engine())
 	for _, s := range counts {
+		cpu := mixedProfile(o.profile, s, len(counts) > 1, stdout)
+		var peak memSample
+		heapPath := o.memprofile
+		if heapPath != "" && len(counts) > 1 {
+			heapPath += "." + strconv.Itoa(s)
+		}
+		hook := func() func() {
+			stopCPU := func() {}
+			if cpu != nil {
+				stopCPU = cpu()
+			}
+			mem := startMemSampler(heapPath)
+			return func() { stopCPU(); peak = mem.end() }
+		}
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
-			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: mixedProfile(o.profile, s, len(counts) > 1, stdout)})
+			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook})
 		if err != nil {
 			return err
 		}
 		printMixed(stdout, r)
+		printMemSample(stdout, peak)
+		if heapPath != "" {
+			fmt.Fprintf(stdout, "  heap profile at the highest Go heap of the %d-session run: %s\n", s, heapPath)
+		}
 	}
 	db2 := "--data DIR"
 	if sqlstore.IsPostgresURL(cfg.DB) {

@@ -68,7 +68,7 @@ type Config struct {
 	MetricsListen string        `flag:"metrics-listen" help:"address to serve Prometheus metrics on at /metrics (empty: off)"`
 
 	GCPercent   int    `flag:"gc-percent" help:"garbage collector target (Go's GOGC): higher uses more memory and less CPU"`
-	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the process, e.g. 512MiB or 2GiB; the collector works harder near it"`
+	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the Go runtime, e.g. 512MiB or 2GiB; the collector works harder near it (default: for serve and bench, 3/4 of the cgroup's memory limit if there is one, else 192MiB; 1GiB for the other commands)"`
 
 	MaxFileSize   string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
 	Keys          string `flag:"keys" help:"folder of signing key files (PEM, key then certificate chain): ca.pem (trusted CAs), users/<username>.pem, agencies/<code>.pem; empty: signing off (motcua demo: <data>/keys, made on first run)"`
@@ -173,7 +173,7 @@ func defaults() Config {
 		// request data: collecting less often saved a fifth of the CPU per
 		// dossier in the intake benchmark. The memory limit bounds the cost.
 		GCPercent:    400,
-		MemoryLimit:  "1GiB",
+		MemoryLimit:  "", // serveMemoryLimit, or 1 GiB for the batch commands
 		MaxFileSize:  "20MiB",
 		WALLimit:     "16MiB",
 		MinFreeSpace: "64MiB",
@@ -423,7 +423,7 @@ func (c *Config) validate() error {
 	if _, err := parseBytes(c.MinFreeSpace); err != nil && c.MinFreeSpace != "0" {
 		errs = append(errs, fmt.Errorf("--min-free-space: %w", err))
 	}
-	if _, err := parseBytes(c.MemoryLimit); err != nil {
+	if _, err := parseBytes(c.MemoryLimit); err != nil && c.MemoryLimit != "" {
 		errs = append(errs, fmt.Errorf("--memory-limit: %w", err))
 	}
 	if c.JobsInterval < time.Second {

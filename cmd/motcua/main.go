@@ -141,6 +141,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	setupLogging(cfg.LogLevel, stderr)
 	limit, _ := parseBytes(cfg.MemoryLimit)
+	if cfg.MemoryLimit == "" {
+		limit = 1 << 30 // the batch commands (demo, migrate-data, merge-db) hold large batches
+		if cmd == "serve" || cmd == "bench" {
+			limit = serveMemoryLimit()
+		}
+	}
 	debug.SetGCPercent(cfg.GCPercent)
 	debug.SetMemoryLimit(limit)
 	switch cmd {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,7 +14,8 @@ import (
 // inboxData is a page of the inbox with its filters.
 type inboxData struct {
 	Page     *service.InboxPage
-	Rows     []inboxRow // the page's items, as the table shows them
+	Rows     []inboxRow    // the page's items, as the table shows them
+	Body     template.HTML // the table's lines (inboxBody)
 	Agencies map[int64]*motcua.Agency
 	Mine     []option
 	Own      []option // the user's agencies
@@ -113,6 +115,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 		} else {
 			d.Page = page
 			d.Rows = inboxRows(page.Items, agencies)
+			d.Body = inboxBody(d.Rows)
 			if page.Next != "" {
 				next := url.Values{}
 				for k, v := range qv {

@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -276,8 +277,9 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 		// A failed count leaves the bell empty rather than the page.
 		p.Unread, _ = u.srv.Service.UnreadNotifications(r.Context())
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		slog.Error("render page", "page", name, "err", err)
 		http.Error(w, "Lỗi hiển thị trang.", http.StatusInternalServerError)
 		return
@@ -286,6 +288,23 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// pageBuffers hold pages while they are rendered (a page is written only
+// once whole, so that a template error is an error page, not half a page).
+// An inbox page is about 60 KB: a fresh buffer grew to it through a dozen
+// copies, allocated at every page and collected soon after.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer returns buf to pageBuffers unless it grew past what a page
+// usually needs (a rare long page's buffer is left to the collector
+// rather than held by the pool).
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 256<<10 {
+		return
+	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }
 
 // fail shows err: a sign-in page for EUNAUTHORIZED, otherwise an error page

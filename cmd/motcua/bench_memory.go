@@ -1,0 +1,134 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// memSample is what the process's memory consisted of at one moment of a
+// mixed run: the resident set (what the 256 MB target is about) split
+// into the Go runtime's classes and the rest, which on SQLite is mostly
+// the library's page caches (modernc.org/sqlite allocates outside the Go
+// heap) and the program's own code.
+type memSample struct {
+	rss       uint64 // resident set size (/proc/self/statm)
+	heapLive  uint64 // heap objects (live and not yet swept)
+	heapFree  uint64 // heap memory unused in spans or free, not returned to the OS
+	stacks    uint64 // goroutine stacks
+	runtime   uint64 // the runtime's other memory (metadata, buffers)
+	released  uint64 // heap returned to the OS (mapped, not resident)
+	goTotal   uint64 // everything the Go runtime mapped
+	goroutine uint64
+}
+
+// outside is the resident memory the Go runtime does not account for, a
+// lower bound: the runtime counts free heap spans it has not returned even
+// when they are not resident, so with much free heap this is 0.
+func (s memSample) outside() uint64 {
+	inGo := s.goTotal - s.released
+	if s.rss < inGo {
+		return 0
+	}
+	return s.rss - inGo
+}
+
+// memSampler samples the process's memory every few milliseconds during
+// a concurrent run and keeps the sample of the highest RSS; with a path,
+// it writes a heap profile when the Go heap reaches a new high.
+type memSampler struct {
+	path string
+	stop chan struct{}
+	done sync.WaitGroup
+	peak memSample
+	heap uint64 // highest heapLive written to path
+}
+
+var memMetrics = []string{
+	"/memory/classes/heap/objects:bytes",
+	"/memory/classes/heap/unused:bytes",
+	"/memory/classes/heap/free:bytes",
+	"/memory/classes/heap/stacks:bytes",
+	"/memory/classes/os-stacks:bytes",
+	"/memory/classes/heap/released:bytes",
+	"/memory/classes/total:bytes",
+	"/sched/goroutines:goroutines",
+}
+
+func startMemSampler(path string) *memSampler {
+	m := &memSampler{path: path, stop: make(chan struct{})}
+	m.done.Add(1)
+	go func() {
+		defer m.done.Done()
+		samples := make([]metrics.Sample, len(memMetrics))
+		for i, n := range memMetrics {
+			samples[i].Name = n
+		}
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			m.sample(samples)
+			select {
+			case <-m.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return m
+}
+
+func (m *memSampler) sample(samples []metrics.Sample) {
+	metrics.Read(samples)
+	v := func(i int) uint64 {
+		if samples[i].Value.Kind() == metrics.KindUint64 {
+			return samples[i].Value.Uint64()
+		}
+		return 0
+	}
+	s := memSample{rss: rss(), heapLive: v(0), heapFree: v(1) + v(2), stacks: v(3) + v(4), released: v(5), goTotal: v(6), goroutine: v(7)}
+	s.runtime = s.goTotal - s.heapLive - s.heapFree - s.stacks - s.released
+	if s.rss > m.peak.rss {
+		m.peak = s
+	}
+	if m.path != "" && s.heapLive > m.heap+m.heap/10 {
+		m.heap = s.heapLive
+		if f, err := os.Create(m.path); err == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+}
+
+// end stops the sampler and returns the sample of the highest RSS.
+func (m *memSampler) end() memSample {
+	close(m.stop)
+	m.done.Wait()
+	return m.peak
+}
+
+// rss is the process's resident set size now (Linux; 0 elsewhere).
+func rss() uint64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseUint(f[1], 10, 64)
+	return pages * uint64(os.Getpagesize())
+}
+
+func printMemSample(w io.Writer, s memSample) {
+	mb := func(b uint64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
+	fmt.Fprintf(w, "  at the highest RSS sampled (%s, %d goroutines): Go heap objects %s, heap spans unused or free (not returned to the OS) %s, stacks %s, Go runtime's other %s, outside Go (SQLite's caches, code) %s\n",
+		mb(s.rss), s.goroutine, mb(s.heapLive), mb(s.heapFree), mb(s.stacks), mb(s.runtime), mb(s.outside()))
+}
