@@ -103,8 +103,14 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 	// A random provisional code, replaced before commit: no other
 	// transaction ever sees it.
 	d.Code = "~" + hex.EncodeToString(b)
-	slot := t.nextSlot() // in a pipeline, where the INSERT is queued
-	if err := t.CreateDossier(ctx, d, e); err != nil {
+	// In a pipeline the INSERT waits, out of the queue, for the draw
+	// (numbers.go), and the rows that point to the dossier go ahead.
+	slot := t.holdDossier()
+	err := t.CreateDossier(ctx, d, e)
+	if t.pipe != nil {
+		t.pipe.holdNext = false
+	}
+	if err != nil {
 		return err
 	}
 	t.numbers = append(t.numbers, pendingNumber{key: key, d: d, render: render, slot: slot})

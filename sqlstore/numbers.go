@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/motcua/motcua"
 )
 
@@ -19,15 +20,21 @@ type pendingNumber struct {
 }
 
 // flushNumbers draws the numbers of the dossiers created since the last
-// flush and gives them their codes, in two statements whatever their count.
+// flush and gives them their codes, in one statement whatever their count
+// (and an UPDATE for the dossiers whose INSERT could not wait for its code).
 //
-// The first statement adds each key's count to its counter row and takes
-// the rows in the order of their keys. Every batch of every instance takes
-// them in that order, so batches wait for one another on counter rows but
-// never deadlock on them; and since each row stays locked until the commit
-// (so that numbers stay gap-free: a batch that rolls back gives its numbers
-// back), the draw comes last, just before the commit. Within a key the
-// dossiers are numbered in the order their transactions ran.
+// The draw adds each key's count to its counter row and takes the rows in
+// the order of their keys. Every batch of every instance takes them in that
+// order, so batches wait for one another on counter rows but never
+// deadlock on them; and since each row stays locked until the commit (so
+// that numbers stay gap-free: a batch that rolls back gives its numbers
+// back), the draw comes last. In a pipeline it is the last statement of the
+// queue sent before the commit, and the dossiers' INSERTs, held back until
+// now (holdDossier), follow it with their codes in the commit's own
+// pipeline: the rows are locked for the time the server takes to insert
+// the dossiers and flush the commit, with one answer to the client between.
+// Within a key the dossiers are numbered in the order their transactions
+// ran.
 func (t *tx) flushNumbers() error {
 	if len(t.numbers) == 0 {
 		return nil
@@ -49,29 +56,47 @@ func (t *tx) flushNumbers() error {
 	for i, k := range keys {
 		ns[i] = count[k]
 	}
-	// Straight to the server, ahead of any queued statement (pgpipeline.go):
-	// the counters depend on none of them, and the dossiers' INSERTs still
-	// waiting in the pipeline then take their codes with them.
-	rows, err := t.pgtx.QueryContext(t.ctx, rebind(`INSERT INTO code_counters (key, n)
+	draw := rebind(`INSERT INTO code_counters (key, n)
 		SELECT k, c FROM unnest(?::text[], ?::int[]) AS u(k, c) ORDER BY k COLLATE "C"
 		ON CONFLICT (key) DO UPDATE SET n = code_counters.n + excluded.n
-		RETURNING key, n`), keys, ns)
-	if err != nil {
-		return fmt.Errorf("draw dossier numbers: %w", err)
-	}
+		RETURNING key, n`)
 	next := map[string]int64{}
-	for rows.Next() {
+	take := func(scan func(...any) error) error {
 		var k string
 		var last int64
-		if err := rows.Scan(&k, &last); err != nil {
-			rows.Close()
-			return fmt.Errorf("draw dossier numbers: %w", err)
+		if err := scan(&k, &last); err != nil {
+			return err
 		}
 		next[k] = last - count[k] + 1
+		return nil
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("draw dossier numbers: %w", err)
+	if t.pipelined() {
+		t.pipe.queued = append(t.pipe.queued, pgQueued{query: draw, args: []any{keys, ns}, read: func(rows pgx.Rows) error {
+			for rows.Next() {
+				if err := take(rows.Scan); err != nil {
+					return err
+				}
+			}
+			return nil
+		}})
+		if err := t.flushPipe(); err != nil {
+			return fmt.Errorf("draw dossier numbers: %w", err)
+		}
+	} else {
+		rows, err := t.pgtx.QueryContext(t.ctx, draw, keys, ns)
+		if err != nil {
+			return fmt.Errorf("draw dossier numbers: %w", err)
+		}
+		for rows.Next() {
+			if err := take(rows.Scan); err != nil {
+				rows.Close()
+				return fmt.Errorf("draw dossier numbers: %w", err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("draw dossier numbers: %w", err)
+		}
 	}
 	ids := make([]int64, 0, len(t.numbers))
 	codes := make([]string, 0, len(t.numbers))
@@ -87,22 +112,20 @@ func (t *tx) flushNumbers() error {
 			ids, codes = append(ids, p.d.ID), append(codes, all[i])
 		}
 	}
-	if len(ids) == 0 {
-		for i, p := range t.numbers {
-			p.d.Code = all[i]
-		}
-		return nil
-	}
-	// Every dossier must get its code (in a pipeline, checked when it is
-	// sent, before the commit).
-	err = t.execLater(int64(len(ids)), `UPDATE dossiers SET code = u.code FROM unnest(?::bigint[], ?::text[]) AS u(id, code)
+	// The held INSERTs, with their codes, are queued for the commit.
+	t.releaseHeld()
+	if len(ids) > 0 {
+		// Every dossier must get its code (in a pipeline, checked before
+		// the commit).
+		err := t.execLater(int64(len(ids)), `UPDATE dossiers SET code = u.code FROM unnest(?::bigint[], ?::text[]) AS u(id, code)
 		WHERE dossiers.id = u.id`, ids, codes)
-	if err != nil {
-		msg := "Mã hồ sơ đã tồn tại."
-		if len(codes) == 1 {
-			msg = "Mã hồ sơ " + codes[0] + " đã tồn tại."
+		if err != nil {
+			msg := "Mã hồ sơ đã tồn tại."
+			if len(codes) == 1 {
+				msg = "Mã hồ sơ " + codes[0] + " đã tồn tại."
+			}
+			return conflict(err, "dossier_code_exists", msg)
 		}
-		return conflict(err, "dossier_code_exists", msg)
 	}
 	for i, p := range t.numbers {
 		p.d.Code = all[i]
