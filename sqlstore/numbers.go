@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/motcua/motcua"
@@ -70,8 +72,11 @@ func (t *tx) flushNumbers() error {
 		next[k] = last - count[k] + 1
 		return nil
 	}
+	if t.pipelined() && t.drawOnServer(draw, keys, ns, count) {
+		return nil
+	}
 	if t.pipelined() {
-		t.pipe.queued = append(t.pipe.queued, pgQueued{query: draw, args: []any{keys, ns}, read: func(rows pgx.Rows) error {
+		t.pipe.queued = append(t.pipe.queued, pgQueued{query: draw, args: []any{keys, ns}, rows: -1, read: func(rows pgx.Rows) error {
 			for rows.Next() {
 				if err := take(rows.Scan); err != nil {
 					return err
@@ -131,4 +136,118 @@ func (t *tx) flushNumbers() error {
 		p.d.Code = all[i]
 	}
 	return nil
+}
+
+// drawOnServer queues the draw and the held dossier INSERTs so that the
+// server renders each code itself from the counter the draw just moved:
+// then the draw, the INSERTs and the COMMIT travel in one pipeline, and the
+// counter rows are locked only for the server's own work, with no answer
+// to wait for in between. It does so only when every dossier waiting for a
+// number is held and every code pattern is a prefix, the zero-padded
+// number and a suffix (codeTemplate); otherwise it queues nothing and
+// returns false. The codes are given to the dossiers when the draw's rows
+// are read, as the client renders them: the same text, by the template's
+// check.
+func (t *tx) drawOnServer(draw string, keys []string, ns []int64, count map[string]int64) bool {
+	type held struct {
+		tmpl codeTemplate
+		rank int64
+	}
+	hs := make([]held, len(t.numbers))
+	rank := map[string]int64{}
+	for i, p := range t.numbers {
+		s := p.slot
+		if !s.ok || t.pipe.heldGen != s.gen || s.at >= len(t.pipe.held) ||
+			!strings.HasPrefix(t.pipe.held[s.at].query, "INSERT INTO dossiers (id, code,") ||
+			!strings.Contains(t.pipe.held[s.at].query, "VALUES ($1, $2, ") {
+			return false
+		}
+		tmpl, ok := templateOf(p.render)
+		if !ok {
+			return false
+		}
+		rank[p.key]++
+		hs[i] = held{tmpl, rank[p.key]}
+	}
+	numbers := append([]pendingNumber(nil), t.numbers...)
+	t.pipe.queued = append(t.pipe.queued, pgQueued{query: draw, args: []any{keys, ns}, rows: -1, read: func(rows pgx.Rows) error {
+		last := map[string]int64{}
+		for rows.Next() {
+			var k string
+			var n int64
+			if err := rows.Scan(&k, &n); err != nil {
+				return err
+			}
+			last[k] = n
+		}
+		for i, p := range numbers {
+			n, ok := last[p.key]
+			if !ok {
+				return fmt.Errorf("draw dossier numbers: no number for %q", p.key)
+			}
+			p.d.Code = p.render(int(n - count[p.key] + hs[i].rank))
+		}
+		return nil
+	}})
+	for i, p := range t.numbers {
+		q := &t.pipe.held[p.slot.at]
+		n := len(q.args)
+		// $2, the code, becomes the prefix; the number is the counter's
+		// value after the draw, less the key's count, plus the rank.
+		expr := fmt.Sprintf(`(SELECT $2::text || repeat('0', greatest($%d::int - length(x.s), 0)) || x.s || $%d::text
+			FROM (SELECT (n - $%d::bigint + $%d::bigint)::text AS s FROM code_counters WHERE key = $%d::text) AS x)`, n+1, n+2, n+3, n+4, n+5)
+		q.query = strings.Replace(q.query, "VALUES ($1, $2, ", "VALUES ($1, "+expr+", ", 1)
+		q.args[1] = hs[i].tmpl.prefix
+		q.args = append(q.args, hs[i].tmpl.width, hs[i].tmpl.suffix, count[p.key], hs[i].rank, p.key)
+	}
+	t.releaseHeld()
+	return true
+}
+
+// codeTemplate is a code pattern as the server can render it: prefix, the
+// number padded with zeros to width digits (longer numbers are not cut),
+// suffix.
+type codeTemplate struct {
+	prefix, suffix string
+	width          int
+}
+
+// render is what the server computes for seq.
+func (c codeTemplate) render(seq int) string {
+	s := strconv.Itoa(seq)
+	if len(s) < c.width {
+		s = strings.Repeat("0", c.width-len(s)) + s
+	}
+	return c.prefix + s + c.suffix
+}
+
+// templateOf finds the template of render from the codes of 1 and 2, and
+// checks it against render on numbers of every length up to 8 digits (so
+// a pattern where the number is not one padded field, or a date's digits
+// touch it, is refused, and the client renders the codes instead).
+func templateOf(render func(int) string) (codeTemplate, bool) {
+	a, b := render(1), render(2)
+	if len(a) != len(b) {
+		return codeTemplate{}, false
+	}
+	p := 0
+	for p < len(a) && a[p] == b[p] {
+		p++
+	}
+	s := 0
+	for s < len(a)-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	prefix, middle := a[:p], a[p:len(a)-s]
+	if middle != "1" {
+		return codeTemplate{}, false
+	}
+	zeros := len(prefix) - len(strings.TrimRight(prefix, "0"))
+	c := codeTemplate{prefix: prefix[:len(prefix)-zeros], suffix: a[len(a)-s:], width: zeros + 1}
+	for _, n := range []int{1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 9999, 10000, 12345, 99999, 100000, 1234567, 98765432} {
+		if render(n) != c.render(n) {
+			return codeTemplate{}, false
+		}
+	}
+	return c, true
 }
