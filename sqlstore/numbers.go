@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/motcua/motcua"
@@ -221,33 +222,55 @@ func (c codeTemplate) render(seq int) string {
 	return c.prefix + s + c.suffix
 }
 
-// templateOf finds the template of render from the codes of 1 and 2, and
-// checks it against render on numbers of every length up to 8 digits (so
-// a pattern where the number is not one padded field, or a date's digits
-// touch it, is refused, and the client renders the codes instead).
+// templateOf finds the template of render, if it has one: the number
+// 123456789 (longer than any padding) shows the prefix and suffix around
+// it, and the code of 1 the width. A template is checked against render on
+// numbers of every length up to 9 digits (so a pattern where the number is
+// not one padded field is refused, and the client renders the codes
+// instead), once: the result is kept by the two codes it was found from
+// (codes that equal two others' for 1 and 123456789 come from the same
+// prefix, suffix and width).
 func templateOf(render func(int) string) (codeTemplate, bool) {
-	a, b := render(1), render(2)
-	if len(a) != len(b) {
-		return codeTemplate{}, false
+	long, one := render(123456789), render(1)
+	key := [2]string{long, one}
+	templates.mu.Lock()
+	c, seen := templates.m[key]
+	templates.mu.Unlock()
+	if seen {
+		return c, c.width > 0
 	}
-	p := 0
-	for p < len(a) && a[p] == b[p] {
-		p++
+	c = findTemplate(render, long, one)
+	templates.mu.Lock()
+	if templates.m == nil || len(templates.m) >= 4096 {
+		templates.m = map[[2]string]codeTemplate{} // keys change daily: start afresh
 	}
-	s := 0
-	for s < len(a)-p && a[len(a)-1-s] == b[len(b)-1-s] {
-		s++
+	templates.m[key] = c
+	templates.mu.Unlock()
+	return c, c.width > 0
+}
+
+// templates are the templates found, and the patterns without one (width 0).
+var templates struct {
+	mu sync.Mutex
+	m  map[[2]string]codeTemplate
+}
+
+// findTemplate is templateOf without the memory.
+func findTemplate(render func(int) string, long, one string) codeTemplate {
+	const digits = "123456789"
+	i := strings.Index(long, digits)
+	if i < 0 || strings.Count(long, digits) != 1 {
+		return codeTemplate{}
 	}
-	prefix, middle := a[:p], a[p:len(a)-s]
-	if middle != "1" {
-		return codeTemplate{}, false
+	c := codeTemplate{prefix: long[:i], suffix: long[i+len(digits):]}
+	c.width = len(one) - len(c.prefix) - len(c.suffix)
+	if c.width < 1 {
+		return codeTemplate{}
 	}
-	zeros := len(prefix) - len(strings.TrimRight(prefix, "0"))
-	c := codeTemplate{prefix: prefix[:len(prefix)-zeros], suffix: a[len(a)-s:], width: zeros + 1}
-	for _, n := range []int{1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 9999, 10000, 12345, 99999, 100000, 1234567, 98765432} {
+	for _, n := range []int{1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 9999, 10000, 12345, 99999, 100000, 1234567, 98765432, 123456789} {
 		if render(n) != c.render(n) {
-			return codeTemplate{}, false
+			return codeTemplate{}
 		}
 	}
-	return c, true
+	return c
 }

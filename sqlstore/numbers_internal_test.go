@@ -28,8 +28,8 @@ func TestTemplateOf(t *testing.T) {
 		{"default", pattern("{agency}-{yyMMdd}-{seq:4}"), true},
 		{"number first", pattern("{seq:6}/{yyyy}/{agency}"), true},
 		{"no padding", pattern("{agency}.{yy}.{seq:1}"), true},
-		// The date's last digit (0) touches the number: refused.
-		{"date touching", pattern("{agency}-{yyMMdd}{seq:4}"), false},
+		// The date touches the number: still one prefix.
+		{"date touching", pattern("{agency}-{yyMMdd}{seq:4}"), true},
 		{"twice", func(n int) string { return fmt.Sprintf("A%04d-%04d", n, n) }, false},
 		{"cut", func(n int) string { return fmt.Sprintf("A%04d", n%10000) }, false},
 	} {
