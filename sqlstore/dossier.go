@@ -80,11 +80,13 @@ func (t *tx) NextCodeSeq(_ ctxT, key string) (int, error) {
 
 // CreateNumberedDossier implements motcua.DossierStore. SQLite draws the
 // number first and inserts the dossier with its code (the single writer
-// holds no lock another caller waits for). PostgreSQL inserts the dossier
-// under a provisional code and draws its number when the group commit
-// flushes its numbers (numbers.go): the counter row, locked from the draw
-// until commit, is then held only for the end of the batch, and batches
-// take counter rows in one order.
+// holds no lock another caller waits for). PostgreSQL draws its number when
+// the group commit flushes its numbers, at the end of the batch
+// (numbers.go): in a pipeline the dossier's INSERT waits until then and
+// takes its code with it; otherwise the dossier is inserted under a
+// provisional code that an UPDATE replaces. The counter row, locked from
+// the draw until commit, is thus held only for the end of the batch, and
+// batches take counter rows in one order.
 func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event, key string, render func(int) string) error {
 	if t.db.dialect == sqliteDialect {
 		seq, err := t.NextCodeSeq(ctx, key)
