@@ -80,11 +80,13 @@ func (t *tx) NextCodeSeq(_ ctxT, key string) (int, error) {
 
 // CreateNumberedDossier implements motcua.DossierStore. SQLite draws the
 // number first and inserts the dossier with its code (the single writer
-// holds no lock another caller waits for). PostgreSQL inserts the dossier
-// under a provisional code and draws its number when the group commit
-// flushes its numbers (numbers.go): the counter row, locked from the draw
-// until commit, is then held only for the end of the batch, and batches
-// take counter rows in one order.
+// holds no lock another caller waits for). PostgreSQL draws its number when
+// the group commit flushes its numbers, at the end of the batch
+// (numbers.go): in a pipeline the dossier's INSERT waits until then and
+// takes its code with it; otherwise the dossier is inserted under a
+// provisional code that an UPDATE replaces. The counter row, locked from
+// the draw until commit, is thus held only for the end of the batch, and
+// batches take counter rows in one order.
 func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event, key string, render func(int) string) error {
 	if t.db.dialect == sqliteDialect {
 		seq, err := t.NextCodeSeq(ctx, key)
@@ -103,8 +105,14 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 	// A random provisional code, replaced before commit: no other
 	// transaction ever sees it.
 	d.Code = "~" + hex.EncodeToString(b)
-	slot := t.nextSlot() // in a pipeline, where the INSERT is queued
-	if err := t.CreateDossier(ctx, d, e); err != nil {
+	// In a pipeline the INSERT waits, out of the queue, for the draw
+	// (numbers.go), and the rows that point to the dossier go ahead.
+	slot := t.holdDossier()
+	err := t.CreateDossier(ctx, d, e)
+	if t.pipe != nil {
+		t.pipe.holdNext = false
+	}
+	if err != nil {
 		return err
 	}
 	t.numbers = append(t.numbers, pendingNumber{key: key, d: d, render: render, slot: slot})

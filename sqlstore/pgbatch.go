@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/motcua/motcua"
 )
@@ -165,26 +164,43 @@ func pgBackOff(attempt int) {
 // that no caller can cancel: cancelling one would break the connection
 // under every other caller's work.
 //
-// The transaction runs on a connection of its own (t.pipe.conn), which the
-// pipeline of queued statements uses too; release gives it back to the
-// pool once the transaction ended. Only the optimistic run queues
-// statements (pipelined), see pgpipeline.go.
+// The transaction runs on a connection of its own, given back to the pool
+// by release once the transaction ended. The optimistic run (pipelined)
+// queues statements and sends them in pipelines (pgpipeline.go); it begins
+// and ends its transaction itself on the connection, so that its COMMIT can
+// travel in the last pipeline, and sqlTx is then nil. (A connection given
+// back inside a transaction is closed by the driver, never reused.)
 func (db *DB) pgBegin(pipelined bool) (*sql.Tx, *tx, func(), error) {
 	ctx := context.Background()
 	conn, err := db.pg.Conn(ctx)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("begin write: %w", err)
 	}
+	release := func() { conn.Close() }
+	t := &tx{db: db, ctx: ctx, write: true, stats: map[motcua.StatKey]int64{}}
+	if pipelined {
+		if _, err := conn.ExecContext(ctx, "BEGIN ISOLATION LEVEL READ COMMITTED"); err != nil {
+			conn.Close()
+			return nil, nil, nil, fmt.Errorf("begin write: %w", err)
+		}
+		t.pgtx, t.pipe = conn, &pgPipe{conn: conn}
+		return nil, t, release, nil
+	}
 	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		conn.Close()
 		return nil, nil, nil, fmt.Errorf("begin write: %w", err)
 	}
-	t := &tx{db: db, ctx: ctx, pgtx: sqlTx, write: true, stats: map[motcua.StatKey]int64{}}
-	if pipelined {
-		t.pipe = &pgPipe{conn: conn}
-	}
-	return sqlTx, t, func() { conn.Close() }, nil
+	t.pgtx = sqlTx
+	return sqlTx, t, release, nil
+}
+
+// pgRollback ends the optimistic run's transaction without committing it.
+// On a connection that no longer answers it fails, and the connection is
+// then dropped when released.
+func pgRollback(t *tx) error {
+	_, err := t.pipe.conn.ExecContext(t.ctx, "ROLLBACK")
+	return err
 }
 
 // pgOptimistic runs the batch in one transaction and commits it if every
@@ -193,14 +209,14 @@ func (db *DB) pgBegin(pipelined bool) (*sql.Tx, *tx, func(), error) {
 // second return names the reason of a retry.
 func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 	start := time.Now()
-	sqlTx, t, release, err := db.pgBegin(true)
+	_, t, release, err := db.pgBegin(true)
 	if err != nil {
 		db.fail(batch, err)
 		return pgDone, ""
 	}
 	defer release()
 	undo := func(err error) (pgOutcome, string) {
-		sqlTx.Rollback()
+		pgRollback(t)
 		if reason := retryReason(err); reason != "" {
 			return pgRetry, reason
 		}
@@ -210,7 +226,7 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 		if err := call(r.fn, t); err != nil {
 			if retryReason(err) != "" {
 				r.aborts++
-			} else if len(batch) == 1 && !t.pipeUsed() && sqlTx.Rollback() == nil {
+			} else if len(batch) == 1 && !t.pipeUsed() && pgRollback(t) == nil {
 				// Alone in its batch, on a connection that still
 				// answers: running it again in a savepoint would give
 				// the same answer at twice the cost (see runOptimistic).
@@ -226,27 +242,33 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 			return undo(err)
 		}
 	}
-	// The batch's counter changes, then its dossier numbers: the counter
-	// rows stay locked from the draw to the commit, so the draw goes last.
+	// The batch's counter changes are queued; the draw of its dossier
+	// numbers ends the queue (the counter rows stay locked from the draw
+	// to the commit); the dossiers with their codes and the COMMIT go in
+	// the last pipeline.
 	if err := t.flushStats(); err != nil {
 		return undo(err)
 	}
 	if err := t.flushNumbers(); err != nil {
 		return undo(err)
 	}
-	if err := t.flushPipe(); err != nil {
+	atCommit, err := t.commitPipe()
+	if err != nil && !atCommit {
 		return undo(err)
 	}
-	err = sqlTx.Commit()
 	db.observe(len(batch), start, err)
 	if err != nil {
+		pgRollback(t) // in case the server still holds the transaction
 		if reason := retryReason(err); reason != "" {
 			return pgRetry, reason
 		}
-		if errors.Is(err, pgx.ErrTxCommitRollback) {
+		var pe *pgconn.PgError
+		if errors.Is(err, errCommitRolledBack) || (t.pipe.deferred && errors.As(err, &pe) && pe.Code == "23503") {
 			// PostgreSQL had aborted the transaction on an error that
-			// a transaction ignored; it rolled back instead of
-			// committing, so the batch can still run in isolation.
+			// a transaction ignored, or a foreign key this batch
+			// deferred was violated: it rolled back instead of
+			// committing, so the batch can still run in isolation,
+			// where the constraints are checked at each statement.
 			return pgIsolate, ""
 		}
 		db.fail(batch, fmt.Errorf("commit: %w", err))

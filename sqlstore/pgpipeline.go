@@ -3,11 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -25,12 +27,25 @@ import (
 // pool), and sent together in one pipeline (pgx.Batch) when the
 // transaction next needs an answer from the server: before any other
 // statement (so a transaction always reads its own writes and the
-// statements run in the order they were issued), and before the commit.
-// A queued statement's error surfaces at that flush, possibly while a later
+// statements run in the order they were issued), and at the end. A queued
+// statement's error surfaces at that flush, possibly while a later
 // transaction of the batch runs; that is harmless because in the optimistic
 // run any error rolls the whole batch back, and the isolated run (one
 // savepoint per transaction) sends every statement on its own again, so that
 // each transaction gets its own errors, mapped as before.
+//
+// The end of a batch is two pipelines. The first holds everything queued
+// and, last, the draw of the batch's dossier numbers (numbers.go), which
+// locks the counter rows of their agencies and days until the commit. The
+// second holds the numbered dossiers' INSERTs, kept out of the queue until
+// then so that they carry their codes (holdDossier), and the COMMIT. The
+// rows that point to those dossiers (events, inbox rows, keys) went in the
+// first: their foreign keys are deferrable (migration 0028) and such a
+// batch defers them to its commit (SET CONSTRAINTS ALL DEFERRED, queued
+// with the first held dossier). The counter rows are thus locked only while
+// the server inserts the dossiers and flushes the commit, which is what
+// bounds intake when every dossier of a batch draws from one counter: the
+// next batch (the other writer's) runs everything else meanwhile.
 //
 // Ids. The dossier and event INSERTs returned their new id, which the
 // transaction needs at once (the event and the inbox rows point to the
@@ -99,43 +114,109 @@ type pgQueued struct {
 	// id, if not nil, receives the id the statement returns (an INSERT …
 	// RETURNING id): set when the pipeline is sent, before the commit.
 	id *int64
+	// read, if not nil, reads the rows the statement returns (the draw of
+	// dossier numbers) when the pipeline is sent.
+	read func(pgx.Rows) error
+	// oneRow marks a single-row INSERT … VALUES: the server itself fails
+	// it unless it writes its one row, so its check needs no answer from
+	// the client before the commit (see commitPipe).
+	oneRow bool
 }
 
 // pgPipe is the queue of a transaction whose statements are pipelined.
 type pgPipe struct {
 	conn   *sql.Conn // the batch's connection, for the pipeline
 	queued []pgQueued
-	sent   int // how many times the queue was sent (a slot's generation)
+	sent   int // how many times the queue was sent
+	// held are the INSERTs of the numbered dossiers (CreateNumberedDossier),
+	// kept out of the queue until their numbers are drawn so that they
+	// take their codes with them; heldGen counts the times they had to be
+	// sent before that (a slot's generation). holdNext marks the next
+	// dossier INSERT as one to hold.
+	held     []pgQueued
+	heldGen  int
+	holdNext bool
+	// deferred: the transaction made its foreign keys to dossiers wait
+	// for the commit (SET CONSTRAINTS ALL DEFERRED, migration 0028), so
+	// that the rows pointing to a held dossier can be sent before it.
+	deferred bool
 }
 
-// pgSlot is a place in a pipeline's queue: the queue as it was after sent
-// sends, and an index in it. The zero slot is none.
+// pgSlot is the place of a held dossier INSERT: its generation and index
+// in pgPipe.held. The zero slot is none.
 type pgSlot struct {
-	ok       bool
-	sent, at int
+	ok      bool
+	gen, at int
 }
 
-// nextSlot returns the slot the next queued statement will take.
-func (t *tx) nextSlot() pgSlot {
+// holdDossier makes the next dossier INSERT of t wait, in a pipeline, for
+// its number, and returns where it will wait (the zero slot when t is not
+// pipelined).
+func (t *tx) holdDossier() pgSlot {
 	if !t.pipelined() {
 		return pgSlot{}
 	}
-	return pgSlot{ok: true, sent: t.pipe.sent, at: len(t.pipe.queued)}
+	t.pipe.holdNext = true
+	return pgSlot{ok: true, gen: t.pipe.heldGen, at: len(t.pipe.held)}
 }
 
-// setQueuedCode gives the dossier INSERT waiting at slot its code, and
+// setQueuedCode gives the dossier INSERT held at slot its code, and
 // reports whether it could: not if the INSERT was already sent (with its
 // provisional code, which an UPDATE must then replace).
 func (t *tx) setQueuedCode(s pgSlot, code string) bool {
-	if !s.ok || !t.pipelined() || t.pipe.sent != s.sent || s.at >= len(t.pipe.queued) {
+	if !s.ok || !t.pipelined() || t.pipe.heldGen != s.gen || s.at >= len(t.pipe.held) {
 		return false
 	}
-	q := &t.pipe.queued[s.at]
+	q := &t.pipe.held[s.at]
 	if !strings.HasPrefix(q.query, "INSERT INTO dossiers (id, code,") {
 		return false
 	}
 	q.args[1] = code
 	return true
+}
+
+// releaseHeld moves the held dossier INSERTs to the end of the queue.
+// With the foreign keys deferred, their place there is as good as any.
+func (t *tx) releaseHeld() {
+	if t.pipe == nil || len(t.pipe.held) == 0 {
+		return
+	}
+	t.pipe.queued = append(t.pipe.queued, t.pipe.held...)
+	t.pipe.held = nil
+	t.pipe.heldGen++
+}
+
+// flushBefore sends the queue before a statement that goes to the server
+// at once (it must see everything the transaction did before it). A
+// statement naming the dossiers table could read or change a held dossier,
+// so the held INSERTs go too, with their provisional codes (the draw then
+// sets those by an UPDATE).
+func (t *tx) flushBefore(query string) error {
+	if t.pipe != nil && len(t.pipe.held) > 0 && namesTable(query, "dossiers") {
+		t.releaseHeld()
+	}
+	return t.flushPipe()
+}
+
+// namesTable reports whether query contains table as a whole word.
+func namesTable(query, table string) bool {
+	for i := 0; ; {
+		j := strings.Index(query[i:], table)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(table)
+		if (j == 0 || !identByte(query[j-1])) && (end == len(query) || !identByte(query[end])) {
+			return true
+		}
+		i = end
+	}
+}
+
+// identByte reports whether c can be part of an SQL identifier.
+func identByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // pipelined reports whether t queues statements instead of sending them.
@@ -197,8 +278,20 @@ func (t *tx) insertLater(query string, args []any) (id int64, ok bool, err error
 	if id, err = t.db.pgids.next(t, table); err != nil {
 		return 0, true, err
 	}
-	q := into + table + " (id, " + head + "VALUES (?, " + values
-	t.pipe.queued = append(t.pipe.queued, pgQueued{query: rebind(q), args: append([]any{id}, args...), rows: 1})
+	q := pgQueued{query: rebind(into + table + " (id, " + head + "VALUES (?, " + values), args: append([]any{id}, args...), rows: 1, oneRow: true}
+	if table == "dossiers" && t.pipe.holdNext {
+		t.pipe.holdNext = false
+		if !t.pipe.deferred {
+			// The rows that point to the dossier (its event, inbox
+			// rows, key) are sent before it: their foreign keys are
+			// checked at the commit, when it is there.
+			t.pipe.queued = append(t.pipe.queued, pgQueued{query: "SET CONSTRAINTS ALL DEFERRED", rows: -1})
+			t.pipe.deferred = true
+		}
+		t.pipe.held = append(t.pipe.held, q)
+		return id, true, nil
+	}
+	t.pipe.queued = append(t.pipe.queued, q)
 	return id, true, nil
 }
 
@@ -209,10 +302,20 @@ func (t *tx) flushPipe() error {
 	if t.pipe == nil || len(t.pipe.queued) == 0 {
 		return nil
 	}
+	_, err := t.sendPipe()
+	return err
+}
+
+// sendPipe sends the queued statements in one pipeline and reads their
+// results. It returns the first error, mapped as the statement's own
+// would be, and the index of the statement that failed (-1 when the
+// pipeline itself could not be sent or read: a lost connection).
+func (t *tx) sendPipe() (failed int, first error) {
 	queued := t.pipe.queued
 	t.pipe.queued = nil
 	t.pipe.sent++
-	return t.pipe.conn.Raw(func(dc any) error {
+	failed = -1
+	err := t.pipe.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("pipeline: driver connection is %T, not pgx", dc)
@@ -222,30 +325,70 @@ func (t *tx) flushPipe() error {
 			b.Queue(q.query, q.args...)
 		}
 		br := c.Conn().SendBatch(context.Background(), b)
-		var first error
-		for _, q := range queued {
-			if q.id != nil {
-				err := br.QueryRow().Scan(q.id)
-				if first == nil && err != nil {
-					first = mapError(err)
-				}
-				continue
+		note := func(i int, err error) {
+			if first == nil && err != nil {
+				failed, first = i, err
 			}
-			tag, err := br.Exec()
+		}
+		for i, q := range queued {
 			if first != nil {
-				continue
+				break // the server skipped the rest (one Sync ends the pipeline)
 			}
-			if err != nil {
-				first = mapError(err)
-			} else if q.rows >= 0 && tag.RowsAffected() != q.rows {
-				first = fmt.Errorf("%s: %d rows affected, want %d", firstWords(q.query), tag.RowsAffected(), q.rows)
+			switch {
+			case q.id != nil:
+				note(i, br.QueryRow().Scan(q.id))
+			case q.read != nil:
+				rows, err := br.Query()
+				if err == nil {
+					err = q.read(rows)
+					rows.Close()
+					if err == nil {
+						err = rows.Err()
+					}
+				}
+				note(i, err)
+			default:
+				tag, err := br.Exec()
+				if err == nil && q.rows >= 0 && tag.RowsAffected() != q.rows {
+					err = fmt.Errorf("%s: %w: %d, want %d", firstWords(q.query), errRowsAffected, tag.RowsAffected(), q.rows)
+				}
+				if err == nil && q.query == "COMMIT" && tag.String() != "COMMIT" {
+					err = errCommitRolledBack
+				}
+				note(i, err)
 			}
 		}
 		if err := br.Close(); err != nil && first == nil {
-			first = mapError(err)
+			first = err
 		}
-		return first
+		return nil
 	})
+	if err != nil && first == nil {
+		first = err
+	}
+	if first != nil && !isServerError(first) {
+		// An error from the connection, not an answer to a statement:
+		// what the server did with the rest is not known.
+		failed = -1
+	}
+	return failed, mapError(first)
+}
+
+// errCommitRolledBack is a COMMIT that PostgreSQL answered with ROLLBACK:
+// the transaction had been aborted by an error one of its statements
+// ignored.
+var errCommitRolledBack = errors.New("commit: the transaction had been aborted and was rolled back")
+
+// errRowsAffected is a statement that changed another number of rows than
+// it must have.
+var errRowsAffected = errors.New("rows affected")
+
+// isServerError reports whether err is the server's answer to a statement
+// (or a check of that answer by the client): the connection still works
+// and the server went on as the protocol says.
+func isServerError(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) || errors.Is(err, errCommitRolledBack) || errors.Is(err, errRowsAffected)
 }
 
 // firstWords is the start of a statement, for messages.
@@ -259,5 +402,39 @@ func firstWords(q string) string {
 
 // pipeUsed reports whether any statement of t was queued in its pipeline.
 func (t *tx) pipeUsed() bool {
-	return t.pipe != nil && (t.pipe.sent > 0 || len(t.pipe.queued) > 0)
+	return t.pipe != nil && (t.pipe.sent > 0 || len(t.pipe.queued) > 0 || len(t.pipe.held) > 0)
+}
+
+// commitPipe commits a pipelined transaction: its queued statements and
+// the COMMIT go in one pipeline, so that the commit costs no round trip of
+// its own and the counter rows the draw locked (numbers.go) are released
+// as soon as the server has written the batch. When a queued statement's
+// check is the client's (a number of rows an UPDATE must change), the
+// answers are checked first and the COMMIT follows on its own.
+//
+// atCommit tells what an error means: false, the server refused a
+// statement before the COMMIT (or the COMMIT was never sent), so nothing
+// was committed and the transaction must be rolled back; true, the error
+// is the COMMIT's own, or the connection failed with the COMMIT sent and
+// its outcome is not known.
+func (t *tx) commitPipe() (atCommit bool, err error) {
+	t.releaseHeld()
+	together := true
+	for _, q := range t.pipe.queued {
+		if q.rows >= 0 && !q.oneRow {
+			together = false
+		}
+	}
+	if !together {
+		if _, err := t.sendPipe(); err != nil {
+			return false, err
+		}
+	}
+	t.pipe.queued = append(t.pipe.queued, pgQueued{query: "COMMIT", rows: -1})
+	commit := len(t.pipe.queued) - 1
+	failed, err := t.sendPipe()
+	if err != nil && failed >= 0 && failed < commit {
+		return false, err
+	}
+	return err != nil, err
 }

@@ -19,8 +19,8 @@ import (
 type tx struct {
 	db    *DB
 	ctx   context.Context
-	conn  *pconn  // SQLite
-	pgtx  *sql.Tx // PostgreSQL
+	conn  *pconn    // SQLite
+	pgtx  pgQuerier // PostgreSQL: a read's *sql.Tx, or a batch's *sql.Conn (pgbatch.go)
 	write bool
 	// stats, in a group commit, adds up the live-counter changes of the
 	// batch until they are written (see AddStats).
@@ -34,6 +34,16 @@ type tx struct {
 	// newActors are the event_actors rows this transaction wrote (see
 	// actorOf): not committed yet, so never cached.
 	newActors map[int64]bool
+}
+
+// pgQuerier runs statements inside a PostgreSQL transaction: a *sql.Tx,
+// or the *sql.Conn of a group commit, whose transaction the writer begins
+// and ends itself so that its COMMIT can travel in a pipeline
+// (pgpipeline.go).
+type pgQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // dropPending forgets the counter changes and numbers a failed transaction
@@ -62,7 +72,7 @@ func (t *tx) opCtx() context.Context {
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 	if t.pgtx != nil {
-		if err := t.flushPipe(); err != nil {
+		if err := t.flushBefore(query); err != nil {
 			return nil, err
 		}
 		res, err := t.pgtx.ExecContext(t.ctx, rebind(query), args...)
@@ -81,7 +91,7 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 	if t.pgtx != nil {
-		if err := t.flushPipe(); err != nil {
+		if err := t.flushBefore(query); err != nil {
 			return nil, err
 		}
 		rows, err := t.pgtx.QueryContext(t.ctx, rebind(query), args...)
@@ -100,7 +110,7 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 
 func (t *tx) queryRow(query string, args ...any) (*sql.Row, error) {
 	if t.pgtx != nil {
-		if err := t.flushPipe(); err != nil {
+		if err := t.flushBefore(query); err != nil {
 			return nil, err
 		}
 		return t.pgtx.QueryRowContext(t.ctx, rebind(query), args...), nil
@@ -119,7 +129,7 @@ func (t *tx) insert(query string, args ...any) (int64, error) {
 		if id, ok, err := t.insertLater(query, args); ok {
 			return id, err
 		}
-		if err := t.flushPipe(); err != nil {
+		if err := t.flushBefore(query); err != nil {
 			return 0, err
 		}
 		var id int64

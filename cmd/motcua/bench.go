@@ -118,7 +118,14 @@ func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer)
 	}
 	fmt.Fprintf(stdout, "\nmedian of %d rounds, %d clients, %s each:\n", o.rounds, o.clients, o.duration)
 	if len(r.Intake) > 0 {
-		fmt.Fprintf(stdout, "  intake / raw inserts     = %.2f  (%s target ≥ 1.3)\n", r.IntakeRatio, verdict(r.IntakeRatio >= 1.3))
+		// SQLite's group commit beats single-row commits (issue 2);
+		// on PostgreSQL the baseline's commits run on 16 connections at
+		// once and issue 15 asks for half of it.
+		target := 1.3
+		if pg != "" {
+			target = 0.5
+		}
+		fmt.Fprintf(stdout, "  intake / raw inserts     = %.2f  (%s target ≥ %.1f)\n", r.IntakeRatio, verdict(r.IntakeRatio >= target), target)
 	}
 	if len(r.Lookup) > 0 {
 		fmt.Fprintf(stdout, "  lookup / minimal handler = %.2f  (%s target ≥ 0.6); with caches off %.2f\n", r.LookupRatio, verdict(r.LookupRatio >= 0.6), r.UncachedRatio)
