@@ -107,6 +107,30 @@ func (p *readerPool) get(ctx context.Context) (*pconn, error) {
 	}
 }
 
+// tryGet is get without waiting: nil when every connection is in use.
+func (p *readerPool) tryGet(ctx context.Context) *pconn {
+	select {
+	case c := <-p.idle:
+		return c
+	default:
+	}
+	p.mu.Lock()
+	if p.open >= p.max {
+		p.mu.Unlock()
+		return nil
+	}
+	p.open++
+	p.mu.Unlock()
+	c, err := newPconn(ctx, p.db)
+	if err != nil {
+		p.mu.Lock()
+		p.open--
+		p.mu.Unlock()
+		return nil
+	}
+	return c
+}
+
 // put returns a healthy connection to the pool.
 func (p *readerPool) put(c *pconn) { p.idle <- c }
 

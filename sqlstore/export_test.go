@@ -111,6 +111,7 @@ var migrationUndo = map[int][]string{
 	26: {"DROP INDEX dossiers_received", `CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, procedure_id, channel, report_flags, finished_at)
     WHERE received_at IS NOT NULL`},
 	27: {"DROP TABLE file_metadata", "DROP TABLE scan_texts"},
+	29: {"DROP INDEX IF EXISTS dossiers_period"}, // SQLite only
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

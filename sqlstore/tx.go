@@ -34,6 +34,9 @@ type tx struct {
 	// newActors are the event_actors rows this transaction wrote (see
 	// actorOf): not committed yet, so never cached.
 	newActors map[int64]bool
+	// used: a statement ran in the transaction (on SQLite, a read
+	// transaction's snapshot is then fixed; see pinSecondReader).
+	used bool
 }
 
 // dropPending forgets the counter changes and numbers a failed transaction
@@ -47,6 +50,7 @@ func (t *tx) dropPending() {
 // stmt returns the prepared statement for query on the transaction's
 // connection.
 func (t *tx) stmt(query string) (*sql.Stmt, error) {
+	t.used = true
 	return t.conn.stmt(t.opCtx(), query)
 }
 
