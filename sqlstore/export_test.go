@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/motcua/motcua"
 )
@@ -121,4 +122,32 @@ func (db *DB) ExecRaw(ctx context.Context, q string) error {
 		_, err := mt.(*tx).exec(q)
 		return err
 	})
+}
+
+// PeriodSplits returns how many period passes were read in two halves.
+func PeriodSplits() int64 { return periodSplits.Load() }
+
+// PeriodPackSQL is the packed expression of index dossiers_period.
+var PeriodPackSQL = periodPackSQL
+
+// PeriodPassPlan returns SQLite's plan of the period pass.
+func (db *DB) PeriodPassPlan(ctx context.Context) (string, error) {
+	var plan []string
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		rows, err := mt.(*tx).query("EXPLAIN QUERY PLAN "+periodPassSQL, int64(2), int64(1), int64(2))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				return err
+			}
+			plan = append(plan, detail)
+		}
+		return rows.Err()
+	})
+	return strings.Join(plan, "; "), err
 }

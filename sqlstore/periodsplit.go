@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 )
+
+// periodSplits counts the passes read in two halves (for tests).
+var periodSplits atomic.Int64
 
 // The pass over a period's receptions (periodfacts.go) is most of a
 // report's work on SQLite, and one connection runs on one core. When a
@@ -83,6 +87,7 @@ func (t *tx) periodPass(second *pconn, f, tt int64) (passCells, error) {
 		err := rawPairs(t.ctx, t.conn, periodPassSQL, []any{tt, f, tt}, cells.add)
 		return cells, err
 	}
+	periodSplits.Add(1)
 	mid := f + (tt-f)/2
 	other := passCells{}
 	done := make(chan error, 1)

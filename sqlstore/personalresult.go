@@ -123,8 +123,8 @@ func (t *tx) StoreResultsIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, e
 // (the results of flagged dossiers are counted with the flag already).
 // CROSS JOIN: SQLite then reads the results first, not every reception of
 // the period (0.28 s on 1.6 million dossiers with 12 results).
-var storeResultsSQL = fmt.Sprintf(`SELECT d.competent_agency_id, d.procedure_id, COUNT(*) AS n FROM personal_results pr CROSS JOIN dossiers d ON d.id = pr.dossier_id
-			WHERE pr.pushed_at IS NOT NULL AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %d) = 0
+var storeResultsSQL = fmt.Sprintf(`SELECT d.competent_agency_id, d.procedure_id, COUNT(*) AS n FROM personal_results pr CROSS JOIN dossiers d
+			WHERE d.id = pr.dossier_id AND pr.pushed_at IS NOT NULL AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %d) = 0
 			GROUP BY d.competent_agency_id, d.procedure_id`, motcua.FlagFromStore)
 
 // storeUse is StoreUseIn, with the flagged receptions only when flagged.
