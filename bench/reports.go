@@ -71,6 +71,10 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 	}
 	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
 	svc := service.New(db, cal, password.Default(), service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern})
+	// The reports read as the server's report pages do: on the long-read
+	// connections (sqlstore.Options.LongReadConns), so that four at once
+	// take the connections, and the memory, they would take there.
+	ctx = motcua.NewContextLongRead(ctx)
 	day := func(m time.Month, d int) motcua.Day {
 		return motcua.DayOf(time.Date(o.Year, m, d, 12, 0, 0, 0, motcua.VietnamTime))
 	}

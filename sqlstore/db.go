@@ -347,7 +347,9 @@ func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
 		pool.discard(c)
 		return fmt.Errorf("begin read: %w", err)
 	}
-	ferr := fn(&tx{db: db, ctx: ctx, conn: c})
+	t := &tx{db: db, ctx: ctx, conn: c}
+	ferr := fn(t)
+	db.releaseSecondReader(t.second)
 	// A cancelled context may have interrupted a statement; the
 	// connection's state is then unknown and it is not reused.
 	if err := c.control(context.Background(), "ROLLBACK"); err != nil {

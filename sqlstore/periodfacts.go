@@ -296,8 +296,7 @@ func (t *tx) periodReceptions(acc *periodAcc, f, tt int64) error {
 	}
 	// The second connection is pinned before t reads anything (see
 	// pinSecondReader).
-	second := t.pinSecondReader()
-	defer t.db.releaseSecondReader(second)
+	second := t.helper()
 	packable, err := t.idsPackable()
 	if err != nil {
 		return err

@@ -7,20 +7,33 @@ import (
 	"fmt"
 	"io"
 	"sync/atomic"
+	"time"
 )
 
 // periodSplits counts the passes read in two halves (for tests).
 var periodSplits atomic.Int64
 
-// The pass over a period's receptions (periodfacts.go) is most of a
-// report's work on SQLite, and one connection runs on one core. When a
-// second long-read connection is free, the period is read in two halves at
-// once, one per connection, and the sums added. Both connections must see
+// The pass over a period's receptions (periodfacts.go) and report 06a's
+// counts per agency (report.go) are most of a report's work on SQLite, and
+// one connection runs on one core. When a second long-read connection is
+// free, the work is split in two halves run at once, one per connection,
+// and the sums added. Both connections must see
 // the same database: their read transactions are begun while the writer
 // runs nothing (DB.exclusive, between two group commits), so that no
 // commit falls between the two snapshots. This is possible only while t
 // has not read yet — SQLite fixes a read transaction's snapshot at its
 // first read — which is why PeriodFacts pins the second connection first.
+
+// helper returns the transaction's second connection (see
+// pinSecondReader), pinning it at the first call; nil when there is none.
+// The read transaction's end releases it.
+func (t *tx) helper() *pconn {
+	if !t.secondTried {
+		t.secondTried = true
+		t.second = t.pinSecondReader()
+	}
+	return t.second
+}
 
 // pinSecondReader returns a long-read connection in a read transaction
 // that sees the same snapshot as t, or nil when there is none free (the
@@ -35,7 +48,7 @@ func (t *tx) pinSecondReader() *pconn {
 		return nil
 	}
 	begun := false
-	err := t.db.exclusive(t.ctx, func(*pconn) error {
+	err := t.db.betweenBatches(t.ctx, func(*pconn) error {
 		if err := c.control(t.ctx, "BEGIN"); err != nil {
 			return err
 		}
@@ -65,6 +78,32 @@ func (t *tx) pinSecondReader() *pconn {
 	}
 	return c
 }
+
+// pinWait bounds the wait for the writer to take the pinning: a read
+// inside a write's function (the writer busy running it) would otherwise
+// wait for itself; past it the work runs on one connection.
+const pinWait = 100 * time.Millisecond
+
+// betweenBatches runs fn on the writer's goroutine between two group
+// commits, as exclusive does, if the writer takes it within pinWait;
+// errPinBusy otherwise.
+func (db *DB) betweenBatches(ctx context.Context, fn func(*pconn) error) error {
+	r := &writeReq{ctx: ctx, raw: fn, done: make(chan error, 1)}
+	timer := time.NewTimer(pinWait)
+	defer timer.Stop()
+	select {
+	case db.writes <- r:
+	case <-timer.C:
+		return errPinBusy
+	case <-db.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-r.done // handed over: it runs
+}
+
+var errPinBusy = errors.New("sqlstore: the writer did not take the pinning in time")
 
 // releaseSecondReader ends the read transaction of a connection from
 // pinSecondReader and returns it to its pool (nil: nothing to do).
@@ -150,4 +189,49 @@ func rawPairs(ctx context.Context, c *pconn, query string, args []any, fn func(a
 		}
 	})
 	return mapError(err)
+}
+
+// perAgency calls fn for every agency (by its index in ids) with the
+// connection to count on: t's, and second's for every other agency when
+// second is set (the two halves then run at once).
+func (t *tx) perAgency(second *pconn, ids []int64, fn func(c *pconn, i int) error) error {
+	if second == nil || len(ids) < 2 {
+		for i := range ids {
+			if err := fn(t.conn, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	periodSplits.Add(1)
+	done := make(chan error, 1)
+	go func() {
+		for i := 1; i < len(ids); i += 2 {
+			if err := fn(second, i); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	var err error
+	for i := 0; i < len(ids); i += 2 {
+		if err = fn(t.conn, i); err != nil {
+			break
+		}
+	}
+	return errors.Join(err, <-done)
+}
+
+// countOn runs a COUNT query on c (t's connection or its second).
+func (t *tx) countOn(c *pconn, query string, args ...any) (int64, error) {
+	s, err := c.stmt(t.ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := s.QueryRowContext(t.ctx, args...).Scan(&n); err != nil {
+		return 0, mapError(err)
+	}
+	return n, nil
 }

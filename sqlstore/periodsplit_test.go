@@ -81,9 +81,48 @@ func TestPeriodFactsInHalvesAndTheirFlags(t *testing.T) {
 				t.Errorf("%v: not read in two halves although a second connection was free", sp)
 			}
 			// Both held by long reads: one connection.
-			one := factsWhileLongReadsHeld(t, db, e, 2, sp[0], sp[1])
+			var one *motcua.PeriodFacts
+			whileLongReadsHeld(t, db, e, 2, func(tx motcua.Tx) (err error) { one, err = tx.PeriodFacts(ctx, sp[0], sp[1]); return err })
 			if !reflect.DeepEqual(halves, one) {
 				t.Errorf("%v: the facts differ:\ntwo halves %+v\none pass   %+v", sp, halves, one)
+			}
+			// A read inside a write's function (the writer busy with it)
+			// cannot pin a second connection: it waits for the writer a
+			// moment, then reads on one.
+			var nested *motcua.PeriodFacts
+			wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			err := db.Write(wctx, func(motcua.Tx) error {
+				return db.Read(wctx, func(tx motcua.Tx) (err error) { nested, err = tx.PeriodFacts(wctx, sp[0], sp[1]); return err })
+			})
+			cancel()
+			if err != nil {
+				t.Fatalf("%v: a report read inside a write: %v", sp, err)
+			}
+			if !reflect.DeepEqual(halves, nested) {
+				t.Errorf("%v: the facts differ read inside a write:\n%+v\n%+v", sp, halves, nested)
+			}
+			// Report 06a's counts per agency, in two halves and on one
+			// connection.
+			type counts struct {
+				recv []motcua.ReceivedAgg
+				fin  []motcua.FinishedAgg
+			}
+			read := func(c *counts) func(tx motcua.Tx) error {
+				return func(tx motcua.Tx) (err error) {
+					if c.recv, err = tx.ReceivedByAgency(ctx, sp[0], sp[1]); err != nil {
+						return err
+					}
+					c.fin, err = tx.FinishedByAgency(ctx, sp[0], sp[1])
+					return err
+				}
+			}
+			var two, single counts
+			if err := db.Read(ctx, read(&two)); err != nil {
+				t.Fatal(err)
+			}
+			whileLongReadsHeld(t, db, e, 2, read(&single))
+			if !reflect.DeepEqual(two, single) {
+				t.Errorf("%v: 06a's counts differ:\ntwo halves %+v\none        %+v", sp, two, single)
 			}
 			var payments []motcua.PaymentAgg
 			var use, results []motcua.ReceivedAgg
@@ -140,9 +179,9 @@ func TestPeriodFactsInHalvesAndTheirFlags(t *testing.T) {
 	})
 }
 
-// factsWhileLongReadsHeld reads a period's facts while n long reads hold
-// their connections, so that no second connection is free.
-func factsWhileLongReadsHeld(t *testing.T, db *sqlstore.DB, e sqltest.Engine, n int, from, to time.Time) *motcua.PeriodFacts {
+// whileLongReadsHeld runs read while n long reads hold their
+// connections, so that no second connection is free.
+func whileLongReadsHeld(t *testing.T, db *sqlstore.DB, e sqltest.Engine, n int, read func(motcua.Tx) error) {
 	t.Helper()
 	long := motcua.NewContextLongRead(context.Background())
 	release := make(chan struct{})
@@ -161,11 +200,7 @@ func factsWhileLongReadsHeld(t *testing.T, db *sqlstore.DB, e sqltest.Engine, n 
 		<-held
 	}
 	before := sqlstore.PeriodSplits()
-	var facts *motcua.PeriodFacts
-	err := db.Read(context.Background(), func(tx motcua.Tx) (err error) {
-		facts, err = tx.PeriodFacts(context.Background(), from, to)
-		return err
-	})
+	err := db.Read(context.Background(), read)
 	close(release)
 	for range n {
 		if err := <-done; err != nil {
@@ -176,7 +211,6 @@ func factsWhileLongReadsHeld(t *testing.T, db *sqlstore.DB, e sqltest.Engine, n 
 		t.Fatal(err)
 	}
 	if e == sqltest.SQLite && sqlstore.PeriodSplits() != before {
-		t.Errorf("a pass was read in two halves although every long-read connection was held")
+		t.Errorf("work was split in two halves although every long-read connection was held")
 	}
-	return facts
 }

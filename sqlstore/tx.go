@@ -37,6 +37,10 @@ type tx struct {
 	// used: a statement ran in the transaction (on SQLite, a read
 	// transaction's snapshot is then fixed; see pinSecondReader).
 	used bool
+	// second, in a SQLite read transaction, is a second connection
+	// reading the same snapshot (see helper), released when it ends.
+	second      *pconn
+	secondTried bool
 }
 
 // dropPending forgets the counter changes and numbers a failed transaction
