@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua"
 )
@@ -150,4 +151,33 @@ func (db *DB) PeriodPassPlan(ctx context.Context) (string, error) {
 		return rows.Err()
 	})
 	return strings.Join(plan, "; "), err
+}
+
+// ReceptionsWhere counts per agency and procedure the dossiers received
+// in [from, to) matching cond, by a plain GROUP BY over the table (the
+// tests' reference for the packed reads).
+func (db *DB) ReceptionsWhere(ctx context.Context, from, to time.Time, cond string) (map[[2]int64]int64, error) {
+	out := map[[2]int64]int64{}
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		notIndexed := " NOT INDEXED"
+		if db.dialect == postgresDialect {
+			notIndexed = ""
+		}
+		rows, err := mt.(*tx).query(`SELECT competent_agency_id, procedure_id, COUNT(*) FROM dossiers`+notIndexed+`
+			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND `+cond+`
+			GROUP BY competent_agency_id, procedure_id`, from.UnixMilli(), to.UnixMilli())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a, p, n int64
+			if err := rows.Scan(&a, &p, &n); err != nil {
+				return err
+			}
+			out[[2]int64{a, p}] = n
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -147,6 +147,10 @@ func (t *tx) OnlinePaymentAggs(_ ctxT, from, to time.Time) ([]motcua.PaymentAgg,
 // paymentAggs is PaymentAggs, counting the fee-bearing receptions only
 // when fees is set.
 func (t *tx) paymentAggs(from, to time.Time, fees bool) ([]motcua.PaymentAgg, error) {
+	var second *pconn
+	if fees {
+		second = t.helper() // before t's first read
+	}
 	f, tt := from.UnixMilli(), to.UnixMilli()
 	type key struct{ agency, procedure int64 }
 	aggs := map[key]*motcua.PaymentAgg{}
@@ -177,6 +181,18 @@ func (t *tx) paymentAggs(from, to time.Time, fees bool) ([]motcua.PaymentAgg, er
 	for i, q := range queries {
 		if i == 0 && !fees {
 			continue
+		}
+		if i == 0 {
+			counts, ok, err := t.flaggedReceptions(second, motcua.FlagFeeBearing, f, tt)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				for _, k := range sortedKeys(counts) {
+					agg(key{k.agency, k.procedure}).FeeDossiers += counts[k]
+				}
+				continue
+			}
 		}
 		rows, err := t.query(q, f, tt)
 		if err != nil {

@@ -1,13 +1,17 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync/atomic"
 	"time"
+
+	"github.com/motcua/motcua"
 )
 
 // periodSplits counts the passes read in two halves (for tests).
@@ -121,18 +125,25 @@ func (db *DB) releaseSecondReader(c *pconn) {
 // periodPass counts the receptions of [f, tt) by packed facts, reading
 // index dossiers_period alone; in two halves at once when second is set.
 func (t *tx) periodPass(second *pconn, f, tt int64) (passCells, error) {
+	return t.halves(second, periodPassSQL, func(lo, hi int64) []any { return []any{tt, lo, hi} }, f, tt)
+}
+
+// halves runs a query of two integer columns over [f, tt) — args gives
+// its arguments for a span — and adds its rows up in passCells; in two
+// halves at once, one on second, when second is set.
+func (t *tx) halves(second *pconn, query string, args func(lo, hi int64) []any, f, tt int64) (passCells, error) {
 	if second == nil || tt-f < 2 {
 		cells := passCells{}
-		err := rawPairs(t.ctx, t.conn, periodPassSQL, []any{tt, f, tt}, cells.add)
+		err := rawPairs(t.ctx, t.conn, query, args(f, tt), cells.add)
 		return cells, err
 	}
 	periodSplits.Add(1)
 	mid := f + (tt-f)/2
 	other := passCells{}
 	done := make(chan error, 1)
-	go func() { done <- rawPairs(t.ctx, second, periodPassSQL, []any{tt, mid, tt}, other.add) }()
+	go func() { done <- rawPairs(t.ctx, second, query, args(mid, tt), other.add) }()
 	cells := passCells{}
-	err := rawPairs(t.ctx, t.conn, periodPassSQL, []any{tt, f, mid}, cells.add)
+	err := rawPairs(t.ctx, t.conn, query, args(f, mid), cells.add)
 	if err2 := <-done; err2 != nil {
 		err = errors.Join(err, err2)
 	}
@@ -141,6 +152,32 @@ func (t *tx) periodPass(second *pconn, f, tt int64) (passCells, error) {
 	}
 	cells.merge(other)
 	return cells, nil
+}
+
+// flaggedReceptions counts per agency and procedure the receptions of
+// [f, tt) with flag set, from index dossiers_period alone, added up in Go:
+// a GROUP BY would sort them (on 1.6 million receptions, 573,000 of them
+// fee-bearing: 0.45 s of CPU against 0.8–1.1 s). ok is false where it does
+// not apply (PostgreSQL, ids too large to pack): use a GROUP BY there.
+// second, as for periodPass.
+func (t *tx) flaggedReceptions(second *pconn, flag motcua.ReportFlags, f, tt int64) (counts map[aggKey]int64, ok bool, err error) {
+	if t.pgtx != nil {
+		return nil, false, nil
+	}
+	if ok, err := t.idsPackable(); err != nil || !ok {
+		return nil, false, err
+	}
+	query := fmt.Sprintf(`SELECT %[1]s >> %[2]d, -1 FROM dossiers INDEXED BY dossiers_period
+		WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND (%[1]s & %[3]d) != 0`, periodPackSQL, packProcShift, flag)
+	cells, err := t.halves(second, query, func(lo, hi int64) []any { return []any{lo, hi} }, f, tt)
+	if err != nil {
+		return nil, false, err
+	}
+	counts = make(map[aggKey]int64, len(cells))
+	for key, c := range cells {
+		counts[aggKey{agency: key >> (packAgencyShift - packProcShift), procedure: key & (packProcMax - 1)}] += c.n
+	}
+	return counts, true, nil
 }
 
 // rawPairs runs a query of two integer columns on c and calls fn with
@@ -234,4 +271,17 @@ func (t *tx) countOn(c *pconn, query string, args ...any) (int64, error) {
 		return 0, mapError(err)
 	}
 	return n, nil
+}
+
+// sortedKeys returns the keys of counts by agency, then procedure (the
+// order of a GROUP BY on SQLite).
+func sortedKeys(counts map[aggKey]int64) []aggKey {
+	keys := make([]aggKey, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b aggKey) int {
+		return cmp.Or(cmp.Compare(a.agency, b.agency), cmp.Compare(a.procedure, b.procedure))
+	})
+	return keys
 }

@@ -166,6 +166,23 @@ func TestPeriodFactsInHalvesAndTheirFlags(t *testing.T) {
 					delete(wantStore, k)
 				}
 			}
+			// And both are what the table holds.
+			for _, c := range []struct {
+				got  map[key]int64
+				flag motcua.ReportFlags
+			}{{gotFee, motcua.FlagFeeBearing}, {gotStore, motcua.FlagFromStore}} {
+				table, err := db.ReceptionsWhere(ctx, sp[0], sp[1], "(report_flags & "+strconv.FormatInt(int64(c.flag), 10)+") != 0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[key]int64{}
+				for k, n := range table {
+					want[key{k[0], k[1]}] = n
+				}
+				if !reflect.DeepEqual(c.got, want) {
+					t.Errorf("%v: flag %d: the pass counts %v, the table %v", sp, c.flag, c.got, want)
+				}
+			}
 			if !reflect.DeepEqual(gotFee, wantFee) {
 				t.Errorf("%v: fee-bearing receptions %v, payment facts %v", sp, gotFee, wantFee)
 			}

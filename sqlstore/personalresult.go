@@ -129,8 +129,32 @@ var storeResultsSQL = fmt.Sprintf(`SELECT d.competent_agency_id, d.procedure_id,
 
 // storeUse is StoreUseIn, with the flagged receptions only when flagged.
 func (t *tx) storeUse(from, to time.Time, flagged bool) ([]motcua.ReceivedAgg, error) {
+	var second *pconn
+	if flagged {
+		second = t.helper() // before t's first read
+	}
 	f, tt := from.UnixMilli(), to.UnixMilli()
 	query, args := storeResultsSQL+` ORDER BY d.competent_agency_id, d.procedure_id`, []any{f, tt}
+	if flagged {
+		counts, ok, err := t.flaggedReceptions(second, motcua.FlagFromStore, f, tt)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			results, err := t.storeUse(from, to, false)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range results {
+				counts[aggKey{r.AgencyID, r.ProcedureID}] += r.Store
+			}
+			var out []motcua.ReceivedAgg
+			for _, k := range sortedKeys(counts) {
+				out = append(out, motcua.ReceivedAgg{AgencyID: k.agency, ProcedureID: k.procedure, Store: counts[k]})
+			}
+			return out, nil
+		}
+	}
 	if flagged {
 		query = fmt.Sprintf(`SELECT competent_agency_id, procedure_id, CAST(SUM(n) AS BIGINT) FROM (
 		SELECT competent_agency_id, procedure_id, COUNT(*) AS n FROM dossiers`+t.db.dialect.indexedBy("dossiers_received")+`
