@@ -204,6 +204,10 @@ type PaymentStore interface {
 	// PaymentAggs returns the payment facts of [from, to) per competent
 	// agency and procedure.
 	PaymentAggs(ctx context.Context, from, to time.Time) ([]PaymentAgg, error)
+	// OnlinePaymentAggs is PaymentAggs without FeeDossiers (always 0),
+	// for callers that counted the fee-bearing receptions already
+	// (PeriodFacts' FeeBearing).
+	OnlinePaymentAggs(ctx context.Context, from, to time.Time) ([]PaymentAgg, error)
 	// PaymentsRecorded reports whether any payment has ever been recorded.
 	PaymentsRecorded(ctx context.Context) (bool, error)
 }

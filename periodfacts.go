@@ -12,8 +12,10 @@ import (
 // the finishes.
 type PeriodFacts struct {
 	// Received aggregates per agency and procedure the dossiers received
-	// in the period: every field of ReceivedAgg but Store (which the
-	// national store's records give).
+	// in the period: every field of ReceivedAgg, with Store counting only
+	// the receptions flagged FlagFromStore (the results the national store
+	// accepted are StoreResultsIn's) and FeeBearing those flagged
+	// FlagFeeBearing (the payments are OnlinePaymentAggs').
 	Received []ReceivedAgg
 	// Finished aggregates per agency and procedure the received dossiers
 	// finished in the period, whenever they were received.

@@ -49,6 +49,10 @@ type PersonalResultStore interface {
 	// national store or whose result the national store accepted
 	// (indicator 4.4).
 	StoreUseIn(ctx context.Context, from, to time.Time) ([]ReceivedAgg, error)
+	// StoreResultsIn is StoreUseIn counting only the dossiers without a
+	// component from the store whose result it accepted: with the flagged
+	// receptions PeriodFacts counts (Store), StoreUseIn's figures.
+	StoreResultsIn(ctx context.Context, from, to time.Time) ([]ReceivedAgg, error)
 }
 
 // StoreDocument is a document the national store of results (Kho) holds

@@ -24,6 +24,10 @@ type ReceivedAgg struct {
 	// OnlineWithResult counts online dossiers with an electronic result
 	// file (indicator 3.3 for procedures requiring a paper result).
 	OnlineWithResult int64
+	// FeeBearing counts the dossiers with a non-zero fee (the denominator
+	// of indicator 3.6). Only PeriodFacts fills it; elsewhere it is 0 and
+	// the payment facts (PaymentAggs) give it.
+	FeeBearing int64
 }
 
 // FinishedAgg counts the dossiers of one agency and procedure finished in a

@@ -49,6 +49,14 @@ type indexInputs struct {
 	// national portal holds, from the sync records (both sources).
 	synced     []motcua.PortalSyncAgg
 	portalHeld bool
+	// onePass: recv comes from PeriodFacts, whose Store counts the
+	// receptions flagged as taking a component from the national store
+	// (only the results the store accepted are still to be read), and
+	// fees holds its counts of fee-bearing receptions (only the payments
+	// are still to be read). fees is kept apart from recv: a view across
+	// mergers moves receptions, never payment facts.
+	onePass bool
+	fees    []motcua.PaymentAgg
 }
 
 func newIndexInputs() *indexInputs {
@@ -159,7 +167,11 @@ func (s *Service) indexInputsVia(ctx context.Context, p motcua.Period, source st
 	// Indicator 4.4 reads the personal store's push records, whatever
 	// the source of the other counts.
 	if err := s.store.Read(ctx, func(tx motcua.Tx) error {
-		st, err := tx.StoreUseIn(ctx, p.From.Start(), p.To.End())
+		read := tx.StoreUseIn
+		if in.onePass {
+			read = tx.StoreResultsIn
+		}
+		st, err := read(ctx, p.From.Start(), p.To.End())
 		in.recv = append(in.recv, st...)
 		return err
 	}); err != nil {
@@ -181,6 +193,12 @@ func baseIndexInputs(ctx context.Context, tx motcua.Tx, p motcua.Period) (*index
 func (bp *basePeriod) indexInputs(p motcua.Period) *indexInputs {
 	in := newIndexInputs()
 	in.recv = append(in.recv, bp.facts.Received...)
+	in.onePass = true
+	for _, r := range bp.facts.Received {
+		if r.FeeBearing != 0 {
+			in.fees = append(in.fees, motcua.PaymentAgg{AgencyID: r.AgencyID, ProcedureID: r.ProcedureID, FeeDossiers: r.FeeBearing})
+		}
+	}
 	for _, a := range bp.facts.Finished {
 		n := a.Early + a.OnTime + a.Late
 		addTo(in.finished, a.AgencyID, n, a.OnTime766)
@@ -318,7 +336,7 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 	if err := s.feedbackIndexInputs(ctx, p, units, unit); err != nil {
 		return nil, err
 	}
-	if err := s.paymentIndexInputs(ctx, p, units, unit); err != nil {
+	if err := s.paymentIndexInputs(ctx, p, in, units, unit); err != nil {
 		return nil, err
 	}
 	identityHeld, err := s.identityHeld(ctx)

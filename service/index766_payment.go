@@ -22,19 +22,25 @@ type paymentUnit struct {
 
 // paymentIndexInputs adds the period's payment facts to the units (the
 // agencies and the province, 0), creating units that only payments name.
-func (s *Service) paymentIndexInputs(ctx context.Context, p motcua.Period, units map[int64]*unitData, unit func(int64) *unitData) error {
+// The fee-bearing receptions come from in when its one pass counted them.
+func (s *Service) paymentIndexInputs(ctx context.Context, p motcua.Period, in *indexInputs, units map[int64]*unitData, unit func(int64) *unitData) error {
 	var aggs []motcua.PaymentAgg
 	recorded := false
 	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
 		if recorded, err = tx.PaymentsRecorded(ctx); err != nil {
 			return err
 		}
-		aggs, err = tx.PaymentAggs(ctx, p.From.Start(), p.To.End())
+		read := tx.PaymentAggs
+		if in.onePass {
+			read = tx.OnlinePaymentAggs
+		}
+		aggs, err = read(ctx, p.From.Start(), p.To.End())
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	aggs = append(aggs, in.fees...)
 	for _, a := range aggs {
 		for _, u := range []*unitData{unit(a.AgencyID), unit(0)} {
 			pu := u.paymentFacts()

@@ -71,10 +71,27 @@ type readerPool struct {
 	mu   sync.Mutex
 	open int
 	max  int
+	// cacheKiB, when set, is the page cache of the pool's connections.
+	cacheKiB int
 }
 
 func newReaderPool(db *sql.DB, max int) *readerPool {
 	return &readerPool{db: db, idle: make(chan *pconn, max), max: max}
+}
+
+// openConn opens a connection for the pool and sets its page cache.
+func (p *readerPool) openConn(ctx context.Context) (*pconn, error) {
+	c, err := newPconn(ctx, p.db)
+	if err != nil || p.cacheKiB == 0 {
+		return c, err
+	}
+	// The pools share their driver connections (database/sql's): each
+	// sets its own size on every connection it takes.
+	if _, err := c.c.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", p.cacheKiB)); err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // get returns an idle connection, opens a new one if the pool is not full,
@@ -89,7 +106,7 @@ func (p *readerPool) get(ctx context.Context) (*pconn, error) {
 	if p.open < p.max {
 		p.open++
 		p.mu.Unlock()
-		c, err := newPconn(ctx, p.db)
+		c, err := p.openConn(ctx)
 		if err != nil {
 			p.mu.Lock()
 			p.open--
@@ -105,6 +122,30 @@ func (p *readerPool) get(ctx context.Context) (*pconn, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// tryGet is get without waiting: nil when every connection is in use.
+func (p *readerPool) tryGet(ctx context.Context) *pconn {
+	select {
+	case c := <-p.idle:
+		return c
+	default:
+	}
+	p.mu.Lock()
+	if p.open >= p.max {
+		p.mu.Unlock()
+		return nil
+	}
+	p.open++
+	p.mu.Unlock()
+	c, err := p.openConn(ctx)
+	if err != nil {
+		p.mu.Lock()
+		p.open--
+		p.mu.Unlock()
+		return nil
+	}
+	return c
 }
 
 // put returns a healthy connection to the pool.

@@ -234,6 +234,11 @@ func Open(path string, opts Options) (*DB, error) {
 	db.readers.SetMaxIdleConns(opts.ReadConns + opts.LongReadConns)
 	db.rpool = newReaderPool(db.readers, opts.ReadConns)
 	db.lpool = newReaderPool(db.readers, opts.LongReadConns)
+	// Long reads scan ranges larger than any page cache (a year's
+	// receptions: 70 MB of index on 1.6 million dossiers), so a large
+	// cache only holds pages the next scan evicts again: 2 MB each instead
+	// of 16, which kept four reports at once over 256 MB (issue 15).
+	db.rpool.cacheKiB, db.lpool.cacheKiB = 16000, 2000
 	if db.checkpointer, err = sql.Open("sqlite", base(false)); err != nil {
 		db.wconn.close()
 		db.writer.Close()
@@ -359,7 +364,9 @@ func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
 		pool.discard(c)
 		return fmt.Errorf("begin read: %w", err)
 	}
-	ferr := fn(&tx{db: db, ctx: ctx, conn: c})
+	t := &tx{db: db, ctx: ctx, conn: c}
+	ferr := fn(t)
+	db.releaseSecondReader(t.second)
 	// A cancelled context may have interrupted a statement; the
 	// connection's state is then unknown and it is not reused.
 	if err := c.control(context.Background(), "ROLLBACK"); err != nil {

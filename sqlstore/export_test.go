@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/motcua/motcua"
 )
@@ -111,6 +113,7 @@ var migrationUndo = map[int][]string{
 	26: {"DROP INDEX dossiers_received", `CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, procedure_id, channel, report_flags, finished_at)
     WHERE received_at IS NOT NULL`},
 	27: {"DROP TABLE file_metadata", "DROP TABLE scan_texts"},
+	29: {"DROP INDEX IF EXISTS dossiers_period"}, // SQLite only
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the
@@ -120,4 +123,61 @@ func (db *DB) ExecRaw(ctx context.Context, q string) error {
 		_, err := mt.(*tx).exec(q)
 		return err
 	})
+}
+
+// PeriodSplits returns how many period passes were read in two halves.
+func PeriodSplits() int64 { return periodSplits.Load() }
+
+// PeriodPackSQL is the packed expression of index dossiers_period.
+var PeriodPackSQL = periodPackSQL
+
+// PeriodPassPlan returns SQLite's plan of the period pass.
+func (db *DB) PeriodPassPlan(ctx context.Context) (string, error) {
+	var plan []string
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		rows, err := mt.(*tx).query("EXPLAIN QUERY PLAN "+periodPassSQL, int64(2), int64(1), int64(2))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				return err
+			}
+			plan = append(plan, detail)
+		}
+		return rows.Err()
+	})
+	return strings.Join(plan, "; "), err
+}
+
+// ReceptionsWhere counts per agency and procedure the dossiers received
+// in [from, to) matching cond, by a plain GROUP BY over the table (the
+// tests' reference for the packed reads).
+func (db *DB) ReceptionsWhere(ctx context.Context, from, to time.Time, cond string) (map[[2]int64]int64, error) {
+	out := map[[2]int64]int64{}
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		notIndexed := " NOT INDEXED"
+		if db.dialect == postgresDialect {
+			notIndexed = ""
+		}
+		rows, err := mt.(*tx).query(`SELECT competent_agency_id, procedure_id, COUNT(*) FROM dossiers`+notIndexed+`
+			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND `+cond+`
+			GROUP BY competent_agency_id, procedure_id`, from.UnixMilli(), to.UnixMilli())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a, p, n int64
+			if err := rows.Scan(&a, &p, &n); err != nil {
+				return err
+			}
+			out[[2]int64{a, p}] = n
+		}
+		return rows.Err()
+	})
+	return out, err
 }

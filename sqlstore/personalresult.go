@@ -110,18 +110,62 @@ func (t *tx) PersonalResultPushed(_ ctxT, id int64, at time.Time) error {
 // personal_results for every reception of the period cost 3.5 s on
 // 400,000 dossiers on PostgreSQL (issue 15).
 func (t *tx) StoreUseIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
+	return t.storeUse(from, to, true)
+}
+
+// StoreResultsIn implements motcua.PersonalResultStore: StoreUseIn's
+// second kind alone.
+func (t *tx) StoreResultsIn(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
+	return t.storeUse(from, to, false)
+}
+
+// storeResultsSQL counts the pushed results of the unflagged receptions
+// (the results of flagged dossiers are counted with the flag already).
+// CROSS JOIN: SQLite then reads the results first, not every reception of
+// the period (0.28 s on 1.6 million dossiers with 12 results).
+var storeResultsSQL = fmt.Sprintf(`SELECT d.competent_agency_id, d.procedure_id, COUNT(*) AS n FROM personal_results pr CROSS JOIN dossiers d
+			WHERE d.id = pr.dossier_id AND pr.pushed_at IS NOT NULL AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %d) = 0
+			GROUP BY d.competent_agency_id, d.procedure_id`, motcua.FlagFromStore)
+
+// storeUse is StoreUseIn, with the flagged receptions only when flagged.
+func (t *tx) storeUse(from, to time.Time, flagged bool) ([]motcua.ReceivedAgg, error) {
+	var second *pconn
+	if flagged {
+		second = t.helper() // before t's first read
+	}
 	f, tt := from.UnixMilli(), to.UnixMilli()
-	// The results of flagged dossiers are counted with the flag already.
-	rows, err := t.query(fmt.Sprintf(`SELECT competent_agency_id, procedure_id, CAST(SUM(n) AS BIGINT) FROM (
+	query, args := storeResultsSQL+` ORDER BY d.competent_agency_id, d.procedure_id`, []any{f, tt}
+	if flagged {
+		counts, ok, err := t.flaggedReceptions(second, motcua.FlagFromStore, f, tt)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			results, err := t.storeUse(from, to, false)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range results {
+				counts[aggKey{r.AgencyID, r.ProcedureID}] += r.Store
+			}
+			var out []motcua.ReceivedAgg
+			for _, k := range sortedKeys(counts) {
+				out = append(out, motcua.ReceivedAgg{AgencyID: k.agency, ProcedureID: k.procedure, Store: counts[k]})
+			}
+			return out, nil
+		}
+	}
+	if flagged {
+		query = fmt.Sprintf(`SELECT competent_agency_id, procedure_id, CAST(SUM(n) AS BIGINT) FROM (
 		SELECT competent_agency_id, procedure_id, COUNT(*) AS n FROM dossiers`+t.db.dialect.indexedBy("dossiers_received")+`
 			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ? AND (report_flags & %[1]d) <> 0
 			GROUP BY competent_agency_id, procedure_id
 		UNION ALL
-		SELECT d.competent_agency_id, d.procedure_id, COUNT(*) FROM personal_results pr JOIN dossiers d ON d.id = pr.dossier_id
-			WHERE pr.pushed_at IS NOT NULL AND d.received_at IS NOT NULL AND d.received_at >= ? AND d.received_at < ? AND (d.report_flags & %[1]d) = 0
-			GROUP BY d.competent_agency_id, d.procedure_id) AS u
-		GROUP BY competent_agency_id, procedure_id ORDER BY competent_agency_id, procedure_id`, motcua.FlagFromStore),
-		f, tt, f, tt)
+		`+storeResultsSQL+`) AS u
+		GROUP BY competent_agency_id, procedure_id ORDER BY competent_agency_id, procedure_id`, motcua.FlagFromStore)
+		args = []any{f, tt, f, tt}
+	}
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, err
 	}

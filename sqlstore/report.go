@@ -60,18 +60,20 @@ func (t *tx) ReceivedByAgency(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg,
 			FROM dossiers WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
 			GROUP BY competent_agency_id`, f, tt)
 	}
+	second := t.helper() // before t's first read
 	ids, err := t.agencyIDs()
 	if err != nil {
 		return nil, err
 	}
-	var out []motcua.ReceivedAgg
-	for _, id := range ids {
-		a := motcua.ReceivedAgg{AgencyID: id}
+	aggs := make([]motcua.ReceivedAgg, len(ids))
+	err = t.perAgency(second, ids, func(c *pconn, i int) error {
+		a := &aggs[i]
+		a.AgencyID = ids[i]
 		for _, ch := range []motcua.Channel{motcua.ChannelCounter, motcua.ChannelOnline, motcua.ChannelPost} {
-			n, err := t.count(`SELECT COUNT(*) FROM dossiers`+t.db.dialect.indexedBy("dossiers_agency_received")+` WHERE competent_agency_id = ? AND channel = ?
-				AND received_at >= ? AND received_at < ? AND received_at IS NOT NULL`, id, int(ch), f, tt)
+			n, err := t.countOn(c, `SELECT COUNT(*) FROM dossiers`+t.db.dialect.indexedBy("dossiers_agency_received")+` WHERE competent_agency_id = ? AND channel = ?
+				AND received_at >= ? AND received_at < ? AND received_at IS NOT NULL`, ids[i], int(ch), f, tt)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			a.Total += n
 			switch ch {
@@ -81,6 +83,13 @@ func (t *tx) ReceivedByAgency(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg,
 				a.Post = n
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []motcua.ReceivedAgg
+	for _, a := range aggs {
 		if a.Total > 0 {
 			out = append(out, a)
 		}
@@ -130,20 +139,22 @@ func (t *tx) FinishedByAgency(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg,
 		}
 		return out, rows.Err()
 	}
+	second := t.helper() // before t's first read
 	ids, err := t.agencyIDs()
 	if err != nil {
 		return nil, err
 	}
-	var out []motcua.FinishedAgg
-	for _, id := range ids {
-		a := motcua.FinishedAgg{AgencyID: id}
+	aggs := make([]motcua.FinishedAgg, len(ids))
+	err = t.perAgency(second, ids, func(c *pconn, i int) error {
+		a := &aggs[i]
+		a.AgencyID = ids[i]
 		for _, class := range []motcua.Timeliness{motcua.Early, motcua.OnTime, motcua.Late} {
 			for _, ok := range []bool{false, true} {
-				n, err := t.count(`SELECT COUNT(*) FROM dossiers`+t.db.dialect.indexedBy("dossiers_agency_finished")+` WHERE competent_agency_id = ? AND finish_class = ? AND ontime_766 = ?
+				n, err := t.countOn(c, `SELECT COUNT(*) FROM dossiers`+t.db.dialect.indexedBy("dossiers_agency_finished")+` WHERE competent_agency_id = ? AND finish_class = ? AND ontime_766 = ?
 					AND finished_at >= ? AND finished_at < ? AND received_at IS NOT NULL AND finished_at IS NOT NULL`,
-					id, class, ok, f, tt)
+					ids[i], class, ok, f, tt)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				switch class {
 				case motcua.Early:
@@ -158,6 +169,13 @@ func (t *tx) FinishedByAgency(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg,
 				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []motcua.FinishedAgg
+	for _, a := range aggs {
 		if a.Early+a.OnTime+a.Late > 0 {
 			out = append(out, a)
 		}

@@ -34,6 +34,13 @@ type tx struct {
 	// newActors are the event_actors rows this transaction wrote (see
 	// actorOf): not committed yet, so never cached.
 	newActors map[int64]bool
+	// used: a statement ran in the transaction (on SQLite, a read
+	// transaction's snapshot is then fixed; see pinSecondReader).
+	used bool
+	// second, in a SQLite read transaction, is a second connection
+	// reading the same snapshot (see helper), released when it ends.
+	second      *pconn
+	secondTried bool
 }
 
 // pgQuerier runs statements inside a PostgreSQL transaction: a *sql.Tx,
@@ -57,6 +64,7 @@ func (t *tx) dropPending() {
 // stmt returns the prepared statement for query on the transaction's
 // connection.
 func (t *tx) stmt(query string) (*sql.Stmt, error) {
+	t.used = true
 	return t.conn.stmt(t.opCtx(), query)
 }
 
