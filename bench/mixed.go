@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -407,16 +408,38 @@ type kindStats struct {
 }
 
 // workerRes is what one worker records: its outcomes by kind and, when
-// paced, the time its next request was due.
+// paced, when its next request is due.
 type workerRes struct {
 	stats map[string]*kindStats
-	due   time.Time
+	// gap is the mean time between two requests of a paced session
+	// (zero: not paced); next is when its next request is due, end when
+	// the run stops offering any.
+	gap       float64
+	next, end time.Time
+	rng       *rand.Rand
+}
+
+// errPaceEnd ends a paced session's operations at the end of the run.
+var errPaceEnd = errors.New("mixed: the paced run is over")
+
+// due waits until the session's next request is due and returns when it
+// was due, drawing the one after (exponential gaps: Poisson arrivals).
+func (r *workerRes) due() (time.Time, error) {
+	if !r.next.Before(r.end) {
+		return time.Time{}, errPaceEnd
+	}
+	if wait := time.Until(r.next); wait > 0 {
+		time.Sleep(wait)
+	}
+	due := r.next
+	r.next = r.next.Add(time.Duration(r.rng.ExpFloat64() * r.gap * float64(time.Second)))
+	return due, nil
 }
 
 // run runs n workers for d. With solo (n = 1), the kinds are taken in
 // turn rather than by weight, so that each has its baseline, and each is
 // tried at least once even after d. With rate > 0 (and not solo) the
-// workers are paced: each session starts its operations at random
+// workers are paced: each session sends its requests at random
 // (Poisson) times so that the n sessions together offer about rate
 // requests per second, and a request's latency counts from when it was
 // due, so that a server falling behind shows in the figures rather than
@@ -434,19 +457,15 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res := &workerRes{stats: map[string]*kindStats{}}
-			results[w] = res.stats
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+			res := &workerRes{stats: map[string]*kindStats{}, rng: rng, end: end}
+			results[w] = res.stats
 			s := m.sessions[w%len(m.sessions)]
-			// The mean time between two of this session's picks: a
-			// pick of some kinds sends two requests.
-			var gap float64
 			if rate > 0 && !solo {
-				gap = float64(n) * requestsPerPick(s.role) / rate
-			}
-			next := start
-			if gap > 0 {
-				next = start.Add(time.Duration(rng.Float64() * gap * float64(time.Second)))
+				// Each of the n sessions offers rate/n requests per
+				// second, the first at a random time within its gap.
+				res.gap = float64(n) / rate
+				res.next = start.Add(time.Duration(rng.Float64() * res.gap * float64(time.Second)))
 			}
 			// Alone, every kind is tried at least once however long
 			// it takes (a slow machine, the race detector).
@@ -463,21 +482,10 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 				if m.without[kind] {
 					continue
 				}
-				if gap > 0 {
-					if !next.Before(end) {
+				if err := m.do(s, kind, rng, res); err != nil {
+					if errors.Is(err, errPaceEnd) {
 						return
 					}
-					if wait := time.Until(next); wait > 0 {
-						select {
-						case <-ctx.Done():
-							return
-						case <-time.After(wait):
-						}
-					}
-					res.due = next
-					next = next.Add(time.Duration(rng.ExpFloat64() * gap * float64(time.Second)))
-				}
-				if err := m.do(s, kind, rng, res); err != nil {
 					if ctx.Err() == nil {
 						firstErr.CompareAndSwap(nil, err)
 						cancel()
@@ -506,25 +514,6 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 		}
 	}
 	return out, el, nil
-}
-
-// requestsPerPick is the mean number of requests a pick of role sends:
-// an action opens the dossier's JSON first, a reception prints its
-// receipt.
-func requestsPerPick(role motcua.Role) float64 {
-	var sum, w float64
-	for _, x := range mixWeights[role] {
-		r := 1.0
-		if x.kind == kAction || x.kind == kReception {
-			r = 2
-		}
-		sum += r * float64(x.w)
-		w += float64(x.w)
-	}
-	if w == 0 {
-		return 1
-	}
-	return sum / w
 }
 
 // sessionFor returns a session whose role does kind (the i-th of them).
@@ -761,15 +750,18 @@ func (m *mixed) timed(res *workerRes, kind string, s *session, method, path stri
 		n := m.seq.Add(1)
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
 	}
-	t0 := time.Now()
-	if !res.due.IsZero() {
-		// Paced: the operation was due at res.due; time spent behind
-		// the session's previous one is the user's wait too (no
-		// coordinated omission).
-		if res.due.Before(t0) {
-			t0 = res.due
+	var due time.Time
+	if res.gap > 0 {
+		var err error
+		if due, err = res.due(); err != nil {
+			return nil, err
 		}
-		res.due = time.Time{}
+	}
+	t0 := time.Now()
+	if !due.IsZero() && due.Before(t0) {
+		// Paced: time spent behind the session's previous request is
+		// the user's wait too (no coordinated omission).
+		t0 = due
 	}
 	resp, err := m.client.Do(req)
 	if err != nil {
