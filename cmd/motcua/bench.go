@@ -154,7 +154,21 @@ func reportBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writ
 		}
 		return "MISSES"
 	}
-	fmt.Fprintf(stdout, "\n  06a from the dossiers    %7.1f ms  (%s target ≤ 1 s; %.2f× a full COUNT(*))\n", ms(f.Base06aYear), check(f.Base06aYear, time.Second), float64(f.Base06aYear)/float64(f.Baseline))
+	// Issue 15: 06a for any period within 0.5 s on SQLite, 1 s on
+	// PostgreSQL; the slowest of the periods timed is the one judged.
+	limit06a := 500 * time.Millisecond
+	if sqlstore.IsPostgresURL(cfg.DB) {
+		limit06a = time.Second
+	}
+	worst, period := f.Base06aYear, "year"
+	if f.Base06aMonth > worst {
+		worst, period = f.Base06aMonth, "December"
+	}
+	if f.Base06aMarch > worst {
+		worst, period = f.Base06aMarch, "March"
+	}
+	fmt.Fprintf(stdout, "\n  06a from the dossiers    %7.1f ms  (year; %.2f× a full COUNT(*))\n", ms(f.Base06aYear), float64(f.Base06aYear)/float64(f.Baseline))
+	fmt.Fprintf(stdout, "  06a, slowest period      %7.1f ms  (%s; %s target ≤ %s for any period)\n", ms(worst), period, check(worst, limit06a), limit06a)
 	fmt.Fprintf(stdout, "  06a from live counters   %7.1f ms  (%s target ≤ 50 ms)\n", ms(f.Live06aYear), check(f.Live06aYear, 50*time.Millisecond))
 	fmt.Fprintf(stdout, "  06a live, 15/01–20/11    %7.1f ms  (%s target ≤ 50 ms)\n", ms(f.Live06aSpan), check(f.Live06aSpan, 50*time.Millisecond))
 	fmt.Fprintf(stdout, "  index, every unit        %7.1f ms  (%s target ≤ 2 s; from the dossiers %.1f ms)\n", ms(f.IndexYear), check(f.IndexYear, 2*time.Second), ms(f.IndexBaseYear))
