@@ -76,6 +76,14 @@ func newFastDoc(landscape bool, title string) (*fastDoc, error) {
 // out appends to the current page's content.
 func (d *fastDoc) out() *bytes.Buffer { return d.pages[d.page] }
 
+// point writes the page point (x, y), given in millimetres from the top
+// left as fpdf's callers give it, in PDF points from the bottom left.
+func (d *fastDoc) point(b *bytes.Buffer, x, y float64) {
+	num(b, x*d.k)
+	b.WriteByte(' ')
+	num(b, (d.h-y)*d.k)
+}
+
 // num appends v with two decimals, as fpdf writes coordinates.
 func num(b *bytes.Buffer, v float64) {
 	var a [32]byte
@@ -169,13 +177,9 @@ func (d *fastDoc) SetFillColor(r, g, b int) {
 
 func (d *fastDoc) Line(x1, y1, x2, y2 float64) {
 	b := d.out()
-	num(b, x1*d.k)
-	b.WriteByte(' ')
-	num(b, (d.h-y1)*d.k)
+	d.point(b, x1, y1)
 	b.WriteString(" m ")
-	num(b, x2*d.k)
-	b.WriteByte(' ')
-	num(b, (d.h-y2)*d.k)
+	d.point(b, x2, y2)
 	b.WriteString(" l S\n")
 }
 
@@ -190,9 +194,7 @@ func (d *fastDoc) Rect(x, y, w, h float64, style string) {
 		op = "B"
 	}
 	b := d.out()
-	num(b, x*d.k)
-	b.WriteByte(' ')
-	num(b, (d.h-y)*d.k)
+	d.point(b, x, y)
 	b.WriteByte(' ')
 	num(b, w*d.k)
 	b.WriteByte(' ')
@@ -268,9 +270,7 @@ func (d *fastDoc) textStart(b *bytes.Buffer, x, y float64) {
 	b.WriteByte(' ')
 	num(b, d.sizePt)
 	b.WriteString(" Tf ")
-	num(b, x*d.k)
-	b.WriteByte(' ')
-	num(b, (d.h-y)*d.k)
+	d.point(b, x, y)
 	b.WriteString(" Td ")
 }
 

@@ -97,25 +97,9 @@ func (p *readerPool) openConn(ctx context.Context) (*pconn, error) {
 // get returns an idle connection, opens a new one if the pool is not full,
 // or waits for one.
 func (p *readerPool) get(ctx context.Context) (*pconn, error) {
-	select {
-	case c := <-p.idle:
-		return c, nil
-	default:
+	if c, err := p.idleOrNew(ctx); c != nil || err != nil {
+		return c, err
 	}
-	p.mu.Lock()
-	if p.open < p.max {
-		p.open++
-		p.mu.Unlock()
-		c, err := p.openConn(ctx)
-		if err != nil {
-			p.mu.Lock()
-			p.open--
-			p.mu.Unlock()
-			return nil, err
-		}
-		return c, nil
-	}
-	p.mu.Unlock()
 	select {
 	case c := <-p.idle:
 		return c, nil
@@ -126,15 +110,22 @@ func (p *readerPool) get(ctx context.Context) (*pconn, error) {
 
 // tryGet is get without waiting: nil when every connection is in use.
 func (p *readerPool) tryGet(ctx context.Context) *pconn {
+	c, _ := p.idleOrNew(ctx)
+	return c
+}
+
+// idleOrNew returns an idle connection, or a new one if the pool is not
+// full; nil and no error when every connection is in use.
+func (p *readerPool) idleOrNew(ctx context.Context) (*pconn, error) {
 	select {
 	case c := <-p.idle:
-		return c
+		return c, nil
 	default:
 	}
 	p.mu.Lock()
 	if p.open >= p.max {
 		p.mu.Unlock()
-		return nil
+		return nil, nil
 	}
 	p.open++
 	p.mu.Unlock()
@@ -143,9 +134,9 @@ func (p *readerPool) tryGet(ctx context.Context) *pconn {
 		p.mu.Lock()
 		p.open--
 		p.mu.Unlock()
-		return nil
+		return nil, err
 	}
-	return c
+	return c, nil
 }
 
 // put returns a healthy connection to the pool.
