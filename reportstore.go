@@ -30,6 +30,20 @@ type ReceivedAgg struct {
 	FeeBearing int64
 }
 
+// Add adds every count of a to r (not its agency and procedure).
+func (r *ReceivedAgg) Add(a ReceivedAgg) {
+	r.Total += a.Total
+	r.Online += a.Online
+	r.Post += a.Post
+	r.Digitized += a.Digitized
+	r.Reused += a.Reused
+	r.Identity += a.Identity
+	r.Store += a.Store
+	r.ResultFile += a.ResultFile
+	r.OnlineWithResult += a.OnlineWithResult
+	r.FeeBearing += a.FeeBearing
+}
+
 // FinishedAgg counts the dossiers of one agency and procedure finished in a
 // span (received ones only), by report-06a class, with indicator 2.1's
 // count and the handling time for indicator 2.2.

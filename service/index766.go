@@ -309,7 +309,7 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 				r = &motcua.ReceivedAgg{AgencyID: a.AgencyID, ProcedureID: a.ProcedureID}
 				u.recv[a.ProcedureID] = r
 			}
-			addReceived(r, a)
+			r.Add(a)
 			if a.Identity > 0 {
 				u.proceduresInUse[a.ProcedureID] = true
 			}
@@ -371,18 +371,6 @@ func (s *Service) index766(ctx context.Context, p motcua.Period, in *indexInputs
 	})
 	out.Averages = averages(procs, in.handled, s.Calendar())
 	return out, nil
-}
-
-func addReceived(r *motcua.ReceivedAgg, a motcua.ReceivedAgg) {
-	r.Total += a.Total
-	r.Online += a.Online
-	r.Post += a.Post
-	r.Digitized += a.Digitized
-	r.Reused += a.Reused
-	r.Identity += a.Identity
-	r.Store += a.Store
-	r.ResultFile += a.ResultFile
-	r.OnlineWithResult += a.OnlineWithResult
 }
 
 // held returns the inputs held for a unit: the configuration's, plus the

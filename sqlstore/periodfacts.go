@@ -216,7 +216,7 @@ func (a *periodAcc) addAggRows(rows *sql.Rows, carried bool) error {
 		if carried {
 			a.carried[k.agency] += r.Total
 		} else {
-			addReceivedAgg(a.received(k), r)
+			a.received(k).Add(r)
 		}
 		if f.Early+f.Late+f.OnTime > 0 {
 			g := a.finished(k)
@@ -228,19 +228,6 @@ func (a *periodAcc) addAggRows(rows *sql.Rows, carried bool) error {
 		}
 	}
 	return rows.Err()
-}
-
-func addReceivedAgg(r *motcua.ReceivedAgg, a motcua.ReceivedAgg) {
-	r.Total += a.Total
-	r.Online += a.Online
-	r.Post += a.Post
-	r.Digitized += a.Digitized
-	r.Reused += a.Reused
-	r.Identity += a.Identity
-	r.ResultFile += a.ResultFile
-	r.OnlineWithResult += a.OnlineWithResult
-	r.Store += a.Store
-	r.FeeBearing += a.FeeBearing
 }
 
 // result returns the sums in a fixed order (by agency, then procedure).
