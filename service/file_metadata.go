@@ -131,12 +131,9 @@ func (s *Service) mayConfirmMetadata(u *motcua.User, d *motcua.Dossier, events [
 // visible), EFORBIDDEN (a supervisor, or documents off), EINVALID (with
 // fields).
 func (s *Service) ConfirmMetadata(ctx context.Context, code string, id int64, in MetadataInput, ip string) (*motcua.ConfirmedMetadata, error) {
-	u, err := actor(motcua.UserFromContext(ctx))
+	u, err := s.documentsActor(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if s.cfg.Blobs == nil {
-		return nil, documentsOff()
 	}
 	byID, _, err := s.agencyMap(ctx)
 	if err != nil {

@@ -13,6 +13,19 @@ import (
 	"github.com/motcua/motcua"
 )
 
+// documentsActor returns the signed-in user of ctx when documents are
+// stored. Errors: EUNAUTHORIZED, EFORBIDDEN (documents off).
+func (s *Service) documentsActor(ctx context.Context) (*motcua.User, error) {
+	u, err := actor(motcua.UserFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if s.cfg.Blobs == nil {
+		return nil, documentsOff()
+	}
+	return u, nil
+}
+
 // documentsOff is the error of every file use case when the service has no
 // document store.
 func documentsOff() error {
@@ -127,12 +140,9 @@ func (s *Service) attachable(d *motcua.Dossier, allowed []motcua.Action) []int64
 // caller), EFORBIDDEN (not acting on the dossier now; documents off),
 // ECONFLICT (dossier finished), EINVALID on field file or component_id.
 func (s *Service) AttachFile(ctx context.Context, code string, componentID int64, name string, r io.Reader) (*motcua.DossierFile, error) {
-	u, err := actor(motcua.UserFromContext(ctx))
+	u, err := s.documentsActor(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if s.cfg.Blobs == nil {
-		return nil, documentsOff()
 	}
 	byID, _, err := s.agencyMap(ctx)
 	if err != nil {

@@ -207,12 +207,9 @@ type ScanText struct {
 // written to the access log. Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN
 // (documents off).
 func (s *Service) FileText(ctx context.Context, code string, id int64, ip string) (*ScanText, error) {
-	u, err := actor(motcua.UserFromContext(ctx))
+	u, err := s.documentsActor(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if s.cfg.Blobs == nil {
-		return nil, documentsOff()
 	}
 	byID, _, err := s.agencyMap(ctx)
 	if err != nil {

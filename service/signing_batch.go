@@ -14,12 +14,9 @@ import (
 // of personal data. Errors: EUNAUTHORIZED, EFORBIDDEN (signing or
 // documents off; the caller is no leader).
 func (s *Service) ResultsToSign(ctx context.Context) ([]*motcua.Dossier, error) {
-	u, err := actor(motcua.UserFromContext(ctx))
+	u, err := s.documentsActor(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if s.cfg.Blobs == nil {
-		return nil, documentsOff()
 	}
 	if s.cfg.Signer == nil || s.cfg.RenderResult == nil {
 		return nil, signingOff()

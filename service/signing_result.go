@@ -24,12 +24,9 @@ import (
 // certificate), ECONFLICT (not approved, already signed by a leader, or
 // changed meanwhile), EINVALID (certificate expired or otherwise unusable).
 func (s *Service) SignResult(ctx context.Context, code string) (*motcua.DossierFile, error) {
-	u, err := actor(motcua.UserFromContext(ctx))
+	u, err := s.documentsActor(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if s.cfg.Blobs == nil {
-		return nil, documentsOff()
 	}
 	if s.cfg.Signer == nil || s.cfg.RenderResult == nil {
 		return nil, signingOff()
