@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/pprof"
 	"time"
 
 	"github.com/motcua/motcua"
@@ -68,15 +66,11 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 // baselines, with the targets of issue 2 (and of issue 5 with --reports).
 func runBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Writer) error {
 	if o.profile != "" && !o.mixed { // --mixed profiles its concurrent runs only
-		f, err := os.Create(o.profile)
+		stop, err := startCPUProfile(o.profile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	if o.reports {
 		return reportBench(ctx, cfg, o, stdout)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -99,19 +97,13 @@ func mixedProfile(path string, sessions int, several bool, stdout io.Writer) fun
 		path += "." + strconv.Itoa(sessions)
 	}
 	return func() func() {
-		f, err := os.Create(path)
+		stop, err := startCPUProfile(path)
 		if err != nil {
 			fmt.Fprintf(stdout, "no CPU profile: %v\n", err)
 			return func() {}
 		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			fmt.Fprintf(stdout, "no CPU profile: %v\n", err)
-			return func() {}
-		}
 		return func() {
-			pprof.StopCPUProfile()
-			f.Close()
+			stop()
 			fmt.Fprintf(stdout, "CPU profile of the %d-session run: %s\n", sessions, path)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -53,15 +52,11 @@ func runMergeDB(ctx context.Context, cfg Config, o mergeDBOptions, stdout io.Wri
 		o.into = cfg.DB
 	}
 	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
+		stop, err := startCPUProfile(o.cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	open := func(url string) (*sqlstore.DB, error) {
 		if !sqlstore.IsPostgresURL(url) {
