@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,9 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 			return fmt.Errorf("--sessions: %q is not a positive number", f)
 		}
 		counts = append(counts, n)
+	}
+	if o.rate < 0 || math.IsNaN(o.rate) || math.IsInf(o.rate, 0) {
+		return fmt.Errorf("--rate: %v is not a number of requests per second (0: a closed loop)", o.rate)
 	}
 	var without []string
 	if o.without != "" {

@@ -75,3 +75,13 @@ func TestMixedBench(t *testing.T) {
 		}
 	})
 }
+
+// TestMixedBenchRefusesABadRate: a negative rate is refused before any
+// database is opened, not taken for a closed loop.
+func TestMixedBenchRefusesABadRate(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"bench", "--mixed", "--data", t.TempDir(), "--rate", "-5"}, &out, io.Discard, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "--rate") {
+		t.Fatalf("a rate of -5 requests/s: %v\n%s", err, out.String())
+	}
+}
