@@ -134,6 +134,9 @@ type DB struct {
 	versions versionNames
 }
 
+// longReadCacheKiB is the page cache of a long read's connection.
+const longReadCacheKiB = 2000
+
 // ErrClosed is returned by Write and Read after Close.
 var ErrClosed = errors.New("sqlstore: store is closed")
 
@@ -237,8 +240,12 @@ func Open(path string, opts Options) (*DB, error) {
 	// Long reads scan ranges larger than any page cache (a year's
 	// receptions: 70 MB of index on 1.6 million dossiers), so a large
 	// cache only holds pages the next scan evicts again: 2 MB each instead
-	// of 16, which kept four reports at once over 256 MB (issue 15).
-	db.rpool.cacheKiB, db.lpool.cacheKiB = 16000, 2000
+	// of 16, which kept four reports at once over 256 MB (issue 15). The
+	// other readers keep Options.ReaderCacheKiB: the pools share
+	// database/sql's connections and each sets its size on every
+	// connection it takes, so the reader pool must set it too (it once
+	// set 16 MB here, undoing the 4 MB of the connection string).
+	db.rpool.cacheKiB, db.lpool.cacheKiB = opts.ReaderCacheKiB, longReadCacheKiB
 	if db.checkpointer, err = sql.Open("sqlite", base(false)); err != nil {
 		db.wconn.close()
 		db.writer.Close()
