@@ -155,6 +155,9 @@ type writeReq struct {
 // it and checks the configuration. It does not migrate: call Migrate, or
 // CheckSchema to refuse an outdated schema.
 func Open(path string, opts Options) (*DB, error) {
+	// Before the first connection of the process, or never (pagecache.go);
+	// without the pool SQLite keeps its default cache.
+	SetPageCacheBudget(DefaultPageCacheBudget)
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = max(4, 2*runtime.GOMAXPROCS(0))
 	}
