@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/motcua/motcua/sqlstore"
 )
 
 // memSample is what the process's memory consisted of at one moment of a
@@ -26,6 +29,8 @@ type memSample struct {
 	released  uint64 // heap returned to the OS (mapped, not resident)
 	goTotal   uint64 // everything the Go runtime mapped
 	goroutine uint64
+	goLimit   int64                 // the Go runtime's soft limit then (memgovernor.go)
+	pages     sqlstore.PageCacheUse // SQLite's page caches then
 }
 
 // outside is the resident memory the Go runtime does not account for, a
@@ -63,6 +68,7 @@ var memMetrics = []string{
 
 func startMemSampler(path string) *memSampler {
 	m := &memSampler{path: path, stop: make(chan struct{})}
+	sqlstore.ReadPageCacheUse(true) // the high-water marks of this run
 	m.done.Add(1)
 	go func() {
 		defer m.done.Done()
@@ -95,6 +101,8 @@ func (m *memSampler) sample(samples []metrics.Sample) {
 	s := memSample{rss: rss(), heapLive: v(0), heapFree: v(1) + v(2), stacks: v(3) + v(4), released: v(5), goTotal: v(6), goroutine: v(7)}
 	s.runtime = s.goTotal - s.heapLive - s.heapFree - s.stacks - s.released
 	if s.rss > m.peak.rss {
+		s.goLimit = debug.SetMemoryLimit(-1)
+		s.pages = sqlstore.ReadPageCacheUse(false)
 		m.peak = s
 	}
 	if m.path != "" && s.heapLive > m.heap+m.heap/10 {
@@ -131,4 +139,6 @@ func printMemSample(w io.Writer, s memSample) {
 	mb := func(b uint64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
 	fmt.Fprintf(w, "  at the highest RSS sampled (%s, %d goroutines): Go heap objects %s, heap spans unused or free (not returned to the OS) %s, stacks %s, Go runtime's other %s, outside Go (SQLite's caches, code) %s\n",
 		mb(s.rss), s.goroutine, mb(s.heapLive), mb(s.heapFree), mb(s.stacks), mb(s.runtime), mb(s.outside()))
+	fmt.Fprintf(w, "  then: Go's soft limit %s; SQLite's pages %s in the shared pool of %s, %s malloc'ed beside it (the most during the run: %s and %s)\n",
+		mb(uint64(s.goLimit)), mb(uint64(s.pages.Pool)), mb(uint64(sqlstore.PageCacheBudget())), mb(uint64(s.pages.Overflow)), mb(uint64(s.pages.PoolHigh)), mb(uint64(s.pages.OverflowHigh)))
 }

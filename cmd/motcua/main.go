@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -149,6 +150,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	debug.SetGCPercent(cfg.GCPercent)
 	debug.SetMemoryLimit(limit)
+	if cfg.MemoryLimit == "" && (cmd == "serve" || cmd == "bench") {
+		// The whole process, SQLite and code included, within a budget
+		// (memgovernor.go); an explicit --memory-limit is Go's alone.
+		gctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go governMemory(gctx, serveMemoryBudget(), 100*time.Millisecond)
+	}
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, stdout, false)
