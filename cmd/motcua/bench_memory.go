@@ -31,6 +31,7 @@ type memSample struct {
 	goroutine uint64
 	goLimit   int64                 // the Go runtime's soft limit then (memgovernor.go)
 	pages     sqlstore.PageCacheUse // SQLite's page caches then
+	file      uint64                // resident pages mapped from files: the program's code and data
 }
 
 // outside is the resident memory the Go runtime does not account for, a
@@ -103,6 +104,7 @@ func (m *memSampler) sample(samples []metrics.Sample) {
 	if s.rss > m.peak.rss {
 		s.goLimit = debug.SetMemoryLimit(-1)
 		s.pages = sqlstore.ReadPageCacheUse(false)
+		s.file = rssFile()
 		m.peak = s
 	}
 	if m.path != "" && s.heapLive > m.heap+m.heap/10 {
@@ -135,10 +137,26 @@ func rss() uint64 {
 	return pages * uint64(os.Getpagesize())
 }
 
+// rssFile is the resident memory mapped from files (RssFile of
+// /proc/self/status: the executable's code and data), 0 when unknown.
+func rssFile() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "RssFile:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
 func printMemSample(w io.Writer, s memSample) {
 	mb := func(b uint64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
 	fmt.Fprintf(w, "  at the highest RSS sampled (%s, %d goroutines): Go heap objects %s, heap spans unused or free (not returned to the OS) %s, stacks %s, Go runtime's other %s, outside Go (SQLite's caches, code) %s\n",
 		mb(s.rss), s.goroutine, mb(s.heapLive), mb(s.heapFree), mb(s.stacks), mb(s.runtime), mb(s.outside()))
-	fmt.Fprintf(w, "  then: Go's soft limit %s; SQLite's pages %s in the shared pool of %s, %s malloc'ed beside it (the most during the run: %s and %s)\n",
-		mb(uint64(s.goLimit)), mb(uint64(s.pages.Pool)), mb(uint64(sqlstore.PageCacheBudget())), mb(uint64(s.pages.Overflow)), mb(uint64(s.pages.PoolHigh)), mb(uint64(s.pages.OverflowHigh)))
+	fmt.Fprintf(w, "  then: mapped from files (code, data) %s of the outside; Go's soft limit %s; SQLite's pages %s in the shared pool of %s, %s malloc'ed beside it (the most during the run: %s and %s)\n",
+		mb(s.file), mb(uint64(s.goLimit)), mb(uint64(s.pages.Pool)), mb(uint64(sqlstore.PageCacheBudget())), mb(uint64(s.pages.Overflow)), mb(uint64(s.pages.PoolHigh)), mb(uint64(s.pages.OverflowHigh)))
 }
