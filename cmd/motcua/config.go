@@ -68,7 +68,7 @@ type Config struct {
 	MetricsListen string        `flag:"metrics-listen" help:"address to serve Prometheus metrics on at /metrics (empty: off)"`
 
 	GCPercent   int    `flag:"gc-percent" help:"garbage collector target (Go's GOGC): higher uses more memory and less CPU"`
-	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the Go runtime, e.g. 512MiB or 2GiB; the collector works harder near it (default: for serve and bench, 3/4 of the cgroup's memory limit if there is one, else 192MiB; 1GiB for the other commands)"`
+	MemoryLimit string `flag:"memory-limit" help:"soft memory limit of the Go runtime, e.g. 512MiB or 2GiB; the collector works harder near it (default: serve and bench keep the whole process, SQLite and code included, within 3/4 of the cgroup's memory limit if there is one, else 232MiB, by lowering Go's limit by what lives outside Go; 1GiB for the other commands)"`
 
 	MaxFileSize   string `flag:"max-file-size" help:"largest digitized file (PDF, JPEG or PNG) a dossier takes, e.g. 20MiB"`
 	Keys          string `flag:"keys" help:"folder of signing key files (PEM, key then certificate chain): ca.pem (trusted CAs), users/<username>.pem, agencies/<code>.pem; empty: signing off (motcua demo: <data>/keys, made on first run)"`

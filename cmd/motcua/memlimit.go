@@ -8,7 +8,8 @@ import (
 
 // serveMemoryLimit is the soft memory limit of the Go runtime for serve
 // (and for bench, which measures what serve does) when --memory-limit is
-// not set: three quarters of what the process's cgroup may use when it is
+// not set, until governMemory (memgovernor.go) replaces it with the
+// budget less what lives outside Go, right after start: three quarters of what the process's cgroup may use when it is
 // limited (systemd's MemoryMax=, a container's limit), the rest being left
 // to SQLite's page caches and the program's code, which the Go runtime
 // does not count; otherwise defaultServeMemoryLimit.
