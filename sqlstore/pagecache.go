@@ -57,7 +57,8 @@ func SetPageCacheBudget(budget int64) error {
 }
 
 // PageCacheBudget returns the bytes of the shared page pool, 0 when SQLite
-// runs with its default page cache.
+// runs with its default page cache. Like Open, it configures the default
+// pool first when nothing configured one yet.
 func PageCacheBudget() int64 {
 	SetPageCacheBudget(DefaultPageCacheBudget) // no-op once configured
 	return pageCache.budget
