@@ -31,9 +31,10 @@ var pageCache struct {
 // Why: SQLite's default page cache (this build has
 // SQLITE_ENABLE_MEMORY_MANAGEMENT) mallocs every page on its own, about
 // 4.4 KB with its headers, and the modernc.org/libc allocator serves that
-// from an 8 KiB size class: a 16 MB cache_size took about 31 MB of
-// resident memory, and the readers' caches, emptied after nearly every
-// commit in WAL mode, left their high-water mark resident. From a shared
+// from an 8 KiB size class (its classes are powers of two): a full 16 MB
+// cache_size comes to about 31 MB of resident memory, and the readers'
+// caches, emptied after nearly every commit in WAL mode, left their
+// high-water mark resident. From a shared
 // pool a page costs its 4.4 KB, and the caches together never hold more
 // than the pool: when fewer than ten slots are free SQLite recycles the
 // least recently used unpinned page of any connection instead of
