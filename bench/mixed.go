@@ -483,6 +483,11 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 			res := &workerRes{stats: map[string]*kindStats{}, rng: rng, end: end, probed: m.tail != nil && !solo}
 			results[w] = res.stats
 			s := m.sessions[w%len(m.sessions)]
+			if !solo && m.idle(s.role) {
+				// Every kind its role does is left out (--without): it
+				// would only draw kinds to skip, holding a core.
+				return
+			}
 			if rate > 0 && !solo {
 				// Each of the n sessions offers rate/n requests per
 				// second, the first at a random time within its gap.
@@ -537,6 +542,16 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 		}
 	}
 	return out, el, nil
+}
+
+// idle reports whether every kind role does is left out of the run.
+func (m *mixed) idle(role motcua.Role) bool {
+	for _, x := range mixWeights[role] {
+		if !m.without[x.kind] {
+			return false
+		}
+	}
+	return true
 }
 
 // sessionFor returns a session whose role does kind (the i-th of them).
