@@ -195,6 +195,7 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 	fmt.Fprintf(w, "  tail: where the time of the slowest 1 %% of each kind went (mean ms; all: every request of the kind)\n")
 	fmt.Fprintf(w, "  %-18s %5s %9s %8s %8s %8s %8s %8s %8s %8s\n", "kind", "n", "latency", "behind", "to hdlr", "handler", "back",
 		"commit∩", "06a∩", "receipt∩")
+	fmt.Fprintf(w, "  (behind: due until sent, the session's previous request still running; to hdlr: sent until the handler began; back: handler's end until the answer was read; commit∩: handler time during which the store was committing; 06a∩, receipt∩: time during which another report page or receipt was being served)\n")
 	byKind := map[string][]reqRec{}
 	for _, r := range reqs {
 		if !r.handlerFrom.IsZero() {
@@ -215,6 +216,15 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 			h += r.handlerTo.Sub(r.handlerFrom)
 			back += r.recv.Sub(r.handlerTo)
 			ci += overlap(r.handlerFrom, r.handlerTo, commits)
+			// Other heavy requests only: a report page or a receipt
+			// is in its own list.
+			own := r.handlerTo.Sub(r.handlerFrom)
+			switch r.kind {
+			case kReport:
+				ri -= own
+			case kReceipt:
+				pi -= own
+			}
 			ri += overlap(r.sent, r.recv, reports)
 			pi += overlap(r.sent, r.recv, receipts)
 		}
