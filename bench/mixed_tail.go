@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"runtime"
 	"runtime/metrics"
@@ -298,8 +299,8 @@ type hist struct {
 	n       uint64
 }
 
+// histDiff is the histogram name between the readings a and b.
 func histDiff(a, b []metrics.Sample, name string) hist {
-	var h hist
 	var ha, hb *metrics.Float64Histogram
 	for i := range a {
 		if a[i].Name == name && a[i].Value.Kind() == metrics.KindFloat64Histogram {
@@ -310,8 +311,14 @@ func histDiff(a, b []metrics.Sample, name string) hist {
 		}
 	}
 	if ha == nil || hb == nil {
-		return h
+		return hist{}
 	}
+	return diffHist(ha, hb)
+}
+
+// diffHist is the histogram of what b counted since a (the same buckets).
+func diffHist(ha, hb *metrics.Float64Histogram) hist {
+	var h hist
 	h.buckets = hb.Buckets
 	h.counts = make([]uint64, len(hb.Counts))
 	for i := range hb.Counts {
@@ -326,11 +333,12 @@ func (h hist) q(q float64) time.Duration {
 	if h.n == 0 {
 		return 0
 	}
-	want := uint64(q * float64(h.n))
+	// The smallest bucket holding at least q of the counts.
+	want := max(1, uint64(math.Ceil(q*float64(h.n))))
 	var c uint64
 	for i, n := range h.counts {
 		c += n
-		if c > want {
+		if c >= want {
 			hi := h.buckets[i+1]
 			if hi > 1e9 {
 				hi = h.buckets[i]
