@@ -22,7 +22,7 @@ func TestInboxCodes(t *testing.T) {
 func TestOverlap(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
-	ivs := []interval{{at(0), at(10)}, {at(20), at(30)}, {at(25), at(50)}, {at(100), at(110)}}
+	ivs := []interval{{at(100), at(110)}, {at(20), at(30)}, {at(25), at(50)}, {at(0), at(10)}}
 	for _, c := range []struct {
 		a, b int
 		want time.Duration
@@ -33,7 +33,17 @@ func TestOverlap(t *testing.T) {
 		{40, 105, 15 * time.Millisecond},
 		{200, 300, 0},
 	} {
-		if got := overlap(at(c.a), at(c.b), ivs); got != c.want {
+		if got := newSpans(ivs).overlap(at(c.a), at(c.b)); got != c.want {
+			t.Errorf("[%d, %d] ms: %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+	// A long span around short ones: its end is not the last.
+	nested := []interval{{at(0), at(100)}, {at(10), at(20)}, {at(30), at(40)}}
+	for _, c := range []struct {
+		a, b int
+		want time.Duration
+	}{{50, 60, 10 * time.Millisecond}, {15, 35, 30 * time.Millisecond}, {95, 120, 5 * time.Millisecond}} {
+		if got := newSpans(nested).overlap(at(c.a), at(c.b)); got != c.want {
 			t.Errorf("[%d, %d] ms: %v, want %v", c.a, c.b, got, c.want)
 		}
 	}

@@ -131,12 +131,32 @@ func readRuntime() []metrics.Sample {
 // interval is a span of time.
 type interval struct{ from, to time.Time }
 
-// overlap is how long [a, b] overlaps the intervals (sorted by start).
-func overlap(a, b time.Time, ivs []interval) time.Duration {
+// spans are intervals sorted by start, with the latest end up to each:
+// their ends are out of order where they nest (a long report page around
+// short ones).
+type spans struct {
+	ivs   []interval
+	until []time.Time
+}
+
+func newSpans(ivs []interval) spans {
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i].from.Before(ivs[j].from) })
+	s := spans{ivs: ivs, until: make([]time.Time, len(ivs))}
+	for i, iv := range ivs {
+		s.until[i] = iv.to
+		if i > 0 && s.until[i-1].After(iv.to) {
+			s.until[i] = s.until[i-1]
+		}
+	}
+	return s
+}
+
+// overlap is how long [a, b] overlaps the spans, each counted apart.
+func (s spans) overlap(a, b time.Time) time.Duration {
 	var sum time.Duration
-	i := sort.Search(len(ivs), func(i int) bool { return !ivs[i].to.Before(a) })
-	for ; i < len(ivs) && ivs[i].from.Before(b); i++ {
-		from, to := ivs[i].from, ivs[i].to
+	i := sort.Search(len(s.ivs), func(i int) bool { return !s.until[i].Before(a) })
+	for ; i < len(s.ivs) && s.ivs[i].from.Before(b); i++ {
+		from, to := s.ivs[i].from, s.ivs[i].to
 		if from.Before(a) {
 			from = a
 		}
@@ -189,9 +209,8 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 			receipts = append(receipts, interval{r.handlerFrom, r.handlerTo})
 		}
 	}
-	for _, ivs := range [][]interval{commits, pauses, reports, receipts} {
-		sort.Slice(ivs, func(i, j int) bool { return ivs[i].from.Before(ivs[j].from) })
-	}
+	commitSpans, reportSpans, receiptSpans := newSpans(commits), newSpans(reports), newSpans(receipts)
+	sort.Slice(pauses, func(i, j int) bool { return pauses[i].from.Before(pauses[j].from) })
 
 	fmt.Fprintf(w, "  tail: where the time of the slowest 1 %% of each kind went (mean ms; all: every request of the kind)\n")
 	fmt.Fprintf(w, "  %-18s %5s %9s %8s %8s %8s %8s %8s %8s %8s\n", "kind", "n", "latency", "behind", "to hdlr", "handler", "back",
@@ -216,7 +235,7 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 			to += r.handlerFrom.Sub(r.sent)
 			h += r.handlerTo.Sub(r.handlerFrom)
 			back += r.recv.Sub(r.handlerTo)
-			ci += overlap(r.handlerFrom, r.handlerTo, commits)
+			ci += commitSpans.overlap(r.handlerFrom, r.handlerTo)
 			// Other heavy requests only: a report page or a receipt
 			// is in its own list.
 			own := r.handlerTo.Sub(r.handlerFrom)
@@ -226,8 +245,8 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 			case kReceipt:
 				pi -= own
 			}
-			ri += overlap(r.sent, r.recv, reports)
-			pi += overlap(r.sent, r.recv, receipts)
+			ri += reportSpans.overlap(r.sent, r.recv)
+			pi += receiptSpans.overlap(r.sent, r.recv)
 		}
 		k := time.Duration(len(rs))
 		fmt.Fprintf(w, "  %-18s %5d %9s %8s %8s %8s %8s %8s %8s %8s\n", label, len(rs), ms1(lat/k), ms1(behind/k), ms1(to/k), ms1(h/k), ms1(back/k),
