@@ -72,6 +72,10 @@ type MixedOptions struct {
 	// last is answered (a closed loop, which measures capacity; its
 	// latencies are sessions ÷ throughput by Little's law).
 	Rate float64
+	// Tail, if set, times each request of the concurrent run at every
+	// step and prints what the slowest waited for (TailProbe); it should
+	// also be the store's Observer, to see the commits.
+	Tail *TailProbe
 }
 
 // KindNames maps the short names of the kinds (for Without) to the names
@@ -171,6 +175,7 @@ type mixed struct {
 	moved    map[string][2]int // code → (events, index of state in states)
 	states   []motcua.State
 	stateIdx map[motcua.State]int
+	tail     *TailProbe
 }
 
 // RunMixed runs the mixed workload.
@@ -191,7 +196,11 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: o.Handler}
+	h := o.Handler
+	if o.Tail != nil {
+		h = o.Tail.wrap(h)
+	}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	defer srv.Close()
 	minimal, err := startMinimal()
@@ -203,7 +212,7 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	defer tr.CloseIdleConnections()
 	m := &mixed{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: tr, Timeout: time.Minute},
 		moved: map[string][2]int{}, stateIdx: map[motcua.State]int{},
-		runID: strconv.FormatInt(time.Now().UnixNano(), 36)}
+		runID: strconv.FormatInt(time.Now().UnixNano(), 36), tail: o.Tail}
 	m.without = map[string]bool{}
 	for _, w := range o.Without {
 		k, ok := KindNames[w]
@@ -239,12 +248,22 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	if o.Profile != nil {
 		stop = o.Profile()
 	}
+	if o.Tail != nil {
+		o.Tail.start()
+	}
 	c0 := cpuTime()
 	load, el, err := m.run(ctx, o.Sessions, o.Duration, false, o.Rate)
 	cpu := cpuTime() - c0
 	stop()
 	if err != nil {
 		return nil, err
+	}
+	if o.Tail != nil {
+		var reqs []reqRec
+		for _, s := range load {
+			reqs = append(reqs, s.reqs...)
+		}
+		o.Tail.report(o.Out, reqs)
 	}
 	r.PeakRSS = peakRSS()
 	var total int64
@@ -405,6 +424,7 @@ func (m *mixed) login(ctx context.Context, username string) (string, error) {
 type kindStats struct {
 	lat                []time.Duration
 	conflicts, refused int64
+	reqs               []reqRec // with a TailProbe, in the concurrent run
 }
 
 // workerRes is what one worker records: its outcomes by kind and, when
@@ -417,6 +437,8 @@ type workerRes struct {
 	gap       float64
 	next, end time.Time
 	rng       *rand.Rand
+	// probed: the requests are timed for the TailProbe.
+	probed bool
 }
 
 // errPaceEnd ends a paced session's operations at the end of the run.
@@ -458,9 +480,14 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
-			res := &workerRes{stats: map[string]*kindStats{}, rng: rng, end: end}
+			res := &workerRes{stats: map[string]*kindStats{}, rng: rng, end: end, probed: m.tail != nil && !solo}
 			results[w] = res.stats
 			s := m.sessions[w%len(m.sessions)]
+			if !solo && m.idle(s.role) {
+				// Every kind its role does is left out (--without): it
+				// would only draw kinds to skip, holding a core.
+				return
+			}
 			if rate > 0 && !solo {
 				// Each of the n sessions offers rate/n requests per
 				// second, the first at a random time within its gap.
@@ -509,11 +536,22 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 				out[k] = o
 			}
 			o.lat = append(o.lat, s.lat...)
+			o.reqs = append(o.reqs, s.reqs...)
 			o.conflicts += s.conflicts
 			o.refused += s.refused
 		}
 	}
 	return out, el, nil
+}
+
+// idle reports whether every kind role does is left out of the run.
+func (m *mixed) idle(role motcua.Role) bool {
+	for _, x := range mixWeights[role] {
+		if !m.without[x.kind] {
+			return false
+		}
+	}
+	return true
 }
 
 // sessionFor returns a session whose role does kind (the i-th of them).
@@ -750,6 +788,11 @@ func (m *mixed) timed(res *workerRes, kind string, s *session, method, path stri
 		n := m.seq.Add(1)
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
 	}
+	var probe int64
+	if res.probed {
+		probe = m.tail.next.Add(1)
+		req.Header.Set(probeHeader, strconv.FormatInt(probe, 10))
+	}
 	var due time.Time
 	if res.gap > 0 {
 		var err error
@@ -758,6 +801,7 @@ func (m *mixed) timed(res *workerRes, kind string, s *session, method, path stri
 		}
 	}
 	t0 := time.Now()
+	sent := t0
 	if !due.IsZero() && due.Before(t0) {
 		// Paced: time spent behind the session's previous request is
 		// the user's wait too (no coordinated omission).
@@ -776,6 +820,9 @@ func (m *mixed) timed(res *workerRes, kind string, s *session, method, path stri
 	switch {
 	case resp.StatusCode == want:
 		st.lat = append(st.lat, took)
+		if res.probed {
+			st.reqs = append(st.reqs, reqRec{kind: kind, id: probe, due: due, sent: sent, recv: t0.Add(took)})
+		}
 		return b, nil
 	case resp.StatusCode == http.StatusConflict:
 		st.conflicts++

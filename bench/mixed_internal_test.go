@@ -1,6 +1,10 @@
 package bench
 
-import "testing"
+import (
+	"runtime/metrics"
+	"testing"
+	"time"
+)
 
 // The workload reads the dossier codes an inbox page links to, and only
 // those (not the links under a dossier, nor a cut-off link).
@@ -10,5 +14,56 @@ func TestInboxCodes(t *testing.T) {
 	got := inboxCodes(nil, page)
 	if len(got) != 2 || got[0] != "H99.101-250310-0001" || got[1] != "H99.2-1" {
 		t.Errorf("codes %q", got)
+	}
+}
+
+// overlap sums how much of a span the intervals cover, each clipped to
+// it, the ones outside ignored.
+func TestOverlap(t *testing.T) {
+	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	ivs := []interval{{at(100), at(110)}, {at(20), at(30)}, {at(25), at(50)}, {at(0), at(10)}}
+	for _, c := range []struct {
+		a, b int
+		want time.Duration
+	}{
+		{5, 22, 7 * time.Millisecond},   // the end of the first, the start of the second
+		{12, 18, 0},                     // between two
+		{0, 200, 55 * time.Millisecond}, // all of them (the overlapping two counted each)
+		{40, 105, 15 * time.Millisecond},
+		{200, 300, 0},
+	} {
+		if got := newSpans(ivs).overlap(at(c.a), at(c.b)); got != c.want {
+			t.Errorf("[%d, %d] ms: %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+	// A long span around short ones: its end is not the last.
+	nested := []interval{{at(0), at(100)}, {at(10), at(20)}, {at(30), at(40)}}
+	for _, c := range []struct {
+		a, b int
+		want time.Duration
+	}{{50, 60, 10 * time.Millisecond}, {15, 35, 30 * time.Millisecond}, {95, 120, 5 * time.Millisecond}} {
+		if got := newSpans(nested).overlap(at(c.a), at(c.b)); got != c.want {
+			t.Errorf("[%d, %d] ms: %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// A histogram's quantile is the upper bound of the bucket it falls in,
+// counted from the difference of two readings.
+func TestHistQuantile(t *testing.T) {
+	buckets := []float64{0, 0.001, 0.01, 0.1, 1}
+	h := diffHist(&metrics.Float64Histogram{Buckets: buckets, Counts: []uint64{5, 0, 0, 0}},
+		&metrics.Float64Histogram{Buckets: buckets, Counts: []uint64{95, 8, 1, 1}})
+	if h.n != 100 {
+		t.Fatalf("%d waits, want 100", h.n)
+	}
+	for _, c := range []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, time.Millisecond}, {0.95, 10 * time.Millisecond}, {0.99, 100 * time.Millisecond}, {0.999, time.Second}} {
+		if got := h.q(c.q); got != c.want {
+			t.Errorf("q%.3f: %v, want %v", c.q, got, c.want)
+		}
 	}
 }

@@ -183,19 +183,25 @@ func live06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64)
 	for _, f := range start {
 		row(f.AgencyID).CarriedOver += f.N
 	}
-	end, err := stocksAt(ctx, tx, p.To)
+	// The stocks at the period's end are those at its start plus their
+	// changes within the period: a sum over the period, where summing
+	// every change up to the end again read the years before it a second
+	// time (the longest of the page's queries on a province-year).
+	moved, err := sumStats(ctx, tx, p.From, p.To, motcua.StockMetrics...)
 	if err != nil {
 		return err
 	}
-	for _, f := range end {
-		r := row(f.AgencyID)
-		switch f.Metric {
-		case motcua.MetricStockWaiting, motcua.MetricStockWaitingLate:
-			r.Waiting += f.N
-		case motcua.MetricStockWithin, motcua.MetricStockWithinMulti:
-			r.WithinTime += f.N
-		case motcua.MetricStockOverdue, motcua.MetricStockOverdueMulti:
-			r.Overdue += f.N
+	for _, part := range [][]motcua.StatTotal{start, moved} {
+		for _, f := range part {
+			r := row(f.AgencyID)
+			switch f.Metric {
+			case motcua.MetricStockWaiting, motcua.MetricStockWaitingLate:
+				r.Waiting += f.N
+			case motcua.MetricStockWithin, motcua.MetricStockWithinMulti:
+				r.WithinTime += f.N
+			case motcua.MetricStockOverdue, motcua.MetricStockOverdueMulti:
+				r.Overdue += f.N
+			}
 		}
 	}
 	return nil

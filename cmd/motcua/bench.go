@@ -33,6 +33,7 @@ type benchOptions struct {
 	solo       time.Duration
 	without    string
 	rate       float64
+	tail       bool
 
 	partition bool
 	bytes     bool
@@ -56,6 +57,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.DurationVar(&b.solo, "solo", 10*time.Second, "with --mixed: the length of the single-client latency baseline")
 	fs.StringVar(&b.without, "without", "", "with --mixed: kinds left out of the mix, comma-separated (inbox, filter, page, json, action, reception, receipt, report, lookup)")
 	fs.Float64Var(&b.rate, "rate", 0, "with --mixed: pace the sessions so that together they offer this many requests per second at random times (officers think between clicks) and count latencies from when each request was due; 0: a closed loop, every session clicks again as soon as answered (capacity)")
+	fs.BoolVar(&b.tail, "tail", false, "with --mixed: time every request of each concurrent run at each step (due, sent, handler, answered) and print where the slowest 1 % of each kind spent its time and what ran meanwhile (commits, collector, report pages, receipts)")
 	fs.BoolVar(&b.partition, "partition", false, "with --db postgres://…: copy the dossiers into a table partitioned by month of --year and time the same inbox, lookup, 06a and inserts on both (needs space for a copy of the dossiers)")
 	fs.BoolVar(&b.bytes, "bytes", false, "print the bytes per dossier of the database of --data or --db, rows and indexes separately, table by table (reads only)")
 	fs.BoolVar(&b.sign, "sign", false, "measure PDF signatures per second with a key file against raw RSA/ECDSA signatures, and a leader signing 100 results at once")

@@ -32,7 +32,13 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if o.without != "" {
 		without = strings.Split(o.without, ",")
 	}
-	db, err := openStore(ctx, cfg, true)
+	var probe *bench.TailProbe
+	var obs sqlstore.Observer
+	if o.tail {
+		probe = bench.NewTailProbe()
+		obs = probe
+	}
+	db, err := openStoreObserved(ctx, cfg, true, obs)
 	if err != nil {
 		return err
 	}
@@ -67,7 +73,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 			return func() { stopCPU(); peak = mem.end() }
 		}
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
-			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook})
+			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook, Tail: probe})
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func TestMixedBench(t *testing.T) {
 		// whatever the server could take: a closed loop on the demo
 		// province does hundreds.
 		out.Reset()
-		args = []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "3s", "--solo", "100ms", "--rate", "20"}
+		args = []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "3s", "--solo", "100ms", "--rate", "20", "--tail"}
 		if err := run(ctx, args, &out, io.Discard, env(nil)); err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
@@ -72,6 +72,21 @@ func TestMixedBench(t *testing.T) {
 		}
 		if !strings.Contains(s, "--rate 20") {
 			t.Errorf("the command to reproduce lacks --rate:\n%s", s)
+		}
+		// --tail: every request of the run timed at the handler too, and
+		// the receptions' commits seen by the store's observer.
+		m = regexp.MustCompile(`(?m)^    all +(\d+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)`).FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("no tail figures:\n%s", s)
+		}
+		lat, _ := strconv.ParseFloat(m[2], 64)
+		h, _ := strconv.ParseFloat(m[5], 64)
+		if n, _ := strconv.Atoi(m[1]); n == 0 || h <= 0 || h > lat {
+			t.Errorf("a kind's requests: %s of them, mean latency %s ms, in the handler %s ms:\n%s", m[1], m[2], m[5], s)
+		}
+		m = regexp.MustCompile(`commits: (\d+),`).FindStringSubmatch(s)
+		if m == nil || m[1] == "0" {
+			t.Errorf("no commit seen during the run:\n%s", s)
 		}
 	})
 }

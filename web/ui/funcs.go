@@ -88,6 +88,8 @@ func sel(f *form, name, label string, options []option, opts ...string) fieldDat
 func (u *UI) funcs() template.FuncMap {
 	return template.FuncMap{
 		"fld": fld,
+		// fieldHTML draws the "field" partial (field_html.go).
+		"fieldHTML": fieldHTML,
 		// levelLabel names a satisfaction level (rating.go, feedback.go).
 		"levelLabel": motcua.LevelLabel,
 		"auditLabel": func(a string) string {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,6 +16,9 @@ type report06aData struct {
 	Source string
 	Rows   []row06a
 	Total  row06a
+	// Body and Foot are the table's lines and its total's, written in Go
+	// from Rows and Total (table06a).
+	Body, Foot template.HTML
 	// Unbalanced names the rows where 3 ≠ 7 + 11: every dossier to handle
 	// is handled or pending, so this flags a fault to report, not a rounding.
 	Unbalanced []string
@@ -26,18 +30,18 @@ type report06aData struct {
 	Replica bool
 }
 
-// row06a is a line of the report: columns 3 to 13, each with the address
-// of the dossiers behind it.
+// row06a is a line of the report: columns 3 to 13 of an agency (0: the
+// province), each linked to the dossiers behind it (drillHref).
 type row06a struct {
-	N     int // TT; 0 on the total
-	Name  string
-	Cells []cell06a
+	N      int // TT; 0 on the total
+	Name   string
+	Agency int64
+	Cells  []cell06a
 }
 
 type cell06a struct {
-	Col  int
-	N    int64
-	Href string
+	Col int
+	N   int64
 }
 
 // sourceOptions are the two ways of computing the report.
@@ -88,12 +92,13 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 	}
 	p := sd.Period.Period
 	line := func(n int, agency int64, name string, row motcua.Row06a) row06a {
-		out := row06a{N: n, Name: name}
+		out := row06a{N: n, Name: name, Agency: agency, Cells: make([]cell06a, 0, 11)}
 		for c := 3; c <= 13; c++ {
-			out.Cells = append(out.Cells, cell06a{Col: c, N: row.Col(c), Href: drillHref(p, agency, c, "")})
+			out.Cells = append(out.Cells, cell06a{Col: c, N: row.Col(c)})
 		}
 		return out
 	}
+	d.Rows = make([]row06a, 0, len(rep.Rows))
 	for i, row := range rep.Rows {
 		name := "Đơn vị " + strconv.FormatInt(row.AgencyID, 10)
 		if a, ok := agencies[row.AgencyID]; ok {
@@ -106,6 +111,7 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 	}
 	d.AsOf, d.Replica = motcua.FormatDateTime(rep.AsOf), rep.FromReplica
 	d.Total = line(0, 0, "Tổng cộng", rep.Total)
+	d.Body, d.Foot = table06a(p, d.Rows, d.Total)
 	if !rep.Total.Balanced() {
 		d.Unbalanced = append(d.Unbalanced, "Tổng cộng")
 	}
