@@ -152,53 +152,69 @@ func (a *periodAcc) finished(k aggKey) *motcua.FinishedAgg {
 func (a *periodAcc) addCells(cells passCells) {
 	for packed, c := range cells {
 		k := aggKey{agency: packed >> packAgencyShift, procedure: packed >> packProcShift & (packProcMax - 1)}
-		r := a.received(k)
-		fl := motcua.ReportFlags(packed & packFlagsMask)
-		r.Total += c.n
-		switch motcua.Channel(packed >> packChannel & 3) {
-		case motcua.ChannelOnline:
-			r.Online += c.n
-			if fl.Has(motcua.FlagResultFile) {
-				r.OnlineWithResult += c.n
-			}
-		case motcua.ChannelPost:
-			r.Post += c.n
-		}
-		if fl.DigitizedOK() {
-			r.Digitized += c.n
-		}
-		if fl.Has(motcua.FlagReused) {
-			r.Reused += c.n
-		}
-		if fl.Identity() {
-			r.Identity += c.n
-		}
-		if fl.Has(motcua.FlagResultFile) {
-			r.ResultFile += c.n
-		}
-		if fl.Has(motcua.FlagFromStore) {
-			r.Store += c.n
-		}
-		if fl.Has(motcua.FlagFeeBearing) {
-			r.FeeBearing += c.n
-		}
-		if c.finished == 0 {
-			continue
-		}
-		f := a.finished(k)
+		class := motcua.OnTime
 		switch {
 		case packed&(1<<packEarly) != 0:
-			f.Early += c.finished
+			class = motcua.Early
 		case packed&(1<<packLate) != 0:
-			f.Late += c.finished
-		default:
-			f.OnTime += c.finished
+			class = motcua.Late
 		}
-		if packed&(1<<packOnTime766) != 0 {
-			f.OnTime766 += c.finished
-		}
-		f.HandleMS += c.handleMS
+		a.addFacts(k, motcua.Channel(packed>>packChannel&3), motcua.ReportFlags(packed&packFlagsMask), class,
+			packed&(1<<packOnTime766) != 0, *c)
 	}
+}
+
+// addFacts adds c.n receptions of agency and procedure k sharing one
+// channel, set of report flags, finish class and QĐ 766 verdict, of which
+// c.finished finished before the period's end, taking c.handleMS: the
+// cells of both engines' passes. A class other than early and late counts
+// as on time, as the SQL of periodAggs does.
+func (a *periodAcc) addFacts(k aggKey, ch motcua.Channel, fl motcua.ReportFlags, class motcua.Timeliness, ontime766 bool, c passCell) {
+	r := a.received(k)
+	r.Total += c.n
+	switch ch {
+	case motcua.ChannelOnline:
+		r.Online += c.n
+		if fl.Has(motcua.FlagResultFile) {
+			r.OnlineWithResult += c.n
+		}
+	case motcua.ChannelPost:
+		r.Post += c.n
+	}
+	if fl.DigitizedOK() {
+		r.Digitized += c.n
+	}
+	if fl.Has(motcua.FlagReused) {
+		r.Reused += c.n
+	}
+	if fl.Identity() {
+		r.Identity += c.n
+	}
+	if fl.Has(motcua.FlagResultFile) {
+		r.ResultFile += c.n
+	}
+	if fl.Has(motcua.FlagFromStore) {
+		r.Store += c.n
+	}
+	if fl.Has(motcua.FlagFeeBearing) {
+		r.FeeBearing += c.n
+	}
+	if c.finished == 0 {
+		return
+	}
+	f := a.finished(k)
+	switch class {
+	case motcua.Early:
+		f.Early += c.finished
+	case motcua.Late:
+		f.Late += c.finished
+	default:
+		f.OnTime += c.finished
+	}
+	if ontime766 {
+		f.OnTime766 += c.finished
+	}
+	f.HandleMS += c.handleMS
 }
 
 // addAggRows adds the rows of a query selecting agency, procedure and
@@ -276,13 +292,7 @@ func (t *tx) PeriodFacts(_ ctxT, from, to time.Time) (*motcua.PeriodFacts, error
 // periodReceptions adds up the dossiers received in [f, tt).
 func (t *tx) periodReceptions(acc *periodAcc, f, tt int64) error {
 	if t.pgtx != nil {
-		rows, err := t.query(`SELECT competent_agency_id, procedure_id, `+periodAggs+` FROM dossiers
-			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
-			GROUP BY competent_agency_id, procedure_id`, tt, tt, tt, tt, tt, f, tt)
-		if err != nil {
-			return err
-		}
-		return acc.addAggRows(rows, false)
+		return t.pgPeriodReceptions(acc, f, tt)
 	}
 	// The second connection is pinned before t reads anything (see
 	// pinSecondReader).
@@ -329,4 +339,41 @@ func sortAggs[T any](s []T, key func(T) aggKey) {
 		ka, kb := key(a), key(b)
 		return cmp.Or(cmp.Compare(ka.agency, kb.agency), cmp.Compare(ka.procedure, kb.procedure))
 	})
+}
+
+// pgPeriodPassSQL groups a period's receptions (?3 to ?4) by every fact
+// the reports count them by and sums, per group, those finished before the
+// period's end (?1, ?2) and their handling time; Go then expands each
+// group into its counts (addFacts). The groups are few (agencies ×
+// procedures × the combinations of facts that occur: 3,300 on a
+// 100,000-dossier year), and a hash aggregate of plain columns costs the
+// server less than the fifteen CASE sums of periodAggs it replaces
+// (measured on PostgreSQL 15, 100,000 receptions, one backend, parallel
+// query off: 38 against 55 ms of CPU). It reads index dossiers_received
+// alone.
+const pgPeriodPassSQL = `SELECT competent_agency_id, procedure_id, channel, report_flags, finish_class, ontime_766, COUNT(*),
+	COUNT(*) FILTER (WHERE finished_at < ?), COALESCE(SUM(handle_ms) FILTER (WHERE finished_at < ?), 0)
+	FROM dossiers WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
+	GROUP BY competent_agency_id, procedure_id, channel, report_flags, finish_class, ontime_766`
+
+// pgPeriodReceptions adds up the receptions of [f, tt) on PostgreSQL.
+func (t *tx) pgPeriodReceptions(acc *periodAcc, f, tt int64) error {
+	rows, err := t.query(pgPeriodPassSQL, tt, tt, f, tt)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k aggKey
+		var ch motcua.Channel
+		var fl motcua.ReportFlags
+		var class motcua.Timeliness
+		var ontime bool
+		var c passCell
+		if err := rows.Scan(&k.agency, &k.procedure, &ch, &fl, &class, &ontime, &c.n, &c.finished, &c.handleMS); err != nil {
+			return err
+		}
+		acc.addFacts(k, ch, fl, class, ontime, c)
+	}
+	return rows.Err()
 }
