@@ -199,6 +199,13 @@ func (a *periodAcc) addFacts(k aggKey, ch motcua.Channel, fl motcua.ReportFlags,
 	if fl.Has(motcua.FlagFeeBearing) {
 		r.FeeBearing += c.n
 	}
+	a.addFinished(k, class, ontime766, c)
+}
+
+// addFinished adds what c.finished dossiers of agency and procedure k,
+// sharing a finish class and QĐ 766 verdict, add to the period's finishes
+// (none when c.finished is 0).
+func (a *periodAcc) addFinished(k aggKey, class motcua.Timeliness, ontime766 bool, c passCell) {
 	if c.finished == 0 {
 		return
 	}
@@ -273,6 +280,12 @@ func (t *tx) PeriodFacts(_ ctxT, from, to time.Time) (*motcua.PeriodFacts, error
 		return nil, err
 	}
 	for i, where := range wheres {
+		if t.pgtx != nil {
+			if err := t.pgCarriedOver(acc, i, where, args[i], tt); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		rows, err := t.query(`SELECT competent_agency_id, procedure_id, `+periodAggs+` FROM dossiers`+where+`
 			GROUP BY competent_agency_id, procedure_id`, append([]any{tt, tt, tt, tt, tt}, args[i]...)...)
 		if err != nil {
@@ -374,6 +387,56 @@ func (t *tx) pgPeriodReceptions(acc *periodAcc, f, tt int64) error {
 			return err
 		}
 		acc.addFacts(k, ch, fl, class, ontime, c)
+	}
+	return rows.Err()
+}
+
+// PeriodFactsFirst implements motcua.PeriodFactsFirst: PostgreSQL's one
+// pass (a hash aggregate over index dossiers_received) replaces the two
+// aggregates report 06a would otherwise run; SQLite counts index ranges
+// per agency, cheaper than reading a period's rows.
+func (t *tx) PeriodFactsFirst() bool { return t.pgtx != nil }
+
+// pgCarriedSelects are, for each half of "pending at the period's start"
+// (pendingWheres), what PostgreSQL reads of the dossiers carried over:
+// per agency and procedure, how many, and what those finished before the
+// period's end (?1, ?2 of the second half) add to its finishes. Only columns of the half's
+// index are named, so that each half is read from its index alone: the
+// unfinished dossiers (dossiers_pending) have no finish, and those
+// finished since the start are read from dossiers_finished or
+// dossiers_received, which hold the finish's facts (periodAggs also
+// named the channel and the report flags, which the finishes' index
+// lacks: every dossier finished since the start was then read from the
+// table).
+var pgCarriedSelects = [2]string{
+	`SELECT competent_agency_id, procedure_id, '', FALSE, COUNT(*), CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM dossiers`,
+	`SELECT competent_agency_id, procedure_id, finish_class, ontime_766, COUNT(*), COUNT(*) FILTER (WHERE finished_at < ?),
+		COALESCE(SUM(handle_ms) FILTER (WHERE finished_at < ?), 0) FROM dossiers`,
+}
+
+// pgCarriedOver adds up the carried-over dossiers of half i (see
+// pgCarriedSelects) on PostgreSQL.
+func (t *tx) pgCarriedOver(acc *periodAcc, i int, where string, args []any, tt int64) error {
+	group := ` GROUP BY competent_agency_id, procedure_id`
+	if i == 1 {
+		group += `, finish_class, ontime_766`
+		args = append([]any{tt, tt}, args...)
+	}
+	rows, err := t.query(pgCarriedSelects[i]+where+group, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k aggKey
+		var class motcua.Timeliness
+		var ontime bool
+		var c passCell
+		if err := rows.Scan(&k.agency, &k.procedure, &class, &ontime, &c.n, &c.finished, &c.handleMS); err != nil {
+			return err
+		}
+		acc.carried[k.agency] += c.n
+		acc.addFinished(k, class, ontime, c)
 	}
 	return rows.Err()
 }
