@@ -32,15 +32,3 @@ type PeriodFactsReader interface {
 	// PeriodFacts), reading the report columns of the dossiers only.
 	PeriodFacts(ctx context.Context, from, to time.Time) (*PeriodFacts, error)
 }
-
-// PeriodFactsFirst is implemented by a store whose one pass over a period
-// (PeriodFacts) costs no more than report 06a's counts per agency
-// (ReportStore.ReceivedByAgency, FinishedByAgency and CountPendingAt).
-// PostgreSQL adds a period's rows up by hashing them, so the one pass
-// replaces two passes there; SQLite counts index ranges per agency without
-// reading their rows, which is cheaper than reading the period.
-type PeriodFactsFirst interface {
-	// PeriodFactsFirst reports whether report 06a from the dossiers should
-	// read PeriodFacts rather than count per agency.
-	PeriodFactsFirst() bool
-}

@@ -112,23 +112,12 @@ func readBasePeriod(ctx context.Context, tx motcua.Tx, p motcua.Period) (*basePe
 	return &basePeriod{facts: facts, pending: pending}, nil
 }
 
-// base06a computes the report from the dossiers. On SQLite it counts per
-// agency (base06aByQueries): a count of an index range costs a fraction
+// base06a computes the report from the dossiers. It counts per agency
+// (base06aByQueries): on SQLite a count of an index range costs a fraction
 // of reading the period's rows, which the index's per-procedure figures
 // need (readBasePeriod); measured on 1.6 million dossiers, 1.8 s against
-// 20 s for a year on the loaded reference machine (issue 15). A store
-// that adds rows up by hashing them (PostgreSQL, motcua.PeriodFactsFirst)
-// reads the period once instead of once for the receptions and once for
-// the finishes.
+// 20 s for a year on the loaded reference machine (issue 15).
 func (s *Service) base06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
-	if pf, ok := tx.(motcua.PeriodFactsFirst); ok && pf.PeriodFactsFirst() {
-		bp, err := readBasePeriod(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		bp.rows06a(p, row)
-		return nil
-	}
 	return s.base06aByQueries(ctx, tx, p, row)
 }
 

@@ -16,6 +16,7 @@ func init() {
 			return nil
 		}
 		for _, q := range []string{
+			`DROP INDEX dossiers_agency`,
 			`DROP INDEX dossiers_received`,
 			`CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, procedure_id, channel, report_flags, finished_at, finish_class, ontime_766, handle_ms)
 				WHERE received_at IS NOT NULL`,
@@ -43,7 +44,7 @@ func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
 	received := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
 	finished := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
 	queries := map[string][]any{
-		pgPeriodPassSQL:                                         {tt, tt, f, tt},
+		pgPeriodPassSQL:                                         {tt, tt, tt, tt, tt, f, tt},
 		pendingSelects[1] + received:                            {f, f},
 		pendingSelects[1] + finished:                            {f, f},
 		pgCarriedSelects[1] + received + ` GROUP BY 1, 2, 3, 4`: {tt, tt, f, f},
