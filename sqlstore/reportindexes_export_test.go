@@ -23,6 +23,9 @@ func init() {
 			`DROP INDEX dossiers_finished`,
 			`CREATE INDEX dossiers_finished ON dossiers (finished_at, competent_agency_id, procedure_id, finish_class, ontime_766, handle_ms, received_at)
 				WHERE received_at IS NOT NULL AND finished_at IS NOT NULL`,
+			`DROP INDEX dossiers_pending`,
+			`CREATE INDEX dossiers_pending ON dossiers (received_at, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at, finished_at)
+				WHERE received_at IS NOT NULL AND finished_at IS NULL`,
 			`CREATE INDEX dossiers_agency_received ON dossiers (competent_agency_id, channel, received_at) WHERE received_at IS NOT NULL`,
 			`CREATE INDEX dossiers_agency_finished ON dossiers (competent_agency_id, finish_class, ontime_766, finished_at, received_at)
 				WHERE received_at IS NOT NULL AND finished_at IS NOT NULL`,
@@ -37,13 +40,16 @@ func init() {
 
 // PGReportPlans returns PostgreSQL's plans, with sequential and bitmap
 // scans disabled, of the reads of a period that migration 0032 means to
-// be index-only: the period pass, and both sides of the dossiers pending
-// at a moment (their ids, and the carried-over counts), by name.
+// be index-only, by query: the period pass, the unfinished dossiers
+// pending at a moment, and both sides of those finished since (their ids,
+// and the carried-over counts).
 func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
 	const f, tt = int64(1735664400000), int64(1767200400000)
 	received := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
 	finished := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
+	unfinished := ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
 	queries := map[string][]any{
+		pendingSelects[0] + unfinished:                          {tt},
 		pgPeriodPassSQL:                                         {tt, tt, tt, tt, tt, f, tt},
 		pendingSelects[1] + received:                            {f, f},
 		pendingSelects[1] + finished:                            {f, f},

@@ -49,7 +49,7 @@ func TestPGReportReadsAreIndexOnly(t *testing.T) {
 			t.Errorf("not read from an index alone:\n%s\n%s", q, plan)
 		}
 	}
-	if len(plans) != 5 {
-		t.Errorf("%d plans, want 5", len(plans))
+	if len(plans) != 6 {
+		t.Errorf("%d plans, want 6", len(plans))
 	}
 }
