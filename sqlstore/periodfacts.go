@@ -152,53 +152,76 @@ func (a *periodAcc) finished(k aggKey) *motcua.FinishedAgg {
 func (a *periodAcc) addCells(cells passCells) {
 	for packed, c := range cells {
 		k := aggKey{agency: packed >> packAgencyShift, procedure: packed >> packProcShift & (packProcMax - 1)}
-		r := a.received(k)
-		fl := motcua.ReportFlags(packed & packFlagsMask)
-		r.Total += c.n
-		switch motcua.Channel(packed >> packChannel & 3) {
-		case motcua.ChannelOnline:
-			r.Online += c.n
-			if fl.Has(motcua.FlagResultFile) {
-				r.OnlineWithResult += c.n
-			}
-		case motcua.ChannelPost:
-			r.Post += c.n
-		}
-		if fl.DigitizedOK() {
-			r.Digitized += c.n
-		}
-		if fl.Has(motcua.FlagReused) {
-			r.Reused += c.n
-		}
-		if fl.Identity() {
-			r.Identity += c.n
-		}
-		if fl.Has(motcua.FlagResultFile) {
-			r.ResultFile += c.n
-		}
-		if fl.Has(motcua.FlagFromStore) {
-			r.Store += c.n
-		}
-		if fl.Has(motcua.FlagFeeBearing) {
-			r.FeeBearing += c.n
-		}
-		if c.finished == 0 {
-			continue
-		}
-		f := a.finished(k)
+		class := motcua.OnTime
 		switch {
 		case packed&(1<<packEarly) != 0:
-			f.Early += c.finished
+			class = motcua.Early
 		case packed&(1<<packLate) != 0:
-			f.Late += c.finished
-		default:
-			f.OnTime += c.finished
+			class = motcua.Late
 		}
-		if packed&(1<<packOnTime766) != 0 {
-			f.OnTime766 += c.finished
-		}
-		f.HandleMS += c.handleMS
+		a.addFacts(k, motcua.Channel(packed>>packChannel&3), motcua.ReportFlags(packed&packFlagsMask), class,
+			packed&(1<<packOnTime766) != 0, *c)
 	}
+}
+
+// addFacts adds c.n receptions of agency and procedure k sharing one
+// channel, set of report flags, finish class and QĐ 766 verdict, of which
+// c.finished finished before the period's end, taking c.handleMS: the
+// cells of SQLite's pass. A class other than early and late counts
+// as on time, as the SQL of periodAggs does.
+func (a *periodAcc) addFacts(k aggKey, ch motcua.Channel, fl motcua.ReportFlags, class motcua.Timeliness, ontime766 bool, c passCell) {
+	r := a.received(k)
+	r.Total += c.n
+	switch ch {
+	case motcua.ChannelOnline:
+		r.Online += c.n
+		if fl.Has(motcua.FlagResultFile) {
+			r.OnlineWithResult += c.n
+		}
+	case motcua.ChannelPost:
+		r.Post += c.n
+	}
+	if fl.DigitizedOK() {
+		r.Digitized += c.n
+	}
+	if fl.Has(motcua.FlagReused) {
+		r.Reused += c.n
+	}
+	if fl.Identity() {
+		r.Identity += c.n
+	}
+	if fl.Has(motcua.FlagResultFile) {
+		r.ResultFile += c.n
+	}
+	if fl.Has(motcua.FlagFromStore) {
+		r.Store += c.n
+	}
+	if fl.Has(motcua.FlagFeeBearing) {
+		r.FeeBearing += c.n
+	}
+	a.addFinished(k, class, ontime766, c)
+}
+
+// addFinished adds what c.finished dossiers of agency and procedure k,
+// sharing a finish class and QĐ 766 verdict, add to the period's finishes
+// (none when c.finished is 0).
+func (a *periodAcc) addFinished(k aggKey, class motcua.Timeliness, ontime766 bool, c passCell) {
+	if c.finished == 0 {
+		return
+	}
+	f := a.finished(k)
+	switch class {
+	case motcua.Early:
+		f.Early += c.finished
+	case motcua.Late:
+		f.Late += c.finished
+	default:
+		f.OnTime += c.finished
+	}
+	if ontime766 {
+		f.OnTime766 += c.finished
+	}
+	f.HandleMS += c.handleMS
 }
 
 // addAggRows adds the rows of a query selecting agency, procedure and
@@ -257,6 +280,12 @@ func (t *tx) PeriodFacts(_ ctxT, from, to time.Time) (*motcua.PeriodFacts, error
 		return nil, err
 	}
 	for i, where := range wheres {
+		if t.pgtx != nil {
+			if err := t.pgCarriedOver(acc, i, where, args[i], tt); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		rows, err := t.query(`SELECT competent_agency_id, procedure_id, `+periodAggs+` FROM dossiers`+where+`
 			GROUP BY competent_agency_id, procedure_id`, append([]any{tt, tt, tt, tt, tt}, args[i]...)...)
 		if err != nil {
@@ -276,13 +305,7 @@ func (t *tx) PeriodFacts(_ ctxT, from, to time.Time) (*motcua.PeriodFacts, error
 // periodReceptions adds up the dossiers received in [f, tt).
 func (t *tx) periodReceptions(acc *periodAcc, f, tt int64) error {
 	if t.pgtx != nil {
-		rows, err := t.query(`SELECT competent_agency_id, procedure_id, `+periodAggs+` FROM dossiers
-			WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
-			GROUP BY competent_agency_id, procedure_id`, tt, tt, tt, tt, tt, f, tt)
-		if err != nil {
-			return err
-		}
-		return acc.addAggRows(rows, false)
+		return t.pgPeriodReceptions(acc, f, tt)
 	}
 	// The second connection is pinned before t reads anything (see
 	// pinSecondReader).
@@ -329,4 +352,92 @@ func sortAggs[T any](s []T, key func(T) aggKey) {
 		ka, kb := key(a), key(b)
 		return cmp.Or(cmp.Compare(ka.agency, kb.agency), cmp.Compare(ka.procedure, kb.procedure))
 	})
+}
+
+// pgPeriodAggs is periodAggs for PostgreSQL, counting with FILTER clauses
+// rather than summing CASE expressions (measured on 1.6 million
+// receptions, one backend: 813–849 against 843–882 ms of CPU, 762–781
+// against 841–970 with JIT off). Grouping
+// the receptions by every fact instead and expanding the groups in Go was
+// tried and is slower at that size: 51,599 groups of six columns, 1.0–1.3
+// s, and a sort spilled to disk unless work_mem is raised.
+var pgPeriodAggs = fmt.Sprintf(`COUNT(*),
+	COUNT(*) FILTER (WHERE channel = %[1]d),
+	COUNT(*) FILTER (WHERE channel = %[2]d),
+	COUNT(*) FILTER (WHERE %[3]s),
+	COUNT(*) FILTER (WHERE (report_flags & %[4]d) != 0),
+	COUNT(*) FILTER (WHERE (report_flags & %[5]d) != 0),
+	COUNT(*) FILTER (WHERE (report_flags & %[6]d) != 0),
+	COUNT(*) FILTER (WHERE channel = %[1]d AND (report_flags & %[6]d) != 0),
+	COUNT(*) FILTER (WHERE finished_at < ? AND finish_class = '%[7]s'),
+	COUNT(*) FILTER (WHERE finished_at < ? AND finish_class = '%[8]s'),
+	COUNT(*) FILTER (WHERE finished_at < ? AND finish_class <> '%[7]s' AND finish_class <> '%[8]s'),
+	COUNT(*) FILTER (WHERE finished_at < ? AND ontime_766),
+	COALESCE(SUM(handle_ms) FILTER (WHERE finished_at < ?), 0),
+	COUNT(*) FILTER (WHERE (report_flags & %[9]d) != 0),
+	COUNT(*) FILTER (WHERE (report_flags & %[10]d) != 0)`,
+	motcua.ChannelOnline, motcua.ChannelPost, sqlDigitizedOK, motcua.FlagReused,
+	motcua.FlagVNeID|motcua.FlagFromStore|motcua.FlagPopulationDB, motcua.FlagResultFile, motcua.Early, motcua.Late,
+	motcua.FlagFromStore, motcua.FlagFeeBearing)
+
+// pgPeriodPassSQL reads the receptions of [?6, ?7) per agency and
+// procedure, ?1–?5 being the period's end.
+var pgPeriodPassSQL = `SELECT competent_agency_id, procedure_id, ` + pgPeriodAggs + ` FROM dossiers
+	WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
+	GROUP BY competent_agency_id, procedure_id`
+
+// pgPeriodReceptions adds up the receptions of [f, tt) on PostgreSQL,
+// which reads index dossiers_received alone and hashes the rows by agency
+// and procedure (in parallel workers when the planner sees fit).
+func (t *tx) pgPeriodReceptions(acc *periodAcc, f, tt int64) error {
+	rows, err := t.query(pgPeriodPassSQL, tt, tt, tt, tt, tt, f, tt)
+	if err != nil {
+		return err
+	}
+	return acc.addAggRows(rows, false)
+}
+
+// pgCarriedSelects are, for each half of "pending at the period's start"
+// (pendingWheres), what PostgreSQL reads of the dossiers carried over:
+// per agency and procedure, how many, and what those finished before the
+// period's end (?1, ?2 of the second half) add to its finishes. Only
+// columns of the half's index are named, so that each half is read from
+// its index alone: the
+// unfinished dossiers (dossiers_pending) have no finish, and those
+// finished since the start are read from dossiers_finished or
+// dossiers_received, which hold the finish's facts (periodAggs also
+// named the channel and the report flags, which the finishes' index
+// lacks: every dossier finished since the start was then read from the
+// table).
+var pgCarriedSelects = [2]string{
+	`SELECT competent_agency_id, procedure_id, '', FALSE, COUNT(*), CAST(0 AS BIGINT), CAST(0 AS BIGINT) FROM dossiers`,
+	`SELECT competent_agency_id, procedure_id, finish_class, ontime_766, COUNT(*), COUNT(*) FILTER (WHERE finished_at < ?),
+		COALESCE(SUM(handle_ms) FILTER (WHERE finished_at < ?), 0) FROM dossiers`,
+}
+
+// pgCarriedOver adds up the carried-over dossiers of half i (see
+// pgCarriedSelects) on PostgreSQL.
+func (t *tx) pgCarriedOver(acc *periodAcc, i int, where string, args []any, tt int64) error {
+	group := ` GROUP BY competent_agency_id, procedure_id`
+	if i == 1 {
+		group += `, finish_class, ontime_766`
+		args = append([]any{tt, tt}, args...)
+	}
+	rows, err := t.query(pgCarriedSelects[i]+where+group, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k aggKey
+		var class motcua.Timeliness
+		var ontime bool
+		var c passCell
+		if err := rows.Scan(&k.agency, &k.procedure, &class, &ontime, &c.n, &c.finished, &c.handleMS); err != nil {
+			return err
+		}
+		acc.carried[k.agency] += c.n
+		acc.addFinished(k, class, ontime, c)
+	}
+	return rows.Err()
 }

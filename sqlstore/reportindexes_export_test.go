@@ -1,0 +1,95 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/motcua/motcua"
+)
+
+// Migration 0032 (PostgreSQL only) trimmed the report indexes; its undo
+// puts back those of migrations 0003 and 0026, as an older database has
+// them. SQLite's 0032 changed nothing.
+func init() {
+	migrationUndoFuncs[32] = func(t *tx) error {
+		if t.pgtx == nil {
+			return nil
+		}
+		for _, q := range []string{
+			`DROP INDEX dossiers_agency`,
+			`DROP INDEX dossiers_received`,
+			`CREATE INDEX dossiers_received ON dossiers (received_at, competent_agency_id, procedure_id, channel, report_flags, finished_at, finish_class, ontime_766, handle_ms)
+				WHERE received_at IS NOT NULL`,
+			`DROP INDEX dossiers_finished`,
+			`CREATE INDEX dossiers_finished ON dossiers (finished_at, competent_agency_id, procedure_id, finish_class, ontime_766, handle_ms, received_at)
+				WHERE received_at IS NOT NULL AND finished_at IS NOT NULL`,
+			`DROP INDEX dossiers_pending`,
+			`CREATE INDEX dossiers_pending ON dossiers (received_at, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at, finished_at)
+				WHERE received_at IS NOT NULL AND finished_at IS NULL`,
+			`CREATE INDEX dossiers_agency_received ON dossiers (competent_agency_id, channel, received_at) WHERE received_at IS NOT NULL`,
+			`CREATE INDEX dossiers_agency_finished ON dossiers (competent_agency_id, finish_class, ontime_766, finished_at, received_at)
+				WHERE received_at IS NOT NULL AND finished_at IS NOT NULL`,
+		} {
+			if _, err := t.exec(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// PGReportPlans returns PostgreSQL's plans, with sequential and bitmap
+// scans disabled, of the reads of a period that migration 0032 means to
+// be index-only, by query: the period pass, the unfinished dossiers
+// pending at a moment, and both sides of those finished since (their ids,
+// and the carried-over counts).
+func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
+	const f, tt = int64(1735664400000), int64(1767200400000)
+	received := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
+	finished := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
+	unfinished := ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
+	queries := map[string][]any{
+		pendingSelects[0] + unfinished:                          {tt},
+		pgPeriodPassSQL:                                         {tt, tt, tt, tt, tt, f, tt},
+		pendingSelects[1] + received:                            {f, f},
+		pendingSelects[1] + finished:                            {f, f},
+		pgCarriedSelects[1] + received + ` GROUP BY 1, 2, 3, 4`: {tt, tt, f, f},
+		pgCarriedSelects[1] + finished + ` GROUP BY 1, 2, 3, 4`: {tt, tt, f, f},
+	}
+	// The planner takes an index-only scan for what it is only when the
+	// visibility map is set, as on a live database.
+	if _, err := db.pg.ExecContext(ctx, `VACUUM ANALYZE dossiers`); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		t := mt.(*tx)
+		for _, q := range []string{`SET LOCAL enable_seqscan = off`, `SET LOCAL enable_bitmapscan = off`} {
+			if _, err := t.pgtx.ExecContext(t.ctx, q); err != nil {
+				return err
+			}
+		}
+		for q, args := range queries {
+			rows, err := t.query("EXPLAIN "+q, args...)
+			if err != nil {
+				return err
+			}
+			var plan []string
+			for rows.Next() {
+				var line string
+				if err := rows.Scan(&line); err != nil {
+					rows.Close()
+					return err
+				}
+				plan = append(plan, line)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			out[q] = strings.Join(plan, "\n")
+		}
+		return nil
+	})
+	return out, err
+}
