@@ -114,6 +114,7 @@ var migrationUndo = map[int][]string{
     WHERE received_at IS NOT NULL`},
 	27: {"DROP TABLE file_metadata", "DROP TABLE scan_texts"},
 	29: {"DROP INDEX IF EXISTS dossiers_period"}, // SQLite only
+	31: {"DROP INDEX IF EXISTS dossiers_long"},   // SQLite only
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

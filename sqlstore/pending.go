@@ -41,15 +41,36 @@ func (t *tx) finishedSideShorter(at int64) (bool, error) {
 	return last.Int64-at <= at-first.Int64, nil
 }
 
-// pendingWheres returns the conditions of the two halves of "pending at
-// at" with their arguments. The unary plus keeps the planner off the index
-// of the side not chosen.
-func (t *tx) pendingWheres(at int64) ([2]string, [2][]any, error) {
+// longDossierMS is the handling span from which a finished dossier is
+// "long": held by index dossiers_long (migration 0031), whose condition
+// longDossierSQL is, character for character, so that SQLite can use it.
+const longDossierMS = 30 * 24 * 3600 * 1000
+
+var longDossierSQL = fmt.Sprintf("finished_at - received_at >= %d", longDossierMS)
+
+// pendingWheres returns the conditions of the parts of "pending at at"
+// with their arguments: the unfinished dossiers received before at, and
+// those finished since. The unary plus keeps the planner off the index of
+// the side not chosen.
+//
+// On SQLite the latter are two disjoint parts, both bounded whatever at
+// is: those finished within 30 days of their reception were received in
+// the 30 days before at (a range of dossiers_received), the others are in
+// the small index dossiers_long. On PostgreSQL they are read from the side
+// spanning less time (see finishedSideShorter).
+func (t *tx) pendingWheres(at int64) ([]string, [][]any, error) {
 	d := t.db.dialect
 	unfinished := d.indexedBy("dossiers_pending") + ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
+	if t.pgtx == nil {
+		short := d.indexedBy("dossiers_received") + ` WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
+			AND finished_at IS NOT NULL AND finished_at >= ? AND NOT (` + longDossierSQL + `)`
+		long := d.indexedBy("dossiers_long") + ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND ` + longDossierSQL + `
+			AND finished_at >= ? AND received_at < ?`
+		return []string{unfinished, short, long}, [][]any{{at}, {at - longDossierMS, at, at}, {at, at}}, nil
+	}
 	finishedSide, err := t.finishedSideShorter(at)
 	if err != nil {
-		return [2]string{}, [2][]any{}, err
+		return nil, nil, err
 	}
 	since := d.indexedBy("dossiers_received") +
 		` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
@@ -57,13 +78,13 @@ func (t *tx) pendingWheres(at int64) ([2]string, [2][]any, error) {
 		since = d.indexedBy("dossiers_finished") +
 			` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
 	}
-	return [2]string{unfinished, since}, [2][]any{{at}, {at, at}}, nil
+	return []string{unfinished, since}, [][]any{{at}, {at, at}}, nil
 }
 
-// pendingSelects are the columns read for each half: the unfinished
-// dossiers' standing comes from their index; those finished since are only
-// identified (their standing then comes from their history, their
-// finishing time marking them as changed since), from the index of finishes.
+// pendingSelects are the columns read for the unfinished dossiers (the
+// first part), whose standing comes from their index, and for those
+// finished since, which are only identified (their standing then comes
+// from their history, their finishing time marking them as changed since).
 var pendingSelects = [2]string{
 	`SELECT id, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at FROM dossiers`,
 	`SELECT id, competent_agency_id, procedure_id, '', NULL, 0, NULL, finished_at FROM dossiers`,
@@ -77,7 +98,7 @@ func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
 	}
 	var out []motcua.PendingRecord
 	for i, where := range wheres {
-		rows, err := t.query(pendingSelects[i]+where, args[i]...)
+		rows, err := t.query(pendingSelects[min(i, 1)]+where, args[i]...)
 		if err != nil {
 			return nil, err
 		}
