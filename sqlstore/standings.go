@@ -44,6 +44,7 @@ func (t *tx) StandingsBefore(_ ctxT, ids []int64, at time.Time) (map[int64]motcu
 		return t.standingsOn(t.conn, ids, at.UnixMilli())
 	}
 	// Every other chunk on the second connection, at once.
+	periodSplits.Add(1)
 	var mine, theirs []int64
 	for i := 0; i < len(ids); i += standingsChunk {
 		chunk := ids[i:min(i+standingsChunk, len(ids))]
