@@ -92,33 +92,69 @@ var pendingSelects = [2]string{
 
 // PendingAt implements motcua.ReportStore, reading indexes only.
 func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
+	t.helper() // before t's first read
 	wheres, args, err := t.pendingWheres(at.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
-	var out []motcua.PendingRecord
-	for i, where := range wheres {
-		rows, err := t.query(pendingSelects[min(i, 1)]+where, args[i]...)
+	parts := make([][]motcua.PendingRecord, len(wheres))
+	err = t.partsOn(len(wheres), func(c *pconn, i int) error {
+		rows, err := t.queryOn(c, pendingSelects[min(i, 1)]+wheres[i], args[i]...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var r motcua.PendingRecord
 			var due, lastRequest, last sqlNullInt
 			if err := rows.Scan(&r.DossierID, &r.AgencyID, &r.ProcedureID, &r.Now.State, &due,
 				&r.Now.Supplements, &lastRequest, &last); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			r.Now.DueAt, r.Now.LastRequest, r.LastEventAt = fromMS(due), fromMS(lastRequest), fromMS(last)
-			out = append(out, r)
+			parts[i] = append(parts[i], r)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []motcua.PendingRecord
+	for _, p := range parts {
+		out = append(out, p...)
 	}
 	return out, nil
+}
+
+// partsOn calls fn for parts 0 to n-1 of a read: at once on the
+// transaction's two connections when it has a second one (SQLite; see
+// helper), otherwise one after the other on its own. fn reads through
+// queryOn.
+func (t *tx) partsOn(n int, fn func(c *pconn, i int) error) error {
+	if second := t.helper(); second != nil && n > 1 {
+		periodSplits.Add(1)
+		return shareOut(t.conn, second, n, fn)
+	}
+	for i := range n {
+		if err := fn(t.conn, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queryOn runs a query on c, the transaction's connection or its second
+// one (on PostgreSQL, on the transaction).
+func (t *tx) queryOn(c *pconn, query string, args ...any) (*sql.Rows, error) {
+	if t.pgtx != nil || c == nil || c == t.conn {
+		return t.query(query, args...)
+	}
+	s, err := c.stmt(t.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(t.ctx, args...)
+	return rows, mapError(err)
 }
 
 // inChunks runs query (whose %s takes the placeholders) for the ids a few
@@ -157,30 +193,38 @@ func (t *tx) inChunks(ids []int64, query string, fn func(*sql.Rows) error, extra
 
 // CountPendingAt implements motcua.ReportStore.
 func (t *tx) CountPendingAt(_ ctxT, at time.Time) (map[int64]int64, error) {
+	t.helper() // before t's first read
 	wheres, args, err := t.pendingWheres(at.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
-	out := map[int64]int64{}
-	for i, where := range wheres {
+	parts := make([]map[int64]int64, len(wheres))
+	err = t.partsOn(len(wheres), func(c *pconn, i int) error {
 		// Counted here rather than with GROUP BY, which would draw the
 		// planner to an index ordered by agency and away from the time
 		// range.
-		rows, err := t.query(`SELECT competent_agency_id FROM dossiers`+where, args[i]...)
+		rows, err := t.queryOn(c, `SELECT competent_agency_id FROM dossiers`+wheres[i], args[i]...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
+		parts[i] = map[int64]int64{}
 		for rows.Next() {
 			var agency int64
 			if err := rows.Scan(&agency); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
-			out[agency]++
+			parts[i][agency]++
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int64{}
+	for _, p := range parts {
+		for agency, n := range p {
+			out[agency] += n
 		}
 	}
 	return out, nil

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 // taken from the line of the highest seq (SQLite's max() gives its row's
 // other columns), with the count of supplement requests; the time of the
 // last request is read for the few dossiers that had one. The chunks are
-// shared between the transaction's connection and its second one (see
+// shared out between the transaction's connection and its second one (see
 // helper) when it has one.
 
 // standingsSQL folds the lines before ? of a chunk of dossiers.
@@ -43,33 +42,22 @@ func (t *tx) StandingsBefore(_ ctxT, ids []int64, at time.Time) (map[int64]motcu
 	if second == nil || len(ids) <= standingsChunk {
 		return t.standingsOn(t.conn, ids, at.UnixMilli())
 	}
-	// Every other chunk on the second connection, at once.
+	// The chunks shared out between the two connections, at once.
 	periodSplits.Add(1)
-	var mine, theirs []int64
-	for i := 0; i < len(ids); i += standingsChunk {
-		chunk := ids[i:min(i+standingsChunk, len(ids))]
-		if (i/standingsChunk)%2 == 0 {
-			mine = append(mine, chunk...)
-		} else {
-			theirs = append(theirs, chunk...)
-		}
-	}
-	type result struct {
-		m   map[int64]motcua.Pending766
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		m, err := t.standingsOn(second, theirs, at.UnixMilli())
-		done <- result{m, err}
-	}()
-	out, err := t.standingsOn(t.conn, mine, at.UnixMilli())
-	r := <-done
-	if err = errors.Join(err, r.err); err != nil {
+	n := (len(ids) + standingsChunk - 1) / standingsChunk
+	parts := make([]map[int64]motcua.Pending766, n)
+	err := shareOut(t.conn, second, n, func(c *pconn, i int) (err error) {
+		parts[i], err = t.standingsOn(c, ids[i*standingsChunk:min((i+1)*standingsChunk, len(ids))], at.UnixMilli())
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	for id, v := range r.m {
-		out[id] = v
+	out := make(map[int64]motcua.Pending766, len(ids))
+	for _, p := range parts {
+		for id, v := range p {
+			out[id] = v
+		}
 	}
 	return out, nil
 }
