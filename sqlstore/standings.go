@@ -105,7 +105,12 @@ func (t *tx) standingsOn(c *pconn, ids []int64, at int64) (map[int64]motcua.Pend
 // chunksOn runs query (whose %s takes standingsChunk placeholders, then
 // one for at) on c for the ids a chunk at a time, calling fn per row.
 func chunksOn(t *tx, c *pconn, ids []int64, query string, at int64, fn func(*sql.Rows) error) error {
-	s, err := c.stmt(t.ctx, fmt.Sprintf(query, placeholders(standingsChunk)))
+	ctx := t.ctx
+	if c == t.conn {
+		t.used = true
+		ctx = t.opCtx() // in the writer: never cancel the shared connection
+	}
+	s, err := c.stmt(ctx, fmt.Sprintf(query, placeholders(standingsChunk)))
 	if err != nil {
 		return err
 	}
@@ -120,7 +125,7 @@ func chunksOn(t *tx, c *pconn, ids []int64, query string, at int64, fn func(*sql
 		}
 		args[standingsChunk] = at
 		ids = ids[n:]
-		rows, err := s.QueryContext(t.ctx, args...)
+		rows, err := s.QueryContext(ctx, args...)
 		if err != nil {
 			return mapError(err)
 		}
