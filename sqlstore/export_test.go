@@ -220,3 +220,12 @@ func (db *DB) ColumnWhere(ctx context.Context, column, cond string, args ...any)
 const LongDossierMS = longDossierMS
 
 var LongDossierSQL = longDossierSQL
+
+// SetFewFinishedAfter sets how many finishes since a moment are few
+// enough to be read instead of the receptions before it (see
+// fewFinishedSince) until the returned function restores it.
+func SetFewFinishedAfter(n int) func() {
+	old := fewFinishedAfter
+	fewFinishedAfter = n
+	return func() { fewFinishedAfter = old }
+}

@@ -95,45 +95,60 @@ func TestPendingAtAroundTheLongBound(t *testing.T) {
 			rec, fin := recAt[i], finAt[i]
 			moments = append(moments, rec, rec+1, rec+d-1, rec+d, rec+d+1, fin-1, fin, fin+1)
 		}
-		var nonEmpty int
-		for _, m := range moments {
-			at := time.UnixMilli(m)
-			want, err := db.IDsWhere(ctx, "received_at IS NOT NULL AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)", m, m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var recs []motcua.PendingRecord
-			var counts map[int64]int64
-			if err := db.Read(ctx, func(tx motcua.Tx) (err error) {
-				if recs, err = tx.PendingAt(ctx, at); err != nil {
-					return err
-				}
-				counts, err = tx.CountPendingAt(ctx, at)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			var got []int64
-			byAgency := map[int64]int64{}
-			for _, r := range recs {
-				got = append(got, r.DossierID)
-				byAgency[r.AgencyID]++
-			}
-			slices.Sort(got)
-			if !slices.Equal(got, want) {
-				t.Fatalf("pending at %v: %d dossiers found, the table holds %d", at, len(got), len(want))
-			}
-			if !reflect.DeepEqual(counts, byAgency) && !(len(counts) == 0 && len(byAgency) == 0) {
-				t.Fatalf("pending at %v: counted %v, listed %v", at, counts, byAgency)
-			}
-			if len(want) > 0 {
-				nonEmpty++
-			}
-		}
-		if nonEmpty < len(moments)/2 {
-			t.Errorf("only %d of %d moments had pending dossiers", nonEmpty, len(moments))
+		// Both ways of reading the finished since: from the finishes (few
+		// of them) and from the receptions of the 30 days before and the
+		// long dossiers (many).
+		for _, few := range []int{1 << 30, 0} {
+			restore := sqlstore.SetFewFinishedAfter(few)
+			pendingAtMoments(t, db, moments)
+			restore()
 		}
 	})
+}
+
+// pendingAtMoments checks PendingAt and CountPendingAt at the moments
+// against the table.
+func pendingAtMoments(t *testing.T, db *sqlstore.DB, moments []int64) {
+	t.Helper()
+	ctx := context.Background()
+	var nonEmpty int
+	for _, m := range moments {
+		at := time.UnixMilli(m)
+		want, err := db.IDsWhere(ctx, "received_at IS NOT NULL AND received_at < ? AND (finished_at IS NULL OR finished_at >= ?)", m, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []motcua.PendingRecord
+		var counts map[int64]int64
+		if err := db.Read(ctx, func(tx motcua.Tx) (err error) {
+			if recs, err = tx.PendingAt(ctx, at); err != nil {
+				return err
+			}
+			counts, err = tx.CountPendingAt(ctx, at)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		byAgency := map[int64]int64{}
+		for _, r := range recs {
+			got = append(got, r.DossierID)
+			byAgency[r.AgencyID]++
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("pending at %v: %d dossiers found, the table holds %d", at, len(got), len(want))
+		}
+		if !reflect.DeepEqual(counts, byAgency) && !(len(counts) == 0 && len(byAgency) == 0) {
+			t.Fatalf("pending at %v: counted %v, listed %v", at, counts, byAgency)
+		}
+		if len(want) > 0 {
+			nonEmpty++
+		}
+	}
+	if nonEmpty < len(moments)/2 {
+		t.Errorf("only %d of %d moments had pending dossiers", nonEmpty, len(moments))
+	}
 }
 
 // StandingsBefore gives every dossier the standing ReplayHistory folds
