@@ -230,14 +230,14 @@ func slowest06a(ctx context.Context, svc *service.Service, o ReportOptions, day 
 	var worst named
 	var worstD time.Duration
 	for _, pr := range periods {
-		var ds []time.Duration
+		var ds, cpus []time.Duration
 		for range sweep.Runs {
-			t0 := time.Now()
+			t0, c0 := time.Now(), processCPU()
 			base, err := svc.Report06a(ctx, pr.p, service.SourceBase)
 			if err != nil {
 				return 0, "", fmt.Errorf("06a %s: %w", pr.name, err)
 			}
-			ds = append(ds, time.Since(t0))
+			ds, cpus = append(ds, time.Since(t0)), append(cpus, processCPU()-c0)
 			live, err := svc.Report06a(ctx, pr.p, service.SourceLive)
 			if err != nil {
 				return 0, "", fmt.Errorf("06a %s, live: %w", pr.name, err)
@@ -247,7 +247,8 @@ func slowest06a(ctx context.Context, svc *service.Service, o ReportOptions, day 
 			}
 		}
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-		fmt.Fprintf(o.Out, "    06a %-22s %8.1f ms (median of %d)\n", pr.name, ms(ds[len(ds)/2]), sweep.Runs)
+		sort.Slice(cpus, func(i, j int) bool { return cpus[i] < cpus[j] })
+		fmt.Fprintf(o.Out, "    06a %-22s %8.1f ms (median of %d; CPU %.1f ms)\n", pr.name, ms(ds[len(ds)/2]), sweep.Runs, ms(cpus[len(cpus)/2]))
 		if d := ds[len(ds)/2]; d > worstD {
 			worst, worstD = pr, d
 		}
