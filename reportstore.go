@@ -97,6 +97,11 @@ type ReportStore interface {
 	// HistoryBefore returns the history lines before t of the dossiers,
 	// oldest first per dossier.
 	HistoryBefore(ctx context.Context, dossierIDs []int64, t time.Time) ([]HistoryLine, error)
+	// StandingsBefore returns, per dossier with history lines before t,
+	// its standing after the last of them: ReplayHistory of
+	// HistoryBefore's lines, computed without returning every line. A
+	// dossier without a line before t is absent.
+	StandingsBefore(ctx context.Context, dossierIDs []int64, t time.Time) (map[int64]Pending766, error)
 	// AddStats adds changes to the live counters (see Rollup). A store may
 	// defer the writes to the end of the transaction.
 	AddStats(ctx context.Context, deltas []StatDelta) error

@@ -47,6 +47,12 @@ type ReportFigures struct {
 	FourPeak      uint64
 	GoHeapSys     uint64 // bytes obtained from the system by the Go heap
 	Units, Agency int
+
+	// Base06aWorst is the slowest of every month, quarter and span from 1
+	// January to a month's end (Base06aWorstPeriod names it), timed again
+	// as the others are once found.
+	Base06aWorst       time.Duration
+	Base06aWorstPeriod string
 }
 
 // RunReports times the reports on a generated province-year.
@@ -133,6 +139,9 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 	if baseMarch.Total != liveMarch.Total {
 		return nil, fmt.Errorf("the two sources disagree on March: base %+v, live %+v", baseMarch.Total, liveMarch.Total)
 	}
+	if f.Base06aWorst, f.Base06aWorstPeriod, err = slowest06a(ctx, svc, o, day, median); err != nil {
+		return nil, err
+	}
 	var live *motcua.Report06a
 	if f.Live06aYear, err = median("06a province, year, from the live counters", func() (err error) {
 		live, err = svc.Report06a(ctx, year, service.SourceLive)
@@ -190,6 +199,66 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// slowest06a times report 06a from the dossiers for every month, quarter
+// and span from 1 January to a month's end of the year (median of up to
+// three runs each, checked against the live counters), then the slowest of
+// them as median does. Every past period's end has its pending dossiers
+// replayed, and the long spans count most receptions: which period is
+// slowest depends on the province, so every one is tried.
+func slowest06a(ctx context.Context, svc *service.Service, o ReportOptions, day func(time.Month, int) motcua.Day,
+	median func(string, func() error) (time.Duration, error)) (time.Duration, string, error) {
+	type named struct {
+		name string
+		p    motcua.Period
+	}
+	end := func(m time.Month) motcua.Day { return day(m+1, 1) - 1 } // month 13: January of the next year
+	var periods []named
+	for m := time.January; m <= time.December; m++ {
+		periods = append(periods, named{fmt.Sprintf("%02d/%d", int(m), o.Year), motcua.Period{From: day(m, 1), To: end(m)}})
+	}
+	for q := range 4 {
+		first := time.Month(3*q + 1)
+		periods = append(periods, named{fmt.Sprintf("quarter %d", q+1), motcua.Period{From: day(first, 1), To: end(first + 2)}})
+	}
+	for m := time.January; m < time.December; m++ {
+		periods = append(periods, named{fmt.Sprintf("01/01–%02d/%02d", end(m).Start().In(motcua.VietnamTime).Day(), int(m)),
+			motcua.Period{From: day(1, 1), To: end(m)}})
+	}
+	sweep := o
+	sweep.Runs = min(o.Runs, 3)
+	var worst named
+	var worstD time.Duration
+	for _, pr := range periods {
+		var ds, cpus []time.Duration
+		for range sweep.Runs {
+			t0, c0 := time.Now(), processCPU()
+			base, err := svc.Report06a(ctx, pr.p, service.SourceBase)
+			if err != nil {
+				return 0, "", fmt.Errorf("06a %s: %w", pr.name, err)
+			}
+			ds, cpus = append(ds, time.Since(t0)), append(cpus, processCPU()-c0)
+			live, err := svc.Report06a(ctx, pr.p, service.SourceLive)
+			if err != nil {
+				return 0, "", fmt.Errorf("06a %s, live: %w", pr.name, err)
+			}
+			if base.Total != live.Total {
+				return 0, "", fmt.Errorf("the two sources disagree on %s: base %+v, live %+v", pr.name, base.Total, live.Total)
+			}
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		sort.Slice(cpus, func(i, j int) bool { return cpus[i] < cpus[j] })
+		fmt.Fprintf(o.Out, "    06a %-22s %8.1f ms (median of %d; CPU %.1f ms)\n", pr.name, ms(ds[len(ds)/2]), sweep.Runs, ms(cpus[len(cpus)/2]))
+		if d := ds[len(ds)/2]; d > worstD {
+			worst, worstD = pr, d
+		}
+	}
+	d, err := median("06a province, slowest: "+worst.name, func() error {
+		_, err := svc.Report06a(ctx, worst.p, service.SourceBase)
+		return err
+	})
+	return d, worst.name, err
+}
 
 // processCPU is the CPU time the process has used (user and system, every
 // thread): on a shared machine the wall time of a report is the machine's,

@@ -241,24 +241,12 @@ func standings(ctx context.Context, tx motcua.Tx, recs []motcua.PendingRecord, t
 	if len(stale) == 0 {
 		return out, nil
 	}
-	lines, err := tx.HistoryBefore(ctx, stale, t)
+	views, err := tx.StandingsBefore(ctx, stale, t)
 	if err != nil {
 		return nil, err
 	}
-	views := make(map[int64]*motcua.Pending766, len(stale))
 	for _, id := range stale {
-		views[id] = &motcua.Pending766{}
-	}
-	for _, l := range lines { // oldest first per dossier: the last line wins
-		v := views[l.DossierID]
-		v.State, v.DueAt = l.ToState, l.DueAt
-		if l.Action == motcua.ActRequestSupplement {
-			v.Supplements++
-			v.LastRequest = l.At
-		}
-	}
-	for _, id := range stale {
-		out[idx[id]].Stock = motcua.StockOfPending(*views[id])
+		out[idx[id]].Stock = motcua.StockOfPending(views[id]) // none before t: the zero standing
 	}
 	return out, nil
 }

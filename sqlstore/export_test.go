@@ -114,6 +114,7 @@ var migrationUndo = map[int][]string{
     WHERE received_at IS NOT NULL`},
 	27: {"DROP TABLE file_metadata", "DROP TABLE scan_texts"},
 	29: {"DROP INDEX IF EXISTS dossiers_period"}, // SQLite only
+	31: {"DROP INDEX IF EXISTS dossiers_long"},   // SQLite only
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the
@@ -180,4 +181,51 @@ func (db *DB) ReceptionsWhere(ctx context.Context, from, to time.Time, cond stri
 		return rows.Err()
 	})
 	return out, err
+}
+
+// IDsWhere lists the ids of the dossiers matching cond (arguments args),
+// read from the table itself: the reference of the tests of PendingAt.
+func (db *DB) IDsWhere(ctx context.Context, cond string, args ...any) ([]int64, error) {
+	return db.ColumnWhere(ctx, "id", cond, args...)
+}
+
+// ColumnWhere lists an integer column of the dossiers matching cond, by
+// id (NULL read as 0).
+func (db *DB) ColumnWhere(ctx context.Context, column, cond string, args ...any) ([]int64, error) {
+	var out []int64
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		notIndexed := " NOT INDEXED"
+		if db.dialect == postgresDialect {
+			notIndexed = ""
+		}
+		rows, err := mt.(*tx).query(`SELECT COALESCE(`+column+`, 0) FROM dossiers`+notIndexed+` WHERE `+cond+` ORDER BY id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out = append(out, id)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// LongDossierMS is the span from which a finished dossier is in index
+// dossiers_long, and LongDossierSQL its condition.
+const LongDossierMS = longDossierMS
+
+var LongDossierSQL = longDossierSQL
+
+// SetFewFinishedAfter sets how many finishes since a moment are few
+// enough to be read instead of the receptions before it (see
+// fewFinishedSince) until the returned function restores it.
+func SetFewFinishedAfter(n int) func() {
+	old := fewFinishedAfter
+	fewFinishedAfter = n
+	return func() { fewFinishedAfter = old }
 }

@@ -41,15 +41,45 @@ func (t *tx) finishedSideShorter(at int64) (bool, error) {
 	return last.Int64-at <= at-first.Int64, nil
 }
 
-// pendingWheres returns the conditions of the two halves of "pending at
-// at" with their arguments. The unary plus keeps the planner off the index
-// of the side not chosen.
-func (t *tx) pendingWheres(at int64) ([2]string, [2][]any, error) {
+// longDossierMS is the handling span from which a finished dossier is
+// "long": held by index dossiers_long (migration 0031), whose condition
+// longDossierSQL is, character for character, so that SQLite can use it.
+const longDossierMS = 30 * 24 * 3600 * 1000
+
+var longDossierSQL = fmt.Sprintf("finished_at - received_at >= %d", longDossierMS)
+
+// pendingWheres returns the conditions of the parts of "pending at at"
+// with their arguments: the unfinished dossiers received before at, and
+// those finished since. The unary plus keeps the planner off the index of
+// the side not chosen.
+//
+// On SQLite the latter are read from the finishes since at when they are
+// few (fewFinishedSince), otherwise as two disjoint parts, both bounded
+// whatever at is: those finished within 30 days of their reception were
+// received in the 30 days before at (a range of dossiers_received), the
+// others are in the small index dossiers_long. On PostgreSQL they are read
+// from the side spanning less time (see finishedSideShorter).
+func (t *tx) pendingWheres(at int64) ([]string, [][]any, error) {
 	d := t.db.dialect
 	unfinished := d.indexedBy("dossiers_pending") + ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
+	if t.pgtx == nil {
+		few, err := t.fewFinishedSince(at)
+		if err != nil {
+			return nil, nil, err
+		}
+		if few { // a recent moment: its finishes since are the shorter read
+			return []string{unfinished, d.indexedBy("dossiers_finished") +
+				` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`}, [][]any{{at}, {at, at}}, nil
+		}
+		short := d.indexedBy("dossiers_received") + ` WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
+			AND finished_at IS NOT NULL AND finished_at >= ? AND NOT (` + longDossierSQL + `)`
+		long := d.indexedBy("dossiers_long") + ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND ` + longDossierSQL + `
+			AND finished_at >= ? AND received_at < ?`
+		return []string{unfinished, short, long}, [][]any{{at}, {at - longDossierMS, at, at}, {at, at}}, nil
+	}
 	finishedSide, err := t.finishedSideShorter(at)
 	if err != nil {
-		return [2]string{}, [2][]any{}, err
+		return nil, nil, err
 	}
 	since := d.indexedBy("dossiers_received") +
 		` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
@@ -57,13 +87,29 @@ func (t *tx) pendingWheres(at int64) ([2]string, [2][]any, error) {
 		since = d.indexedBy("dossiers_finished") +
 			` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
 	}
-	return [2]string{unfinished, since}, [2][]any{{at}, {at, at}}, nil
+	return []string{unfinished, since}, [][]any{{at}, {at, at}}, nil
 }
 
-// pendingSelects are the columns read for each half: the unfinished
-// dossiers' standing comes from their index; those finished since are only
-// identified (their standing then comes from their history, their
-// finishing time marking them as changed since), from the index of finishes.
+// fewFinishedAfter is how many dossiers finished since a moment are
+// fewer to read than the 30 days of receptions before it (about 130,000
+// on a 1.6-million-dossier year) and the long dossiers (a variable for
+// the tests, whose provinces are small).
+var fewFinishedAfter = 20000
+
+// fewFinishedSince reports whether fewer than fewFinishedAfter received
+// dossiers finished at or after at (SQLite), reading at most that many
+// entries of index dossiers_finished: true for the ends of recent periods,
+// which reports are mostly asked for.
+func (t *tx) fewFinishedSince(at int64) (bool, error) {
+	n, err := t.count(`SELECT COUNT(*) FROM (SELECT 1 FROM dossiers INDEXED BY dossiers_finished
+		WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND finished_at >= ? LIMIT ?) AS f`, at, fewFinishedAfter)
+	return n < int64(fewFinishedAfter), err
+}
+
+// pendingSelects are the columns read for the unfinished dossiers (the
+// first part), whose standing comes from their index, and for those
+// finished since, which are only identified (their standing then comes
+// from their history, their finishing time marking them as changed since).
 var pendingSelects = [2]string{
 	`SELECT id, competent_agency_id, procedure_id, state, due_at, supp_count, supp_last_at, last_event_at FROM dossiers`,
 	`SELECT id, competent_agency_id, procedure_id, '', NULL, 0, NULL, finished_at FROM dossiers`,
@@ -71,33 +117,69 @@ var pendingSelects = [2]string{
 
 // PendingAt implements motcua.ReportStore, reading indexes only.
 func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
+	t.helper() // before t's first read
 	wheres, args, err := t.pendingWheres(at.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
-	var out []motcua.PendingRecord
-	for i, where := range wheres {
-		rows, err := t.query(pendingSelects[i]+where, args[i]...)
+	parts := make([][]motcua.PendingRecord, len(wheres))
+	err = t.partsOn(len(wheres), func(c *pconn, i int) error {
+		rows, err := t.queryOn(c, pendingSelects[min(i, 1)]+wheres[i], args[i]...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var r motcua.PendingRecord
 			var due, lastRequest, last sqlNullInt
 			if err := rows.Scan(&r.DossierID, &r.AgencyID, &r.ProcedureID, &r.Now.State, &due,
 				&r.Now.Supplements, &lastRequest, &last); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			r.Now.DueAt, r.Now.LastRequest, r.LastEventAt = fromMS(due), fromMS(lastRequest), fromMS(last)
-			out = append(out, r)
+			parts[i] = append(parts[i], r)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []motcua.PendingRecord
+	for _, p := range parts {
+		out = append(out, p...)
 	}
 	return out, nil
+}
+
+// partsOn calls fn for parts 0 to n-1 of a read: at once on the
+// transaction's two connections when it has a second one (SQLite; see
+// helper), otherwise one after the other on its own. fn reads through
+// queryOn.
+func (t *tx) partsOn(n int, fn func(c *pconn, i int) error) error {
+	if second := t.helper(); second != nil && n > 1 {
+		periodSplits.Add(1)
+		return shareOut(t.conn, second, n, fn)
+	}
+	for i := range n {
+		if err := fn(t.conn, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queryOn runs a query on c, the transaction's connection or its second
+// one (on PostgreSQL, on the transaction).
+func (t *tx) queryOn(c *pconn, query string, args ...any) (*sql.Rows, error) {
+	if t.pgtx != nil || c == nil || c == t.conn {
+		return t.query(query, args...)
+	}
+	s, err := c.stmt(t.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.QueryContext(t.ctx, args...)
+	return rows, mapError(err)
 }
 
 // inChunks runs query (whose %s takes the placeholders) for the ids a few
@@ -136,30 +218,38 @@ func (t *tx) inChunks(ids []int64, query string, fn func(*sql.Rows) error, extra
 
 // CountPendingAt implements motcua.ReportStore.
 func (t *tx) CountPendingAt(_ ctxT, at time.Time) (map[int64]int64, error) {
+	t.helper() // before t's first read
 	wheres, args, err := t.pendingWheres(at.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
-	out := map[int64]int64{}
-	for i, where := range wheres {
+	parts := make([]map[int64]int64, len(wheres))
+	err = t.partsOn(len(wheres), func(c *pconn, i int) error {
 		// Counted here rather than with GROUP BY, which would draw the
 		// planner to an index ordered by agency and away from the time
 		// range.
-		rows, err := t.query(`SELECT competent_agency_id FROM dossiers`+where, args[i]...)
+		rows, err := t.queryOn(c, `SELECT competent_agency_id FROM dossiers`+wheres[i], args[i]...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
+		parts[i] = map[int64]int64{}
 		for rows.Next() {
 			var agency int64
 			if err := rows.Scan(&agency); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
-			out[agency]++
+			parts[i][agency]++
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int64{}
+	for _, p := range parts {
+		for agency, n := range p {
+			out[agency] += n
 		}
 	}
 	return out, nil

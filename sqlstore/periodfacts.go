@@ -274,7 +274,7 @@ func (t *tx) PeriodFacts(_ ctxT, from, to time.Time) (*motcua.PeriodFacts, error
 	if err := t.periodReceptions(acc, f, tt); err != nil {
 		return nil, err
 	}
-	// The dossiers carried over: the two halves of "pending at from".
+	// The dossiers carried over: the parts of "pending at from".
 	wheres, args, err := t.pendingWheres(f)
 	if err != nil {
 		return nil, err

@@ -229,8 +229,9 @@ func rawPairs(ctx context.Context, c *pconn, query string, args []any, fn func(a
 }
 
 // perAgency calls fn for every agency (by its index in ids) with the
-// connection to count on: t's, and second's for every other agency when
-// second is set (the two halves then run at once).
+// connection to count on: t's, and, when second is set, second's too, the
+// two taking the next agency as each finishes one (agencies differ much
+// in size: alternating them left one connection idle at the end).
 func (t *tx) perAgency(second *pconn, ids []int64, fn func(c *pconn, i int) error) error {
 	if second == nil || len(ids) < 2 {
 		for i := range ids {
@@ -241,22 +242,31 @@ func (t *tx) perAgency(second *pconn, ids []int64, fn func(c *pconn, i int) erro
 		return nil
 	}
 	periodSplits.Add(1)
-	done := make(chan error, 1)
-	go func() {
-		for i := 1; i < len(ids); i += 2 {
-			if err := fn(second, i); err != nil {
-				done <- err
-				return
+	return shareOut(t.conn, second, len(ids), fn)
+}
+
+// shareOut calls fn(c, i) for i in [0, n), on connections a and b at
+// once, each taking the next i when done with one. The first error stops
+// both (after their current call).
+func shareOut(a, b *pconn, n int, fn func(c *pconn, i int) error) error {
+	var next atomic.Int64
+	var failed atomic.Bool
+	work := func(c *pconn) error {
+		for !failed.Load() {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return nil
+			}
+			if err := fn(c, i); err != nil {
+				failed.Store(true)
+				return err
 			}
 		}
-		done <- nil
-	}()
-	var err error
-	for i := 0; i < len(ids); i += 2 {
-		if err = fn(t.conn, i); err != nil {
-			break
-		}
+		return nil
 	}
+	done := make(chan error, 1)
+	go func() { done <- work(b) }()
+	err := work(a)
 	return errors.Join(err, <-done)
 }
 

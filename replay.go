@@ -1,0 +1,21 @@
+package motcua
+
+// ReplayHistory folds history lines (HistoryLine, oldest first per
+// dossier, as ReportStore.HistoryBefore returns them) into each dossier's
+// standing after its last line: the state and appointment of that line,
+// how many lines asked for a supplement and the time of the last that did.
+// It is what ReportStore.StandingsBefore computes, and the reference its
+// implementations are tested against.
+func ReplayHistory(lines []HistoryLine) map[int64]Pending766 {
+	out := map[int64]Pending766{}
+	for _, l := range lines { // the last line wins
+		v := out[l.DossierID]
+		v.State, v.DueAt = l.ToState, l.DueAt
+		if l.Action == ActRequestSupplement {
+			v.Supplements++
+			v.LastRequest = l.At
+		}
+		out[l.DossierID] = v
+	}
+	return out
+}
