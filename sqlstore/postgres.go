@@ -81,6 +81,16 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// PoolStats returns the figures of the PostgreSQL connection pool
+// (connections open and in use, how often and how long statements waited
+// for one); zero on SQLite, whose connections are its own.
+func (db *DB) PoolStats() sql.DBStats {
+	if db.pg == nil {
+		return sql.DBStats{}
+	}
+	return db.pg.Stats()
+}
+
 // redact removes the password from a database address, for messages.
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)

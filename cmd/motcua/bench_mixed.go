@@ -32,9 +32,14 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if o.without != "" {
 		without = strings.Split(o.without, ",")
 	}
-	db, err := openStore(ctx, cfg, true)
+	commits := &bench.CommitCounter{}
+	db, err := openStoreObserved(ctx, cfg, true, commits)
 	if err != nil {
 		return err
+	}
+	var serverCPU func() time.Duration
+	if sqlstore.IsPostgresURL(cfg.DB) {
+		serverCPU, _ = bench.PGServerCPU(ctx, cfg.DB)
 	}
 	defer db.Close()
 	// As behind the reverse proxy of a deployment (docs/deployment.md):
@@ -67,7 +72,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 			return func() { stopCPU(); peak = mem.end() }
 		}
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
-			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook})
+			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook, ServerCPU: serverCPU, Commits: commits})
 		if err != nil {
 			return err
 		}
@@ -130,6 +135,18 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 		fmt.Fprintf(w, "  CPU %s per operation (this process, load generator included): %.0f operations/s per dedicated core\n",
 			msStr(r.CPU), float64(time.Second)/float64(r.CPU))
 	}
+	if r.ServerCPU > 0 {
+		fmt.Fprintf(w, "  database server CPU %s per operation (PostgreSQL's processes): %s in all with this process's\n",
+			msStr(r.ServerCPU), msStr(r.CPU+r.ServerCPU))
+	}
+	if r.PoolMax > 0 {
+		fmt.Fprintf(w, "  connection pool: %d connections at most; %d waits for one, %s in all (%s per operation)\n",
+			r.PoolMax, r.PoolWaits, r.PoolWait.Round(time.Millisecond), msStr(perOp(r.PoolWait, r)))
+	}
+	if r.Commits > 0 {
+		fmt.Fprintf(w, "  group commit: %d commits of %d write transactions (%.1f per commit)\n",
+			r.Commits, r.CommitTxs, float64(r.CommitTxs)/float64(r.Commits))
+	}
 	fmt.Fprintf(w, "  %-18s %8s %6s %6s  %9s %9s  %9s %9s  %s\n", "kind", "ok", "409", "4xx", "p50", "p99", "solo p50", "solo p99", "p99 ≤ 50 ms")
 	for _, k := range r.Kinds {
 		fmt.Fprintf(w, "  %-18s %8d %6d %6d  %9s %9s  %9s %9s  %s\n", k.Kind, k.Ops, k.Conflicts, k.Refused,
@@ -137,6 +154,18 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 	}
 	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), verdict(r.PeakRSS <= 256<<20))
 	fmt.Fprintf(w, "  checked: the %d dossiers received or moved are stored with the events and state the workload was answered\n", r.Checked)
+}
+
+// perOp divides d by the operations of r.
+func perOp(d time.Duration, r *bench.MixedReport) time.Duration {
+	var n int64
+	for _, k := range r.Kinds {
+		n += k.Ops + k.Conflicts + k.Refused
+	}
+	if n == 0 {
+		return 0
+	}
+	return d / time.Duration(n)
 }
 
 func msStr(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
