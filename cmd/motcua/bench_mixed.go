@@ -133,11 +133,11 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 		r.Sessions, how, r.Rate, verdict(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
 	if r.CPU > 0 {
 		fmt.Fprintf(w, "  CPU %s per operation (this process, load generator included): %.0f operations/s per dedicated core\n",
-			msStr(r.CPU), float64(time.Second)/float64(r.CPU))
+			usStr(r.CPU), float64(time.Second)/float64(r.CPU))
 	}
 	if r.ServerCPU > 0 {
 		fmt.Fprintf(w, "  database server CPU %s per operation (PostgreSQL's processes): %s in all with this process's\n",
-			msStr(r.ServerCPU), msStr(r.CPU+r.ServerCPU))
+			usStr(r.ServerCPU), usStr(r.CPU+r.ServerCPU))
 	}
 	if r.PoolMax > 0 {
 		fmt.Fprintf(w, "  connection pool: %d connections at most; %d waits for one, %s in all (%s per operation)\n",
@@ -167,6 +167,10 @@ func perOp(d time.Duration, r *bench.MixedReport) time.Duration {
 	}
 	return d / time.Duration(n)
 }
+
+// usStr writes a CPU time per operation in microseconds: a tenth of a
+// millisecond is a tenth of what is compared.
+func usStr(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
 
 func msStr(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 
