@@ -330,7 +330,9 @@ func (db *DB) Close() error {
 // see the last committed state and never wait for the writer. A database
 // that cannot be reached or read is EUNAVAILABLE, as for Write. The reads
 // of a context marked by motcua.NewContextLongRead wait for one of the
-// Options.LongReadConns, never for the other readers' connections.
+// Options.LongReadConns, never for the other readers' connections. On
+// PostgreSQL, the reads of a context marked by motcua.NewContextNoSnapshot
+// run each statement on its own, outside a transaction (pgnosnapshot.go).
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.dialect == postgresDialect {
 		if motcua.IsLongRead(ctx) {
@@ -340,6 +342,9 @@ func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 			case <-ctx.Done():
 				return classify(fmt.Errorf("reader connection: %w", ctx.Err()))
 			}
+		}
+		if motcua.IsNoSnapshot(ctx) && !motcua.IsLongRead(ctx) {
+			return classify(db.pgReadNoSnapshot(ctx, fn))
 		}
 		return classify(db.pgRead(ctx, fn))
 	}
