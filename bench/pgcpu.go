@@ -20,32 +20,56 @@ import (
 const clockTicks = 100
 
 // PGServerCPU returns a function reporting the CPU time used so far by
-// the PostgreSQL server at dsn — its postmaster, every live process it
-// started, and those it has reaped — when that server runs on this machine
-// (its postmaster is found as the parent of this connection's backend
-// process); ok is false otherwise (another machine, no /proc).
+// the PostgreSQL server at dsn on behalf of its database: the backends
+// connected to that database and the server's own processes (WAL writer,
+// checkpointer, …), not the backends of other databases of the same
+// server (another copy being measured at the same time). The server must
+// run on this machine (ok is false otherwise: another machine, no /proc).
+// A backend that ends between two calls takes its time with it; the
+// store's pool keeps its connections for minutes, so few do.
 func PGServerCPU(ctx context.Context, dsn string) (cpu func() time.Duration, ok bool) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, false
 	}
-	defer db.Close()
-	var backend int
-	if err := db.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+	// One connection, open for the whole benchmark (a bench command's
+	// lifetime), so that sampling never waits for the store's pool.
+	db.SetMaxOpenConns(1)
+	pids := func() []int {
+		rows, err := db.QueryContext(ctx, `SELECT pid FROM pg_stat_activity
+			WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()`)
+		if err != nil {
+			return nil
+		}
+		defer rows.Close()
+		var out []int
+		for rows.Next() {
+			var p int
+			if rows.Scan(&p) == nil {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	ps := pids()
+	if len(ps) == 0 {
+		db.Close()
 		return nil, false
 	}
-	pm, err := parentPID(backend)
-	if err != nil || pm <= 1 {
+	if _, err := procTicks(ps[0]); err != nil {
+		db.Close()
 		return nil, false
 	}
-	if _, err := procTicks(pm, true); err != nil {
-		return nil, false
-	}
+	seen := map[int]int64{} // ticks of every process sampled so far
 	return func() time.Duration {
-		t, _ := procTicks(pm, true)
-		for _, c := range childPIDs(pm) {
-			ct, _ := procTicks(c, false)
-			t += ct
+		for _, p := range pids() {
+			if t, err := procTicks(p); err == nil {
+				seen[p] = max(seen[p], t)
+			}
+		}
+		var t int64
+		for _, v := range seen {
+			t += v
 		}
 		return time.Duration(t) * time.Second / clockTicks
 	}, true
@@ -66,45 +90,17 @@ func procStat(pid int) ([]string, error) {
 	return strings.Fields(s[i+1:]), nil
 }
 
-// parentPID is the parent of pid.
-func parentPID(pid int) (int, error) {
+// procTicks is pid's user and system time in clock ticks.
+func procTicks(pid int) (int64, error) {
 	f, err := procStat(pid)
-	if err != nil || len(f) < 2 {
-		return 0, fmt.Errorf("bench: no parent of %d: %v", pid, err)
-	}
-	return strconv.Atoi(f[1])
-}
-
-// procTicks is pid's user and system time, with its reaped children's
-// when reaped is set, in clock ticks.
-func procTicks(pid int, reaped bool) (int64, error) {
-	f, err := procStat(pid)
-	if err != nil || len(f) < 15 {
+	if err != nil || len(f) < 13 {
 		return 0, fmt.Errorf("bench: no times of %d: %v", pid, err)
 	}
-	n := 2 // utime, stime
-	if reaped {
-		n = 4 // cutime, cstime
-	}
 	var t int64
-	for _, v := range f[11 : 11+n] {
+	for _, v := range f[11:13] { // utime, stime
 		x, _ := strconv.ParseInt(v, 10, 64)
 		t += x
 	}
 	return t, nil
 }
 
-// childPIDs lists the live children of pid.
-func childPIDs(pid int) []int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(pid) + "/children")
-	if err != nil {
-		return nil
-	}
-	var out []int
-	for _, f := range strings.Fields(string(b)) {
-		if c, err := strconv.Atoi(f); err == nil {
-			out = append(out, c)
-		}
-	}
-	return out
-}
