@@ -103,4 +103,3 @@ func procTicks(pid int) (int64, error) {
 	}
 	return t, nil
 }
-
