@@ -74,9 +74,9 @@ type Options struct {
 	// cache there only held memory (the caches are outside the Go heap,
 	// up to 16 MB on each of 6 readers).
 	ReaderCacheKiB int
-	// PGConns is the most connections to PostgreSQL (default 16: the
-	// writers' and the readers', few enough for several instances to
-	// share max_connections).
+	// PGConns is the most connections to PostgreSQL (default 32: the
+	// writers' and the readers', few enough for three instances to share
+	// the default max_connections of 100).
 	PGConns int
 	// Observer, if set, is told about every commit (for metrics).
 	Observer Observer
