@@ -32,6 +32,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if o.without != "" {
 		without = strings.Split(o.without, ",")
 	}
+	cfg.pgWriters = o.writers
 	commits := &bench.CommitCounter{}
 	db, err := openStoreObserved(ctx, cfg, true, commits)
 	if err != nil {
