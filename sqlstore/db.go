@@ -75,8 +75,8 @@ type Options struct {
 	// up to 16 MB on each of 6 readers).
 	ReaderCacheKiB int
 	// PGConns is the most connections to PostgreSQL (default 32: the
-	// writers' and the readers', few enough for three instances to share
-	// the default max_connections of 100).
+	// writers' and the readers'; docs/deployment.md §1 sizes the server's
+	// max_connections for several instances).
 	PGConns int
 	// Observer, if set, is told about every commit (for metrics).
 	Observer Observer

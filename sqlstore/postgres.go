@@ -33,8 +33,7 @@ func OpenURL(ctx context.Context, s string, opts Options) (*DB, error) {
 // workload at 64 sessions waited 29–55 ms per operation for a connection
 // (a read holds its connection while its goroutine waits for a core, and
 // the writers hold two); with 40, under 1 ms (docs/deployment.md §22).
-// Three instances of 32 still fit PostgreSQL's default max_connections
-// (100, 3 of them reserved for superusers).
+// docs/deployment.md §1 sizes max_connections for it.
 const defaultPGConns = 32
 
 // OpenPostgres connects to the PostgreSQL database at dsn (a postgres://
