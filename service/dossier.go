@@ -419,8 +419,8 @@ func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 		f.Limit = 50
 	}
 	var ds []*motcua.Dossier
-	// One statement: no snapshot to share (a round trip less each way on
-	// PostgreSQL).
+	// One statement (and procedure names, which never change): no
+	// snapshot to share, so no BEGIN and ROLLBACK on PostgreSQL.
 	if err := s.store.Read(motcua.NewContextNoSnapshot(ctx), func(tx motcua.Tx) (err error) {
 		ds, err = tx.FindDossiers(ctx, f)
 		return err
