@@ -83,6 +83,14 @@ func (c *commitCounter) Retry(engine, reason string) {}
 
 func (c *commitCounter) reset() { c.commits.Store(0); c.txs.Store(0) }
 
+// CommitCounter counts a store's commits and the transactions they held
+// (the group commit's batches): give it to the store as its Observer and to
+// MixedOptions.Commits.
+type CommitCounter struct{ commitCounter }
+
+// Counts returns the commits and the transactions they held so far.
+func (c *CommitCounter) Counts() (commits, txs int64) { return c.commits.Load(), c.txs.Load() }
+
 func (c *commitCounter) perCommit() float64 {
 	if n := c.commits.Load(); n > 0 {
 		return float64(c.txs.Load()) / float64(n)

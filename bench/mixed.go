@@ -76,6 +76,12 @@ type MixedOptions struct {
 	// step and prints what the slowest waited for (TailProbe); it should
 	// also be the store's Observer, to see the commits.
 	Tail *TailProbe
+	// ServerCPU, if set, reports the CPU used so far by the database
+	// server (PGServerCPU), for its share per operation.
+	ServerCPU func() time.Duration
+	// Commits, if set, is the store's observer: the group commit's
+	// batches of the concurrent run are reported.
+	Commits *CommitCounter
 }
 
 // KindNames maps the short names of the kinds (for Without) to the names
@@ -111,6 +117,18 @@ type MixedReport struct {
 	// included, a PostgreSQL server's not) per operation of the
 	// concurrent run: steadier than rates on a shared machine.
 	CPU time.Duration
+	// ServerCPU is the database server's CPU per operation of the
+	// concurrent run (PostgreSQL on this machine; 0 when unknown).
+	ServerCPU time.Duration
+	// Pool is what the store's PostgreSQL connection pool did during
+	// the concurrent run: the most connections it may open, how often a
+	// statement waited for one, and how long in all.
+	PoolMax   int
+	PoolWaits int64
+	PoolWait  time.Duration
+	// Commits and CommitTxs count the group commits of the concurrent
+	// run and the write transactions they held (Options.Commits).
+	Commits, CommitTxs int64
 }
 
 // Kinds of operations.
@@ -251,9 +269,27 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	if o.Tail != nil {
 		o.Tail.start()
 	}
+	var srv0, srv1 time.Duration
+	if o.ServerCPU != nil {
+		srv0 = o.ServerCPU()
+	}
+	pool0 := o.Store.PoolStats()
+	var commits0, txs0 int64
+	if o.Commits != nil {
+		commits0, txs0 = o.Commits.Counts()
+	}
 	c0 := cpuTime()
 	load, el, err := m.run(ctx, o.Sessions, o.Duration, false, o.Rate)
 	cpu := cpuTime() - c0
+	if o.ServerCPU != nil {
+		srv1 = o.ServerCPU()
+	}
+	pool1 := o.Store.PoolStats()
+	if o.Commits != nil {
+		c, t := o.Commits.Counts()
+		r.Commits, r.CommitTxs = c-commits0, t-txs0
+	}
+	r.PoolMax, r.PoolWaits, r.PoolWait = pool1.MaxOpenConnections, pool1.WaitCount-pool0.WaitCount, pool1.WaitDuration-pool0.WaitDuration
 	stop()
 	if err != nil {
 		return nil, err
@@ -286,6 +322,7 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	r.Rate = float64(total) / el.Seconds()
 	if total > 0 {
 		r.CPU = cpu / time.Duration(total)
+		r.ServerCPU = (srv1 - srv0) / time.Duration(total)
 	}
 	if r.Checked, err = m.check(ctx, o.Store); err != nil {
 		return nil, err

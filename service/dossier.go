@@ -419,7 +419,9 @@ func (s *Service) Inbox(ctx context.Context, q InboxQuery) (*InboxPage, error) {
 		f.Limit = 50
 	}
 	var ds []*motcua.Dossier
-	if err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+	// One statement (and procedure names, which never change): no
+	// snapshot to share, so no BEGIN and ROLLBACK on PostgreSQL.
+	if err := s.store.Read(motcua.NewContextNoSnapshot(ctx), func(tx motcua.Tx) (err error) {
 		ds, err = tx.FindDossiers(ctx, f)
 		return err
 	}); err != nil {

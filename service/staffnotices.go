@@ -41,7 +41,8 @@ func (s *Service) UnreadNotifications(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	var n int
-	err := s.store.Read(ctx, func(tx motcua.Tx) (err error) {
+	// One statement, on every staff page: no snapshot to share.
+	err := s.store.Read(motcua.NewContextNoSnapshot(ctx), func(tx motcua.Tx) (err error) {
 		n, err = tx.UnreadStaffNotifications(ctx, u.ID)
 		return err
 	})

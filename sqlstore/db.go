@@ -74,9 +74,9 @@ type Options struct {
 	// cache there only held memory (the caches are outside the Go heap,
 	// up to 16 MB on each of 6 readers).
 	ReaderCacheKiB int
-	// PGConns is the most connections to PostgreSQL (default 16: the
-	// writers' and the readers', few enough for several instances to
-	// share max_connections).
+	// PGConns is the most connections to PostgreSQL (default 32: the
+	// writers' and the readers'; docs/deployment.md §1 sizes the server's
+	// max_connections for several instances).
 	PGConns int
 	// Observer, if set, is told about every commit (for metrics).
 	Observer Observer
@@ -340,7 +340,9 @@ func (db *DB) Close() error {
 // see the last committed state and never wait for the writer. A database
 // that cannot be reached or read is EUNAVAILABLE, as for Write. The reads
 // of a context marked by motcua.NewContextLongRead wait for one of the
-// Options.LongReadConns, never for the other readers' connections.
+// Options.LongReadConns, never for the other readers' connections. On
+// PostgreSQL, the reads of a context marked by motcua.NewContextNoSnapshot
+// run each statement on its own, outside a transaction (pgnosnapshot.go).
 func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.dialect == postgresDialect {
 		if motcua.IsLongRead(ctx) {
@@ -350,6 +352,9 @@ func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 			case <-ctx.Done():
 				return classify(fmt.Errorf("reader connection: %w", ctx.Err()))
 			}
+		}
+		if motcua.IsNoSnapshot(ctx) && !motcua.IsLongRead(ctx) {
+			return classify(db.pgReadNoSnapshot(ctx, fn))
 		}
 		return classify(db.pgRead(ctx, fn))
 	}

@@ -160,7 +160,9 @@ const insertDuty = `INSERT INTO dossier_work (agency_id, role, user_id, next_due
 // old rows go first.
 func (t *tx) saveDuties(id int64, s *motcua.Status, replace bool) error {
 	if replace {
-		if _, err := t.exec(`DELETE FROM dossier_work WHERE dossier_id = ?`, id); err != nil {
+		// Any number of rows: nothing to wait for (queued in a group
+		// commit's pipeline on PostgreSQL, ahead of the new rows).
+		if err := t.execLater(-1, `DELETE FROM dossier_work WHERE dossier_id = ?`, id); err != nil {
 			return err
 		}
 	}

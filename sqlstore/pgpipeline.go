@@ -117,6 +117,10 @@ type pgQueued struct {
 	// read, if not nil, reads the rows the statement returns (the draw of
 	// dossier numbers) when the pipeline is sent.
 	read func(pgx.Rows) error
+	// tag, if not nil, receives the statement's command tag (its rows
+	// affected) when the pipeline is sent: a statement whose answer the
+	// transaction waits for (execWithQueue).
+	tag *pgconn.CommandTag
 	// oneRow marks a single-row INSERT … VALUES: the server itself fails
 	// it unless it writes its one row, so its check needs no answer from
 	// the client before the commit (see commitPipe).
@@ -240,6 +244,35 @@ func (t *tx) execLater(rows int64, query string, args ...any) error {
 	return nil
 }
 
+// execWithQueue runs a statement whose answer the pipelined transaction t
+// needs (an UPDATE that must change its row) at once, sent in one pipeline
+// behind the statements queued before it rather than in a round trip of
+// its own after theirs: an officer's action queued its event and then
+// waited twice. Its errors are those exec gives (the first failing
+// statement's, mapped).
+func (t *tx) execWithQueue(query string, args []any) (sql.Result, error) {
+	if len(t.pipe.held) > 0 && namesTable(query, "dossiers") {
+		t.releaseHeld()
+	}
+	var tag pgconn.CommandTag
+	t.pipe.queued = append(t.pipe.queued, pgQueued{query: rebind(query), args: args, rows: -1, tag: &tag})
+	if _, err := t.sendPipe(); err != nil {
+		return nil, err
+	}
+	return tagResult(tag), nil
+}
+
+// tagResult is the sql.Result of a pipelined statement.
+type tagResult pgconn.CommandTag
+
+// LastInsertId is not known to PostgreSQL (INSERT … RETURNING gives ids).
+func (r tagResult) LastInsertId() (int64, error) {
+	return 0, errors.New("sqlstore: no LastInsertId on PostgreSQL")
+}
+
+// RowsAffected is the number of rows the statement changed.
+func (r tagResult) RowsAffected() (int64, error) { return pgconn.CommandTag(r).RowsAffected(), nil }
+
 // insertReturning runs an INSERT and stores the new row's id in *id; in a
 // pipelined transaction it is queued, and *id is set when the pipeline is
 // sent, before the commit. The id is then the database's own, drawn when
@@ -349,6 +382,9 @@ func (t *tx) sendPipe() (failed int, first error) {
 				note(i, err)
 			default:
 				tag, err := br.Exec()
+				if q.tag != nil {
+					*q.tag = tag
+				}
 				if err == nil && q.rows >= 0 && tag.RowsAffected() != q.rows {
 					err = fmt.Errorf("%s: %w: %d, want %d", firstWords(q.query), errRowsAffected, tag.RowsAffected(), q.rows)
 				}

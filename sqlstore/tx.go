@@ -80,6 +80,9 @@ func (t *tx) opCtx() context.Context {
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 	if t.pgtx != nil {
+		if t.pipelined() {
+			return t.execWithQueue(query, args)
+		}
 		if err := t.flushBefore(query); err != nil {
 			return nil, err
 		}

@@ -80,7 +80,7 @@ func openStoreObserved(ctx context.Context, cfg Config, check bool, obs sqlstore
 // storeOptions are the store's settings from the configuration (validated
 // already): 0 as the free-space reserve turns the check off.
 func storeOptions(cfg Config, obs sqlstore.Observer) sqlstore.Options {
-	o := sqlstore.Options{Observer: obs, MinFreeSpace: -1}
+	o := sqlstore.Options{Observer: obs, MinFreeSpace: -1, PGConns: cfg.PGConns, PGWriters: cfg.pgWriters}
 	o.WALLimit, _ = parseBytes(cfg.WALLimit)
 	if cfg.MinFreeSpace != "0" {
 		o.MinFreeSpace, _ = parseBytes(cfg.MinFreeSpace)

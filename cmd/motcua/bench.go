@@ -47,7 +47,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&b.reports, "reports", false, "time reports 06a and the QĐ 766 index on the database of --data or --db (fill it first with motcua demo --dossiers 1600000 --year Y --no-serve; for PostgreSQL, then motcua migrate-data)")
 	fs.IntVar(&b.year, "year", time.Now().In(motcua.VietnamTime).Year()-1, "with --reports: the generated year")
 	fs.StringVar(&b.only, "only", "", "measure only one pair: intake or lookup; sign is --sign")
-	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://…: the store's number of writers (default: the store's default)")
+	fs.IntVar(&b.writers, "pg-writers", 0, "with --db postgres://… (intake, --mixed): the store's number of writers (default: the store's default)")
 	fs.StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof); with --mixed, of each concurrent run only (FILE.N for N sessions when there are several)")
 	fs.StringVar(&b.memprofile, "memprofile", "", "with --mixed: write a heap profile of each concurrent run, taken at its highest Go heap, to this file (FILE.N for N sessions when there are several)")
 	fs.BoolVar(&b.sync, "sync", false, "measure the status synchronisation with the national portal (its simulator on loopback) against the intake")

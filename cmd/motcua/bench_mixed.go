@@ -32,15 +32,21 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if o.without != "" {
 		without = strings.Split(o.without, ",")
 	}
+	cfg.pgWriters = o.writers
+	commits := &bench.CommitCounter{}
 	var probe *bench.TailProbe
-	var obs sqlstore.Observer
+	obs := sqlstore.Observer(commits)
 	if o.tail {
 		probe = bench.NewTailProbe()
-		obs = probe
+		obs = sqlstore.Observers(commits, probe)
 	}
 	db, err := openStoreObserved(ctx, cfg, true, obs)
 	if err != nil {
 		return err
+	}
+	var serverCPU func() time.Duration
+	if sqlstore.IsPostgresURL(cfg.DB) {
+		serverCPU, _ = bench.PGServerCPU(ctx, cfg.DB)
 	}
 	defer db.Close()
 	// As behind the reverse proxy of a deployment (docs/deployment.md):
@@ -73,7 +79,8 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 			return func() { stopCPU(); peak = mem.end() }
 		}
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
-			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook, Tail: probe})
+			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook, Tail: probe,
+			ServerCPU: serverCPU, Commits: commits})
 		if err != nil {
 			return err
 		}
@@ -134,7 +141,19 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 		r.Sessions, how, r.Rate, verdict(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
 	if r.CPU > 0 {
 		fmt.Fprintf(w, "  CPU %s per operation (this process, load generator included): %.0f operations/s per dedicated core\n",
-			msStr(r.CPU), float64(time.Second)/float64(r.CPU))
+			usStr(r.CPU), float64(time.Second)/float64(r.CPU))
+	}
+	if r.ServerCPU > 0 {
+		fmt.Fprintf(w, "  database server CPU %s per operation (PostgreSQL's processes): %s in all with this process's\n",
+			usStr(r.ServerCPU), usStr(r.CPU+r.ServerCPU))
+	}
+	if r.PoolMax > 0 {
+		fmt.Fprintf(w, "  connection pool: %d connections at most; %d waits for one, %s in all (%s per operation)\n",
+			r.PoolMax, r.PoolWaits, r.PoolWait.Round(time.Millisecond), msStr(perOp(r.PoolWait, r)))
+	}
+	if r.Commits > 0 {
+		fmt.Fprintf(w, "  group commit: %d commits of %d write transactions (%.1f per commit)\n",
+			r.Commits, r.CommitTxs, float64(r.CommitTxs)/float64(r.Commits))
 	}
 	fmt.Fprintf(w, "  %-18s %8s %6s %6s  %9s %9s  %9s %9s  %s\n", "kind", "ok", "409", "4xx", "p50", "p99", "solo p50", "solo p99", "p99 ≤ 50 ms")
 	for _, k := range r.Kinds {
@@ -144,6 +163,22 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), verdict(r.PeakRSS <= 256<<20))
 	fmt.Fprintf(w, "  checked: the %d dossiers received or moved are stored with the events and state the workload was answered\n", r.Checked)
 }
+
+// perOp divides d by the operations of r.
+func perOp(d time.Duration, r *bench.MixedReport) time.Duration {
+	var n int64
+	for _, k := range r.Kinds {
+		n += k.Ops + k.Conflicts + k.Refused
+	}
+	if n == 0 {
+		return 0
+	}
+	return d / time.Duration(n)
+}
+
+// usStr writes a CPU time per operation in microseconds: a tenth of a
+// millisecond is a tenth of what is compared.
+func usStr(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
 
 func msStr(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 

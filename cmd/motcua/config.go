@@ -84,6 +84,10 @@ type Config struct {
 
 	WALLimit     string `flag:"wal-limit" help:"SQLite: size the write-ahead log is kept under, e.g. 16MiB (see docs/deployment.md, disk space)"`
 	MinFreeSpace string `flag:"min-free-space" help:"SQLite: free disk space under which writes are refused with 503 so that the database can recover, e.g. 64MiB; 0 turns the check off"`
+	PGConns      int    `flag:"pg-conns" help:"PostgreSQL: the most connections this instance opens, its writers' and readers' (0: the store's default, 32); every instance's count must fit the server's max_connections (see docs/deployment.md §22)"`
+	// pgWriters is the store's number of PostgreSQL writers (0: its
+	// default); bench sets it from its own --pg-writers.
+	pgWriters int
 
 	OutboxInterval time.Duration `flag:"outbox-interval" help:"how often the outbox (status messages to the national portal, notices) is delivered"`
 
@@ -422,6 +426,9 @@ func (c *Config) validate() error {
 	}
 	if _, err := parseBytes(c.MinFreeSpace); err != nil && c.MinFreeSpace != "0" {
 		errs = append(errs, fmt.Errorf("--min-free-space: %w", err))
+	}
+	if c.PGConns < 0 || c.PGConns > 1000 || c.PGConns > 0 && c.PGConns < 4 {
+		errs = append(errs, errors.New("--pg-conns must be 0 (the default) or between 4 and 1000"))
 	}
 	if _, err := parseBytes(c.MemoryLimit); err != nil && c.MemoryLimit != "" {
 		errs = append(errs, fmt.Errorf("--memory-limit: %w", err))

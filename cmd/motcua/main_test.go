@@ -78,6 +78,8 @@ func TestConfigValidation(t *testing.T) {
 		"sms url":        {"--sms-url", "sms.example.vn", "--sms-key", "k"},
 		"sms key":        {"--sms-url", "https://sms.example.vn"},
 		"escalation":     {"--escalate-head-after", "8h", "--escalate-leader-after", "4h"},
+		"pg conns":       {"--pg-conns", "2"},
+		"pg conns sign":  {"--pg-conns", "-1"},
 	}
 	for name, args := range cases {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
@@ -206,5 +208,24 @@ func TestDemoCommand(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("demo did not stop after interrupt")
+	}
+}
+
+// TestPGConnsReachTheStore: --pg-conns sizes the store's PostgreSQL pool
+// (0 leaves the store's default).
+func TestPGConnsReachTheStore(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+	}{{nil, 0}, {[]string{"--pg-conns", "48"}, 48}} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		cfg, err := loadConfig(fs, c.args, env(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := storeOptions(cfg, nil).PGConns; got != c.want {
+			t.Errorf("%v: PGConns %d, want %d", c.args, got, c.want)
+		}
 	}
 }
