@@ -10,34 +10,9 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/calendar"
-	"github.com/motcua/motcua/demo"
-	"github.com/motcua/motcua/password"
-	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/sqlstore/sqltest"
 )
-
-// generated fills db with a small generated province-year (2025).
-func generated(t *testing.T, db *sqlstore.DB, n int) {
-	t.Helper()
-	ctx := context.Background()
-	cal, err := calendar.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 1, 20, 9, 0, 0, 0, motcua.VietnamTime)
-	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
-	cheap := password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
-	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: cheap, Service: cfg, Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: motcua.DefaultRules(), Pattern: pattern,
-		Dossiers: n, Year: 2025, Now: now, Communes: 3, Seed: 11}); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // The condition of index dossiers_long must be the one the search for the
 // dossiers pending at a moment writes, character for character.
@@ -60,7 +35,7 @@ func TestPendingAtAroundTheLongBound(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		ctx := context.Background()
 		db := sqltest.OpenWith(t, e, sqlstore.Options{ReadConns: 2, LongReadConns: 2})
-		generated(t, db, 1200)
+		generated(t, db, 1200, 11)
 		const d = sqlstore.LongDossierMS
 		for _, set := range []string{
 			"finished_at = received_at + 2592000000 WHERE id % 11 = 0",
@@ -160,7 +135,7 @@ func TestStandingsBeforeReplayTheirHistory(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		ctx := context.Background()
 		db := sqltest.OpenWith(t, e, sqlstore.Options{ReadConns: 2, LongReadConns: 2})
-		generated(t, db, 900)
+		generated(t, db, 900, 11)
 		// The generator asks at most once: some lines become requests, so
 		// that dossiers are asked several times; others move earlier than
 		// the line before them, so that the lines before a moment are not

@@ -10,10 +10,6 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/calendar"
-	"github.com/motcua/motcua/demo"
-	"github.com/motcua/motcua/password"
-	"github.com/motcua/motcua/service"
 	"github.com/motcua/motcua/sqlstore"
 	"github.com/motcua/motcua/sqlstore/sqltest"
 )
@@ -46,21 +42,7 @@ func TestPeriodFactsInHalvesAndTheirFlags(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		ctx := context.Background()
 		db := sqltest.OpenWith(t, e, sqlstore.Options{ReadConns: 2, LongReadConns: 2})
-		cal, err := calendar.Default()
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := time.Date(2026, 1, 20, 9, 0, 0, 0, motcua.VietnamTime)
-		pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-		cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
-		cheap := password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
-		if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: cheap, Service: cfg, Now: now}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: motcua.DefaultRules(), Pattern: pattern,
-			Dossiers: 1500, Year: 2025, Now: now, Communes: 3, Seed: 7}); err != nil {
-			t.Fatal(err)
-		}
+		generated(t, db, 1500, 7)
 		// No generated dossier takes a component from the national store:
 		// some are flagged here, so that the count is tested.
 		if err := db.ExecRaw(ctx, "UPDATE dossiers SET report_flags = report_flags | "+
@@ -68,7 +50,7 @@ func TestPeriodFactsInHalvesAndTheirFlags(t *testing.T) {
 			t.Fatal(err)
 		}
 		day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0, 0, motcua.VietnamTime) }
-		spans := [][2]time.Time{{day(1, 1), day(12, 31)}, {day(3, 1), day(4, 1)}, {day(6, 10), day(6, 11)}, {day(12, 31), now}}
+		spans := [][2]time.Time{{day(1, 1), day(12, 31)}, {day(3, 1), day(4, 1)}, {day(6, 10), day(6, 11)}, {day(12, 31), generatedNow}}
 		var fees, flagged int64
 		for _, sp := range spans {
 			// Both long-read connections free: two halves on SQLite.

@@ -4,13 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/motcua/motcua"
-	"github.com/motcua/motcua/calendar"
-	"github.com/motcua/motcua/demo"
-	"github.com/motcua/motcua/password"
-	"github.com/motcua/motcua/service"
 
 	"github.com/motcua/motcua/sqlstore/sqltest"
 )
@@ -24,21 +17,7 @@ func TestPGReportReadsAreIndexOnly(t *testing.T) {
 	sqltest.RequirePostgres(t)
 	db := sqltest.Open(t, sqltest.Postgres)
 	ctx := context.Background()
-	cal, err := calendar.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 1, 20, 9, 0, 0, 0, motcua.VietnamTime)
-	pattern, _ := motcua.ParseCodePattern(motcua.DefaultCodePattern)
-	cheap := password.Argon2id{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
-	cfg := service.Config{Rules: motcua.DefaultRules(), CodePattern: pattern}
-	if _, err := demo.Seed(ctx, demo.Options{Store: db, Cal: cal, Hasher: cheap, Service: cfg, Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Generate(ctx, demo.GenerateOptions{Store: db, Cal: cal, Rules: motcua.DefaultRules(), Pattern: pattern,
-		Dossiers: 1500, Year: 2025, Now: now, Communes: 3, Seed: 7}); err != nil {
-		t.Fatal(err)
-	}
+	generated(t, db, 1500, 7)
 	plans, err := db.PGReportPlans(ctx)
 	if err != nil {
 		t.Fatal(err)
