@@ -177,7 +177,7 @@ func defaults() Config {
 		// request data: collecting less often saved a fifth of the CPU per
 		// dossier in the intake benchmark. The memory limit bounds the cost.
 		GCPercent:    400,
-		MemoryLimit:  "", // serveMemoryLimit, or 1 GiB for the batch commands
+		MemoryLimit:  "", // serveMemoryBudget (memgovernor.go), or 1 GiB for the batch commands
 		MaxFileSize:  "20MiB",
 		WALLimit:     "16MiB",
 		MinFreeSpace: "64MiB",

@@ -141,21 +141,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return err
 	}
 	setupLogging(cfg.LogLevel, stderr)
-	limit, _ := parseBytes(cfg.MemoryLimit)
-	if cfg.MemoryLimit == "" {
-		limit = 1 << 30 // the batch commands (demo, migrate-data, merge-db) hold large batches
-		if cmd == "serve" || cmd == "bench" {
-			limit = serveMemoryLimit()
-		}
-	}
 	debug.SetGCPercent(cfg.GCPercent)
-	debug.SetMemoryLimit(limit)
-	if cfg.MemoryLimit == "" && (cmd == "serve" || cmd == "bench") {
+	switch limit, _ := parseBytes(cfg.MemoryLimit); {
+	case cfg.MemoryLimit != "":
+		debug.SetMemoryLimit(limit) // Go's alone
+	case cmd == "serve" || cmd == "bench":
 		// The whole process, SQLite and code included, within a budget
-		// (memgovernor.go); an explicit --memory-limit is Go's alone.
+		// (memgovernor.go), which sets Go's limit at once and then every
+		// tick.
 		gctx, stop := context.WithCancel(ctx)
 		defer stop()
 		go governMemory(gctx, serveMemoryBudget(), 100*time.Millisecond)
+	default:
+		debug.SetMemoryLimit(1 << 30) // the batch commands (demo, migrate-data, merge-db) hold large batches
 	}
 	switch cmd {
 	case "serve":

@@ -26,7 +26,7 @@ func TestReadLimit(t *testing.T) {
 	if got := readLimit(filepath.Join(dir, "missing")); got != 0 {
 		t.Errorf("a missing file gave %d", got)
 	}
-	if l := serveMemoryLimit(); l <= 0 || cgroupMemoryMax() == 0 && l != defaultServeMemoryLimit {
-		t.Errorf("serveMemoryLimit() = %d (cgroup limit %d)", l, cgroupMemoryMax())
+	if l := serveMemoryBudget(); l <= 0 || cgroupMemoryMax() == 0 && l != defaultServeMemoryBudget {
+		t.Errorf("serveMemoryBudget() = %d (cgroup limit %d)", l, cgroupMemoryMax())
 	}
 }
