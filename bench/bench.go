@@ -98,10 +98,14 @@ func (c *commitCounter) perCommit() float64 {
 	return 0
 }
 
-// cpuTime returns the CPU time the process has used so far.
+// cpuTime returns the CPU time the process has used so far (user and
+// system, every thread): on a shared machine a run's wall time is the
+// machine's, its CPU its own; 0 if it cannot be read.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 

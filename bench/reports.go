@@ -91,12 +91,12 @@ func RunReports(ctx context.Context, o ReportOptions) (*ReportFigures, error) {
 	median := func(name string, fn func() error) (time.Duration, error) {
 		var ds, cpus []time.Duration
 		for range o.Runs {
-			t0, c0 := time.Now(), processCPU()
+			t0, c0 := time.Now(), cpuTime()
 			if err := fn(); err != nil {
 				return 0, fmt.Errorf("%s: %w", name, err)
 			}
 			ds = append(ds, time.Since(t0))
-			cpus = append(cpus, processCPU()-c0)
+			cpus = append(cpus, cpuTime()-c0)
 		}
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 		sort.Slice(cpus, func(i, j int) bool { return cpus[i] < cpus[j] })
@@ -232,12 +232,12 @@ func slowest06a(ctx context.Context, svc *service.Service, o ReportOptions, day 
 	for _, pr := range periods {
 		var ds, cpus []time.Duration
 		for range sweep.Runs {
-			t0, c0 := time.Now(), processCPU()
+			t0, c0 := time.Now(), cpuTime()
 			base, err := svc.Report06a(ctx, pr.p, service.SourceBase)
 			if err != nil {
 				return 0, "", fmt.Errorf("06a %s: %w", pr.name, err)
 			}
-			ds, cpus = append(ds, time.Since(t0)), append(cpus, processCPU()-c0)
+			ds, cpus = append(ds, time.Since(t0)), append(cpus, cpuTime()-c0)
 			live, err := svc.Report06a(ctx, pr.p, service.SourceLive)
 			if err != nil {
 				return 0, "", fmt.Errorf("06a %s, live: %w", pr.name, err)
@@ -258,17 +258,6 @@ func slowest06a(ctx context.Context, svc *service.Service, o ReportOptions, day 
 		return err
 	})
 	return d, worst.name, err
-}
-
-// processCPU is the CPU time the process has used (user and system, every
-// thread): on a shared machine the wall time of a report is the machine's,
-// its CPU is its own (the median printed is that of the runs' CPU).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // fourAtOnce runs fn(0..3) at once and returns their time and the peak of
