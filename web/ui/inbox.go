@@ -14,8 +14,7 @@ import (
 // inboxData is a page of the inbox with its filters.
 type inboxData struct {
 	Page     *service.InboxPage
-	Rows     []inboxRow    // the page's items, as the table shows them
-	Body     template.HTML // the table's lines (inboxBody)
+	Body     template.HTML // the table's lines (inboxBody), "none" until a page is read
 	Agencies map[int64]*motcua.Agency
 	Mine     []option
 	Own      []option // the user's agencies
@@ -95,7 +94,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	d := &inboxData{Agencies: agencies, Page: &service.InboxPage{}}
+	d := &inboxData{Agencies: agencies, Page: &service.InboxPage{}, Body: inboxBody(nil)}
 	d.States = []option{{"", "Mọi hồ sơ đang chờ tôi"}}
 	for _, s := range motcua.AllStates {
 		// Finished dossiers wait on nobody: they are in the tracking book.
@@ -114,8 +113,7 @@ func (u *UI) inbox(w http.ResponseWriter, r *http.Request) {
 			status = web.Status(err)
 		} else {
 			d.Page = page
-			d.Rows = inboxRows(page.Items, agencies)
-			d.Body = inboxBody(d.Rows)
+			d.Body = inboxBody(inboxRows(page.Items, agencies))
 			if page.Next != "" {
 				next := url.Values{}
 				for k, v := range qv {

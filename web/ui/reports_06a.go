@@ -14,10 +14,8 @@ import (
 type report06aData struct {
 	statsData
 	Source string
-	Rows   []row06a
-	Total  row06a
 	// Body and Foot are the table's lines and its total's, written in Go
-	// from Rows and Total (table06a).
+	// (table06a).
 	Body, Foot template.HTML
 	// Unbalanced names the rows where 3 ≠ 7 + 11: every dossier to handle
 	// is handled or pending, so this flags a fault to report, not a rounding.
@@ -98,20 +96,19 @@ func (u *UI) report06a(w http.ResponseWriter, r *http.Request) {
 		}
 		return out
 	}
-	d.Rows = make([]row06a, 0, len(rep.Rows))
+	rows := make([]row06a, 0, len(rep.Rows))
 	for i, row := range rep.Rows {
 		name := "Đơn vị " + strconv.FormatInt(row.AgencyID, 10)
 		if a, ok := agencies[row.AgencyID]; ok {
 			name = a.Name
 		}
-		d.Rows = append(d.Rows, line(i+1, row.AgencyID, name, row))
+		rows = append(rows, line(i+1, row.AgencyID, name, row))
 		if !row.Balanced() {
 			d.Unbalanced = append(d.Unbalanced, name)
 		}
 	}
 	d.AsOf, d.Replica = motcua.FormatDateTime(rep.AsOf), rep.FromReplica
-	d.Total = line(0, 0, "Tổng cộng", rep.Total)
-	d.Body, d.Foot = table06a(p, d.Rows, d.Total)
+	d.Body, d.Foot = table06a(p, rows, line(0, 0, "Tổng cộng", rep.Total))
 	if !rep.Total.Balanced() {
 		d.Unbalanced = append(d.Unbalanced, "Tổng cộng")
 	}
