@@ -270,8 +270,13 @@ func shareOut(a, b *pconn, n int, fn func(c *pconn, i int) error) error {
 	return errors.Join(err, <-done)
 }
 
-// countOn runs a COUNT query on c (t's connection or its second).
+// countOn runs a COUNT query on c, t's connection or its second one; on
+// t's own (and on PostgreSQL) through t.count, whose context a write's
+// caller cannot cancel (opCtx).
 func (t *tx) countOn(c *pconn, query string, args ...any) (int64, error) {
+	if t.pgtx != nil || c == nil || c == t.conn {
+		return t.count(query, args...)
+	}
 	s, err := c.stmt(t.ctx, query)
 	if err != nil {
 		return 0, err
