@@ -133,6 +133,11 @@ func pendingAtMoments(t *testing.T, db *sqlstore.DB, moments []int64) {
 // in two halves on two connections and on one.
 func TestStandingsBeforeReplayTheirHistory(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		if e != sqltest.SQLite {
+			// There StandingsBefore is ReplayHistory of HistoryBefore: the
+			// comparison below would compare it with itself.
+			t.Skip("SQLite replays in its query; PostgreSQL folds the lines in Go")
+		}
 		ctx := context.Background()
 		db := sqltest.OpenWith(t, e, sqlstore.Options{ReadConns: 2, LongReadConns: 2})
 		generated(t, db, 900, 11)
@@ -153,6 +158,13 @@ func TestStandingsBeforeReplayTheirHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids = append(ids, 1<<40) // no such dossier: no line
+		var lines []motcua.HistoryLine
+		if err := db.Read(ctx, func(tx motcua.Tx) (err error) {
+			lines, err = tx.HistoryBefore(ctx, ids, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		var supplements, multi, absent int
 		for _, m := range []time.Time{
 			time.Date(2025, 3, 31, 24, 0, 0, 0, motcua.VietnamTime),
@@ -160,13 +172,6 @@ func TestStandingsBeforeReplayTheirHistory(t *testing.T) {
 			time.Date(2025, 9, 14, 10, 30, 0, 0, motcua.VietnamTime),
 			time.Date(2025, 12, 31, 24, 0, 0, 0, motcua.VietnamTime),
 		} {
-			var lines []motcua.HistoryLine
-			if err := db.Read(ctx, func(tx motcua.Tx) (err error) {
-				lines, err = tx.HistoryBefore(ctx, ids, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC))
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
 			// The moment itself, and the time of a line near it: a line at
 			// the moment is not before it.
 			moments := []time.Time{m}
