@@ -284,12 +284,9 @@ func (s *Service) DossierFiles(ctx context.Context, code string) ([]*motcua.Doss
 // the file) before anything is returned. Errors: EUNAUTHORIZED, ENOTFOUND
 // (no such dossier or file, or not visible), EFORBIDDEN (documents off).
 func (s *Service) OpenFile(ctx context.Context, code string, id int64, ip string) (*motcua.DossierFile, io.ReadCloser, error) {
-	u, err := actor(motcua.UserFromContext(ctx))
+	u, err := s.documentsActor(ctx)
 	if err != nil {
 		return nil, nil, err
-	}
-	if s.cfg.Blobs == nil {
-		return nil, nil, documentsOff()
 	}
 	byID, _, err := s.agencyMap(ctx)
 	if err != nil {
