@@ -56,14 +56,14 @@ func PGServerCPU(ctx context.Context, dsn string) (cpu func() time.Duration, ok 
 		db.Close()
 		return nil, false
 	}
-	if _, err := procTicks(ps[0]); err != nil {
+	if _, err := serverTicks(ps[0]); err != nil {
 		db.Close()
 		return nil, false
 	}
 	seen := map[int]int64{} // ticks of every process sampled so far
 	return func() time.Duration {
 		for _, p := range pids() {
-			if t, err := procTicks(p); err == nil {
+			if t, err := serverTicks(p); err == nil {
 				seen[p] = max(seen[p], t)
 			}
 		}
@@ -73,6 +73,18 @@ func PGServerCPU(ctx context.Context, dsn string) (cpu func() time.Duration, ok 
 		}
 		return time.Duration(t) * time.Second / clockTicks
 	}, true
+}
+
+// serverTicks is procTicks of pid if this machine's process pid is a
+// PostgreSQL process: the server names its processes' ids, and on another
+// machine the same number is an unrelated local process, whose time is
+// not the server's.
+func serverTicks(pid int) (int64, error) {
+	comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+	if err != nil || !strings.HasPrefix(string(comm), "postgres") {
+		return 0, fmt.Errorf("bench: process %d is not PostgreSQL's", pid)
+	}
+	return procTicks(pid)
 }
 
 // procStat returns the fields of /proc/pid/stat after the command name
