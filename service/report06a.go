@@ -156,25 +156,15 @@ func stocksAt(ctx context.Context, tx motcua.Tx, x motcua.Day) ([]motcua.StatTot
 
 // live06a reads the report from the live counters.
 func live06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64) *motcua.Row06a) error {
-	flows, err := sumStats(ctx, tx, p.From, p.To, motcua.MetricReceivedOnline, motcua.MetricReceivedDirect,
-		motcua.MetricFinishedEarly, motcua.MetricFinishedOnTime, motcua.MetricFinishedLate)
+	// The flows within the period and the stocks' changes within it, in
+	// one sum: the stocks at the period's end are those at its start plus
+	// those changes (summing every change up to the end again read the
+	// years before it a second time, the longest of the page's queries on
+	// a province-year).
+	within, err := sumStats(ctx, tx, p.From, p.To, append([]motcua.Metric{motcua.MetricReceivedOnline, motcua.MetricReceivedDirect,
+		motcua.MetricFinishedEarly, motcua.MetricFinishedOnTime, motcua.MetricFinishedLate}, motcua.StockMetrics...)...)
 	if err != nil {
 		return err
-	}
-	for _, f := range flows {
-		r := row(f.AgencyID)
-		switch f.Metric {
-		case motcua.MetricReceivedOnline:
-			r.ReceivedOnline += f.N
-		case motcua.MetricReceivedDirect:
-			r.ReceivedDirect += f.N
-		case motcua.MetricFinishedEarly:
-			r.Early += f.N
-		case motcua.MetricFinishedOnTime:
-			r.FinishedOnTime += f.N
-		case motcua.MetricFinishedLate:
-			r.Late += f.N
-		}
 	}
 	start, err := stocksAt(ctx, tx, p.From-1)
 	if err != nil {
@@ -183,18 +173,20 @@ func live06a(ctx context.Context, tx motcua.Tx, p motcua.Period, row func(int64)
 	for _, f := range start {
 		row(f.AgencyID).CarriedOver += f.N
 	}
-	// The stocks at the period's end are those at its start plus their
-	// changes within the period: a sum over the period, where summing
-	// every change up to the end again read the years before it a second
-	// time (the longest of the page's queries on a province-year).
-	moved, err := sumStats(ctx, tx, p.From, p.To, motcua.StockMetrics...)
-	if err != nil {
-		return err
-	}
-	for _, part := range [][]motcua.StatTotal{start, moved} {
+	for _, part := range [][]motcua.StatTotal{start, within} {
 		for _, f := range part {
 			r := row(f.AgencyID)
 			switch f.Metric {
+			case motcua.MetricReceivedOnline:
+				r.ReceivedOnline += f.N
+			case motcua.MetricReceivedDirect:
+				r.ReceivedDirect += f.N
+			case motcua.MetricFinishedEarly:
+				r.Early += f.N
+			case motcua.MetricFinishedOnTime:
+				r.FinishedOnTime += f.N
+			case motcua.MetricFinishedLate:
+				r.Late += f.N
 			case motcua.MetricStockWaiting, motcua.MetricStockWaitingLate:
 				r.Waiting += f.N
 			case motcua.MetricStockWithin, motcua.MetricStockWithinMulti:
