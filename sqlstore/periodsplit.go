@@ -228,23 +228,6 @@ func rawPairs(ctx context.Context, c *pconn, query string, args []any, fn func(a
 	return mapError(err)
 }
 
-// perAgency calls fn for every agency (by its index in ids) with the
-// connection to count on: t's, and, when second is set, second's too, the
-// two taking the next agency as each finishes one (agencies differ much
-// in size: alternating them left one connection idle at the end).
-func (t *tx) perAgency(second *pconn, ids []int64, fn func(c *pconn, i int) error) error {
-	if second == nil || len(ids) < 2 {
-		for i := range ids {
-			if err := fn(t.conn, i); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	periodSplits.Add(1)
-	return shareOut(t.conn, second, len(ids), fn)
-}
-
 // shareOut calls fn(c, i) for i in [0, n), on connections a and b at
 // once, each taking the next i when done with one. The first error stops
 // both (after their current call).

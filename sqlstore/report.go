@@ -60,13 +60,13 @@ func (t *tx) ReceivedByAgency(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg,
 			FROM dossiers WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
 			GROUP BY competent_agency_id`, f, tt)
 	}
-	second := t.helper() // before t's first read
+	t.helper() // the second connection, pinned before t's first read; partsOn shares the agencies out on both
 	ids, err := t.agencyIDs()
 	if err != nil {
 		return nil, err
 	}
 	aggs := make([]motcua.ReceivedAgg, len(ids))
-	err = t.perAgency(second, ids, func(c *pconn, i int) error {
+	err = t.partsOn(len(ids), func(c *pconn, i int) error {
 		a := &aggs[i]
 		a.AgencyID = ids[i]
 		for _, ch := range []motcua.Channel{motcua.ChannelCounter, motcua.ChannelOnline, motcua.ChannelPost} {
@@ -139,13 +139,13 @@ func (t *tx) FinishedByAgency(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg,
 		}
 		return out, rows.Err()
 	}
-	second := t.helper() // before t's first read
+	t.helper() // the second connection, pinned before t's first read; partsOn shares the agencies out on both
 	ids, err := t.agencyIDs()
 	if err != nil {
 		return nil, err
 	}
 	aggs := make([]motcua.FinishedAgg, len(ids))
-	err = t.perAgency(second, ids, func(c *pconn, i int) error {
+	err = t.partsOn(len(ids), func(c *pconn, i int) error {
 		a := &aggs[i]
 		a.AgencyID = ids[i]
 		for _, class := range []motcua.Timeliness{motcua.Early, motcua.OnTime, motcua.Late} {
