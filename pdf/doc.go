@@ -37,7 +37,6 @@ const (
 // doc is a form being written on A4 paper, in millimetres.
 type doc struct {
 	f           surface
-	fast        bool   // f is the fast writer (fastdoc.go)
 	family      string // fontCut, or fontFull once a text needed it
 	style       string // of the font set last, to set it again on a switch
 	fontSize    float64
@@ -52,15 +51,24 @@ type doc struct {
 // render retries through fpdf when a text needs a glyph its fonts lack),
 // else on fpdf.
 func newDoc(landscape bool, title string, fast bool) *doc {
+	var f surface
 	if fast {
-		if f, err := newFastDoc(landscape, nfc(title)); err == nil {
-			d := &doc{f: f, fast: true, family: fontCut, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
-			pw, _ := f.GetPageSize()
-			d.width = pw - d.left - d.right
-			f.AddPage()
-			return d
+		if fd, err := newFastDoc(landscape, nfc(title)); err == nil {
+			f = fd
 		}
 	}
+	if f == nil {
+		f = newFpdf(landscape, title)
+	}
+	d := &doc{f: f, family: fontCut, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
+	pw, _ := f.GetPageSize()
+	d.width = pw - d.left - d.right
+	f.AddPage()
+	return d
+}
+
+// newFpdf starts a document on fpdf with the form's fonts and margins.
+func newFpdf(landscape bool, title string) *fpdf.Fpdf {
 	orient := "P"
 	if landscape {
 		orient = "L"
@@ -74,11 +82,7 @@ func newDoc(landscape bool, title string, fast bool) *doc {
 	f.SetCreator("motcua", true)
 	f.SetMargins(20, 15, 15)
 	f.SetAutoPageBreak(true, 15)
-	d := &doc{f: f, family: fontCut, left: 20, right: 15, landscape: landscape, lineH: 6, size: 11}
-	pw, _ := f.GetPageSize()
-	d.width = pw - d.left - d.right
-	f.AddPage()
-	return d
+	return f
 }
 
 // nfc normalizes text to the precomposed form the fonts render correctly.
@@ -97,8 +101,10 @@ func (d *doc) font(style string, size float64) {
 // both share have the same widths, so what was laid out stays right.
 func (d *doc) t(s string) string {
 	s = nfc(s)
-	if d.family == fontCut && !d.fast && !covered(s) {
-		addFonts(d.f.(*fpdf.Fpdf), fontFull, fullFonts)
+	// The fast writer has only its own fonts: it notes a missing glyph
+	// and render starts again on fpdf.
+	if f, ok := d.f.(*fpdf.Fpdf); ok && d.family == fontCut && !covered(s) {
+		addFonts(f, fontFull, fullFonts)
 		d.family = fontFull
 		if d.style != "" || d.fontSize != 0 {
 			d.f.SetFont(d.family, d.style, d.fontSize)
