@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,10 +32,12 @@ func TestQRMatchesBoombuler(t *testing.T) {
 		qrFunctionPatterns(g, n, v)
 		qrPlace(g, n, data)
 		found := -1
+		var masked [8][]byte
 		for m := range 8 {
 			w := append([]byte(nil), g...)
 			qrMask(w, n, m)
 			qrFormat(w, n, m)
+			masked[m] = w
 			same := true
 			for y := 0; y < n && same; y++ {
 				for x := range n {
@@ -54,6 +57,19 @@ func TestQRMatchesBoombuler(t *testing.T) {
 		mine, ok := qrMatrix(content)
 		if !ok || len(mine) != n {
 			t.Fatalf("%d bytes: qrMatrix gave %d rows (ok %v)", l, len(mine), ok)
+		}
+		isMasked := func(w []byte) bool {
+			for y := range n {
+				for x := range n {
+					if (w[y*n+x]&qrDark != 0) != mine[y][x] {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		if !slices.ContainsFunc(masked[:], isMasked) {
+			t.Errorf("%d bytes (version %d): qrMatrix's symbol is none of the eight masks", l, v)
 		}
 	}
 	for v := 1; v <= 10; v++ {
