@@ -18,9 +18,10 @@ import (
 // acute, circumflex and tilde, and the accented letters of foreign names),
 // the other Vietnamese letters (ă đ ĩ ũ ơ ư and the tone-marked vowels of
 // Latin Extended Additional), dashes, quotes, ellipsis, bullet, ₫ and №.
-// It is smaller than the cut fonts' repertoire on purpose: the fast fonts
-// are embedded whole in every document, so each glyph costs every
-// receipt its bytes. A text with anything else renders through fpdf.
+// It is smaller than the cut fonts' repertoire on purpose: every document
+// carries the fast fonts' widths and ToUnicode map whole (its font
+// program keeps only the glyphs it draws, fontFile), so each glyph costs
+// every receipt bytes. A text with anything else renders through fpdf.
 var fastRepertoire = [][2]rune{
 	{0x20, 0x7e}, {0xa0, 0xff}, {0x102, 0x103}, {0x110, 0x111}, {0x128, 0x129},
 	{0x168, 0x169}, {0x1a0, 0x1a1}, {0x1af, 0x1b0}, {0x1ea0, 0x1ef9},
