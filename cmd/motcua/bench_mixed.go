@@ -65,7 +65,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	fmt.Fprintf(stdout, "mixed staff workload on %s (%d dossiers, engine %s)\n", cfg.DB, n, db.Engine())
 	for _, s := range counts {
 		cpu := mixedProfile(o.profile, s, len(counts) > 1, stdout)
-		var peak memSample
+		var peak bench.MemSample
 		heapPath := o.memprofile
 		if heapPath != "" && len(counts) > 1 {
 			heapPath += "." + strconv.Itoa(s)
@@ -75,8 +75,8 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 			if cpu != nil {
 				stopCPU = cpu()
 			}
-			mem := startMemSampler(heapPath)
-			return func() { stopCPU(); peak = mem.end() }
+			mem := bench.StartMemSampler(heapPath)
+			return func() { stopCPU(); peak = mem.End() }
 		}
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
 			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook, Tail: probe,
@@ -85,7 +85,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 			return err
 		}
 		printMixed(stdout, r)
-		printMemSample(stdout, peak)
+		peak.Print(stdout)
 		if heapPath != "" {
 			fmt.Fprintf(stdout, "  heap profile at the highest Go heap of the %d-session run: %s\n", s, heapPath)
 		}

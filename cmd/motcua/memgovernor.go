@@ -5,6 +5,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
+
+	"github.com/motcua/motcua/bench"
 )
 
 // serveMemoryBudget is the resident memory that serve and bench keep the
@@ -48,7 +50,7 @@ func governMemory(ctx context.Context, budget int64, every time.Duration) {
 	for {
 		metrics.Read(s)
 		inGo := int64(s[0].Value.Uint64() - s[1].Value.Uint64())
-		if l := goLimitFor(budget, int64(rss()), inGo); l < set-1<<20 || l > set+1<<20 {
+		if l := goLimitFor(budget, int64(bench.ResidentSet()), inGo); l < set-1<<20 || l > set+1<<20 {
 			debug.SetMemoryLimit(l)
 			set = l
 		}

@@ -5,6 +5,8 @@ import (
 	"runtime/debug"
 	"testing"
 	"time"
+
+	"github.com/motcua/motcua/bench"
 )
 
 func TestGoLimitFor(t *testing.T) {
@@ -26,7 +28,7 @@ func TestGoLimitFor(t *testing.T) {
 // leaves room for what is resident outside the Go runtime (at least the
 // test binary's code), and stays between half the budget and the budget.
 func TestGovernMemory(t *testing.T) {
-	if rss() == 0 {
+	if bench.ResidentSet() == 0 {
 		t.Skip("no resident size on this system")
 	}
 	old := debug.SetMemoryLimit(-1)

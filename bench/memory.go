@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"fmt"
@@ -15,12 +15,12 @@ import (
 	"github.com/motcua/motcua/sqlstore"
 )
 
-// memSample is what the process's memory consisted of at one moment of a
+// MemSample is what the process's memory consisted of at one moment of a
 // mixed run: the resident set (what the 256 MB target is about) split
 // into the Go runtime's classes and the rest, which on SQLite is mostly
 // the library's page caches (modernc.org/sqlite allocates outside the Go
 // heap) and the program's own code.
-type memSample struct {
+type MemSample struct {
 	rss       uint64 // resident set size (/proc/self/statm)
 	heapLive  uint64 // heap objects (live and not yet swept)
 	heapFree  uint64 // heap memory unused in spans or free, not returned to the OS
@@ -37,7 +37,7 @@ type memSample struct {
 // outside is the resident memory the Go runtime does not account for, a
 // lower bound: the runtime counts free heap spans it has not returned even
 // when they are not resident, so with much free heap this is 0.
-func (s memSample) outside() uint64 {
+func (s MemSample) outside() uint64 {
 	inGo := s.goTotal - s.released
 	if s.rss < inGo {
 		return 0
@@ -45,14 +45,14 @@ func (s memSample) outside() uint64 {
 	return s.rss - inGo
 }
 
-// memSampler samples the process's memory every few milliseconds during
+// MemSampler samples the process's memory every few milliseconds during
 // a concurrent run and keeps the sample of the highest RSS; with a path,
 // it writes a heap profile when the Go heap reaches a new high.
-type memSampler struct {
+type MemSampler struct {
 	path string
 	stop chan struct{}
 	done sync.WaitGroup
-	peak memSample
+	peak MemSample
 	heap uint64 // highest heapLive written to path
 }
 
@@ -67,8 +67,11 @@ var memMetrics = []string{
 	"/sched/goroutines:goroutines",
 }
 
-func startMemSampler(path string) *memSampler {
-	m := &memSampler{path: path, stop: make(chan struct{})}
+// StartMemSampler starts sampling the process's memory every 10 ms until
+// End; with a path, it writes a heap profile there at each new high of
+// the Go heap.
+func StartMemSampler(path string) *MemSampler {
+	m := &MemSampler{path: path, stop: make(chan struct{})}
 	sqlstore.ReadPageCacheUse(true) // the high-water marks of this run
 	m.done.Add(1)
 	go func() {
@@ -91,7 +94,7 @@ func startMemSampler(path string) *memSampler {
 	return m
 }
 
-func (m *memSampler) sample(samples []metrics.Sample) {
+func (m *MemSampler) sample(samples []metrics.Sample) {
 	metrics.Read(samples)
 	v := func(i int) uint64 {
 		if samples[i].Value.Kind() == metrics.KindUint64 {
@@ -99,7 +102,7 @@ func (m *memSampler) sample(samples []metrics.Sample) {
 		}
 		return 0
 	}
-	s := memSample{rss: rss(), heapLive: v(0), heapFree: v(1) + v(2), stacks: v(3) + v(4), released: v(5), goTotal: v(6), goroutine: v(7)}
+	s := MemSample{rss: ResidentSet(), heapLive: v(0), heapFree: v(1) + v(2), stacks: v(3) + v(4), released: v(5), goTotal: v(6), goroutine: v(7)}
 	s.runtime = s.goTotal - s.heapLive - s.heapFree - s.stacks - s.released
 	if s.rss > m.peak.rss {
 		s.goLimit = debug.SetMemoryLimit(-1)
@@ -116,15 +119,16 @@ func (m *memSampler) sample(samples []metrics.Sample) {
 	}
 }
 
-// end stops the sampler and returns the sample of the highest RSS.
-func (m *memSampler) end() memSample {
+// End stops the sampler and returns the sample of the highest RSS.
+func (m *MemSampler) End() MemSample {
 	close(m.stop)
 	m.done.Wait()
 	return m.peak
 }
 
-// rss is the process's resident set size now (Linux; 0 elsewhere).
-func rss() uint64 {
+// ResidentSet is the process's resident set size now (Linux; 0
+// elsewhere).
+func ResidentSet() uint64 {
 	b, err := os.ReadFile("/proc/self/statm")
 	if err != nil {
 		return 0
@@ -139,21 +143,26 @@ func rss() uint64 {
 
 // rssFile is the resident memory mapped from files (RssFile of
 // /proc/self/status: the executable's code and data), 0 when unknown.
-func rssFile() uint64 {
+func rssFile() uint64 { return uint64(procStatusKB("RssFile:")) << 10 }
+
+// procStatusKB is the figure of field (say "VmHWM:") of /proc/self/status,
+// in kB, 0 when unknown.
+func procStatusKB(field string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "RssFile:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
+		if v, ok := strings.CutPrefix(line, field); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb
 		}
 	}
 	return 0
 }
 
-func printMemSample(w io.Writer, s memSample) {
+// Print writes where the memory of s went, in two lines.
+func (s MemSample) Print(w io.Writer) {
 	mb := func(b uint64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
 	fmt.Fprintf(w, "  at the highest RSS sampled (%s, %d goroutines): Go heap objects %s, heap spans unused or free (not returned to the OS) %s, stacks %s, Go runtime's other %s, outside Go (SQLite's caches, code) %s\n",
 		mb(s.rss), s.goroutine, mb(s.heapLive), mb(s.heapFree), mb(s.stacks), mb(s.runtime), mb(s.outside()))
