@@ -126,6 +126,8 @@ type MixedReport struct {
 	PoolMax   int
 	PoolWaits int64
 	PoolWait  time.Duration
+	// PoolWaitPerOp is PoolWait per operation of the concurrent run.
+	PoolWaitPerOp time.Duration
 	// Commits and CommitTxs count the group commits of the concurrent
 	// run and the write transactions they held (Options.Commits).
 	Commits, CommitTxs int64
@@ -323,6 +325,7 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	if total > 0 {
 		r.CPU = cpu / time.Duration(total)
 		r.ServerCPU = (srv1 - srv0) / time.Duration(total)
+		r.PoolWaitPerOp = r.PoolWait / time.Duration(total)
 	}
 	if r.Checked, err = m.check(ctx, o.Store); err != nil {
 		return nil, err

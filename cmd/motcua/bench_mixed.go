@@ -149,7 +149,7 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 	}
 	if r.PoolMax > 0 {
 		fmt.Fprintf(w, "  connection pool: %d connections at most; %d waits for one, %s in all (%s per operation)\n",
-			r.PoolMax, r.PoolWaits, r.PoolWait.Round(time.Millisecond), msStr(perOp(r.PoolWait, r)))
+			r.PoolMax, r.PoolWaits, r.PoolWait.Round(time.Millisecond), msStr(r.PoolWaitPerOp))
 	}
 	if r.Commits > 0 {
 		fmt.Fprintf(w, "  group commit: %d commits of %d write transactions (%.1f per commit)\n",
@@ -162,18 +162,6 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 	}
 	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), verdict(r.PeakRSS <= 256<<20))
 	fmt.Fprintf(w, "  checked: the %d dossiers received or moved are stored with the events and state the workload was answered\n", r.Checked)
-}
-
-// perOp divides d by the operations of r.
-func perOp(d time.Duration, r *bench.MixedReport) time.Duration {
-	var n int64
-	for _, k := range r.Kinds {
-		n += k.Ops + k.Conflicts + k.Refused
-	}
-	if n == 0 {
-		return 0
-	}
-	return d / time.Duration(n)
 }
 
 // usStr writes a CPU time per operation in microseconds: a tenth of a
