@@ -55,6 +55,15 @@ type reqRec struct {
 	handlerFrom, handlerTo time.Time
 }
 
+// start is when r's latency counts from: when it was due when paced (a
+// session behind its schedule sends late), else when it was sent.
+func (r reqRec) start() time.Time {
+	if !r.due.IsZero() && r.due.Before(r.sent) {
+		return r.due
+	}
+	return r.sent
+}
+
 // probeHeader carries a request's id from the load generator to the
 // probe's handler wrapper.
 const probeHeader = "X-Bench-Probe"
@@ -210,7 +219,6 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 		}
 	}
 	commitSpans, reportSpans, receiptSpans := newSpans(commits), newSpans(reports), newSpans(receipts)
-	sort.Slice(pauses, func(i, j int) bool { return pauses[i].from.Before(pauses[j].from) })
 
 	fmt.Fprintf(w, "  tail: where the time of the slowest 1 %% of each kind went (mean ms; all: every request of the kind)\n")
 	fmt.Fprintf(w, "  %-18s %5s %9s %8s %8s %8s %8s %8s %8s %8s\n", "kind", "n", "latency", "behind", "to hdlr", "handler", "back",
@@ -226,10 +234,7 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 	line := func(label string, rs []reqRec) {
 		var lat, behind, to, h, back, ci, ri, pi time.Duration
 		for _, r := range rs {
-			start := r.sent
-			if !r.due.IsZero() && r.due.Before(start) {
-				start = r.due
-			}
+			start := r.start()
 			lat += r.recv.Sub(start)
 			behind += r.sent.Sub(start)
 			to += r.handlerFrom.Sub(r.sent)
@@ -257,13 +262,7 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 		if len(rs) < 10 {
 			continue
 		}
-		lat := func(r reqRec) time.Duration {
-			start := r.sent
-			if !r.due.IsZero() && r.due.Before(start) {
-				start = r.due
-			}
-			return r.recv.Sub(start)
-		}
+		lat := func(r reqRec) time.Duration { return r.recv.Sub(r.start()) }
 		sort.Slice(rs, func(i, j int) bool { return lat(rs[i]) < lat(rs[j]) })
 		cut := len(rs) * 99 / 100
 		line(kind+" tail", rs[cut:])
