@@ -48,6 +48,16 @@ const longDossierMS = 30 * 24 * 3600 * 1000
 
 var longDossierSQL = fmt.Sprintf("finished_at - received_at >= %d", longDossierMS)
 
+// The conditions of the dossiers pending at a moment (the ? is the
+// moment): unfinished then, and finished since, read from the side of the
+// receptions or of the finishes (the + keeps the planner off the other
+// column's index). PGReportPlans checks them index-only on PostgreSQL.
+const (
+	unfinishedAtWhere       = ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
+	finishedSinceByReceived = ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
+	finishedSinceByFinished = ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
+)
+
 // pendingWheres returns the conditions of the parts of "pending at at"
 // with their arguments: the unfinished dossiers received before at, and
 // those finished since. The unary plus keeps the planner off the index of
@@ -61,15 +71,14 @@ var longDossierSQL = fmt.Sprintf("finished_at - received_at >= %d", longDossierM
 // from the side spanning less time (see finishedSideShorter).
 func (t *tx) pendingWheres(at int64) ([]string, [][]any, error) {
 	d := t.db.dialect
-	unfinished := d.indexedBy("dossiers_pending") + ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
+	unfinished := d.indexedBy("dossiers_pending") + unfinishedAtWhere
 	if t.pgtx == nil {
 		few, err := t.fewFinishedSince(at)
 		if err != nil {
 			return nil, nil, err
 		}
 		if few { // a recent moment: its finishes since are the shorter read
-			return []string{unfinished, d.indexedBy("dossiers_finished") +
-				` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`}, [][]any{{at}, {at, at}}, nil
+			return []string{unfinished, d.indexedBy("dossiers_finished") + finishedSinceByFinished}, [][]any{{at}, {at, at}}, nil
 		}
 		short := d.indexedBy("dossiers_received") + ` WHERE received_at IS NOT NULL AND received_at >= ? AND received_at < ?
 			AND finished_at IS NOT NULL AND finished_at >= ? AND NOT (` + longDossierSQL + `)`
@@ -81,11 +90,9 @@ func (t *tx) pendingWheres(at int64) ([]string, [][]any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	since := d.indexedBy("dossiers_received") +
-		` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
+	since := d.indexedBy("dossiers_received") + finishedSinceByReceived
 	if finishedSide {
-		since = d.indexedBy("dossiers_finished") +
-			` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
+		since = d.indexedBy("dossiers_finished") + finishedSinceByFinished
 	}
 	return []string{unfinished, since}, [][]any{{at}, {at, at}}, nil
 }

@@ -45,9 +45,7 @@ func init() {
 // and the carried-over counts).
 func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
 	const f, tt = int64(1735664400000), int64(1767200400000)
-	received := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND received_at < ? AND +finished_at >= ?`
-	finished := ` WHERE received_at IS NOT NULL AND finished_at IS NOT NULL AND +received_at < ? AND finished_at >= ?`
-	unfinished := ` WHERE received_at IS NOT NULL AND finished_at IS NULL AND received_at < ?`
+	received, finished, unfinished := finishedSinceByReceived, finishedSinceByFinished, unfinishedAtWhere
 	queries := map[string][]any{
 		pendingSelects[0] + unfinished:                          {tt},
 		pgPeriodPassSQL:                                         {tt, tt, tt, tt, tt, f, tt},
