@@ -23,19 +23,9 @@ func (db *DB) ExplainFindDossiers(ctx context.Context, f motcua.DossierFilter) (
 	err := db.Read(ctx, func(mt motcua.Tx) error {
 		t := mt.(*tx)
 		if db.dialect == postgresDialect {
-			rows, err := t.query("EXPLAIN "+q, args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var line string
-				if err := rows.Scan(&line); err != nil {
-					return err
-				}
-				out = append(out, line)
-			}
-			return rows.Err()
+			var err error
+			out, err = t.pgExplain(q, args...)
+			return err
 		}
 		rows, err := t.query("EXPLAIN QUERY PLAN "+q, args...)
 		if err != nil {
@@ -53,6 +43,24 @@ func (db *DB) ExplainFindDossiers(ctx context.Context, f motcua.DossierFilter) (
 		return rows.Err()
 	})
 	return out, err
+}
+
+// pgExplain returns the lines of PostgreSQL's EXPLAIN of q.
+func (t *tx) pgExplain(q string, args ...any) ([]string, error) {
+	rows, err := t.query("EXPLAIN "+q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		plan = append(plan, line)
+	}
+	return plan, rows.Err()
 }
 
 // Analyze refreshes the planner's statistics, as PostgreSQL's autovacuum

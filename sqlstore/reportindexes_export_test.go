@@ -68,21 +68,8 @@ func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
 			}
 		}
 		for q, args := range queries {
-			rows, err := t.query("EXPLAIN "+q, args...)
+			plan, err := t.pgExplain(q, args...)
 			if err != nil {
-				return err
-			}
-			var plan []string
-			for rows.Next() {
-				var line string
-				if err := rows.Scan(&line); err != nil {
-					rows.Close()
-					return err
-				}
-				plan = append(plan, line)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
 				return err
 			}
 			out[q] = strings.Join(plan, "\n")
