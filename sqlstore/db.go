@@ -353,9 +353,6 @@ func (db *DB) Read(ctx context.Context, fn func(motcua.Tx) error) error {
 				return classify(fmt.Errorf("reader connection: %w", ctx.Err()))
 			}
 		}
-		if motcua.IsNoSnapshot(ctx) && !motcua.IsLongRead(ctx) {
-			return classify(db.pgReadNoSnapshot(ctx, fn))
-		}
 		return classify(db.pgRead(ctx, fn))
 	}
 	return classify(db.sqliteRead(ctx, fn))

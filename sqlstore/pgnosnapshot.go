@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-
-	"github.com/motcua/motcua"
 )
 
 // Reads without a snapshot on PostgreSQL (motcua.NewContextNoSnapshot).
@@ -52,14 +50,4 @@ func (p pgNoSnapshot) QueryRowContext(ctx context.Context, query string, args ..
 		return p.db.QueryRowContext(ctx, `SELECT CAST('sqlstore: a read without a snapshot ran a statement other than SELECT' AS integer)`)
 	}
 	return p.db.QueryRowContext(ctx, query, args...)
-}
-
-// pgReadNoSnapshot runs fn with each statement on its own.
-func (db *DB) pgReadNoSnapshot(ctx context.Context, fn func(motcua.Tx) error) error {
-	db.rmu.RLock()
-	defer db.rmu.RUnlock()
-	if db.rclosed {
-		return ErrClosed
-	}
-	return fn(&tx{db: db, ctx: ctx, pgtx: pgNoSnapshot{db.pg}})
 }

@@ -108,12 +108,17 @@ func redact(dsn string) string {
 }
 
 // pgRead runs fn in a read-only REPEATABLE READ transaction: one snapshot
-// for everything fn reads, as on SQLite.
+// for everything fn reads, as on SQLite; a read marked by
+// motcua.NewContextNoSnapshot (and not a long read) runs each statement on
+// its own instead (pgnosnapshot.go).
 func (db *DB) pgRead(ctx context.Context, fn func(motcua.Tx) error) error {
 	db.rmu.RLock()
 	defer db.rmu.RUnlock()
 	if db.rclosed {
 		return ErrClosed
+	}
+	if motcua.IsNoSnapshot(ctx) && !motcua.IsLongRead(ctx) {
+		return fn(&tx{db: db, ctx: ctx, pgtx: pgNoSnapshot{db.pg}})
 	}
 	sqlTx, err := db.pg.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
