@@ -13,7 +13,7 @@ func TestInboxSaysWhenItListsNothing(t *testing.T) {
 	e := newEnv(t)
 	b := e.login("cv.anphu")
 	for path, status := range map[string]int{
-		"/hop-thu?thu-tuc=9.999999":     http.StatusUnprocessableEntity,
+		"/hop-thu?thu-tuc=9.999999":    http.StatusUnprocessableEntity,
 		"/hop-thu?trang-thai=returned": http.StatusOK,
 	} {
 		r := b.get(path)
