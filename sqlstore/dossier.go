@@ -21,7 +21,7 @@ type dossierFacts struct {
 	Applicant    storedApplicant   `json:"applicant"`
 	Assisted     bool              `json:"assisted,omitempty"`
 	Content      string            `json:"content,omitempty"`
-	ReturnMethod string            `json:"return_method"`
+	ReturnMethod *string           `json:"return_method,omitempty"` // facts.go: left out when usual
 	Components   []storedComponent `json:"components"`
 	Fees         []storedFee       `json:"fees,omitempty"`
 	// LookupSecret is kept with the facts (a JSON field, no column): it is

@@ -74,6 +74,15 @@ var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) e
 	// 30: the facts documents without what the row's columns hold
 	// (facts.go); on both engines.
 	30: compactFacts,
+	// 36: the facts documents without the usual applicant kind, ID kind
+	// and return method (facts.go); on SQLite (PostgreSQL's migration cuts
+	// them in its rewrite of the table).
+	36: func(ctx context.Context, c *sql.Conn, d dialect) error {
+		if d == postgresDialect {
+			return nil
+		}
+		return compactFacts(ctx, c, d)
+	},
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -100,6 +109,12 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 	if err != nil {
 		return err
 	}
+	applied := false
+	defer func() {
+		if applied && db.dialect == postgresDialect {
+			db.forgetStatements()
+		}
+	}()
 	return db.schemaConn(ctx, func(c *sql.Conn) error {
 		cur, err := appliedVersion(ctx, c)
 		if err != nil {
@@ -121,6 +136,7 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 			if progress != nil {
 				progress(m.version, m.name)
 			}
+			applied = true
 			if err := db.applyMigration(ctx, c, m); err != nil {
 				return err
 			}
@@ -207,6 +223,17 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 			"The database schema is at version %d, newer than this program (%d): run a newer motcua.", applied, latest)
 	}
 	return nil
+}
+
+// forgetStatements closes the idle PostgreSQL connections, and with them
+// the statements pgx prepared and cached on them: a migration that changes
+// a column's type (0036) makes the server refuse a statement prepared
+// before it whose result has that column ("cached plan must not change
+// result type"). Called after migrating, when the connections are idle.
+func (db *DB) forgetStatements() {
+	n := db.pg.Stats().MaxOpenConnections
+	db.pg.SetMaxIdleConns(-1)
+	db.pg.SetMaxIdleConns(n)
 }
 
 // schemaConn runs fn on a connection reserved for schema work: SQLite's
