@@ -9,7 +9,8 @@ import (
 
 // Migration 0036 made, on PostgreSQL, the events' action, states and
 // timeliness enums, replaced their key (dossier_id, seq) by an index on
-// dossier_id and the dossiers' agency ids by INTEGERs, and on both engines
+// dossier_id, the dossiers' agency ids by INTEGERs and their index by
+// procedure and time by one by procedure and version, and on both engines
 // cut the usual values from the facts documents; its undo puts back the
 // schema of 0030–0032 and writes the documents as 0030–0035 did.
 func init() {
@@ -32,6 +33,8 @@ func init() {
 				ADD CONSTRAINT dossier_events_pkey PRIMARY KEY (dossier_id, seq)`,
 			`CREATE INDEX dossier_events_returned ON dossier_events (actor_id, (at / 86400000)) WHERE action = 'return'`,
 			`DROP TYPE event_action, dossier_state, event_timeliness`,
+			`DROP INDEX dossiers_procedure`,
+			`CREATE INDEX dossiers_procedure ON dossiers (procedure_id, created_at)`,
 			`ALTER TABLE dossiers ALTER COLUMN procedure_id TYPE BIGINT, ALTER COLUMN reception_point_id TYPE BIGINT,
 				ALTER COLUMN reception_agency_id TYPE BIGINT, ALTER COLUMN competent_agency_id TYPE BIGINT,
 				ALTER COLUMN holder_agency_id TYPE BIGINT, ALTER COLUMN assignee_id TYPE BIGINT`,

@@ -44,11 +44,12 @@ const defaultPGConns = 32
 // one READ COMMITTED transaction. Correctness across instances rests on row
 // locks and constraints, not on isolation level: the code counter upsert
 // locks its row until commit (so numbers are unique, and a rolled-back
-// transaction gives its number back), events are UNIQUE(dossier_id, seq)
-// and AppendEvent updates WHERE seq = the expected one, so of two
-// concurrent changes to a dossier one succeeds and the other gets
-// ECONFLICT. Serialization failures and deadlocks are retried, as
-// motcua.Store allows.
+// transaction gives its number back), and AppendEvent updates the
+// dossier WHERE seq = the expected one, so of two concurrent changes to a
+// dossier one succeeds and the other gets ECONFLICT, its event rolled back
+// with it (the events themselves are indexed by dossier, not unique by
+// (dossier_id, seq) as on SQLite: migration 0036). Serialization failures
+// and deadlocks are retried, as motcua.Store allows.
 func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {

@@ -78,7 +78,8 @@ func (t *tx) AgencyWork(_ ctxT, agencyIDs []int64, now, soon time.Time) ([]motcu
 
 // HandlingSamples implements motcua.WorkloadStore: per user, the latest
 // events of the period by dossier_events_actor, each with the time of the
-// event before it read by the (dossier_id, seq) key in a subquery. One
+// event before it read by its dossier (the key (dossier_id, seq) on SQLite,
+// the index on dossier_id on PostgreSQL) in a subquery. One
 // bounded range per user, however busy the history. On SQLite the index
 // is (actor_id, at, dossier_id, seq) and covers the query; on PostgreSQL
 // it is by actor and day (handlingStartDay).

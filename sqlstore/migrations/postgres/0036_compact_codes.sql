@@ -31,6 +31,14 @@
 -- that the new column types need (no row left behind, no index grown).
 -- Inside a JSON string a quote is escaped, so the pieces cannot match a
 -- value. A document in another form keeps them and reads the same.
+-- 5. dossiers_procedure was (procedure_id, created_at): 50 bytes a dossier,
+-- its pages half full (each procedure appends at its own end). It is now
+-- (procedure_id, procedure_version), which PostgreSQL deduplicates (7
+-- bytes a dossier). Its two readers are the catalogue's versions page:
+-- the count of dossiers per version now reads the index alone (1.6 M
+-- dossiers, the largest procedure: 1,049 → 15 ms), the latest dossiers of
+-- one version fetch that version's dossiers and keep the latest (0.6 →
+-- 190–280 ms); the page, which always counts, is faster either way.
 CREATE TYPE event_action AS ENUM ('submit', 'receive', 'request_supplement', 'supplement_received', 'refuse', 'transfer',
     'assign', 'forward', 'send_back', 'approve', 'issue_result', 'return', 'extend', 'withdraw', 'stop', 'close',
     'merge', 'merge_undo');
@@ -50,6 +58,7 @@ ALTER TABLE dossier_events
 CREATE INDEX dossier_events_dossier ON dossier_events (dossier_id);
 CREATE INDEX dossier_events_returned ON dossier_events (actor_id, (at / 86400000)) WHERE action = 'return';
 
+DROP INDEX dossiers_procedure;
 ALTER TABLE dossiers
     ALTER COLUMN facts TYPE TEXT USING replace(
         CASE WHEN starts_with(facts, '{"applicant":{"kind":"citizen","id_kind":"personal_id",')
@@ -61,3 +70,4 @@ ALTER TABLE dossiers
     ALTER COLUMN competent_agency_id TYPE INTEGER,
     ALTER COLUMN holder_agency_id TYPE INTEGER,
     ALTER COLUMN assignee_id TYPE INTEGER;
+CREATE INDEX dossiers_procedure ON dossiers (procedure_id, procedure_version);
