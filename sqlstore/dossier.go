@@ -309,7 +309,11 @@ func scanDossierAs(sc interface{ Scan(...any) error }, brief bool) (*motcua.Doss
 	} else if err := decodeFacts(&d, facts, idNumber, name); err != nil {
 		return nil, err
 	}
-	if status != "" {
+	if brief {
+		if err := decodeBriefStatus(d.ID, status, &d.Status); err != nil {
+			return nil, err
+		}
+	} else if status != "" {
 		if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 			return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
 		}
