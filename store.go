@@ -142,8 +142,11 @@ type DossierFilter struct {
 	Limit             int
 	// Brief lets the store leave out what a list of dossiers never shows
 	// (the inbox): their components, fees, content, return method and
-	// lookup secret may be empty in the dossiers returned. Decoding them
-	// was most of the cost of reading an inbox page's fifty dossiers.
+	// lookup secret, the applicant's details other than ID number and
+	// name, and the status's duties, supplements, extensions, appraiser
+	// and result may be empty in the dossiers returned (its columns and
+	// inter-agency parts are there). Decoding them was most of the cost of
+	// reading an inbox page's fifty dossiers.
 	Brief bool
 }
 

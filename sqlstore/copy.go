@@ -40,7 +40,7 @@ var tableSpecs = []string{
 		"finished_at:n returned_at:n next_due_at:i seq:i status:t " +
 		"finish_class:t ontime_766:b handle_ms:i supp_count:i supp_last_at:n report_flags:i last_event_at:n step_started_at:n",
 	"event_actors: actor_id:i name:t role:t",
-	"dossier_work: agency_id:i role:t user_id:i next_due_at:i dossier_id:i",
+	"dossier_work: agency_id:i role:t user_id:i next_due_at:i dossier_id:i state:t procedure_id:i channel:i",
 	"dossier_events: id:i dossier_id:i seq:i action:t at:i actor_id:i actor_agency_id:i from_state:t to_state:t from_agency_id:i " +
 		"to_agency_id:i timeliness:t due_at:n data:t actor_name:s actor_role:s from_step:i to_step:i clock_start_at:n step_due_at:n " +
 		"action_due_at:n handover_due_at:n duties:s",

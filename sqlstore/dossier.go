@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,16 +151,30 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	if err := t.insertEvent(e); err != nil {
 		return err
 	}
-	return t.saveDuties(id, s, false)
+	return t.saveDuties(id, s, d)
 }
 
-const insertDuty = `INSERT INTO dossier_work (agency_id, role, user_id, next_due_at, dossier_id) VALUES (?, ?, ?, ?, ?)`
+// insertDuty writes one inbox row with what the inbox filters on (state,
+// procedure, channel: migration 34), so that a filtered page never looks
+// a dossier up to test it.
+const insertDuty = `INSERT INTO dossier_work (agency_id, role, user_id, next_due_at, dossier_id, state, procedure_id, channel)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// replaceDuty writes one inbox row of a dossier already stored, taking its
+// procedure and channel (which never change) from the dossier's row in the
+// same statement: AppendEvent has the status only, and a read first would
+// cost PostgreSQL a round trip where this is queued with the change.
+const replaceDuty = `INSERT INTO dossier_work (agency_id, role, user_id, next_due_at, dossier_id, state, procedure_id, channel)
+	SELECT ?, ?, ?, ?, id, ?, procedure_id, channel FROM dossiers WHERE id = ?`
 
 // saveDuties keeps the inbox rows of a dossier (dossier_work) equal to its
-// status's duties, at its present next_due_at: after a change (replace) the
-// old rows go first.
-func (t *tx) saveDuties(id int64, s *motcua.Status, replace bool) error {
-	if replace {
+// status's duties, at its present next_due_at and state. A new dossier
+// (d not nil) gives its procedure and channel; after a change (d nil) the
+// old rows go first and the new ones copy them from the dossier's row,
+// which the change has just updated (so it exists, even in a pipeline
+// holding new dossiers back: the UPDATE released them).
+func (t *tx) saveDuties(id int64, s *motcua.Status, d *motcua.Dossier) error {
+	if d == nil {
 		// Any number of rows: nothing to wait for (queued in a group
 		// commit's pipeline on PostgreSQL, ahead of the new rows).
 		if err := t.execLater(-1, `DELETE FROM dossier_work WHERE dossier_id = ?`, id); err != nil {
@@ -168,7 +183,15 @@ func (t *tx) saveDuties(id int64, s *motcua.Status, replace bool) error {
 	}
 	next := s.NextDueAt().UnixMilli()
 	for _, w := range s.Duties {
-		if err := t.execLater(-1, insertDuty, w.AgencyID, string(w.Role), w.UserID, next, id); err != nil {
+		var err error
+		if d != nil {
+			err = t.execLater(-1, insertDuty, w.AgencyID, string(w.Role), w.UserID, next, id, string(s.State), d.ProcedureID, int(d.Channel))
+		} else {
+			// Exactly one row: a dossier missing here would lose its
+			// inbox row without a word.
+			err = t.execLater(1, replaceDuty, w.AgencyID, string(w.Role), w.UserID, next, string(s.State), id)
+		}
+		if err != nil {
 			return fmt.Errorf("inbox row of dossier %d: %w", id, err)
 		}
 	}
@@ -251,7 +274,7 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	} else if n != 1 {
 		return motcua.Errorf(motcua.ECONFLICT, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
 	}
-	return t.saveDuties(e.DossierID, s, true)
+	return t.saveDuties(e.DossierID, s, nil)
 }
 
 const dossierColumns = `id, code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
@@ -286,7 +309,11 @@ func scanDossierAs(sc interface{ Scan(...any) error }, brief bool) (*motcua.Doss
 	} else if err := decodeFacts(&d, facts, idNumber, name); err != nil {
 		return nil, err
 	}
-	if status != "" {
+	if brief {
+		if err := decodeBriefStatus(d.ID, status, &d.Status); err != nil {
+			return nil, err
+		}
+	} else if status != "" {
 		if err := json.Unmarshal([]byte(status), &d.Status); err != nil {
 			return nil, fmt.Errorf("decode dossier %d status: %w", d.ID, err)
 		}
@@ -406,10 +433,22 @@ func findDossiersQuery(f motcua.DossierFilter) (q string, args []any, ok bool) {
 	if len(f.Duties) == 0 {
 		return "", nil, false
 	}
-	rest, rargs, ok := dossierWhere(f, "d.")
+	// What the inbox filters on is in the inbox rows themselves (migration
+	// 34): the dossiers are joined only for the other conditions.
+	rest, rargs, ok := heldWhere(f, "d.")
 	if !ok {
 		return "", nil, false
 	}
+	// One branch per duty and state asked: each is then one range of an
+	// index of dossier_work read in deadline order (dossier_work_state),
+	// where a list of states would be tested on every row of the duty.
+	states := []motcua.State{""}
+	if len(f.States) > 0 {
+		states = slices.Compact(slices.Sorted(slices.Values(f.States)))
+	}
+	nf := f
+	nf.States = nil
+	carried, cargs := carriedWhere(nf, "w.")
 	// Each branch reads its range in key order up to the page size, and
 	// needs the dossiers themselves only for the other conditions; the
 	// union of their keys (a dossier two duties select, such as both
@@ -424,17 +463,25 @@ func findDossiersQuery(f motcua.DossierFilter) (q string, args []any, ok bool) {
 		join = " JOIN dossiers d ON d.id = w.dossier_id"
 	}
 	var branches []string
-	for i, w := range f.Duties {
-		where := []string{"w.agency_id = ?", "w.role = ?", "w.user_id = ?"}
-		args = append(args, w.AgencyID, string(w.Role), w.UserID)
-		if f.After != nil {
-			where = append(where, "(w.next_due_at, w.dossier_id) > (?, ?)")
-			args = append(args, f.After.NextDueAt.UnixMilli(), f.After.ID)
+	for _, w := range f.Duties {
+		for _, st := range states {
+			where := []string{"w.agency_id = ?", "w.role = ?", "w.user_id = ?"}
+			args = append(args, w.AgencyID, string(w.Role), w.UserID)
+			if st != "" {
+				where = append(where, "w.state = ?")
+				args = append(args, string(st))
+			}
+			if f.After != nil {
+				where = append(where, "(w.next_due_at, w.dossier_id) > (?, ?)")
+				args = append(args, f.After.NextDueAt.UnixMilli(), f.After.ID)
+			}
+			where = append(where, carried...)
+			args = append(args, cargs...)
+			where = append(where, rest...)
+			args = append(args, rargs...)
+			branches = append(branches, fmt.Sprintf(`SELECT next_due_at, dossier_id FROM (SELECT w.next_due_at, w.dossier_id FROM dossier_work w%s
+			WHERE %s ORDER BY w.next_due_at, w.dossier_id LIMIT %s) AS b%d`, join, strings.Join(where, " AND "), lim, len(branches)))
 		}
-		where = append(where, rest...)
-		args = append(args, rargs...)
-		branches = append(branches, fmt.Sprintf(`SELECT next_due_at, dossier_id FROM (SELECT w.next_due_at, w.dossier_id FROM dossier_work w%s
-			WHERE %s ORDER BY w.next_due_at, w.dossier_id LIMIT %s) AS b%d`, join, strings.Join(where, " AND "), lim, i))
 	}
 	var cols []string
 	for _, c := range strings.Split(dossierColumns, ",") {
@@ -448,6 +495,41 @@ func findDossiersQuery(f motcua.DossierFilter) (q string, args []any, ok bool) {
 // dossierWhere returns the conditions of f other than duties and cursor on
 // columns named with prefix; ok is false when f selects nothing.
 func dossierWhere(f motcua.DossierFilter, prefix string) (where []string, args []any, ok bool) {
+	where, args, ok = heldWhere(f, prefix)
+	if !ok {
+		return nil, nil, false
+	}
+	cw, ca := carriedWhere(f, prefix)
+	return append(where, cw...), append(args, ca...), true
+}
+
+// carriedWhere returns the conditions of f on what the inbox rows carry as
+// well as the dossiers (state, procedure, channel), on columns named with
+// prefix.
+func carriedWhere(f motcua.DossierFilter, prefix string) (where []string, args []any) {
+	if len(f.States) > 0 {
+		ph := make([]string, len(f.States))
+		for i, s := range f.States {
+			ph[i] = "?"
+			args = append(args, string(s))
+		}
+		where = append(where, prefix+"state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.ProcedureID != 0 {
+		where = append(where, prefix+"procedure_id = ?")
+		args = append(args, f.ProcedureID)
+	}
+	if f.Channel != 0 {
+		where = append(where, prefix+"channel = ?")
+		args = append(args, int(f.Channel))
+	}
+	return where, args
+}
+
+// heldWhere returns the conditions of f on who holds, settles or is
+// assigned a dossier, on columns named with prefix; ok is false when f
+// selects nothing.
+func heldWhere(f motcua.DossierFilter, prefix string) (where []string, args []any, ok bool) {
 	in := func(col string, ids []int64) string {
 		ph := make([]string, len(ids))
 		for i, id := range ids {
@@ -472,22 +554,6 @@ func dossierWhere(f motcua.DossierFilter, prefix string) (where []string, args [
 	if f.AssigneeID != 0 {
 		where = append(where, prefix+"assignee_id = ?")
 		args = append(args, f.AssigneeID)
-	}
-	if len(f.States) > 0 {
-		ph := make([]string, len(f.States))
-		for i, s := range f.States {
-			ph[i] = "?"
-			args = append(args, s)
-		}
-		where = append(where, prefix+"state IN ("+strings.Join(ph, ", ")+")")
-	}
-	if f.ProcedureID != 0 {
-		where = append(where, prefix+"procedure_id = ?")
-		args = append(args, f.ProcedureID)
-	}
-	if f.Channel != 0 {
-		where = append(where, prefix+"channel = ?")
-		args = append(args, int(f.Channel))
 	}
 	return where, args, true
 }

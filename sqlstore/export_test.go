@@ -123,6 +123,8 @@ var migrationUndo = map[int][]string{
 	27: {"DROP TABLE file_metadata", "DROP TABLE scan_texts"},
 	29: {"DROP INDEX IF EXISTS dossiers_period"}, // SQLite only
 	31: {"DROP INDEX IF EXISTS dossiers_long"},   // SQLite only
+	34: {"DROP INDEX dossier_work_procedure", "DROP INDEX dossier_work_state", "ALTER TABLE dossier_work DROP COLUMN channel",
+		"ALTER TABLE dossier_work DROP COLUMN procedure_id", "ALTER TABLE dossier_work DROP COLUMN state"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

@@ -139,25 +139,6 @@ func decodeFacts(d *motcua.Dossier, facts, idNumber, name string) error {
 	return nil
 }
 
-// briefFacts is the part of the facts document a brief dossier holds
-// (motcua.DossierFilter.Brief): json skips the rest without building it.
-type briefFacts struct {
-	Applicant storedApplicant `json:"applicant"`
-	Assisted  bool            `json:"assisted,omitempty"`
-}
-
-// decodeBriefFacts sets only d's applicant (with the columns' ID number
-// and name, as decodeFacts does) and assisted flag from its document.
-func decodeBriefFacts(d *motcua.Dossier, facts, idNumber, name string) error {
-	var f briefFacts
-	if err := json.Unmarshal([]byte(facts), &f); err != nil {
-		return fmt.Errorf("decode dossier %d: %w", d.ID, err)
-	}
-	d.Applicant = f.Applicant.read(idNumber, name)
-	d.Assisted = f.Assisted
-	return nil
-}
-
 // compactFacts rewrites the facts documents written before migrations 0030
 // and 0036 in their form, 5,000 dossiers at a time; a document whose applicant's ID
 // number or name differs from its column keeps it (decodeFacts prefers

@@ -109,7 +109,7 @@ func init() {
 		"signin_challenges":  {phase: 's', rule: "not moved: sign-ins under way start again"},
 		"dossiers":           {phase: 'b', key: "id", keyOf: 'd', rule: "imported; a code the survivor uses is suffixed (listed: tell the applicants)", fix: fixDossiers},
 		"event_actors":       {phase: 'f', rule: "imported with the accounts (each account is imported, so its events keep their names)", fix: simple("event_actors", map[string]byte{"actor_id": 'u'})},
-		"dossier_work":       {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported", fix: simple("dossier_work", map[string]byte{"agency_id": 'a', "user_id": 'u', "dossier_id": 'd'})},
+		"dossier_work":       {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported", fix: simple("dossier_work", map[string]byte{"agency_id": 'a', "user_id": 'u', "dossier_id": 'd', "procedure_id": 'p'})},
 		"dossier_events": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with the history intact",
 			fix: fixEvents(simple("dossier_events", map[string]byte{"id": 'e', "dossier_id": 'd', "actor_id": 'u', "actor_agency_id": 'a', "from_agency_id": 'a', "to_agency_id": 'a'}, "data"))},
 		"dossier_files":          {phase: 'b', key: "id", keyOf: 'f', rule: "imported, the document copied to the survivor's storage under the new dossier; a document code the survivor uses is suffixed", fix: fixFiles},

@@ -10,6 +10,10 @@ import (
 	"github.com/motcua/motcua"
 )
 
+// insertDuty4 writes an inbox row as migration 4 made the table; migration
+// 34 fills the columns added since from the dossiers.
+const insertDuty4 = `INSERT INTO dossier_work (agency_id, role, user_id, next_due_at, dossier_id) VALUES (?, ?, ?, ?, ?)`
+
 // backfillDuties writes the inbox rows (dossier_work) of the dossiers still
 // open when migration 4 runs, from each one's status and the process of the
 // procedure version it was received under, as motcua.DutiesOf says. Later
@@ -75,7 +79,7 @@ func backfillDuties(ctx context.Context, c *sql.Conn, d dialect) error {
 				procs[key] = p
 			}
 			for _, w := range motcua.DutiesOf(&o.d, p) {
-				if _, err := c.ExecContext(ctx, q(insertDuty), w.AgencyID, string(w.Role), w.UserID, o.next, o.d.ID); err != nil {
+				if _, err := c.ExecContext(ctx, q(insertDuty4), w.AgencyID, string(w.Role), w.UserID, o.next, o.d.ID); err != nil {
 					return fmt.Errorf("inbox rows of dossier %d: %w", o.d.ID, err)
 				}
 			}
