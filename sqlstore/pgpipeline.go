@@ -344,10 +344,15 @@ func (t *tx) flushPipe() error {
 // would be, and the index of the statement that failed (-1 when the
 // pipeline itself could not be sent or read: a lost connection).
 func (t *tx) sendPipe() (failed int, first error) {
-	queued := t.pipe.queued
+	queued, orig := coalesceInserts(t.pipe.queued, t.pipe.deferred)
 	t.pipe.queued = nil
 	t.pipe.sent++
 	failed = -1
+	defer func() {
+		if failed >= 0 && orig != nil {
+			failed = orig[failed] // the place in the queue as it was
+		}
+	}()
 	err := t.pipe.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
