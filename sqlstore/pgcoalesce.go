@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Multi-row INSERTs in a pipeline.
@@ -108,6 +109,44 @@ func joinableInsert(q pgQueued) (string, bool) {
 	if q.id != nil || q.read != nil || q.tag != nil || (q.rows != 1 && q.rows != -1) {
 		return "", false
 	}
+	return joinableText(q.query)
+}
+
+// joinTexts remembers joinableText's answers: the texts are the code's
+// own, few, and every batch asks again for each row (the dossier INSERT's
+// text is long to scan).
+var joinTexts struct {
+	sync.Mutex
+	m map[string]joinText
+}
+
+// joinText is joinableText's answer for a text.
+type joinText struct {
+	table string
+	ok    bool
+}
+
+// joinableText is joinableInsert's check of the text, remembered.
+func joinableText(query string) (string, bool) {
+	joinTexts.Lock()
+	j, seen := joinTexts.m[query]
+	joinTexts.Unlock()
+	if seen {
+		return j.table, j.ok
+	}
+	j.table, j.ok = checkJoinable(query)
+	joinTexts.Lock()
+	if joinTexts.m == nil || len(joinTexts.m) >= 4096 {
+		joinTexts.m = map[string]joinText{} // texts built from data: start afresh
+	}
+	joinTexts.m[query] = j
+	joinTexts.Unlock()
+	return j.table, j.ok
+}
+
+// checkJoinable is joinableText without the memory.
+func checkJoinable(query string) (string, bool) {
+	q := pgQueued{query: query}
 	rest, ok := strings.CutPrefix(q.query, "INSERT INTO ")
 	if !ok {
 		return "", false
