@@ -61,6 +61,9 @@ type Figure struct {
 	// CPU is the process CPU time (user + system) per operation, load
 	// generator included: steadier than rates on a shared machine.
 	CPU time.Duration
+	// ServerCPU is, on PostgreSQL, the server's CPU time per operation
+	// (0 when not measured: SQLite, or a server on another machine).
+	ServerCPU time.Duration
 	// PerCommit is, for the intake, the store's transactions per commit
 	// during the measurement (the group commit's batch size).
 	PerCommit float64
@@ -170,17 +173,32 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	defer minimal.Close()
 
+	serverCPU := func() time.Duration { return 0 }
+	if o.Postgres != "" {
+		if f, ok := pgServerTotalCPU(ctx, sc.dsn); ok {
+			serverCPU = f
+		}
+	}
+	// withServer is measured, with the server's CPU per operation too.
+	withServer := func(fn func() (Figure, error)) (Figure, error) {
+		s0 := serverCPU()
+		f, err := measured(fn)
+		if err == nil && f.Ops > 0 {
+			f.ServerCPU = (serverCPU() - s0) / time.Duration(f.Ops)
+		}
+		return f, err
+	}
 	r := &Report{}
 	var intakeRatios, lookupRatios, uncachedRatios []float64
 	for round := 1; round <= o.Rounds; round++ {
 		fmt.Fprintf(o.Out, "round %d/%d\n", round, o.Rounds)
 		if o.Only != "lookup" {
-			raw, err := measured(func() (Figure, error) { return raw(round) })
+			raw, err := withServer(func() (Figure, error) { return raw(round) })
 			if err != nil {
 				return nil, err
 			}
 			commits.reset()
-			intake, err := measured(func() (Figure, error) { return env.intake(ctx, o.Clients, o.Duration) })
+			intake, err := withServer(func() (Figure, error) { return env.intake(ctx, o.Clients, o.Duration) })
 			if err != nil {
 				return nil, err
 			}
@@ -190,6 +208,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			intakeRatios = append(intakeRatios, intake.Rate/raw.Rate)
 			fmt.Fprintf(o.Out, "  raw inserts %6.0f/s (%s CPU/op)   intake %6.0f/s (%s CPU/op, %.1f per commit)   ×%.2f\n",
 				raw.Rate, us(raw.CPU), intake.Rate, us(intake.CPU), intake.PerCommit, intake.Rate/raw.Rate)
+			if raw.ServerCPU > 0 || intake.ServerCPU > 0 {
+				fmt.Fprintf(o.Out, "  PostgreSQL server CPU/op: raw %s, intake %s\n", us(raw.ServerCPU), us(intake.ServerCPU))
+			}
 		}
 		if o.Only != "intake" {
 			min, err := measured(func() (Figure, error) {

@@ -126,6 +126,7 @@ type DB struct {
 	stopped  chan struct{}
 	pgWG     sync.WaitGroup // PostgreSQL's writers
 	pgids    pgIDs          // PostgreSQL: ids drawn beforehand for pipelined INSERTs
+	pgSpare  spareNumbers   // PostgreSQL: dossier numbers of batches that did not commit
 	maxBatch int
 	close    sync.Once
 	// actors caches the committed event_actors rows (compact.go).

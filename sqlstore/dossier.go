@@ -85,9 +85,9 @@ func (t *tx) NextCodeSeq(_ ctxT, key string) (int, error) {
 // the group commit flushes its numbers, at the end of the batch
 // (numbers.go): in a pipeline the dossier's INSERT waits until then and
 // takes its code with it; otherwise the dossier is inserted under a
-// provisional code that an UPDATE replaces. The counter row, locked from
-// the draw until commit, is thus held only for the end of the batch, and
-// batches take counter rows in one order.
+// provisional code that an UPDATE replaces. The draw is a short
+// transaction of its own (numbersdraw.go), so no batch waits for another's
+// commit on the counter row.
 func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event, key string, render func(int) string) error {
 	if t.db.dialect == sqliteDialect {
 		seq, err := t.NextCodeSeq(ctx, key)

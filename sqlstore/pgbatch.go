@@ -40,21 +40,19 @@ import (
 // Deadlocks between batches. A batch holds every row lock its transactions
 // took until it commits, so two batches (of two writers, or of two
 // instances) that lock the same rows in opposite orders deadlock, where the
-// same transactions one by one would only have waited. The rows every
-// intake locks are the counters of its agency and day; a batch therefore
-// draws all its numbers at its end, in one statement that takes the counter
-// rows in the order of their keys (numbers.go), so batches always take them
-// in the same order and never deadlock on them. Other row locks (two
-// officers changing the same two dossiers in two batches in opposite order)
-// are rare; PostgreSQL detects those deadlocks after deadlock_timeout and
-// the victim runs again.
+// same transactions one by one would only have waited. The counters of
+// dossier numbers, which every intake touches, are not among those rows: a
+// batch draws its numbers at its end in a short transaction of its own
+// (numbersdraw.go), so batches of one agency and day no longer wait for
+// one another's commit. Other row locks (two officers changing the same
+// two dossiers in two batches in opposite order) are rare; PostgreSQL
+// detects those deadlocks after deadlock_timeout and the victim runs again.
 //
 // Why few writers (Options.PGWriters, default 2). One writer leaves the
 // connection idle while its commit is flushed; a second one runs the next
-// batch meanwhile, up to the counter draw, which waits for the first
-// batch's commit. More writers only split the queue into smaller batches
-// that wait for one another on the same counter rows and compete for the
-// same cores; docs/deployment.md gives the measurements.
+// batch meanwhile. More writers only split the queue into smaller batches
+// that compete for the same cores; docs/deployment.md gives the
+// measurements.
 
 // pgOutcome is what a run of a batch came to.
 type pgOutcome int
@@ -217,6 +215,7 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 	defer release()
 	undo := func(err error) (pgOutcome, string) {
 		pgRollback(t)
+		t.giveBack() // no COMMIT was sent
 		if reason := retryReason(err); reason != "" {
 			return pgRetry, reason
 		}
@@ -259,6 +258,12 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 	db.observe(len(batch), start, err)
 	if err != nil {
 		pgRollback(t) // in case the server still holds the transaction
+		if isServerError(err) {
+			// The server answered the COMMIT with an error or a
+			// ROLLBACK: nothing was committed. (A lost connection
+			// leaves the outcome unknown, and the numbers unused or not.)
+			t.giveBack()
+		}
 		if reason := retryReason(err); reason != "" {
 			return pgRetry, reason
 		}
@@ -309,6 +314,7 @@ func (db *DB) pgIsolated(batch []*writeReq, last, drawEach bool) (again []*write
 	retry := make([]bool, len(batch))
 	abort := func(err error) ([]*writeReq, string, bool) {
 		sqlTx.Rollback()
+		t.giveBack()
 		db.fail(batch, err)
 		return nil, "", false
 	}
@@ -364,6 +370,7 @@ func (db *DB) pgIsolated(batch []*writeReq, last, drawEach bool) (again []*write
 	}
 	if err := t.flushNumbers(); err != nil {
 		sqlTx.Rollback()
+		t.giveBack()
 		if why := retryReason(err); why != "" && !last {
 			return batch, why, false // nothing was committed: all of them again
 		}
@@ -372,6 +379,9 @@ func (db *DB) pgIsolated(batch []*writeReq, last, drawEach bool) (again []*write
 	err = sqlTx.Commit()
 	db.observe(len(batch), start, err)
 	if err != nil {
+		if isServerError(err) {
+			t.giveBack()
+		}
 		if why := retryReason(err); why != "" && !last {
 			return batch, why, false
 		}

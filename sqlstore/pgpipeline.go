@@ -34,18 +34,15 @@ import (
 // savepoint per transaction) sends every statement on its own again, so that
 // each transaction gets its own errors, mapped as before.
 //
-// The end of a batch is two pipelines. The first holds everything queued
-// and, last, the draw of the batch's dossier numbers (numbers.go), which
-// locks the counter rows of their agencies and days until the commit. The
-// second holds the numbered dossiers' INSERTs, kept out of the queue until
-// then so that they carry their codes (holdDossier), and the COMMIT. The
-// rows that point to those dossiers (events, inbox rows, keys) went in the
-// first: their foreign keys are deferrable (migration 0028) and such a
-// batch defers them to its commit (SET CONSTRAINTS ALL DEFERRED, queued
-// with the first held dossier). The counter rows are thus locked only while
-// the server inserts the dossiers and flushes the commit, which is what
-// bounds intake when every dossier of a batch draws from one counter: the
-// next batch (the other writer's) runs everything else meanwhile.
+// The end of a batch is one pipeline. The numbers of its dossiers are
+// drawn first, in a short transaction of their own (numbersdraw.go); the
+// pipeline then holds everything queued, the numbered dossiers' INSERTs,
+// kept out of the queue until then so that they carry their codes
+// (holdDossier), and the COMMIT. The rows that point to those dossiers
+// (events, inbox rows, keys) go before them: their foreign keys are
+// deferrable (migration 0028) and such a batch defers them to its commit
+// (SET CONSTRAINTS ALL DEFERRED, queued with the first held dossier). Its
+// single-row INSERTs are joined into multi-row ones (pgcoalesce.go).
 //
 // Ids. The dossier and event INSERTs returned their new id, which the
 // transaction needs at once (the event and the inbox rows point to the
@@ -344,10 +341,15 @@ func (t *tx) flushPipe() error {
 // would be, and the index of the statement that failed (-1 when the
 // pipeline itself could not be sent or read: a lost connection).
 func (t *tx) sendPipe() (failed int, first error) {
-	queued := t.pipe.queued
+	queued, orig := coalesceInserts(t.pipe.queued, t.pipe.deferred)
 	t.pipe.queued = nil
 	t.pipe.sent++
 	failed = -1
+	defer func() {
+		if failed >= 0 && orig != nil {
+			failed = orig[failed] // the place in the queue as it was
+		}
+	}()
 	err := t.pipe.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {

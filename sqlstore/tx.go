@@ -28,6 +28,9 @@ type tx struct {
 	// numbers, in a PostgreSQL group commit, lists the dossiers waiting
 	// for their number (see CreateNumberedDossier).
 	numbers []pendingNumber
+	// drawn, in a PostgreSQL group commit, are the numbers the batch
+	// drew, given back if it does not commit (numbers.go).
+	drawn []drawnNumber
 	// pipe, in the optimistic run of a PostgreSQL group commit, queues
 	// the statements whose results are not needed (pgpipeline.go).
 	pipe *pgPipe
