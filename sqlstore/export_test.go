@@ -123,6 +123,7 @@ var migrationUndo = map[int][]string{
 	27: {"DROP TABLE file_metadata", "DROP TABLE scan_texts"},
 	29: {"DROP INDEX IF EXISTS dossiers_period"}, // SQLite only
 	31: {"DROP INDEX IF EXISTS dossiers_long"},   // SQLite only
+	35: {"DROP TABLE dossier_standings"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the
