@@ -227,6 +227,10 @@ func standings(ctx context.Context, tx motcua.Tx, recs []motcua.PendingRecord, t
 			out[i].Stock = motcua.StockOfPending(r.Now)
 			continue
 		}
+		if r.Recorded {
+			out[i].Stock = r.Then.Stock()
+			continue
+		}
 		idx[r.DossierID] = i
 		stale = append(stale, r.DossierID)
 	}

@@ -118,6 +118,7 @@ func TestStandingsRecord(t *testing.T) {
 		if standingsAgree(t, db, ids, moments) == 0 {
 			t.Fatal("no dossier had events before the moments")
 		}
+		pendingThenAgrees(t, db, e, moments)
 		// Several requests, and events earlier than the one before them,
 		// which the generator never writes.
 		for _, q := range []string{
@@ -150,5 +151,47 @@ func TestStandingsRecord(t *testing.T) {
 			t.Errorf("the edits left %d rows asked more than once, %d waiting late", multi, late)
 		}
 		standingsAgree(t, db, ids, moments)
+		pendingThenAgrees(t, db, e, moments)
 	})
+}
+
+// pendingThenAgrees checks that the standing PendingAt reads with the
+// dossiers changed since a moment (SQLite) is the one StandingsAt reads.
+func pendingThenAgrees(t *testing.T, db *sqlstore.DB, e sqltest.Engine, moments []time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	recorded := 0
+	for _, at := range moments {
+		if err := db.Read(ctx, func(tx motcua.Tx) error {
+			recs, err := tx.PendingAt(ctx, at)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for _, r := range recs {
+				if r.Recorded {
+					ids = append(ids, r.DossierID)
+				}
+			}
+			recorded += len(ids)
+			want, err := tx.StandingsAt(ctx, ids, at)
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				if r.Recorded && r.Then != want[r.DossierID] {
+					t.Errorf("%v: dossier %d: pending with standing %d, recorded %d", at, r.DossierID, r.Then, want[r.DossierID])
+				}
+				if r.Recorded && r.LastEventAt.Before(at) {
+					t.Errorf("%v: dossier %d unchanged since, yet its standing was read", at, r.DossierID)
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if (recorded > 0) != (e == sqltest.SQLite) {
+		t.Errorf("%d pending dossiers read with their recorded standing on %s", recorded, e)
+	}
 }
