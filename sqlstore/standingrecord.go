@@ -57,25 +57,57 @@ func (f *standingFold) note(t *tx, e *motcua.Event) error {
 	return t.execLater(1, `INSERT INTO dossier_standings (dossier_id, seq, at, standing) VALUES (?, ?, ?, ?)`, e.DossierID, e.Seq, at, int64(st))
 }
 
-// standingsAtSQL reads a chunk's last rows before ? (SQLite: max() gives
-// its row's other columns).
-var standingsAtSQL = map[dialect]string{
-	sqliteDialect: `SELECT dossier_id, MAX(seq), standing FROM dossier_standings
-		WHERE dossier_id IN (%s) AND at < ? GROUP BY dossier_id`,
-	postgresDialect: `SELECT DISTINCT ON (dossier_id) dossier_id, seq, standing FROM dossier_standings
-		WHERE dossier_id IN (%s) AND at < ? ORDER BY dossier_id, seq DESC`,
-}
+// standingsAtSQL reads a chunk's last rows before ? on SQLite (max()
+// gives its row's other columns).
+const standingsAtSQL = `SELECT dossier_id, MAX(seq), standing FROM dossier_standings
+	WHERE dossier_id IN (%s) AND at < ? GROUP BY dossier_id`
+
+// pgStandingsAtSQL reads them on PostgreSQL, the ids as one array of at
+// most pgStandingsChunk: an index scan of the primary key per chunk
+// (measured on 1.6 million dossiers, 5–8 ms for 1,000 dossiers, as for
+// four statements of 250; the 22,891 dossiers of a month's end as one
+// array were read by a sequential scan of the table instead, 444 ms, or
+// one probe each through unnest, 540 ms).
+const pgStandingsAtSQL = `SELECT DISTINCT ON (dossier_id) dossier_id, seq, standing FROM dossier_standings
+	WHERE dossier_id = ANY(CAST(? AS BIGINT[])) AND at < ? ORDER BY dossier_id, seq DESC`
+
+var pgStandingsChunk = 1000 // a variable for the tests
 
 // StandingsAt implements motcua.StandingStore.
 func (t *tx) StandingsAt(_ ctxT, ids []int64, at time.Time) (map[int64]motcua.Standing, error) {
 	out := make(map[int64]motcua.Standing, len(ids))
-	err := t.inChunks(ids, standingsAtSQL[t.db.dialect], func(rows *sql.Rows) error {
+	scan := func(rows *sql.Rows) error {
 		var id, seq, st int64
 		if err := rows.Scan(&id, &seq, &st); err != nil {
 			return err
 		}
 		out[id] = motcua.Standing(st)
 		return nil
-	}, at.UnixMilli())
-	return out, err
+	}
+	if t.pgtx == nil {
+		return out, t.inChunks(ids, standingsAtSQL, scan, at.UnixMilli())
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), pgStandingsChunk)
+		if err := t.scanAll(scan, pgStandingsAtSQL, ids[:n], at.UnixMilli()); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// scanAll runs a query and calls fn for each row.
+func (t *tx) scanAll(fn func(*sql.Rows) error, query string, args ...any) error {
+	rows, err := t.query(query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return mapError(rows.Err())
 }

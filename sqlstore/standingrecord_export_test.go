@@ -63,3 +63,11 @@ func (db *DB) RefillStandings(ctx context.Context) error {
 		return err
 	})
 }
+
+// SetPGStandingsChunk sets how many dossiers one PostgreSQL read of the
+// record of standings takes, until the returned function restores it.
+func SetPGStandingsChunk(n int) (restore func()) {
+	old := pgStandingsChunk
+	pgStandingsChunk = n
+	return func() { pgStandingsChunk = old }
+}

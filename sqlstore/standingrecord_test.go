@@ -72,6 +72,7 @@ func standingsAgree(t *testing.T, db *sqlstore.DB, ids []int64, moments []time.T
 // earlier than the one before them (refilled by the migration's
 // statement); and it is small (rows per dossier).
 func TestStandingsRecord(t *testing.T) {
+	defer sqlstore.SetPGStandingsChunk(97)() // several chunks, the last one short
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		ctx := context.Background()
 		db := sqltest.Open(t, e)
