@@ -9,13 +9,7 @@ package motcua
 func ReplayHistory(lines []HistoryLine) map[int64]Pending766 {
 	out := map[int64]Pending766{}
 	for _, l := range lines { // the last line wins
-		v := out[l.DossierID]
-		v.State, v.DueAt = l.ToState, l.DueAt
-		if l.Action == ActRequestSupplement {
-			v.Supplements++
-			v.LastRequest = l.At
-		}
-		out[l.DossierID] = v
+		out[l.DossierID] = out[l.DossierID].Next(l)
 	}
 	return out
 }

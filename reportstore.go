@@ -62,6 +62,11 @@ type PendingRecord struct {
 	DossierID, AgencyID, ProcedureID int64
 	Now                              Pending766 // the current standing
 	LastEventAt                      time.Time
+	// Then is the standing at the moment of a dossier changed since,
+	// when the store read it from the record of standings with the
+	// dossier (Recorded); otherwise the caller reads it (StandingsAt).
+	Then     Standing
+	Recorded bool
 }
 
 // HistoryLine is the part of an event the reports replay.

@@ -50,6 +50,7 @@ type Tx interface {
 	NoticeTemplateStore
 	MergerStore
 	ScanTextStore
+	StandingStore
 }
 
 // AgencyStore keeps agencies and reception points.

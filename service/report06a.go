@@ -206,8 +206,8 @@ type pendingDossier struct {
 }
 
 // pendingAt lists the dossiers pending at t with their standing at t: the
-// current one when nothing happened to them since, otherwise replayed from
-// the history lines before t.
+// current one when nothing happened to them since, otherwise read from
+// the record of standings (motcua.StandingStore).
 func pendingAt(ctx context.Context, tx motcua.Tx, t time.Time) ([]pendingDossier, error) {
 	recs, err := tx.PendingAt(ctx, t)
 	if err != nil {
@@ -227,18 +227,26 @@ func standings(ctx context.Context, tx motcua.Tx, recs []motcua.PendingRecord, t
 			out[i].Stock = motcua.StockOfPending(r.Now)
 			continue
 		}
+		if r.Recorded {
+			out[i].Stock = r.Then.Stock()
+			continue
+		}
 		idx[r.DossierID] = i
 		stale = append(stale, r.DossierID)
 	}
 	if len(stale) == 0 {
 		return out, nil
 	}
-	views, err := tx.StandingsBefore(ctx, stale, t)
+	// Read from the record rather than replayed from the events
+	// (StandingsBefore, the reference the tests compare it with): a few
+	// narrow rows per dossier instead of its whole history, half of report
+	// 06a's time for a past period's end on a 1.6-million-dossier year.
+	recorded, err := tx.StandingsAt(ctx, stale, t)
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range stale {
-		out[idx[id]].Stock = motcua.StockOfPending(views[id]) // none before t: the zero standing
+		out[idx[id]].Stock = recorded[id].Stock() // none before t: the zero standing
 	}
 	return out, nil
 }

@@ -81,6 +81,7 @@ var tableSpecs = []string{
 	"agency_successors: agency_id:i successor_id:i merger_id:i effective_at:i",
 	"scan_texts: file_id:i dossier_id:i leased_until:i read_at:i text:t folded:t",
 	"file_metadata: file_id:i dossier_id:i doc_type:t number_symbol:t issued_on:i issuer:t signer:t valid_until:i summary:t confirmed_by:i confirmed_at:i",
+	"dossier_standings: dossier_id:i seq:i at:i standing:i",
 }
 
 type column struct {

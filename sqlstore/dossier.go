@@ -122,6 +122,12 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 
 // CreateDossier implements motcua.DossierStore.
 func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
+	return t.createDossier(d, e, &standingFold{})
+}
+
+// createDossier stores a dossier and its first event, recording the
+// standing after it through f (which ImportHistory goes on with).
+func (t *tx) createDossier(d *motcua.Dossier, e *motcua.Event, f *standingFold) error {
 	facts, err := encodeFacts(d)
 	if err != nil {
 		return err
@@ -149,6 +155,9 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	d.ID = id
 	e.DossierID = id
 	if err := t.insertEvent(e); err != nil {
+		return err
+	}
+	if err := f.note(t, e); err != nil {
 		return err
 	}
 	return t.saveDuties(id, s, d)
@@ -251,6 +260,9 @@ func (t *tx) SetDossierComponents(_ ctxT, id int64, cs []motcua.DossierComponent
 // AppendEvent implements motcua.DossierStore.
 func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	if err := t.insertEvent(e); err != nil {
+		return err
+	}
+	if err := t.noteStanding(e, s); err != nil {
 		return err
 	}
 	status, err := encodeStatusExtra(s)

@@ -125,6 +125,7 @@ var migrationUndo = map[int][]string{
 	31: {"DROP INDEX IF EXISTS dossiers_long"},   // SQLite only
 	34: {"DROP INDEX dossier_work_procedure", "DROP INDEX dossier_work_state", "ALTER TABLE dossier_work DROP COLUMN channel",
 		"ALTER TABLE dossier_work DROP COLUMN procedure_id", "ALTER TABLE dossier_work DROP COLUMN state"},
+	35: {"DROP TABLE dossier_standings"},
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

@@ -21,7 +21,8 @@ func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, f
 		}
 	}
 	first := events[0]
-	if err := t.CreateDossier(ctx, d, &first); err != nil {
+	var standings standingFold
+	if err := t.createDossier(d, &first, &standings); err != nil {
 		return err
 	}
 	var result *motcua.DossierFile // the newest signed result file stored so far
@@ -59,6 +60,9 @@ func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, f
 			issued, named = true, e.ResultFileRef
 		}
 		if err := t.insertEvent(&e); err != nil {
+			return err
+		}
+		if err := standings.note(t, &e); err != nil {
 			return err
 		}
 		if err := store(e.Seq); err != nil {

@@ -153,6 +153,8 @@ func init() {
 			fix: simple("scan_texts", map[string]byte{"file_id": 'f', "dossier_id": 'd'})},
 		"file_metadata": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their files (the metadata officers confirmed)",
 			fix: simple("file_metadata", map[string]byte{"file_id": 'f', "dossier_id": 'd', "confirmed_by": 'u'})},
+		"dossier_standings": {phase: 'b', key: "dossier_id", keyOf: 'd', rule: "imported with their dossiers (the record of their standings over time, which holds no agency)",
+			fix: simple("dossier_standings", map[string]byte{"dossier_id": 'd'})},
 	}
 }
 

@@ -122,28 +122,60 @@ var pendingSelects = [2]string{
 	`SELECT id, competent_agency_id, procedure_id, '', NULL, 0, NULL, finished_at FROM dossiers`,
 }
 
-// PendingAt implements motcua.ReportStore, reading indexes only.
+// recordedThenSQL reads, among the columns of the dossiers pending at a
+// moment (the ?), a dossier's standing then from the record of standings
+// (motcua.StandingStore): one probe of the record's primary key per
+// dossier that changed since, in the query that finds it, instead of a
+// second pass over their ids (SQLite only: on PostgreSQL the pending
+// dossiers are read from indexes alone, and StandingsAt reads the record).
+const recordedThenSQL = `(SELECT standing FROM dossier_standings s WHERE s.dossier_id = dossiers.id AND s.at < ? ORDER BY s.seq DESC LIMIT 1)`
+
+// sqlitePendingSelects are pendingSelects with the standing at the moment
+// of the dossiers changed since (all of those of the second part), whose
+// ? come before the conditions' arguments.
+var sqlitePendingSelects = [2]string{
+	strings.TrimSuffix(pendingSelects[0], " FROM dossiers") + `, CASE WHEN last_event_at >= ? THEN ` + recordedThenSQL + ` END FROM dossiers`,
+	strings.TrimSuffix(pendingSelects[1], " FROM dossiers") + `, ` + recordedThenSQL + ` FROM dossiers`,
+}
+
+// PendingAt implements motcua.ReportStore, reading indexes only (and, on
+// SQLite, the record of standings for the dossiers changed since).
 func (t *tx) PendingAt(_ ctxT, at time.Time) ([]motcua.PendingRecord, error) {
 	t.helper() // before t's first read
-	wheres, args, err := t.pendingWheres(at.UnixMilli())
+	ms := at.UnixMilli()
+	wheres, args, err := t.pendingWheres(ms)
 	if err != nil {
 		return nil, err
 	}
+	recorded := t.pgtx == nil
 	parts := make([][]motcua.PendingRecord, len(wheres))
 	err = t.partsOn(len(wheres), func(c *pconn, i int) error {
-		rows, err := t.queryOn(c, pendingSelects[min(i, 1)]+wheres[i], args[i]...)
+		q, a := pendingSelects[min(i, 1)]+wheres[i], args[i]
+		if recorded {
+			q = sqlitePendingSelects[min(i, 1)] + wheres[i]
+			a = append([]any{ms, ms}[:2-min(i, 1)], a...)
+		}
+		rows, err := t.queryOn(c, q, a...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var then sqlNullInt
+		dest := make([]any, 8, 9)
+		if recorded {
+			dest = append(dest, &then)
+		}
 		for rows.Next() {
 			var r motcua.PendingRecord
 			var due, lastRequest, last sqlNullInt
-			if err := rows.Scan(&r.DossierID, &r.AgencyID, &r.ProcedureID, &r.Now.State, &due,
-				&r.Now.Supplements, &lastRequest, &last); err != nil {
+			copy(dest, []any{&r.DossierID, &r.AgencyID, &r.ProcedureID, &r.Now.State, &due, &r.Now.Supplements, &lastRequest, &last})
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
 			r.Now.DueAt, r.Now.LastRequest, r.LastEventAt = fromMS(due), fromMS(lastRequest), fromMS(last)
+			if recorded && !r.LastEventAt.Before(at) {
+				r.Then, r.Recorded = motcua.Standing(then.Int64), true // no row before at: the zero standing
+			}
 			parts[i] = append(parts[i], r)
 		}
 		return rows.Err()

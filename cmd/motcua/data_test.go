@@ -378,6 +378,7 @@ func TestBackupRestoreAcrossEngines(t *testing.T) {
 				t.Fatalf("restore reported no verification:\n%s", out.String())
 			}
 			sameRows(t, live, sqltest.OpenAt(t, to))
+			recordMatchesHistory(t, sqltest.OpenAt(t, to))
 			sameDocuments(t, "file://"+docs, newDocs)
 			verifyAudit(t, to, dir)
 		})

@@ -231,6 +231,7 @@ func testMergeDB(t *testing.T, e, from sqltest.Engine) {
 			t.Fatalf("recount: %v %s", err, note)
 		}
 		checkPredicted(t, da, &rep)
+		recordMatchesHistory(t, da) // merged: the absorbed dossiers' rows under their new ids
 		out.Reset()
 		if err := run(ctx, []string{"audit", "verify", "--db", a}, &out, &out, func(string) string { return "" }); err != nil {
 			t.Fatalf("audit verify: %v\n%s", err, out.String())
