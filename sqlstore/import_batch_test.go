@@ -113,3 +113,91 @@ func firstDifference(a, b []string) string {
 	}
 	return fmt.Sprintf("one list is a prefix of the other (%d and %d rows)", len(a), len(b))
 }
+
+// TestImportHistoriesFilesAndRefusal imports a batch whose histories carry
+// a scan and a signed result (the batch path numbers the files before the
+// events that name them), then batches with one bad history — refused by
+// the checks, or by the database (a code already taken) — of which nothing
+// is kept.
+func TestImportHistoriesFilesAndRefusal(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		db := sqltest.Open(t, e)
+		a := mustAgency(t, db, "H99.101")
+		pt := &motcua.ReceptionPoint{AgencyID: a.ID, Code: "P1", Name: "Quầy 1"}
+		mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, pt) })
+		p := &motcua.Procedure{Name: "Thủ tục", Level: motcua.LevelCommune, Published: true, Process: motcua.DefaultProcess(motcua.LevelCommune)}
+		mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
+		at := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
+		history := func(code string, signed bool) motcua.HistoryImport {
+			d := &motcua.Dossier{Code: code, ProcedureID: p.ID, ProcedureVersion: 1, Channel: motcua.ChannelCounter,
+				ReceptionPointID: pt.ID, ReceptionAgencyID: a.ID, CompetentAgencyID: a.ID, CreatedAt: at,
+				Applicant: motcua.Applicant{FullName: "Người nộp", IDNumber: "089186001234"}, Verifier: "1234"}
+			evs := []motcua.Event{
+				{Seq: 1, Action: motcua.ActReceive, At: at, ToState: motcua.StateReceived, FromStep: -1, ToStep: -1,
+					ToAgencyID: a.ID, ClockStartAt: at, DueAt: at.Add(time.Hour), ActionDueAt: at.Add(time.Hour)},
+				{Seq: 2, Action: motcua.ActIssueResult, At: at.Add(time.Minute), FromState: motcua.StateReceived, ToState: motcua.StateResultReady,
+					FromStep: -1, ToStep: -1, FromAgencyID: a.ID, ToAgencyID: a.ID, ResultNumber: "1/KQ", ResultSigned: true},
+			}
+			st, err := motcua.Replay(evs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Status = st
+			scan := &motcua.DossierFile{ComponentID: 3, Name: "to-khai.pdf", ContentType: "application/pdf", Size: 500,
+				SHA256: "cd02" + code, BlobKey: "dossiers/generated/cd02" + code, UploadedBy: 7, UploadedAt: at}
+			res := &motcua.DossierFile{ComponentID: motcua.ResultComponent, Name: "KQ-" + code + ".pdf", ContentType: "application/pdf",
+				Size: 900, SHA256: "ab01" + code, BlobKey: "dossiers/generated/ab01" + code, UploadedBy: 7, UploadedAt: at.Add(time.Minute),
+				DocCode: "KQ-" + code}
+			if signed {
+				res.Signer, res.SignedAt = "Lãnh đạo", at.Add(time.Minute)
+			}
+			return motcua.HistoryImport{Dossier: d, Events: evs, Files: []motcua.HistoryFile{{File: scan, AfterSeq: 1}, {File: res, AfterSeq: 1}}}
+		}
+		good := []motcua.HistoryImport{history("H99.101-260310-0001", true), history("H99.101-260310-0002", true)}
+		mustWrite(t, db, func(tx motcua.Tx) error { return tx.ImportHistories(ctx, good) })
+		db.Read(ctx, func(tx motcua.Tx) error {
+			for _, h := range good {
+				res := h.Files[1].File
+				if h.Dossier.ID == 0 || res.ID == 0 || res.DossierID != h.Dossier.ID || h.Files[0].File.DossierID != h.Dossier.ID {
+					t.Errorf("dossier %d stored with files %+v %+v", h.Dossier.ID, h.Files[0].File, res)
+				}
+				got, err := tx.DossierByCode(ctx, h.Dossier.Code)
+				if err != nil || got.ID != h.Dossier.ID || got.Status.ResultFileRef != res.IDString() || !got.Status.ResultSigned {
+					t.Errorf("stored %+v %v, want the result file %d", got, err, res.ID)
+					continue
+				}
+				evs, err := tx.Events(ctx, got.ID)
+				if err != nil || len(evs) != 2 || evs[1].ResultFileRef != res.IDString() {
+					t.Errorf("stored history %+v %v", evs, err)
+				}
+				files, err := tx.DossierFiles(ctx, got.ID)
+				if err != nil || len(files) != 2 || files[0].SHA256 != h.Files[0].File.SHA256 || files[1].DocCode != res.DocCode || files[1].ID != res.ID {
+					t.Errorf("stored files %+v %v", files, err)
+				}
+			}
+			return nil
+		})
+
+		bad := map[string][]motcua.HistoryImport{
+			"a signed result without its signed file": {history("H99.101-260310-0003", true), history("H99.101-260310-0004", false)},
+			"a code already taken":                    {history("H99.101-260310-0005", true), history("H99.101-260310-0001", true)},
+			"a history not ending at its status":      {history("H99.101-260310-0006", true), {Dossier: &motcua.Dossier{Code: "X", Status: motcua.Status{Seq: 3}}}},
+			"no dossier":                              {history("H99.101-260310-0007", true), {}},
+		}
+		for name, hs := range bad {
+			if err := db.Write(ctx, func(tx motcua.Tx) error { return tx.ImportHistories(ctx, hs) }); err == nil {
+				t.Errorf("%s: the batch was imported", name)
+			}
+			db.Read(ctx, func(tx motcua.Tx) error {
+				d := hs[0].Dossier
+				if _, err := tx.DossierByCode(ctx, d.Code); motcua.ErrorCode(err) != motcua.ENOTFOUND {
+					t.Errorf("%s: the first dossier of the refused batch: %v, want not found", name, err)
+				}
+				if _, err := tx.DossierFileByDocCode(ctx, "KQ-"+d.Code); motcua.ErrorCode(err) != motcua.ENOTFOUND {
+					t.Errorf("%s: its result file: %v, want not found", name, err)
+				}
+				return nil
+			})
+		}
+	})
+}
