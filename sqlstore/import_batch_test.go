@@ -121,12 +121,19 @@ func firstDifference(a, b []string) string {
 // is kept.
 func TestImportHistoriesFilesAndRefusal(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
-		db := sqltest.Open(t, e)
-		a := mustAgency(t, db, "H99.101")
-		pt := &motcua.ReceptionPoint{AgencyID: a.ID, Code: "P1", Name: "Quầy 1"}
-		mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, pt) })
-		p := &motcua.Procedure{Name: "Thủ tục", Level: motcua.LevelCommune, Published: true, Process: motcua.DefaultProcess(motcua.LevelCommune)}
-		mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
+		// db takes the batches; single the same histories one at a time,
+		// to compare the rows of both.
+		db, single := sqltest.Open(t, e), sqltest.Open(t, e)
+		var a *motcua.Agency
+		var pt *motcua.ReceptionPoint
+		var p *motcua.Procedure
+		for _, s := range []*sqlstore.DB{single, db} { // the same ids in both
+			a = mustAgency(t, s, "H99.101")
+			pt = &motcua.ReceptionPoint{AgencyID: a.ID, Code: "P1", Name: "Quầy 1"}
+			mustWrite(t, s, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, pt) })
+			p = &motcua.Procedure{Name: "Thủ tục", Level: motcua.LevelCommune, Published: true, Process: motcua.DefaultProcess(motcua.LevelCommune)}
+			mustWrite(t, s, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
+		}
 		at := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 		history := func(code string, signed bool) motcua.HistoryImport {
 			d := &motcua.Dossier{Code: code, ProcedureID: p.ID, ProcedureVersion: 1, Channel: motcua.ChannelCounter,
@@ -155,6 +162,19 @@ func TestImportHistoriesFilesAndRefusal(t *testing.T) {
 		}
 		good := []motcua.HistoryImport{history("H99.101-260310-0001", true), history("H99.101-260310-0002", true)}
 		mustWrite(t, db, func(tx motcua.Tx) error { return tx.ImportHistories(ctx, good) })
+		mustWrite(t, single, func(tx motcua.Tx) error {
+			return perHistory{tx}.ImportHistories(ctx, []motcua.HistoryImport{history("H99.101-260310-0001", true), history("H99.101-260310-0002", true)})
+		})
+		for _, table := range []string{"dossiers", "dossier_files", "dossier_events", "dossier_work", "event_actors"} {
+			ra, err := db.Rows(ctx, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rb, _ := single.Rows(ctx, table)
+			if fmt.Sprint(ra) != fmt.Sprint(rb) {
+				t.Errorf("%s: %d rows in a batch, %d one at a time; %s", table, len(ra), len(rb), firstDifference(ra, rb))
+			}
+		}
 		db.Read(ctx, func(tx motcua.Tx) error {
 			for _, h := range good {
 				res := h.Files[1].File
