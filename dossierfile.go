@@ -50,6 +50,15 @@ type HistoryFile struct {
 	AfterSeq int
 }
 
+// HistoryImport is one dossier of a batch import (DossierStore.
+// ImportHistories): the dossier with its final Status, its events in
+// order, and its files placed after their events.
+type HistoryImport struct {
+	Dossier *Dossier
+	Events  []Event
+	Files   []HistoryFile
+}
+
 // ResultComponent is the ComponentID of a dossier's result file.
 const ResultComponent int64 = 0
 

@@ -202,6 +202,12 @@ type DossierStore interface {
 	// refused, nothing stored. Sets d.ID, the events' DossierID and the
 	// files' ID and DossierID.
 	ImportHistory(ctx context.Context, d *Dossier, events []Event, files []HistoryFile) error
+	// ImportHistories stores several histories in this order, each as
+	// ImportHistory would (the same rows, the same checks), in fewer
+	// round trips: a bulk load's batch. Every history is checked before
+	// anything is written; an error leaves the transaction to be rolled
+	// back (Write keeps nothing of it), never a part of the batch.
+	ImportHistories(ctx context.Context, hs []HistoryImport) error
 	// CodeSeqs returns every code sequence's last number.
 	CodeSeqs(ctx context.Context) (map[string]int, error)
 	// SetCodeSeq raises a code sequence's last number to n (never lowers).

@@ -137,18 +137,28 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 		sp.to = i
 		spans = append(spans, sp)
 	}
-	work := make(chan span)
-	out := make(chan batch, 4)
+	// Chunks are built on several workers but stored in the order of
+	// their days, each in the slot of its span: the same seed then gives
+	// the same codes and ids, whatever the workers' timing (a test
+	// compares two stores generated alike row by row). ahead bounds how
+	// many built chunks wait for their turn in memory.
+	work := make(chan int)
+	slots := make([]chan batch, len(spans))
+	for i := range slots {
+		slots[i] = make(chan batch, 1)
+	}
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	if o.Scans != nil {
 		workers = max(workers, 8) // storing a scan waits on the disk (fsync), not the processor
 	}
+	ahead := make(chan struct{}, workers+4)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for sp := range work {
+			for i := range work {
+				sp := spans[i]
 				rng := rand.New(rand.NewPCG(o.Seed, uint64(sp.from)+1)) // the same province whatever the workers
 				b := batch{stats: map[statKey]int64{}}
 				for di := sp.from; di < sp.to; di++ {
@@ -158,34 +168,43 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 						}
 					}
 				}
-				select {
-				case out <- b:
-				case <-ctx.Done():
-					return
-				}
+				slots[i] <- b // never blocks: one chunk per slot
 			}
 		}()
 	}
 	go func() {
 		defer close(work)
-		for _, sp := range spans {
+		for i := range spans {
 			select {
-			case work <- sp:
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case work <- i:
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
-	go func() { wg.Wait(); close(out) }()
+	// No worker outlives the generation, also when it ends early: the
+	// dispatch stops first.
+	defer func() { stop(); wg.Wait() }()
 
 	// The counters' changes of the dossiers stored so far, written at the
 	// end — also when interrupted, so that the live counters always agree
 	// with the dossiers stored.
 	stats := map[statKey]int64{}
 	done := 0
-	for b := range out {
+	for i := range spans {
+		var b batch
+		select {
+		case b = <-slots[i]:
+			<-ahead
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
-			continue // drain
+			break
 		}
 		for _, d := range b.ds {
 			key := motcua.CounterKey(g.codeAgency(d), d.CreatedAt)
@@ -197,14 +216,11 @@ func Generate(ctx context.Context, o GenerateOptions) (*GenerateResult, error) {
 			g.fail(err)
 			continue
 		}
-		err := o.Store.Write(ctx, func(tx motcua.Tx) error {
-			for i, d := range b.ds {
-				if err := tx.ImportHistory(ctx, d, b.events[i], b.files[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		hs := make([]motcua.HistoryImport, len(b.ds))
+		for i, d := range b.ds {
+			hs[i] = motcua.HistoryImport{Dossier: d, Events: b.events[i], Files: b.files[i]}
+		}
+		err := o.Store.Write(ctx, func(tx motcua.Tx) error { return tx.ImportHistories(ctx, hs) })
 		if err != nil {
 			return res, fmt.Errorf("store generated dossiers: %w", err)
 		}

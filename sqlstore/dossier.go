@@ -120,6 +120,43 @@ func (t *tx) CreateNumberedDossier(ctx ctxT, d *motcua.Dossier, e *motcua.Event,
 	return nil
 }
 
+// dossierInsertColumns are the columns a new dossier's row is written
+// with, in the order dossierValues gives them: the one list CreateDossier's
+// INSERT and a batch import's COPY (ImportHistories) share.
+var dossierInsertColumns = []string{"code", "procedure_id", "procedure_version", "procedure_code", "procedure_name", "channel",
+	"reception_point_id", "reception_agency_id", "competent_agency_id", "applicant_id_number", "applicant_name", "verifier", "facts",
+	"created_at", "state", "step", "holder_agency_id", "assignee_id", "submitted_at", "received_at", "clock_start_at", "due_at",
+	"step_started_at", "step_due_at", "action_due_at", "finished_at", "returned_at", "next_due_at", "seq", "status",
+	"finish_class", "ontime_766", "handle_ms", "supp_count", "supp_last_at", "report_flags", "last_event_at"}
+
+var insertDossier = insertInto("dossiers", dossierInsertColumns)
+
+// dossierValues are the values of d's new row, in the order of
+// dossierInsertColumns.
+func (t *tx) dossierValues(d *motcua.Dossier) ([]any, error) {
+	facts, err := encodeFacts(d)
+	if err != nil {
+		return nil, err
+	}
+	s := &d.Status
+	status, err := encodeStatusExtra(s)
+	if err != nil {
+		return nil, err
+	}
+	r := &s.Report
+	return []any{d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, t.procedureNameOf(d), int(d.Channel), d.ReceptionPointID,
+		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, facts, d.CreatedAt.UnixMilli(),
+		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepStartedAt),
+		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, status,
+		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt)}, nil
+}
+
+// insertInto is the INSERT of one row of table with cols, in the form the
+// pipeline's insertLater reads ("INSERT INTO t (a, b) VALUES (?, ?)").
+func insertInto(table string, cols []string) string {
+	return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+}
+
 // CreateDossier implements motcua.DossierStore.
 func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 	return t.createDossier(d, e, &standingFold{})
@@ -128,27 +165,11 @@ func (t *tx) CreateDossier(_ ctxT, d *motcua.Dossier, e *motcua.Event) error {
 // createDossier stores a dossier and its first event, recording the
 // standing after it through f (which ImportHistory goes on with).
 func (t *tx) createDossier(d *motcua.Dossier, e *motcua.Event, f *standingFold) error {
-	facts, err := encodeFacts(d)
+	vals, err := t.dossierValues(d)
 	if err != nil {
 		return err
 	}
-	s := &d.Status
-	status, err := encodeStatusExtra(s)
-	if err != nil {
-		return err
-	}
-	r := &s.Report
-	id, err := t.insert(`INSERT INTO dossiers (code, procedure_id, procedure_version, procedure_code, procedure_name, channel,
-		reception_point_id, reception_agency_id, competent_agency_id, applicant_id_number, applicant_name, verifier, facts, created_at,
-		state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at, step_started_at, step_due_at,
-		action_due_at, finished_at, returned_at, next_due_at, seq, status,
-		finish_class, ontime_766, handle_ms, supp_count, supp_last_at, report_flags, last_event_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.Code, d.ProcedureID, d.ProcedureVersion, d.ProcedureCode, t.procedureNameOf(d), int(d.Channel), d.ReceptionPointID,
-		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, facts, d.CreatedAt.UnixMilli(),
-		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepStartedAt),
-		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, status,
-		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt))
+	id, err := t.insert(insertDossier, vals...)
 	if err != nil {
 		return conflict(err, "dossier_code_exists", "Mã hồ sơ "+d.Code+" đã tồn tại.")
 	}
@@ -160,14 +181,22 @@ func (t *tx) createDossier(d *motcua.Dossier, e *motcua.Event, f *standingFold) 
 	if err := f.note(t, e); err != nil {
 		return err
 	}
-	return t.saveDuties(id, s, d)
+	return t.saveDuties(id, &d.Status, d)
 }
 
-// insertDuty writes one inbox row with what the inbox filters on (state,
-// procedure, channel: migration 34), so that a filtered page never looks
-// a dossier up to test it.
-const insertDuty = `INSERT INTO dossier_work (agency_id, role, user_id, next_due_at, dossier_id, state, procedure_id, channel)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+// workColumns are the columns of an inbox row (dossier_work), in the order
+// dutyValues gives them: with what the inbox filters on (state, procedure,
+// channel: migration 34), so that a filtered page never looks a dossier up
+// to test it.
+var workColumns = []string{"agency_id", "role", "user_id", "next_due_at", "dossier_id", "state", "procedure_id", "channel"}
+
+var insertDuty = insertInto("dossier_work", workColumns)
+
+// dutyValues are the values of the inbox row of duty w of the new dossier
+// d, whose status is s, due at next (ms), in the order of workColumns.
+func dutyValues(w motcua.Duty, next int64, d *motcua.Dossier, s *motcua.Status) []any {
+	return []any{w.AgencyID, string(w.Role), w.UserID, next, d.ID, string(s.State), d.ProcedureID, int(d.Channel)}
+}
 
 // replaceDuty writes one inbox row of a dossier already stored, taking its
 // procedure and channel (which never change) from the dossier's row in the
@@ -194,7 +223,7 @@ func (t *tx) saveDuties(id int64, s *motcua.Status, d *motcua.Dossier) error {
 	for _, w := range s.Duties {
 		var err error
 		if d != nil {
-			err = t.execLater(-1, insertDuty, w.AgencyID, string(w.Role), w.UserID, next, id, string(s.State), d.ProcedureID, int(d.Channel))
+			err = t.execLater(-1, insertDuty, dutyValues(w, next, d, s)...)
 		} else {
 			// Exactly one row: a dossier missing here would lose its
 			// inbox row without a word.
@@ -207,21 +236,38 @@ func (t *tx) saveDuties(id int64, s *motcua.Status, d *motcua.Dossier) error {
 	return nil
 }
 
-func (t *tx) insertEvent(e *motcua.Event) error {
+// eventInsertColumns are the columns an event's row is written with, in
+// the order eventValues gives them: the one list insertEvent's INSERT and
+// a batch import's COPY share.
+var eventInsertColumns = []string{"dossier_id", "seq", "action", "at", "actor_id", "actor_agency_id", "from_state", "to_state",
+	"from_agency_id", "to_agency_id", "timeliness", "due_at", "actor_name", "actor_role", "from_step", "to_step", "clock_start_at",
+	"step_due_at", "action_due_at", "handover_due_at", "duties", "data"}
+
+var insertEventRow = insertInto("dossier_events", eventInsertColumns)
+
+// eventValues are the values of e's row, in the order of
+// eventInsertColumns. (The actor's first event also writes its
+// event_actors row: see actorOf.)
+func (t *tx) eventValues(e *motcua.Event) ([]any, error) {
 	data, err := encodeEventExtra(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	name, role, err := t.actorOf(e.ActorID, e.ActorName, e.ActorRole)
 	if err != nil {
+		return nil, err
+	}
+	return []any{e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.ActorAgencyID, e.FromState, e.ToState, e.FromAgencyID,
+		e.ToAgencyID, e.Timeliness, ms(e.DueAt), name, role, e.FromStep, e.ToStep, ms(e.ClockStartAt), ms(e.StepDueAt), ms(e.ActionDueAt),
+		ms(e.HandoverDueAt), encodeDuties(e.Duties), data}, nil
+}
+
+func (t *tx) insertEvent(e *motcua.Event) error {
+	vals, err := t.eventValues(e)
+	if err != nil {
 		return err
 	}
-	id, err := t.insert(`INSERT INTO dossier_events (dossier_id, seq, action, at, actor_id, actor_agency_id, from_state, to_state,
-		from_agency_id, to_agency_id, timeliness, due_at, actor_name, actor_role, from_step, to_step, clock_start_at, step_due_at,
-		action_due_at, handover_due_at, duties, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.DossierID, e.Seq, e.Action, e.At.UnixMilli(), e.ActorID, e.ActorAgencyID, e.FromState, e.ToState, e.FromAgencyID, e.ToAgencyID,
-		e.Timeliness, ms(e.DueAt), name, role, e.FromStep, e.ToStep, ms(e.ClockStartAt), ms(e.StepDueAt), ms(e.ActionDueAt),
-		ms(e.HandoverDueAt), encodeDuties(e.Duties), data)
+	id, err := t.insert(insertEventRow, vals...)
 	if err != nil {
 		return conflict(err, "dossier_changed", "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại rồi thực hiện lại.")
 	}

@@ -240,3 +240,37 @@ func SetFewFinishedAfter(n int) func() {
 	fewFinishedAfter = n
 	return func() { fewFinishedAfter = old }
 }
+
+// WarmVersionNames puts every procedure version's name in db's cache, as
+// reads of their dossiers would in time: the dossiers written next then
+// store ” for a name equal to their version's whatever the timing of the
+// background loads (procedureNameOf), so that two stores written alike can
+// be compared row by row.
+func (db *DB) WarmVersionNames(ctx context.Context) error {
+	return db.Read(ctx, func(mt motcua.Tx) error {
+		t := mt.(*tx)
+		rows, err := t.query(`SELECT procedure_id, version FROM procedure_versions`)
+		if err != nil {
+			return err
+		}
+		var keys [][2]int64
+		for rows.Next() {
+			var k [2]int64
+			if err := rows.Scan(&k[0], &k[1]); err != nil {
+				rows.Close()
+				return err
+			}
+			keys = append(keys, k)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if _, err := t.versionName(k[0], int(k[1])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -8,17 +8,27 @@ import (
 
 const fileColumns = `id, dossier_id, component_id, name, content_type, size, sha256, blob_key, uploaded_by, uploaded_at, doc_code, signer, signed_at`
 
-// AddDossierFile implements motcua.DossierFileStore.
-func (t *tx) AddDossierFile(_ ctxT, f *motcua.DossierFile) error {
+// fileInsertColumns are the columns a file's record is written with, in
+// the order fileValues gives them (AddDossierFile, ImportHistories).
+var fileInsertColumns = []string{"dossier_id", "component_id", "name", "content_type", "size", "sha256", "blob_key", "uploaded_by",
+	"uploaded_at", "doc_code", "signer", "signed_at"}
+
+var insertFile = insertInto("dossier_files", fileInsertColumns)
+
+// fileValues are the values of f's record, in the order of
+// fileInsertColumns.
+func fileValues(f *motcua.DossierFile) []any {
 	var signedAt int64
 	if f.Signed() {
 		signedAt = f.SignedAt.UnixMilli()
 	}
-	id, err := t.insert(`INSERT INTO dossier_files (dossier_id, component_id, name, content_type, size, sha256, blob_key, uploaded_by, uploaded_at,
-		doc_code, signer, signed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		f.DossierID, f.ComponentID, f.Name, f.ContentType, f.Size, f.SHA256, f.BlobKey, f.UploadedBy, f.UploadedAt.UnixMilli(),
-		f.DocCode, f.Signer, signedAt)
+	return []any{f.DossierID, f.ComponentID, f.Name, f.ContentType, f.Size, f.SHA256, f.BlobKey, f.UploadedBy, f.UploadedAt.UnixMilli(),
+		f.DocCode, f.Signer, signedAt}
+}
+
+// AddDossierFile implements motcua.DossierFileStore.
+func (t *tx) AddDossierFile(_ ctxT, f *motcua.DossierFile) error {
+	id, err := t.insert(insertFile, fileValues(f)...)
 	if err != nil {
 		return conflict(err, "doc_code_taken", "Mã kết quả "+f.DocCode+" đã được dùng cho một tài liệu khác.")
 	}

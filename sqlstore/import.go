@@ -12,6 +12,31 @@ import (
 // dossier's files in between, in one go (bulk loads: demo data, moves
 // between systems).
 func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, files []motcua.HistoryFile) error {
+	return walkHistory(rowSink{t: t, ctx: ctx, fold: &standingFold{}}, d, events, files)
+}
+
+// importSink receives the rows of an imported history in the order
+// ImportHistory stores them: rowSink writes each at once, copySink
+// (import_copy.go) collects a batch's for COPY. One walk (walkHistory)
+// decides for both, so that the two store the same rows.
+type importSink interface {
+	// dossier stores d's row with its first event and inbox rows, and
+	// sets d.ID and first.DossierID; as event, it records the standing
+	// after the first event.
+	dossier(d *motcua.Dossier, first *motcua.Event) error
+	// file stores f (its DossierID set) and sets f.ID.
+	file(f *motcua.DossierFile) error
+	// event stores e (its DossierID set) and, when the record of
+	// standings needs one, its row (standingFold).
+	event(e *motcua.Event) error
+	// renamed says that d's status, stored with its row, has since named
+	// its result file (d.Status.ResultFileRef).
+	renamed(d *motcua.Dossier) error
+}
+
+// checkHistory refuses a history ImportHistory cannot store, before
+// anything of it is written.
+func checkHistory(d *motcua.Dossier, events []motcua.Event, files []motcua.HistoryFile) error {
 	if len(events) == 0 || events[len(events)-1].Seq != d.Status.Seq {
 		return fmt.Errorf("import dossier %s: history of %d events does not end at seq %d", d.Code, len(events), d.Status.Seq)
 	}
@@ -20,9 +45,16 @@ func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, f
 			return fmt.Errorf("import dossier %s: a file placed after event %d, outside its history", d.Code, f.AfterSeq)
 		}
 	}
+	return nil
+}
+
+// walkHistory hands d's rows to s in the order they are stored.
+func walkHistory(s importSink, d *motcua.Dossier, events []motcua.Event, files []motcua.HistoryFile) error {
+	if err := checkHistory(d, events, files); err != nil {
+		return err
+	}
 	first := events[0]
-	var standings standingFold
-	if err := t.createDossier(d, &first, &standings); err != nil {
+	if err := s.dossier(d, &first); err != nil {
 		return err
 	}
 	var result *motcua.DossierFile // the newest signed result file stored so far
@@ -32,7 +64,7 @@ func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, f
 				continue
 			}
 			f.File.DossierID = d.ID
-			if err := t.AddDossierFile(ctx, f.File); err != nil {
+			if err := s.file(f.File); err != nil {
 				return err
 			}
 			if f.File.ComponentID == motcua.ResultComponent && f.File.Signed() {
@@ -59,10 +91,7 @@ func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, f
 			}
 			issued, named = true, e.ResultFileRef
 		}
-		if err := t.insertEvent(&e); err != nil {
-			return err
-		}
-		if err := standings.note(t, &e); err != nil {
+		if err := s.event(&e); err != nil {
 			return err
 		}
 		if err := store(e.Seq); err != nil {
@@ -71,15 +100,38 @@ func (t *tx) ImportHistory(ctx ctxT, d *motcua.Dossier, events []motcua.Event, f
 	}
 	if issued && named != d.Status.ResultFileRef {
 		d.Status.ResultFileRef = named
-		status, err := json.Marshal(&d.Status)
-		if err != nil {
-			return fmt.Errorf("encode status: %w", err)
-		}
-		if _, err := t.exec(`UPDATE dossiers SET status = ? WHERE id = ?`, string(status), d.ID); err != nil {
-			return err
-		}
+		return s.renamed(d)
 	}
 	return nil
+}
+
+// rowSink stores an imported history's rows one statement each, as the
+// service stores them.
+type rowSink struct {
+	t    *tx
+	ctx  ctxT
+	fold *standingFold // the history's standing, fresh for each history
+}
+
+func (s rowSink) dossier(d *motcua.Dossier, first *motcua.Event) error {
+	return s.t.createDossier(d, first, s.fold)
+}
+func (s rowSink) file(f *motcua.DossierFile) error { return s.t.AddDossierFile(s.ctx, f) }
+
+func (s rowSink) event(e *motcua.Event) error {
+	if err := s.t.insertEvent(e); err != nil {
+		return err
+	}
+	return s.fold.note(s.t, e)
+}
+
+func (s rowSink) renamed(d *motcua.Dossier) error {
+	status, err := json.Marshal(&d.Status)
+	if err != nil {
+		return fmt.Errorf("encode status: %w", err)
+	}
+	_, err = s.t.exec(`UPDATE dossiers SET status = ? WHERE id = ?`, string(status), d.ID)
+	return err
 }
 
 // SetCodeSeq implements motcua.DossierStore.

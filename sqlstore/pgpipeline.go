@@ -70,36 +70,59 @@ type pgIDs struct {
 // next returns an unused id of table, reserving a block through t when none
 // is left.
 func (p *pgIDs) next(t *tx, table string) (int64, error) {
+	ids, err := p.take(t, table, 1)
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// take returns n unused ids of table, in the order next would have given
+// them one by one: those left in the pool first, then whole blocks
+// reserved through t in one draw, whose rest stays in the pool (so a batch
+// import numbers its rows as the same rows inserted one by one would be).
+func (p *pgIDs) take(t *tx, table string, n int) ([]int64, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.free[table]) == 0 {
-		// Straight to the server, ahead of the queued statements: the
-		// sequence does not depend on them.
-		rows, err := t.pgtx.QueryContext(t.ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, pgIDBlock)
-		if err != nil {
-			return 0, fmt.Errorf("reserve ids of %s: %w", table, err)
-		}
-		ids := make([]int64, 0, pgIDBlock)
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return 0, fmt.Errorf("reserve ids of %s: %w", table, err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(ids) == 0 {
-			return 0, fmt.Errorf("reserve ids of %s: %d ids (%v)", table, len(ids), err)
-		}
-		if p.free == nil {
-			p.free = map[string][]int64{}
-		}
-		p.free[table] = ids
+	if p.free == nil {
+		p.free = map[string][]int64{}
 	}
-	id := p.free[table][0]
-	p.free[table] = p.free[table][1:]
-	return id, nil
+	free := p.free[table]
+	k := min(n, len(free))
+	out := append(make([]int64, 0, n), free[:k]...)
+	p.free[table] = free[k:]
+	if need := n - k; need > 0 {
+		ids, err := drawIDs(t, table, (need+pgIDBlock-1)/pgIDBlock*pgIDBlock)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ids[:need]...)
+		p.free[table] = ids[need:]
+	}
+	return out, nil
+}
+
+// drawIDs reserves n ids of table from its identity sequence, straight
+// from the server, ahead of the queued statements: the sequence does not
+// depend on them.
+func drawIDs(t *tx, table string, n int) ([]int64, error) {
+	rows, err := t.pgtx.QueryContext(t.ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	if err != nil {
+		return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil || len(ids) != n {
+		return nil, fmt.Errorf("reserve ids of %s: %d ids of %d (%v)", table, len(ids), n, err)
+	}
+	return ids, nil
 }
 
 // pgQueued is a statement waiting in the pipeline. rows, if not negative,

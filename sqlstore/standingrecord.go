@@ -46,16 +46,32 @@ type standingFold struct {
 	written bool
 }
 
-// note records the standing after e when the rule says so.
-func (f *standingFold) note(t *tx, e *motcua.Event) error {
+// next returns the row of the record after e (in the order of
+// standingColumns) when the rule says one is written.
+func (f *standingFold) next(e *motcua.Event) ([]any, bool) {
 	f.p = f.p.Next(motcua.HistoryLineOf(e))
 	st, at := motcua.StandingOf(f.p), e.At.UnixMilli()
 	if st == f.last && (!f.written || at >= f.maxAt) {
-		return nil
+		return nil, false
 	}
 	f.last, f.written, f.maxAt = st, true, max(f.maxAt, at)
-	return t.execLater(1, `INSERT INTO dossier_standings (dossier_id, seq, at, standing) VALUES (?, ?, ?, ?)`, e.DossierID, e.Seq, at, int64(st))
+	return []any{e.DossierID, e.Seq, at, int64(st)}, true
 }
+
+// note records the standing after e when the rule says so.
+func (f *standingFold) note(t *tx, e *motcua.Event) error {
+	row, ok := f.next(e)
+	if !ok {
+		return nil
+	}
+	return t.execLater(1, insertStanding, row...)
+}
+
+// standingColumns are the columns of a row of the record, in the order
+// standingFold.next gives them (its INSERT and a batch import's COPY).
+var standingColumns = []string{"dossier_id", "seq", "at", "standing"}
+
+var insertStanding = insertInto("dossier_standings", standingColumns)
 
 // standingsAtSQL reads a chunk's last rows before ? on SQLite (max()
 // gives its row's other columns).

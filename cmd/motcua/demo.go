@@ -25,6 +25,8 @@ type demoOptions struct {
 	seed     uint64
 	noServe  bool
 	noScans  bool
+	// profile, when set, is where the generation's CPU profile goes.
+	profile string
 }
 
 func (d *demoOptions) bind(fs *flag.FlagSet) {
@@ -34,6 +36,7 @@ func (d *demoOptions) bind(fs *flag.FlagSet) {
 	fs.Uint64Var(&d.seed, "seed", 1, "random seed of the generator (the same seed gives the same province)")
 	fs.BoolVar(&d.noServe, "no-serve", false, "stop after loading the data instead of serving")
 	fs.BoolVar(&d.noScans, "no-scans", false, "with --dossiers: scan and sign no component and make no electronic result (none is then digitized, every result is on paper: indicators 4.1 and 4.2 read 0); about 15 times faster, for sizing runs")
+	fs.StringVar(&d.profile, "cpuprofile", "", "with --dossiers: write a CPU profile of the generation to this file (go tool pprof)")
 }
 
 // certFrom is the moment the demo's certificates are made at (valid from a
@@ -170,6 +173,13 @@ func generate(ctx context.Context, cfg Config, a *app, o demoOptions, stdout io.
 	pattern, _ := motcua.ParseCodePattern(cfg.CodePattern)
 	now := o.now()
 	fmt.Fprintf(stdout, "Generating %d dossiers over %d (Ctrl+C stops safely; what is stored stays)…\n", o.dossiers, o.year)
+	if o.profile != "" {
+		stop, err := startCPUProfile(o.profile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer stop()
+	}
 	start := time.Now()
 	lastPct := -1
 	res, err := demo.Generate(ctx, demo.GenerateOptions{Store: a.db, Cal: a.svc.Calendar(), Rules: rules, Pattern: pattern,
