@@ -17,28 +17,39 @@ import (
 // holds their key: most documents hold neither.
 
 // briefFacts is the part of the facts document a brief dossier holds
-// (motcua.DossierFilter.Brief): the assisted flag, and the applicant's ID
-// number and name where the document keeps them (written before migration
-// 0030). json skips the rest without building it.
+// (motcua.DossierFilter.Brief): the assisted flag, the applicant's kind
+// and ID kind where they are not the usual ones (migration 0036), and the
+// applicant's ID number and name where the document keeps them (written
+// before migration 0030). json skips the rest without building it.
 type briefFacts struct {
 	Applicant struct {
-		IDNumber string `json:"id_number,omitempty"`
-		FullName string `json:"full_name,omitempty"`
+		IDNumber string                `json:"id_number,omitempty"`
+		FullName string                `json:"full_name,omitempty"`
+		Kind     *motcua.ApplicantKind `json:"kind,omitempty"`
+		IDKind   *motcua.IDKind        `json:"id_kind,omitempty"`
 	} `json:"applicant"`
 	Assisted bool `json:"assisted,omitempty"`
 }
 
 // decodeBriefFacts sets only d's applicant's ID number and name (the
-// columns', unless the document holds its own, as decodeFacts reads them)
-// and assisted flag.
+// columns', unless the document holds its own, as decodeFacts reads them),
+// kind and ID kind (the usual ones unless the document names others), and
+// assisted flag.
 func decodeBriefFacts(d *motcua.Dossier, facts, idNumber, name string) error {
 	var f briefFacts
-	if mayHoldKey(facts, "assisted", "id_number", "full_name") {
+	if mayHoldKey(facts, "assisted", "id_number", "full_name", "kind", "id_kind") {
 		if err := json.Unmarshal([]byte(facts), &f); err != nil {
 			return fmt.Errorf("decode dossier %d: %w", d.ID, err)
 		}
 	}
-	d.Applicant = motcua.Applicant{IDNumber: f.Applicant.IDNumber, FullName: f.Applicant.FullName}
+	d.Applicant = motcua.Applicant{IDNumber: f.Applicant.IDNumber, FullName: f.Applicant.FullName,
+		Kind: usualApplicantKind, IDKind: usualIDKind}
+	if f.Applicant.Kind != nil {
+		d.Applicant.Kind = *f.Applicant.Kind
+	}
+	if f.Applicant.IDKind != nil {
+		d.Applicant.IDKind = *f.Applicant.IDKind
+	}
 	if d.Applicant.IDNumber == "" {
 		d.Applicant.IDNumber = idNumber
 	}
