@@ -19,3 +19,7 @@ UPDATE dossier_work SET state = d.state, procedure_id = d.procedure_id, channel 
     FROM dossiers d WHERE d.id = dossier_work.dossier_id;
 CREATE INDEX dossier_work_state ON dossier_work (agency_id, role, user_id, state, next_due_at, dossier_id, procedure_id, channel);
 CREATE INDEX dossier_work_procedure ON dossier_work (agency_id, role, user_id, procedure_id, next_due_at, dossier_id, state, channel);
+-- The planner needs the new columns' statistics at once: without them a
+-- channel filter of a busy office took 14–20 ms instead of 5 (measured on
+-- the 1.6 M copy before and after ANALYZE).
+ANALYZE dossier_work;

@@ -40,3 +40,4 @@ WHERE standing <> prev OR at < prev_at
 ORDER BY dossier_id, seq;
 
 ALTER TABLE dossier_standings ADD PRIMARY KEY (dossier_id, seq);
+ANALYZE dossier_standings;

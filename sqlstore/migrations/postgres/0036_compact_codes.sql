@@ -71,3 +71,7 @@ ALTER TABLE dossiers
     ALTER COLUMN holder_agency_id TYPE INTEGER,
     ALTER COLUMN assignee_id TYPE INTEGER;
 CREATE INDEX dossiers_procedure ON dossiers (procedure_id, procedure_version);
+-- Changing a column's type drops its statistics: gather them again so that
+-- the first queries after the upgrade are planned as before.
+ANALYZE dossier_events;
+ANALYZE dossiers;
