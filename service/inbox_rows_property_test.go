@@ -22,10 +22,10 @@ import (
 // filters alone, so a row left behind by any write would show a dossier
 // under a state it has left, or hide it from the one it is in.
 func TestInboxFiltersFollowTheDossiers(t *testing.T) {
-	seeds := []uint64{1, 2}
-	if testing.Short() {
-		seeds = seeds[:1]
-	}
+	// One walk: it checks every filter of every inbox after each of its
+	// ~200 changes, on each engine (seven minutes under -race on the
+	// shared machine with two).
+	seeds := []uint64{1}
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			sqltest.Run(t, func(t *testing.T, e sqltest.Engine) { inboxFiltersProperty(t, e, seed) })
