@@ -29,12 +29,13 @@ import (
 // WAL. A crash before that flush loses the draw or keeps it, never a
 // number an acknowledged dossier holds.
 //
-// What it costs: the numbers stay unique and increasing, and a transaction
+// What it costs: the numbers stay unique, and a transaction
 // that fails before the end of its batch draws nothing (the draw is the
 // batch's last step), but a batch whose commit fails after its draw (a lost
 // connection, a deferred key violated at the commit, a deadlock abort)
 // leaves its numbers unused, and they are given back only to the next draws
-// of the same instance (pgSpare). The rules ask for the day's sequence
+// of the same instance (pgSpare), which use them first: a later dossier may
+// then hold a lower number than an earlier one. The rules ask for the day's sequence
 // number in the code (docs/domain-vn.md §3), not for a sequence without
 // holes; a hole after a failed commit or a crash is what a rolled-back
 // identity already left in dossier ids.
