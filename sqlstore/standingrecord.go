@@ -13,7 +13,11 @@ import (
 // last row's (the zero standing before any), or when the event is earlier
 // than a row already written (then the row of the highest seq before a
 // moment would otherwise be older than the event that decides it). The
-// migration fills it for the events stored before it with the same rule.
+// migration fills it for the events stored before it with nearly the same
+// rule: it compares an event's time with every earlier event's, not only
+// with the rows written, so when times go back it may write a row more,
+// of the standing the record already gives then; the standing read at any
+// moment is the same either way.
 
 // noteStandingSQL writes the standing after an event unless the rule
 // above says the dossier's rows already give it. Its arguments are the
@@ -64,7 +68,9 @@ func (f *standingFold) note(t *tx, e *motcua.Event) error {
 	if !ok {
 		return nil
 	}
-	return t.execLater(1, insertStanding, row...)
+	// A single-row INSERT … VALUES writes its row or fails: no count to
+	// check, so a batch's COMMIT still goes in the same round trip.
+	return t.execLater(-1, insertStanding, row...)
 }
 
 // standingColumns are the columns of a row of the record, in the order
