@@ -225,9 +225,11 @@ func (t *tx) saveDuties(id int64, s *motcua.Status, d *motcua.Dossier) error {
 		if d != nil {
 			err = t.execLater(-1, insertDuty, dutyValues(w, next, d, s)...)
 		} else {
-			// Exactly one row: a dossier missing here would lose its
-			// inbox row without a word.
-			err = t.execLater(1, replaceDuty, w.AgencyID, string(w.Role), w.UserID, next, string(s.State), id)
+			// The dossier exists: AppendEvent's UPDATE has just found
+			// its row (and holds it until the commit), so the SELECT
+			// gives exactly one row; no count to check, so a batch's
+			// COMMIT still goes in the same round trip.
+			err = t.execLater(-1, replaceDuty, w.AgencyID, string(w.Role), w.UserID, next, string(s.State), id)
 		}
 		if err != nil {
 			return fmt.Errorf("inbox row of dossier %d: %w", id, err)
