@@ -82,6 +82,15 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.LongReadConns <= 0 {
 		opts.LongReadConns = 2
 	}
+	if opts.PGConns < opts.PGWriters+2 {
+		// A writer holds its batch's connection and takes a second one to
+		// draw dossier numbers (numbersdraw.go): with no connection beyond
+		// the writers', every write would wait for ever; one more keeps a
+		// read going while a writer draws.
+		pg.Close()
+		return nil, fmt.Errorf("PostgreSQL connections (--pg-conns, MOTCUA_PG_CONNS) are %d, the writers %d: give at least %d connections",
+			opts.PGConns, opts.PGWriters, opts.PGWriters+2)
+	}
 	db := &DB{dialect: postgresDialect, pg: pg, pgcfg: cfg.Copy(), path: redact(dsn), obs: opts.Observer,
 		writes: make(chan *writeReq), quit: make(chan struct{}), maxBatch: opts.MaxBatch,
 		longSem: make(chan struct{}, opts.LongReadConns)}
