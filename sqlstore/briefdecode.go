@@ -42,20 +42,8 @@ func decodeBriefFacts(d *motcua.Dossier, facts, idNumber, name string) error {
 			return fmt.Errorf("decode dossier %d: %w", d.ID, err)
 		}
 	}
-	d.Applicant = motcua.Applicant{IDNumber: f.Applicant.IDNumber, FullName: f.Applicant.FullName,
-		Kind: usualApplicantKind, IDKind: usualIDKind}
-	if f.Applicant.Kind != nil {
-		d.Applicant.Kind = *f.Applicant.Kind
-	}
-	if f.Applicant.IDKind != nil {
-		d.Applicant.IDKind = *f.Applicant.IDKind
-	}
-	if d.Applicant.IDNumber == "" {
-		d.Applicant.IDNumber = idNumber
-	}
-	if d.Applicant.FullName == "" {
-		d.Applicant.FullName = name
-	}
+	d.Applicant = storedApplicant{IDNumber: f.Applicant.IDNumber, FullName: f.Applicant.FullName,
+		Kind: f.Applicant.Kind, IDKind: f.Applicant.IDKind}.read(idNumber, name)
 	d.Assisted = f.Assisted
 	return nil
 }
