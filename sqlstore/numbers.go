@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 
 	"github.com/motcua/motcua"
@@ -52,7 +51,7 @@ func (t *tx) flushNumbers() error {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	for _, k := range keys {
 		ns = append(ns, count[k]-int64(len(seqs[k])))
 	}

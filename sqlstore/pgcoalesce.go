@@ -146,8 +146,7 @@ func joinableText(query string) (string, bool) {
 
 // checkJoinable is joinableText without the memory.
 func checkJoinable(query string) (string, bool) {
-	q := pgQueued{query: query}
-	rest, ok := strings.CutPrefix(q.query, "INSERT INTO ")
+	rest, ok := strings.CutPrefix(query, "INSERT INTO ")
 	if !ok {
 		return "", false
 	}
@@ -155,10 +154,10 @@ func checkJoinable(query string) (string, bool) {
 	if !ok || table == "" {
 		return "", false
 	}
-	upper := strings.ToUpper(q.query)
-	if strings.ContainsAny(q.query, "'\"") || strings.Count(upper, "VALUES (") != 1 || strings.Contains(upper, "SELECT") ||
+	upper := strings.ToUpper(query)
+	if strings.ContainsAny(query, "'\"") || strings.Count(upper, "VALUES (") != 1 || strings.Contains(upper, "SELECT") ||
 		strings.Contains(upper, "ON CONFLICT") || strings.Contains(upper, "RETURNING") ||
-		!strings.HasSuffix(strings.TrimSpace(q.query), ")") {
+		!strings.HasSuffix(strings.TrimSpace(query), ")") {
 		return "", false
 	}
 	return table, true
