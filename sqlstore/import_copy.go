@@ -87,6 +87,17 @@ func (t *tx) copyHistories(hs []motcua.HistoryImport) error {
 	if err := t.flushPipe(); err != nil {
 		return err
 	}
+	// The foreign keys to dossiers are checked by plans this connection may
+	// have made when the table held a handful of rows: a sequential scan,
+	// kept until something invalidates it. At the end of the events' COPY
+	// every event then scanned the whole table, this batch's uncommitted
+	// dossiers included: the first 40,000-dossier day of a 10-million
+	// generation ran for minutes in those checks. Dropping the cached
+	// plans makes the first check plan again, after the dossiers' COPY, on
+	// the table as it now is (an index probe); it costs a few re-plans.
+	if _, err := t.pgtx.ExecContext(t.ctx, `DISCARD PLANS`); err != nil {
+		return fmt.Errorf("import: discard cached plans: %w", err)
+	}
 	if err := t.copyRows("dossiers", append([]string{"id"}, dossierInsertColumns...), s.dossiers); err != nil {
 		return conflict(err, "dossier_code_exists", "Mã hồ sơ của một hồ sơ nhập vào đã tồn tại.")
 	}
