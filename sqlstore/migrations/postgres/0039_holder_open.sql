@@ -11,3 +11,15 @@
 -- update that finishes a dossier no longer inserts into it.
 DROP INDEX dossiers_holder;
 CREATE INDEX dossiers_holder ON dossiers (holder_agency_id, next_due_at, id) WHERE finished_at IS NULL;
+
+-- dossiers_agency, (competent_agency_id, channel, finish_class, ontime_766,
+-- received_at, finished_at), is dropped: 94 bytes a dossier on a new
+-- province (its pages 52 % full: a dossier that finishes moves to another
+-- place in its agency's range) and one index fewer for every intake and
+-- every finishing update to insert into. Its only readers were 06a's
+-- receptions and finishes per agency (ReceivedByAgency, FinishedByAgency),
+-- which read the whole index and tested the period in each entry; they
+-- are now a range of the period in dossiers_received or dossiers_finished,
+-- which hold every column they count (index-only either way). Measured in
+-- docs/deployment.md §17 ("Bytes per dossier on PostgreSQL, fourth pass").
+DROP INDEX dossiers_agency;
