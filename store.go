@@ -130,7 +130,9 @@ type DossierFilter struct {
 	// Duties, when not nil, selects the dossiers that wait on one of
 	// these duties now (Status.Duties): an inbox. Empty selects nothing.
 	Duties []Duty
-	// HolderAgencyIDs selects dossiers held now by one of these agencies.
+	// HolderAgencyIDs selects the unfinished dossiers (no FinishedAt) held
+	// now by one of these agencies: a finished dossier is held by nobody,
+	// its holder is only who settled it last.
 	HolderAgencyIDs []int64
 	// InvolvedAgencyIDs selects dossiers received at, settled by or held
 	// by one of these agencies.

@@ -216,6 +216,30 @@ func TestDossierHistoryAndInbox(t *testing.T) {
 			}
 			return nil
 		})
+		// A finished dossier is held by nobody: the holder's list (and its
+		// index, migration 39) leaves it out, and keeps the open ones.
+		d1 := ds[1]
+		ew := motcua.Event{DossierID: d1.ID, Seq: 2, Action: motcua.ActWithdraw, At: base.Add(2 * time.Hour), FromState: motcua.StateReceived,
+			ToState: motcua.StateWithdrawn, ToAgencyID: a.ID, FromStep: -1, ToStep: -1, ClockStartAt: base, DueAt: d1.Status.DueAt}
+		stw, err := d1.Status.Apply(ew)
+		if err != nil || stw.FinishedAt.IsZero() {
+			t.Fatalf("withdraw: %+v %v", stw, err)
+		}
+		mustWrite(t, db, func(tx motcua.Tx) error { return tx.AppendEvent(ctx, &ew, &stw) })
+		db.Read(ctx, func(tx motcua.Tx) error {
+			got, err := tx.FindDossiers(ctx, motcua.DossierFilter{HolderAgencyIDs: []int64{a.ID}, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			held := map[string]bool{}
+			for _, d := range got {
+				held[d.Code] = true
+			}
+			if held[d1.Code] || len(got) != len(seen)-1 {
+				t.Errorf("holder's list after a withdrawal: %d dossiers of %d, the withdrawn one listed: %v", len(got), len(seen), held[d1.Code])
+			}
+			return nil
+		})
 	})
 }
 

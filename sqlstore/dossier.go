@@ -602,7 +602,9 @@ func heldWhere(f motcua.DossierFilter, prefix string) (where []string, args []an
 		if len(f.HolderAgencyIDs) == 0 {
 			return nil, nil, false
 		}
-		where = append(where, in("holder_agency_id", f.HolderAgencyIDs))
+		// Open dossiers only: the index of holders lists no others
+		// (migration 39), and a finished dossier is held by nobody.
+		where = append(where, in("holder_agency_id", f.HolderAgencyIDs), prefix+"finished_at IS NULL")
 	}
 	if f.InvolvedAgencyIDs != nil {
 		if len(f.InvolvedAgencyIDs) == 0 {

@@ -126,6 +126,7 @@ var migrationUndo = map[int][]string{
 	34: {"DROP INDEX dossier_work_procedure", "DROP INDEX dossier_work_state", "ALTER TABLE dossier_work DROP COLUMN channel",
 		"ALTER TABLE dossier_work DROP COLUMN procedure_id", "ALTER TABLE dossier_work DROP COLUMN state"},
 	35: {"DROP TABLE dossier_standings"},
+	39: {"DROP INDEX dossiers_holder", "CREATE INDEX dossiers_holder ON dossiers (holder_agency_id, next_due_at, id)"}, // and migrationUndoFuncs[39]
 }
 
 // ExecRaw runs q in a write transaction, as a statement from outside the

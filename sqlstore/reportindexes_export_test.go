@@ -38,6 +38,19 @@ func init() {
 	}
 }
 
+// Migration 0039 dropped dossiers_agency on PostgreSQL (SQLite never had
+// it); its undo puts it back as 0032 made it.
+func init() {
+	migrationUndoFuncs[39] = func(t *tx) error {
+		if t.pgtx == nil {
+			return nil
+		}
+		_, err := t.exec(`CREATE INDEX dossiers_agency ON dossiers (competent_agency_id, channel, finish_class, ontime_766, received_at, finished_at)
+			WHERE received_at IS NOT NULL`)
+		return err
+	}
+}
+
 // PGReportPlans returns PostgreSQL's plans, with sequential and bitmap
 // scans disabled, of the reads of a period that migration 0032 means to
 // be index-only, by query: the period pass, the unfinished dossiers
