@@ -112,5 +112,5 @@ func CounterKey(agency string, at time.Time) string {
 func dateLayout(tok string) string { return dateTokens.Replace(tok) }
 
 // dateTokens is built once: a Replacer builds its lookup trie on first
-// use, and built per call it was a tenth of an intake's allocations.
+// use, and built per call it was 9 of an intake's ~330 allocations.
 var dateTokens = strings.NewReplacer("yyyy", "2006", "yy", "06", "MM", "01", "dd", "02")
