@@ -108,6 +108,9 @@ func CounterKey(agency string, at time.Time) string {
 	return agency + "|" + at.In(VietnamTime).Format("2006-01-02")
 }
 
-func dateLayout(tok string) string {
-	return strings.NewReplacer("yyyy", "2006", "yy", "06", "MM", "01", "dd", "02").Replace(tok)
-}
+// dateLayout turns a pattern's date token into Go's layout.
+func dateLayout(tok string) string { return dateTokens.Replace(tok) }
+
+// dateTokens is built once: a Replacer builds its lookup trie on first
+// use, and built per call it was 9 of an intake's ~330 allocations.
+var dateTokens = strings.NewReplacer("yyyy", "2006", "yy", "06", "MM", "01", "dd", "02")

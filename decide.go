@@ -263,7 +263,10 @@ func (dc Decider) Decide(d *Dossier, p *Procedure, actor *User, now time.Time, c
 // the actor acts in, and the agency at which the actor holds it.
 func (dc Decider) match(d *Dossier, p *Procedure, actor *User, a Action) (Transition, Role, int64, error) {
 	s := &d.Status
-	var known, inState, atStep []Transition
+	// An action has a few rows (at most 4 today): the lists start on the
+	// stack, which every decision used to allocate three times.
+	var knownBuf, inStateBuf, atStepBuf [4]Transition
+	known, inState, atStep := knownBuf[:0], inStateBuf[:0], atStepBuf[:0]
 	for _, t := range Transitions {
 		if t.Action != a {
 			continue

@@ -188,6 +188,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 		return f, err
 	}
+	if o.Postgres != "" && o.Only != "lookup" {
+		if err := warmUpPG(ctx, env, store, o); err != nil {
+			return nil, err
+		}
+	}
 	r := &Report{}
 	var intakeRatios, lookupRatios, uncachedRatios []float64
 	for round := 1; round <= o.Rounds; round++ {

@@ -70,7 +70,7 @@ func (t *tx) copyHistories(hs []motcua.HistoryImport) error {
 	if files > 0 {
 		// Not pooled: one INSERT … RETURNING id each would draw them
 		// from the sequence in this order.
-		if s.fileIDs, err = drawIDs(t, "dossier_files", files); err != nil {
+		if s.fileIDs, err = t.db.pgids.unpooled(t, "dossier_files", files); err != nil {
 			return err
 		}
 	}

@@ -169,25 +169,61 @@ func joinRows(qs []pgQueued) pgQueued {
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	query := strings.TrimSpace(qs[0].query)
-	at := strings.Index(strings.ToUpper(query), "VALUES (") + len("VALUES ")
-	head, tuple := query[:at], query[at:]
 	per := len(qs[0].args)
-	var b strings.Builder
-	b.Grow(len(head) + len(qs)*(len(tuple)+per*2))
-	b.WriteString(head)
 	args := make([]any, 0, per*len(qs))
-	for i, q := range qs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		renumber(&b, tuple, i*per)
+	for _, q := range qs {
 		args = append(args, q.args...)
 	}
 	// A member may itself hold several rows (the live counters' INSERT
 	// has one tuple per counter): the count is the server's to check, as
 	// for the members, which write all their rows or fail.
-	return pgQueued{query: b.String(), args: args, rows: -1, oneRow: true}
+	return pgQueued{query: joinedText(qs[0].query, len(qs), per), args: args, rows: -1, oneRow: true}
+}
+
+// joinedTexts remembers joinedText's answers: a batch of intakes joins the
+// same few texts into the same few sizes (2^k rows) every time, and the
+// dossiers' 32-row text is some 10 KB to write out again.
+var joinedTexts struct {
+	sync.Mutex
+	m map[joinedKey]string
+}
+
+// joinedKey is a text joined n times.
+type joinedKey struct {
+	query string
+	n     int
+}
+
+// joinedText is query's VALUES tuple written n times, the parameters of
+// the i-th numbered from i*per+1, remembered.
+func joinedText(query string, n, per int) string {
+	k := joinedKey{query, n}
+	joinedTexts.Lock()
+	text, ok := joinedTexts.m[k]
+	joinedTexts.Unlock()
+	if ok {
+		return text
+	}
+	q := strings.TrimSpace(query)
+	at := strings.Index(strings.ToUpper(q), "VALUES (") + len("VALUES ")
+	head, tuple := q[:at], q[at:]
+	var b strings.Builder
+	b.Grow(len(head) + n*(len(tuple)+per*2))
+	b.WriteString(head)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		renumber(&b, tuple, i*per)
+	}
+	text = b.String()
+	joinedTexts.Lock()
+	if joinedTexts.m == nil || len(joinedTexts.m) >= 256 {
+		joinedTexts.m = map[joinedKey]string{} // texts built from data: start afresh
+	}
+	joinedTexts.m[k] = text
+	joinedTexts.Unlock()
+	return text
 }
 
 // renumber writes tuple with every parameter $n as $(n+off).

@@ -65,6 +65,8 @@ var pgIDTables = map[string]bool{"dossiers": true, "dossier_events": true}
 type pgIDs struct {
 	mu   sync.Mutex
 	free map[string][]int64
+	// seqs are the tables' sequences, by name as the server gave it.
+	seqs map[string]string
 }
 
 // next returns an unused id of table, reserving a block through t when none
@@ -92,7 +94,11 @@ func (p *pgIDs) take(t *tx, table string, n int) ([]int64, error) {
 	out := append(make([]int64, 0, n), free[:k]...)
 	p.free[table] = free[k:]
 	if need := n - k; need > 0 {
-		ids, err := drawIDs(t, table, (need+pgIDBlock-1)/pgIDBlock*pgIDBlock)
+		seq, err := p.sequence(t, table)
+		if err != nil {
+			return nil, err
+		}
+		ids, err := drawIDs(t, table, seq, (need+pgIDBlock-1)/pgIDBlock*pgIDBlock)
 		if err != nil {
 			return nil, err
 		}
@@ -102,11 +108,45 @@ func (p *pgIDs) take(t *tx, table string, n int) ([]int64, error) {
 	return out, nil
 }
 
-// drawIDs reserves n ids of table from its identity sequence, straight
-// from the server, ahead of the queued statements: the sequence does not
-// depend on them.
-func drawIDs(t *tx, table string, n int) ([]int64, error) {
-	rows, err := t.pgtx.QueryContext(t.ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+// unpooled reserves n ids of table in one draw, none kept in the pool: for
+// a table whose ids are otherwise drawn by its INSERTs (RETURNING id).
+func (p *pgIDs) unpooled(t *tx, table string, n int) ([]int64, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	seq, err := p.sequence(t, table)
+	if err != nil {
+		return nil, err
+	}
+	return drawIDs(t, table, seq, n)
+}
+
+// sequence returns the name of table's identity sequence, asked of the
+// server once (p.mu held). The name, not the sequence's OID, is kept: a
+// sequence dropped and created again under its name (a schema made anew)
+// is still found.
+func (p *pgIDs) sequence(t *tx, table string) (string, error) {
+	if seq, ok := p.seqs[table]; ok {
+		return seq, nil
+	}
+	var seq sql.NullString
+	if err := t.pgtx.QueryRowContext(t.ctx, `SELECT pg_get_serial_sequence($1, 'id')`, table).Scan(&seq); err != nil || !seq.Valid {
+		return "", fmt.Errorf("reserve ids of %s: no identity sequence (%v)", table, err)
+	}
+	if p.seqs == nil {
+		p.seqs = map[string]string{}
+	}
+	p.seqs[table] = seq.String
+	return seq.String, nil
+}
+
+// drawIDs reserves n ids of table from its identity sequence seq,
+// straight from the server, ahead of the queued statements: the sequence
+// does not depend on them. The sequence is a regclass parameter, looked up
+// once per draw: naming it by pg_get_serial_sequence in the query, as this
+// once did, looked it up again for every id (8 µs an id against 1 µs on
+// the development machine, about 13 µs of the server's CPU per intake).
+func drawIDs(t *tx, table, seq string, n int) ([]int64, error) {
+	rows, err := t.pgtx.QueryContext(t.ctx, `SELECT nextval($1) FROM generate_series(1, $2)`, seq, n)
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
 	}

@@ -124,7 +124,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if dec.More() {
 		return motcua.Errorf(motcua.EINVALID, "body_malformed", "Dữ liệu gửi lên có phần thừa sau đối tượng JSON.")
 	}
-	nfcStrings(reflect.ValueOf(v))
+	if !nfcBody(body) {
+		nfcStrings(reflect.ValueOf(v))
+	}
 	return nil
 }
 
