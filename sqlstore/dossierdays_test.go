@@ -3,8 +3,8 @@ package sqlstore_test
 import (
 	"cmp"
 	"context"
-	"slices"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 
