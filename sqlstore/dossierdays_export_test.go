@@ -111,7 +111,7 @@ func init() {
 			`DROP TRIGGER dossier_days_insert ON dossiers`, `DROP TRIGGER dossier_days_delete ON dossiers`,
 			`DROP TRIGGER dossier_days_update ON dossiers`, `DROP FUNCTION dossier_days_rows()`, `DROP FUNCTION dossier_days_update()`,
 			`DROP FUNCTION dossier_finish_kind(TEXT, BOOLEAN)`, `DROP FUNCTION dossier_day(BIGINT)`,
-			`DROP TABLE dossier_day_deltas`, `DROP TABLE dossier_days`,
+			`DROP TABLE dossier_day_deltas`, `DROP TABLE dossier_days`, `DROP INDEX dossiers_long`,
 		} {
 			if _, err := t.exec(q); err != nil {
 				return err
