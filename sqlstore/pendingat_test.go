@@ -17,12 +17,14 @@ import (
 // The condition of index dossiers_long must be the one the search for the
 // dossiers pending at a moment writes, character for character.
 func TestLongDossiersIndexCondition(t *testing.T) {
-	mig, err := os.ReadFile("migrations/sqlite/0031_long_dossiers.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(mig), "AND "+sqlstore.LongDossierSQL+";") {
-		t.Fatalf("migration 0031 does not index the condition %s", sqlstore.LongDossierSQL)
+	for _, f := range []string{"sqlite/0031_long_dossiers.sql", "postgres/0038_dossier_days.sql"} {
+		mig, err := os.ReadFile("migrations/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(mig), "AND "+sqlstore.LongDossierSQL+";") {
+			t.Fatalf("migration %s does not index the condition %s", f, sqlstore.LongDossierSQL)
+		}
 	}
 }
 

@@ -419,11 +419,11 @@ var pgCarriedSelects = [2]string{
 // pgCarriedSelects) on PostgreSQL.
 func (t *tx) pgCarriedOver(acc *periodAcc, i int, where string, args []any, tt int64) error {
 	group := ` GROUP BY competent_agency_id, procedure_id`
-	if i == 1 {
+	if i >= 1 {
 		group += `, finish_class, ontime_766`
 		args = append([]any{tt, tt}, args...)
 	}
-	rows, err := t.query(pgCarriedSelects[i]+where+group, args...)
+	rows, err := t.query(pgCarriedSelects[min(i, 1)]+where+group, args...)
 	if err != nil {
 		return err
 	}

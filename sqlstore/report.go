@@ -54,6 +54,9 @@ func (t *tx) count(query string, args ...any) (int64, error) {
 // ReceivedByAgency implements motcua.ReportStore.
 func (t *tx) ReceivedByAgency(_ ctxT, from, to time.Time) ([]motcua.ReceivedAgg, error) {
 	f, tt := from.UnixMilli(), to.UnixMilli()
+	if dF, dT, ok := wholeDays(from, to); ok && t.pgtx != nil {
+		return t.receivedByDays(dF, dT)
+	}
 	if t.pgtx != nil {
 		return t.receivedAggs(`SELECT competent_agency_id, 0, COUNT(*),
 			SUM(CASE WHEN channel = 2 THEN 1 ELSE 0 END), SUM(CASE WHEN channel = 3 THEN 1 ELSE 0 END)
@@ -117,6 +120,9 @@ func (t *tx) receivedAggs(query string, args ...any) ([]motcua.ReceivedAgg, erro
 // FinishedByAgency implements motcua.ReportStore.
 func (t *tx) FinishedByAgency(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg, error) {
 	f, tt := from.UnixMilli(), to.UnixMilli()
+	if dF, dT, ok := wholeDays(from, to); ok && t.pgtx != nil {
+		return t.finishedByDays(dF, dT)
+	}
 	if t.pgtx != nil {
 		rows, err := t.query(`SELECT competent_agency_id,
 			SUM(CASE WHEN finish_class = 'early' THEN 1 ELSE 0 END),

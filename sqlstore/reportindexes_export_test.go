@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/motcua/motcua"
@@ -54,18 +55,39 @@ func init() {
 // PGReportPlans returns PostgreSQL's plans, with sequential and bitmap
 // scans disabled, of the reads of a period that migration 0032 means to
 // be index-only, by query: the period pass, the unfinished dossiers
-// pending at a moment, and both sides of those finished since (their ids,
-// and the carried-over counts).
+// pending at a moment, and each way of reading those finished since (from
+// the finishes, or the receptions of 30 days and the long dossiers: their
+// ids, and the carried-over counts).
 func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
 	const f, tt = int64(1735664400000), int64(1767200400000)
-	received, finished, unfinished := finishedSinceByReceived, finishedSinceByFinished, unfinishedAtWhere
+	var few, short, long string
+	err := db.Read(ctx, func(mt motcua.Tx) error {
+		t := mt.(*tx)
+		defer SetFewFinishedAfter(1 << 30)()
+		w, _, err := t.pendingWheres(f)
+		if err != nil || len(w) != 2 {
+			return fmt.Errorf("%d parts of pending at, want 2 (%v)", len(w), err)
+		}
+		few = w[1]
+		fewFinishedAfter = 0
+		if w, _, err = t.pendingWheres(f); err != nil || len(w) != 3 {
+			return fmt.Errorf("%d parts of pending at, want 3 (%v)", len(w), err)
+		}
+		short, long = w[1], w[2]
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	queries := map[string][]any{
-		pendingSelects[0] + unfinished:                          {tt},
-		pgPeriodPassSQL:                                         {tt, tt, tt, tt, tt, f, tt},
-		pendingSelects[1] + received:                            {f, f},
-		pendingSelects[1] + finished:                            {f, f},
-		pgCarriedSelects[1] + received + ` GROUP BY 1, 2, 3, 4`: {tt, tt, f, f},
-		pgCarriedSelects[1] + finished + ` GROUP BY 1, 2, 3, 4`: {tt, tt, f, f},
+		pendingSelects[0] + unfinishedAtWhere:                {tt},
+		pgPeriodPassSQL:                                      {tt, tt, tt, tt, tt, f, tt},
+		pendingSelects[1] + few:                              {f, f},
+		pendingSelects[1] + short:                            {f - longDossierMS, f, f},
+		pendingSelects[1] + long:                             {f, f},
+		pgCarriedSelects[1] + few + ` GROUP BY 1, 2, 3, 4`:   {tt, tt, f, f},
+		pgCarriedSelects[1] + short + ` GROUP BY 1, 2, 3, 4`: {tt, tt, f - longDossierMS, f, f},
+		pgCarriedSelects[1] + long + ` GROUP BY 1, 2, 3, 4`:  {tt, tt, f, f},
 	}
 	// The planner takes an index-only scan for what it is only when the
 	// visibility map is set, as on a live database.
@@ -73,7 +95,7 @@ func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
 		return nil, err
 	}
 	out := map[string]string{}
-	err := db.Read(ctx, func(mt motcua.Tx) error {
+	err = db.Read(ctx, func(mt motcua.Tx) error {
 		t := mt.(*tx)
 		for _, q := range []string{`SET LOCAL enable_seqscan = off`, `SET LOCAL enable_bitmapscan = off`} {
 			if _, err := t.pgtx.ExecContext(t.ctx, q); err != nil {

@@ -28,7 +28,7 @@ func TestPGReportReadsAreIndexOnly(t *testing.T) {
 			t.Errorf("not read from an index alone:\n%s\n%s", q, plan)
 		}
 	}
-	if len(plans) != 6 {
-		t.Errorf("%d plans, want 6", len(plans))
+	if len(plans) != 8 {
+		t.Errorf("%d plans, want 8", len(plans))
 	}
 }

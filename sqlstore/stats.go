@@ -35,7 +35,9 @@ func (t *tx) appendStats(m map[motcua.StatKey]int64) error {
 }
 
 // FoldStats implements motcua.ReportStore: on PostgreSQL it moves the
-// appended changes into the counters in one statement (so that a reader's
+// appended changes into the counters in one statement, and those of
+// report 06a's counts per day (dossier_day_deltas) into dossier_days in
+// another (so that a reader's
 // snapshot sees each change in exactly one of the two tables); several
 // instances may run it at once, a row being moved by whichever deletes it.
 // On SQLite there is nothing to fold.
@@ -52,7 +54,17 @@ func (t *tx) FoldStats(_ ctxT) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	// Report 06a's counts per day (migration 0038), kept the same way.
+	res, err = t.exec(foldDaysSQL)
+	if err != nil {
+		return 0, err
+	}
+	days, err := res.RowsAffected()
+	return n + days, err
 }
 
 // flushStats writes the counters added up during a group commit: into the
