@@ -28,6 +28,9 @@ const (
 	CacheLoginReset    = "login_reset"
 	CacheLookupFailure = "lookup_failure"
 	CacheCodeFailure   = "code_failure"
+	// CacheUnread is a staff member's count of unread notifications (the
+	// bell on every staff page), by user id.
+	CacheUnread = "unread"
 )
 
 // CacheBus carries cache invalidations between the instances that share a

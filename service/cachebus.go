@@ -67,6 +67,10 @@ func (s *Service) DropCached(ctx context.Context, k motcua.CacheKey) {
 		if id, err := strconv.ParseInt(k.Key, 10, 64); err == nil {
 			s.procVersions.invalidate(id, now)
 		}
+	case motcua.CacheUnread:
+		if id, err := strconv.ParseInt(k.Key, 10, 64); err == nil {
+			s.unread.invalidate(id, now)
+		}
 	}
 }
 
@@ -78,6 +82,7 @@ func (s *Service) DropAllCached(ctx context.Context) {
 	s.sessions.clear()
 	s.public.clear()
 	s.procVersions.clear()
+	s.unread.clear()
 	s.invalidateAgencies()
 	s.invalidateSearch()
 }
@@ -90,4 +95,9 @@ func sessionKey(token string) motcua.CacheKey {
 // procVersionKey names the cached current version of procedure id.
 func procVersionKey(id int64) motcua.CacheKey {
 	return motcua.CacheKey{Kind: motcua.CacheProcVersion, Key: strconv.FormatInt(id, 10)}
+}
+
+// unreadKey names the cached count of unread notifications of user id.
+func unreadKey(id int64) motcua.CacheKey {
+	return motcua.CacheKey{Kind: motcua.CacheUnread, Key: strconv.FormatInt(id, 10)}
 }

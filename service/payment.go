@@ -148,7 +148,11 @@ func (s *Service) PublicPayments(ctx context.Context, code, verifier, ip string)
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
 	var v *PaymentView
-	err := s.store.Read(ctx, func(tx motcua.Tx) error {
+	// No snapshot (on PostgreSQL no BEGIN and ROLLBACK: half the round
+	// trips of a citizen's lookup): the payments are read after the
+	// dossier, so they are at least as new as its fees, as on a page
+	// reloaded a moment later.
+	err := s.store.Read(motcua.NewContextNoSnapshot(ctx), func(tx motcua.Tx) error {
 		d, err := tx.DossierByCode(ctx, code)
 		if err != nil {
 			return err

@@ -172,6 +172,10 @@ type Service struct {
 	published    *cache[int, []*motcua.Procedure] // 0 → the published catalogue (reports)
 	search       searchCache                      // the folded catalogue (search.go)
 	board        boardCache                       // the public progress board (board.go)
+	// unread maps a staff member to its count of unread notifications:
+	// the bell is on every staff page, and the count changes only when a
+	// warning is recorded or the member opens the notifications.
+	unread *cache[int64, int]
 	// nudge wakes the outbox's delivery on this instance when a change
 	// queued a message, so that the portal hears of it at once rather
 	// than at the next tick.
@@ -248,7 +252,8 @@ func New(store motcua.Store, cal motcua.Calendar, hasher motcua.PasswordHasher, 
 		public:       newCache[string, *motcua.PublicRecord](cfg.CacheTTL, 200_000),
 		sessions:     newCache[string, *motcua.User](cfg.CacheTTL, 100_000),
 		procVersions: newCache[int64, int](cfg.CacheTTL, 100_000),
-		published:    newCache[int, []*motcua.Procedure](cfg.CacheTTL, 1), nudge: make(chan struct{}, 1)}
+		published:    newCache[int, []*motcua.Procedure](cfg.CacheTTL, 1),
+		unread:       newCache[int64, int](cfg.CacheTTL, 100_000), nudge: make(chan struct{}, 1)}
 	s.SetCalendar(cal)
 	return s
 }

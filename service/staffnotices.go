@@ -29,6 +29,7 @@ func (s *Service) MyNotifications(ctx context.Context) ([]*motcua.StaffNotificat
 		}); err != nil {
 			return nil, err
 		}
+		s.changed(ctx, unreadKey(u.ID))
 	}
 	return out, nil
 }
@@ -40,12 +41,24 @@ func (s *Service) UnreadNotifications(ctx context.Context) (int, error) {
 	if u == nil || u == motcua.SystemUser {
 		return 0, nil
 	}
-	var n int
-	// One statement, on every staff page: no snapshot to share.
+	// The count is on every staff page (on PostgreSQL a round trip and
+	// most of a statement's server CPU for one row), and changes only when
+	// a warning is recorded or the member reads the notifications: both
+	// drop the cached count (changed), so this instance shows a change at
+	// once and another one within the cache's time to live.
+	now := s.now()
+	n, ok, gen := s.unread.get(u.ID, now)
+	if ok {
+		return n, nil
+	}
+	// One statement: no snapshot to share.
 	err := s.store.Read(motcua.NewContextNoSnapshot(ctx), func(tx motcua.Tx) (err error) {
 		n, err = tx.UnreadStaffNotifications(ctx, u.ID)
 		return err
 	})
+	if err == nil {
+		s.unread.put(u.ID, n, gen, now)
+	}
 	return n, err
 }
 

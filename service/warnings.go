@@ -119,10 +119,15 @@ func distinctClocks(cs []motcua.Clock) []motcua.Clock {
 // with its notifications, in one transaction (ECONFLICT when it exists).
 func (s *Service) recordWarning(ctx context.Context, d *motcua.Dossier, c motcua.Clock, level string, now time.Time) error {
 	text := warningText(d, c, level)
-	return s.store.Write(ctx, func(tx motcua.Tx) error {
+	var told []motcua.CacheKey // whose bell changes, once committed
+	err := s.store.Write(ctx, func(tx motcua.Tx) error {
 		users, err := s.warningRecipients(ctx, tx, d, c, level)
 		if err != nil {
 			return err
+		}
+		told = told[:0] // a batch that runs again runs this again
+		for _, u := range users {
+			told = append(told, unreadKey(u.ID))
 		}
 		w := &motcua.DossierWarning{DossierID: d.ID, Code: d.Code, Clock: c.Kind, AgencyID: c.AgencyID, Level: level,
 			DueAt: c.DueAt, At: now}
@@ -151,6 +156,10 @@ func (s *Service) recordWarning(ctx context.Context, d *motcua.Dossier, c motcua
 		}
 		return nil
 	})
+	if err == nil && len(told) > 0 {
+		s.changed(ctx, told...)
+	}
+	return err
 }
 
 // warningText is what a warning says, without personal data.

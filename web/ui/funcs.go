@@ -90,6 +90,10 @@ func (u *UI) funcs() template.FuncMap {
 		"fld": fld,
 		// fieldHTML draws the "field" partial (field_html.go).
 		"fieldHTML": fieldHTML,
+		// header draws the layout's menu and signed-in corner (layout_html.go).
+		"header": layoutHeader,
+		// timeline draws the dossier page's history (timeline_html.go).
+		"timeline": timelineBody,
 		// levelLabel names a satisfaction level (rating.go, feedback.go).
 		"levelLabel": motcua.LevelLabel,
 		"auditLabel": func(a string) string {
