@@ -86,17 +86,7 @@ func (t *tx) finishedByDays(from, to motcua.Day) ([]motcua.FinishedAgg, error) {
 		}
 		a := &out[len(out)-1]
 		k := kind - dayFinishKinds
-		switch dayClasses[k/2] {
-		case motcua.Early:
-			a.Early += n
-		case motcua.OnTime:
-			a.OnTime += n
-		case motcua.Late:
-			a.Late += n
-		}
-		if k%2 == 1 {
-			a.OnTime766 += n
-		}
+		addFinished(a, dayClasses[k/2], k%2 == 1, n)
 	})
 	return out, err
 }

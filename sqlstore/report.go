@@ -162,17 +162,7 @@ func (t *tx) FinishedByAgency(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg,
 				if err != nil {
 					return err
 				}
-				switch class {
-				case motcua.Early:
-					a.Early += n
-				case motcua.OnTime:
-					a.OnTime += n
-				case motcua.Late:
-					a.Late += n
-				}
-				if ok {
-					a.OnTime766 += n
-				}
+				addFinished(a, class, ok, n)
 			}
 		}
 		return nil
@@ -298,4 +288,20 @@ func (t *tx) FinishedIn(_ ctxT, from, to time.Time) ([]motcua.FinishedAgg, error
 		out[i] = *aggs[k]
 	}
 	return out, nil
+}
+
+// addFinished adds n dossiers finished with class (and on time by QĐ 766
+// if ok) to a; another class (none) counts in no column.
+func addFinished(a *motcua.FinishedAgg, class motcua.Timeliness, ok bool, n int64) {
+	switch class {
+	case motcua.Early:
+		a.Early += n
+	case motcua.OnTime:
+		a.OnTime += n
+	case motcua.Late:
+		a.Late += n
+	}
+	if ok {
+		a.OnTime766 += n
+	}
 }
