@@ -44,25 +44,15 @@ CREATE FUNCTION dossier_finish_kind(class TEXT, ok BOOLEAN) RETURNS SMALLINT LAN
 -- day, agency and kind instead of one per dossier).
 CREATE FUNCTION dossier_days_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO dossier_day_deltas (day, agency_id, kind, n)
-        SELECT day, agency_id, kind, COUNT(*) FROM (
-            SELECT dossier_day(received_at) AS day, competent_agency_id AS agency_id, CAST(channel AS SMALLINT) AS kind
-            FROM changed WHERE received_at IS NOT NULL
-            UNION ALL
-            SELECT dossier_day(finished_at), competent_agency_id, dossier_finish_kind(finish_class, ontime_766)
-            FROM changed WHERE received_at IS NOT NULL AND finished_at IS NOT NULL
-        ) c GROUP BY day, agency_id, kind;
-    ELSE
-        INSERT INTO dossier_day_deltas (day, agency_id, kind, n)
-        SELECT day, agency_id, kind, -COUNT(*) FROM (
-            SELECT dossier_day(received_at) AS day, competent_agency_id AS agency_id, CAST(channel AS SMALLINT) AS kind
-            FROM changed WHERE received_at IS NOT NULL
-            UNION ALL
-            SELECT dossier_day(finished_at), competent_agency_id, dossier_finish_kind(finish_class, ontime_766)
-            FROM changed WHERE received_at IS NOT NULL AND finished_at IS NOT NULL
-        ) c GROUP BY day, agency_id, kind;
-    END IF;
+    -- Added by an INSERT, taken away by a DELETE.
+    INSERT INTO dossier_day_deltas (day, agency_id, kind, n)
+    SELECT day, agency_id, kind, CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END * COUNT(*) FROM (
+        SELECT dossier_day(received_at) AS day, competent_agency_id AS agency_id, CAST(channel AS SMALLINT) AS kind
+        FROM changed WHERE received_at IS NOT NULL
+        UNION ALL
+        SELECT dossier_day(finished_at), competent_agency_id, dossier_finish_kind(finish_class, ontime_766)
+        FROM changed WHERE received_at IS NOT NULL AND finished_at IS NOT NULL
+    ) c GROUP BY day, agency_id, kind;
     RETURN NULL;
 END
 $$;
