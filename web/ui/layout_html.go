@@ -33,52 +33,18 @@ func layoutHeader(p *page) template.HTML {
 	b.WriteString("<nav aria-label=\"Điều hướng chính\">\n<a class=\"brand\" href=\"/\">Một cửa</a>\n")
 	if u != nil {
 		b.WriteByte('\n')
-		if u.HasRole(motcua.RoleReception) {
-			link("/tiep-nhan", "counter", "Tiếp nhận")
+		for _, m := range staffMenu {
+			if m.role == "" || u.HasRole(m.role) {
+				link(m.href, m.section, m.label)
+			}
+			b.WriteByte('\n')
 		}
-		b.WriteByte('\n')
-		link("/hop-thu", "inbox", "Hộp thư hồ sơ")
-		b.WriteByte('\n')
-		if u.HasRole(motcua.RoleLeader) {
-			link("/ky-so-ket-qua", "sign", "Ký kết quả")
-		}
-		b.WriteByte('\n')
-		link("/so-theo-doi", "book", "Sổ theo dõi")
-		b.WriteByte('\n')
-		link("/tim-ban-quet", "scansearch", "Tìm trong bản quét")
-		b.WriteByte('\n')
-		link("/bao-cao", "reports", "Báo cáo")
-		b.WriteByte('\n')
-		link("/quan-ly/phan-anh", "feedback_staff", "Phản ánh, kiến nghị")
-		b.WriteByte('\n')
-		if u.HasRole(motcua.RoleReception) {
-			link("/quay/xep-hang", "queue", "Gọi số")
-		}
-		b.WriteByte('\n')
-		link("/khoi-luong", "workload", "Khối lượng")
-		b.WriteByte('\n')
-		if u.HasRole(motcua.RoleSupervisor) {
-			link("/nhat-ky-truy-cap", "accesslog", "Nhật ký truy cập")
-		}
-		b.WriteByte('\n')
-		if u.HasRole(motcua.RoleAdmin) {
-			link("/quan-tri", "admin", "Quản trị")
-		}
-		b.WriteByte('\n')
 	}
 	b.WriteByte('\n')
-	link("/thu-tuc", "catalogue", "Thủ tục")
-	b.WriteByte('\n')
-	link("/tra-cuu", "lookup", "Tra cứu hồ sơ")
-	b.WriteByte('\n')
-	link("/cong-dan", "citizen", "Hồ sơ của tôi")
-	b.WriteByte('\n')
-	link("/xac-thuc", "verify", "Xác thực văn bản")
-	b.WriteByte('\n')
-	link("/bang-tien-do", "board", "Tiến độ")
-	b.WriteByte('\n')
-	link("/thong-ke", "stats", "Thống kê")
-	b.WriteByte('\n')
+	for _, m := range publicMenu {
+		link(m.href, m.section, m.label)
+		b.WriteByte('\n')
+	}
 	if u == nil {
 		link("/phan-anh", "feedback", "Phản ánh, kiến nghị")
 	}
@@ -110,4 +76,36 @@ func layoutHeader(p *page) template.HTML {
 	}
 	b.WriteString("</div>")
 	return template.HTML(b.String())
+}
+
+// menuItem is a link of the layout's menu, shown only to members with
+// role when role is set.
+type menuItem struct {
+	href, section, label string
+	role                 motcua.Role
+}
+
+// staffMenu is the menu of a signed-in member, in its order.
+var staffMenu = []menuItem{
+	{"/tiep-nhan", "counter", "Tiếp nhận", motcua.RoleReception},
+	{"/hop-thu", "inbox", "Hộp thư hồ sơ", ""},
+	{"/ky-so-ket-qua", "sign", "Ký kết quả", motcua.RoleLeader},
+	{"/so-theo-doi", "book", "Sổ theo dõi", ""},
+	{"/tim-ban-quet", "scansearch", "Tìm trong bản quét", ""},
+	{"/bao-cao", "reports", "Báo cáo", ""},
+	{"/quan-ly/phan-anh", "feedback_staff", "Phản ánh, kiến nghị", ""},
+	{"/quay/xep-hang", "queue", "Gọi số", motcua.RoleReception},
+	{"/khoi-luong", "workload", "Khối lượng", ""},
+	{"/nhat-ky-truy-cap", "accesslog", "Nhật ký truy cập", motcua.RoleSupervisor},
+	{"/quan-tri", "admin", "Quản trị", motcua.RoleAdmin},
+}
+
+// publicMenu is the menu everyone sees, after the staff's.
+var publicMenu = []menuItem{
+	{"/thu-tuc", "catalogue", "Thủ tục", ""},
+	{"/tra-cuu", "lookup", "Tra cứu hồ sơ", ""},
+	{"/cong-dan", "citizen", "Hồ sơ của tôi", ""},
+	{"/xac-thuc", "verify", "Xác thực văn bản", ""},
+	{"/bang-tien-do", "board", "Tiến độ", ""},
+	{"/thong-ke", "stats", "Thống kê", ""},
 }
