@@ -74,8 +74,9 @@ type Options struct {
 	// cache there only held memory (the caches are outside the Go heap,
 	// up to 16 MB on each of 6 readers).
 	ReaderCacheKiB int
-	// PGConns is the most connections to PostgreSQL (default 32: the
-	// writers' and the readers'; docs/deployment.md §1 sizes the server's
+	// PGConns is the most connections to PostgreSQL, the writers' and the
+	// readers' (default four per core of this process, at least 8: see
+	// defaultPGConns; docs/deployment.md §1 sizes the server's
 	// max_connections for several instances).
 	PGConns int
 	// Observer, if set, is told about every commit (for metrics).

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -28,4 +29,24 @@ func TestPGConnsMustExceedWriters(t *testing.T) {
 		t.Fatalf("4 connections for 2 writers refused: %v", err)
 	}
 	db.Close()
+}
+
+// Without --pg-conns the pool has four connections per core, at least 8:
+// more only queue requests for the cores (defaultPGConns).
+func TestPGConnsDefaultFollowsTheCores(t *testing.T) {
+	sqltest.RequirePostgres(t)
+	addr := sqltest.FreshSchema(t)
+	for _, procs := range []int{1, 2, 6} {
+		prev := runtime.GOMAXPROCS(procs)
+		db, err := sqlstore.OpenURL(context.Background(), addr, sqlstore.Options{})
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := db.PoolStats().MaxOpenConnections
+		db.Close()
+		if want := max(8, 4*procs); got != want {
+			t.Errorf("%d cores: %d connections, want %d", procs, got, want)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -29,12 +30,25 @@ func OpenURL(ctx context.Context, s string, opts Options) (*DB, error) {
 	return Open(s, opts)
 }
 
-// defaultPGConns is Options.PGConns' default. With 16, the mixed staff
-// workload at 64 sessions waited 29–55 ms per operation for a connection
-// (a read holds its connection while its goroutine waits for a core, and
-// the writers hold two); with 40, under 1 ms (docs/deployment.md §22).
-// docs/deployment.md §1 sizes max_connections for it.
-const defaultPGConns = 32
+// defaultPGConns returns Options.PGConns' default: four connections for
+// each core this process may use, and at least 8.
+//
+// A connection is useful only while its statement runs on a core, motcua's
+// or the server's; beyond that, more connections only let more requests
+// start at once and queue for the cores, and the last of them wait the
+// longest. On the 2-core machine of docs/deployment.md §17 (motcua and
+// PostgreSQL together, 1.6 M dossiers, the mixed staff workload), 8
+// connections against 32, same run: 64 sessions paced at 1,100 requests/s,
+// p99 34–128 ms against 187–399 ms; 512 sessions paced, 136–289 ms against
+// 0.8–1.4 s; closed loop, 2,540 against 2,292 operations/s, with less of
+// the server's CPU per operation (327 against 397 µs). (An earlier round,
+// on a machine loaded by other work, found 16 too few: a goroutine that
+// held a connection waited for a core between its statements.) A server
+// with more cores than motcua's, or several instances, is sized with
+// --pg-conns; docs/deployment.md §1 sizes max_connections.
+func defaultPGConns() int {
+	return max(8, 4*runtime.GOMAXPROCS(0))
+}
 
 // OpenPostgres connects to the PostgreSQL database at dsn (a postgres://
 // URL) and checks that it answers and is version 15 or later. It does not
@@ -56,7 +70,7 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("PostgreSQL address: %w (want postgres://user:password@host:port/database)", err)
 	}
 	if opts.PGConns <= 0 {
-		opts.PGConns = defaultPGConns
+		opts.PGConns = defaultPGConns()
 	}
 	pg := stdlib.OpenDB(*cfg)
 	pg.SetMaxOpenConns(opts.PGConns)

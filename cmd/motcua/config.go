@@ -84,7 +84,7 @@ type Config struct {
 
 	WALLimit     string `flag:"wal-limit" help:"SQLite: size the write-ahead log is kept under, e.g. 16MiB (see docs/deployment.md, disk space)"`
 	MinFreeSpace string `flag:"min-free-space" help:"SQLite: free disk space under which writes are refused with 503 so that the database can recover, e.g. 64MiB; 0 turns the check off"`
-	PGConns      int    `flag:"pg-conns" help:"PostgreSQL: the most connections this instance opens, its writers' and readers' (0: the store's default, 32); every instance's count must fit the server's max_connections (see docs/deployment.md §22)"`
+	PGConns      int    `flag:"pg-conns" help:"PostgreSQL: the most connections this instance opens, its writers' and readers' (0: the store's default, 4 per core and at least 8); every instance's count must fit the server's max_connections (see docs/deployment.md §22)"`
 	// pgWriters is the store's number of PostgreSQL writers (0: its
 	// default); bench sets it from its own --pg-writers.
 	pgWriters int
