@@ -38,10 +38,12 @@ func OpenURL(ctx context.Context, s string, opts Options) (*DB, error) {
 // start at once and queue for the cores, and the last of them wait the
 // longest. On the 2-core machine of docs/deployment.md §17 (motcua and
 // PostgreSQL together, 1.6 M dossiers, the mixed staff workload), 8
-// connections against 32, same run: 64 sessions paced at 1,100 requests/s,
-// p99 34–128 ms against 187–399 ms; 512 sessions paced, 136–289 ms against
-// 0.8–1.4 s; closed loop, 2,540 against 2,292 operations/s, with less of
-// the server's CPU per operation (327 against 397 µs). (An earlier round,
+// connections against 32, one after the other: 64 sessions paced at 1,100
+// requests/s, p99 of the kinds 34–129 ms against 173–438 ms (and 266–582
+// against 509–829 in a pair run while the server still vacuumed); 512
+// sessions paced, 121–289 ms against 0.8–1.4 s; closed loop, 2,540
+// against 2,292 operations/s, with less of the server's CPU per operation
+// (327 against 397 µs). (An earlier round,
 // on a machine loaded by other work, found 16 too few: a goroutine that
 // held a connection waited for a core between its statements.) A server
 // with more cores than motcua's, or several instances, is sized with
