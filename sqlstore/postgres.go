@@ -43,11 +43,11 @@ func OpenURL(ctx context.Context, s string, opts Options) (*DB, error) {
 // against 509–829 in a pair run while the server still vacuumed); 512
 // sessions paced, 121–289 ms against 0.8–1.4 s; closed loop, 2,540
 // against 2,292 operations/s, with less of the server's CPU per operation
-// (327 against 397 µs). (An earlier round,
-// on a machine loaded by other work, found 16 too few: a goroutine that
-// held a connection waited for a core between its statements.) A server
-// with more cores than motcua's, or several instances, is sized with
-// --pg-conns; docs/deployment.md §1 sizes max_connections.
+// (327 against 397 µs). (An earlier round, on a machine loaded by other
+// work, found 16 too few: a goroutine that held a connection waited for a
+// core between its statements.) A server with more cores than motcua's,
+// or several instances, is sized with --pg-conns; docs/deployment.md §1
+// sizes max_connections.
 func defaultPGConns() int {
 	return max(8, 4*runtime.GOMAXPROCS(0))
 }
