@@ -116,6 +116,7 @@ type DB struct {
 	longSem      chan struct{} // PostgreSQL: bounds the long reads at once
 	checkpointer *sql.DB       // a separate connection for background checkpoints
 	rmu          sync.RWMutex  // readers hold it shared; Close takes it to stop them
+	rgate        readGate      // SQLite: holds new reads while the log is started again (wal.go)
 	rclosed      bool
 	lowSpace     atomic.Bool // the disk's free space is under Options.MinFreeSpace (wal.go)
 	minFree      int64       // Options.MinFreeSpace; negative: no reserve
@@ -366,6 +367,10 @@ func (db *DB) sqliteRead(ctx context.Context, fn func(motcua.Tx) error) error {
 	if db.rclosed {
 		return ErrClosed
 	}
+	if err := db.rgate.enter(ctx); err != nil {
+		return fmt.Errorf("reader connection: %w", err)
+	}
+	defer db.rgate.leave()
 	pool := db.rpool
 	if motcua.IsLongRead(ctx) {
 		pool = db.lpool

@@ -36,6 +36,7 @@ func (db *DB) checkpointLoop(every time.Duration, walLimit, minFree int64) {
 	defer t.Stop()
 	dir := filepath.Dir(db.path)
 	failing := false
+	restarted := int64(-1) // the log's size after the last truncateWAL, -1 if none
 	for {
 		select {
 		case <-db.quit:
@@ -53,16 +54,35 @@ func (db *DB) checkpointLoop(every time.Duration, walLimit, minFree int64) {
 				}
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), every)
+		// The copy is given at least a second: it ends with an fsync of
+		// the database file, which a disk busy with other work stretches
+		// past a short tick (measured: 50 ms ticks timed out every time
+		// on a loaded machine, and the log was never started again).
+		ctx, cancel := context.WithTimeout(context.Background(), max(every, time.Second))
 		// A reader connection cannot checkpoint (query_only); use a
 		// connection of the writer pool's database handle outside the
 		// writer's pinned one.
 		_, err := db.checkpointer.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
 		cancel()
-		if err == nil {
-			if size := fileSize(db.path + "-wal"); size > walLimit || (db.lowSpace.Load() && size > 0) {
-				err = db.truncateWAL(db.lowSpace.Load())
+		// A log over its limit is started again even when the passive
+		// copy failed: truncateWAL copies every frame itself, and a slow
+		// disk, which makes the copy fail, is when the log grows.
+		//
+		// A restarted log is cut back to the limit by the next commit
+		// only; one restarted at an earlier tick and not written since
+		// (the same size) is truncated to zero instead, or an idle
+		// database would keep it over its limit.
+		if size := fileSize(db.path + "-wal"); size > walLimit || (db.lowSpace.Load() && size > 0) {
+			err = db.truncateWAL(db.lowSpace.Load() || size == restarted)
+			restarted = -1
+			if err == nil {
+				restarted = fileSize(db.path + "-wal")
 			}
+		}
+		select {
+		case <-db.quit:
+			return // closing: the connections went while the tick ran
+		default:
 		}
 		switch {
 		case err != nil && !failing:
@@ -79,15 +99,17 @@ func (db *DB) checkpointLoop(every time.Duration, walLimit, minFree int64) {
 // limit (RESTART: the file's first part stays allocated for the writes to
 // come); with toZero, when space is short, it truncates the file to zero
 // bytes (TRUNCATE). Either must wait until no write is under way and no
-// reader uses the log. Under steady load neither happens by itself when
-// the checkpoint runs from another connection: the writer commits batch
-// after batch and readers follow each other without a gap, so the
-// checkpoint waits out its busy timeout, holding the writer back all
-// along, and fails (measured: 2 s, the log at 49 MB). Run on the writer's
-// own connection between two batches, nothing is written while it runs:
-// once it has copied every frame, readers that start read the database
-// file alone, so it waits only for the readers already under way. The
-// writer is given a second to take it.
+// reader uses the log. Under steady load neither happens by itself: the
+// writer commits batch after batch, so a checkpoint from another
+// connection waits out its busy timeout holding the writer back, and fails
+// (measured: 2 s, the log at 49 MB); and readers that follow each other
+// without a gap keep using the log's read marks, so even a checkpoint on
+// the writer's own connection waited 4 s for them on a loaded machine,
+// with the writer held all along. So it runs on the writer's connection
+// between two batches (nothing is written meanwhile), and holds new reads
+// (readGate) until the running ones end, for readDrainWait at most: a long
+// read, such as an export, makes it give up until the next tick rather
+// than keep every page waiting. The writer is given a second to take it.
 func (db *DB) truncateWAL(toZero bool) error {
 	mode := "RESTART"
 	if toZero {
@@ -96,6 +118,12 @@ func (db *DB) truncateWAL(toZero bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	return db.exclusive(ctx, func(c *pconn) error {
+		drain, cancel := context.WithTimeout(context.Background(), readDrainWait)
+		defer cancel()
+		if err := db.rgate.hold(drain); err != nil {
+			return fmt.Errorf("truncate checkpoint: reads still under way after %v", readDrainWait)
+		}
+		defer db.rgate.open()
 		// SQLite reports a checkpoint that could not finish in its
 		// result (busy = 1), not as an error; it becomes one so that the
 		// loop tries again at the next tick.
@@ -109,6 +137,11 @@ func (db *DB) truncateWAL(toZero bool) error {
 		return nil
 	})
 }
+
+// readDrainWait bounds how long truncateWAL holds new reads waiting for
+// the running ones to end: a page's reads take milliseconds, a year's
+// report about half a second on a province (docs/deployment.md).
+const readDrainWait = 250 * time.Millisecond
 
 // WALSize returns the size in bytes of the SQLite write-ahead log file (0
 // when there is none, and on PostgreSQL), for diagnostics and tests.
