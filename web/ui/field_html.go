@@ -134,3 +134,36 @@ func fieldHTML(d fieldData) template.HTML {
 	b.WriteString("\n</div>")
 	return template.HTML(b.String())
 }
+
+// formErrorHTML writes the "formerror" partial in Go: a form's message and
+// the errors of fields the form does not show, in an alert; nothing when
+// the form has no message. The HTML is what the partial wrote, byte for
+// byte (inbox_html_test.go renders both).
+func formErrorHTML(f *form) template.HTML {
+	if f == nil || f.Message == "" {
+		return ""
+	}
+	var b strings.Builder
+	writeFormError(&b, f)
+	return template.HTML(b.String())
+}
+
+// writeFormError writes formErrorHTML's block to b.
+func writeFormError(b *strings.Builder, f *form) {
+	if f == nil || f.Message == "" {
+		return
+	}
+	b.WriteString(`<div class="alert" role="alert"><p>`)
+	htmlText(b, f.Message)
+	b.WriteString("</p>")
+	if others := f.Others(); len(others) > 0 {
+		b.WriteString("<ul>")
+		for _, o := range others {
+			b.WriteString("<li>")
+			htmlText(b, o)
+			b.WriteString("</li>")
+		}
+		b.WriteString("</ul>")
+	}
+	b.WriteString("</div>")
+}

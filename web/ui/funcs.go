@@ -90,6 +90,15 @@ func (u *UI) funcs() template.FuncMap {
 		"fld": fld,
 		// fieldHTML draws the "field" partial (field_html.go).
 		"fieldHTML": fieldHTML,
+		// formErrorHTML draws the "formerror" partial (field_html.go).
+		"formErrorHTML": formErrorHTML,
+		// inboxContent draws the inbox page (inbox_html.go).
+		"inboxContent": inboxContent,
+		// lookupForm, lookupFacts and lookupTimeline draw most of the
+		// citizen lookup page (lookup_html.go).
+		"lookupForm":     lookupForm,
+		"lookupFacts":    lookupFacts,
+		"lookupTimeline": lookupTimeline,
 		// header draws the layout's menu and signed-in corner (layout_html.go).
 		"header": layoutHeader,
 		// timeline draws the dossier page's history (timeline_html.go).

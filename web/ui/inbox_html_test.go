@@ -2,6 +2,7 @@ package ui
 
 import (
 	"html/template"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,53 @@ func TestInboxBodyIsTheTemplatesHTML(t *testing.T) {
 		}
 		if got := string(inboxBody(rows[:n])); got != want.String() {
 			t.Errorf("%d rows:\n got %q\nwant %q", n, got, want.String())
+		}
+	}
+}
+
+// inboxContentTemplate is the inbox page's template inboxContent replaced,
+// with the "formerror" partial formErrorHTML replaced, kept here as the
+// reference their output must equal byte for byte.
+const inboxContentTemplate = `{{define "field"}}{{fieldHTML .}}{{end}}
+{{define "formerror"}}{{if .Message}}<div class="alert" role="alert"><p>{{.Message}}</p>{{with .Others}}<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</div>{{end}}{{end}}
+{{define "content"}}{{$d := .Data}}{{$f := .Form}}<h1>Hộp thư hồ sơ</h1>
+<form method="get" action="/hop-thu" class="card filters">
+{{template "formerror" $f}}
+<div class="row">
+{{template "field" sel $f "trang-thai" "Trạng thái" $d.States}}
+{{template "field" fld $f "thu-tuc" "Mã thủ tục" "placeholder=1.001193" "autocomplete=off"}}
+{{template "field" sel $f "co-quan" "Cơ quan" $d.Own}}
+{{template "field" sel $f "kenh" "Kênh nộp" $d.Channels}}
+{{template "field" sel $f "cua-toi" "Phạm vi" $d.Mine}}
+</div>
+<p><button type="submit" class="primary">Lọc</button> <a href="/hop-thu">Bỏ lọc</a></p>
+</form>
+<div class="scroll"><table class="list inbox">
+<caption>Sắp xếp theo hạn xử lý, gấp nhất trước</caption>
+<thead><tr><th scope="col">Hạn xử lý</th><th scope="col">Mã hồ sơ</th><th scope="col">Thủ tục</th><th scope="col">Người nộp</th><th scope="col">Trạng thái</th><th scope="col">Đang ở</th><th scope="col">Cảnh báo</th></tr></thead>
+<tbody>{{$d.Body}}</tbody>
+</table></div>
+{{if $d.Next}}<p><a class="button" href="{{$d.Next}}">Trang sau →</a></p>{{end}}{{end}}`
+
+func TestInboxContentIsTheTemplatesHTML(t *testing.T) {
+	ref := template.Must(template.New("ref").Funcs(template.FuncMap{"fld": fld, "sel": sel, "fieldHTML": fieldHTML}).Parse(inboxContentTemplate))
+	odd := []string{"", "Nguyễn Văn A", `<script>alert("x")</script>`, "A & B's + C", "x\x00y", "/hop-thu?sau=H01.1%2F2&trang-thai=processing+x", "mã có dấu/?#[]@!$*;=,%(')é +&", "%41%4g%"}
+	for i, s := range odd {
+		f := newForm(url.Values{"trang-thai": {odd[(i+1)%len(odd)]}, "thu-tuc": {s}, "co-quan": {"2"}})
+		if i%2 == 1 {
+			f.Message = odd[(i+2)%len(odd)]
+			f.Errors["thu-tuc"] = odd[(i+3)%len(odd)]
+			f.Errors["elsewhere"] = odd[(i+4)%len(odd)]
+		}
+		opts := []option{{"", "Tất cả"}, {"2", s}, {odd[(i+5)%len(odd)], "x"}}
+		d := &inboxData{States: opts, Own: opts[:2], Channels: opts[1:], Mine: opts, Body: inboxBody(nil), Next: odd[(i+6)%len(odd)]}
+		p := &page{Form: f, Data: d}
+		var want strings.Builder
+		if err := ref.ExecuteTemplate(&want, "content", p); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(inboxContent(p)); got != want.String() {
+			t.Errorf("case %d:\n got %q\nwant %q", i, got, want.String())
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"bytes"
 	"html/template"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua"
 )
@@ -71,5 +73,61 @@ func TestLayoutHeaderIsTheTemplatesHTML(t *testing.T) {
 	}
 	if n < 500 {
 		t.Fatalf("only %d cases", n)
+	}
+}
+
+// layoutTemplate is the layout template writePage replaced, kept here as
+// the reference its output must equal byte for byte.
+const layoutTemplate = `{{define "layout"}}<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{{.Title}} – Một cửa</title>
+<link rel="stylesheet" href="{{.CSS}}">
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
+<script src="{{.JS}}" defer></script>
+</head>
+<body data-now="{{ms .Now}}">
+<a class="skip" href="#noi-dung">Bỏ qua thanh điều hướng</a>
+<header class="top">
+{{header .}}
+</header>
+<main id="noi-dung">
+{{if .Flash}}<p class="flash" role="status">{{.Flash}}</p>{{end}}
+{{template "content" .}}
+</main>
+<footer class="foot"><p>Hệ thống thông tin giải quyết thủ tục hành chính – cơ chế một cửa, một cửa liên thông (Nghị định 118/2025/NĐ-CP).</p></footer>
+</body>
+</html>{{end}}`
+
+// TestWritePageIsTheLayoutTemplatesHTML writes pages with titles, notices
+// and asset addresses holding everything html/template escapes (and
+// addresses it filters out), signed in and out, through the old layout
+// template and through writePage, around the same content.
+func TestWritePageIsTheLayoutTemplatesHTML(t *testing.T) {
+	funcs := template.FuncMap{"header": layoutHeader, "ms": func(t time.Time) int64 { return t.UnixMilli() }}
+	const content = `{{define "content"}}<p>{{.Title}} {{.Path}}</p>{{end}}`
+	ref := template.Must(template.New("ref").Funcs(funcs).Parse(layoutTemplate + content))
+	cur := template.Must(template.New("cur").Funcs(funcs).Parse(content))
+	odd := []string{"", "Hộp thư hồ sơ", `<script>alert("x")</script>`, "A & B's + C", "x\x00y", "/static/style.css?v=abc123",
+		"javascript:alert(1)", "https://cdn.example/app.js?a=1&b=2", "mailto:a@b", "/a b/%zz/%41?q=é+&", "data:text/css,x", "HTTP://X/y"}
+	users := []*motcua.User{nil, {FullName: "Nguyễn Văn A", Grants: []motcua.Grant{{Role: motcua.RoleSpecialist, AgencyID: 3}}}}
+	for i, s := range odd {
+		for _, u := range users {
+			p := &page{Title: s, Flash: odd[(i+1)%len(odd)], CSS: odd[(i+2)%len(odd)], JS: odd[(i+3)%len(odd)], Path: odd[(i+4)%len(odd)],
+				User: u, Section: "inbox", Unread: i, Now: time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC).Add(time.Duration(i-5) * 1e15)}
+			var want strings.Builder
+			if err := ref.ExecuteTemplate(&want, "layout", p); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := writePage(&got, cur, p); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("case %d, user %v:\n got %q\nwant %q", i, u != nil, got.String(), want.String())
+			}
+		}
 	}
 }

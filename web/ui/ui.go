@@ -202,7 +202,8 @@ func (u *UI) routes() []route {
 	}
 }
 
-// parsePages parses each page with the layout and the shared partials.
+// parsePages parses each page with the shared partials (the layout around
+// them is written in Go: writePage).
 func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -211,10 +212,10 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" || base == "partials.html" {
+		if base == "partials.html" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/partials.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
@@ -279,7 +280,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer putPageBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+	if err := writePage(buf, t, p); err != nil {
 		slog.Error("render page", "page", name, "err", err)
 		http.Error(w, "Lỗi hiển thị trang.", http.StatusInternalServerError)
 		return
