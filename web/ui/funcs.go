@@ -99,6 +99,8 @@ func (u *UI) funcs() template.FuncMap {
 		"lookupForm":     lookupForm,
 		"lookupFacts":    lookupFacts,
 		"lookupTimeline": lookupTimeline,
+		// dossierActions draws the dossier page's actions (dossier_actions_html.go).
+		"dossierActions": dossierActions,
 		// header draws the layout's menu and signed-in corner (layout_html.go).
 		"header": layoutHeader,
 		// timeline draws the dossier page's history (timeline_html.go).

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/pdf"
 	"github.com/motcua/motcua/service"
 )
 
 // BenchmarkRenderPages measures the CPU of writing the pages officers and
 // citizens open most from their data (no store, no HTTP): the inbox with
-// fifty lines and its filter, and a citizen's lookup with a timeline of
-// eight steps. Run the same command on two commits to compare.
+// fifty lines and its filter, a citizen's lookup with a timeline of
+// eight steps, and a dossier as the specialist appraising it sees it. Run the same command on two commits to compare.
 //
 //	go test -run XXX -bench BenchmarkRenderPages -count 6 ./web/ui/
 func BenchmarkRenderPages(b *testing.B) {
@@ -42,10 +43,30 @@ func BenchmarkRenderPages(b *testing.B) {
 	}
 	lookup := &page{Title: "Tra cứu hồ sơ", Section: "lookup", Now: now, Form: newForm(url.Values{"ma": {pd.Code}, "so": {"1234"}}),
 		Data: lookupData{D: pd, Now: now}}
+	// A dossier at an appraisal step as its specialist sees it: four
+	// actions, five components, eight events, three forms to print.
+	x := &motcua.Dossier{Code: pd.Code, ProcedureName: pd.ProcedureName, ProcedureCode: pd.ProcedureCode,
+		Applicant: motcua.Applicant{FullName: "Nguyễn Văn Bình", IDNumber: "001090012345", Phone: "0912345678", Address: "Thôn 3, xã An Phú"}}
+	// No due date: its working time left needs the service's calendar.
+	x.Status.State, x.Status.ReceivedAt = motcua.StateProcessing, now.Add(-48*time.Hour)
+	var missing []motcua.Component
+	for k := range 5 {
+		x.Components = append(x.Components, motcua.DossierComponent{ComponentID: int64(k + 1), Name: "Tờ khai đăng ký khai sinh", Provided: k%2 == 0})
+		missing = append(missing, motcua.Component{ID: int64(k + 1), Name: "Tờ khai đăng ký khai sinh"})
+	}
+	v := &service.DossierView{Dossier: x, Agencies: agencies,
+		Allowed: []motcua.Action{motcua.ActForward, motcua.ActRequestSupplement, motcua.ActExtend, motcua.ActRefuse}}
+	for k := range 8 {
+		v.Events = append(v.Events, motcua.Event{Seq: k + 1, At: now.Add(-time.Duration(8-k) * time.Hour), Action: motcua.ActForward,
+			FromState: motcua.StateProcessing, ToState: motcua.StateProcessing, ActorName: "Trần Thị Chuyên Viên"})
+	}
+	dossier := &page{Title: "Hồ sơ " + x.Code, Section: "inbox", User: user, Now: now, Form: newForm(nil),
+		Data: &dossierData{V: v, D: x, Now: now, Step: &motcua.Step{Name: "Thẩm định", Kind: motcua.StepAppraise},
+			Forms: []pdf.Form{pdf.FormReceipt, pdf.FormControl, pdf.FormSupplement}, Missing: missing, MaxFile: 20 << 20}}
 	for _, c := range []struct {
 		name string
 		p    *page
-	}{{"inbox", inbox}, {"lookup", lookup}} {
+	}{{"inbox", inbox}, {"lookup", lookup}, {"dossier", dossier}} {
 		b.Run(c.name, func(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {
