@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/service"
@@ -54,47 +55,28 @@ func lookupFacts(l lookupData) template.HTML {
 	b.WriteString("</dd>\n<dt>Cơ quan giải quyết</dt><dd>")
 	htmlText(&b, d.Agency)
 	b.WriteString("</dd>\n")
-	if !d.ReceivedAt.IsZero() {
-		b.WriteString("<dt>Ngày tiếp nhận</dt><dd>")
-		htmlText(&b, motcua.FormatDateTime(d.ReceivedAt))
-		b.WriteString("</dd>")
-	}
-	b.WriteByte('\n')
-	if !d.DueAt.IsZero() {
-		b.WriteString("<dt>Hẹn trả kết quả</dt><dd>")
-		htmlText(&b, motcua.FormatDateTime(d.DueAt))
-		if d.FinishedAt.IsZero() {
-			b.WriteString(` – <span class="countdown" data-due="`)
-			b.WriteString(strconv.FormatInt(d.DueAt.UnixMilli(), 10))
-			b.WriteString(`">`)
-			htmlText(&b, timeLeft(d.DueAt, l.Now))
-			b.WriteString("</span>")
+	// A dated fact, its line always ended, as the template's were.
+	dated := func(label string, t time.Time, countdown bool) {
+		if !t.IsZero() {
+			b.WriteString("<dt>" + label + "</dt><dd>")
+			htmlText(&b, motcua.FormatDateTime(t))
+			if countdown {
+				b.WriteString(` – <span class="countdown" data-due="`)
+				b.WriteString(strconv.FormatInt(t.UnixMilli(), 10))
+				b.WriteString(`">`)
+				htmlText(&b, timeLeft(t, l.Now))
+				b.WriteString("</span>")
+			}
+			b.WriteString("</dd>")
 		}
-		b.WriteString("</dd>")
+		b.WriteByte('\n')
 	}
-	b.WriteByte('\n')
-	if !d.SupplementDeadline.IsZero() {
-		b.WriteString("<dt>Hạn bổ sung hồ sơ</dt><dd>")
-		htmlText(&b, motcua.FormatDateTime(d.SupplementDeadline))
-		b.WriteString(` – <span class="countdown" data-due="`)
-		b.WriteString(strconv.FormatInt(d.SupplementDeadline.UnixMilli(), 10))
-		b.WriteString(`">`)
-		htmlText(&b, timeLeft(d.SupplementDeadline, l.Now))
-		b.WriteString("</span></dd>")
-	}
-	b.WriteByte('\n')
-	if !d.FinishedAt.IsZero() {
-		b.WriteString("<dt>Có kết quả</dt><dd>")
-		htmlText(&b, motcua.FormatDateTime(d.FinishedAt))
-		b.WriteString("</dd>")
-	}
-	b.WriteByte('\n')
-	if !d.ReturnedAt.IsZero() {
-		b.WriteString("<dt>Đã trả kết quả</dt><dd>")
-		htmlText(&b, motcua.FormatDateTime(d.ReturnedAt))
-		b.WriteString("</dd>")
-	}
-	b.WriteString("\n</dl>")
+	dated("Ngày tiếp nhận", d.ReceivedAt, false)
+	dated("Hẹn trả kết quả", d.DueAt, d.FinishedAt.IsZero())
+	dated("Hạn bổ sung hồ sơ", d.SupplementDeadline, true)
+	dated("Có kết quả", d.FinishedAt, false)
+	dated("Đã trả kết quả", d.ReturnedAt, false)
+	b.WriteString("</dl>")
 	return template.HTML(b.String())
 }
 
