@@ -105,25 +105,30 @@ func (db *DB) checkpointLoop(every time.Duration, walLimit, minFree int64) {
 // (measured: 2 s, the log at 49 MB); and readers that follow each other
 // without a gap keep using the log's read marks, so even a checkpoint on
 // the writer's own connection waited 4 s for them on a loaded machine,
-// with the writer held all along. So it runs on the writer's connection
-// between two batches (nothing is written meanwhile), and holds new reads
-// (readGate) until the running ones end, for readDrainWait at most: a long
-// read, such as an export, makes it give up until the next tick rather
-// than keep every page waiting. The writer is given a second to take it.
+// with the writer held all along. So it first holds new reads (readGate)
+// until the running ones end, for readDrainWait at most: a long read, such
+// as an export, makes it give up until the next tick rather than keep every
+// page waiting. The writer stays free meanwhile, for the running reads
+// that need it (a report pins its second connection between two batches:
+// with the writer held they waited for it and ran on one connection). Then
+// it runs on the writer's connection between two batches (nothing is
+// written meanwhile), if the writer takes it within readDrainWait too.
 func (db *DB) truncateWAL(toZero bool) error {
 	mode := "RESTART"
 	if toZero {
 		mode = "TRUNCATE"
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	drain, cancel := context.WithTimeout(context.Background(), readDrainWait)
 	defer cancel()
+	if err := db.rgate.hold(drain); err != nil {
+		return fmt.Errorf("truncate checkpoint: reads still under way after %v", readDrainWait)
+	}
+	defer db.rgate.open()
+	// A write whose function reads (and so waits at the gate) cannot
+	// take it: the gate opens again after readDrainWait.
+	ctx, cancel2 := context.WithTimeout(context.Background(), readDrainWait)
+	defer cancel2()
 	return db.exclusive(ctx, func(c *pconn) error {
-		drain, cancel := context.WithTimeout(context.Background(), readDrainWait)
-		defer cancel()
-		if err := db.rgate.hold(drain); err != nil {
-			return fmt.Errorf("truncate checkpoint: reads still under way after %v", readDrainWait)
-		}
-		defer db.rgate.open()
 		// SQLite reports a checkpoint that could not finish in its
 		// result (busy = 1), not as an error; it becomes one so that the
 		// loop tries again at the next tick.
