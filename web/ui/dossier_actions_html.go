@@ -55,10 +55,7 @@ func dossierActions(d *dossierData, f *form) template.HTML {
 		if !d.Allowed(act) {
 			continue
 		}
-		g := f
-		if f == nil || f.Action != act {
-			g = newForm(nil)
-		}
+		g := actionForm(f, act)
 		b.WriteString("\n<form method=\"post\" action=\"/ho-so/")
 		urlPath(&b, code)
 		b.WriteString("/thao-tac#thao-tac\" class=\"act ")
@@ -156,4 +153,13 @@ func writeComponentBoxes(b *strings.Builder, d *dossierData, g *form, legend, pr
 		b.WriteString("</p>")
 	}
 	b.WriteString("</fieldset>")
+}
+
+// actionForm is f when it was posted by the form of action a (its values
+// and errors go back into that form), an empty form otherwise.
+func actionForm(f *form, a string) *form {
+	if f != nil && f.Action == a {
+		return f
+	}
+	return newForm(nil)
 }

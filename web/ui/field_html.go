@@ -140,9 +140,6 @@ func fieldHTML(d fieldData) template.HTML {
 // the form has no message. The HTML is what the partial wrote, byte for
 // byte (inbox_html_test.go renders both).
 func formErrorHTML(f *form) template.HTML {
-	if f == nil || f.Message == "" {
-		return ""
-	}
 	var b strings.Builder
 	writeFormError(&b, f)
 	return template.HTML(b.String())

@@ -99,6 +99,8 @@ func (u *UI) funcs() template.FuncMap {
 		"lookupForm":     lookupForm,
 		"lookupFacts":    lookupFacts,
 		"lookupTimeline": lookupTimeline,
+		// verdictHTML draws the "verdict" partial (lookup_html.go).
+		"verdictHTML": verdictHTML,
 		// dossierActions draws the dossier page's actions (dossier_actions_html.go).
 		"dossierActions": dossierActions,
 		// header draws the layout's menu and signed-in corner (layout_html.go).
@@ -143,11 +145,10 @@ func (u *UI) funcs() template.FuncMap {
 			}
 			return ""
 		},
-		"verdictClass": verdictClass,
-		"asset":        u.assets.url,
-		"pct1":         func(x float64) string { return chart.Number(x*100) + " %" },
-		"mins":         func(d time.Duration) string { return chart.Number(d.Minutes()) },
-		"portalKind":   portalKind,
+		"asset":      u.assets.url,
+		"pct1":       func(x float64) string { return chart.Number(x*100) + " %" },
+		"mins":       func(d time.Duration) string { return chart.Number(d.Minutes()) },
+		"portalKind": portalKind,
 		"portalOutcome": func(o string) string {
 			return map[string]string{"created": "Đã tạo hồ sơ", "replayed": "Hồ sơ đã có (Cổng gửi lại)", "applied": "Đã cập nhật hồ sơ"}[o]
 		},
@@ -159,12 +160,7 @@ func (u *UI) funcs() template.FuncMap {
 		"workLeft":   u.workLeft,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
-		"af": func(f *form, a string) *form {
-			if f != nil && f.Action == a {
-				return f
-			}
-			return newForm(nil)
-		},
+		"af":   actionForm,
 		"opts": func(pairs ...string) []option { return optionsOf(pairs...) },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

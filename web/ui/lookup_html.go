@@ -99,6 +99,13 @@ func lookupTimeline(steps []service.PublicStep) template.HTML {
 	return template.HTML(b.String())
 }
 
+// verdictHTML is the "verdict" partial, written by writeVerdict.
+func verdictHTML(t motcua.Timeliness) template.HTML {
+	var b strings.Builder
+	writeVerdict(&b, t)
+	return template.HTML(b.String())
+}
+
 // writeVerdict writes the "verdict" partial: a timeliness as a labelled
 // badge, nothing when there is none.
 func writeVerdict(b *strings.Builder, t motcua.Timeliness) {

@@ -50,14 +50,22 @@ const lookupTemplate = `{{define "content"}}<h1>Tra cứu hồ sơ</h1>
 </section>{{end}}{{end}}`
 
 // lookupPartials stand for the partials both versions call.
-const lookupPartials = `{{define "field"}}{{fieldHTML .}}{{end}}{{define "ratingform"}}[rating]{{end}}{{define "verdict"}}{{if .}}<span class="v {{verdictClass .}}">{{.Label}}</span>{{end}}{{end}}`
+const lookupPartials = `{{define "field"}}{{fieldHTML .}}{{end}}{{define "ratingform"}}[rating]{{end}}` + verdictPartial
+
+// verdictPartial is the "verdict" partial verdictHTML replaced, kept here
+// as the reference its output must equal byte for byte.
+const verdictPartial = `{{define "verdict"}}{{if .}}<span class="v {{verdictClass .}}">{{.Label}}</span>{{end}}{{end}}`
 
 func TestLookupPageIsTheTemplatesHTML(t *testing.T) {
+	// The reference's partial calls verdictClass; the page's calls
+	// verdictHTML (TestVerdictIsThePartialsHTML).
+	funcs := (&UI{}).funcs()
+	funcs["verdictClass"] = verdictClass
 	parse := func(file string) *template.Template {
 		if file == "" {
-			return template.Must(template.New("lookup").Funcs((&UI{}).funcs()).Parse(lookupPartials + lookupTemplate))
+			return template.Must(template.New("lookup").Funcs(funcs).Parse(lookupPartials + lookupTemplate))
 		}
-		return template.Must(template.Must(template.New("lookup").Funcs((&UI{}).funcs()).Parse(lookupPartials)).ParseFiles(file))
+		return template.Must(template.Must(template.New("lookup").Funcs(funcs).Parse(lookupPartials)).ParseFiles(file))
 	}
 	ref, cur := parse(""), parse("templates/lookup.html")
 	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
@@ -94,6 +102,21 @@ func TestLookupPageIsTheTemplatesHTML(t *testing.T) {
 		}
 		if got.String() != want.String() {
 			t.Errorf("case %d:\n got %q\nwant %q", i, got.String(), want.String())
+		}
+	}
+}
+
+// TestVerdictIsThePartialsHTML renders every timeliness, none and an
+// unknown one through the old partial and through verdictHTML.
+func TestVerdictIsThePartialsHTML(t *testing.T) {
+	ref := template.Must(template.New("v").Funcs(template.FuncMap{"verdictClass": verdictClass}).Parse(verdictPartial))
+	for _, v := range []motcua.Timeliness{"", motcua.Early, motcua.OnTime, motcua.WithinTime, motcua.Late, motcua.Overdue, `we"ird<`} {
+		var want strings.Builder
+		if err := ref.ExecuteTemplate(&want, "verdict", v); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(verdictHTML(v)); got != want.String() {
+			t.Errorf("%q:\n got %q\nwant %q", v, got, want.String())
 		}
 	}
 }

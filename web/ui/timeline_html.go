@@ -39,13 +39,7 @@ func timelineBody(events []motcua.Event, agencies map[int64]*motcua.Agency) temp
 			agency(e.ToAgencyID)
 		}
 		b.WriteString("</td>\n<td>")
-		if e.Timeliness != "" {
-			b.WriteString(`<span class="v `)
-			htmlText(&b, verdictClass(e.Timeliness))
-			b.WriteString(`">`)
-			htmlText(&b, e.Timeliness.Label())
-			b.WriteString("</span>")
-		}
+		writeVerdict(&b, e.Timeliness)
 		if !e.HandoverDueAt.IsZero() {
 			b.WriteString(`<br><span class="meta">hạn `)
 			htmlText(&b, motcua.FormatDateTime(e.HandoverDueAt))
