@@ -8,6 +8,7 @@
 //	motcua restore   fill a new database and storage from a backup folder
 //	motcua migrate-data  copy a SQLite province into PostgreSQL, verified
 //	motcua audit verify  check the audit log's hash chain (audit seal: seal now)
+//	motcua reindex   rebuild the PostgreSQL indexes that decayed
 //	motcua version   print the version
 //
 // Run "motcua <command> --help" for the settings of each.
@@ -68,6 +69,10 @@ Commands:
             altered, deleted or inserted after it was sealed (exit status 2),
             and the head hash to compare with one kept outside the database.
             "audit seal" seals the entries old enough now, as the job does.
+  reindex   Rebuild the PostgreSQL indexes of --db (REINDEX CONCURRENTLY, reads
+            and writes go on): indexes of rows that change decay to half
+            full; monthly keeps them dense (docs/deployment.md §1).
+            --dry-run lists them; Ctrl+C stops safely.
   revoke    Revoke an officer's demo certificate (--user, in --keys, by default
             <data>/keys): the demo CA issues a new revocation list (crl.pem),
             which the signing check and the verifier consult.
@@ -103,7 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version)
 		return nil
-	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data", "merge-db", "revoke":
+	case "serve", "migrate", "demo", "bench", "backup", "restore", "migrate-data", "merge-db", "revoke", "reindex":
 	case "audit":
 		// "audit verify|seal": the word after "audit" is the subcommand.
 		sub := ""
@@ -119,6 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	var demoOpts demoOptions
 	var dopts dataOptions
 	var revokeUser string
+	var ropts reindexOptions
 	dopts.bind(cmd, fs)
 	var mopts mergeDBOptions
 	if cmd == "merge-db" {
@@ -131,6 +137,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		demoOpts.bind(fs)
 	case "bench":
 		bopts.bind(fs)
+	case "reindex":
+		ropts.bind(fs)
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: motcua %s [settings]\n\nSettings:\n", cmd)
@@ -176,6 +184,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runMergeDB(ctx, cfg, mopts, stdout)
 	case "revoke":
 		return runRevoke(cfg, revokeUser, stdout)
+	case "reindex":
+		return runReindex(ctx, cfg, ropts, stdout)
 	}
 	return nil
 }
