@@ -19,12 +19,16 @@ import (
 // names come from the procedure version (Dossier.FillComponents), which
 // keeps rows small.
 type dossierFacts struct {
-	Applicant    storedApplicant   `json:"applicant"`
-	Assisted     bool              `json:"assisted,omitempty"`
-	Content      string            `json:"content,omitempty"`
-	ReturnMethod *string           `json:"return_method,omitempty"` // facts.go: left out when usual
-	Components   []storedComponent `json:"components"`
-	Fees         []storedFee       `json:"fees,omitempty"`
+	Applicant    storedApplicant `json:"applicant"`
+	Assisted     bool            `json:"assisted,omitempty"`
+	Content      string          `json:"content,omitempty"`
+	ReturnMethod *string         `json:"return_method,omitempty"` // facts.go: left out when usual
+	// Packed holds the components since migration 0040 (facts_packed.go);
+	// Components those of a list that cannot be packed, and of every
+	// document written before.
+	Packed     string            `json:"cs,omitempty"`
+	Components []storedComponent `json:"components,omitempty"`
+	Fees       []packedFee       `json:"fees,omitempty"`
 	// LookupSecret is kept with the facts (a JSON field, no column): it is
 	// read only by the public lookup and copied with the dossier.
 	LookupSecret string `json:"lookup_secret,omitempty"`
@@ -292,11 +296,19 @@ func (t *tx) SetDossierComponents(_ ctxT, id int64, cs []motcua.DossierComponent
 	if err := json.Unmarshal([]byte(facts), &f); err != nil {
 		return fmt.Errorf("decode dossier %d: %w", id, err)
 	}
-	comps, err := json.Marshal(storeComponents(cs))
-	if err != nil {
-		return fmt.Errorf("encode components: %w", err)
+	delete(f, "cs")
+	delete(f, "components")
+	key, v := "components", any(storeComponents(cs))
+	if s, ok := packComponents(storeComponents(cs)); ok {
+		key, v = "cs", s
 	}
-	f["components"] = comps
+	if len(cs) > 0 {
+		comps, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode components: %w", err)
+		}
+		f[key] = comps
+	}
 	b, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("encode dossier: %w", err)

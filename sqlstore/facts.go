@@ -106,11 +106,17 @@ type storedFee struct {
 // encodeFacts returns d's facts document.
 func encodeFacts(d *motcua.Dossier) (string, error) {
 	f := dossierFacts{Applicant: storeApplicant(d.Applicant), Assisted: d.Assisted, Content: d.Content,
-		ReturnMethod: storeReturnMethod(d.ReturnMethod), Components: storeComponents(d.Components), LookupSecret: d.LookupSecret}
+		ReturnMethod: storeReturnMethod(d.ReturnMethod), LookupSecret: d.LookupSecret}
+	cs := storeComponents(d.Components)
+	if s, ok := packComponents(cs); ok {
+		f.Packed = s
+	} else {
+		f.Components = cs
+	}
 	if d.Fees != nil {
-		f.Fees = make([]storedFee, len(d.Fees))
+		f.Fees = make([]packedFee, len(d.Fees))
 		for i, x := range d.Fees {
-			f.Fees[i] = storedFee{Name: x.Name, Amount: x.Amount}
+			f.Fees[i] = packedFee{Name: x.Name, Amount: x.Amount}
 		}
 	}
 	b, err := json.Marshal(f)
@@ -128,7 +134,17 @@ func decodeFacts(d *motcua.Dossier, facts, idNumber, name string) error {
 	}
 	d.Applicant = f.Applicant.read(idNumber, name)
 	d.Assisted, d.Content, d.ReturnMethod = f.Assisted, f.Content, readReturnMethod(f.ReturnMethod)
-	d.Components, d.LookupSecret = loadComponents(f.Components), f.LookupSecret
+	cs := f.Components
+	if f.Packed != "" {
+		if cs != nil {
+			return fmt.Errorf("decode dossier %d: components both packed and not", d.ID)
+		}
+		var err error
+		if cs, err = unpackComponents(f.Packed); err != nil {
+			return fmt.Errorf("decode dossier %d: %w", d.ID, err)
+		}
+	}
+	d.Components, d.LookupSecret = loadComponents(cs), f.LookupSecret
 	d.Fees = nil
 	if f.Fees != nil {
 		d.Fees = make([]motcua.DossierFee, len(f.Fees))

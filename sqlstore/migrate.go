@@ -83,6 +83,9 @@ var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) e
 		}
 		return compactFacts(ctx, c, d)
 	},
+	// 40: the facts documents with their components and fees packed
+	// (facts_packed.go); on both engines.
+	40: compactFacts,
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
