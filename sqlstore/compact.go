@@ -21,13 +21,14 @@ import (
 // status is rebuilt from the columns on read (scanDossier). The key names
 // are the Status ones, so rows written before migration 22, which hold the
 // whole status, decode the same way, and merge-db finds the ids to remap
-// by their key (merge_json.go).
+// by their key (merge_json.go). The appraiser and the result's number,
+// which nearly every dossier has, have columns since migration 41 (42 of
+// the document's 63 bytes on a generated province): documents written
+// before hold them, and are read as before.
 type statusExtra struct {
-	AppraiserID   int64               `json:"appraiser_id,omitempty"`
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
 	Supplements   []motcua.Supplement `json:"supplements,omitempty"`
 	Extensions    []motcua.Extension  `json:"extensions,omitempty"`
-	ResultNumber  string              `json:"result_number,omitempty"`
 	ResultFileRef string              `json:"result_file_ref,omitempty"`
 	ResultSigned  bool                `json:"result_signed,omitempty"`
 	Duties        []motcua.Duty       `json:"duties,omitempty"`
@@ -35,8 +36,8 @@ type statusExtra struct {
 
 // encodeStatusExtra returns the JSON of what s holds beyond its columns.
 func encodeStatusExtra(s *motcua.Status) (string, error) {
-	x := statusExtra{AppraiserID: s.AppraiserID, Parts: s.Parts, Supplements: s.Supplements, Extensions: s.Extensions,
-		ResultNumber: s.ResultNumber, ResultFileRef: s.ResultFileRef, ResultSigned: s.ResultSigned, Duties: s.Duties}
+	x := statusExtra{Parts: s.Parts, Supplements: s.Supplements, Extensions: s.Extensions,
+		ResultFileRef: s.ResultFileRef, ResultSigned: s.ResultSigned, Duties: s.Duties}
 	b, err := json.Marshal(x)
 	if err != nil {
 		return "", fmt.Errorf("encode status: %w", err)
@@ -50,7 +51,7 @@ func encodeStatusExtra(s *motcua.Status) (string, error) {
 // statusColumns are the status's own columns as scanDossier reads them,
 // after dossierColumns' earlier ones.
 const statusColumns = `state, step, holder_agency_id, assignee_id, submitted_at, received_at, clock_start_at, due_at,
-	step_started_at, step_due_at, action_due_at, finished_at, returned_at, seq`
+	step_started_at, step_due_at, action_due_at, finished_at, returned_at, seq, appraiser_id, result_number`
 
 // statusCols receives statusColumns.
 type statusCols struct {
@@ -59,16 +60,26 @@ type statusCols struct {
 	holder, assignee                                    int64
 	submitted, received, clock, due, stepStart, stepDue sql.NullInt64
 	action, finished, returned                          sql.NullInt64
+	appraiser                                           int64
+	result                                              string
 }
 
 func (c *statusCols) dest() []any {
 	return []any{&c.state, &c.step, &c.holder, &c.assignee, &c.submitted, &c.received, &c.clock, &c.due,
-		&c.stepStart, &c.stepDue, &c.action, &c.finished, &c.returned, &c.seq}
+		&c.stepStart, &c.stepDue, &c.action, &c.finished, &c.returned, &c.seq, &c.appraiser, &c.result}
 }
 
 // apply sets the status fields kept in columns; the others come from the
-// extra document, decoded before.
+// extra document, decoded before. The appraiser and the result's number
+// are the columns' when set, else the document's (written before
+// migration 41, or in whole by an import: the same values).
 func (c *statusCols) apply(s *motcua.Status) {
+	if c.appraiser != 0 {
+		s.AppraiserID = c.appraiser
+	}
+	if c.result != "" {
+		s.ResultNumber = c.result
+	}
 	s.State, s.Step, s.AgencyID, s.AssigneeID, s.Seq = motcua.State(c.state), c.step, c.holder, c.assignee, c.seq
 	s.SubmittedAt, s.ReceivedAt, s.ClockStartAt, s.DueAt = fromMS(c.submitted), fromMS(c.received), fromMS(c.clock), fromMS(c.due)
 	s.StepStartedAt, s.StepDueAt, s.ActionDueAt = fromMS(c.stepStart), fromMS(c.stepDue), fromMS(c.action)

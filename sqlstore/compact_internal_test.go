@@ -59,7 +59,7 @@ func TestCompactCoversEveryField(t *testing.T) {
 	}{
 		{motcua.Status{}, statusExtra{}, []string{"state", "step", "agency_id", "assignee_id", "submitted_at", "received_at",
 			"clock_start_at", "due_at", "step_started_at", "step_due_at", "action_due_at", "finished_at", "returned_at", "seq",
-			"-"}}, // Report: its own columns
+			"appraiser_id", "result_number", "-"}}, // Report: its own columns
 		{motcua.Event{}, eventExtra{}, []string{"id", "dossier_id", "seq", "action", "at", "actor_id", "actor_name", "actor_role",
 			"actor_agency_id", "from_state", "to_state", "from_agency_id", "to_agency_id", "from_step", "to_step", "clock_start_at",
 			"due_at", "step_due_at", "action_due_at", "handover_due_at", "timeliness", "duties"}},

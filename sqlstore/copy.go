@@ -38,7 +38,8 @@ var tableSpecs = []string{
 		"reception_agency_id:i competent_agency_id:i applicant_id_number:t applicant_name:t verifier:t facts:t created_at:i state:t step:i " +
 		"holder_agency_id:i assignee_id:i submitted_at:n received_at:n clock_start_at:n due_at:n step_due_at:n action_due_at:n " +
 		"finished_at:n returned_at:n next_due_at:i seq:i status:t " +
-		"finish_class:t ontime_766:b handle_ms:i supp_count:i supp_last_at:n report_flags:i last_event_at:n step_started_at:n",
+		"finish_class:t ontime_766:b handle_ms:i supp_count:i supp_last_at:n report_flags:i last_event_at:n step_started_at:n " +
+		"appraiser_id:i result_number:t",
 	"event_actors: actor_id:i name:t role:t",
 	"dossier_work: agency_id:i role:t user_id:i next_due_at:i dossier_id:i state:t procedure_id:i channel:i",
 	"dossier_events: id:i dossier_id:i seq:i action:t at:i actor_id:i actor_agency_id:i from_state:t to_state:t from_agency_id:i " +

@@ -131,7 +131,8 @@ var dossierInsertColumns = []string{"code", "procedure_id", "procedure_version",
 	"reception_point_id", "reception_agency_id", "competent_agency_id", "applicant_id_number", "applicant_name", "verifier", "facts",
 	"created_at", "state", "step", "holder_agency_id", "assignee_id", "submitted_at", "received_at", "clock_start_at", "due_at",
 	"step_started_at", "step_due_at", "action_due_at", "finished_at", "returned_at", "next_due_at", "seq", "status",
-	"finish_class", "ontime_766", "handle_ms", "supp_count", "supp_last_at", "report_flags", "last_event_at"}
+	"finish_class", "ontime_766", "handle_ms", "supp_count", "supp_last_at", "report_flags", "last_event_at",
+	"appraiser_id", "result_number"}
 
 var insertDossier = insertInto("dossiers", dossierInsertColumns)
 
@@ -152,7 +153,8 @@ func (t *tx) dossierValues(d *motcua.Dossier) ([]any, error) {
 		d.ReceptionAgencyID, d.CompetentAgencyID, d.Applicant.IDNumber, d.Applicant.FullName, d.Verifier, facts, d.CreatedAt.UnixMilli(),
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt), ms(s.StepStartedAt),
 		ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq, status,
-		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt)}, nil
+		r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt),
+		s.AppraiserID, s.ResultNumber}, nil
 }
 
 // insertInto is the INSERT of one row of table with cols, in the form the
@@ -333,11 +335,11 @@ func (t *tx) AppendEvent(_ ctxT, e *motcua.Event, s *motcua.Status) error {
 	res, err := t.exec(`UPDATE dossiers SET state = ?, step = ?, holder_agency_id = ?, assignee_id = ?, submitted_at = ?,
 		received_at = ?, clock_start_at = ?, due_at = ?, step_started_at = ?, step_due_at = ?, action_due_at = ?, finished_at = ?,
 		returned_at = ?, next_due_at = ?, seq = ?, status = ?, finish_class = ?, ontime_766 = ?, handle_ms = ?, supp_count = ?,
-		supp_last_at = ?, report_flags = ?, last_event_at = ? WHERE id = ? AND seq = ?`,
+		supp_last_at = ?, report_flags = ?, last_event_at = ?, appraiser_id = ?, result_number = ? WHERE id = ? AND seq = ?`,
 		s.State, s.Step, s.AgencyID, s.AssigneeID, ms(s.SubmittedAt), ms(s.ReceivedAt), ms(s.ClockStartAt), ms(s.DueAt),
 		ms(s.StepStartedAt), ms(s.StepDueAt), ms(s.ActionDueAt), ms(s.FinishedAt), ms(s.ReturnedAt), s.NextDueAt().UnixMilli(), s.Seq,
 		status, r.Class, r.OnTime766, r.HandleMS, r.Supplements, ms(r.LastRequestAt), int64(r.Flags), ms(r.LastEventAt),
-		e.DossierID, e.Seq-1)
+		s.AppraiserID, s.ResultNumber, e.DossierID, e.Seq-1)
 	if err != nil {
 		return err
 	}

@@ -332,7 +332,7 @@ func fixUsers(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 func fixDossiers(m *mergeMaps, c *mergeCtx, rows [][]any) ([][]any, error) {
 	ts := specByName("dossiers")
 	re := remapCols(ts, map[string]byte{"id": 'd', "procedure_id": 'p', "reception_point_id": 'r', "reception_agency_id": 'a',
-		"competent_agency_id": 'a', "holder_agency_id": 'a', "assignee_id": 'u'})
+		"competent_agency_id": 'a', "holder_agency_id": 'a', "assignee_id": 'u', "appraiser_id": 'u'})
 	pid, ver, facts, status := col(ts, "procedure_id"), col(ts, "procedure_version"), col(ts, "facts"), col(ts, "status")
 	for _, r := range rows { // the version first: it is keyed by the absorbed procedure id
 		if vm, ok := m.st.Versions[versionKey(r[pid].(int64), r[ver].(int64))]; ok {

@@ -86,6 +86,9 @@ var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) e
 	// 40: the facts documents with their components and fees packed
 	// (facts_packed.go); on both engines.
 	40: compactFacts,
+	// 41: the appraiser and the result's number out of the status
+	// documents into their columns (status_columns.go); on both engines.
+	41: moveStatusColumns,
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
