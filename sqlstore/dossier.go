@@ -300,16 +300,13 @@ func (t *tx) SetDossierComponents(_ ctxT, id int64, cs []motcua.DossierComponent
 	}
 	delete(f, "cs")
 	delete(f, "components")
-	key, v := "components", any(storeComponents(cs))
-	if s, ok := packComponents(storeComponents(cs)); ok {
-		key, v = "cs", s
-	}
-	if len(cs) > 0 {
-		comps, err := json.Marshal(v)
-		if err != nil {
+	packed, objects := packComponents(storeComponents(cs))
+	if packed != "" {
+		f["cs"], _ = json.Marshal(packed) // a string always encodes
+	} else if objects != nil {
+		if f["components"], err = json.Marshal(objects); err != nil {
 			return fmt.Errorf("encode components: %w", err)
 		}
-		f[key] = comps
 	}
 	b, err := json.Marshal(f)
 	if err != nil {

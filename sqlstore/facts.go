@@ -107,12 +107,7 @@ type storedFee struct {
 func encodeFacts(d *motcua.Dossier) (string, error) {
 	f := dossierFacts{Applicant: storeApplicant(d.Applicant), Assisted: d.Assisted, Content: d.Content,
 		ReturnMethod: storeReturnMethod(d.ReturnMethod), LookupSecret: d.LookupSecret}
-	cs := storeComponents(d.Components)
-	if s, ok := packComponents(cs); ok {
-		f.Packed = s
-	} else {
-		f.Components = cs
-	}
+	f.Packed, f.Components = packComponents(storeComponents(d.Components))
 	if d.Fees != nil {
 		f.Fees = make([]packedFee, len(d.Fees))
 		for i, x := range d.Fees {

@@ -33,13 +33,14 @@ const (
 	flagsKnown = 1<<iota - 1
 )
 
-// packComponents returns cs as "cs" holds them, ok false when one of them
-// holds text and the list must stay objects.
-func packComponents(cs []storedComponent) (s string, ok bool) {
+// packComponents returns how a document holds cs: packed, the string of
+// "cs", or, when one of them holds text, the objects of "components"; an
+// empty list is neither (no key).
+func packComponents(cs []storedComponent) (packed string, objects []storedComponent) {
 	var b strings.Builder
 	for i, c := range cs {
 		if c.FileRef != "" || c.ReusedResult != "" || c.ReusedFrom != "" {
-			return "", false
+			return "", cs
 		}
 		if i > 0 {
 			b.WriteByte(',')
@@ -48,7 +49,7 @@ func packComponents(cs []storedComponent) (s string, ok bool) {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(c.flags()))
 	}
-	return b.String(), true
+	return b.String(), nil
 }
 
 func (c storedComponent) flags() int {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/sqlstore/sqltest"
 )
 
@@ -76,4 +77,63 @@ func TestPackedFactsKeepDossiers(t *testing.T) {
 			t.Errorf("facts: %d bytes migrated, %d in the old form, %d written packed", migrated, old, packed)
 		}
 	})
+}
+
+// TestSetComponentsPacksThem: replacing a dossier's components writes them
+// packed, or as objects when one holds text, or not at all when there are
+// none, and keeps the rest of the document (its lookup secret included).
+func TestSetComponentsPacksThem(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
+		db := seedDemo(t, e)
+		ds, _ := histories(t, db)
+		var id int64
+		for k, d := range ds {
+			if d.LookupSecret != "" && (id == 0 || k < id) {
+				id = k
+			}
+		}
+		if id == 0 {
+			t.Fatal("no dossier with a lookup secret")
+		}
+		for _, c := range []struct {
+			comps []motcua.DossierComponent
+			want  string
+			not   []string
+		}{
+			{[]motcua.DossierComponent{{ComponentID: 4, Provided: true, Digitized: true}, {ComponentID: 9, TakenFromStore: true}}, `"cs":"4:9,9:16"`, []string{`"components"`}},
+			{[]motcua.DossierComponent{{ComponentID: 4, Reused: true, ReusedResult: "7/QĐ", ReusedFrom: "motcua:X"}}, `"components":[{"id":4,"r":true,"rr":"7/QĐ"`, []string{`"cs"`}},
+			{[]motcua.DossierComponent{}, `"lookup_secret"`, []string{`"cs"`, `"components"`}},
+		} {
+			if err := db.Write(ctx, func(tx motcua.Tx) error { return tx.SetDossierComponents(ctx, id, c.comps) }); err != nil {
+				t.Fatal(err)
+			}
+			f, err := db.Facts(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(f, c.want) {
+				t.Errorf("components %+v stored as %s, without %s", c.comps, f, c.want)
+			}
+			for _, n := range c.not {
+				if strings.Contains(f, n) {
+					t.Errorf("components %+v stored as %s, with %s", c.comps, f, n)
+				}
+			}
+			after, _ := histories(t, db)
+			got := after[id]
+			if !reflect.DeepEqual(stripNames(got.Components), c.comps) || got.LookupSecret != ds[id].LookupSecret || got.Applicant != ds[id].Applicant {
+				t.Errorf("components %+v read back as %+v (secret %q, applicant %+v)", c.comps, got.Components, got.LookupSecret, got.Applicant)
+			}
+		}
+	})
+}
+
+// stripNames returns cs without what the procedure version fills in.
+func stripNames(cs []motcua.DossierComponent) []motcua.DossierComponent {
+	out := make([]motcua.DossierComponent, len(cs))
+	for i, c := range cs {
+		c.Name, c.Mandatory = "", false
+		out[i] = c
+	}
+	return out
 }
