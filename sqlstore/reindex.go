@@ -27,7 +27,7 @@ type IndexRebuild struct {
 }
 
 // ErrRebuildNotPostgres is returned by RebuildIndexes on SQLite.
-var ErrRebuildNotPostgres = errors.New("index rebuild: the database is SQLite, whose indexes this command does not rebuild (PostgreSQL only)")
+var ErrRebuildNotPostgres = errors.New("index rebuild: this database is SQLite; the command rebuilds PostgreSQL's indexes")
 
 // RebuildIndexes rebuilds, on PostgreSQL, every index of the schema of at
 // least minBytes, largest first, each with REINDEX INDEX CONCURRENTLY (reads

@@ -50,7 +50,7 @@ func runReindex(ctx context.Context, cfg Config, o reindexOptions, stdout io.Wri
 	}
 	switch {
 	case errors.Is(err, sqlstore.ErrRebuildNotPostgres):
-		return fmt.Errorf("%w: SQLite needs no rebuild; to compact its file, stop the server and run sqlite3 %s 'VACUUM'", err, cfg.DB)
+		return fmt.Errorf("%w; to rebuild a SQLite file, its indexes included, stop the server and run: sqlite3 %s 'VACUUM'", err, cfg.DB)
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stdout, "Interrupted: %d indexes rebuilt (%s → %s); the one under way was dropped. Run the command again to go on.\n",
 			len(done), mib(before), mib(after))
