@@ -23,8 +23,8 @@ import (
 // whole status, decode the same way, and merge-db finds the ids to remap
 // by their key (merge_json.go). The appraiser and the result's number,
 // which nearly every dossier has, have columns since migration 41 (42 of
-// the document's 63 bytes on a generated province): documents written
-// before hold them, and are read as before.
+// the document's 63 bytes on a generated province): the migration moved
+// them out of the documents written before.
 type statusExtra struct {
 	Parts         []motcua.PartStatus `json:"parts,omitempty"`
 	Supplements   []motcua.Supplement `json:"supplements,omitempty"`
@@ -70,16 +70,11 @@ func (c *statusCols) dest() []any {
 }
 
 // apply sets the status fields kept in columns; the others come from the
-// extra document, decoded before. The appraiser and the result's number
-// are the columns' when set, else the document's (written before
-// migration 41, or in whole by an import: the same values).
+// extra document, decoded before. (A document of before migration 41 that
+// still named the appraiser or the result's number was moved into the
+// columns by it: moveStatusColumns.)
 func (c *statusCols) apply(s *motcua.Status) {
-	if c.appraiser != 0 {
-		s.AppraiserID = c.appraiser
-	}
-	if c.result != "" {
-		s.ResultNumber = c.result
-	}
+	s.AppraiserID, s.ResultNumber = c.appraiser, c.result
 	s.State, s.Step, s.AgencyID, s.AssigneeID, s.Seq = motcua.State(c.state), c.step, c.holder, c.assignee, c.seq
 	s.SubmittedAt, s.ReceivedAt, s.ClockStartAt, s.DueAt = fromMS(c.submitted), fromMS(c.received), fromMS(c.clock), fromMS(c.due)
 	s.StepStartedAt, s.StepDueAt, s.ActionDueAt = fromMS(c.stepStart), fromMS(c.stepDue), fromMS(c.action)

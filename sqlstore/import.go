@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/motcua/motcua"
@@ -126,11 +125,11 @@ func (s rowSink) event(e *motcua.Event) error {
 }
 
 func (s rowSink) renamed(d *motcua.Dossier) error {
-	status, err := json.Marshal(&d.Status)
+	status, err := encodeStatusExtra(&d.Status)
 	if err != nil {
-		return fmt.Errorf("encode status: %w", err)
+		return err
 	}
-	_, err = s.t.exec(`UPDATE dossiers SET status = ? WHERE id = ?`, string(status), d.ID)
+	_, err = s.t.exec(`UPDATE dossiers SET status = ? WHERE id = ?`, status, d.ID)
 	return err
 }
 

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -75,7 +74,7 @@ func (t *tx) copyHistories(hs []motcua.HistoryImport) error {
 		}
 	}
 	for _, h := range hs {
-		s.fullStatus, s.fold = false, standingFold{}
+		s.fold = standingFold{}
 		if err := walkHistory(s, h.Dossier, h.Events, h.Files); err != nil {
 			return err
 		}
@@ -133,7 +132,6 @@ type copySink struct {
 	dossiers, events, files, work [][]any
 	standings                     [][]any      // rows of the record of standings (migration 0035)
 	fold                          standingFold // the standing of the dossier being walked
-	fullStatus                    bool         // the dossier being walked named its result after its row was made (renamed)
 }
 
 // pop takes the next id of a list drawn for exactly the batch's rows.
@@ -191,13 +189,9 @@ func (s *copySink) event(e *motcua.Event) error {
 	return nil
 }
 
-func (s *copySink) renamed(*motcua.Dossier) error {
-	s.fullStatus = true
-	return nil
-}
-
-// statusColumn is where the status document is in dossierInsertColumns.
-var statusColumn = slices.Index(dossierInsertColumns, "status")
+// renamed needs nothing: the row is made by finish, after the walk, from
+// d's status as the renaming left it (what rowSink's UPDATE writes).
+func (s *copySink) renamed(*motcua.Dossier) error { return nil }
 
 // finish makes d's row once its history was walked: the row
 // CreateDossier writes, with the status document the UPDATE of a renamed
@@ -206,13 +200,6 @@ func (s *copySink) finish(d *motcua.Dossier) error {
 	vals, err := s.t.dossierValues(d)
 	if err != nil {
 		return err
-	}
-	if s.fullStatus {
-		status, err := json.Marshal(&d.Status)
-		if err != nil {
-			return fmt.Errorf("encode status: %w", err)
-		}
-		vals[statusColumn] = string(status)
 	}
 	s.dossiers = append(s.dossiers, append([]any{d.ID}, vals...))
 	return nil
