@@ -51,10 +51,17 @@ func undoCompactFacts(t *tx) error {
 }
 
 // Facts returns the stored facts document of a dossier.
-func (db *DB) Facts(id int64) (string, error) {
+func (db *DB) Facts(id int64) (string, error) { return db.dossierDocument(id, "facts") }
+
+// Status returns the stored status document of a dossier.
+func (db *DB) Status(id int64) (string, error) { return db.dossierDocument(id, "status") }
+
+// dossierDocument returns a dossier's stored text in column (a name of
+// this package's tests, never outside input).
+func (db *DB) dossierDocument(id int64, column string) (string, error) {
 	var s string
 	err := db.Read(context.Background(), func(mt motcua.Tx) error {
-		row, err := mt.(*tx).queryRow(`SELECT facts FROM dossiers WHERE id = ?`, id)
+		row, err := mt.(*tx).queryRow(`SELECT `+column+` FROM dossiers WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}

@@ -52,18 +52,16 @@ func packComponents(cs []storedComponent) (packed string, objects []storedCompon
 	return b.String(), nil
 }
 
+// flags sums the bits of c's booleans.
 func (c storedComponent) flags() int {
-	f := 0
-	for _, x := range []struct {
-		set bool
-		bit int
-	}{{c.Provided, flagProvided}, {c.FromNationalDB, flagFromNationalDB}, {c.Reused, flagReused},
-		{c.Digitized, flagDigitized}, {c.TakenFromStore, flagTakenFromStore}} {
-		if x.set {
-			f |= x.bit
+	bit := func(set bool, b int) int {
+		if set {
+			return b
 		}
+		return 0
 	}
-	return f
+	return bit(c.Provided, flagProvided) | bit(c.FromNationalDB, flagFromNationalDB) | bit(c.Reused, flagReused) |
+		bit(c.Digitized, flagDigitized) | bit(c.TakenFromStore, flagTakenFromStore)
 }
 
 // unpackComponents reads a "cs" string; an id or flags that is not a

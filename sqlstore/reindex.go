@@ -49,7 +49,7 @@ func (db *DB) RebuildIndexes(ctx context.Context, minBytes int64, dryRun bool, p
 	}
 	defer c.Close()
 	if !dryRun {
-		if err := dropRebuildLeftovers(ctx, c); err != nil {
+		if err := db.dropRebuildLeftovers(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -70,9 +70,7 @@ func (db *DB) RebuildIndexes(ctx context.Context, minBytes int64, dryRun bool, p
 		if _, err := c.ExecContext(ctx, `REINDEX INDEX CONCURRENTLY `+quoteIdent(r.Index)); err != nil {
 			if ctx.Err() != nil {
 				// The cancelled statement leaves its invalid copy: drop it
-				// now, on a context and a connection of its own (the
-				// driver gives up the cancelled one), so that nothing is
-				// left.
+				// now, on a context of its own, so that nothing is left.
 				dctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
 				if derr := db.dropRebuildLeftovers(dctx); derr != nil {
@@ -114,21 +112,17 @@ func indexesToRebuild(ctx context.Context, c *sql.Conn, minBytes int64) ([]Index
 	return out, rows.Err()
 }
 
-// dropRebuildLeftovers drops, on a connection of its own, the leftovers of
-// dropRebuildLeftovers below.
+// dropRebuildLeftovers drops the invalid indexes an interrupted REINDEX
+// CONCURRENTLY leaves in the schema (named <index>_ccnew, _ccnew1, …; an
+// interruption in its last phase leaves the old one as _ccold), on a
+// connection of its own: the driver gives up a connection whose statement
+// was cancelled.
 func (db *DB) dropRebuildLeftovers(ctx context.Context) error {
 	c, err := db.pg.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	return dropRebuildLeftovers(ctx, c)
-}
-
-// dropRebuildLeftovers drops the invalid indexes an interrupted REINDEX
-// CONCURRENTLY leaves in the schema (named <index>_ccnew, _ccnew1, …; an
-// interruption in its last phase leaves the old one as _ccold).
-func dropRebuildLeftovers(ctx context.Context, c *sql.Conn) error {
 	rows, err := c.QueryContext(ctx, `SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
 		JOIN pg_namespace n ON n.oid = i.relnamespace AND n.nspname = current_schema()
 		WHERE NOT x.indisvalid AND (i.relname LIKE '%\_ccnew%' OR i.relname LIKE '%\_ccold%')`)

@@ -38,16 +38,3 @@ func (db *DB) HoldWrite(ctx context.Context, q string) (commit func() error, err
 	}
 	return t.Commit, nil
 }
-
-// CountRawString returns the text q selects with args, read in a read
-// transaction.
-func (db *DB) CountRawString(q string, args ...any) (s string, err error) {
-	err = db.Read(context.Background(), func(mt motcua.Tx) error {
-		row, err := mt.(*tx).queryRow(q, args...)
-		if err != nil {
-			return err
-		}
-		return row.Scan(&s)
-	})
-	return s, err
-}

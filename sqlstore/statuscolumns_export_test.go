@@ -68,12 +68,6 @@ func init() {
 	}
 }
 
-// Status returns the stored status document of a dossier.
-func (db *DB) Status(id int64) (string, error) {
-	n, err := db.CountRawString(`SELECT status FROM dossiers WHERE id = ?`, id)
-	return n, err
-}
-
 // SetStatusDoc writes a dossier's status document as it is given.
 func (db *DB) SetStatusDoc(id int64, doc string) error {
 	return db.Write(context.Background(), func(mt motcua.Tx) error {
