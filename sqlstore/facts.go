@@ -153,9 +153,14 @@ func decodeFacts(d *motcua.Dossier, facts, idNumber, name string) error {
 // compactFacts rewrites the facts documents written before migrations 0030
 // and 0036 in their form, 5,000 dossiers at a time; a document whose applicant's ID
 // number or name differs from its column keeps it (decodeFacts prefers
-// the document's), so every dossier reads back as before.
-func compactFacts(ctx context.Context, c *sql.Conn, dl dialect) error {
-	sel, upd := `SELECT id, applicant_id_number, applicant_name, facts FROM dossiers WHERE id > ? ORDER BY id LIMIT 5000`,
+// the document's), so every dossier reads back as before. only, when not
+// "", is an SQL condition that picks the documents to read (those the
+// migration's own SQL may have left).
+func compactFacts(ctx context.Context, c *sql.Conn, dl dialect, only string) error {
+	if only != "" {
+		only = " AND (" + only + ")"
+	}
+	sel, upd := `SELECT id, applicant_id_number, applicant_name, facts FROM dossiers WHERE id > ?`+only+` ORDER BY id LIMIT 5000`,
 		`UPDATE dossiers SET facts = ? WHERE id = ?`
 	if dl == postgresDialect {
 		sel, upd = rebind(sel), rebind(upd)

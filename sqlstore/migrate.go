@@ -73,7 +73,7 @@ var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) e
 	5: refoldSearchText,
 	// 30: the facts documents without what the row's columns hold
 	// (facts.go); on both engines.
-	30: compactFacts,
+	30: func(ctx context.Context, c *sql.Conn, d dialect) error { return compactFacts(ctx, c, d, "") },
 	// 36: the facts documents without the usual applicant kind, ID kind
 	// and return method (facts.go); on SQLite (PostgreSQL's migration cuts
 	// them in its rewrite of the table).
@@ -81,11 +81,19 @@ var migrationSteps = map[int]func(ctx context.Context, c *sql.Conn, d dialect) e
 		if d == postgresDialect {
 			return nil
 		}
-		return compactFacts(ctx, c, d)
+		return compactFacts(ctx, c, d, "")
 	},
 	// 40: the facts documents with their components and fees packed
-	// (facts_packed.go); on both engines.
-	40: compactFacts,
+	// (facts_packed.go); on both engines. On PostgreSQL, whose migration
+	// packed them in its rewrite of the table, only the documents that
+	// still hold component objects or a fee object are read: a list with
+	// text, which stays, or a form the SQL did not match.
+	40: func(ctx context.Context, c *sql.Conn, d dialect) error {
+		if d == postgresDialect {
+			return compactFacts(ctx, c, d, `strpos(facts, '"components":') > 0 OR strpos(facts, '{"name":') > 0`)
+		}
+		return compactFacts(ctx, c, d, "")
+	},
 	// 41: the appraiser and the result's number out of the status
 	// documents into their columns (status_columns.go); on both engines.
 	41: moveStatusColumns,
