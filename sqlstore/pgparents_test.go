@@ -1,0 +1,253 @@
+package sqlstore_test
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua"
+	"github.com/motcua/motcua/sqlstore"
+	"github.com/motcua/motcua/sqlstore/sqltest"
+)
+
+// TestDossierParentsStillChecked: migration 0043 replaces the dossiers'
+// foreign keys to agencies, procedures and reception points by triggers.
+// Everything the keys refused must still be refused, with the same
+// SQLSTATE (23503): a dossier pointing to a missing row, alone or in a
+// batch of intakes (the others stored, gap-free); an update moving one
+// there; deleting, renumbering or truncating a row a dossier names, also
+// when the dossier's transaction has not committed yet, and also when the
+// delete came first. What the keys allowed stays allowed.
+func TestDossierParentsStillChecked(t *testing.T) {
+	sqltest.RequirePostgres(t)
+	addr := sqltest.FreshSchema(t)
+	db := openMigrated(t, addr, sqlstore.Options{PGWriters: 1})
+	admin := pgAdmin(t, addr)
+	var keys int
+	if err := admin.QueryRow(`SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'dossiers'::regclass`).Scan(&keys); err != nil {
+		t.Fatal(err)
+	}
+	if keys != 0 {
+		t.Errorf("dossiers still has %d foreign keys: migration 0043 did not replace them", keys)
+	}
+
+	a := mustAgency(t, db, "H98.400")
+	other := mustAgency(t, db, "H98.401")
+	pt := &motcua.ReceptionPoint{AgencyID: a.ID, Code: "P1", Name: "Quầy 1"}
+	mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, pt) })
+	p := &motcua.Procedure{Name: "Thủ tục", Level: motcua.LevelCommune, Published: true, Process: motcua.DefaultProcess(motcua.LevelCommune)}
+	mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
+	at := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+	render := func(seq int) string { return fmt.Sprintf("H98.400-261207-%04d", seq) }
+	const missing = 1 << 30 // no agency, procedure or point has this id
+	intake := func(tx motcua.Tx, i int, spoil func(*motcua.Dossier)) (*motcua.Dossier, error) {
+		e1 := &motcua.Event{Seq: 1, Action: motcua.ActReceive, At: at, ToState: motcua.StateReceived, FromStep: -1, ToStep: -1,
+			ToAgencyID: a.ID, ClockStartAt: at, DueAt: at.Add(72 * time.Hour)}
+		st, _ := motcua.Replay([]motcua.Event{*e1})
+		st.Duties = []motcua.Duty{{AgencyID: a.ID, Role: motcua.RoleReception}}
+		d := &motcua.Dossier{ProcedureID: p.ID, ProcedureVersion: 1, Channel: motcua.ChannelCounter,
+			ReceptionPointID: pt.ID, ReceptionAgencyID: a.ID, CompetentAgencyID: a.ID, Verifier: "1", CreatedAt: at, Status: st,
+			Applicant: motcua.Applicant{FullName: fmt.Sprintf("Người nộp %d", i)}}
+		if spoil != nil {
+			spoil(d)
+		}
+		return d, tx.CreateNumberedDossier(ctx, d, e1, "H98.400|2026-12-07", render)
+	}
+	// The triggers' own messages, so that a key of another table
+	// refusing the same change does not pass for them.
+	isKeyError := func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "23503") && // foreign_key_violation
+			(strings.Contains(err.Error(), "points to a missing row") || strings.Contains(err.Error(), "named by dossiers"))
+	}
+	spoils := map[string]func(*motcua.Dossier){
+		"competent agency": func(d *motcua.Dossier) { d.CompetentAgencyID = missing },
+		"reception agency": func(d *motcua.Dossier) { d.ReceptionAgencyID = missing },
+		"procedure":        func(d *motcua.Dossier) { d.ProcedureID = missing },
+		"reception point":  func(d *motcua.Dossier) { d.ReceptionPointID = missing },
+	}
+
+	// Alone: each missing row refused.
+	for what, spoil := range spoils {
+		err := db.Write(ctx, func(tx motcua.Tx) error { _, err := intake(tx, 0, spoil); return err })
+		if !isKeyError(err) {
+			t.Errorf("a dossier with a missing %s, written alone: %v, want a foreign key violation", what, err)
+		}
+	}
+
+	// In a batch of intakes (one multi-row INSERT): refused alone.
+	release := holdWriter(t, db, "H98.HOLD")
+	const n = 12
+	errs := make([]error, n)
+	made := make([]*motcua.Dossier, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.Write(ctx, func(tx motcua.Tx) error {
+				var spoil func(*motcua.Dossier)
+				if i == 5 {
+					spoil = spoils["procedure"]
+				}
+				d, err := intake(tx, i, spoil)
+				made[i] = d
+				return err
+			})
+		}()
+	}
+	waitQueued(t, db, n)
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i, err := range errs {
+		if i == 5 {
+			if !isKeyError(err) {
+				t.Errorf("the intake with a missing procedure: %v, want a foreign key violation", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("intake %d: %v", i, err)
+		}
+		seen[made[i].Code] = true
+	}
+	for k := 1; k < n; k++ {
+		if c := render(k); !seen[c] {
+			t.Errorf("number %s missing: a gap (codes %v)", c, seen)
+		}
+	}
+	var stored int
+	if err := admin.QueryRow(`SELECT COUNT(*) FROM dossiers`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != n-1 {
+		t.Errorf("%d dossiers stored, want %d", stored, n-1)
+	}
+	first := made[0].ID
+
+	// An update moving a dossier: to a missing row refused, to another
+	// agency allowed.
+	if _, err := admin.Exec(`UPDATE dossiers SET competent_agency_id = $1 WHERE id = $2`, missing, first); !isKeyError(err) {
+		t.Errorf("a dossier moved to a missing agency: %v, want a foreign key violation", err)
+	}
+	if _, err := admin.Exec(`UPDATE dossiers SET competent_agency_id = $1 WHERE id = $2`, other.ID, first); err != nil {
+		t.Errorf("a dossier moved to another agency: %v", err)
+	}
+
+	// The rows a dossier names cannot go, nor change their id; the others can.
+	for _, q := range []string{
+		fmt.Sprintf(`DELETE FROM agencies WHERE id = %d`, a.ID),
+		fmt.Sprintf(`DELETE FROM agencies WHERE id = %d`, other.ID),
+		fmt.Sprintf(`UPDATE agencies SET id = %d WHERE id = %d`, missing, other.ID),
+		fmt.Sprintf(`DELETE FROM procedures WHERE id = %d`, p.ID),
+		fmt.Sprintf(`UPDATE procedures SET id = %d WHERE id = %d`, missing, p.ID),
+		fmt.Sprintf(`DELETE FROM reception_points WHERE id = %d`, pt.ID),
+		fmt.Sprintf(`UPDATE reception_points SET id = %d WHERE id = %d`, missing, pt.ID),
+	} {
+		if _, err := admin.Exec(q); !isKeyError(err) {
+			t.Errorf("%s: %v, want a foreign key violation", q, err)
+		}
+	}
+	for _, table := range []string{"agencies", "procedures", "reception_points"} {
+		// CASCADE empties the tables with keys to this one: the trigger
+		// is what refuses it, for dossiers.
+		if _, err := admin.Exec(`TRUNCATE ` + table + ` CASCADE`); !isKeyError(err) {
+			t.Errorf("TRUNCATE %s: %v, want a foreign key violation", table, err)
+		}
+	}
+	lone := mustAgency(t, db, "H98.402")
+	if _, err := admin.Exec(`UPDATE agencies SET name = 'Đổi tên' WHERE id = $1`, a.ID); err != nil {
+		t.Errorf("renaming an agency dossiers name: %v", err)
+	}
+	if _, err := admin.Exec(`DELETE FROM agencies WHERE id = $1`, lone.ID); err != nil {
+		t.Errorf("deleting an agency no dossier names: %v", err)
+	}
+
+	// A dossier not yet committed: the delete waits for it, then refuses.
+	fresh := mustAgency(t, db, "H98.403")
+	copyTo := func(tx *sql.Tx, agency int64, code string, id int64) error {
+		_, err := tx.Exec(`CREATE TEMP TABLE one_dossier ON COMMIT DROP AS SELECT * FROM dossiers WITH NO DATA`)
+		if err == nil {
+			_, err = tx.Exec(`INSERT INTO one_dossier SELECT * FROM dossiers WHERE id = $1`, first)
+		}
+		if err == nil {
+			_, err = tx.Exec(`UPDATE one_dossier SET id = $3, code = $1, competent_agency_id = $2`, code, agency, id)
+		}
+		if err == nil {
+			_, err = tx.Exec(`INSERT INTO dossiers SELECT * FROM one_dossier`)
+		}
+		return err
+	}
+	writer, err := admin.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Rollback() // a failed check must not leave it holding the schema
+	if err := copyTo(writer, fresh.ID, "H98.403-RACE-1", 1<<40); err != nil {
+		t.Fatal(err)
+	}
+	deleted := make(chan error, 1)
+	go func() {
+		_, err := admin.Exec(`DELETE FROM agencies WHERE id = $1`, fresh.ID)
+		deleted <- err
+	}()
+	select {
+	case err := <-deleted:
+		t.Fatalf("the delete of an agency an uncommitted dossier names did not wait: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := writer.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-deleted; !isKeyError(err) {
+		t.Errorf("the delete of an agency a dossier committed meanwhile names: %v, want a foreign key violation", err)
+	}
+
+	// The delete first: the dossier waits for it, then is refused.
+	gone := mustAgency(t, db, "H98.404")
+	deleter, err := admin.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer deleter.Rollback()
+	if _, err := deleter.Exec(`DELETE FROM agencies WHERE id = $1`, gone.ID); err != nil {
+		t.Fatalf("deleting an agency no dossier names: %v", err)
+	}
+	inserted := make(chan error, 1)
+	go func() {
+		tx, err := admin.Begin()
+		if err != nil {
+			inserted <- err
+			return
+		}
+		if err := copyTo(tx, gone.ID, "H98.404-RACE-2", 1<<40+1); err != nil {
+			tx.Rollback()
+			inserted <- err
+			return
+		}
+		inserted <- tx.Commit()
+	}()
+	select {
+	case err := <-inserted:
+		t.Fatalf("a dossier naming an agency being deleted did not wait: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := deleter.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-inserted; !isKeyError(err) {
+		t.Errorf("a dossier naming an agency deleted meanwhile: %v, want a foreign key violation", err)
+	}
+	var orphans int
+	if err := admin.QueryRow(`SELECT COUNT(*) FROM dossiers d WHERE NOT EXISTS (SELECT 1 FROM agencies a WHERE a.id = d.competent_agency_id)`).Scan(&orphans); err != nil {
+		t.Fatal(err)
+	}
+	if orphans != 0 {
+		t.Errorf("%d dossiers name an agency that does not exist", orphans)
+	}
+}
