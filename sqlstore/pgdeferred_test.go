@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,22 +34,11 @@ func TestDeferredDossierKeysStillChecked(t *testing.T) {
 		t.Errorf("foreign keys to dossiers that are not deferrable: %s", notDeferrable)
 	}
 
-	a := mustAgency(t, db, "H98.300")
-	pt := &motcua.ReceptionPoint{AgencyID: a.ID, Code: "P1", Name: "Quầy 1"}
-	mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, pt) })
-	p := &motcua.Procedure{Name: "Thủ tục", Level: motcua.LevelCommune, Published: true, Process: motcua.DefaultProcess(motcua.LevelCommune)}
-	mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
-	at := time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)
-	render := func(seq int) string { return fmt.Sprintf("H98.300-261206-%04d", seq) }
+	f := newIntakeFixture(t, db, "H98.300", time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC))
+	at := f.at
 	intake := func(tx motcua.Tx, i int) (*motcua.Dossier, error) {
-		e1 := &motcua.Event{Seq: 1, Action: motcua.ActReceive, At: at, ToState: motcua.StateReceived, FromStep: -1, ToStep: -1,
-			ToAgencyID: a.ID, ClockStartAt: at, DueAt: at.Add(72 * time.Hour)}
-		st, _ := motcua.Replay([]motcua.Event{*e1})
-		st.Duties = []motcua.Duty{{AgencyID: a.ID, Role: motcua.RoleReception}}
-		d := &motcua.Dossier{ProcedureID: p.ID, ProcedureVersion: 1, Channel: motcua.ChannelCounter,
-			ReceptionPointID: pt.ID, ReceptionAgencyID: a.ID, CompetentAgencyID: a.ID, Verifier: "1", CreatedAt: at, Status: st,
-			Applicant: motcua.Applicant{FullName: fmt.Sprintf("Người nộp %d", i)}}
-		if err := tx.CreateNumberedDossier(ctx, d, e1, "H98.300|2026-12-06", render); err != nil {
+		d, err := f.intake(tx, i, nil)
+		if err != nil {
 			return nil, err
 		}
 		return d, tx.SaveIdempotency(ctx, &motcua.IdempotencyRecord{UserID: 1, Key: fmt.Sprintf("k%d", i), RequestHash: []byte{1}, DossierID: d.ID, CreatedAt: at})
@@ -69,33 +57,19 @@ func TestDeferredDossierKeysStillChecked(t *testing.T) {
 	}
 
 	// In a batch of intakes, whose keys are deferred: refused, alone.
-	release := holdWriter(t, db, "H98.HOLD")
 	const n = 12
-	errs := make([]error, n)
 	made := make([]*motcua.Dossier, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = db.Write(ctx, func(tx motcua.Tx) error {
-				d, err := intake(tx, i)
-				if err != nil {
-					return err
-				}
-				made[i] = d
-				if i == 5 {
-					return dangling(tx, "in-batch")
-				}
-				return nil
-			})
-		}()
-	}
-	waitQueued(t, db, n)
-	if err := release(); err != nil {
-		t.Fatal(err)
-	}
-	wg.Wait()
+	errs := writeAsOneBatch(t, db, n, func(tx motcua.Tx, i int) error {
+		d, err := intake(tx, i)
+		if err != nil {
+			return err
+		}
+		made[i] = d
+		if i == 5 {
+			return dangling(tx, "in-batch")
+		}
+		return nil
+	})
 	seen := map[string]bool{}
 	for i, err := range errs {
 		if i == 5 {
@@ -117,7 +91,7 @@ func TestDeferredDossierKeysStillChecked(t *testing.T) {
 		seen[made[i].Code] = true
 	}
 	for k := 1; k < n; k++ {
-		if c := render(k); !seen[c] {
+		if c := f.code(k); !seen[c] {
 			t.Errorf("number %s missing: a gap (codes %v)", c, seen)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,28 +33,11 @@ func TestDossierParentsStillChecked(t *testing.T) {
 		t.Errorf("dossiers still has %d foreign keys: migration 0043 did not replace them", keys)
 	}
 
-	a := mustAgency(t, db, "H98.400")
+	f := newIntakeFixture(t, db, "H98.400", time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC))
+	a, pt, p := f.agency, f.point, f.proc
 	other := mustAgency(t, db, "H98.401")
-	pt := &motcua.ReceptionPoint{AgencyID: a.ID, Code: "P1", Name: "Quầy 1"}
-	mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateReceptionPoint(ctx, pt) })
-	p := &motcua.Procedure{Name: "Thủ tục", Level: motcua.LevelCommune, Published: true, Process: motcua.DefaultProcess(motcua.LevelCommune)}
-	mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreateProcedure(ctx, p) })
-	at := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
-	render := func(seq int) string { return fmt.Sprintf("H98.400-261207-%04d", seq) }
 	const missing = 1 << 30 // no agency, procedure or point has this id
-	intake := func(tx motcua.Tx, i int, spoil func(*motcua.Dossier)) (*motcua.Dossier, error) {
-		e1 := &motcua.Event{Seq: 1, Action: motcua.ActReceive, At: at, ToState: motcua.StateReceived, FromStep: -1, ToStep: -1,
-			ToAgencyID: a.ID, ClockStartAt: at, DueAt: at.Add(72 * time.Hour)}
-		st, _ := motcua.Replay([]motcua.Event{*e1})
-		st.Duties = []motcua.Duty{{AgencyID: a.ID, Role: motcua.RoleReception}}
-		d := &motcua.Dossier{ProcedureID: p.ID, ProcedureVersion: 1, Channel: motcua.ChannelCounter,
-			ReceptionPointID: pt.ID, ReceptionAgencyID: a.ID, CompetentAgencyID: a.ID, Verifier: "1", CreatedAt: at, Status: st,
-			Applicant: motcua.Applicant{FullName: fmt.Sprintf("Người nộp %d", i)}}
-		if spoil != nil {
-			spoil(d)
-		}
-		return d, tx.CreateNumberedDossier(ctx, d, e1, "H98.400|2026-12-07", render)
-	}
+	intake := f.intake
 	// The triggers' own messages, so that a key of another table
 	// refusing the same change does not pass for them.
 	isKeyError := func(err error) bool {
@@ -78,31 +60,17 @@ func TestDossierParentsStillChecked(t *testing.T) {
 	}
 
 	// In a batch of intakes (one multi-row INSERT): refused alone.
-	release := holdWriter(t, db, "H98.HOLD")
 	const n = 12
-	errs := make([]error, n)
 	made := make([]*motcua.Dossier, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = db.Write(ctx, func(tx motcua.Tx) error {
-				var spoil func(*motcua.Dossier)
-				if i == 5 {
-					spoil = spoils["procedure"]
-				}
-				d, err := intake(tx, i, spoil)
-				made[i] = d
-				return err
-			})
-		}()
-	}
-	waitQueued(t, db, n)
-	if err := release(); err != nil {
-		t.Fatal(err)
-	}
-	wg.Wait()
+	errs := writeAsOneBatch(t, db, n, func(tx motcua.Tx, i int) error {
+		var spoil func(*motcua.Dossier)
+		if i == 5 {
+			spoil = spoils["procedure"]
+		}
+		d, err := intake(tx, i, spoil)
+		made[i] = d
+		return err
+	})
 	seen := map[string]bool{}
 	for i, err := range errs {
 		if i == 5 {
@@ -117,7 +85,7 @@ func TestDossierParentsStillChecked(t *testing.T) {
 		seen[made[i].Code] = true
 	}
 	for k := 1; k < n; k++ {
-		if c := render(k); !seen[c] {
+		if c := f.code(k); !seen[c] {
 			t.Errorf("number %s missing: a gap (codes %v)", c, seen)
 		}
 	}
