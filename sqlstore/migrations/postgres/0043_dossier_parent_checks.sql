@@ -2,9 +2,10 @@
 -- checked once a statement instead of once a row (issue 15, PostgreSQL
 -- intake). A foreign key checks every inserted row with a query of its own
 -- (SELECT 1 … FOR KEY SHARE): four a dossier. For a 32-row INSERT on the
--- 1.6 M province, EXPLAIN ANALYZE gives each key 0.22–0.30 ms, 0.9–1.2 ms
--- for the four (~30 µs a dossier); the check below takes 0.13–0.16 ms for
--- the statement. For a single row, 0.07 ms against 0.08 for the keys. The guarantees stay, each kept by a trigger:
+-- 1.6 M province, EXPLAIN ANALYZE gives each key 0.28–0.30 ms (median),
+-- 1.1 ms for the four (~35 µs a dossier); the check below takes 0.13–0.16
+-- ms for the statement; for a single row, 0.07 ms against 0.08 for the
+-- keys. The guarantees stay, each kept by a trigger:
 --
 -- * a dossier inserted, or changed, to point to an agency, procedure or
 --   reception point that does not exist is refused with
