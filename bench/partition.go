@@ -275,8 +275,11 @@ func buildCopy(ctx context.Context, db *sql.DB, schema, into string, o Partition
 		defs = append(defs, def)
 	}
 	rows.Close()
-	// The foreign keys too, so that an insert checks what it checks on
-	// the plain table.
+	// The foreign keys too (since migration 0043 dossiers has none on
+	// PostgreSQL: its parents are checked by a statement trigger, which,
+	// like the report triggers, the copies do not get). Both copies check
+	// the same, so the partitioned one compares with the plain copy; the
+	// original's inserts also run that check (0.07 ms a one-row INSERT).
 	rows, err = db.QueryContext(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 		WHERE conrelid = ($1 || '.dossiers')::regclass AND contype = 'f'`, schema)
 	if err != nil {
