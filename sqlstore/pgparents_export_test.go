@@ -18,6 +18,7 @@ func init() {
 			`DROP TRIGGER reception_points_not_truncated ON reception_points`,
 			`DROP FUNCTION dossier_parents_added()`, `DROP FUNCTION dossier_parents_moved()`,
 			`DROP FUNCTION dossier_parent_kept()`, `DROP FUNCTION dossier_parents_not_truncated()`,
+			`DROP FUNCTION dossier_parents_missing(TEXT, BIGINT, BIGINT, BIGINT, BIGINT)`,
 			`ALTER TABLE dossiers
 				ADD CONSTRAINT dossiers_procedure_id_fkey FOREIGN KEY (procedure_id) REFERENCES procedures(id),
 				ADD CONSTRAINT dossiers_reception_point_id_fkey FOREIGN KEY (reception_point_id) REFERENCES reception_points(id),

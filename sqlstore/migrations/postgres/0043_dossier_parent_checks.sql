@@ -25,7 +25,7 @@
 -- then sees every dossier that could name the row. motcua never deletes
 -- those rows (agencies are merged, procedures replaced by versions); an
 -- operator's DELETE holds the province's writes for the time of a scan of
--- dossiers (about a second for 1.6 M).
+-- dossiers (0.3–1.5 s for 1.6 M).
 --
 -- The other tables' keys are unchanged; the keys to dossiers stay
 -- deferrable foreign keys (0028).
@@ -40,6 +40,17 @@ BEGIN
     LOOP
         EXECUTE format('ALTER TABLE dossiers DROP CONSTRAINT %I', c.conname);
     END LOOP;
+END
+$$;
+
+-- The refusal of both checks below: a dossier points to a row that does
+-- not exist, with the SQLSTATE a foreign key gives.
+CREATE FUNCTION dossier_parents_missing(code TEXT, competent BIGINT, reception BIGINT, proc BIGINT, point BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', TABLE = 'dossiers',
+        MESSAGE = format('dossier %s points to a missing row: agencies %s/%s, procedure %s, reception point %s',
+            code, competent, reception, proc, point);
 END
 $$;
 
@@ -59,9 +70,8 @@ BEGIN
     WHERE c.id IS NULL OR r.id IS NULL OR p.id IS NULL OR t.id IS NULL
     LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', TABLE = 'dossiers',
-            MESSAGE = format('dossier %s points to a missing row: agencies %s/%s, procedure %s, reception point %s',
-                bad.code, bad.competent_agency_id, bad.reception_agency_id, bad.procedure_id, bad.reception_point_id);
+        PERFORM dossier_parents_missing(bad.code, bad.competent_agency_id, bad.reception_agency_id, bad.procedure_id,
+            bad.reception_point_id);
     END IF;
     RETURN NULL;
 END
@@ -75,9 +85,8 @@ BEGIN
        OR NOT EXISTS (SELECT 1 FROM agencies WHERE id = NEW.reception_agency_id)
        OR NOT EXISTS (SELECT 1 FROM procedures WHERE id = NEW.procedure_id)
        OR NOT EXISTS (SELECT 1 FROM reception_points WHERE id = NEW.reception_point_id) THEN
-        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', TABLE = 'dossiers',
-            MESSAGE = format('dossier %s points to a missing row: agencies %s/%s, procedure %s, reception point %s',
-                NEW.code, NEW.competent_agency_id, NEW.reception_agency_id, NEW.procedure_id, NEW.reception_point_id);
+        PERFORM dossier_parents_missing(NEW.code, NEW.competent_agency_id, NEW.reception_agency_id, NEW.procedure_id,
+            NEW.reception_point_id);
     END IF;
     RETURN NULL;
 END
@@ -88,20 +97,23 @@ CREATE TRIGGER dossier_parents_moved AFTER UPDATE OF competent_agency_id, recept
           (NEW.competent_agency_id, NEW.reception_agency_id, NEW.procedure_id, NEW.reception_point_id))
     EXECUTE FUNCTION dossier_parents_moved();
 
--- The arguments are the dossiers' columns that name a row of the table.
+-- The arguments are the dossiers' columns that name a row of the table;
+-- they are searched in one scan of dossiers (none of them leads an
+-- index), which holds the province's writes: on the 1.6 M province 0.3 s
+-- (1.5 s with a cold cache) for agencies' two columns, against twice that
+-- one column at a time.
 CREATE FUNCTION dossier_parent_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    col TEXT;
     named BOOLEAN;
 BEGIN
     LOCK TABLE dossiers IN SHARE MODE;
-    FOREACH col IN ARRAY TG_ARGV LOOP
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM dossiers WHERE %I = $1)', col) INTO named USING OLD.id;
-        IF named THEN
-            RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME,
-                MESSAGE = format('%s %s is named by dossiers (%s): it cannot be deleted or renumbered', TG_TABLE_NAME, OLD.id, col);
-        END IF;
-    END LOOP;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM dossiers WHERE %s)',
+        (SELECT string_agg(format('%I = $1', col), ' OR ') FROM unnest(TG_ARGV) AS col)) INTO named USING OLD.id;
+    IF named THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME,
+            MESSAGE = format('%s %s is named by dossiers (%s): it cannot be deleted or renumbered',
+                TG_TABLE_NAME, OLD.id, array_to_string(TG_ARGV, ' or '));
+    END IF;
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
     END IF;
