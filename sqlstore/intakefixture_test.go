@@ -56,7 +56,8 @@ func (f *intakeFixture) intake(tx motcua.Tx, i int, spoil func(*motcua.Dossier))
 
 // writeAsOneBatch runs n writes, fn(tx, i) for i in [0, n), queued while
 // the store's writer is held, so that they run as one batch (with
-// PGWriters 1), and returns their results.
+// PGWriters 1), and returns their results. The held write creates the
+// agency H98.HOLD: once per store.
 func writeAsOneBatch(t *testing.T, db *sqlstore.DB, n int, fn func(tx motcua.Tx, i int) error) []error {
 	t.Helper()
 	release := holdWriter(t, db, "H98.HOLD")

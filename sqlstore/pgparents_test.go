@@ -107,11 +107,18 @@ func TestDossierParentsStillChecked(t *testing.T) {
 		t.Errorf("a dossier moved to another agency: %v", err)
 	}
 
+	// An agency named only as a dossier's reception agency is named too.
+	receiving := mustAgency(t, db, "H98.405")
+	if _, err := admin.Exec(`UPDATE dossiers SET reception_agency_id = $1 WHERE id = $2`, receiving.ID, first); err != nil {
+		t.Fatalf("a dossier's reception agency changed: %v", err)
+	}
+
 	// The rows a dossier names cannot go, nor change their id; the others can.
 	for _, q := range []string{
 		fmt.Sprintf(`DELETE FROM agencies WHERE id = %d`, a.ID),
 		fmt.Sprintf(`DELETE FROM agencies WHERE id = %d`, other.ID),
 		fmt.Sprintf(`UPDATE agencies SET id = %d WHERE id = %d`, missing, other.ID),
+		fmt.Sprintf(`DELETE FROM agencies WHERE id = %d`, receiving.ID),
 		fmt.Sprintf(`DELETE FROM procedures WHERE id = %d`, p.ID),
 		fmt.Sprintf(`UPDATE procedures SET id = %d WHERE id = %d`, missing, p.ID),
 		fmt.Sprintf(`DELETE FROM reception_points WHERE id = %d`, pt.ID),
@@ -159,20 +166,11 @@ func TestDossierParentsStillChecked(t *testing.T) {
 	if err := copyTo(writer, fresh.ID, "H98.403-RACE-1", 1<<40); err != nil {
 		t.Fatal(err)
 	}
-	deleted := make(chan error, 1)
-	go func() {
+	err = waitsFor(t, writer, "the delete of an agency an uncommitted dossier names", func() error {
 		_, err := admin.Exec(`DELETE FROM agencies WHERE id = $1`, fresh.ID)
-		deleted <- err
-	}()
-	select {
-	case err := <-deleted:
-		t.Fatalf("the delete of an agency an uncommitted dossier names did not wait: %v", err)
-	case <-time.After(300 * time.Millisecond):
-	}
-	if err := writer.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-deleted; !isKeyError(err) {
+		return err
+	})
+	if !isKeyError(err) {
 		t.Errorf("the delete of an agency a dossier committed meanwhile names: %v, want a foreign key violation", err)
 	}
 
@@ -186,29 +184,18 @@ func TestDossierParentsStillChecked(t *testing.T) {
 	if _, err := deleter.Exec(`DELETE FROM agencies WHERE id = $1`, gone.ID); err != nil {
 		t.Fatalf("deleting an agency no dossier names: %v", err)
 	}
-	inserted := make(chan error, 1)
-	go func() {
+	err = waitsFor(t, deleter, "a dossier naming an agency being deleted", func() error {
 		tx, err := admin.Begin()
 		if err != nil {
-			inserted <- err
-			return
+			return err
 		}
 		if err := copyTo(tx, gone.ID, "H98.404-RACE-2", 1<<40+1); err != nil {
 			tx.Rollback()
-			inserted <- err
-			return
+			return err
 		}
-		inserted <- tx.Commit()
-	}()
-	select {
-	case err := <-inserted:
-		t.Fatalf("a dossier naming an agency being deleted did not wait: %v", err)
-	case <-time.After(300 * time.Millisecond):
-	}
-	if err := deleter.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-inserted; !isKeyError(err) {
+		return tx.Commit()
+	})
+	if !isKeyError(err) {
 		t.Errorf("a dossier naming an agency deleted meanwhile: %v, want a foreign key violation", err)
 	}
 	var orphans int
@@ -218,4 +205,22 @@ func TestDossierParentsStillChecked(t *testing.T) {
 	if orphans != 0 {
 		t.Errorf("%d dossiers name an agency that does not exist", orphans)
 	}
+}
+
+// waitsFor runs second while first is open, checks that second waits for
+// first (it has not ended 300 ms later), commits first and returns
+// second's result.
+func waitsFor(t *testing.T, first *sql.Tx, what string, second func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- second() }()
+	select {
+	case err := <-done:
+		t.Fatalf("%s did not wait: %v", what, err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return <-done
 }
