@@ -210,6 +210,12 @@ type DossierStore interface {
 	// anything is written; an error leaves the transaction to be rolled
 	// back (Write keeps nothing of it), never a part of the batch.
 	ImportHistories(ctx context.Context, hs []HistoryImport) error
+	// DossierRecord returns the dossier with code and, as Events,
+	// DossierFiles, PortalSync, DossierPayments and DossierWarningsOf
+	// return them, its events, files, national portal state (nil when
+	// none), payments and warnings: what the dossier's page shows, read
+	// at once. ENOTFOUND (dossier_not_found) when no dossier has the code.
+	DossierRecord(ctx context.Context, code string) (*DossierRecord, error)
 	// CodeSeqs returns every code sequence's last number.
 	CodeSeqs(ctx context.Context) (map[string]int, error)
 	// SetCodeSeq raises a code sequence's last number to n (never lowers).

@@ -220,14 +220,17 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 	v := &DossierView{Agencies: map[int64]*motcua.Agency{}, Uploaders: map[int64]string{}}
 	var how access
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
-		d, err := tx.DossierByCode(ctx, code)
+		// Everything the page shows is read at once (one round trip on
+		// PostgreSQL), before the access check: nothing of it leaves
+		// this function when the check refuses.
+		r, err := tx.DossierRecord(ctx, code)
 		if err != nil {
 			return err
 		}
-		if v.Events, err = tx.Events(ctx, d.ID); err != nil {
-			return err
-		}
+		d := r.Dossier
+		v.Events = r.Events
 		if how = s.access(u, d, v.Events, byID); how == noAccess {
+			v.Events = nil
 			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 		}
 		v.Dossier = d
@@ -235,20 +238,8 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 			return err
 		}
 		d.FillComponents(v.Procedure)
-		if v.Files, err = tx.DossierFiles(ctx, d.ID); err != nil {
-			return err
-		}
-		if v.PortalSync, err = tx.PortalSync(ctx, d.ID); motcua.ErrorCode(err) == motcua.ENOTFOUND {
-			v.PortalSync, err = nil, nil
-		} else if err != nil {
-			return err
-		}
-		if v.Payments, err = s.staffPaymentView(ctx, tx, u, d); err != nil {
-			return err
-		}
-		if v.Warnings, err = tx.DossierWarningsOf(ctx, d.ID); err != nil {
-			return err
-		}
+		v.Files, v.PortalSync, v.Warnings = r.Files, r.PortalSync, r.Warnings
+		v.Payments = s.staffPaymentView(ctx, tx, u, d, r.Payments)
 		return s.uploaders(ctx, tx, v)
 	})
 	if motcua.ErrorReason(err) == "dossier_not_found" {

@@ -97,20 +97,20 @@ func (s *Service) DossierPayments(ctx context.Context, code string) (*PaymentVie
 				return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 			}
 		}
-		v, err = s.staffPaymentView(ctx, tx, u, d)
-		return err
+		ps, err := tx.DossierPayments(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		v = s.staffPaymentView(ctx, tx, u, d, ps)
+		return nil
 	})
 	return v, err
 }
 
-// staffPaymentView reads the payments of d for staff member u, with the
+// staffPaymentView is the payments ps of d for staff member u, with the
 // names of the officers who recorded them, and sets d's paid flags from
 // them.
-func (s *Service) staffPaymentView(ctx context.Context, tx motcua.Tx, u *motcua.User, d *motcua.Dossier) (*PaymentView, error) {
-	ps, err := tx.DossierPayments(ctx, d.ID)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) staffPaymentView(ctx context.Context, tx motcua.Tx, u *motcua.User, d *motcua.Dossier, ps []*motcua.Payment) *PaymentView {
 	motcua.MarkFeesPaid(d.Fees, ps)
 	v := paymentView(d, ps, s.PaymentsEnabled())
 	v.CanRecordCash = v.Outstanding() && mayRecordCash(u, d)
@@ -121,7 +121,7 @@ func (s *Service) staffPaymentView(ctx context.Context, tx motcua.Tx, u *motcua.
 			}
 		}
 	}
-	return v, nil
+	return v
 }
 
 // PublicPayment is what the public lookup shows of a dossier's fees.

@@ -425,14 +425,23 @@ func (t *tx) DossierByCode(_ ctxT, code string) (*motcua.Dossier, error) {
 // Events implements motcua.DossierStore. An event whose actor_name or
 // actor_role is NULL has its actor's event_actors ones (compact.go).
 func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
-	rows, err := t.query(`SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id, e.from_state, e.to_state,
-		e.from_agency_id, e.to_agency_id, e.timeliness, e.due_at, COALESCE(e.actor_name, a.name, ''), COALESCE(e.actor_role, a.role, ''),
-		e.from_step, e.to_step, e.clock_start_at, e.step_due_at, e.action_due_at, e.handover_due_at, e.duties, e.data
-		FROM dossier_events e LEFT JOIN event_actors a ON a.actor_id = e.actor_id WHERE e.dossier_id = ? ORDER BY e.seq`, dossierID)
+	rows, err := t.query(eventsSelect+`e.dossier_id = ? ORDER BY e.seq`, dossierID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	return scanEvents(rows)
+}
+
+// eventsSelect is the start of a query for events, up to its WHERE: the
+// columns scanEvents reads.
+const eventsSelect = `SELECT e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.actor_agency_id, e.from_state, e.to_state,
+		e.from_agency_id, e.to_agency_id, e.timeliness, e.due_at, COALESCE(e.actor_name, a.name, ''), COALESCE(e.actor_role, a.role, ''),
+		e.from_step, e.to_step, e.clock_start_at, e.step_due_at, e.action_due_at, e.handover_due_at, e.duties, e.data
+		FROM dossier_events e LEFT JOIN event_actors a ON a.actor_id = e.actor_id WHERE `
+
+// scanEvents reads the events of rows (eventsSelect's columns).
+func scanEvents(rows rowsScanner) ([]motcua.Event, error) {
 	var out []motcua.Event
 	for rows.Next() {
 		var e motcua.Event
@@ -445,6 +454,7 @@ func (t *tx) Events(_ ctxT, dossierID int64) ([]motcua.Event, error) {
 			&clock, &stepDue, &actionDue, &handover, &duties, &data); err != nil {
 			return nil, err
 		}
+		var err error
 		if e.Duties, err = decodeDuties(duties.String); err != nil {
 			return nil, fmt.Errorf("decode event %d: %w", e.ID, err)
 		}

@@ -57,6 +57,11 @@ func (t *tx) DossierFiles(_ ctxT, dossierID int64) ([]*motcua.DossierFile, error
 		return nil, err
 	}
 	defer rows.Close()
+	return scanFiles(rows)
+}
+
+// scanFiles reads the files of rows (fileColumns).
+func scanFiles(rows rowsScanner) ([]*motcua.DossierFile, error) {
 	var out []*motcua.DossierFile
 	for rows.Next() {
 		f, err := scanFile(rows)

@@ -65,6 +65,7 @@ func (t *tx) DossierWarningsOf(_ ctxT, dossierID int64) ([]*motcua.DossierWarnin
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	return scanWarnings(rows)
 }
 
@@ -82,14 +83,14 @@ func (t *tx) WarningsOfDossiers(_ ctxT, ids []int64) ([]*motcua.DossierWarning, 
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	return scanWarnings(rows)
 }
 
 const warningColumns = `id, dossier_id, code, clock, agency_id, level, due_at, at, recipients`
 
-// scanWarnings reads and closes rows of warningColumns.
-func scanWarnings(rows *sql.Rows) ([]*motcua.DossierWarning, error) {
-	defer rows.Close()
+// scanWarnings reads the warnings of rows (warningColumns).
+func scanWarnings(rows rowsScanner) ([]*motcua.DossierWarning, error) {
 	var out []*motcua.DossierWarning
 	for rows.Next() {
 		var w motcua.DossierWarning

@@ -80,6 +80,11 @@ func (t *tx) payments(query string, args ...any) ([]*motcua.Payment, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	return scanPayments(rows)
+}
+
+// scanPayments reads the payments of rows (paymentColumns).
+func scanPayments(rows rowsScanner) ([]*motcua.Payment, error) {
 	var out []*motcua.Payment
 	for rows.Next() {
 		p, err := scanPayment(rows)

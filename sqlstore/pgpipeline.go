@@ -256,6 +256,9 @@ func (t *tx) releaseHeld() {
 // so the held INSERTs go too, with their provisional codes (the draw then
 // sets those by an UPDATE).
 func (t *tx) flushBefore(query string) error {
+	if err := t.sendBegin(); err != nil {
+		return err
+	}
 	if t.pipe != nil && len(t.pipe.held) > 0 && namesTable(query, "dossiers") {
 		t.releaseHeld()
 	}

@@ -31,7 +31,7 @@ func (t *tx) QueuePortalSync(_ ctxT, dossierID int64, nationalCode string, forwa
 
 const portalSyncColumns = `dossier_id, national_code, forwarded, queued_seq, synced_seq, first_synced_at, synced_at, last_error, last_error_at`
 
-func scanPortalSync(row *sql.Row) (*motcua.PortalSyncState, error) {
+func scanPortalSync(row interface{ Scan(...any) error }) (*motcua.PortalSyncState, error) {
 	var s motcua.PortalSyncState
 	var first, synced, errAt sql.NullInt64
 	if err := row.Scan(&s.DossierID, &s.NationalCode, &s.Forwarded, &s.QueuedSeq, &s.SyncedSeq, &first, &synced, &s.LastError, &errAt); err != nil {

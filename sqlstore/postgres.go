@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"runtime"
@@ -146,15 +145,5 @@ func (db *DB) pgRead(ctx context.Context, fn func(motcua.Tx) error) error {
 	if motcua.IsNoSnapshot(ctx) && !motcua.IsLongRead(ctx) {
 		return fn(&tx{db: db, ctx: ctx, pgtx: pgNoSnapshot{db.pg}})
 	}
-	sqlTx, err := db.pg.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("begin read: %w", err)
-	}
-	ferr := fn(&tx{db: db, ctx: ctx, pgtx: sqlTx})
-	// After a cancelled context the driver has already dropped the
-	// connection; the rollback's error then says nothing new.
-	if err := sqlTx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) && ctx.Err() == nil {
-		return errors.Join(ferr, fmt.Errorf("end read: %w", err))
-	}
-	return ferr
+	return db.pgReadTx(ctx, fn)
 }

@@ -97,6 +97,11 @@ func (db *DB) PGReportPlans(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
 	err = db.Read(ctx, func(mt motcua.Tx) error {
 		t := mt.(*tx)
+		// SET LOCAL holds inside the read's transaction, whose BEGIN
+		// waits for its first statement (pgreadbatch.go).
+		if err := t.sendBegin(); err != nil {
+			return err
+		}
 		for _, q := range []string{`SET LOCAL enable_seqscan = off`, `SET LOCAL enable_bitmapscan = off`} {
 			if _, err := t.pgtx.ExecContext(t.ctx, q); err != nil {
 				return err

@@ -1,0 +1,19 @@
+package motcua
+
+// DossierRecord is a dossier with what its page shows beside it, read
+// together (DossierStore.DossierRecord): one snapshot, and on PostgreSQL
+// one round trip instead of one per part.
+type DossierRecord struct {
+	Dossier *Dossier
+	// Events are in order of seq.
+	Events []Event
+	// Files are in order of id.
+	Files []*DossierFile
+	// PortalSync is nil when the dossier is not synchronised with the
+	// national portal.
+	PortalSync *PortalSyncState
+	// Payments are in order of id.
+	Payments []*Payment
+	// Warnings are in order of time.
+	Warnings []*DossierWarning
+}

@@ -1,0 +1,149 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/motcua/motcua"
+)
+
+// Reads in few round trips on PostgreSQL.
+//
+// A read transaction used to cost a round trip for its BEGIN, one per
+// statement and one for its ROLLBACK, and the connection stayed pinned,
+// idle in transaction, while motcua's goroutine waited for a core between
+// them: a dossier's page was nine round trips (docs/deployment.md §17,
+// the tenth round). Now a read's BEGIN waits for its first statement
+// (none, no BEGIN and no ROLLBACK: a read served from caches costs
+// nothing), and a read that knows its statements beforehand sends them as
+// one batch (readSteps), with the BEGIN in it: a dossier's record
+// (DossierRecord) is one round trip and the ROLLBACK a second.
+
+// pgReadBegin starts a read: one snapshot for all its statements, as on
+// SQLite, and no writes.
+const pgReadBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+// rowsScanner is what a scan of several rows needs: *sql.Rows and
+// pgx.Rows both are one.
+type rowsScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// readStep is one statement of a batch of reads (readSteps): the query,
+// with ? placeholders, its arguments, and read, which scans its rows.
+type readStep struct {
+	query string
+	args  []any
+	read  func(rowsScanner) error
+}
+
+// pgReadTx runs fn in a read transaction on a connection of its own,
+// whose BEGIN waits for fn's first statement (sendBegin, readSteps).
+func (db *DB) pgReadTx(ctx context.Context, fn func(motcua.Tx) error) error {
+	conn, err := db.pg.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer conn.Close()
+	t := &tx{db: db, ctx: ctx, pgtx: conn, rconn: conn, beginLater: pgReadBegin}
+	ferr := fn(t)
+	if t.began {
+		// Not under ctx: a cancelled read must still end. After a
+		// cancelled context the driver may have dropped the connection;
+		// the rollback's error then says nothing new, and a connection
+		// left in a transaction is never reused (stdlib's ResetSession).
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil && !errors.Is(err, sql.ErrConnDone) && ctx.Err() == nil {
+			return errors.Join(ferr, fmt.Errorf("end read: %w", err))
+		}
+	}
+	return ferr
+}
+
+// sendBegin sends a read's BEGIN before its first statement, if it
+// waits.
+func (t *tx) sendBegin() error {
+	if t.beginLater == "" {
+		return nil
+	}
+	q := t.beginLater
+	t.beginLater, t.began = "", true
+	_, err := t.pgtx.ExecContext(t.ctx, q)
+	return mapError(err)
+}
+
+// readSteps runs steps in order, each read by its own function. In a
+// PostgreSQL read they go to the server as one batch (with the read's
+// BEGIN when it still waits): one round trip. Elsewhere (SQLite, a write,
+// a read without a snapshot) they run one after the other, as separate
+// queries would.
+func (t *tx) readSteps(steps []readStep) error {
+	if t.rconn == nil {
+		for _, s := range steps {
+			if err := t.readStep(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	b := &pgx.Batch{}
+	begin := t.beginLater != ""
+	if begin {
+		b.Queue(t.beginLater)
+		t.beginLater, t.began = "", true
+	}
+	for _, s := range steps {
+		b.Queue(rebind(s.query), s.args...)
+	}
+	var first error
+	err := t.rconn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("read batch: driver connection is %T, not pgx", dc)
+		}
+		br := c.Conn().SendBatch(t.ctx, b)
+		if begin {
+			_, first = br.Exec()
+		}
+		for _, s := range steps {
+			if first != nil {
+				break // the server skipped the rest (one Sync ends the batch)
+			}
+			rows, err := br.Query()
+			if err == nil {
+				err = s.read(rows)
+				rows.Close()
+				if err == nil {
+					err = rows.Err()
+				}
+			}
+			first = err
+		}
+		if err := br.Close(); err != nil && first == nil {
+			first = err
+		}
+		return nil
+	})
+	if err != nil && first == nil {
+		first = err
+	}
+	return mapError(first)
+}
+
+// readStep runs one step on its own.
+func (t *tx) readStep(s readStep) error {
+	rows, err := t.query(s.query, s.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := s.read(rows); err != nil {
+		return err
+	}
+	return rows.Err()
+}
