@@ -83,6 +83,9 @@ func (t *tx) sendBegin() error {
 // a read without a snapshot) they run one after the other, as separate
 // queries would.
 func (t *tx) readSteps(steps []readStep) error {
+	if len(steps) == 0 {
+		return nil
+	}
 	if t.rconn == nil {
 		for _, s := range steps {
 			if err := t.readStep(s); err != nil {

@@ -135,6 +135,25 @@ func (t *tx) SumStats(_ ctxT, segs []motcua.Segment, metrics []motcua.Metric) ([
 	}
 	sums := map[key]int64{}
 	var order []key
+	read := func(rows rowsScanner) error {
+		for rows.Next() {
+			var k key
+			var m int
+			var n int64
+			if err := rows.Scan(&m, &k.agency, &k.procedure, &n); err != nil {
+				return err
+			}
+			k.metric = motcua.Metric(m)
+			if _, ok := sums[k]; !ok {
+				order = append(order, k)
+			}
+			sums[k] += n
+		}
+		return nil
+	}
+	// One statement per segment, sent together (one round trip on
+	// PostgreSQL).
+	var steps []readStep
 	for _, sg := range segs {
 		var ms []any
 		for _, m := range metrics {
@@ -158,28 +177,10 @@ func (t *tx) SumStats(_ ctxT, segs []motcua.Segment, metrics []motcua.Metric) ([
 				GROUP BY metric, agency_id, procedure_id`
 			args = append(args, args...)
 		}
-		rows, err := t.query(q, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var k key
-			var m int
-			var n int64
-			if err := rows.Scan(&m, &k.agency, &k.procedure, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			k.metric = motcua.Metric(m)
-			if _, ok := sums[k]; !ok {
-				order = append(order, k)
-			}
-			sums[k] += n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		steps = append(steps, readStep{q, args, read})
+	}
+	if err := t.readSteps(steps); err != nil {
+		return nil, err
 	}
 	out := make([]motcua.StatTotal, 0, len(order))
 	for _, k := range order {
