@@ -439,15 +439,7 @@ func (t *tx) sendPipe() (failed int, first error) {
 			case q.id != nil:
 				note(i, br.QueryRow().Scan(q.id))
 			case q.read != nil:
-				rows, err := br.Query()
-				if err == nil {
-					err = q.read(rows)
-					rows.Close()
-					if err == nil {
-						err = rows.Err()
-					}
-				}
-				note(i, err)
+				note(i, batchRead(br, q.read))
 			default:
 				tag, err := br.Exec()
 				if q.tag != nil {

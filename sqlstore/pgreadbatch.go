@@ -117,15 +117,7 @@ func (t *tx) readSteps(steps []readStep) error {
 			if first != nil {
 				break // the server skipped the rest (one Sync ends the batch)
 			}
-			rows, err := br.Query()
-			if err == nil {
-				err = s.read(rows)
-				rows.Close()
-				if err == nil {
-					err = rows.Err()
-				}
-			}
-			first = err
+			first = batchRead(br, func(rows pgx.Rows) error { return s.read(rows) })
 		}
 		if err := br.Close(); err != nil && first == nil {
 			first = err
@@ -149,4 +141,18 @@ func (t *tx) readStep(s readStep) error {
 		return err
 	}
 	return rows.Err()
+}
+
+// batchRead reads the next result of a batch with read, and closes it.
+func batchRead(br pgx.BatchResults, read func(pgx.Rows) error) error {
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	err = read(rows)
+	rows.Close()
+	if err == nil {
+		err = rows.Err()
+	}
+	return err
 }
