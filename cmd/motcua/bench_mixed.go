@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/bench"
+	"github.com/motcua/motcua/jobs"
 	"github.com/motcua/motcua/sqlstore"
 )
 
@@ -184,14 +184,23 @@ func withoutFlag(w string) string {
 }
 
 // foldAsServeDoes folds the live counters' pending changes, then every
-// interval until stopped, as serve's fold-live-counters job does. Without
-// it the reports of a run would read the changes of every earlier run on
-// the same database (each run writes some 20,000 a minute at 1,100
+// interval until stopped, by serve's own fold-live-counters job (jobs.Run).
+// Without it the reports of a run would read the changes of every earlier
+// run on the same database (each run writes some 20,000 a minute at 1,100
 // requests/s, and nothing folded them), where a serving instance's
 // counters hold at most an interval's.
 func foldAsServeDoes(ctx context.Context, a *app, interval time.Duration, stdout io.Writer) (stop func(), err error) {
+	var fold []jobs.Job
+	for _, j := range a.jobs {
+		if j.Name == "fold-live-counters" {
+			fold = append(fold, j)
+		}
+	}
+	if len(fold) != 1 {
+		return nil, fmt.Errorf("serve has %d jobs named fold-live-counters, want 1", len(fold))
+	}
 	start := time.Now()
-	n, err := a.svc.FoldCounters(ctx)
+	n, err := fold[0].Run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("fold the live counters: %w", err)
 	}
@@ -201,18 +210,12 @@ func foldAsServeDoes(ctx context.Context, a *app, interval time.Duration, stdout
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-fctx.Done():
-				return
-			case <-t.C:
-				if _, err := a.svc.FoldCounters(fctx); err != nil && fctx.Err() == nil {
-					slog.Warn("folding the live counters failed", "err", err)
-				}
-			}
+		select { // the first fold was just made
+		case <-fctx.Done():
+			return
+		case <-time.After(interval):
 		}
+		jobs.Run(fctx, interval, fold)
 	}()
 	return func() { cancel(); <-done }, nil
 }
