@@ -257,6 +257,25 @@ func pgAdmin(t *testing.T, addr string) *sql.DB {
 	return admin
 }
 
+// namedPGStore opens a migrated store on a fresh PostgreSQL schema whose
+// connections carry an application name of their own (prefix and a
+// number), by which the test tells them apart from its own in
+// pg_stat_activity; admin is a connection of the test's.
+func namedPGStore(t *testing.T, prefix string, opts sqlstore.Options) (db *sqlstore.DB, admin *sql.DB, app string) {
+	t.Helper()
+	sqltest.RequirePostgres(t)
+	base := sqltest.FreshSchema(t)
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app = fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
+	q := u.Query()
+	q.Set("application_name", app)
+	u.RawQuery = q.Encode()
+	return openMigrated(t, u.String(), opts), pgAdmin(t, base), app
+}
+
 // openMigrated opens the PostgreSQL schema at addr with opts and migrates it.
 func openMigrated(t *testing.T, addr string, opts sqlstore.Options) *sqlstore.DB {
 	t.Helper()
@@ -333,19 +352,7 @@ func TestPostgresCommitFailureFailsBatch(t *testing.T) {
 // A batch whose connection dies after its last statement fails at COMMIT
 // and stores nothing.
 func TestPostgresConnectionLostMidBatch(t *testing.T) {
-	sqltest.RequirePostgres(t)
-	base := sqltest.FreshSchema(t)
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The store's connections are told apart from the test's by name.
-	app := fmt.Sprintf("motcua_kill_%d", time.Now().UnixNano())
-	q := u.Query()
-	q.Set("application_name", app)
-	u.RawQuery = q.Encode()
-	db := openMigrated(t, u.String(), sqlstore.Options{PGWriters: 1})
-	admin := pgAdmin(t, base)
+	db, admin, app := namedPGStore(t, "motcua_kill", sqlstore.Options{PGWriters: 1})
 	kill := func() error {
 		var n int
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/sqlstore"
-	"github.com/motcua/motcua/sqlstore/sqltest"
 )
 
 // TestPGCancelledReadsEndTheirTransactions cancels PostgreSQL reads at
@@ -21,18 +19,7 @@ import (
 // in a transaction, and every read on the store's few connections works
 // and sees one snapshot.
 func TestPGCancelledReadsEndTheirTransactions(t *testing.T) {
-	sqltest.RequirePostgres(t)
-	base := sqltest.FreshSchema(t)
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := fmt.Sprintf("motcua_cancel_%d", time.Now().UnixNano())
-	q := u.Query()
-	q.Set("application_name", app)
-	u.RawQuery = q.Encode()
-	db := openMigrated(t, u.String(), sqlstore.Options{PGConns: 4, PGWriters: 1})
-	admin := pgAdmin(t, base)
+	db, admin, app := namedPGStore(t, "motcua_cancel", sqlstore.Options{PGConns: 4, PGWriters: 1})
 	at := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 	f := newIntakeFixture(t, db, "H99.102", at)
 	var d *motcua.Dossier
