@@ -230,7 +230,6 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		d := r.Dossier
 		v.Events = r.Events
 		if how = s.access(u, d, v.Events, byID); how == noAccess {
-			v.Events = nil
 			return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 		}
 		v.Dossier = d

@@ -51,7 +51,7 @@ func (db *DB) pgReadTx(ctx context.Context, fn func(motcua.Tx) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer conn.Close()
-	t := &tx{db: db, ctx: ctx, pgtx: conn, rconn: conn, beginLater: pgReadBegin}
+	t := &tx{db: db, ctx: ctx, pgtx: conn, rconn: conn, beginWaits: true}
 	ferr := fn(t)
 	if t.began {
 		// Not under ctx: a cancelled read must still end. After a
@@ -68,12 +68,11 @@ func (db *DB) pgReadTx(ctx context.Context, fn func(motcua.Tx) error) error {
 // sendBegin sends a read's BEGIN before its first statement, if it
 // waits.
 func (t *tx) sendBegin() error {
-	if t.beginLater == "" {
+	if !t.beginWaits {
 		return nil
 	}
-	q := t.beginLater
-	t.beginLater, t.began = "", true
-	_, err := t.pgtx.ExecContext(t.ctx, q)
+	t.beginWaits, t.began = false, true
+	_, err := t.pgtx.ExecContext(t.ctx, pgReadBegin)
 	return mapError(err)
 }
 
@@ -95,10 +94,10 @@ func (t *tx) readSteps(steps []readStep) error {
 		return nil
 	}
 	b := &pgx.Batch{}
-	begin := t.beginLater != ""
+	begin := t.beginWaits
 	if begin {
-		b.Queue(t.beginLater)
-		t.beginLater, t.began = "", true
+		b.Queue(pgReadBegin)
+		t.beginWaits, t.began = false, true
 	}
 	for _, s := range steps {
 		b.Queue(rebind(s.query), s.args...)

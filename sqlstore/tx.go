@@ -34,11 +34,12 @@ type tx struct {
 	// pipe, in the optimistic run of a PostgreSQL group commit, queues
 	// the statements whose results are not needed (pgpipeline.go).
 	pipe *pgPipe
-	// rconn, in a PostgreSQL read with a snapshot, is its connection, on
-	// which beginLater waits for the first statement; began says it was
-	// sent, so that the read ends with a ROLLBACK (pgreadbatch.go).
+	// rconn, in a PostgreSQL read with a snapshot, is its connection;
+	// while beginWaits its BEGIN waits for the first statement, and began
+	// says it was sent, so that the read ends with a ROLLBACK
+	// (pgreadbatch.go).
 	rconn      *sql.Conn
-	beginLater string
+	beginWaits bool
 	began      bool
 	// newActors are the event_actors rows this transaction wrote (see
 	// actorOf): not committed yet, so never cached.
