@@ -19,6 +19,10 @@ func (t *tx) LockAuditChain(_ ctxT) (bool, error) {
 	if t.pgtx == nil {
 		return true, nil
 	}
+	// The lock is the transaction's: its BEGIN goes first if it waits.
+	if err := t.sendBegin(); err != nil {
+		return false, err
+	}
 	var ok bool
 	err := t.pgtx.QueryRowContext(t.ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(auditSealLock)).Scan(&ok)
 	return ok, mapError(err)

@@ -291,3 +291,7 @@ func (db *DB) WarmVersionNames(ctx context.Context) error {
 		return nil
 	})
 }
+
+// AuditSealLock is the advisory lock key LockAuditChain takes on
+// PostgreSQL.
+const AuditSealLock int64 = auditSealLock

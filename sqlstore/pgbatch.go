@@ -177,11 +177,11 @@ func (db *DB) pgBegin(pipelined bool) (*sql.Tx, *tx, func(), error) {
 	release := func() { conn.Close() }
 	t := &tx{db: db, ctx: ctx, write: true, stats: map[motcua.StatKey]int64{}}
 	if pipelined {
-		if _, err := conn.ExecContext(ctx, "BEGIN ISOLATION LEVEL READ COMMITTED"); err != nil {
-			conn.Close()
-			return nil, nil, nil, fmt.Errorf("begin write: %w", err)
-		}
-		t.pgtx, t.pipe = conn, &pgPipe{conn: conn}
+		// The BEGIN waits for the first statement that goes to the
+		// server, and travels with it: usually the batch's last
+		// pipeline, so that the whole batch is one round trip besides
+		// the draw of its numbers (pgWriteBegin).
+		t.pgtx, t.pipe, t.beginWaits = conn, &pgPipe{conn: conn}, true
 		return nil, t, release, nil
 	}
 	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
@@ -197,6 +197,9 @@ func (db *DB) pgBegin(pipelined bool) (*sql.Tx, *tx, func(), error) {
 // On a connection that no longer answers it fails, and the connection is
 // then dropped when released.
 func pgRollback(t *tx) error {
+	if !t.began {
+		return nil // nothing went to the server: no transaction to end
+	}
 	_, err := t.pipe.conn.ExecContext(t.ctx, "ROLLBACK")
 	return err
 }
@@ -241,10 +244,9 @@ func (db *DB) pgOptimistic(batch []*writeReq) (pgOutcome, string) {
 			return undo(err)
 		}
 	}
-	// The batch's counter changes are queued; the draw of its dossier
-	// numbers ends the queue (the counter rows stay locked from the draw
-	// to the commit); the dossiers with their codes and the COMMIT go in
-	// the last pipeline.
+	// The batch's counter changes are queued; the batch's dossier
+	// numbers are drawn apart; the dossiers with their codes and the
+	// COMMIT go in the last pipeline, behind everything queued.
 	if err := t.flushStats(); err != nil {
 		return undo(err)
 	}

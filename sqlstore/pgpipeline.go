@@ -36,8 +36,9 @@ import (
 //
 // The end of a batch is one pipeline. The numbers of its dossiers are
 // drawn first, in a short transaction of their own (numbersdraw.go); the
-// pipeline then holds everything queued, the numbered dossiers' INSERTs,
-// kept out of the queue until then so that they carry their codes
+// pipeline then holds the batch's BEGIN (pgBegin) when nothing went to the
+// server before, everything queued, the numbered dossiers' INSERTs, kept
+// out of the queue until then so that they carry their codes
 // (holdDossier), and the COMMIT. The rows that point to those dossiers
 // (events, inbox rows, keys) go before them: their foreign keys are
 // deferrable (migration 0028) and such a batch defers them to its commit
@@ -141,10 +142,12 @@ func (p *pgIDs) sequence(t *tx, table string) (string, error) {
 
 // drawIDs reserves n ids of table from its identity sequence seq,
 // straight from the server, ahead of the queued statements: the sequence
-// does not depend on them. The sequence is a regclass parameter, looked up
-// once per draw: naming it by pg_get_serial_sequence in the query, as this
-// once did, looked it up again for every id (8 µs an id against 1 µs on
-// the development machine, about 13 µs of the server's CPU per intake).
+// does not depend on them. It may run before the batch's BEGIN has gone
+// (pgBegin): nextval is never rolled back, in a transaction or not. The
+// sequence is a regclass parameter, looked up once per draw: naming it by
+// pg_get_serial_sequence in the query, as this once did, looked it up
+// again for every id (8 µs an id against 1 µs on the development machine,
+// about 13 µs of the server's CPU per intake).
 func drawIDs(t *tx, table, seq string, n int) ([]int64, error) {
 	rows, err := t.pgtx.QueryContext(t.ctx, `SELECT nextval($1) FROM generate_series(1, $2)`, seq, n)
 	if err != nil {
@@ -251,18 +254,19 @@ func (t *tx) releaseHeld() {
 }
 
 // flushBefore sends the queue before a statement that goes to the server
-// at once (it must see everything the transaction did before it). A
-// statement naming the dossiers table could read or change a held dossier,
-// so the held INSERTs go too, with their provisional codes (the draw then
-// sets those by an UPDATE).
+// at once (it must see everything the transaction did before it), and
+// the transaction's BEGIN if it still waits: with the queue, or alone when
+// nothing is queued. A statement naming the dossiers table could read or
+// change a held dossier, so the held INSERTs go too, with their
+// provisional codes (the draw then sets those by an UPDATE).
 func (t *tx) flushBefore(query string) error {
-	if err := t.sendBegin(); err != nil {
-		return err
-	}
 	if t.pipe != nil && len(t.pipe.held) > 0 && namesTable(query, "dossiers") {
 		t.releaseHeld()
 	}
-	return t.flushPipe()
+	if err := t.flushPipe(); err != nil {
+		return err
+	}
+	return t.sendBegin()
 }
 
 // namesTable reports whether query contains table as a whole word.
@@ -402,14 +406,19 @@ func (t *tx) flushPipe() error {
 	return err
 }
 
-// sendPipe sends the queued statements in one pipeline and reads their
-// results. It returns the first error, mapped as the statement's own
-// would be, and the index of the statement that failed (-1 when the
-// pipeline itself could not be sent or read: a lost connection).
+// sendPipe sends the queued statements in one pipeline, behind the
+// transaction's BEGIN if it still waits, and reads their results. It
+// returns the first error, mapped as the statement's own would be, and the
+// index of the statement that failed (-1 when the pipeline itself could
+// not be sent or read, a lost connection, or when its BEGIN failed).
 func (t *tx) sendPipe() (failed int, first error) {
 	queued, orig := coalesceInserts(t.pipe.queued, t.pipe.deferred)
 	t.pipe.queued = nil
 	t.pipe.sent++
+	begin := t.beginWaits
+	if begin {
+		t.beginWaits, t.began = false, true
+	}
 	failed = -1
 	defer func() {
 		if failed >= 0 && orig != nil {
@@ -422,6 +431,9 @@ func (t *tx) sendPipe() (failed int, first error) {
 			return fmt.Errorf("pipeline: driver connection is %T, not pgx", dc)
 		}
 		b := &pgx.Batch{}
+		if begin {
+			b.Queue(t.beginStatement())
+		}
 		for _, q := range queued {
 			b.Queue(q.query, q.args...)
 		}
@@ -430,6 +442,9 @@ func (t *tx) sendPipe() (failed int, first error) {
 			if first == nil && err != nil {
 				failed, first = i, err
 			}
+		}
+		if begin {
+			_, first = br.Exec()
 		}
 		for i, q := range queued {
 			if first != nil {

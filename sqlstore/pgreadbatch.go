@@ -27,6 +27,17 @@ import (
 // SQLite, and no writes.
 const pgReadBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
+// pgWriteBegin starts a group commit's optimistic run (pgbatch.go).
+const pgWriteBegin = "BEGIN ISOLATION LEVEL READ COMMITTED"
+
+// beginStatement is the BEGIN that t's transaction waits to send.
+func (t *tx) beginStatement() string {
+	if t.write {
+		return pgWriteBegin
+	}
+	return pgReadBegin
+}
+
 // rowsScanner is what a scan of several rows needs: *sql.Rows and
 // pgx.Rows both are one.
 type rowsScanner interface {
@@ -65,14 +76,15 @@ func (db *DB) pgReadTx(ctx context.Context, fn func(motcua.Tx) error) error {
 	return ferr
 }
 
-// sendBegin sends a read's BEGIN before its first statement, if it
-// waits.
+// sendBegin sends the BEGIN of a read, or of a pipelined write whose
+// queue is empty, on its own before the transaction's first statement, if
+// it waits.
 func (t *tx) sendBegin() error {
 	if !t.beginWaits {
 		return nil
 	}
 	t.beginWaits, t.began = false, true
-	_, err := t.pgtx.ExecContext(t.ctx, pgReadBegin)
+	_, err := t.pgtx.ExecContext(t.ctx, t.beginStatement())
 	return mapError(err)
 }
 
@@ -96,7 +108,7 @@ func (t *tx) readSteps(steps []readStep) error {
 	b := &pgx.Batch{}
 	begin := t.beginWaits
 	if begin {
-		b.Queue(pgReadBegin)
+		b.Queue(t.beginStatement())
 		t.beginWaits, t.began = false, true
 	}
 	for _, s := range steps {
