@@ -212,10 +212,11 @@ type DossierStore interface {
 	ImportHistories(ctx context.Context, hs []HistoryImport) error
 	// DossierRecord returns the dossier with code and, as Events,
 	// DossierFiles, PortalSync, DossierPayments and DossierWarningsOf
-	// return them, its events, files, national portal state (nil when
-	// none), payments and warnings: what the dossier's page shows, read
-	// at once. ENOTFOUND (dossier_not_found) when no dossier has the code.
-	DossierRecord(ctx context.Context, code string) (*DossierRecord, error)
+	// return them, those of its events, files, national portal state (nil
+	// when none), payments and warnings that parts choose (RecordAll: what
+	// the dossier's page shows), read at once; the parts not chosen are
+	// nil. ENOTFOUND (dossier_not_found) when no dossier has the code.
+	DossierRecord(ctx context.Context, code string, parts RecordParts) (*DossierRecord, error)
 	// CodeSeqs returns every code sequence's last number.
 	CodeSeqs(ctx context.Context) (map[string]int, error)
 	// SetCodeSeq raises a code sequence's last number to n (never lowers).

@@ -223,7 +223,7 @@ func (s *Service) Dossier(ctx context.Context, code, ip string) (*DossierView, e
 		// Everything the page shows is read at once (one round trip on
 		// PostgreSQL), before the access check: nothing of it leaves
 		// this function when the check refuses.
-		r, err := tx.DossierRecord(ctx, code)
+		r, err := tx.DossierRecord(ctx, code, motcua.RecordAll)
 		if err != nil {
 			return err
 		}

@@ -148,20 +148,16 @@ func (s *Service) PublicPayments(ctx context.Context, code, verifier, ip string)
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
 	var v *PaymentView
-	// No snapshot (on PostgreSQL no BEGIN and ROLLBACK: half the round
-	// trips of a citizen's lookup): the payments are read after the
-	// dossier, so they are at least as new as its fees, as on a page
-	// reloaded a moment later.
+	// No snapshot and one batch (on PostgreSQL one round trip: no BEGIN
+	// or ROLLBACK, and the dossier's and its payments' statements sent
+	// together): the payments are read after the dossier, so they are at
+	// least as new as its fees, as on a page reloaded a moment later.
 	err := s.store.Read(motcua.NewContextNoSnapshot(ctx), func(tx motcua.Tx) error {
-		d, err := tx.DossierByCode(ctx, code)
+		r, err := tx.DossierRecord(ctx, code, motcua.RecordPayments)
 		if err != nil {
 			return err
 		}
-		ps, err := tx.DossierPayments(ctx, d.ID)
-		if err != nil {
-			return err
-		}
-		v = paymentView(d, ps, s.PaymentsEnabled())
+		v = paymentView(r.Dossier, r.Payments, s.PaymentsEnabled())
 		return nil
 	})
 	if err != nil {

@@ -10,44 +10,53 @@ import (
 // lookup).
 const byCode = `dossier_id = (SELECT id FROM dossiers WHERE code = ?)`
 
-// DossierRecord implements motcua.DossierStore. Its six statements go to
-// the server as one batch (readSteps): on PostgreSQL, in a read, one round
-// trip where they were one each, with the read's BEGIN in the same one.
-func (t *tx) DossierRecord(_ ctxT, code string) (*motcua.DossierRecord, error) {
+// DossierRecord implements motcua.DossierStore. Its statements, the
+// dossier's and one per part chosen, go to the server as one batch
+// (readSteps): on PostgreSQL one round trip where they were one each, with
+// a read's BEGIN in the same one (or none, in a read without a snapshot).
+func (t *tx) DossierRecord(_ ctxT, code string, parts motcua.RecordParts) (*motcua.DossierRecord, error) {
 	r := &motcua.DossierRecord{}
 	var found bool
 	c := []any{code}
-	err := t.readSteps([]readStep{
-		{`SELECT ` + dossierColumns + ` FROM dossiers WHERE code = ?`, c, func(rows rowsScanner) (err error) {
-			if found = rows.Next(); found {
-				r.Dossier, err = scanDossier(rows)
-			}
-			return err
-		}},
-		{eventsSelect + `e.` + byCode + ` ORDER BY e.seq`, c, func(rows rowsScanner) (err error) {
+	steps := []readStep{{`SELECT ` + dossierColumns + ` FROM dossiers WHERE code = ?`, c, func(rows rowsScanner) (err error) {
+		if found = rows.Next(); found {
+			r.Dossier, err = scanDossier(rows)
+		}
+		return err
+	}}}
+	if parts&motcua.RecordEvents != 0 {
+		steps = append(steps, readStep{eventsSelect + `e.` + byCode + ` ORDER BY e.seq`, c, func(rows rowsScanner) (err error) {
 			r.Events, err = scanEvents(rows)
 			return err
-		}},
-		{`SELECT ` + fileColumns + ` FROM dossier_files WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
+		}})
+	}
+	if parts&motcua.RecordFiles != 0 {
+		steps = append(steps, readStep{`SELECT ` + fileColumns + ` FROM dossier_files WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
 			r.Files, err = scanFiles(rows)
 			return err
-		}},
-		{`SELECT ` + portalSyncColumns + ` FROM portal_sync WHERE ` + byCode, c, func(rows rowsScanner) (err error) {
+		}})
+	}
+	if parts&motcua.RecordPortalSync != 0 {
+		steps = append(steps, readStep{`SELECT ` + portalSyncColumns + ` FROM portal_sync WHERE ` + byCode, c, func(rows rowsScanner) (err error) {
 			if rows.Next() {
 				r.PortalSync, err = scanPortalSync(rows)
 			}
 			return err
-		}},
-		{`SELECT ` + paymentColumns + ` FROM payments WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
+		}})
+	}
+	if parts&motcua.RecordPayments != 0 {
+		steps = append(steps, readStep{`SELECT ` + paymentColumns + ` FROM payments WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
 			r.Payments, err = scanPayments(rows)
 			return err
-		}},
-		{`SELECT ` + warningColumns + ` FROM dossier_warnings WHERE ` + byCode + ` ORDER BY at, id`, c, func(rows rowsScanner) (err error) {
+		}})
+	}
+	if parts&motcua.RecordWarnings != 0 {
+		steps = append(steps, readStep{`SELECT ` + warningColumns + ` FROM dossier_warnings WHERE ` + byCode + ` ORDER BY at, id`, c, func(rows rowsScanner) (err error) {
 			r.Warnings, err = scanWarnings(rows)
 			return err
-		}},
-	})
-	if err != nil {
+		}})
+	}
+	if err := t.readSteps(steps); err != nil {
 		return nil, err
 	}
 	if !found {

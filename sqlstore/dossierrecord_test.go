@@ -15,7 +15,9 @@ import (
 // code nobody has. Then the snapshot: a payment committed while a read is
 // open is seen by none of its statements, whether the record was the
 // read's first statement (its BEGIN sent in the batch) or came after
-// another (the BEGIN sent before that one).
+// another (the BEGIN sent before that one). Some parts only, with and
+// without a snapshot (on PostgreSQL a batch with no BEGIN): the parts
+// chosen as in the whole record, the others nil.
 func TestDossierRecord(t *testing.T) {
 	sqltest.Run(t, func(t *testing.T, e sqltest.Engine) {
 		db := sqltest.Open(t, e)
@@ -49,7 +51,7 @@ func TestDossierRecord(t *testing.T) {
 
 		for _, d := range []*motcua.Dossier{rich, bare} {
 			err := db.Read(ctx, func(tx motcua.Tx) error {
-				got, err := tx.DossierRecord(ctx, d.Code)
+				got, err := tx.DossierRecord(ctx, d.Code, motcua.RecordAll)
 				if err != nil {
 					return err
 				}
@@ -92,7 +94,49 @@ func TestDossierRecord(t *testing.T) {
 		if r := readRecord(t, db, bare.Code); len(r.Events) != 1 || r.Files != nil || r.PortalSync != nil || r.Payments != nil || r.Warnings != nil {
 			t.Errorf("the bare dossier's parts: %+v", r)
 		}
-		err := db.Read(ctx, func(tx motcua.Tx) error { _, err := tx.DossierRecord(ctx, "H99.101-260310-9999"); return err })
+
+		// Some parts only, and without a snapshot (on PostgreSQL one
+		// batch on a pooled connection, no BEGIN): the parts chosen as in
+		// the whole record, the others nil.
+		for _, c := range []struct {
+			name  string
+			parts motcua.RecordParts
+			keep  func(r *motcua.DossierRecord) *motcua.DossierRecord
+		}{
+			{"payments", motcua.RecordPayments, func(r *motcua.DossierRecord) *motcua.DossierRecord {
+				return &motcua.DossierRecord{Dossier: r.Dossier, Payments: r.Payments}
+			}},
+			{"events and warnings", motcua.RecordEvents | motcua.RecordWarnings, func(r *motcua.DossierRecord) *motcua.DossierRecord {
+				return &motcua.DossierRecord{Dossier: r.Dossier, Events: r.Events, Warnings: r.Warnings}
+			}},
+			{"all", motcua.RecordAll, func(r *motcua.DossierRecord) *motcua.DossierRecord { return r }},
+		} {
+			for _, noSnapshot := range []bool{false, true} {
+				rctx := ctx
+				if noSnapshot {
+					rctx = motcua.NewContextNoSnapshot(ctx)
+				}
+				var got *motcua.DossierRecord
+				err := db.Read(rctx, func(tx motcua.Tx) (err error) { got, err = tx.DossierRecord(rctx, rich.Code, c.parts); return err })
+				if err != nil {
+					t.Fatalf("%s (no snapshot %v): %v", c.name, noSnapshot, err)
+				}
+				if want := c.keep(readRecord(t, db, rich.Code)); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s (no snapshot %v): record\n%+v\nwant\n%+v", c.name, noSnapshot, got, want)
+				}
+			}
+		}
+		err := db.Read(motcua.NewContextNoSnapshot(ctx), func(tx motcua.Tx) error {
+			_, err := tx.DossierRecord(ctx, "H99.101-260310-9998", motcua.RecordPayments)
+			return err
+		})
+		if motcua.ErrorReason(err) != "dossier_not_found" {
+			t.Errorf("a code nobody has, without a snapshot: %v, want dossier_not_found", err)
+		}
+		err = db.Read(ctx, func(tx motcua.Tx) error {
+			_, err := tx.DossierRecord(ctx, "H99.101-260310-9999", motcua.RecordAll)
+			return err
+		})
 		if motcua.ErrorReason(err) != "dossier_not_found" {
 			t.Errorf("a code nobody has: %v, want dossier_not_found", err)
 		}
@@ -105,7 +149,7 @@ func TestDossierRecord(t *testing.T) {
 				var err error
 				if recordFirst {
 					var r *motcua.DossierRecord
-					if r, err = tx.DossierRecord(ctx, rich.Code); err == nil {
+					if r, err = tx.DossierRecord(ctx, rich.Code, motcua.RecordAll); err == nil {
 						before = r.Payments
 					}
 				} else {
@@ -115,7 +159,7 @@ func TestDossierRecord(t *testing.T) {
 					return err
 				}
 				mustWrite(t, db, func(tx motcua.Tx) error { return tx.CreatePayment(ctx, pay("TM-S"+string(rune('0'+i)))) })
-				r, err := tx.DossierRecord(ctx, rich.Code)
+				r, err := tx.DossierRecord(ctx, rich.Code, motcua.RecordAll)
 				if err != nil {
 					return err
 				}
@@ -143,7 +187,7 @@ func TestDossierRecord(t *testing.T) {
 func readRecord(t *testing.T, db motcua.Store, code string) *motcua.DossierRecord {
 	t.Helper()
 	var r *motcua.DossierRecord
-	if err := db.Read(ctx, func(tx motcua.Tx) (err error) { r, err = tx.DossierRecord(ctx, code); return err }); err != nil {
+	if err := db.Read(ctx, func(tx motcua.Tx) (err error) { r, err = tx.DossierRecord(ctx, code, motcua.RecordAll); return err }); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -90,14 +90,31 @@ func (t *tx) sendBegin() error {
 
 // readSteps runs steps in order, each read by its own function. In a
 // PostgreSQL read they go to the server as one batch (with the read's
-// BEGIN when it still waits): one round trip. Elsewhere (SQLite, a write,
-// a read without a snapshot) they run one after the other, as separate
-// queries would.
+// BEGIN when it still waits): one round trip. In a PostgreSQL read without
+// a snapshot they go as one batch too, on a pooled connection of their
+// own, with no BEGIN: a pipeline without one runs in an implicit
+// transaction, each statement with its own snapshot, as such a read's
+// statements do one by one. Elsewhere (SQLite, a write) they run one after
+// the other, as separate queries would.
 func (t *tx) readSteps(steps []readStep) error {
 	if len(steps) == 0 {
 		return nil
 	}
-	if t.rconn == nil {
+	conn := t.rconn
+	if ns, ok := t.pgtx.(pgNoSnapshot); ok && len(steps) > 1 {
+		for _, s := range steps {
+			if !readOnlySQL(s.query) {
+				return errWriteInRead
+			}
+		}
+		c, err := ns.db.Conn(t.ctx)
+		if err != nil {
+			return mapError(err)
+		}
+		defer c.Close()
+		conn = c
+	}
+	if conn == nil {
 		for _, s := range steps {
 			if err := t.readStep(s); err != nil {
 				return err
@@ -115,7 +132,7 @@ func (t *tx) readSteps(steps []readStep) error {
 		b.Queue(rebind(s.query), s.args...)
 	}
 	var first error
-	err := t.rconn.Raw(func(dc any) error {
+	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("read batch: driver connection is %T, not pgx", dc)

@@ -41,7 +41,7 @@ func TestPGCancelledReadsEndTheirTransactions(t *testing.T) {
 			time.AfterFunc(time.Duration(rng.IntN(600))*time.Microsecond, cancel)
 		}
 		err := db.Read(c, func(tx motcua.Tx) error {
-			if _, err := tx.DossierRecord(c, d.Code); err != nil {
+			if _, err := tx.DossierRecord(c, d.Code, motcua.RecordAll); err != nil {
 				return err
 			}
 			switch i % 4 {
