@@ -86,10 +86,14 @@ func (s *Service) act(ctx context.Context, u *motcua.User, code string, in ActIn
 func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code string, in ActInput, byID map[int64]*motcua.Agency, now time.Time) (*motcua.Dossier, error) {
 	var out *motcua.Dossier
 	err := func() error {
-		d, err := tx.DossierByCode(ctx, code)
+		// The payments with the dossier (on PostgreSQL one round trip):
+		// the fee lines of the answer say what the payment records say,
+		// and an action changes none of them.
+		r, err := tx.DossierRecord(ctx, code, motcua.RecordPayments)
 		if err != nil {
 			return err
 		}
+		d := r.Dossier
 		if u != motcua.SystemUser && !s.involved(u, d, nil, byID) && !portalOwns(u, d) {
 			// Not revealing whether the code exists to people with no
 			// business with it.
@@ -150,12 +154,7 @@ func (s *Service) actTx(ctx context.Context, tx motcua.Tx, u *motcua.User, code 
 			}
 		}
 		d.FillComponents(p)
-		// The fee lines say what the payment records say.
-		ps, err := tx.DossierPayments(ctx, d.ID)
-		if err != nil {
-			return err
-		}
-		motcua.MarkFeesPaid(d.Fees, ps)
+		motcua.MarkFeesPaid(d.Fees, r.Payments)
 		out = d
 		return nil
 	}()

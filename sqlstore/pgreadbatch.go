@@ -94,11 +94,16 @@ func (t *tx) sendBegin() error {
 // a snapshot they go as one batch too, on a pooled connection of their
 // own, with no BEGIN: a pipeline without one runs in an implicit
 // transaction, each statement with its own snapshot, as such a read's
-// statements do one by one. Elsewhere (SQLite, a write) they run one after
+// statements do one by one. In a pipelined write they go behind the
+// queued statements (and the write's BEGIN when it still waits), in one
+// pipeline. Elsewhere (SQLite, a write's isolated run) they run one after
 // the other, as separate queries would.
 func (t *tx) readSteps(steps []readStep) error {
 	if len(steps) == 0 {
 		return nil
+	}
+	if t.pipelined() {
+		return t.pipeSteps(steps)
 	}
 	conn := t.rconn
 	if ns, ok := t.pgtx.(pgNoSnapshot); ok && len(steps) > 1 {
@@ -156,6 +161,22 @@ func (t *tx) readSteps(steps []readStep) error {
 		first = err
 	}
 	return mapError(first)
+}
+
+// pipeSteps sends steps behind t's queue in one pipeline. A step naming
+// the dossiers table could read a held dossier, so the held INSERTs go
+// too, as before any statement sent at once (flushBefore).
+func (t *tx) pipeSteps(steps []readStep) error {
+	for _, s := range steps {
+		if len(t.pipe.held) > 0 && namesTable(s.query, "dossiers") {
+			t.releaseHeld()
+		}
+		read := s.read
+		t.pipe.queued = append(t.pipe.queued, pgQueued{query: rebind(s.query), args: s.args, rows: -1,
+			read: func(rows pgx.Rows) error { return read(rows) }})
+	}
+	_, err := t.sendPipe()
+	return err
 }
 
 // readStep runs one step on its own.
