@@ -24,37 +24,36 @@ func (t *tx) DossierRecord(_ ctxT, code string, parts motcua.RecordParts) (*motc
 		}
 		return err
 	}}}
-	if parts&motcua.RecordEvents != 0 {
-		steps = append(steps, readStep{eventsSelect + `e.` + byCode + ` ORDER BY e.seq`, c, func(rows rowsScanner) (err error) {
+	for _, p := range []struct {
+		part motcua.RecordParts
+		step readStep
+	}{
+		{motcua.RecordEvents, readStep{eventsSelect + `e.` + byCode + ` ORDER BY e.seq`, c, func(rows rowsScanner) (err error) {
 			r.Events, err = scanEvents(rows)
 			return err
-		}})
-	}
-	if parts&motcua.RecordFiles != 0 {
-		steps = append(steps, readStep{`SELECT ` + fileColumns + ` FROM dossier_files WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
+		}}},
+		{motcua.RecordFiles, readStep{`SELECT ` + fileColumns + ` FROM dossier_files WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
 			r.Files, err = scanFiles(rows)
 			return err
-		}})
-	}
-	if parts&motcua.RecordPortalSync != 0 {
-		steps = append(steps, readStep{`SELECT ` + portalSyncColumns + ` FROM portal_sync WHERE ` + byCode, c, func(rows rowsScanner) (err error) {
+		}}},
+		{motcua.RecordPortalSync, readStep{`SELECT ` + portalSyncColumns + ` FROM portal_sync WHERE ` + byCode, c, func(rows rowsScanner) (err error) {
 			if rows.Next() {
 				r.PortalSync, err = scanPortalSync(rows)
 			}
 			return err
-		}})
-	}
-	if parts&motcua.RecordPayments != 0 {
-		steps = append(steps, readStep{`SELECT ` + paymentColumns + ` FROM payments WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
+		}}},
+		{motcua.RecordPayments, readStep{`SELECT ` + paymentColumns + ` FROM payments WHERE ` + byCode + ` ORDER BY id`, c, func(rows rowsScanner) (err error) {
 			r.Payments, err = scanPayments(rows)
 			return err
-		}})
-	}
-	if parts&motcua.RecordWarnings != 0 {
-		steps = append(steps, readStep{`SELECT ` + warningColumns + ` FROM dossier_warnings WHERE ` + byCode + ` ORDER BY at, id`, c, func(rows rowsScanner) (err error) {
+		}}},
+		{motcua.RecordWarnings, readStep{`SELECT ` + warningColumns + ` FROM dossier_warnings WHERE ` + byCode + ` ORDER BY at, id`, c, func(rows rowsScanner) (err error) {
 			r.Warnings, err = scanWarnings(rows)
 			return err
-		}})
+		}}},
+	} {
+		if parts&p.part != 0 {
+			steps = append(steps, p.step)
+		}
 	}
 	if err := t.readSteps(steps); err != nil {
 		return nil, err

@@ -177,9 +177,9 @@ type pgQueued struct {
 	// id, if not nil, receives the id the statement returns (an INSERT …
 	// RETURNING id): set when the pipeline is sent, before the commit.
 	id *int64
-	// read, if not nil, reads the rows the statement returns (the draw of
-	// dossier numbers) when the pipeline is sent.
-	read func(pgx.Rows) error
+	// read, if not nil, reads the rows the statement returns when the
+	// pipeline is sent: a read step of the transaction (pipeSteps).
+	read func(rowsScanner) error
 	// tag, if not nil, receives the statement's command tag (its rows
 	// affected) when the pipeline is sent: a statement whose answer the
 	// transaction waits for (execWithQueue).
@@ -194,7 +194,9 @@ type pgQueued struct {
 type pgPipe struct {
 	conn   *sql.Conn // the batch's connection, for the pipeline
 	queued []pgQueued
-	sent   int // how many times the queue was sent
+	// wrote: a statement other than a read step went to the server in
+	// the pipeline (see pipeUsed).
+	wrote bool
 	// held are the INSERTs of the numbered dossiers (CreateNumberedDossier),
 	// kept out of the queue until their numbers are drawn so that they
 	// take their codes with them; heldGen counts the times they had to be
@@ -253,16 +255,23 @@ func (t *tx) releaseHeld() {
 	t.pipe.heldGen++
 }
 
-// flushBefore sends the queue before a statement that goes to the server
-// at once (it must see everything the transaction did before it), and
-// the transaction's BEGIN if it still waits: with the queue, or alone when
-// nothing is queued. A statement naming the dossiers table could read or
-// change a held dossier, so the held INSERTs go too, with their
-// provisional codes (the draw then sets those by an UPDATE).
-func (t *tx) flushBefore(query string) error {
+// releaseHeldBefore moves the held dossier INSERTs to the queue when
+// query names the dossiers table: it could read or change a held dossier,
+// which must then be there, with its provisional code (the draw then sets
+// the code by an UPDATE).
+func (t *tx) releaseHeldBefore(query string) {
 	if t.pipe != nil && len(t.pipe.held) > 0 && namesTable(query, "dossiers") {
 		t.releaseHeld()
 	}
+}
+
+// flushBefore sends the queue before a statement that goes to the server
+// at once (it must see everything the transaction did before it), and
+// the transaction's BEGIN if it still waits: with the queue, or alone when
+// nothing is queued; the held dossier INSERTs go too when the statement
+// could read or change one (releaseHeldBefore).
+func (t *tx) flushBefore(query string) error {
+	t.releaseHeldBefore(query)
 	if err := t.flushPipe(); err != nil {
 		return err
 	}
@@ -318,9 +327,7 @@ func (t *tx) execLater(rows int64, query string, args ...any) error {
 // waited twice. Its errors are those exec gives (the first failing
 // statement's, mapped).
 func (t *tx) execWithQueue(query string, args []any) (sql.Result, error) {
-	if len(t.pipe.held) > 0 && namesTable(query, "dossiers") {
-		t.releaseHeld()
-	}
+	t.releaseHeldBefore(query)
 	var tag pgconn.CommandTag
 	t.pipe.queued = append(t.pipe.queued, pgQueued{query: rebind(query), args: args, rows: -1, tag: &tag})
 	if _, err := t.sendPipe(); err != nil {
@@ -412,9 +419,11 @@ func (t *tx) flushPipe() error {
 // index of the statement that failed (-1 when the pipeline itself could
 // not be sent or read, a lost connection, or when its BEGIN failed).
 func (t *tx) sendPipe() (failed int, first error) {
+	for _, q := range t.pipe.queued {
+		t.pipe.wrote = t.pipe.wrote || q.read == nil
+	}
 	queued, orig := coalesceInserts(t.pipe.queued, t.pipe.deferred)
 	t.pipe.queued = nil
-	t.pipe.sent++
 	begin := t.beginWaits
 	if begin {
 		t.beginWaits, t.began = false, true
@@ -511,9 +520,12 @@ func firstWords(q string) string {
 	return q
 }
 
-// pipeUsed reports whether any statement of t was queued in its pipeline.
+// pipeUsed reports whether a statement of t other than a read step went
+// to or waits in its pipeline: such a statement's failure surfaces at a
+// later send, unmapped (pgOptimistic). A read step (pipeSteps) is answered
+// in the send that carries it, with its own error, as a read sent at once.
 func (t *tx) pipeUsed() bool {
-	return t.pipe != nil && (t.pipe.sent > 0 || len(t.pipe.queued) > 0 || len(t.pipe.held) > 0)
+	return t.pipe != nil && (t.pipe.wrote || len(t.pipe.queued) > 0 || len(t.pipe.held) > 0)
 }
 
 // commitPipe commits a pipelined transaction: its queued statements and

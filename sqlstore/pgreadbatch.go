@@ -150,7 +150,7 @@ func (t *tx) readSteps(steps []readStep) error {
 			if first != nil {
 				break // the server skipped the rest (one Sync ends the batch)
 			}
-			first = batchRead(br, func(rows pgx.Rows) error { return s.read(rows) })
+			first = batchRead(br, s.read)
 		}
 		if err := br.Close(); err != nil && first == nil {
 			first = err
@@ -163,17 +163,12 @@ func (t *tx) readSteps(steps []readStep) error {
 	return mapError(first)
 }
 
-// pipeSteps sends steps behind t's queue in one pipeline. A step naming
-// the dossiers table could read a held dossier, so the held INSERTs go
-// too, as before any statement sent at once (flushBefore).
+// pipeSteps sends steps behind t's queue in one pipeline, the held
+// dossier INSERTs too when a step could read one (releaseHeldBefore).
 func (t *tx) pipeSteps(steps []readStep) error {
 	for _, s := range steps {
-		if len(t.pipe.held) > 0 && namesTable(s.query, "dossiers") {
-			t.releaseHeld()
-		}
-		read := s.read
-		t.pipe.queued = append(t.pipe.queued, pgQueued{query: rebind(s.query), args: s.args, rows: -1,
-			read: func(rows pgx.Rows) error { return read(rows) }})
+		t.releaseHeldBefore(s.query)
+		t.pipe.queued = append(t.pipe.queued, pgQueued{query: rebind(s.query), args: s.args, rows: -1, read: s.read})
 	}
 	_, err := t.sendPipe()
 	return err
@@ -193,7 +188,7 @@ func (t *tx) readStep(s readStep) error {
 }
 
 // batchRead reads the next result of a batch with read, and closes it.
-func batchRead(br pgx.BatchResults, read func(pgx.Rows) error) error {
+func batchRead(br pgx.BatchResults, read func(rowsScanner) error) error {
 	rows, err := br.Query()
 	if err != nil {
 		return err
