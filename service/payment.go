@@ -84,10 +84,13 @@ func (s *Service) DossierPayments(ctx context.Context, code string) (*PaymentVie
 	}
 	var v *PaymentView
 	err = s.store.Read(ctx, func(tx motcua.Tx) error {
-		d, err := tx.DossierByCode(ctx, code)
+		// The payments come with the dossier, in one round trip on
+		// PostgreSQL; they are shown only once u is found involved.
+		r, err := tx.DossierRecord(ctx, code, motcua.RecordPayments)
 		if err != nil {
 			return err
 		}
+		d := r.Dossier
 		if !s.involved(u, d, nil, byID) {
 			events, err := tx.Events(ctx, d.ID)
 			if err != nil {
@@ -97,11 +100,7 @@ func (s *Service) DossierPayments(ctx context.Context, code string) (*PaymentVie
 				return motcua.Errorf(motcua.ENOTFOUND, "dossier_not_found", "Không tìm thấy hồ sơ có mã %s.", code)
 			}
 		}
-		ps, err := tx.DossierPayments(ctx, d.ID)
-		if err != nil {
-			return err
-		}
-		v = s.staffPaymentView(ctx, tx, u, d, ps)
+		v = s.staffPaymentView(ctx, tx, u, d, r.Payments)
 		return nil
 	})
 	return v, err
