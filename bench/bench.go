@@ -259,11 +259,9 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-// hammer runs fn from n clients for d and returns the rate of successes.
+// hammer runs fn from n clients for d and returns the rate of successes;
+// each client has its own connection (connTransport).
 func hammer(ctx context.Context, n int, d time.Duration, fn func(c *http.Client, worker int) error) (Figure, error) {
-	tr := &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n, MaxConnsPerHost: n, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	c := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	var ops atomic.Int64
 	var firstErr atomic.Value
 	ctx, cancel := context.WithTimeout(ctx, d)
@@ -274,6 +272,9 @@ func hammer(ctx context.Context, n int, d time.Duration, fn func(c *http.Client,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			tr := &connTransport{}
+			defer tr.drop()
+			c := &http.Client{Transport: tr}
 			for ctx.Err() == nil {
 				if err := fn(c, w); err != nil {
 					if ctx.Err() == nil {

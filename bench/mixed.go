@@ -185,7 +185,7 @@ type session struct {
 // mixed is a running mixed workload.
 type mixed struct {
 	base     string
-	client   *http.Client
+	client   *http.Client // for the sign-ins; each worker has its own connection
 	sessions []*session
 	lookups  [][2]string // code, verifier
 	seq      atomic.Int64
@@ -477,6 +477,8 @@ type workerRes struct {
 	gap       float64
 	next, end time.Time
 	rng       *rand.Rand
+	// client is the worker's own connection (connTransport).
+	client *http.Client
 	// probed: the requests are timed for the TailProbe.
 	probed bool
 }
@@ -520,7 +522,10 @@ func (m *mixed) run(ctx context.Context, n int, d time.Duration, solo bool, rate
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
-			res := &workerRes{stats: map[string]*kindStats{}, rng: rng, end: end, probed: m.tail != nil && !solo}
+			tr := &connTransport{}
+			defer tr.drop()
+			res := &workerRes{stats: map[string]*kindStats{}, rng: rng, end: end, probed: m.tail != nil && !solo,
+				client: &http.Client{Transport: tr}}
 			results[w] = res.stats
 			s := m.sessions[w%len(m.sessions)]
 			if !solo && m.idle(s.role) {
@@ -847,7 +852,7 @@ func (m *mixed) timed(res *workerRes, kind string, s *session, method, path stri
 		// the user's wait too (no coordinated omission).
 		t0 = due
 	}
-	resp, err := m.client.Do(req)
+	resp, err := res.client.Do(req)
 	if err != nil {
 		return nil, err
 	}
