@@ -91,11 +91,20 @@ func (db *DB) RebuildIndexes(ctx context.Context, minBytes int64, dryRun bool, p
 
 // indexesToRebuild lists the schema's valid indexes of at least minBytes,
 // largest first.
+//
+// The sizes are measured in a materialized CTE, after the join has kept
+// the schema's indexes: pg_relation_size locks the relation it measures,
+// and in the WHERE clause the planner ran it in the scan of pg_class, on
+// every index of the database, so that a rebuild waited for any other
+// schema (another province, another test) that held an index of its own
+// in ACCESS EXCLUSIVE mode, as a migration does.
 func indexesToRebuild(ctx context.Context, c *sql.Conn, minBytes int64) ([]IndexRebuild, error) {
-	rows, err := c.QueryContext(ctx, `SELECT t.relname, i.relname, pg_relation_size(i.oid)
-		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-		JOIN pg_namespace n ON n.oid = i.relnamespace AND n.nspname = current_schema()
-		WHERE x.indisvalid AND pg_relation_size(i.oid) >= $1
+	rows, err := c.QueryContext(ctx, `WITH s AS MATERIALIZED (
+			SELECT t.relname AS tab, i.relname AS idx, pg_relation_size(i.oid) AS bytes
+			FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+			JOIN pg_namespace n ON n.oid = i.relnamespace AND n.nspname = current_schema()
+			WHERE x.indisvalid)
+		SELECT tab, idx, bytes FROM s WHERE bytes >= $1
 		ORDER BY 3 DESC, 2`, minBytes)
 	if err != nil {
 		return nil, err

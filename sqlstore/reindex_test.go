@@ -129,6 +129,50 @@ func TestRebuildIndexesShrinksDecayedOnes(t *testing.T) {
 	})
 }
 
+// TestRebuildIndexesLooksAtItsSchemaOnly: listing the indexes to rebuild
+// measures the store's own, and does not wait for an index of another
+// schema that a transaction holds (as a migration holds the indexes it
+// changes).
+func TestRebuildIndexesLooksAtItsSchemaOnly(t *testing.T) {
+	sqltest.RequirePostgres(t)
+	db := sqltest.Open(t, sqltest.Postgres)
+	other := pgAdmin(t, sqltest.FreshSchema(t))
+	mustExec(t, other, `CREATE TABLE busy (k INTEGER)`)
+	mustExec(t, other, `CREATE INDEX busy_k ON busy (k)`)
+	hold, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback()
+	if _, err := hold.Exec(`LOCK TABLE busy IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		list []sqlstore.IndexRebuild
+		err  error
+	}
+	out := make(chan result, 1)
+	go func() {
+		list, err := db.RebuildIndexes(ctx, 0, true, nil)
+		out <- result{list, err}
+	}()
+	select {
+	case res := <-out:
+		if res.err != nil || len(res.list) < 10 {
+			t.Fatalf("every index of the store: %d, %v", len(res.list), res.err)
+		}
+		for _, r := range res.list {
+			if r.Index == "busy_k" {
+				t.Errorf("another schema's index is listed: %+v", r)
+			}
+		}
+	case <-time.After(20 * time.Second):
+		hold.Rollback()
+		<-out
+		t.Fatal("listing the indexes waited for another schema's")
+	}
+}
+
 func invalidIndexes(t *testing.T, db *sqlstore.DB) int {
 	t.Helper()
 	n, err := db.CountRaw(ctx, `SELECT COUNT(*) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
