@@ -114,6 +114,7 @@ type DB struct {
 	rpool        *readerPool
 	lpool        *readerPool   // SQLite: the long reads' connections
 	longSem      chan struct{} // PostgreSQL: bounds the long reads at once
+	readSlots    *fifoSlots    // PostgreSQL: the other reads' turns for a connection
 	checkpointer *sql.DB       // a separate connection for background checkpoints
 	rmu          sync.RWMutex  // readers hold it shared; Close takes it to stop them
 	rgate        readGate      // SQLite: holds new reads while the log is started again (wal.go)

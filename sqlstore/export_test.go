@@ -320,3 +320,7 @@ func (db *DB) WarmVersionNames(ctx context.Context) error {
 // AuditSealLock is the advisory lock key LockAuditChain takes on
 // PostgreSQL.
 const AuditSealLock int64 = auditSealLock
+
+// DriverPoolWaits returns how often database/sql's own pool made a caller
+// wait for a PostgreSQL connection (PoolStats adds the reads' turns).
+func (db *DB) DriverPoolWaits() int64 { return db.pg.Stats().WaitCount }

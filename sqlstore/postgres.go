@@ -108,7 +108,10 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	db := &DB{dialect: postgresDialect, pg: pg, pgcfg: cfg.Copy(), path: redact(dsn), obs: opts.Observer,
 		writes: make(chan *writeReq), quit: make(chan struct{}), maxBatch: opts.MaxBatch,
-		longSem: make(chan struct{}, opts.LongReadConns)}
+		longSem: make(chan struct{}, opts.LongReadConns),
+		// The reads queue in order for the connections the writers and
+		// one draw of numbers leave (fifoslots.go).
+		readSlots: newFIFOSlots(opts.PGConns - opts.PGWriters - 1)}
 	db.startPGWriters(opts.PGWriters)
 	return db, nil
 }
@@ -116,11 +119,17 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 // PoolStats returns the figures of the PostgreSQL connection pool
 // (connections open and in use, how often and how long statements waited
 // for one); zero on SQLite, whose connections are its own.
+//
+// The waits count those of the reads for their turn (fifoSlots) too.
 func (db *DB) PoolStats() sql.DBStats {
 	if db.pg == nil {
 		return sql.DBStats{}
 	}
-	return db.pg.Stats()
+	st := db.pg.Stats()
+	n, d := db.readSlots.stats()
+	st.WaitCount += n
+	st.WaitDuration += d
+	return st
 }
 
 // redact removes the password from a database address, for messages.
@@ -141,6 +150,13 @@ func (db *DB) pgRead(ctx context.Context, fn func(motcua.Tx) error) error {
 	defer db.rmu.RUnlock()
 	if db.rclosed {
 		return ErrClosed
+	}
+	if !motcua.IsLongRead(ctx) {
+		// A long read has its own connections (Read's longSem).
+		if err := db.readSlots.acquire(ctx); err != nil {
+			return fmt.Errorf("reader connection: %w", err)
+		}
+		defer db.readSlots.release()
 	}
 	if motcua.IsNoSnapshot(ctx) && !motcua.IsLongRead(ctx) {
 		return fn(&tx{db: db, ctx: ctx, pgtx: pgNoSnapshot{db.pg}})

@@ -71,7 +71,8 @@ func OpenReplica(dsn string, primary *DB, opts Options) (*Replica, error) {
 	pg.SetMaxIdleConns(opts.PGConns)
 	pg.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{dialect: postgresDialect, pg: pg, pgcfg: cfg.Copy(), path: redact(dsn),
-		writes: make(chan *writeReq), quit: make(chan struct{})}
+		writes: make(chan *writeReq), quit: make(chan struct{}),
+		readSlots: newFIFOSlots(opts.PGConns)}
 	return &Replica{db: db, primary: primary}, nil
 }
 
