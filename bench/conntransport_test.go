@@ -53,6 +53,14 @@ func newCountingServer(t *testing.T) *countingServer {
 	return s
 }
 
+// workerClient is one worker's client, its connection closed at the
+// test's end.
+func workerClient(t *testing.T) *http.Client {
+	tr := &connTransport{}
+	t.Cleanup(tr.drop)
+	return &http.Client{Transport: tr}
+}
+
 func call(t *testing.T, c *http.Client, method, url, body string, header ...string) (int, string) {
 	t.Helper()
 	var rd io.Reader
@@ -81,9 +89,7 @@ func call(t *testing.T, c *http.Client, method, url, body string, header ...stri
 
 func TestConnTransportKeepsOneConnection(t *testing.T) {
 	s := newCountingServer(t)
-	tr := &connTransport{}
-	defer tr.drop()
-	c := &http.Client{Transport: tr}
+	c := workerClient(t)
 	for i := range 50 {
 		body := strings.Repeat("á", i)
 		if _, got := call(t, c, "POST", s.URL+"/echo", body); got != "POST "+body {
@@ -103,9 +109,7 @@ func TestConnTransportKeepsOneConnection(t *testing.T) {
 
 func TestConnTransportRedialsWhenItMust(t *testing.T) {
 	s := newCountingServer(t)
-	tr := &connTransport{}
-	defer tr.drop()
-	c := &http.Client{Transport: tr}
+	c := workerClient(t)
 	// The server's last answer on a connection.
 	call(t, c, "GET", s.URL+"/close", "")
 	if _, got := call(t, c, "GET", s.URL+"/echo", ""); got != "GET " {
@@ -132,9 +136,7 @@ func TestConnTransportRedialsWhenItMust(t *testing.T) {
 
 func TestConnTransportIdleCloseReplaysOnlyWhatMayBe(t *testing.T) {
 	s := newCountingServer(t)
-	tr := &connTransport{}
-	defer tr.drop()
-	c := &http.Client{Transport: tr}
+	c := workerClient(t)
 	call(t, c, "GET", s.URL+"/echo", "")
 	s.CloseClientConnections() // as an idle timeout does
 	if _, got := call(t, c, "GET", s.URL+"/echo", ""); got != "GET " {

@@ -19,16 +19,7 @@ import (
 func TestAnalyzeStaysInItsSchema(t *testing.T) {
 	sqltest.RequirePostgres(t)
 	db := sqltest.Open(t, sqltest.Postgres)
-	other := pgAdmin(t, sqltest.FreshSchema(t))
-	mustExec(t, other, `CREATE TABLE busy (k INTEGER)`)
-	hold, err := other.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hold.Rollback()
-	if _, err := hold.Exec(`LOCK TABLE busy IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	release := lockTableElsewhere(t, false)
 	done := make(chan error, 1)
 	go func() { done <- db.Analyze(ctx) }()
 	select {
@@ -37,8 +28,30 @@ func TestAnalyzeStaysInItsSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 	case <-time.After(20 * time.Second):
-		hold.Rollback()
+		release()
 		<-done
 		t.Fatal("Analyze waited for a table of another test's schema")
 	}
+}
+
+// lockTableElsewhere creates a table (with an index, if indexed) in a
+// schema of its own and holds it in ACCESS EXCLUSIVE mode, as a migration
+// of another schema does, until the test ends or release is called.
+func lockTableElsewhere(t *testing.T, indexed bool) (release func()) {
+	t.Helper()
+	other := pgAdmin(t, sqltest.FreshSchema(t))
+	mustExec(t, other, `CREATE TABLE busy (k INTEGER)`)
+	if indexed {
+		mustExec(t, other, `CREATE INDEX busy_k ON busy (k)`)
+	}
+	hold, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release = func() { hold.Rollback() } // a second call does nothing
+	t.Cleanup(release)
+	if _, err := hold.Exec(`LOCK TABLE busy IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	return release
 }

@@ -136,17 +136,7 @@ func TestRebuildIndexesShrinksDecayedOnes(t *testing.T) {
 func TestRebuildIndexesLooksAtItsSchemaOnly(t *testing.T) {
 	sqltest.RequirePostgres(t)
 	db := sqltest.Open(t, sqltest.Postgres)
-	other := pgAdmin(t, sqltest.FreshSchema(t))
-	mustExec(t, other, `CREATE TABLE busy (k INTEGER)`)
-	mustExec(t, other, `CREATE INDEX busy_k ON busy (k)`)
-	hold, err := other.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hold.Rollback()
-	if _, err := hold.Exec(`LOCK TABLE busy IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	release := lockTableElsewhere(t, true)
 	type result struct {
 		list []sqlstore.IndexRebuild
 		err  error
@@ -167,7 +157,7 @@ func TestRebuildIndexesLooksAtItsSchemaOnly(t *testing.T) {
 			}
 		}
 	case <-time.After(20 * time.Second):
-		hold.Rollback()
+		release()
 		<-out
 		t.Fatal("listing the indexes waited for another schema's")
 	}
