@@ -10,11 +10,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"github.com/motcua/motcua/sqlstore"
@@ -139,14 +142,7 @@ func FreshSchema(t testing.TB) string {
 	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
 		t.Fatalf("create schema on %s: %v", dsn, err)
 	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", dsn)
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-	})
+	t.Cleanup(func() { dropSchema(t, dsn, schema) })
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatalf("MOTCUA_TEST_POSTGRES is not a postgres:// URL: %v", err)
@@ -155,4 +151,31 @@ func FreshSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// dropSchema drops a test's schema and everything in it. A schema left
+// behind is a failure of the test that made it: it means a connection
+// still held its tables (a database not closed) or the server refused,
+// and such schemas pile up in the shared test database, each making every
+// later catalogue query slower. A deadlock with another package's test is
+// retried: it says nothing about this test.
+func dropSchema(t testing.TB, dsn, schema string) {
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Errorf("drop schema %s: %v", schema, err)
+		return
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for try := 1; ; try++ {
+		_, err = admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`)
+		var pgErr *pgconn.PgError
+		if err == nil || try == 3 || !errors.As(err, &pgErr) || pgErr.Code != "40P01" {
+			break
+		}
+	}
+	if err != nil {
+		t.Errorf("drop schema %s: %v", schema, err)
+	}
 }
