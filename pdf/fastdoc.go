@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // errGlyphs is what a fast document's output returns when one of its
@@ -447,7 +448,11 @@ func (d *fastDoc) Error() error { return d.err }
 // zpool holds zlib writers for the pages' content and the fonts' glyphs:
 // a writer allocates about a megabyte, too much to make for every
 // document. BestSpeed: on a receipt it costs ~0.5 ms less CPU than the
-// default level for ~9 KB more (61 KB against 52 KB).
+// default level for ~9 KB more (61 KB against 52 KB). klauspost/compress
+// rather than the standard library's: the same zlib streams, for a
+// quarter less CPU per receipt (1.41 → 1.06 ms, BenchmarkReceipt) and
+// 0.8 KB less. Compressing the font programs with Huffman codes only
+// saved no CPU and added 2.3 KB.
 var zpool = sync.Pool{New: func() any {
 	w, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
 	return w
