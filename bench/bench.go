@@ -67,6 +67,11 @@ type Figure struct {
 	// PerCommit is, for the intake, the store's transactions per commit
 	// during the measurement (the group commit's batch size).
 	PerCommit float64
+	// Machine is what the machine's cores did meanwhile, when
+	// MachineKnown (Linux): a round whose cores were partly stolen by the
+	// hypervisor is not comparable with a quiet one.
+	Machine      MachineShare
+	MachineKnown bool
 }
 
 // commitCounter counts the store's commits and the transactions they held
@@ -114,10 +119,14 @@ func cpuTime() time.Duration {
 
 // measured runs fn and sets the figure's CPU per operation.
 func measured(fn func() (Figure, error)) (Figure, error) {
+	m0, m0OK := ReadMachineTimes()
 	c0 := cpuTime()
 	f, err := fn()
 	if err == nil && f.Ops > 0 {
 		f.CPU = (cpuTime() - c0) / time.Duration(f.Ops)
+	}
+	if m1, ok := ReadMachineTimes(); ok && m0OK && err == nil {
+		f.Machine, f.MachineKnown = m1.Since(m0)
 	}
 	return f, err
 }
@@ -129,6 +138,20 @@ type Report struct {
 	// the database. It is reported for information.
 	Uncached                                []Figure
 	IntakeRatio, LookupRatio, UncachedRatio float64
+}
+
+// Disturbed counts the figures measured while more than StealLimit of the
+// cores was stolen by the hypervisor (Linux only; elsewhere none is).
+func Disturbed(fs ...[]Figure) int {
+	n := 0
+	for _, f := range fs {
+		for _, x := range f {
+			if x.MachineKnown && x.Machine.Disturbed() {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Run measures both pairs, interleaving baseline and subject in each round.
@@ -215,6 +238,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 				raw.Rate, us(raw.CPU), intake.Rate, us(intake.CPU), intake.PerCommit, intake.Rate/raw.Rate)
 			if raw.ServerCPU > 0 || intake.ServerCPU > 0 {
 				fmt.Fprintf(o.Out, "  PostgreSQL server CPU/op: raw %s, intake %s\n", us(raw.ServerCPU), us(intake.ServerCPU))
+			}
+			if raw.MachineKnown && intake.MachineKnown {
+				fmt.Fprintf(o.Out, "  cores stolen by the hypervisor: raw %.1f %%, intake %.1f %%\n", 100*raw.Machine.Steal, 100*intake.Machine.Steal)
 			}
 		}
 		if o.Only != "intake" {

@@ -131,6 +131,10 @@ type MixedReport struct {
 	// Commits and CommitTxs count the group commits of the concurrent
 	// run and the write transactions they held (Options.Commits).
 	Commits, CommitTxs int64
+	// Machine is what the machine's cores did during the concurrent run
+	// (busy, idle, stolen by the hypervisor), when MachineKnown (Linux).
+	Machine      MachineShare
+	MachineKnown bool
 }
 
 // Kinds of operations.
@@ -280,9 +284,13 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	if o.Commits != nil {
 		commits0, txs0 = o.Commits.Counts()
 	}
+	mach0, mach0OK := ReadMachineTimes()
 	c0 := cpuTime()
 	load, el, err := m.run(ctx, o.Sessions, o.Duration, false, o.Rate)
 	cpu := cpuTime() - c0
+	if mach1, ok := ReadMachineTimes(); ok && mach0OK {
+		r.Machine, r.MachineKnown = mach1.Since(mach0)
+	}
 	if o.ServerCPU != nil {
 		srv1 = o.ServerCPU()
 	}

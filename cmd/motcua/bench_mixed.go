@@ -133,8 +133,13 @@ func mixedProfile(path string, sessions int, several bool, stdout io.Writer) fun
 }
 
 func printMixed(w io.Writer, r *bench.MixedReport) {
+	stolen := r.MachineKnown && r.Machine.Disturbed()
 	verdict := func(ok bool) string {
-		if ok {
+		switch {
+		case stolen:
+			// The rates and latencies are the host's as much as ours.
+			return "not judged"
+		case ok:
 			return "meets"
 		}
 		return "MISSES"
@@ -153,6 +158,14 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 		fmt.Fprintf(w, "  database server CPU %s per operation (PostgreSQL's processes): %s in all with this process's\n",
 			usStr(r.ServerCPU), usStr(r.CPU+r.ServerCPU))
 	}
+	if r.MachineKnown {
+		fmt.Fprintf(w, "  the machine's cores meanwhile: %.0f %% busy, %.0f %% idle, %.1f %% stolen by the hypervisor (another guest ran)\n",
+			100*r.Machine.Busy, 100*r.Machine.Idle, 100*r.Machine.Steal)
+		if stolen {
+			fmt.Fprintf(w, "  more than %.0f %% of the cores was stolen: the rate and latencies are not judged; run again at a quieter moment\n",
+				100*bench.StealLimit)
+		}
+	}
 	if r.PoolMax > 0 {
 		fmt.Fprintf(w, "  connection pool: %d connections at most; %d waits for one, %s in all (%s per operation)\n",
 			r.PoolMax, r.PoolWaits, r.PoolWait.Round(time.Millisecond), msStr(r.PoolWaitPerOp))
@@ -166,7 +179,7 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 		fmt.Fprintf(w, "  %-18s %8d %6d %6d  %9s %9s  %9s %9s  %s\n", k.Kind, k.Ops, k.Conflicts, k.Refused,
 			msStr(k.P50), msStr(k.P99), msStr(k.SoloP50), msStr(k.SoloP99), verdict(k.P99 <= 50*time.Millisecond))
 	}
-	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), verdict(r.PeakRSS <= 256<<20))
+	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), map[bool]string{true: "meets", false: "MISSES"}[r.PeakRSS <= 256<<20])
 	fmt.Fprintf(w, "  checked: the %d dossiers received or moved are stored with the events and state the workload was answered\n", r.Checked)
 }
 
