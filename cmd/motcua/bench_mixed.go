@@ -134,22 +134,19 @@ func mixedProfile(path string, sessions int, several bool, stdout io.Writer) fun
 
 func printMixed(w io.Writer, r *bench.MixedReport) {
 	stolen := r.MachineKnown && r.Machine.Disturbed()
-	verdict := func(ok bool) string {
-		switch {
-		case stolen:
+	judged := func(ok bool) string {
+		if stolen {
 			// The rates and latencies are the host's as much as ours.
 			return "not judged"
-		case ok:
-			return "meets"
 		}
-		return "MISSES"
+		return verdict(ok)
 	}
 	how := "closed loop: each session clicks again as soon as answered"
 	if r.Offered > 0 {
 		how = fmt.Sprintf("paced: %.0f requests/s offered at random times, latency from when each was due", r.Offered)
 	}
 	fmt.Fprintf(w, "\n%d sessions (%s): %.0f operations/s (%s target ≥ 1000) = %.2f× the minimal handler's %.0f/s\n",
-		r.Sessions, how, r.Rate, verdict(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
+		r.Sessions, how, r.Rate, judged(r.Rate >= 1000), r.Rate/r.MinimalRate, r.MinimalRate)
 	if r.CPU > 0 {
 		fmt.Fprintf(w, "  CPU %s per operation (this process, load generator included): %.0f operations/s per dedicated core\n",
 			usStr(r.CPU), float64(time.Second)/float64(r.CPU))
@@ -177,9 +174,9 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 	fmt.Fprintf(w, "  %-18s %8s %6s %6s  %9s %9s  %9s %9s  %s\n", "kind", "ok", "409", "4xx", "p50", "p99", "solo p50", "solo p99", "p99 ≤ 50 ms")
 	for _, k := range r.Kinds {
 		fmt.Fprintf(w, "  %-18s %8d %6d %6d  %9s %9s  %9s %9s  %s\n", k.Kind, k.Ops, k.Conflicts, k.Refused,
-			msStr(k.P50), msStr(k.P99), msStr(k.SoloP50), msStr(k.SoloP99), verdict(k.P99 <= 50*time.Millisecond))
+			msStr(k.P50), msStr(k.P99), msStr(k.SoloP50), msStr(k.SoloP99), judged(k.P99 <= 50*time.Millisecond))
 	}
-	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), map[bool]string{true: "meets", false: "MISSES"}[r.PeakRSS <= 256<<20])
+	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), verdict(r.PeakRSS <= 256<<20))
 	fmt.Fprintf(w, "  checked: the %d dossiers received or moved are stored with the events and state the workload was answered\n", r.Checked)
 }
 
