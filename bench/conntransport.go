@@ -51,9 +51,13 @@ func (t *connTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil && t.used && replayable(req) && closedEarly(err) {
 		t.drop()
 		if req.GetBody != nil {
-			if req.Body, err = req.GetBody(); err != nil {
+			// A RoundTripper must not change the caller's request: the
+			// second send takes a copy with a fresh body.
+			again := req.Clone(req.Context())
+			if again.Body, err = req.GetBody(); err != nil {
 				return nil, err
 			}
+			req = again
 		}
 		resp, err = t.try(req)
 	}

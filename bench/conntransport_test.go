@@ -112,12 +112,7 @@ func TestConnTransportRedialsWhenItMust(t *testing.T) {
 	c := workerClient(t)
 	// The server's last answer on a connection.
 	call(t, c, "GET", s.URL+"/close", "")
-	if _, got := call(t, c, "GET", s.URL+"/echo", ""); got != "GET " {
-		t.Fatalf("after Connection: close: %q", got)
-	}
-	if n := s.conns.Load(); n != 2 {
-		t.Fatalf("%d connections after a closing answer, want 2", n)
-	}
+	s.echoes(t, c, "after Connection: close", 2)
 	// An answer closed before its end: its rest must not be read as the
 	// next answer.
 	resp, err := c.Get(s.URL + "/big")
@@ -126,11 +121,18 @@ func TestConnTransportRedialsWhenItMust(t *testing.T) {
 	}
 	io.ReadFull(resp.Body, make([]byte, 10))
 	resp.Body.Close()
+	s.echoes(t, c, "after an answer left unread", 3)
+}
+
+// echoes checks that a GET of /echo through c is answered as it should
+// be, and that the server has accepted conns connections by then.
+func (s *countingServer) echoes(t *testing.T, c *http.Client, when string, conns int64) {
+	t.Helper()
 	if _, got := call(t, c, "GET", s.URL+"/echo", ""); got != "GET " {
-		t.Fatalf("after an answer left unread: %q", got)
+		t.Fatalf("%s: %q", when, got)
 	}
-	if n := s.conns.Load(); n != 3 {
-		t.Fatalf("%d connections after an answer left unread, want 3", n)
+	if n := s.conns.Load(); n != conns {
+		t.Fatalf("%s: %d connections, want %d", when, n, conns)
 	}
 }
 
@@ -139,9 +141,7 @@ func TestConnTransportIdleCloseReplaysOnlyWhatMayBe(t *testing.T) {
 	c := workerClient(t)
 	call(t, c, "GET", s.URL+"/echo", "")
 	s.CloseClientConnections() // as an idle timeout does
-	if _, got := call(t, c, "GET", s.URL+"/echo", ""); got != "GET " {
-		t.Fatalf("GET after the server closed the idle connection: %q", got)
-	}
+	s.echoes(t, c, "GET after the server closed the idle connection", 2)
 	s.CloseClientConnections()
 	if _, got := call(t, c, "POST", s.URL+"/echo", "hồ sơ", "Idempotency-Key", "k1"); got != "POST hồ sơ" {
 		t.Fatalf("POST with an idempotency key after an idle close: %q", got)
@@ -153,14 +153,13 @@ func TestConnTransportIdleCloseReplaysOnlyWhatMayBe(t *testing.T) {
 		t.Fatal("a POST without an idempotency key was sent again after the connection closed")
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.posts) != 1 || s.posts[0] != "hồ sơ" {
-		t.Fatalf("the server saw the POSTs %q, want one intact", s.posts)
+	posts := s.posts
+	s.mu.Unlock()
+	if len(posts) != 1 || posts[0] != "hồ sơ" {
+		t.Fatalf("the server saw the POSTs %q, want one intact", posts)
 	}
 	// The failed request cost the connection; the next one dials.
-	if _, got := call(t, c, "GET", s.URL+"/echo", ""); got != "GET " {
-		t.Fatalf("after a failed POST: %q", got)
-	}
+	s.echoes(t, c, "after a failed POST", 4)
 }
 
 // BenchmarkClient compares net/http's Transport with connTransport,
