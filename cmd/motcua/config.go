@@ -359,8 +359,11 @@ func (c *Config) validate() error {
 	if strings.Contains(c.DB, "://") && !sqlstore.IsPostgresURL(c.DB) {
 		errs = append(errs, fmt.Errorf("--db must be a SQLite file path or a postgres:// address, not %q", c.DB))
 	} else if sqlstore.IsPostgresURL(c.DB) {
-		if u, err := url.Parse(c.DB); err != nil || u.Host == "" || strings.Trim(u.Path, "/") == "" {
-			errs = append(errs, errors.New("--db: a PostgreSQL address needs a host and a database: postgres://user:password@host:5432/motcua"))
+		// The host is in the address, or in its host parameter: the
+		// folder of the server's Unix socket on the same machine
+		// (postgres://motcua@/motcua?host=/var/run/postgresql).
+		if u, err := url.Parse(c.DB); err != nil || u.Host == "" && u.Query().Get("host") == "" || strings.Trim(u.Path, "/") == "" {
+			errs = append(errs, errors.New("--db: a PostgreSQL address needs a host and a database: postgres://user:password@host:5432/motcua, or on the same machine postgres://user@/motcua?host=/var/run/postgresql (the folder of its Unix socket)"))
 		}
 	}
 	if c.Blobs == "" {
