@@ -79,6 +79,12 @@ type Options struct {
 	// defaultPGConns; docs/deployment.md §1 sizes the server's
 	// max_connections for several instances).
 	PGConns int
+	// Warm, on PostgreSQL, opens all PGConns connections at once, loads
+	// the hot tables' catalog entries on each new connection before it
+	// serves, and keeps the connections open however long they idle
+	// (pgwarm.go): for a store that serves (serve, bench), not for a
+	// command or a test that reads a little and stops.
+	Warm bool
 	// Observer, if set, is told about every commit (for metrics).
 	Observer Observer
 }
@@ -102,6 +108,7 @@ type DB struct {
 	dialect dialect
 	pg      *sql.DB         // PostgreSQL only; the fields below are SQLite's
 	pgcfg   *pgx.ConnConfig // PostgreSQL: for connections of its own (CacheBus)
+	warm    *warmStats      // PostgreSQL with Options.Warm: the connections warmed
 	obs     Observer
 	// writeFault is the storage failure of the last write, nil once one
 	// succeeds (WriteHealth).

@@ -73,10 +73,17 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.PGConns <= 0 {
 		opts.PGConns = defaultPGConns()
 	}
-	pg := stdlib.OpenDB(*cfg)
+	var warm *warmStats
+	var pg *sql.DB
+	if opts.Warm {
+		warm = &warmStats{}
+		pg = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(warm.hook))
+	} else {
+		pg = stdlib.OpenDB(*cfg)
+		pg.SetConnMaxIdleTime(5 * time.Minute)
+	}
 	pg.SetMaxOpenConns(opts.PGConns)
 	pg.SetMaxIdleConns(opts.PGConns)
-	pg.SetConnMaxIdleTime(5 * time.Minute)
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	var ver int
@@ -106,7 +113,13 @@ func OpenPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("PostgreSQL connections (--pg-conns, MOTCUA_PG_CONNS) are %d, the writers %d: give at least %d connections",
 			opts.PGConns, opts.PGWriters, opts.PGWriters+2)
 	}
-	db := &DB{dialect: postgresDialect, pg: pg, pgcfg: cfg.Copy(), path: redact(dsn), obs: opts.Observer,
+	if opts.Warm {
+		if err := openAll(cctx, pg, opts.PGConns); err != nil {
+			pg.Close()
+			return nil, fmt.Errorf("%w (is max_connections of the server large enough? see --pg-conns)", err)
+		}
+	}
+	db := &DB{dialect: postgresDialect, pg: pg, pgcfg: cfg.Copy(), path: redact(dsn), obs: opts.Observer, warm: warm,
 		writes: make(chan *writeReq), quit: make(chan struct{}), maxBatch: opts.MaxBatch,
 		longSem: make(chan struct{}, opts.LongReadConns),
 		// The reads queue in order for the connections the writers and

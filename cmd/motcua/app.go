@@ -61,7 +61,20 @@ func openStore(ctx context.Context, cfg Config, check bool) (*sqlstore.DB, error
 }
 
 func openStoreObserved(ctx context.Context, cfg Config, check bool, obs sqlstore.Observer) (*sqlstore.DB, error) {
-	db, err := sqlstore.OpenURL(ctx, cfg.DB, storeOptions(cfg, obs))
+	return openStoreWith(ctx, cfg, check, storeOptions(cfg, obs))
+}
+
+// openServingStore opens the database of a store that serves requests
+// (serve, bench --mixed): on PostgreSQL its connections are all opened and
+// warmed at start and kept (sqlstore.Options.Warm).
+func openServingStore(ctx context.Context, cfg Config, check bool, obs sqlstore.Observer) (*sqlstore.DB, error) {
+	o := storeOptions(cfg, obs)
+	o.Warm = true
+	return openStoreWith(ctx, cfg, check, o)
+}
+
+func openStoreWith(ctx context.Context, cfg Config, check bool, o sqlstore.Options) (*sqlstore.DB, error) {
+	db, err := sqlstore.OpenURL(ctx, cfg.DB, o)
 	if err != nil {
 		if sqlstore.IsPostgresURL(cfg.DB) {
 			return nil, fmt.Errorf("open database: %w", err)
@@ -269,7 +282,7 @@ func loadCalendar(ctx context.Context, cfg Config, db motcua.Store) (*calendar.C
 // shuts down gracefully.
 func serve(ctx context.Context, cfg Config, stdout io.Writer, schemaChecked bool) error {
 	m := metrics.New()
-	db, err := openStoreObserved(ctx, cfg, !schemaChecked, m)
+	db, err := openServingStore(ctx, cfg, !schemaChecked, m)
 	if err != nil {
 		return err
 	}

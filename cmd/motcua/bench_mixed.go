@@ -41,7 +41,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 		probe = bench.NewTailProbe()
 		obs = sqlstore.Observers(commits, probe)
 	}
-	db, err := openStoreObserved(ctx, cfg, true, obs)
+	db, err := openServingStore(ctx, cfg, true, obs)
 	if err != nil {
 		return err
 	}
