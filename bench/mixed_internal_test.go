@@ -2,6 +2,7 @@ package bench
 
 import (
 	"runtime/metrics"
+	"strings"
 	"testing"
 	"time"
 )
@@ -65,5 +66,35 @@ func TestHistQuantile(t *testing.T) {
 		if got := h.q(c.q); got != c.want {
 			t.Errorf("q%.3f: %v, want %v", c.q, got, c.want)
 		}
+	}
+}
+
+// Each second of a run gets its own count and 99th percentile, taken from
+// when each request was due, with the machine's shares in that second.
+func TestPrintSeconds(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	var reqs []reqRec
+	add := func(at, took time.Duration) {
+		due := t0.Add(at)
+		reqs = append(reqs, reqRec{due: due, sent: due.Add(time.Millisecond), recv: due.Add(took)})
+	}
+	for i := range 100 { // second 0: one slow request of 100
+		took := 5 * time.Millisecond
+		if i == 99 {
+			took = 300 * time.Millisecond
+		}
+		add(time.Duration(i)*10*time.Millisecond, took)
+	}
+	for i := range 50 { // second 1: even
+		add(time.Second+time.Duration(i)*20*time.Millisecond, 8*time.Millisecond)
+	}
+	add(2500*time.Millisecond, 40*time.Millisecond) // second 2: one
+	machine := []MachineTimes{{}, {Busy: 180, Idle: 10, Steal: 10}, {Busy: 280, Idle: 100, Steal: 20}}
+	var b strings.Builder
+	printSeconds(&b, reqs, machine)
+	want := "  by second of the run: requests due, their p99 in ms, the cores' busy % and stolen %:\n" +
+		"     100    5.0  90  5.0 |   50    8.0  50  5.0 |    1   40.0 |\n"
+	if b.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }

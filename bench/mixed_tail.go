@@ -33,6 +33,11 @@ type TailProbe struct {
 	mu      sync.Mutex
 	served  map[int64]servedRec // request id → the handler's times
 	commits []commitRec
+	// the machine's times each second of the run (tick), so that a bad
+	// second can be told from a busy or a stolen one
+	machine  []MachineTimes
+	stopTick chan struct{}
+	ticked   sync.WaitGroup
 	// the runtime's counters at the start of the run
 	m0 []metrics.Sample
 	g0 uint32 // MemStats.NumGC
@@ -126,6 +131,28 @@ func (p *TailProbe) start() {
 	runtime.ReadMemStats(&ms)
 	p.g0 = ms.NumGC
 	p.on.Store(true)
+	p.machine, p.stopTick = nil, make(chan struct{})
+	p.ticked.Add(1)
+	go p.tick()
+}
+
+// tick reads the machine's times every second until report.
+func (p *TailProbe) tick() {
+	defer p.ticked.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		if m, ok := ReadMachineTimes(); ok {
+			p.mu.Lock()
+			p.machine = append(p.machine, m)
+			p.mu.Unlock()
+		}
+		select {
+		case <-p.stopTick:
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func readRuntime() []metrics.Sample {
@@ -182,6 +209,8 @@ func (s spans) overlap(a, b time.Time) time.Duration {
 // report stops the probe and prints the story of the run's tail.
 func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 	p.on.Store(false)
+	close(p.stopTick)
+	p.ticked.Wait()
 	m1 := readRuntime()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -268,6 +297,7 @@ func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 		line(kind+" tail", rs[cut:])
 		line("  all", rs)
 	}
+	printSeconds(w, reqs, p.machine)
 	// The writer and the runtime during the run.
 	if len(p.commits) > 0 {
 		took := make([]time.Duration, len(p.commits))
@@ -365,4 +395,48 @@ func (h hist) q(q float64) time.Duration {
 		}
 	}
 	return 0
+}
+
+// printSeconds prints, for each second of the run, how many requests
+// were due in it and their 99th percentile, and the machine's busy and
+// stolen shares in the second from machine (read each second from the
+// run's start): a tail made of a few bad seconds (something stalled
+// everything) reads differently from one spread over the run (a queue
+// that grows and drains all the time).
+func printSeconds(w io.Writer, reqs []reqRec, machine []MachineTimes) {
+	if len(reqs) == 0 {
+		return
+	}
+	first := reqs[0].start()
+	for _, r := range reqs {
+		if s := r.start(); s.Before(first) {
+			first = s
+		}
+	}
+	var secs [][]time.Duration
+	for _, r := range reqs {
+		i := int(r.start().Sub(first) / time.Second)
+		for len(secs) <= i {
+			secs = append(secs, nil)
+		}
+		secs[i] = append(secs[i], r.recv.Sub(r.start()))
+	}
+	fmt.Fprintf(w, "  by second of the run: requests due, their p99 in ms, the cores' busy %% and stolen %%:")
+	for i, lat := range secs {
+		if i%5 == 0 {
+			fmt.Fprintf(w, "\n   ")
+		}
+		p99 := 0.0
+		if len(lat) > 0 {
+			p99 = float64(pct(lat, 99).Microseconds()) / 1000
+		}
+		fmt.Fprintf(w, " %4d %6.1f", len(lat), p99)
+		if i+1 < len(machine) {
+			if sh, ok := machine[i+1].Since(machine[i]); ok {
+				fmt.Fprintf(w, " %3.0f %4.1f", 100*sh.Busy, 100*sh.Steal)
+			}
+		}
+		fmt.Fprintf(w, " |")
+	}
+	fmt.Fprintln(w)
 }
