@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math/rand/v2"
 	"runtime/metrics"
 	"strings"
 	"testing"
@@ -96,5 +97,29 @@ func TestPrintSeconds(t *testing.T) {
 		"     100    5.0  90  5.0 |   50    8.0  50  5.0 |    1   40.0 |\n"
 	if b.String() != want {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
+	}
+}
+
+// A paced session's gaps, its first one included, are exponential: the
+// share of sessions whose first request falls in the first half of a mean
+// gap is 1 − e^−½ ≈ 39 %, not the half a uniform draw gives, so a run
+// starts at its rate rather than twice it.
+func TestExpGap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const n = 20000
+	var early int
+	var sum time.Duration
+	for range n {
+		d := expGap(rng, 1)
+		sum += d
+		if d < 500*time.Millisecond {
+			early++
+		}
+	}
+	if share := float64(early) / n; share < 0.37 || share > 0.42 {
+		t.Errorf("%.3f of the first requests in the first half gap, want about 0.393", share)
+	}
+	if mean := sum / n; mean < 950*time.Millisecond || mean > 1050*time.Millisecond {
+		t.Errorf("mean gap %v, want about 1s", mean)
 	}
 }

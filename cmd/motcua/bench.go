@@ -31,6 +31,7 @@ type benchOptions struct {
 	mixed      bool
 	sessions   string
 	solo       time.Duration
+	warmup     time.Duration
 	without    string
 	rate       float64
 	tail       bool
@@ -55,6 +56,7 @@ func (b *benchOptions) bind(fs *flag.FlagSet) {
 	fs.BoolVar(&b.mixed, "mixed", false, "run the mixed staff workload on the province of --data or --db (fill it first with motcua demo --dossiers N --year Y --no-serve); it changes that database")
 	fs.StringVar(&b.sessions, "sessions", "64,512", "with --mixed: the numbers of concurrent staff sessions, comma-separated")
 	fs.DurationVar(&b.solo, "solo", 10*time.Second, "with --mixed: the length of the single-client latency baseline")
+	fs.DurationVar(&b.warmup, "warmup", 3*time.Second, "with --mixed: how long the sessions run the workload before each measured run, not counted in it (its p99 is printed apart: the cold start of a step from no load); 0: none")
 	fs.StringVar(&b.without, "without", "", "with --mixed: kinds left out of the mix, comma-separated (inbox, filter, page, json, action, reception, receipt, report, lookup)")
 	fs.Float64Var(&b.rate, "rate", 0, "with --mixed: pace the sessions so that together they offer this many requests per second at random times (officers think between clicks) and count latencies from when each request was due; 0: a closed loop, every session clicks again as soon as answered (capacity)")
 	fs.BoolVar(&b.tail, "tail", false, "with --mixed: time every request of each concurrent run at each step (due, sent, handler, answered) and print where the slowest 1 % of each kind spent its time and what ran meanwhile (commits, collector, report pages, receipts)")

@@ -29,6 +29,9 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if o.rate < 0 || math.IsNaN(o.rate) || math.IsInf(o.rate, 0) {
 		return fmt.Errorf("--rate: %v is not a number of requests per second (0: a closed loop)", o.rate)
 	}
+	if o.warmup < 0 {
+		return fmt.Errorf("--warmup: %v is not a length of time (0: no warm-up)", o.warmup)
+	}
 	var without []string
 	if o.without != "" {
 		without = strings.Split(o.without, ",")
@@ -86,7 +89,7 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 		}
 		r, err := bench.RunMixed(ctx, bench.MixedOptions{Store: db, Handler: a.srv, Sessions: s, Duration: o.duration,
 			Solo: o.solo, Without: without, Rate: o.rate, Out: stdout, Profile: hook, Tail: probe,
-			ServerCPU: serverCPU, Commits: commits})
+			ServerCPU: serverCPU, Commits: commits, Warmup: o.warmup})
 		if err != nil {
 			return err
 		}
@@ -104,8 +107,8 @@ func mixedBench(ctx context.Context, cfg Config, o benchOptions, stdout io.Write
 	if o.rate > 0 {
 		rate = fmt.Sprintf(" --rate %g", o.rate)
 	}
-	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s%s%s\n",
-		db2, db2, o.sessions, o.duration, o.solo, withoutFlag(o.without), rate)
+	fmt.Fprintf(stdout, "reproduce: go run ./cmd/motcua demo %s --dossiers N --year Y --no-serve && go run ./cmd/motcua bench --mixed %s --sessions %s --duration %s --solo %s --warmup %s%s%s\n",
+		db2, db2, o.sessions, o.duration, o.solo, o.warmup, withoutFlag(o.without), rate)
 	return nil
 }
 
@@ -175,6 +178,10 @@ func printMixed(w io.Writer, r *bench.MixedReport) {
 	for _, k := range r.Kinds {
 		fmt.Fprintf(w, "  %-18s %8d %6d %6d  %9s %9s  %9s %9s  %s\n", k.Kind, k.Ops, k.Conflicts, k.Refused,
 			msStr(k.P50), msStr(k.P99), msStr(k.SoloP50), msStr(k.SoloP99), judged(k.P99 <= 50*time.Millisecond))
+	}
+	if r.Warmup > 0 {
+		fmt.Fprintf(w, "  warm-up before it, not counted: %s, %d operations, p99 of every kind together %s, slowest %s\n",
+			r.Warmup, r.WarmupOps, msStr(r.WarmupP99), msStr(r.WarmupSlowest))
 	}
 	fmt.Fprintf(w, "  peak memory (RSS, load generator included) %.0f MB (%s target ≤ 256 MB)\n", float64(r.PeakRSS)/(1<<20), verdict(r.PeakRSS <= 256<<20))
 	fmt.Fprintf(w, "  checked: the %d dossiers received or moved are stored with the events and state the workload was answered\n", r.Checked)

@@ -30,7 +30,7 @@ func TestMixedBench(t *testing.T) {
 		seedDemo(t, db)
 		db.Close()
 		var out bytes.Buffer
-		args := []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "1500ms", "--solo", "1500ms"}
+		args := []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "1500ms", "--solo", "1500ms", "--warmup", "0"}
 		if err := run(ctx, args, &out, io.Discard, env(nil)); err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
@@ -53,12 +53,15 @@ func TestMixedBench(t *testing.T) {
 		if !strings.Contains(s, "6 sessions (closed loop") || !strings.Contains(s, "peak memory") {
 			t.Errorf("figures missing:\n%s", s)
 		}
+		if strings.Contains(s, "warm-up") {
+			t.Errorf("a warm-up with --warmup 0:\n%s", s)
+		}
 
 		// Paced, the sessions offer about --rate requests per second
 		// whatever the server could take: a closed loop on the demo
 		// province does hundreds.
 		out.Reset()
-		args = []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "3s", "--solo", "100ms", "--rate", "20", "--tail"}
+		args = []string{"bench", "--mixed", "--db", addr, "--data", dir, "--sessions", "6", "--duration", "3s", "--solo", "100ms", "--rate", "20", "--tail", "--warmup", "1s"}
 		if err := run(ctx, args, &out, io.Discard, env(nil)); err != nil {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
@@ -70,8 +73,21 @@ func TestMixedBench(t *testing.T) {
 		if n, _ := strconv.Atoi(m[1]); n < 1 || n > 40 {
 			t.Errorf("paced at 20 requests/s, the sessions sent %d/s:\n%s", n, s)
 		}
-		if !strings.Contains(s, "--rate 20") {
-			t.Errorf("the command to reproduce lacks --rate:\n%s", s)
+		if !strings.Contains(s, "--rate 20") || !strings.Contains(s, "--warmup 1s") {
+			t.Errorf("the command to reproduce lacks --rate or --warmup:\n%s", s)
+		}
+		// The warm-up runs at the same rate, counted apart: about 20
+		// operations in its second.
+		m = regexp.MustCompile(`warm-up before it, not counted: 1s, (\d+) operations, p99 of every kind together [\d.]+ ms`).FindStringSubmatch(s)
+		if m == nil {
+			t.Fatalf("no warm-up figures:\n%s", s)
+		}
+		if n, _ := strconv.Atoi(m[1]); n < 3 || n > 60 {
+			t.Errorf("a warm-up of 1 s at 20 requests/s made %d operations:\n%s", n, s)
+		}
+		// --tail: the run second by second.
+		if !regexp.MustCompile(`by second of the run: requests due.*\n +\d+ +[\d.]+`).MatchString(s) {
+			t.Errorf("no second-by-second figures:\n%s", s)
 		}
 		// --tail: every request of the run timed at the handler too, and
 		// the receptions' commits seen by the store's observer.
@@ -98,5 +114,9 @@ func TestMixedBenchRefusesABadRate(t *testing.T) {
 	err := run(context.Background(), []string{"bench", "--mixed", "--data", t.TempDir(), "--rate", "-5"}, &out, io.Discard, env(nil))
 	if err == nil || !strings.Contains(err.Error(), "--rate") {
 		t.Fatalf("a rate of -5 requests/s: %v\n%s", err, out.String())
+	}
+	err = run(context.Background(), []string{"bench", "--mixed", "--data", t.TempDir(), "--warmup", "-1s"}, &out, io.Discard, env(nil))
+	if err == nil || !strings.Contains(err.Error(), "--warmup") {
+		t.Fatalf("a warm-up of -1s: %v\n%s", err, out.String())
 	}
 }
