@@ -303,6 +303,7 @@ func RunMixed(ctx context.Context, o MixedOptions) (*MixedReport, error) {
 	}
 	if o.Tail != nil {
 		o.Tail.start()
+		defer o.Tail.stopTicking()
 	}
 	var srv0, srv1 time.Duration
 	if o.ServerCPU != nil {

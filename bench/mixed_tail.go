@@ -206,11 +206,20 @@ func (s spans) overlap(a, b time.Time) time.Duration {
 	return sum
 }
 
+// stopTicking ends start's reading of the machine's times, once: by
+// report, or when the run failed before it.
+func (p *TailProbe) stopTicking() {
+	if p.stopTick != nil {
+		close(p.stopTick)
+		p.ticked.Wait()
+		p.stopTick = nil
+	}
+}
+
 // report stops the probe and prints the story of the run's tail.
 func (p *TailProbe) report(w io.Writer, reqs []reqRec) {
 	p.on.Store(false)
-	close(p.stopTick)
-	p.ticked.Wait()
+	p.stopTicking()
 	m1 := readRuntime()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
