@@ -50,10 +50,15 @@ var warmSQL = func() string {
 type warmStats struct{ warmed, failed atomic.Int64 }
 
 // hook is pgx's AfterConnect: it warms c. A failure is counted, not
-// returned: a cold connection still serves, only slower at first.
+// returned: a cold connection still serves, only slower at first; unless
+// the failure closed it (its context ended meanwhile), which the pool must
+// not be given.
 func (w *warmStats) hook(ctx context.Context, c *pgx.Conn) error {
 	if _, err := c.Exec(ctx, warmSQL); err != nil {
 		w.failed.Add(1)
+		if c.IsClosed() {
+			return err
+		}
 		return nil
 	}
 	w.warmed.Add(1)
