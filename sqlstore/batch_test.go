@@ -265,6 +265,14 @@ func namedPGStore(t *testing.T, prefix string, opts sqlstore.Options) (db *sqlst
 	t.Helper()
 	sqltest.RequirePostgres(t)
 	base := sqltest.FreshSchema(t)
+	addr, app := appAddress(t, base, prefix)
+	return openMigrated(t, addr, opts), pgAdmin(t, base), app
+}
+
+// appAddress is base whose connections carry an application name of their
+// own (prefix and a number), which it returns too.
+func appAddress(t *testing.T, base, prefix string) (addr, app string) {
+	t.Helper()
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
@@ -273,7 +281,17 @@ func namedPGStore(t *testing.T, prefix string, opts sqlstore.Options) (db *sqlst
 	q := u.Query()
 	q.Set("application_name", app)
 	u.RawQuery = q.Encode()
-	return openMigrated(t, u.String(), opts), pgAdmin(t, base), app
+	return u.String(), app
+}
+
+// backends counts the server processes of the connections named app.
+func backends(t *testing.T, admin *sql.DB, app string) int {
+	t.Helper()
+	var n int
+	if err := admin.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // openMigrated opens the PostgreSQL schema at addr with opts and migrates it.

@@ -1,10 +1,7 @@
 package sqlstore_test
 
 import (
-	"fmt"
-	"net/url"
 	"testing"
-	"time"
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/sqlstore"
@@ -17,17 +14,6 @@ import (
 // error); a store not opened warm opens no more than it needs.
 func TestPGWarmPool(t *testing.T) {
 	sqltest.RequirePostgres(t)
-	named := func(base, app string) string {
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("application_name", app)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-
 	migrated := sqltest.FreshSchema(t)
 	openMigrated(t, migrated, sqlstore.Options{}).Close()
 	admin := pgAdmin(t, migrated)
@@ -36,16 +22,12 @@ func TestPGWarmPool(t *testing.T) {
 		base  string
 		conns int
 	}{{"migrated", migrated, 5}, {"empty", sqltest.FreshSchema(t), 4}} {
-		app := fmt.Sprintf("motcua_warm_%s_%d", c.name, time.Now().UnixNano())
-		db := sqltest.OpenAtWith(t, named(c.base, app), sqlstore.Options{Warm: true, PGConns: c.conns, PGWriters: 1})
+		addr, app := appAddress(t, c.base, "motcua_warm_"+c.name)
+		db := sqltest.OpenAtWith(t, addr, sqlstore.Options{Warm: true, PGConns: c.conns, PGWriters: 1})
 		if warmed, failed := db.WarmConns(); warmed != int64(c.conns) || failed != 0 {
 			t.Errorf("%s: %d connections warmed, %d failed; want %d, 0", c.name, warmed, failed, c.conns)
 		}
-		var open int
-		if err := admin.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&open); err != nil {
-			t.Fatal(err)
-		}
-		if open != c.conns {
+		if open := backends(t, admin, app); open != c.conns {
 			t.Errorf("%s: %d server processes at start, want %d", c.name, open, c.conns)
 		}
 		if c.name == "migrated" {
@@ -59,13 +41,9 @@ func TestPGWarmPool(t *testing.T) {
 		db.Close()
 	}
 
-	app := fmt.Sprintf("motcua_cold_%d", time.Now().UnixNano())
-	cold := sqltest.OpenAtWith(t, named(migrated, app), sqlstore.Options{PGConns: 5, PGWriters: 1})
-	var open int
-	if err := admin.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&open); err != nil {
-		t.Fatal(err)
-	}
-	if warmed, _ := cold.WarmConns(); warmed != 0 || open > 1 {
-		t.Errorf("a store not opened warm: %d warmed, %d server processes", warmed, open)
+	addr, app := appAddress(t, migrated, "motcua_cold")
+	cold := sqltest.OpenAtWith(t, addr, sqlstore.Options{PGConns: 5, PGWriters: 1})
+	if warmed, _ := cold.WarmConns(); warmed != 0 || backends(t, admin, app) > 1 {
+		t.Errorf("a store not opened warm: %d warmed, %d server processes", warmed, backends(t, admin, app))
 	}
 }
