@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 
@@ -56,6 +57,7 @@ type warmStats struct{ warmed, failed atomic.Int64 }
 func (w *warmStats) hook(ctx context.Context, c *pgx.Conn) error {
 	if _, err := c.Exec(ctx, warmSQL); err != nil {
 		w.failed.Add(1)
+		slog.Warn("a new PostgreSQL connection was not warmed: its first statements will load the catalog themselves", "err", err)
 		if c.IsClosed() {
 			return err
 		}
