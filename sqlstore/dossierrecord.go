@@ -28,7 +28,7 @@ func (t *tx) DossierRecord(_ ctxT, code string, parts motcua.RecordParts) (*motc
 		part motcua.RecordParts
 		step readStep
 	}{
-		{motcua.RecordEvents, readStep{eventsSelect + `e.` + byCode + ` ORDER BY e.seq`, c, func(rows rowsScanner) (err error) {
+		{motcua.RecordEvents, readStep{eventsByCode, c, func(rows rowsScanner) (err error) {
 			r.Events, err = scanEvents(rows)
 			return err
 		}}},
