@@ -9,7 +9,6 @@ import (
 
 	"github.com/motcua/motcua"
 	"github.com/motcua/motcua/chart"
-	"github.com/motcua/motcua/pdf"
 	"github.com/motcua/motcua/service"
 )
 
@@ -101,12 +100,11 @@ func (u *UI) funcs() template.FuncMap {
 		"lookupTimeline": lookupTimeline,
 		// verdictHTML draws the "verdict" partial (lookup_html.go).
 		"verdictHTML": verdictHTML,
-		// dossierActions draws the dossier page's actions (dossier_actions_html.go).
-		"dossierActions": dossierActions,
+		// dossierContent draws the dossier page (dossier_html.go), its
+		// actions card (dossierActions) and its history (timelineBody).
+		"dossierContent": u.dossierContent,
 		// header draws the layout's menu and signed-in corner (layout_html.go).
 		"header": layoutHeader,
-		// timeline draws the dossier page's history (timeline_html.go).
-		"timeline": timelineBody,
 		// levelLabel names a satisfaction level (rating.go, feedback.go).
 		"levelLabel": motcua.LevelLabel,
 		"auditLabel": func(a string) string {
@@ -121,24 +119,16 @@ func (u *UI) funcs() template.FuncMap {
 		"date":     motcua.FormatDate,
 		"datetime": motcua.FormatDateTime,
 		"dmyhm":    func(t time.Time) string { return t.In(motcua.VietnamTime).Format("02/01/2006 15:04") },
-		"size":     service.FormatSize,
 		"money":    money,
 		"num":      func(n int64) string { return chart.Number(float64(n)) },
 		"vnday":    vnDay,
 		"avg":      decimal,
-		"vndate":   isoToVN,
-		// fieldLabel names an applicant field the register verified.
-		"fieldLabel": func(f string) string { return popLabels[f] },
-		// reusedFrom says where a reused result came from.
-		"reusedFrom": reusedFrom,
-		"left":       timeLeft,
-		"ms":         func(t time.Time) int64 { return t.UnixMilli() },
-		"add":        func(a, b int) int { return a + b },
-		"addN":       func(a, b int64) int64 { return a + b },
-		"seq":        func(n int) []struct{} { return make([]struct{}, n) },
-		"pct":        func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
-		"formName":   func(f pdf.Form) string { return u.opts.Forms[f].Title },
-		"formNo":     func(f pdf.Form) string { return u.opts.Forms[f].Number },
+		"left":     timeLeft,
+		"ms":       func(t time.Time) int64 { return t.UnixMilli() },
+		"add":      func(a, b int) int { return a + b },
+		"addN":     func(a, b int64) int64 { return a + b },
+		"seq":      func(n int) []struct{} { return make([]struct{}, n) },
+		"pct":      func(x float64) string { return strconv.FormatFloat(x*100, 'f', -1, 64) + "%" },
 		"agency": func(m map[int64]*motcua.Agency, id int64) string {
 			if a, ok := m[id]; ok {
 				return a.Name
@@ -152,12 +142,9 @@ func (u *UI) funcs() template.FuncMap {
 		"portalOutcome": func(o string) string {
 			return map[string]string{"created": "Đã tạo hồ sơ", "replayed": "Hồ sơ đã có (Cổng gửi lại)", "applied": "Đã cập nhật hồ sơ"}[o]
 		},
-		"dur":        vnDuration,
-		"failText":   failText,
-		"warnLabel":  motcua.WarningLevelLabel,
-		"clockLabel": motcua.ClockLabel,
-		"clause":     clause,
-		"workLeft":   u.workLeft,
+		"dur":       vnDuration,
+		"failText":  failText,
+		"warnLabel": motcua.WarningLevelLabel,
 		// af returns f for the form of action a (the one just posted, with
 		// its errors and values), an empty form for the others.
 		"af":   actionForm,
