@@ -67,11 +67,14 @@ type Clock struct {
 // when it is finished or waiting for a supplement (its clock is paused),
 // else the counter's pending duty (ActionDueAt), the current step's share,
 // each unfinished part of a parallel step, and the appointment.
-func ClocksOf(s *Status) []Clock {
+func ClocksOf(s *Status) []Clock { return appendClocks(nil, s) }
+
+// appendClocks appends ClocksOf(s) to out: WorstClock, which runs for
+// every row of every inbox page, passes an array on its stack.
+func appendClocks(out []Clock, s *Status) []Clock {
 	if s.State == StateNone || s.State.Terminal() || s.State.Finished() || s.State == StateAwaitingSupplement {
-		return nil
+		return out
 	}
-	var out []Clock
 	if !s.ActionDueAt.IsZero() {
 		out = append(out, Clock{Kind: ClockAction, AgencyID: s.AgencyID, DueAt: s.ActionDueAt})
 	}
@@ -190,39 +193,74 @@ func (w WarnTimes) WithDefaults(day time.Duration) WarnTimes {
 // (LevelDueSoon is left out then: it would come too late to help).
 // Durations are working time by cal; w must have its defaults filled.
 func LevelsReached(c Clock, now time.Time, cal Calendar, w WarnTimes) []string {
+	var lv [3]string
+	n := levelsReached(c, now, cal, w, &lv)
+	if n == 0 {
+		return nil
+	}
+	return append([]string(nil), lv[:n]...)
+}
+
+// levelsReached writes LevelsReached(c, now, cal, w) into lv and returns
+// how many there are, without allocating.
+func levelsReached(c Clock, now time.Time, cal Calendar, w WarnTimes, lv *[3]string) int {
 	if now.Before(c.DueAt) {
 		lead := w.Lead
 		if c.Kind == ClockAction || (!c.StartAt.IsZero() && cal.WorkingBetween(c.StartAt, c.DueAt) <= 2*w.Lead) {
 			lead = w.ShortLead
 		}
 		if cal.WorkingBetween(now, c.DueAt) <= lead {
-			return []string{LevelDueSoon}
+			lv[0] = LevelDueSoon
+			return 1
 		}
-		return nil
+		return 0
 	}
-	out := []string{LevelOverdue}
+	lv[0] = LevelOverdue
+	n := 1
 	late := cal.WorkingBetween(c.DueAt, now)
 	if late >= w.HeadAfter {
-		out = append(out, LevelEscalateHead)
+		lv[n] = LevelEscalateHead
+		n++
 	}
 	if late >= w.LeaderAfter {
-		out = append(out, LevelEscalateLeader)
+		lv[n] = LevelEscalateLeader
+		n++
 	}
-	return out
+	return n
+}
+
+// levelRank orders the levels by urgency, 0 for none.
+func levelRank(level string) int {
+	switch level {
+	case LevelDueSoon:
+		return 1
+	case LevelOverdue:
+		return 2
+	case LevelEscalateHead:
+		return 3
+	case LevelEscalateLeader:
+		return 4
+	}
+	return 0
 }
 
 // WorstClock returns the most urgent level any running clock of s has
 // reached at now and that clock (for inbox badges); "" when none is near.
+//
+// It runs for each row of every inbox page, so it allocates nothing: as
+// LevelsReached and ClocksOf with a map of ranks it was a tenth of the
+// inbox's service time (docs/deployment.md §17).
 func WorstClock(s *Status, now time.Time, cal Calendar, w WarnTimes) (string, Clock) {
-	rank := map[string]int{LevelDueSoon: 1, LevelOverdue: 2, LevelEscalateHead: 3, LevelEscalateLeader: 4}
 	best, bestClock := "", Clock{}
-	for _, c := range ClocksOf(s) {
-		lv := LevelsReached(c, now, cal, w)
-		if len(lv) == 0 {
+	var buf [4]Clock
+	var lv [3]string
+	for _, c := range appendClocks(buf[:0], s) {
+		n := levelsReached(c, now, cal, w, &lv)
+		if n == 0 {
 			continue
 		}
-		top := lv[len(lv)-1]
-		if rank[top] > rank[best] || (rank[top] == rank[best] && c.DueAt.Before(bestClock.DueAt)) {
+		top := lv[n-1]
+		if r, b := levelRank(top), levelRank(best); r > b || (r == b && c.DueAt.Before(bestClock.DueAt)) {
 			best, bestClock = top, c
 		}
 	}
