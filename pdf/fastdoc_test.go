@@ -196,3 +196,62 @@ func TestLongLookupAddressQR(t *testing.T) {
 		}
 	}
 }
+
+// TestFastWriterReusesItsMemorySafely: the fast writer builds each
+// document in memory kept from the last (the document, its compressed
+// streams, the fonts' programs). A document written after others, or
+// beside others at the same time, must be byte for byte what it is when
+// written alone: nothing of another document's glyphs, pages or length
+// may stay in it.
+func TestFastWriterReusesItsMemorySafely(t *testing.T) {
+	long := eventful()
+	for i := 0; i < 30; i++ {
+		long.Components = append(long.Components, motcua.DossierComponent{ComponentID: int64(100 + i), Provided: true,
+			Name: "Giấy tờ kèm theo: bản sao Sổ hộ khẩu, Giấy xác nhận tình trạng hôn nhân, Ủy quyền"})
+	}
+	other := sample()
+	other.Applicant.FullName = "Đặng Thị Ánh Tuyết"
+	r := renderer()
+	render := func(form pdf.Form, d *pdf.Dossier) []byte {
+		var b bytes.Buffer
+		if err := r.RenderWith(&b, form, d, true); err != nil {
+			t.Error(err)
+		}
+		return b.Bytes()
+	}
+	type job struct {
+		form pdf.Form
+		d    *pdf.Dossier
+	}
+	var jobs []job
+	for _, d := range []*pdf.Dossier{sample(), long, other} {
+		for _, form := range d.Available() {
+			jobs = append(jobs, job{form, d})
+		}
+	}
+	want := make([][]byte, len(jobs))
+	for i, j := range jobs { // alone, each after the one before
+		want[i] = render(j.form, j.d)
+	}
+	for i := len(jobs) - 1; i >= 0; i-- { // after others, in the other order
+		if got := render(jobs[i].form, jobs[i].d); !bytes.Equal(got, want[i]) {
+			t.Errorf("%s written after others: %d bytes, alone %d", jobs[i].form, len(got), len(want[i]))
+		}
+	}
+	done := make(chan struct{})
+	for w := range 4 { // beside others
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for k := range 3 * len(jobs) {
+				i := (k + w*5) % len(jobs)
+				if got := render(jobs[i].form, jobs[i].d); !bytes.Equal(got, want[i]) {
+					t.Errorf("%s written beside others: %d bytes, alone %d", jobs[i].form, len(got), len(want[i]))
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -152,7 +153,10 @@ func readSfnt(b []byte) (sfnt, error) {
 // write serializes the tables named (those present) as a TrueType file,
 // with their checksums; the head table's checksum adjustment is left 0
 // (no PDF reader checks it).
-func (t sfnt) write(tags []string) []byte {
+func (t sfnt) write(tags []string) []byte { return t.appendTo(nil, tags) }
+
+// appendTo appends write(tags) to out, growing it once.
+func (t sfnt) appendTo(out []byte, tags []string) []byte {
 	var keep []string
 	for _, tag := range tags {
 		if t[tag] != nil {
@@ -165,25 +169,32 @@ func (t sfnt) write(tags []string) []byte {
 	for 1<<(es+1) <= n {
 		es++
 	}
-	out := make([]byte, 12+16*n)
-	binary.BigEndian.PutUint32(out, 0x00010000)
-	binary.BigEndian.PutUint16(out[4:], uint16(n))
-	binary.BigEndian.PutUint16(out[6:], uint16(16<<es))
-	binary.BigEndian.PutUint16(out[8:], uint16(es))
-	binary.BigEndian.PutUint16(out[10:], uint16(16*n-16<<es))
+	size := 12 + 16*n
+	for _, tag := range keep {
+		size += (len(t[tag]) + 3) &^ 3
+	}
+	base := len(out)
+	out = slices.Grow(out, size)[:base+12+16*n]
+	hdr := out[base:]
+	clear(hdr)
+	binary.BigEndian.PutUint32(hdr, 0x00010000)
+	binary.BigEndian.PutUint16(hdr[4:], uint16(n))
+	binary.BigEndian.PutUint16(hdr[6:], uint16(16<<es))
+	binary.BigEndian.PutUint16(hdr[8:], uint16(es))
+	binary.BigEndian.PutUint16(hdr[10:], uint16(16*n-16<<es))
 	for i, tag := range keep {
 		data := t[tag]
 		if tag == "head" {
 			data = append([]byte(nil), data...)
 			binary.BigEndian.PutUint32(data[8:], 0)
 		}
-		rec := 12 + 16*i
+		rec := base + 12 + 16*i
 		copy(out[rec:], tag)
 		binary.BigEndian.PutUint32(out[rec+4:], checksum(data))
-		binary.BigEndian.PutUint32(out[rec+8:], uint32(len(out)))
+		binary.BigEndian.PutUint32(out[rec+8:], uint32(len(out)-base))
 		binary.BigEndian.PutUint32(out[rec+12:], uint32(len(data)))
 		out = append(out, data...)
-		for len(out)%4 != 0 {
+		for (len(out)-base)%4 != 0 {
 			out = append(out, 0)
 		}
 	}
@@ -335,8 +346,9 @@ func (ft *fastFont) readGlyphs(t sfnt) error {
 // fontFile is the TrueType program with only the glyphs used (and those
 // they are made of, and glyph 0) drawn; the others are left empty, under
 // their numbers, so that glyph numbers and widths stay those of the whole
-// prepared font. used is indexed by glyph and is extended in place.
-func (ft *fastFont) fontFile(used []bool) []byte {
+// prepared font. used is indexed by glyph and is extended in place. The
+// program is built in sc's buffers and is valid until sc's next use.
+func (ft *fastFont) fontFile(used []bool, sc *outScratch) []byte {
 	var mark func(g uint16)
 	mark = func(g uint16) {
 		for _, c := range ft.comps[g] {
@@ -352,8 +364,8 @@ func (ft *fastFont) fontFile(used []bool) []byte {
 			mark(uint16(g))
 		}
 	}
-	loca := make([]byte, 4*(ft.nGlyphs+1))
-	var glyf []byte
+	loca := slices.Grow(sc.loca[:0], 4*(ft.nGlyphs+1))[:4*(ft.nGlyphs+1)]
+	glyf := sc.glyf[:0]
 	for g := range ft.nGlyphs {
 		binary.BigEndian.PutUint32(loca[4*g:], uint32(len(glyf)))
 		if used[g] {
@@ -364,11 +376,13 @@ func (ft *fastFont) fontFile(used []bool) []byte {
 		}
 	}
 	binary.BigEndian.PutUint32(loca[4*ft.nGlyphs:], uint32(len(glyf)))
+	sc.loca, sc.glyf = loca, glyf
 	t := sfnt{"loca": loca, "glyf": glyf}
 	for k, v := range ft.tables {
 		t[k] = v
 	}
-	return t.write([]string{"head", "hhea", "hmtx", "loca", "glyf", "maxp", "cvt ", "fpgm", "prep"})
+	sc.file = t.appendTo(sc.file[:0], []string{"head", "hhea", "hmtx", "loca", "glyf", "maxp", "cvt ", "fpgm", "prep"})
+	return sc.file
 }
 
 // cmap4 returns the lookup of a cmap table's Unicode BMP subtable
