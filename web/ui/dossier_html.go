@@ -82,6 +82,16 @@ func (w *dossierWriter) text(s string) { htmlText(&w.b, s) }
 // datetime writes t as the template's datetime did ("" when zero).
 func (w *dossierWriter) datetime(t time.Time) { htmlText(&w.b, motcua.FormatDateTime(t)) }
 
+// bracketed writes " (s)", s escaped, when s is not empty: a
+// procedure's code after its name, a form's number after its title.
+func (w *dossierWriter) bracketed(s string) {
+	if s != "" {
+		w.b.WriteString(" (")
+		w.text(s)
+		w.b.WriteByte(')')
+	}
+}
+
 // agency writes the name of agency id, nothing when the view does not
 // know it (the template's agency).
 func (w *dossierWriter) agency(id int64) {
@@ -130,11 +140,7 @@ func (w *dossierWriter) summary() {
 	}
 	b.WriteString("\n<dl class=\"facts\">\n<dt>Thủ tục</dt><dd>")
 	w.text(x.ProcedureName)
-	if x.ProcedureCode != "" {
-		b.WriteString(" (")
-		w.text(x.ProcedureCode)
-		b.WriteByte(')')
-	}
+	w.bracketed(x.ProcedureCode)
 	b.WriteString("</dd>\n<dt>Kênh nộp</dt><dd>")
 	w.text(x.Channel.Label())
 	if x.Assisted {
@@ -547,11 +553,7 @@ func (w *dossierWriter) prints() {
 		b.WriteString(`" target="_blank">`)
 		t := w.forms[f]
 		w.text(t.Title)
-		if t.Number != "" {
-			b.WriteString(" (")
-			w.text(t.Number)
-			b.WriteByte(')')
-		}
+		w.bracketed(t.Number)
 		b.WriteString("</a></li>")
 	}
 	b.WriteString("</ul>\n</section>")
