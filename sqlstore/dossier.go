@@ -453,7 +453,7 @@ const eventsColumns = `e.id, e.dossier_id, e.seq, e.action, e.at, e.actor_id, e.
 		e.from_agency_id, e.to_agency_id, e.timeliness, e.due_at, COALESCE(e.actor_name, a.name, ''), COALESCE(e.actor_role, a.role, ''),
 		e.from_step, e.to_step, e.clock_start_at, e.step_due_at, e.action_due_at, e.handover_due_at, e.duties, e.data`
 
-// scanEvents reads the events of rows (eventsSelect's columns).
+// scanEvents reads the events of rows (eventsColumns).
 func scanEvents(rows rowsScanner) ([]motcua.Event, error) {
 	var out []motcua.Event
 	for rows.Next() {

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/motcua/motcua"
@@ -17,6 +18,23 @@ func TestPGWarmPool(t *testing.T) {
 	migrated := sqltest.FreshSchema(t)
 	openMigrated(t, migrated, sqlstore.Options{}).Close()
 	admin := pgAdmin(t, migrated)
+	// The warm-up skips a table the schema lacks (an older schema), so a
+	// misspelt or renamed one would go cold unnoticed: every one must be
+	// in a migrated schema.
+	u, err := url.Parse(migrated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
+	for _, table := range sqlstore.HotTables {
+		var found bool
+		if err := admin.QueryRow(`SELECT to_regclass(quote_ident($1) || '.' || quote_ident($2)) IS NOT NULL`, schema, table).Scan(&found); err != nil {
+			t.Fatal(err)
+		}
+		if !found {
+			t.Errorf("hot table %s is not in the migrated schema %s", table, schema)
+		}
+	}
 	for _, c := range []struct {
 		name  string
 		base  string
