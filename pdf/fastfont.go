@@ -150,12 +150,9 @@ func readSfnt(b []byte) (sfnt, error) {
 	return t, nil
 }
 
-// write serializes the tables named (those present) as a TrueType file,
-// with their checksums; the head table's checksum adjustment is left 0
-// (no PDF reader checks it).
-func (t sfnt) write(tags []string) []byte { return t.appendTo(nil, tags) }
-
-// appendTo appends write(tags) to out, growing it once.
+// appendTo appends to out the tables named (those present) as a TrueType
+// file, with their checksums, growing out once; the head table's checksum
+// adjustment is left 0 (no PDF reader checks it).
 func (t sfnt) appendTo(out []byte, tags []string) []byte {
 	var keep []string
 	for _, tag := range tags {
