@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Dossier numbers on PostgreSQL are drawn apart from the batch.
@@ -23,11 +22,8 @@ import (
 // on another connection, committed before the batch's own commit: the
 // counter row is locked only while the server adds the batch's count to
 // it, and the writers' batches insert and commit side by side. That
-// transaction commits with synchronous_commit off: it waits for no WAL
-// flush, yet a dossier holding one of its numbers is never durable without
-// it, since the batch's commit, which is flushed, comes after it in the
-// WAL. A crash before that flush loses the draw or keeps it, never a
-// number an acknowledged dossier holds.
+// transaction waits for no WAL flush: a dossier holding one of its numbers
+// is durable only through the batch's later, flushed commit (queryApart).
 //
 // What it costs: the numbers stay unique, and a transaction
 // that fails before the end of its batch draws nothing (the draw is the
@@ -51,52 +47,20 @@ func (db *DB) pgDrawApart(keys []string, ns []int64) (map[string]int64, error) {
 	}
 	defer conn.Close()
 	last := make(map[string]int64, len(keys))
-	err = conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("driver connection is %T, not pgx", dc)
-		}
-		b := &pgx.Batch{}
-		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-		b.Queue("SET LOCAL synchronous_commit = off")
-		b.Queue(`INSERT INTO code_counters (key, n)
-			SELECT k, c FROM unnest($1::text[], $2::int[]) AS u(k, c) ORDER BY k COLLATE "C"
-			ON CONFLICT (key) DO UPDATE SET n = code_counters.n + excluded.n
-			RETURNING key, n`, keys, ns)
-		b.Queue("COMMIT")
-		br := c.Conn().SendBatch(ctx, b)
-		defer br.Close()
-		for range 2 {
-			if _, err := br.Exec(); err != nil {
-				return err
-			}
-		}
-		rows, err := br.Query()
-		if err != nil {
-			return err
-		}
+	err = queryApart(ctx, conn, func(rows pgx.Rows) error {
 		for rows.Next() {
 			var k string
 			var n int64
 			if err := rows.Scan(&k, &n); err != nil {
-				rows.Close()
 				return err
 			}
 			last[k] = n
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		tag, err := br.Exec()
-		if err != nil {
-			return err
-		}
-		if tag.String() != "COMMIT" {
-			return errCommitRolledBack
-		}
-		return br.Close()
-	})
+		return nil
+	}, `INSERT INTO code_counters (key, n)
+		SELECT k, c FROM unnest($1::text[], $2::int[]) AS u(k, c) ORDER BY k COLLATE "C"
+		ON CONFLICT (key) DO UPDATE SET n = code_counters.n + excluded.n
+		RETURNING key, n`, keys, ns)
 	if err != nil {
 		return nil, fmt.Errorf("draw dossier numbers: %w", mapError(err))
 	}

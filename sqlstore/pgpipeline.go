@@ -176,63 +176,24 @@ func drawIDs(t *tx, table, seq string, n int) ([]int64, error) {
 }
 
 // drawIDsApart draws the ids, before the batch's transaction has begun, in
-// a transaction of its own that commits with synchronous_commit off.
-//
-// In autocommit the draw waited for a WAL flush: nextval writes WAL once
-// for every 32 values it hands out, and a transaction that wrote WAL is
-// flushed at its commit. That put a flush (1.8 ms against 0.08 ms without
-// it: pgbench of a draw of 128 on the bench's machine) on the writer's
-// path for about one batch of intakes in four, beside the batch's own
-// commit. The flush is not needed: a row holding one of these ids is
-// durable only through its own transaction's commit, which is flushed and
-// comes later in the WAL than the draw. A crash before that flush may lose
-// the draw, and the ids may be handed out again, but then no acknowledged
-// row holds them. The dossier numbers' draw skips its flush for the same
-// reason (numbersdraw.go).
+// a transaction of its own that waits for no flush (queryApart). In
+// autocommit the draw waited for one: nextval writes WAL once for every 32
+// values it hands out, and a transaction that wrote WAL is flushed at its
+// commit. That put a flush (1.8 ms against 0.08 ms without it: pgbench of
+// a draw of 128 on the bench's machine) on the writer's path for about one
+// batch of intakes in four, beside the batch's own commit.
 func drawIDsApart(t *tx, table, seq string, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
-	err := t.pipe.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("driver connection is %T, not pgx", dc)
-		}
-		b := &pgx.Batch{}
-		b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-		b.Queue("SET LOCAL synchronous_commit = off")
-		b.Queue(drawIDsQuery, seq, n)
-		b.Queue("COMMIT")
-		br := c.Conn().SendBatch(t.ctx, b)
-		defer br.Close()
-		for range 2 {
-			if _, err := br.Exec(); err != nil {
-				return err
-			}
-		}
-		rows, err := br.Query()
-		if err != nil {
-			return err
-		}
+	err := queryApart(t.ctx, t.pipe.conn, func(rows pgx.Rows) error {
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
 				return err
 			}
 			ids = append(ids, id)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		tag, err := br.Exec()
-		if err != nil {
-			return err
-		}
-		if tag.String() != "COMMIT" {
-			return errCommitRolledBack
-		}
-		return br.Close()
-	})
+		return nil
+	}, drawIDsQuery, seq, n)
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids of %s: %w", table, mapError(err))
 	}
