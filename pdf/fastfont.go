@@ -150,10 +150,11 @@ func readSfnt(b []byte) (sfnt, error) {
 	return t, nil
 }
 
-// appendTo appends to out the tables named (those present) as a TrueType
-// file, with their checksums, growing out once; the head table's checksum
-// adjustment is left 0 (no PDF reader checks it).
-func (t sfnt) appendTo(out []byte, tags []string) []byte {
+// writeInto writes the tables named (those present) as a TrueType file,
+// with their checksums, in buf's memory (grown once when it is short) and
+// returns it; the head table's checksum adjustment is left 0 (no PDF reader
+// checks it).
+func (t sfnt) writeInto(buf []byte, tags []string) []byte {
 	var keep []string
 	for _, tag := range tags {
 		if t[tag] != nil {
@@ -170,28 +171,25 @@ func (t sfnt) appendTo(out []byte, tags []string) []byte {
 	for _, tag := range keep {
 		size += (len(t[tag]) + 3) &^ 3
 	}
-	base := len(out)
-	out = slices.Grow(out, size)[:base+12+16*n]
-	hdr := out[base:]
-	clear(hdr)
-	binary.BigEndian.PutUint32(hdr, 0x00010000)
-	binary.BigEndian.PutUint16(hdr[4:], uint16(n))
-	binary.BigEndian.PutUint16(hdr[6:], uint16(16<<es))
-	binary.BigEndian.PutUint16(hdr[8:], uint16(es))
-	binary.BigEndian.PutUint16(hdr[10:], uint16(16*n-16<<es))
+	out := slices.Grow(buf[:0], size)[:12+16*n]
+	binary.BigEndian.PutUint32(out, 0x00010000)
+	binary.BigEndian.PutUint16(out[4:], uint16(n))
+	binary.BigEndian.PutUint16(out[6:], uint16(16<<es))
+	binary.BigEndian.PutUint16(out[8:], uint16(es))
+	binary.BigEndian.PutUint16(out[10:], uint16(16*n-16<<es))
 	for i, tag := range keep {
-		data := t[tag]
+		off := len(out)
+		out = append(out, t[tag]...)
+		data := out[off:]
 		if tag == "head" {
-			data = append([]byte(nil), data...)
 			binary.BigEndian.PutUint32(data[8:], 0)
 		}
-		rec := base + 12 + 16*i
-		copy(out[rec:], tag)
+		rec := 12 + 16*i
+		copy(out[rec:rec+4], tag)
 		binary.BigEndian.PutUint32(out[rec+4:], checksum(data))
-		binary.BigEndian.PutUint32(out[rec+8:], uint32(len(out)-base))
+		binary.BigEndian.PutUint32(out[rec+8:], uint32(off))
 		binary.BigEndian.PutUint32(out[rec+12:], uint32(len(data)))
-		out = append(out, data...)
-		for (len(out)-base)%4 != 0 {
+		for len(out)%4 != 0 {
 			out = append(out, 0)
 		}
 	}
@@ -378,7 +376,7 @@ func (ft *fastFont) fontFile(used []bool, sc *outScratch) []byte {
 	for k, v := range ft.tables {
 		t[k] = v
 	}
-	sc.file = t.appendTo(sc.file[:0], []string{"head", "hhea", "hmtx", "loca", "glyf", "maxp", "cvt ", "fpgm", "prep"})
+	sc.file = t.writeInto(sc.file, []string{"head", "hhea", "hmtx", "loca", "glyf", "maxp", "cvt ", "fpgm", "prep"})
 	return sc.file
 }
 
